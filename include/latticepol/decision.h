@@ -1,0 +1,56 @@
+// File: latticepol/decision.h
+// The result types shared by both evaluators: a trivially copyable Decision
+// (kind + deciding statement + uncertainty bits) and the DECISION ids of the
+// spec that can make an outcome uncertain.
+#ifndef LATTICEPOL_DECISION_H_
+#define LATTICEPOL_DECISION_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace latticepol {
+
+enum class DecisionKind : uint8_t { kAllow, kExplicitDeny, kImplicitDeny };
+
+// "ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY".
+std::string_view DecisionName(DecisionKind kind);
+// Parses the names above; returns false on anything else.
+bool ParseDecisionName(std::string_view name, DecisionKind* kind);
+
+// The spec's DECISION ids (auth-policy-semantics.md section 8) that the
+// evaluators report when one of them affected an outcome. One bit each.
+enum class DecisionId : uint8_t {
+  kG2, kG3, kA1, kPS, kN1, kR1, kR2, kR3, kC1, kK1, kK2, kH1, kH2, kH3, kQ1,
+  kQ2, kQ3, kQ4, kA2, kA3, kA4, kA5, kA6, kO1, kO2, kO3, kO4, kO5, kO6, kV1,
+  kV2, kT1, kT2, kT3, kE1, kE2, kE3, kL2, kL3,
+  kCount,
+};
+// "G2", "P-S", ... as written in the spec.
+std::string_view DecisionIdName(DecisionId id);
+
+using DecisionIdMask = uint64_t;
+inline constexpr DecisionIdMask Bit(DecisionId id) {
+  return DecisionIdMask{1} << static_cast<int>(id);
+}
+// Returns the names of the ids set in `mask`, in enum order.
+std::vector<std::string> DecisionIdNames(DecisionIdMask mask);
+
+// The outcome of evaluating one policy against one request.
+// `statement` is the index (in PolicyDocument::statements) of the lowest
+// applicable statement of the winning effect: the first applicable Deny for
+// kExplicitDeny, the first applicable Allow for kAllow, -1 for kImplicitDeny.
+struct Decision {
+  DecisionKind kind = DecisionKind::kImplicitDeny;
+  int32_t statement = -1;
+  // Reference evaluator: the exact DECISION ids that affected the outcome.
+  // Compiled evaluator: see compiled_policy.h (`maybe_uncertain`).
+  DecisionIdMask uncertain = 0;
+
+  bool allowed() const { return kind == DecisionKind::kAllow; }
+};
+
+}  // namespace latticepol
+
+#endif  // LATTICEPOL_DECISION_H_

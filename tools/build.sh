@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds latticepol into build/ (Release, Ninja). Extra
+# arguments are passed to cmake at configure time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLATTICEPOL_BUILD_PYTHON=ON \
+      -DPython3_EXECUTABLE=/usr/bin/python3 "$@" >/dev/null
+cmake --build build -j "$(nproc)"
