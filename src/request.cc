@@ -1,0 +1,181 @@
+// File: src/request.cc
+// Stage: request. The owning `Request`, its borrowed `RequestView`, and the
+// query/header normalisation of spec 2.3: lower-cased, comma-joined, trimmed
+// headers (H1-H3) and `&`-split, percent-decoded query strings (Q1-Q4).
+#include "latticepol/request.h"
+
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "internal/text.h"
+
+namespace latticepol {
+namespace {
+
+inline bool IsHeaderSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+         c == '\f';
+}
+
+std::string_view TrimHeaderValue(std::string_view v) {
+  while (!v.empty() && IsHeaderSpace(v.front())) v.remove_prefix(1);
+  while (!v.empty() && IsHeaderSpace(v.back())) v.remove_suffix(1);
+  return v;
+}
+
+inline int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+inline OptionalText ToOptionalText(const std::optional<std::string>& s) {
+  OptionalText t;
+  if (s.has_value()) {
+    t.value = *s;
+    t.present = true;
+  }
+  return t;
+}
+
+inline std::optional<std::string> FromOptionalText(const OptionalText& t) {
+  if (!t.present) return std::nullopt;
+  return std::string(t.value);
+}
+
+std::vector<StringPair> CopyParams(const ParamList& list) {
+  std::vector<StringPair> out;
+  out.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    out.emplace_back(std::string(list.name(i)), std::string(list.value(i)));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool RequestView::is_connect() const {
+  return internal::EqualsIgnoreCase(action, kConnectAction);
+}
+
+void Request::AddHeader(std::string_view name, std::string_view value) {
+  std::string lower = internal::AsciiLower(name);
+  const std::string_view trimmed = TrimHeaderValue(value);
+  for (StringPair& header : headers) {
+    if (header.first.size() == lower.size() && header.first == lower) {
+      header.second.push_back(',');
+      header.second.append(trimmed);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(lower), std::string(trimmed));
+}
+
+void Request::AppendRawQuery(std::string_view raw) {
+  std::vector<StringPair> parts = SplitQuery(raw);
+  if (query.empty()) {
+    query = std::move(parts);
+    return;
+  }
+  query.reserve(query.size() + parts.size());
+  for (StringPair& p : parts) query.push_back(std::move(p));
+}
+
+RequestView Request::view() const {
+  RequestView v;
+  v.action = action;
+  v.method = method;
+  v.path = path;
+  v.query_is_raw = false;
+  v.query = ParamList(query);
+  v.headers = ParamList(headers);
+  v.source_vpc = ToOptionalText(source_vpc);
+  v.source_vpc_owner_account = ToOptionalText(source_vpc_owner_account);
+  v.service_arn = ToOptionalText(service_arn);
+  v.service_network_arn = ToOptionalText(service_network_arn);
+  v.port = port.has_value() ? *port : -1;
+  v.principal = principal.has_value() ? &*principal : nullptr;
+  v.resource_tags = ParamList(resource_tags);
+  v.source_ip = ToOptionalText(source_ip);
+  v.time = ToOptionalText(time);
+  return v;
+}
+
+bool PercentDecode(std::string_view in, std::string* out) {
+  const char* pct =
+      static_cast<const char*>(std::memchr(in.data(), '%', in.size()));
+  if (pct == nullptr) {
+    out->assign(in.data(), in.size());
+    return false;
+  }
+  out->clear();
+  out->reserve(in.size());
+  bool decoded = false;
+  size_t start = 0;
+  size_t i = static_cast<size_t>(pct - in.data());
+  while (i < in.size()) {
+    if (in[i] == '%' && in.size() - i >= 3) {
+      const int hi = HexDigit(in[i + 1]);
+      const int lo = HexDigit(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out->append(in.data() + start, i - start);
+        out->push_back(static_cast<char>((hi << 4) | lo));
+        decoded = true;
+        i += 3;
+        start = i;
+        continue;
+      }
+    }
+    ++i;
+  }
+  out->append(in.data() + start, in.size() - start);
+  return decoded;
+}
+
+std::vector<StringPair> SplitQuery(std::string_view raw) {
+  std::vector<StringPair> out;
+  size_t pos = 0;
+  while (pos <= raw.size()) {
+    size_t amp = raw.find('&', pos);
+    if (amp == std::string_view::npos) amp = raw.size();
+    const std::string_view pair = raw.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    const std::string_view key = pair.substr(0, eq);
+    if (key.empty()) continue;  // Q4: a pair with no key is dropped
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    StringPair p;
+    PercentDecode(key, &p.first);
+    PercentDecode(value, &p.second);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Request ToRequest(const RequestView& view) {
+  Request r;
+  r.action = std::string(view.action);
+  r.method = std::string(view.method);
+  r.path = std::string(view.path);
+  r.query = view.query_is_raw ? SplitQuery(view.raw_query) : CopyParams(view.query);
+  r.headers = CopyParams(view.headers);
+  r.source_vpc = FromOptionalText(view.source_vpc);
+  r.source_vpc_owner_account = FromOptionalText(view.source_vpc_owner_account);
+  r.service_arn = FromOptionalText(view.service_arn);
+  r.service_network_arn = FromOptionalText(view.service_network_arn);
+  if (view.port >= 0) r.port = view.port;
+  if (view.principal != nullptr) r.principal = *view.principal;
+  r.resource_tags = CopyParams(view.resource_tags);
+  r.source_ip = FromOptionalText(view.source_ip);
+  r.time = FromOptionalText(view.time);
+  return r;
+}
+
+}  // namespace latticepol
