@@ -1,0 +1,645 @@
+// File: src/cases.cc
+// Stage: check. Case files (JSON Lines) -> TestCases; deciding requests with
+// the compiled path and explaining them with the reference path; check
+// reports as text and JSON. The only nlohmann user in this stage.
+#include "latticepol/cases.h"
+
+#include <cctype>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/evaluate.h"
+#include "latticepol/request_json.h"
+#include "nlohmann/json.hpp"
+
+namespace latticepol {
+namespace {
+
+using Json = nlohmann::json;
+
+// Serialises without ever throwing: invalid UTF-8 (e.g. a percent-decoded
+// byte echoed in an explanation) is replaced by U+FFFD.
+std::string Dump(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// ---- Deciding ---------------------------------------------------------------
+
+// Compiles each document once per run (keyed by address).
+class CompileCache {
+ public:
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Get(
+      const PolicyDocument* doc) {
+    if (doc == nullptr) return std::shared_ptr<const CompiledPolicy>();
+    auto it = cache_.find(doc);
+    if (it != cache_.end()) return it->second;
+    auto compiled = Compile(*doc);
+    if (!compiled.ok()) return compiled.status();
+    cache_.emplace(doc, *compiled);
+    return *compiled;
+  }
+
+ private:
+  std::map<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>> cache_;
+};
+
+// Concatenates anything streamable. (absl 20220623 on Debian has its own
+// string_view type, so absl::StrCat does not take std::string_view.)
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  std::ostringstream os;
+  (os << ... << args);
+  return os.str();
+}
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (true) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      return lines;
+    }
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+// Indents every line of `text` by `spaces`.
+std::string Indent(std::string_view text, int spaces) {
+  std::string pad(spaces, ' ');
+  std::string out;
+  for (std::string_view line : SplitLines(text)) {
+    if (!out.empty()) out += '\n';
+    if (!line.empty()) out += Cat(pad, line);
+  }
+  return out;
+}
+
+// Parses a JSON object produced by ExplainJson; falls back to a string so a
+// malformed explanation never breaks the report.
+Json ParseExplanation(const std::string& text) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Json(text);
+  return j;
+}
+
+struct LayerInfo {
+  Layer layer;
+  const LayerResult* result;
+  const std::optional<Evaluation>* evaluation;
+  AuthType auth_type;  // network/service only
+};
+
+std::string LayerHeadline(const LayerInfo& info, const ChainConfig& config,
+                          bool signed_caller, bool has_identity_policy) {
+  std::string name(LayerName(info.layer));
+  const LayerResult& r = *info.result;
+  if (!r.evaluated) {
+    if (info.layer == Layer::kIdentity) {
+      if (!signed_caller) return Cat(name, " layer: skipped (anonymous caller)");
+      return Cat(name, " layer: skipped (no layer uses AWS_IAM)");
+    }
+    return Cat(name, " layer: skipped (auth type ",
+                        AuthTypeName(info.auth_type), ")");
+  }
+  if (info.layer == Layer::kIdentity) {
+    if (r.assumed) {
+      return Cat(
+          name, " layer: ASSUMED_ALLOW (no identity decision or identity policy given, E2)");
+    }
+    if (!has_identity_policy && config.identity_decision.has_value()) {
+      return Cat(name, " layer: ", DecisionName(r.decision.kind),
+                          " (given identity decision)");
+    }
+  } else if (!r.has_policy) {
+    return Cat(name, " layer: ", DecisionName(r.decision.kind),
+                        " (auth type AWS_IAM with no policy attached)");
+  }
+  return Cat(name, " layer: ", DecisionName(r.decision.kind));
+}
+
+Json LayerJson(const LayerInfo& info, const std::string& headline) {
+  const LayerResult& r = *info.result;
+  Json j = Json::object();
+  j["evaluated"] = r.evaluated;
+  j["hasPolicy"] = r.has_policy;
+  j["assumed"] = r.assumed;
+  j["decision"] = r.evaluated ? std::string(DecisionName(r.decision.kind)) : "SKIPPED";
+  j["summary"] = headline;
+  if (info.evaluation->has_value()) {
+    j["explanation"] = ParseExplanation(ExplainJson(**info.evaluation));
+  }
+  return j;
+}
+
+absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
+                                           const RequestView& request,
+                                           const ExplainOptions& options,
+                                           CompileCache* cache) {
+  DecideOutcome out;
+  if (!input.chain) {
+    if (input.policy == nullptr) {
+      return absl::InvalidArgumentError("no policy to evaluate");
+    }
+    auto compiled = cache->Get(input.policy);
+    if (!compiled.ok()) return compiled.status();
+    Decision fast = Evaluate(**compiled, request);
+    Evaluation ref = EvaluateReference(*input.policy, request);
+    out.decision = fast.kind;
+    out.layer = fast.kind == DecisionKind::kAllow ? Layer::kNone : Layer::kService;
+    if (fast.kind != DecisionKind::kAllow) out.failing_layers.push_back(Layer::kService);
+    out.uncertain = DecisionIdNames(ref.decision.uncertain);
+    out.explanation = ExplainText(ref, options);
+    while (!out.explanation.empty() && out.explanation.back() == '\n') {
+      out.explanation.pop_back();
+    }
+    out.explanation_json = ExplainJson(ref, options);
+    if (fast.kind != ref.decision.kind || fast.statement != ref.decision.statement) {
+      out.internal_error = Cat(
+          "compiled path decided ", DecisionName(fast.kind), " (statement ",
+          fast.statement, ") but the reference path decided ",
+          DecisionName(ref.decision.kind), " (statement ", ref.decision.statement, ")");
+    }
+    return out;
+  }
+
+  CompiledChain chain;
+  chain.config = input.config;
+  auto network = cache->Get(input.network_policy);
+  if (!network.ok()) return network.status();
+  auto service = cache->Get(input.policy);
+  if (!service.ok()) return service.status();
+  auto identity = cache->Get(input.identity_policy);
+  if (!identity.ok()) return identity.status();
+  chain.network_policy = *network;
+  chain.service_policy = *service;
+  chain.identity_policy = *identity;
+  ChainResult fast = Authorize(chain, request);
+
+  ChainPolicies policies;
+  policies.config = input.config;
+  policies.network_policy = input.network_policy;
+  policies.service_policy = input.policy;
+  policies.identity_policy = input.identity_policy;
+  ChainEvaluation ref = AuthorizeReference(policies, request);
+
+  out.decision = fast.decision;
+  out.layer = fast.layer;
+  out.failing_layers = fast.failing_layers;
+  out.uncertain = DecisionIdNames(ref.result.uncertain);
+  if (fast.decision != ref.result.decision || fast.layer != ref.result.layer) {
+    out.internal_error = Cat(
+        "compiled path decided ", DecisionName(fast.decision), " (layer ",
+        LayerName(fast.layer), ") but the reference path decided ",
+        DecisionName(ref.result.decision), " (layer ", LayerName(ref.result.layer), ")");
+  }
+
+  const bool signed_caller = request.principal != nullptr;
+  const LayerInfo layers[] = {
+      {Layer::kNetwork, &ref.result.network, &ref.network, input.config.network_auth_type},
+      {Layer::kService, &ref.result.service, &ref.service, input.config.service_auth_type},
+      {Layer::kIdentity, &ref.result.identity, &ref.identity, AuthType::kAwsIam},
+  };
+  std::vector<std::string> lines;
+  if (input.config.network_auth_type == AuthType::kNone &&
+      input.config.service_auth_type == AuthType::kNone) {
+    lines.push_back("both auth types are NONE: every request is allowed unevaluated (E1)");
+  }
+  Json layers_json = Json::object();
+  for (const LayerInfo& info : layers) {
+    std::string headline = LayerHeadline(info, input.config, signed_caller,
+                                         input.identity_policy != nullptr);
+    std::string block = headline;
+    if (info.evaluation->has_value()) {
+      std::string text = ExplainText(**info.evaluation, options);
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      if (!text.empty()) block += Cat("\n", Indent(text, 2));
+    }
+    lines.push_back(std::move(block));
+    layers_json[std::string(LayerName(info.layer))] = LayerJson(info, headline);
+  }
+  out.explanation = Join(lines, "\n");
+  Json explanation = Json::object();
+  explanation["layers"] = std::move(layers_json);
+  out.explanation_json = Dump(explanation);
+  return out;
+}
+
+// ---- Parsing ----------------------------------------------------------------
+
+Issue MakeIssue(Severity severity, std::string code, std::string message,
+                std::string pointer, int line, int column = 0) {
+  Issue issue;
+  issue.severity = severity;
+  issue.code = std::move(code);
+  issue.message = std::move(message);
+  issue.location.json_pointer = std::move(pointer);
+  issue.location.line = line;
+  issue.location.column = column;
+  return issue;
+}
+
+// Moves nested issues (from an inline request or policy) into the case file's
+// issues: pointers are prefixed with the field, positions become the case line.
+void AddNested(std::vector<Issue> nested, std::string_view field, int line,
+               std::vector<Issue>* out) {
+  for (Issue& issue : nested) {
+    issue.location.json_pointer =
+        Cat("/", field, issue.location.json_pointer);
+    issue.location.line = line;
+    issue.location.column = 0;
+    issue.location.offset = -1;
+    issue.message = Cat(field, ": ", issue.message);
+    out->push_back(std::move(issue));
+  }
+}
+
+bool ParseAuthTypeField(const Json& obj, const char* field, int line,
+                        std::optional<AuthType>* out, std::vector<Issue>* issues) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return true;
+  AuthType t;
+  if (!it->is_string() || !ParseAuthTypeName(it->get<std::string>(), &t)) {
+    issues->push_back(MakeIssue(
+        Severity::kError, "case-invalid-auth-type",
+        Cat("`", field, "` must be `AWS_IAM` or `NONE`, not `", Dump(*it), "`"),
+        Cat("/", field), line));
+    return false;
+  }
+  *out = t;
+  return true;
+}
+
+bool ParseDecisionField(const Json& obj, const char* field, int line,
+                        std::optional<DecisionKind>* out,
+                        std::vector<Issue>* issues) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return true;
+  DecisionKind kind;
+  if (!it->is_string() || !ParseDecisionName(it->get<std::string>(), &kind)) {
+    issues->push_back(MakeIssue(
+        Severity::kError, "case-invalid-decision",
+        Cat("`", field, "` must be `ALLOW`, `EXPLICIT_DENY` or `IMPLICIT_DENY`, not `",
+                     Dump(*it), "`"),
+        Cat("/", field), line));
+    return false;
+  }
+  *out = kind;
+  return true;
+}
+
+bool ParseInlinePolicy(const Json& obj, const char* field, int line,
+                       const ParseOptions& options,
+                       std::optional<PolicyDocument>* out,
+                       std::vector<Issue>* issues) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return true;
+  if (!it->is_object()) {
+    issues->push_back(MakeIssue(
+        Severity::kError, "case-invalid-policy",
+        Cat("`", field, "` must be a policy document (a JSON object)"),
+        Cat("/", field), line));
+    return false;
+  }
+  ParseResult parsed = ParsePolicy(Dump(*it), options);
+  bool ok = parsed.ok();
+  AddNested(std::move(parsed.issues), field, line, issues);
+  if (ok) *out = std::move(parsed.doc);
+  return ok;
+}
+
+// Parses one non-blank line. Returns false when the case is unusable.
+bool ParseCaseLine(std::string_view text, int line,
+                   const CaseParseOptions& options, TestCase* out,
+                   std::vector<Issue>* issues) {
+  Json obj;
+  try {
+    obj = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann's text looks like "[json.exception.parse_error.101] parse
+    // error at line 1, column 5: syntax error while parsing value - ...".
+    std::string_view detail = what;
+    size_t colon = detail.find(": ");
+    if (colon != std::string_view::npos) detail.remove_prefix(colon + 2);
+    std::string message(detail);
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(message[0]));
+    issues->push_back(MakeIssue(Severity::kError, "case-json-syntax",
+                                Cat("invalid JSON: ", message), "", line,
+                                static_cast<int>(e.byte)));
+    return false;
+  } catch (const std::exception& e) {
+    issues->push_back(MakeIssue(Severity::kError, "case-json-syntax",
+                                Cat("invalid JSON: ", e.what()), "", line));
+    return false;
+  }
+  if (!obj.is_object()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-not-object",
+                                "a case must be a JSON object", "", line));
+    return false;
+  }
+  bool ok = true;
+  out->line = line;
+
+  auto name = obj.find("name");
+  if (name == obj.end()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
+                                "missing field `name`", "", line));
+    ok = false;
+  } else if (!name->is_string()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
+                                "`name` must be a string", "/name", line));
+    ok = false;
+  } else {
+    out->name = name->get<std::string>();
+  }
+
+  auto expect = obj.find("expect");
+  if (expect == obj.end()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
+                                "missing field `expect`", "", line));
+    ok = false;
+  } else {
+    std::optional<DecisionKind> kind;
+    if (!ParseDecisionField(obj, "expect", line, &kind, issues) || !kind) {
+      if (expect->is_null()) {
+        issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
+                                    "`expect` must not be null", "/expect", line));
+      }
+      ok = false;
+    } else {
+      out->expect = *kind;
+    }
+  }
+
+  auto request = obj.find("request");
+  if (request == obj.end()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
+                                "missing field `request`", "", line));
+    ok = false;
+  } else if (!request->is_object()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
+                                "`request` must be a JSON object", "/request", line));
+    ok = false;
+  } else {
+    RequestParseResult parsed = ParseRequestJson(Dump(*request));
+    bool request_ok = parsed.ok();
+    AddNested(std::move(parsed.issues), "request", line, issues);
+    if (request_ok) {
+      out->request = std::move(parsed.request);
+    } else {
+      ok = false;
+    }
+  }
+
+  ParseOptions network_options = options.policy_options;
+  network_options.identity_policy = false;
+  ok &= ParseInlinePolicy(obj, "policy", line, network_options, &out->policy, issues);
+  ok &= ParseInlinePolicy(obj, "networkPolicy", line, network_options,
+                          &out->network_policy, issues);
+  ok &= ParseAuthTypeField(obj, "networkAuthType", line, &out->network_auth_type, issues);
+  ok &= ParseAuthTypeField(obj, "serviceAuthType", line, &out->service_auth_type, issues);
+  ok &= ParseDecisionField(obj, "identityDecision", line, &out->identity_decision, issues);
+
+  auto skip = obj.find("skip");
+  if (skip != obj.end()) {
+    if (skip->is_boolean()) {
+      out->skip = skip->get<bool>();
+    } else if (skip->is_string()) {
+      out->skip = true;
+      out->skip_reason = skip->get<std::string>();
+    } else if (!skip->is_null()) {
+      issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
+                                  "`skip` must be a boolean or a reason string",
+                                  "/skip", line));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+std::string_view TrimLine(std::string_view line) {
+  const char* kSpace = " \t\r\n\f\v";
+  size_t begin = line.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = line.find_last_not_of(kSpace);
+  return line.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+absl::StatusOr<DecideOutcome> DecideRequest(const DecideInput& input,
+                                            const RequestView& request,
+                                            const ExplainOptions& options) {
+  CompileCache cache;
+  return DecideCached(input, request, options, &cache);
+}
+
+std::string DecideOutcomeToJson(const DecideOutcome& outcome) {
+  Json j = Json::object();
+  j["decision"] = std::string(DecisionName(outcome.decision));
+  j["layer"] = std::string(LayerName(outcome.layer));
+  Json failing = Json::array();
+  for (Layer layer : outcome.failing_layers) failing.push_back(std::string(LayerName(layer)));
+  j["failingLayers"] = std::move(failing);
+  j["uncertain"] = outcome.uncertain;
+  j["explanation"] = ParseExplanation(outcome.explanation_json);
+  if (!outcome.internal_error.empty()) j["internalError"] = outcome.internal_error;
+  return Dump(j);
+}
+
+CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
+  CaseFile file;
+  std::set<std::string> names;
+  int line_number = 0;
+  for (std::string_view raw : SplitLines(text)) {
+    ++line_number;
+    if (raw.size() > options.max_line_bytes) {
+      file.issues.push_back(MakeIssue(
+          Severity::kError, "case-line-too-long",
+          Cat("line has ", raw.size(), " bytes, more than the limit of ",
+                       options.max_line_bytes),
+          "", line_number));
+      continue;
+    }
+    std::string_view line = TrimLine(raw);
+    if (line.empty()) continue;
+    TestCase test_case;
+    if (!ParseCaseLine(line, line_number, options, &test_case, &file.issues)) {
+      continue;
+    }
+    if (!names.insert(test_case.name).second) {
+      file.issues.push_back(MakeIssue(
+          Severity::kWarning, "duplicate-case-name",
+          Cat("duplicate case name `", test_case.name, "`"), "/name",
+          line_number));
+    }
+    file.cases.push_back(std::move(test_case));
+  }
+  return file;
+}
+
+CheckReport RunCases(const std::vector<TestCase>& cases,
+                     const PolicyDocument* default_policy,
+                     const RunOptions& options) {
+  CheckReport report;
+  CompileCache cache;
+  for (const TestCase& test_case : cases) {
+    CaseResult result;
+    result.name = test_case.name;
+    result.line = test_case.line;
+    result.expected = test_case.expect;
+    result.chain = test_case.uses_chain();
+    if (test_case.skip) {
+      result.skipped = true;
+      result.skip_reason = test_case.skip_reason;
+      ++report.skipped;
+      report.results.push_back(std::move(result));
+      continue;
+    }
+
+    DecideInput input;
+    input.chain = result.chain;
+    input.policy = test_case.policy ? &*test_case.policy : default_policy;
+    input.network_policy = test_case.network_policy ? &*test_case.network_policy : nullptr;
+    if (input.chain) {
+      input.config.network_auth_type = test_case.network_auth_type.value_or(
+          test_case.network_policy ? AuthType::kAwsIam : AuthType::kNone);
+      input.config.service_auth_type =
+          test_case.service_auth_type.value_or(AuthType::kAwsIam);
+      input.config.identity_decision = test_case.identity_decision;
+    }
+    const bool needs_policy =
+        !input.chain || input.config.service_auth_type == AuthType::kAwsIam;
+    if (needs_policy && input.policy == nullptr) {
+      report.issues.push_back(MakeIssue(
+          Severity::kError, "case-no-policy",
+          Cat("case `", test_case.name,
+                       "` has no inline `policy` and no default policy was given"),
+          "", test_case.line));
+      result.skipped = true;
+      result.skip_reason = "no policy";
+      ++report.skipped;
+      report.results.push_back(std::move(result));
+      continue;
+    }
+
+    RequestView view = test_case.request.view();
+    auto outcome = DecideCached(input, view, options.explain, &cache);
+    if (!outcome.ok()) {
+      report.issues.push_back(MakeIssue(
+          Severity::kError, "case-compile-failed",
+          Cat("case `", test_case.name, "`: cannot compile its policy: ",
+                       outcome.status().message()),
+          "", test_case.line));
+      result.skipped = true;
+      result.skip_reason = "compile failed";
+      ++report.skipped;
+      report.results.push_back(std::move(result));
+      continue;
+    }
+    result.got = outcome->decision;
+    result.layer = outcome->layer;
+    result.uncertain = std::move(outcome->uncertain);
+    result.explanation = std::move(outcome->explanation);
+    if (!outcome->internal_error.empty()) {
+      result.internal_error = true;
+      result.explanation = Cat("internal error: ", outcome->internal_error,
+                                        "\n", result.explanation);
+    }
+    result.passed = !result.internal_error && result.got == result.expected;
+    if (result.passed) {
+      ++report.passed;
+    } else {
+      ++report.failed;
+    }
+    report.results.push_back(std::move(result));
+  }
+  return report;
+}
+
+std::string CheckSummaryLine(const CheckReport& report) {
+  std::string line = Cat(report.passed, " passed, ", report.failed, " failed");
+  if (report.skipped > 0) line += Cat(", ", report.skipped, " skipped");
+  return line;
+}
+
+std::string CheckReportToText(const CheckReport& report, bool verbose) {
+  std::string out;
+  for (const CaseResult& r : report.results) {
+    if (r.skipped) {
+      out += Cat("SKIP ", r.name, " (line ", r.line, ")");
+      if (!r.skip_reason.empty()) out += Cat(": ", r.skip_reason);
+      out += '\n';
+      continue;
+    }
+    if (r.passed && !verbose) continue;
+    out += Cat(r.passed ? "PASS " : "FAIL ", r.name, " (line ", r.line, ")\n");
+    out += Cat("  expected: ", DecisionName(r.expected), "\n");
+    out += Cat("  got:      ", DecisionName(r.got));
+    if (r.layer != Layer::kNone) out += Cat(" (layer ", LayerName(r.layer), ")");
+    out += '\n';
+    if (!r.uncertain.empty()) {
+      out += Cat("  uncertain: ", Join(r.uncertain, ", "), "\n");
+    }
+    if (!r.explanation.empty()) {
+      out += Cat("  explanation:\n", Indent(r.explanation, 4), "\n");
+    }
+  }
+  out += Cat(CheckSummaryLine(report), "\n");
+  return out;
+}
+
+std::string CheckReportToJson(const CheckReport& report) {
+  Json j = Json::object();
+  j["passed"] = report.passed;
+  j["failed"] = report.failed;
+  j["skipped"] = report.skipped;
+  j["issues"] = ParseExplanation(IssuesToJson(report.issues));
+  Json cases = Json::array();
+  for (const CaseResult& r : report.results) {
+    Json c = Json::object();
+    c["name"] = r.name;
+    c["line"] = r.line;
+    c["expected"] = std::string(DecisionName(r.expected));
+    if (r.skipped) {
+      c["got"] = nullptr;
+      c["layer"] = nullptr;
+    } else {
+      c["got"] = std::string(DecisionName(r.got));
+      c["layer"] = std::string(LayerName(r.layer));
+    }
+    c["passed"] = r.passed;
+    c["skipped"] = r.skipped;
+    if (r.skipped && !r.skip_reason.empty()) c["skipReason"] = r.skip_reason;
+    c["chain"] = r.chain;
+    c["internalError"] = r.internal_error;
+    c["uncertain"] = r.uncertain;
+    c["explanation"] = r.explanation;
+    cases.push_back(std::move(c));
+  }
+  j["cases"] = std::move(cases);
+  return Dump(j);
+}
+
+}  // namespace latticepol
