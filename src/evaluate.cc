@@ -1,0 +1,926 @@
+// File: src/evaluate.cc
+// Stage: evaluate (reference). The gold-standard evaluator: it follows
+// /work/shared/spec/auth-policy-semantics.md (sections 1.4-1.6, 2, 3 and 4.1)
+// line by line, evaluates every statement and every condition entry (no
+// short-circuit) and records a trace of each. Speed is a non-goal: it
+// allocates freely. The compiled matcher (compiled_policy.h) is tested
+// against it.
+//
+// Uncertainty rule. Decision::uncertain is the set of DECISION ids (spec
+// section 8) whose rule was actually exercised while evaluating the request,
+// in any statement, whether or not that statement applies. Because nothing is
+// short-circuited, the set depends only on (policy, request). The complete
+// list of recording points, each marked `Note(DecisionId::kX)` in the code:
+//
+//   G2  Version missing and a value containing `${` was evaluated (a string,
+//       ARN or Bool condition value, or a Resource pattern).
+//   G3  the Statement array is empty.
+//   A1  an Action/NotAction pattern containing `?` was tested.
+//   P-S a {"Service": ...} principal was tested (it never matches).
+//   N1  a NotPrincipal element was tested.
+//   R2  a `...:servicenetwork...` Resource pattern was tested (never matches).
+//   K1  a RequestPath key was evaluated (any request); or RequestMethod,
+//       RequestPath, RequestHeader/* or RequestQueryString/* was evaluated on
+//       a Connect request (spec 7 row 57); or a non-"*" Resource pattern was
+//       tested against a Connect request (spec 7 row 56: the TCP resource has
+//       no path).
+//   K2  a condition key that is unknown but matches a canonical key
+//       case-insensitively was evaluated (it is absent).
+//   Q1  the request has a query key equal to a referenced
+//       RequestQueryString suffix case-insensitively but not exactly.
+//   Q2  a plain (non-set) operator met a key with two or more values.
+//   Q3  a referenced query key or value needed percent-decoding (raw queries).
+//   Q4  a referenced query value is empty (it came from `k` or `k=`).
+//   A2  aws:PrincipalAccount was evaluated for an anonymous caller.
+//   A3  aws:PrincipalIsAWSService was evaluated for a signed caller.
+//   A4  aws:SourceIp was evaluated.      A5  aws:CurrentTime/EpochTime was.
+//   A6  an unknown `aws:` key (not a K2 near-miss) was evaluated.
+//   O1  an IgnoreCase comparison had non-ASCII text on either side.
+//   O2  StringLike/StringNotLike was evaluated on a request value with `\n`.
+//   O4  a Bool comparison saw a policy or request value that is not all
+//       lower-case.
+//   O5  an IpAddress/NotIpAddress policy value is a bare IPv6 address.
+//   O6  an ARN operator met a request value that is not a six-field ARN.
+//   V1  a value had an unterminated `${` (reported by SubstituteVariables).
+//   V2  a substituted variable value containing `*` or `?` was used in a
+//       StringLike/Arn operator or a Resource pattern.
+//   T1  an entry with a policy-side type error (has_type_error, or a typed
+//       value that does not parse) was evaluated.
+//   T2  a request value did not parse for the operator family.
+//   T3  a string operator was applied to Port, EpochTime or
+//       PrincipalIsAWSService.
+// H2 (joined header repeats) is not visible after normalisation and is never
+// recorded here; E1/E2 are recorded by the chain (authorize.cc).
+//
+// Conventions not spelled out in the spec (kept identical in the compiled
+// path): an empty service ARN counts as absent (no request resource);
+// aws:EpochTime is absent when the request time does not parse; Service
+// principals never match (P-S); a role/user ARN principal is compared to
+// principal.arn, an `arn:...:sts::...:assumed-role/...` ARN to
+// principal.session_arn, an account id or `...:root` ARN to principal.account.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "internal/text.h"
+#include "latticepol/evaluate.h"
+#include "latticepol/policy.h"
+#include "latticepol/request.h"
+
+namespace latticepol {
+namespace {
+
+using internal::SubstituteFor;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+bool HasNonAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+bool HasAsciiUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
+
+bool IsAccountId(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool ContainsWildcard(std::string_view s) {
+  return s.find('*') != std::string_view::npos ||
+         s.find('?') != std::string_view::npos;
+}
+
+// Canonical key spellings (spec 2.1, 2.2), for the K2 near-miss test.
+constexpr std::array<std::string_view, 16> kExactKeys = {
+    "vpc-lattice-svcs:Port",
+    "vpc-lattice-svcs:RequestMethod",
+    "vpc-lattice-svcs:RequestPath",
+    "vpc-lattice-svcs:ServiceArn",
+    "vpc-lattice-svcs:ServiceNetworkArn",
+    "vpc-lattice-svcs:SourceVpc",
+    "vpc-lattice-svcs:SourceVpcOwnerAccount",
+    "aws:PrincipalType",
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalIsAWSService",
+    "aws:SourceIp",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+};
+constexpr std::array<std::string_view, 4> kPrefixKeys = {
+    "vpc-lattice-svcs:RequestHeader/",
+    "vpc-lattice-svcs:RequestQueryString/",
+    "aws:PrincipalTag/",
+    "aws:ResourceTag/",
+};
+
+// Returns true iff `name` equals a canonical key (or prefixed key family)
+// ASCII-case-insensitively.
+bool IsCaseNearMissKey(std::string_view name) {
+  const std::string lower = internal::AsciiLower(name);
+  for (std::string_view k : kExactKeys) {
+    if (lower == internal::AsciiLower(k)) return true;
+  }
+  for (std::string_view k : kPrefixKeys) {
+    if (StartsWith(lower, internal::AsciiLower(k))) return true;
+  }
+  return false;
+}
+
+// The values of one condition key in one request. A multi-valued key with
+// zero values is absent (spec 3.1 step 1).
+struct KeyValues {
+  bool present = false;
+  std::vector<std::string> values;
+};
+
+KeyValues Single(std::string_view v) {
+  KeyValues kv;
+  kv.present = true;
+  kv.values.emplace_back(v);
+  return kv;
+}
+
+KeyValues FromOptional(const OptionalText& t) {
+  return t.present ? Single(t.value) : KeyValues{};
+}
+
+KeyValues NonEmpty(const std::string& s) {
+  return s.empty() ? KeyValues{} : Single(s);
+}
+
+// One policy value of a condition entry after variable substitution.
+struct PolicyValue {
+  std::string display;  // plain text, for traces and explanations
+  std::string glob;     // internal glob syntax (Like and Arn operators)
+  bool resolved = true; // false: an unresolved variable; matches nothing
+};
+
+// Result of comparing one request value with one policy value.
+enum class Cmp { kNoHit, kHit, kRequestTypeError };
+
+class ReferenceEvaluator {
+ public:
+  ReferenceEvaluator(const PolicyDocument& doc, const RequestView& request)
+      : doc_(doc), request_(request) {}
+
+  Evaluation Run();
+
+ private:
+  void Note(DecisionId id) { uncertain_ |= Bit(id); }
+
+  StatementTrace EvalStatement(const Statement& s, int index);
+  bool EvalPrincipal(const Statement& s);
+  bool AwsPrincipalMatches(std::string_view value) const;
+  bool EvalAction(const Statement& s);
+  bool EvalResource(const Statement& s);
+  ClauseTrace EvalCondition(const Condition& c);
+
+  KeyValues ResolveKey(const ConditionKey& key);
+  KeyValues QueryValues(std::string_view suffix);
+
+  // Substitutes variables in `value` (if active) for `mode`. Returns false
+  // when a variable is unresolved.
+  bool Substitute(std::string_view value, SubstituteFor mode,
+                  std::string* out);
+  PolicyValue PreparePolicyValue(const Condition& c, const std::string& value);
+  bool PolicyValueParses(OperatorFamily family, const std::string& value);
+  Cmp Compare(const Condition& c, std::string_view v, const PolicyValue& p);
+
+  const PolicyDocument& doc_;
+  const RequestView& request_;
+  std::string resource_arn_;
+  DecisionIdMask uncertain_ = 0;
+};
+
+Evaluation ReferenceEvaluator::Run() {
+  Evaluation ev;
+  resource_arn_ = RequestResourceArn(request_);
+  if (doc_.statements.empty()) Note(DecisionId::kG3);
+  int first_deny = -1;
+  int first_allow = -1;
+  for (size_t i = 0; i < doc_.statements.size(); ++i) {
+    StatementTrace t = EvalStatement(doc_.statements[i], static_cast<int>(i));
+    if (t.applies) {
+      if (t.effect == Effect::kDeny && first_deny < 0) first_deny = t.index;
+      if (t.effect == Effect::kAllow && first_allow < 0) first_allow = t.index;
+    }
+    ev.statements.push_back(std::move(t));
+  }
+  if (first_deny >= 0) {
+    ev.decision.kind = DecisionKind::kExplicitDeny;
+    ev.decision.statement = first_deny;
+  } else if (first_allow >= 0) {
+    ev.decision.kind = DecisionKind::kAllow;
+    ev.decision.statement = first_allow;
+  } else {
+    ev.decision.kind = DecisionKind::kImplicitDeny;
+    ev.decision.statement = -1;
+  }
+  ev.decision.uncertain = uncertain_;
+  return ev;
+}
+
+StatementTrace ReferenceEvaluator::EvalStatement(const Statement& s,
+                                                 int index) {
+  StatementTrace t;
+  t.index = index;  // position in PolicyDocument::statements
+  t.sid = s.sid;
+  t.effect = s.effect;
+  t.pointer = s.pointer;
+  t.request_resource = resource_arn_;
+  t.principal_matched = EvalPrincipal(s);
+  t.action_matched = EvalAction(s);
+  t.resource_matched = EvalResource(s);
+  int failed = 0;
+  if (!t.principal_matched) ++failed;
+  if (!t.action_matched) ++failed;
+  if (!t.resource_matched) ++failed;
+  for (const Condition& c : s.conditions) {
+    t.clauses.push_back(EvalCondition(c));
+    if (!t.clauses.back().result) ++failed;
+  }
+  t.failed_elements = failed;
+  t.applies = failed == 0;
+  return t;
+}
+
+// ---- Principal (spec 1.4) ---------------------------------------------------
+
+bool ReferenceEvaluator::AwsPrincipalMatches(std::string_view value) const {
+  const Principal* p = request_.principal;
+  if (p == nullptr) return false;  // anonymous never matches account/ARN values
+  if (IsAccountId(value)) return value == p->account;
+  std::array<std::string_view, 6> f;
+  if (!internal::SplitArn(value, &f)) return false;
+  if (f[2] == "iam" && f[5] == "root") {
+    return !p->account.empty() && f[4] == p->account;
+  }
+  if (f[2] == "sts" && StartsWith(f[5], "assumed-role/")) {
+    return !p->session_arn.empty() && value == p->session_arn;
+  }
+  return !p->arn.empty() && value == p->arn;
+}
+
+bool ReferenceEvaluator::EvalPrincipal(const Statement& s) {
+  // Identity-based policies have no principal element: the test passes.
+  if (doc_.is_identity_policy) return true;
+  const PrincipalSpec& spec = s.principal;
+  if (!spec.service.empty()) Note(DecisionId::kPS);  // never matches
+  // Federated and CanonicalUser values never match (lenient mode only).
+
+  if (!s.not_principal) {
+    bool matched = spec.wildcard;
+    for (const std::string& v : spec.aws) {
+      if (AwsPrincipalMatches(v)) matched = true;
+    }
+    return matched;
+  }
+
+  // NotPrincipal (DECISION N1): the statement covers every caller that is not
+  // exempt. Exempt: "*" is listed, or (signed callers only) both the caller's
+  // account (id or root ARN) and its principal.arn are listed.
+  Note(DecisionId::kN1);
+  bool exempt = spec.wildcard;
+  const Principal* p = request_.principal;
+  if (!exempt && p != nullptr) {
+    bool account_listed = false;
+    bool arn_listed = false;
+    for (const std::string& v : spec.aws) {
+      if (!p->account.empty()) {
+        if (IsAccountId(v) && v == p->account) account_listed = true;
+        std::array<std::string_view, 6> f;
+        if (internal::SplitArn(v, &f) && f[2] == "iam" && f[5] == "root" &&
+            f[4] == p->account) {
+          account_listed = true;
+        }
+      }
+      if (!p->arn.empty() && v == p->arn) arn_listed = true;
+    }
+    exempt = account_listed && arn_listed;
+  }
+  return !exempt;
+}
+
+// ---- Action (spec 1.5) ------------------------------------------------------
+
+bool ReferenceEvaluator::EvalAction(const Statement& s) {
+  bool any = false;
+  for (const std::string& pattern : s.actions) {
+    if (pattern.find('?') != std::string::npos) Note(DecisionId::kA1);
+    if (internal::ActionMatches(pattern, request_.action)) any = true;
+  }
+  return s.not_action ? !any : any;
+}
+
+// ---- Resource (spec 1.6) ----------------------------------------------------
+
+bool ReferenceEvaluator::EvalResource(const Statement& s) {
+  bool any = false;
+  for (const std::string& pattern : s.resources) {
+    if (pattern == "*") {  // rule 1: every resource, even without a service ARN
+      any = true;
+      continue;
+    }
+    if (request_.is_connect()) Note(DecisionId::kK1);  // spec 7 row 56
+    const bool is_arn = StartsWith(pattern, "arn:");
+    if (is_arn) {
+      std::array<std::string_view, 6> f;
+      if (internal::SplitArn(pattern, &f) &&
+          StartsWith(f[5], "servicenetwork")) {
+        Note(DecisionId::kR2);  // never the request resource
+        continue;
+      }
+    }
+    if (resource_arn_.empty()) continue;  // no service ARN: nothing but "*"
+    if (!doc_.has_version && pattern.find("${") != std::string::npos) {
+      Note(DecisionId::kG2);
+    }
+    std::string glob;
+    if (is_arn) {
+      // Variables are allowed only in the resource field (after the fifth
+      // colon); the first five fields are literal glob text.
+      size_t pos = 0;
+      int colons = 0;
+      while (colons < 5 && pos < pattern.size()) {
+        if (pattern[pos] == ':') ++colons;
+        ++pos;
+      }
+      if (colons < 5) {
+        glob = internal::GlobFromPolicyText(pattern);
+      } else {
+        std::string tail;
+        if (!Substitute(std::string_view(pattern).substr(pos),
+                        SubstituteFor::kGlob, &tail)) {
+          continue;  // unresolved variable: matches nothing
+        }
+        glob = internal::GlobFromPolicyText(
+                   std::string_view(pattern).substr(0, pos)) +
+               tail;
+      }
+      if (internal::ArnGlobMatch(glob, resource_arn_)) any = true;
+    } else {
+      // DECISION R1: whole-string glob.
+      if (!Substitute(pattern, SubstituteFor::kGlob, &glob)) continue;
+      if (internal::GlobMatch(glob, resource_arn_)) any = true;
+    }
+  }
+  return s.not_resource ? !any : any;
+}
+
+// ---- Variables (spec 3.5) ---------------------------------------------------
+
+bool ReferenceEvaluator::Substitute(std::string_view value, SubstituteFor mode,
+                                    std::string* out) {
+  if (!VariablesActive(doc_)) {
+    // 2008-10-17 (or no Version): `${...}` is literal text.
+    *out = mode == SubstituteFor::kGlob ? internal::GlobFromPolicyText(value)
+                                        : std::string(value);
+    return true;
+  }
+  const internal::VariableResolver resolve = [this, mode](std::string_view key,
+                                                          std::string* v) {
+    const ConditionKey ck = ResolveConditionKey(key);
+    if (IsMultiValued(ck.kind)) return false;  // single-valued keys only
+    KeyValues kv = ResolveKey(ck);
+    if (!kv.present || kv.values.size() != 1) return false;
+    if (mode == SubstituteFor::kGlob && ContainsWildcard(kv.values[0])) {
+      Note(DecisionId::kV2);  // substituted `*`/`?` stay literal
+    }
+    *v = std::move(kv.values[0]);
+    return true;
+  };
+  DecisionIdMask ids = 0;
+  const bool ok =
+      internal::SubstituteVariables(value, mode, resolve, out, &ids);
+  uncertain_ |= ids;  // V1 for an unterminated `${`
+  return ok;
+}
+
+// ---- Condition keys (spec 2) ------------------------------------------------
+
+KeyValues ReferenceEvaluator::QueryValues(std::string_view suffix) {
+  KeyValues kv;
+  std::vector<StringPair> pairs;
+  if (request_.query_is_raw) {
+    pairs = SplitQuery(request_.raw_query);
+    // Q3: did a pair whose decoded key is `suffix` need percent-decoding?
+    std::string_view raw = request_.raw_query;
+    while (true) {
+      const size_t amp = raw.find('&');
+      const std::string_view seg = raw.substr(0, amp);
+      const size_t eq = seg.find('=');
+      const std::string_view rk = seg.substr(0, eq);
+      const std::string_view rv =
+          eq == std::string_view::npos ? std::string_view() : seg.substr(eq + 1);
+      std::string dk;
+      std::string dv;
+      const bool kd = PercentDecode(rk, &dk);
+      if (!kd) dk.assign(rk.data(), rk.size());
+      const bool vd = PercentDecode(rv, &dv);
+      if (!dk.empty() && dk == suffix && (kd || vd)) Note(DecisionId::kQ3);
+      if (amp == std::string_view::npos) break;
+      raw.remove_prefix(amp + 1);
+    }
+  } else {
+    for (size_t i = 0; i < request_.query.size(); ++i) {
+      pairs.emplace_back(std::string(request_.query.name(i)),
+                         std::string(request_.query.value(i)));
+    }
+  }
+  for (const StringPair& kvp : pairs) {
+    if (kvp.first == suffix) {
+      kv.values.push_back(kvp.second);
+      if (kvp.second.empty()) Note(DecisionId::kQ4);
+    } else if (internal::EqualsIgnoreCase(kvp.first, suffix)) {
+      Note(DecisionId::kQ1);
+    }
+  }
+  kv.present = !kv.values.empty();
+  return kv;
+}
+
+KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
+  const Principal* p = request_.principal;
+  const bool connect = request_.is_connect();
+  switch (key.kind) {
+    case KeyKind::kPort:
+      if (request_.port < 0) return {};
+      return Single(std::to_string(request_.port));
+    case KeyKind::kRequestMethod:
+      if (connect) {
+        Note(DecisionId::kK1);
+        return {};
+      }
+      return Single(request_.method);
+    case KeyKind::kRequestPath:
+      Note(DecisionId::kK1);  // present for every Invoke, absent for Connect
+      if (connect) return {};
+      return Single(request_.path);
+    case KeyKind::kRequestHeader:
+      if (connect) {
+        Note(DecisionId::kK1);
+        return {};
+      }
+      for (size_t i = 0; i < request_.headers.size(); ++i) {
+        if (request_.headers.name(i) == key.suffix) {  // H1: exact suffix
+          return Single(request_.headers.value(i));
+        }
+      }
+      return {};
+    case KeyKind::kRequestQueryString:
+      if (connect) {
+        Note(DecisionId::kK1);
+        return {};
+      }
+      return QueryValues(key.suffix);
+    case KeyKind::kServiceArn:
+      return FromOptional(request_.service_arn);
+    case KeyKind::kServiceNetworkArn:
+      return FromOptional(request_.service_network_arn);
+    case KeyKind::kSourceVpc:
+      return FromOptional(request_.source_vpc);
+    case KeyKind::kSourceVpcOwnerAccount:
+      return FromOptional(request_.source_vpc_owner_account);
+    case KeyKind::kPrincipalType:
+      if (p == nullptr) return Single("Anonymous");  // spec 2.4
+      return NonEmpty(p->type);
+    case KeyKind::kPrincipalArn:
+      if (p == nullptr) return {};
+      return NonEmpty(p->arn);
+    case KeyKind::kPrincipalAccount:
+      if (p == nullptr) {
+        Note(DecisionId::kA2);  // absent for anonymous callers
+        return {};
+      }
+      return NonEmpty(p->account);
+    case KeyKind::kPrincipalOrgId:
+      if (p == nullptr) return {};
+      return NonEmpty(p->org_id);
+    case KeyKind::kPrincipalOrgPaths: {
+      KeyValues kv;
+      if (p == nullptr) return kv;
+      kv.values = p->org_paths;
+      kv.present = !kv.values.empty();
+      return kv;
+    }
+    case KeyKind::kPrincipalTag:
+      if (p == nullptr) return {};
+      for (const StringPair& tag : p->tags) {
+        if (internal::EqualsIgnoreCase(tag.first, key.suffix)) {
+          return Single(tag.second);
+        }
+      }
+      return {};
+    case KeyKind::kPrincipalIsAwsService:
+      if (p == nullptr) return {};
+      Note(DecisionId::kA3);  // signed callers: "false"
+      return Single("false");
+    case KeyKind::kResourceTag:
+      for (size_t i = 0; i < request_.resource_tags.size(); ++i) {
+        if (internal::EqualsIgnoreCase(request_.resource_tags.name(i),
+                                       key.suffix)) {
+          return Single(request_.resource_tags.value(i));
+        }
+      }
+      return {};
+    case KeyKind::kSourceIp:
+      Note(DecisionId::kA4);
+      return FromOptional(request_.source_ip);
+    case KeyKind::kCurrentTime:
+      Note(DecisionId::kA5);
+      return FromOptional(request_.time);
+    case KeyKind::kEpochTime: {
+      Note(DecisionId::kA5);
+      if (!request_.time.present) return {};
+      int64_t millis = 0;
+      if (!internal::ParseDate(request_.time.value, &millis)) return {};
+      // Floor division: epoch seconds as integer text.
+      int64_t seconds = millis / 1000;
+      if (millis % 1000 != 0 && millis < 0) --seconds;
+      return Single(std::to_string(seconds));
+    }
+    case KeyKind::kUnknown:
+      if (IsCaseNearMissKey(key.name)) {
+        Note(DecisionId::kK2);
+      } else if (StartsWith(internal::AsciiLower(key.name), "aws:")) {
+        Note(DecisionId::kA6);
+      }
+      return {};
+  }
+  return {};
+}
+
+// ---- Conditions (spec 3) ----------------------------------------------------
+
+PolicyValue ReferenceEvaluator::PreparePolicyValue(const Condition& c,
+                                                   const std::string& value) {
+  PolicyValue pv;
+  const OperatorFamily family = FamilyOf(c.op);
+  const bool glob_op = c.op == ConditionOperator::kStringLike ||
+                       c.op == ConditionOperator::kStringNotLike ||
+                       family == OperatorFamily::kArn;
+  // Variables are allowed in String, ARN and Bool values only (spec 3.5).
+  const bool variables_allowed = family == OperatorFamily::kString ||
+                                 family == OperatorFamily::kArn ||
+                                 family == OperatorFamily::kBool;
+  if (!variables_allowed) {
+    pv.display = value;
+    pv.glob = internal::GlobFromPolicyText(value);
+    return pv;
+  }
+  if (!doc_.has_version && value.find("${") != std::string::npos) {
+    Note(DecisionId::kG2);
+  }
+  if (glob_op) {
+    pv.resolved = Substitute(value, SubstituteFor::kGlob, &pv.glob);
+  }
+  std::string literal;
+  const bool literal_ok = Substitute(value, SubstituteFor::kLiteral, &literal);
+  if (!glob_op) pv.resolved = literal_ok;
+  pv.display = literal_ok ? literal : value;
+  return pv;
+}
+
+bool ReferenceEvaluator::PolicyValueParses(OperatorFamily family,
+                                           const std::string& value) {
+  switch (family) {
+    case OperatorFamily::kNumeric:
+      return internal::IsValidNumber(value);
+    case OperatorFamily::kDate: {
+      int64_t ms = 0;
+      return internal::ParseDate(value, &ms);
+    }
+    case OperatorFamily::kIp: {
+      internal::IpNet net;
+      return internal::ParseCidr(value, &net);
+    }
+    case OperatorFamily::kBinary: {
+      std::string decoded;
+      return internal::Base64Decode(value, &decoded);
+    }
+    default:
+      return true;  // String, Bool ("other text never matches"), Arn, Null
+  }
+}
+
+Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
+                                const PolicyValue& p) {
+  switch (c.op) {
+    case ConditionOperator::kStringEquals:
+    case ConditionOperator::kStringNotEquals:
+      return v == p.display ? Cmp::kHit : Cmp::kNoHit;
+    case ConditionOperator::kStringEqualsIgnoreCase:
+    case ConditionOperator::kStringNotEqualsIgnoreCase:
+      if (HasNonAscii(v) || HasNonAscii(p.display)) Note(DecisionId::kO1);
+      return internal::EqualsIgnoreCase(v, p.display) ? Cmp::kHit
+                                                      : Cmp::kNoHit;
+    case ConditionOperator::kStringLike:
+    case ConditionOperator::kStringNotLike:
+      if (v.find('\n') != std::string_view::npos) Note(DecisionId::kO2);
+      return internal::GlobMatch(p.glob, v) ? Cmp::kHit : Cmp::kNoHit;
+    case ConditionOperator::kNumericEquals:
+    case ConditionOperator::kNumericNotEquals:
+    case ConditionOperator::kNumericLessThan:
+    case ConditionOperator::kNumericLessThanEquals:
+    case ConditionOperator::kNumericGreaterThan:
+    case ConditionOperator::kNumericGreaterThanEquals: {
+      if (!internal::IsValidNumber(v)) return Cmp::kRequestTypeError;
+      const int cmp = internal::CompareNumbers(v, p.display);
+      bool hit = false;
+      switch (c.op) {
+        case ConditionOperator::kNumericEquals:
+        case ConditionOperator::kNumericNotEquals:
+          hit = cmp == 0;
+          break;
+        case ConditionOperator::kNumericLessThan:
+          hit = cmp < 0;
+          break;
+        case ConditionOperator::kNumericLessThanEquals:
+          hit = cmp <= 0;
+          break;
+        case ConditionOperator::kNumericGreaterThan:
+          hit = cmp > 0;
+          break;
+        default:
+          hit = cmp >= 0;
+          break;
+      }
+      return hit ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kDateEquals:
+    case ConditionOperator::kDateNotEquals:
+    case ConditionOperator::kDateLessThan:
+    case ConditionOperator::kDateLessThanEquals:
+    case ConditionOperator::kDateGreaterThan:
+    case ConditionOperator::kDateGreaterThanEquals: {
+      int64_t rv = 0;
+      int64_t pv = 0;
+      if (!internal::ParseDate(v, &rv)) return Cmp::kRequestTypeError;
+      if (!internal::ParseDate(p.display, &pv)) return Cmp::kNoHit;
+      bool hit = false;
+      switch (c.op) {
+        case ConditionOperator::kDateEquals:
+        case ConditionOperator::kDateNotEquals:
+          hit = rv == pv;
+          break;
+        case ConditionOperator::kDateLessThan:
+          hit = rv < pv;
+          break;
+        case ConditionOperator::kDateLessThanEquals:
+          hit = rv <= pv;
+          break;
+        case ConditionOperator::kDateGreaterThan:
+          hit = rv > pv;
+          break;
+        default:
+          hit = rv >= pv;
+          break;
+      }
+      return hit ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kBool: {
+      if (HasAsciiUpper(v) || HasAsciiUpper(p.display)) Note(DecisionId::kO4);
+      bool rb = false;
+      bool pb = false;
+      if (!internal::ParseBool(v, &rb)) return Cmp::kRequestTypeError;
+      if (!internal::ParseBool(p.display, &pb)) return Cmp::kNoHit;
+      return rb == pb ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kBinaryEquals: {
+      std::string decoded;
+      if (!internal::Base64Decode(p.display, &decoded)) return Cmp::kNoHit;
+      return v == decoded ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kIpAddress:
+    case ConditionOperator::kNotIpAddress: {
+      if (p.display.find(':') != std::string::npos &&
+          p.display.find('/') == std::string::npos) {
+        Note(DecisionId::kO5);  // bare IPv6 = /128
+      }
+      internal::IpNet addr;
+      internal::IpNet net;
+      if (!internal::ParseIp(v, &addr)) return Cmp::kRequestTypeError;
+      if (!internal::ParseCidr(p.display, &net)) return Cmp::kNoHit;
+      if (addr.v6 != net.v6) return Cmp::kNoHit;
+      return internal::CidrContains(net, addr) ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kArnEquals:
+    case ConditionOperator::kArnLike:
+    case ConditionOperator::kArnNotEquals:
+    case ConditionOperator::kArnNotLike: {
+      std::array<std::string_view, 6> f;
+      if (!internal::SplitArn(v, &f)) {
+        Note(DecisionId::kO6);  // positive false, negated true
+        return Cmp::kNoHit;
+      }
+      return internal::ArnGlobMatch(p.glob, v) ? Cmp::kHit : Cmp::kNoHit;
+    }
+    case ConditionOperator::kNull:
+      return Cmp::kNoHit;  // handled by EvalCondition
+  }
+  return Cmp::kNoHit;
+}
+
+// Formats the request change that would make a failed positive equality
+// entry pass: `q=blue`, `x-team: blue`, `RequestMethod=GET`.
+std::string WouldPass(const ConditionKey& key, const std::string& value) {
+  switch (key.kind) {
+    case KeyKind::kRequestQueryString:
+      return key.suffix + "=" + value;
+    case KeyKind::kRequestHeader:
+      return key.suffix + ": " + value;
+    default: {
+      const size_t colon = key.name.find(':');
+      const std::string base =
+          colon == std::string::npos ? key.name : key.name.substr(colon + 1);
+      return base + "=" + value;
+    }
+  }
+}
+
+ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
+  ClauseTrace t;
+  t.pointer = c.pointer;
+  t.operator_name =
+      c.operator_name.empty() ? std::string(OperatorName(c.op)) : c.operator_name;
+  t.key = c.key.name;
+
+  // Step 1: resolve the key.
+  const KeyValues kv = ResolveKey(c.key);
+  t.absent = !kv.present;
+  if (kv.present) t.request_values = kv.values;
+
+  const OperatorFamily family = FamilyOf(c.op);
+  const bool negated = IsNegated(c.op);
+  if (family == OperatorFamily::kString &&
+      (c.key.kind == KeyKind::kPort || c.key.kind == KeyKind::kEpochTime ||
+       c.key.kind == KeyKind::kPrincipalIsAwsService)) {
+    Note(DecisionId::kT3);  // compares the canonical text
+  }
+
+  std::vector<PolicyValue> pvs;
+  pvs.reserve(c.values.size());
+  bool policy_type_error = c.has_type_error;
+  for (const std::string& v : c.values) {
+    pvs.push_back(PreparePolicyValue(c, v));
+    t.policy_values.push_back(pvs.back().display);
+    if (!PolicyValueParses(family, v)) policy_type_error = true;
+  }
+
+  // DECISION T1: a policy-side type error makes the entry false, for positive
+  // and negated operators alike.
+  if (policy_type_error) {
+    Note(DecisionId::kT1);
+    t.result = false;
+    t.reason = "type-error";
+    return t;
+  }
+
+  // Spec 3.7: Null tests presence only. `true` = must be absent.
+  if (c.op == ConditionOperator::kNull) {
+    bool result = false;
+    for (const PolicyValue& pv : pvs) {
+      bool want_absent = false;
+      if (!internal::ParseBool(pv.display, &want_absent)) continue;
+      if (want_absent == t.absent) result = true;
+    }
+    t.result = result;
+    t.reason = "null-check";
+    return t;
+  }
+
+  // Step 2: the ABSENT rules, first match wins.
+  if (!kv.present) {
+    if (c.set == SetQualifier::kForAnyValue) {
+      t.result = false;
+      t.reason = "foranyvalue-absent";
+    } else if (c.if_exists) {
+      t.result = true;
+      t.reason = "ifexists-absent";
+    } else if (c.set == SetQualifier::kForAllValues) {
+      t.result = true;
+      t.reason = "forallvalues-absent";
+    } else if (negated) {
+      t.result = true;
+      t.reason = "absent-negated";
+    } else {
+      t.result = false;
+      t.reason = "absent-positive";
+    }
+  } else if (c.set == SetQualifier::kNone && kv.values.size() >= 2) {
+    // DECISION Q2: a plain operator on two or more values is false, for
+    // positive and negated operators; IfExists does not help.
+    Note(DecisionId::kQ2);
+    t.result = false;
+    t.reason = "multi-value-plain-op";
+  } else {
+    // Step 3: compare every request value with every policy value. For one
+    // request value, `hit` is the OR over the policy values; the operator
+    // holds for that value iff hit (positive) or !hit (negated: NOR).
+    // Unresolved policy values never hit.
+    bool request_type_error = false;
+    std::vector<bool> holds;
+    for (const std::string& v : kv.values) {
+      bool hit = false;
+      for (const PolicyValue& pv : pvs) {
+        if (!pv.resolved) continue;
+        const Cmp r = Compare(c, v, pv);
+        if (r == Cmp::kRequestTypeError) request_type_error = true;
+        if (r == Cmp::kHit) hit = true;
+      }
+      holds.push_back(negated ? !hit : hit);
+    }
+    if (request_type_error) {
+      // DECISION T2: a request value that does not parse makes the entry false.
+      Note(DecisionId::kT2);
+      t.result = false;
+      t.reason = "type-error";
+    } else {
+      bool result = false;
+      switch (c.set) {
+        case SetQualifier::kNone:
+          result = holds.front();  // exactly one value here
+          break;
+        case SetQualifier::kForAnyValue:
+          result = std::any_of(holds.begin(), holds.end(),
+                               [](bool b) { return b; });
+          break;
+        case SetQualifier::kForAllValues:
+          result = std::all_of(holds.begin(), holds.end(),
+                               [](bool b) { return b; });
+          break;
+      }
+      t.result = result;
+      const bool all_unresolved =
+          !pvs.empty() && std::none_of(pvs.begin(), pvs.end(),
+                                       [](const PolicyValue& pv) {
+                                         return pv.resolved;
+                                       });
+      if (all_unresolved) {
+        t.reason = "unresolved-variable";
+      } else if (result) {
+        t.reason = "matched";
+      } else {
+        t.reason = negated ? "nor-hit" : "no-value-matched";
+      }
+    }
+  }
+
+  // A hint for explanations: a failed positive equality with one obvious
+  // value ("would pass with `q=blue`").
+  const bool equality_op = c.op == ConditionOperator::kStringEquals ||
+                           c.op == ConditionOperator::kStringEqualsIgnoreCase ||
+                           c.op == ConditionOperator::kNumericEquals;
+  const bool fixable_reason = t.reason == "no-value-matched" ||
+                              t.reason == "absent-positive" ||
+                              t.reason == "foranyvalue-absent";
+  const bool connect_only_absent =
+      request_.is_connect() && (c.key.kind == KeyKind::kRequestMethod ||
+                                c.key.kind == KeyKind::kRequestPath ||
+                                c.key.kind == KeyKind::kRequestHeader ||
+                                c.key.kind == KeyKind::kRequestQueryString);
+  if (!t.result && equality_op && fixable_reason &&
+      c.set != SetQualifier::kForAllValues && c.key.kind != KeyKind::kUnknown &&
+      !connect_only_absent && pvs.size() == 1 && pvs[0].resolved) {
+    t.would_pass = WouldPass(c.key, pvs[0].display);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string RequestResourceArn(const RequestView& request) {
+  if (!request.service_arn.present || request.service_arn.value.empty()) {
+    return std::string();
+  }
+  std::string out(request.service_arn.value);
+  if (!request.is_connect()) out.append(request.path);  // R3: path as received
+  return out;
+}
+
+Evaluation EvaluateReference(const PolicyDocument& policy,
+                             const RequestView& request) {
+  return ReferenceEvaluator(policy, request).Run();
+}
+
+}  // namespace latticepol
