@@ -1,0 +1,239 @@
+// File: src/policy.cc
+// Stage: AST. Operator and condition-key tables (spec sections 2 and 3) and
+// the canonical single-line serialisation of a PolicyDocument.
+#include "latticepol/policy.h"
+
+#include <string>
+#include <type_traits>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+
+namespace latticepol {
+namespace {
+
+// absl 20220623 is built with its own string_view type, so absl::StrCat and
+// the absl::StartsWith family do not accept std::string_view: these local
+// helpers do.
+template <typename T>
+void AppendPiece(std::string* out, const T& v) {
+  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    out->append(std::string_view(v));
+  } else if constexpr (std::is_same_v<T, char>) {
+    out->push_back(v);
+  } else {
+    out->append(std::to_string(v));
+  }
+}
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  std::string out;
+  (AppendPiece(&out, args), ...);
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+struct OperatorInfo {
+  std::string_view name;
+  OperatorFamily family;
+  bool negated;
+};
+
+// Indexed by ConditionOperator; the order must follow the enum.
+constexpr OperatorInfo kOperators[kConditionOperatorCount] = {
+    {"StringEquals", OperatorFamily::kString, false},
+    {"StringNotEquals", OperatorFamily::kString, true},
+    {"StringEqualsIgnoreCase", OperatorFamily::kString, false},
+    {"StringNotEqualsIgnoreCase", OperatorFamily::kString, true},
+    {"StringLike", OperatorFamily::kString, false},
+    {"StringNotLike", OperatorFamily::kString, true},
+    {"NumericEquals", OperatorFamily::kNumeric, false},
+    {"NumericNotEquals", OperatorFamily::kNumeric, true},
+    {"NumericLessThan", OperatorFamily::kNumeric, false},
+    {"NumericLessThanEquals", OperatorFamily::kNumeric, false},
+    {"NumericGreaterThan", OperatorFamily::kNumeric, false},
+    {"NumericGreaterThanEquals", OperatorFamily::kNumeric, false},
+    {"DateEquals", OperatorFamily::kDate, false},
+    {"DateNotEquals", OperatorFamily::kDate, true},
+    {"DateLessThan", OperatorFamily::kDate, false},
+    {"DateLessThanEquals", OperatorFamily::kDate, false},
+    {"DateGreaterThan", OperatorFamily::kDate, false},
+    {"DateGreaterThanEquals", OperatorFamily::kDate, false},
+    {"Bool", OperatorFamily::kBool, false},
+    {"BinaryEquals", OperatorFamily::kBinary, false},
+    {"IpAddress", OperatorFamily::kIp, false},
+    {"NotIpAddress", OperatorFamily::kIp, true},
+    {"ArnEquals", OperatorFamily::kArn, false},
+    {"ArnLike", OperatorFamily::kArn, false},
+    {"ArnNotEquals", OperatorFamily::kArn, true},
+    {"ArnNotLike", OperatorFamily::kArn, true},
+    {"Null", OperatorFamily::kNull, false},
+};
+static_assert(static_cast<int>(ConditionOperator::kNull) + 1 == kConditionOperatorCount,
+              "kOperators must cover every ConditionOperator");
+
+const OperatorInfo& Info(ConditionOperator op) {
+  return kOperators[static_cast<int>(op)];
+}
+
+struct KeyInfo {
+  std::string_view name;  // canonical spelling; keys with a suffix end in '/'
+  KeyKind kind;
+};
+
+constexpr KeyInfo kKeys[] = {
+    {"vpc-lattice-svcs:Port", KeyKind::kPort},
+    {"vpc-lattice-svcs:RequestMethod", KeyKind::kRequestMethod},
+    {"vpc-lattice-svcs:RequestPath", KeyKind::kRequestPath},
+    {"vpc-lattice-svcs:RequestHeader/", KeyKind::kRequestHeader},
+    {"vpc-lattice-svcs:RequestQueryString/", KeyKind::kRequestQueryString},
+    {"vpc-lattice-svcs:ServiceArn", KeyKind::kServiceArn},
+    {"vpc-lattice-svcs:ServiceNetworkArn", KeyKind::kServiceNetworkArn},
+    {"vpc-lattice-svcs:SourceVpc", KeyKind::kSourceVpc},
+    {"vpc-lattice-svcs:SourceVpcOwnerAccount", KeyKind::kSourceVpcOwnerAccount},
+    {"aws:PrincipalType", KeyKind::kPrincipalType},
+    {"aws:PrincipalArn", KeyKind::kPrincipalArn},
+    {"aws:PrincipalAccount", KeyKind::kPrincipalAccount},
+    {"aws:PrincipalOrgID", KeyKind::kPrincipalOrgId},
+    {"aws:PrincipalOrgPaths", KeyKind::kPrincipalOrgPaths},
+    {"aws:PrincipalTag/", KeyKind::kPrincipalTag},
+    {"aws:PrincipalIsAWSService", KeyKind::kPrincipalIsAwsService},
+    {"aws:ResourceTag/", KeyKind::kResourceTag},
+    {"aws:SourceIp", KeyKind::kSourceIp},
+    {"aws:CurrentTime", KeyKind::kCurrentTime},
+    {"aws:EpochTime", KeyKind::kEpochTime},
+};
+
+// ---- Serialisation --------------------------------------------------------
+
+using Json = nlohmann::ordered_json;
+
+// A one-element list is written as a plain string (the common hand-written
+// form); anything else as an array.
+Json StringOrArray(const std::vector<std::string>& values) {
+  if (values.size() == 1) return Json(values[0]);
+  Json array = Json::array();
+  for (const std::string& v : values) array.push_back(v);
+  return array;
+}
+
+Json PrincipalToJson(const PrincipalSpec& p) {
+  if (p.wildcard && p.aws.empty() && p.service.empty() && p.federated.empty() &&
+      p.canonical_user.empty()) {
+    return Json("*");
+  }
+  Json out = Json::object();
+  std::vector<std::string> aws;
+  if (p.wildcard) aws.push_back("*");
+  aws.insert(aws.end(), p.aws.begin(), p.aws.end());
+  if (!aws.empty()) out["AWS"] = StringOrArray(aws);
+  if (!p.service.empty()) out["Service"] = StringOrArray(p.service);
+  if (!p.federated.empty()) out["Federated"] = StringOrArray(p.federated);
+  if (!p.canonical_user.empty()) out["CanonicalUser"] = StringOrArray(p.canonical_user);
+  return out;
+}
+
+bool PrincipalIsEmpty(const PrincipalSpec& p) {
+  return !p.wildcard && p.aws.empty() && p.service.empty() && p.federated.empty() &&
+         p.canonical_user.empty();
+}
+
+// The operator as it must be written: `operator_name` if the parser recorded
+// it, otherwise composed from the parts (documents built in code).
+std::string ConditionOperatorText(const Condition& c) {
+  if (!c.operator_name.empty()) return c.operator_name;
+  std::string out;
+  if (c.set == SetQualifier::kForAnyValue) out = "ForAnyValue:";
+  if (c.set == SetQualifier::kForAllValues) out = "ForAllValues:";
+  out += Cat(OperatorName(c.op), c.if_exists ? "IfExists" : "");
+  return out;
+}
+
+Json StatementToJson(const Statement& s, bool identity_policy) {
+  Json out = Json::object();
+  if (!s.sid.empty()) out["Sid"] = s.sid;
+  out["Effect"] = s.effect == Effect::kAllow ? "Allow" : "Deny";
+  if (!identity_policy && !PrincipalIsEmpty(s.principal)) {
+    out[s.not_principal ? "NotPrincipal" : "Principal"] = PrincipalToJson(s.principal);
+  }
+  out[s.not_action ? "NotAction" : "Action"] = StringOrArray(s.actions);
+  out[s.not_resource ? "NotResource" : "Resource"] = StringOrArray(s.resources);
+  if (!s.conditions.empty()) {
+    Json block = Json::object();
+    for (const Condition& c : s.conditions) {
+      block[ConditionOperatorText(c)][c.key.name] = StringOrArray(c.values);
+    }
+    out["Condition"] = std::move(block);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view OperatorName(ConditionOperator op) { return Info(op).name; }
+
+OperatorFamily FamilyOf(ConditionOperator op) { return Info(op).family; }
+
+bool IsNegated(ConditionOperator op) { return Info(op).negated; }
+
+ConditionKey ResolveConditionKey(std::string_view name) {
+  ConditionKey key;
+  key.name = std::string(name);
+  for (const KeyInfo& info : kKeys) {
+    if (EndsWith(info.name, "/")) {
+      // A suffix key needs a non-empty suffix after the exact prefix.
+      if (name.size() > info.name.size() && StartsWith(name, info.name)) {
+        key.kind = info.kind;
+        key.suffix = std::string(name.substr(info.name.size()));
+        // Tag keys compare case-insensitively (K2); header names (H1) and
+        // query keys (Q1) compare exactly.
+        if (info.kind == KeyKind::kPrincipalTag || info.kind == KeyKind::kResourceTag) {
+          absl::AsciiStrToLower(&key.suffix);
+        }
+        return key;
+      }
+    } else if (name == info.name) {
+      key.kind = info.kind;
+      return key;
+    }
+  }
+  key.kind = KeyKind::kUnknown;
+  return key;
+}
+
+bool IsMultiValued(KeyKind kind) {
+  return kind == KeyKind::kRequestQueryString || kind == KeyKind::kPrincipalOrgPaths;
+}
+
+std::string PolicyToJson(const PolicyDocument& doc) {
+  Json out = Json::object();
+  if (doc.has_version) {
+    out["Version"] = doc.version == PolicyVersion::k2012_10_17 ? "2012-10-17" : "2008-10-17";
+  }
+  if (!doc.id.empty()) out["Id"] = doc.id;
+  // A document parsed from `"Statement": {...}` keeps that form, so the
+  // statement pointers survive a round trip.
+  if (doc.statements.size() == 1 && doc.statements[0].pointer == "/Statement") {
+    out["Statement"] = StatementToJson(doc.statements[0], doc.is_identity_policy);
+  } else {
+    Json statements = Json::array();
+    for (const Statement& s : doc.statements) {
+      statements.push_back(StatementToJson(s, doc.is_identity_policy));
+    }
+    out["Statement"] = std::move(statements);
+  }
+  // Never throws: text from hand-built documents may be invalid UTF-8.
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace latticepol
