@@ -1,0 +1,391 @@
+// File: tests/unit/differential_test.cc
+// Stage: compile vs evaluate. The comparative tester, in the spirit of RE2's
+// engine-vs-engine tests: random policies (latticepol/random.h) are parsed in
+// strict mode, compiled, and evaluated against random requests biased towards
+// their values, by the reference evaluator (the gold standard) and by the
+// compiled matcher, each on a view with the query pre-split AND on a view
+// with the raw query string. Every disagreement is a bug in one of them.
+//
+// Environment:
+//   LATTICEPOL_DIFF_PAIRS  policy/request pairs to run (default 200000)
+//   LATTICEPOL_DIFF_SEED   base seed (default 20260101)
+//   LATTICEPOL_DIFF_ONLY   run only the policy with this (printed) seed
+// A failure prints the seed, the policy JSON, the request JSON and both
+// decisions. tools/difftest.sh runs any number of pairs.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/decision.h"
+#include "latticepol/evaluate.h"
+#include "latticepol/parse.h"
+#include "latticepol/policy.h"
+#include "latticepol/random.h"
+#include "latticepol/request.h"
+#include "latticepol/request_json.h"
+
+namespace latticepol {
+namespace {
+
+constexpr uint64_t kDefaultPairs = 200000;
+constexpr uint64_t kDefaultSeed = 20260101;
+constexpr int kRequestsPerPolicy = 50;
+constexpr int kMaxReportedFailures = 10;
+
+uint64_t EnvU64(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  return std::strtoull(v, nullptr, 0);
+}
+
+bool EnvSet(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0';
+}
+
+std::string DescribeDecision(const Decision& d) {
+  std::ostringstream out;
+  out << DecisionName(d.kind) << " statement=" << d.statement << " uncertain=";
+  if (d.uncertain == kMaybeUncertain) {
+    out << "maybe";
+  } else {
+    std::vector<std::string> names = DecisionIdNames(d.uncertain);
+    out << "[";
+    for (size_t i = 0; i < names.size(); ++i) out << (i ? "," : "") << names[i];
+    out << "]";
+  }
+  return out.str();
+}
+
+// What the generator produced, over all the seeds of a run.
+struct Coverage {
+  std::set<int> ops, ops_if_exists, sets, keys;
+  std::set<std::string> features;
+
+  void Record(const PolicyDocument& doc) {
+    features.insert(doc.version == PolicyVersion::k2012_10_17 ? "version-2012" : "version-2008");
+    if (!doc.has_version) features.insert("version-missing");
+    for (const Statement& st : doc.statements) {
+      features.insert(st.effect == Effect::kAllow ? "allow" : "deny");
+      if (st.not_principal) features.insert("not-principal");
+      if (st.not_action) features.insert("not-action");
+      if (st.not_resource) features.insert("not-resource");
+      const PrincipalSpec& p = st.principal;
+      if (p.wildcard) features.insert("principal-*");
+      if (!p.service.empty()) features.insert("principal-service");
+      for (const std::string& a : p.aws) {
+        if (a.size() == 12) {
+          features.insert("principal-account");
+        } else if (a.find(":root") != std::string::npos) {
+          features.insert("principal-root");
+        } else if (a.find(":role/") != std::string::npos) {
+          features.insert("principal-role");
+        } else if (a.find(":user/") != std::string::npos) {
+          features.insert("principal-user");
+        } else if (a.find(":assumed-role/") != std::string::npos) {
+          features.insert("principal-session");
+        }
+      }
+      for (const std::string& a : st.actions) {
+        if (a.find_first_of("*?") != std::string::npos) features.insert("action-wildcard");
+      }
+      for (const std::string& r : st.resources) {
+        if (r.find_first_of("*?") != std::string::npos) features.insert("resource-wildcard");
+        if (r.find("${") != std::string::npos) features.insert("resource-variable");
+      }
+      for (const Condition& c : st.conditions) {
+        ops.insert(static_cast<int>(c.op));
+        if (c.if_exists) ops_if_exists.insert(static_cast<int>(c.op));
+        sets.insert(static_cast<int>(c.set));
+        keys.insert(static_cast<int>(c.key.kind));
+        if (c.values.size() > 1) features.insert("several-values");
+        for (const std::string& v : c.values) {
+          if (v.find("${aws:PrincipalAccount}") != std::string::npos) {
+            features.insert("var-principal-account");
+          }
+          if (v.find("${aws:PrincipalTag/team") != std::string::npos) {
+            features.insert("var-principal-tag");
+          }
+          if (v.find(", '") != std::string::npos) features.insert("var-default");
+          if (v.find("${*}") != std::string::npos) features.insert("var-escape");
+          if ((c.op == ConditionOperator::kStringLike || c.op == ConditionOperator::kArnLike) &&
+              v.find('*') != std::string::npos) {
+            features.insert("like-star");
+          }
+          if ((c.op == ConditionOperator::kStringLike || c.op == ConditionOperator::kArnLike) &&
+              v.find('?') != std::string::npos) {
+            features.insert("like-question");
+          }
+        }
+      }
+    }
+  }
+
+  // Returns what is missing; empty when everything was generated.
+  std::vector<std::string> Missing() const {
+    std::vector<std::string> missing;
+    for (int i = 0; i < kConditionOperatorCount; ++i) {
+      auto op = static_cast<ConditionOperator>(i);
+      if (!ops.count(i)) missing.push_back("operator " + std::string(OperatorName(op)));
+      if (op != ConditionOperator::kNull && !ops_if_exists.count(i)) {
+        missing.push_back("operator " + std::string(OperatorName(op)) + "IfExists");
+      }
+    }
+    for (int i = 0; i < 3; ++i) {
+      if (!sets.count(i)) missing.push_back("set qualifier " + std::to_string(i));
+    }
+    for (int i = 0; i <= static_cast<int>(KeyKind::kUnknown); ++i) {
+      if (!keys.count(i)) missing.push_back("key kind " + std::to_string(i));
+    }
+    for (const char* f :
+         {"version-2012", "version-2008", "version-missing", "allow", "deny", "not-principal",
+          "not-action", "not-resource", "principal-*", "principal-service", "principal-account",
+          "principal-root", "principal-role", "principal-user", "principal-session",
+          "action-wildcard", "resource-wildcard", "resource-variable", "several-values",
+          "var-principal-account", "var-principal-tag", "var-default", "var-escape", "like-star",
+          "like-question"}) {
+      if (!features.count(f)) missing.push_back(f);
+    }
+    return missing;
+  }
+};
+
+bool SameDecision(const Decision& ref, const Decision& fast) {
+  return ref.kind == fast.kind && ref.statement == fast.statement &&
+         (ref.uncertain == 0 || fast.uncertain != 0);
+}
+
+// Parses the generator's JSON as a user's policy would be parsed.
+::testing::AssertionResult ParseGenerated(const PolicyDocument& generated, bool identity,
+                                          uint64_t seed, PolicyDocument* out,
+                                          std::string* json) {
+  *json = PolicyToJson(generated);
+  ParseOptions options;
+  options.identity_policy = identity;
+  ParseResult parsed = ParsePolicy(*json, options);
+  if (!parsed.ok()) {
+    return ::testing::AssertionFailure()
+           << "generated policy rejected in strict mode (seed " << seed << ")\n"
+           << *json << "\n"
+           << FormatIssues(parsed.issues, "policy.json");
+  }
+  *out = std::move(parsed.doc);
+  return ::testing::AssertionSuccess();
+}
+
+TEST(DifferentialTest, CompiledMatchesReference) {
+  const uint64_t pairs = EnvU64("LATTICEPOL_DIFF_PAIRS", kDefaultPairs);
+  const uint64_t base = EnvU64("LATTICEPOL_DIFF_SEED", kDefaultSeed);
+  const bool only = EnvSet("LATTICEPOL_DIFF_ONLY");
+  const uint64_t only_seed = EnvU64("LATTICEPOL_DIFF_ONLY", 0);
+
+  Coverage coverage;
+  uint64_t done = 0;
+  uint64_t policies = 0;
+  uint64_t allows = 0, explicit_denies = 0, uncertain = 0;
+  int failures = 0;
+  for (uint64_t i = 0; done < pairs && failures < kMaxReportedFailures; ++i) {
+    const uint64_t seed = only ? only_seed : MixSeed(base, i);
+    Rng rng(seed);
+    PolicyDocument doc;
+    std::string json;
+    ASSERT_TRUE(ParseGenerated(RandomPolicy(rng, RandomPolicyOptions()), false, seed, &doc, &json));
+    coverage.Record(doc);
+    ++policies;
+    auto compiled = Compile(doc);
+    ASSERT_TRUE(compiled.ok()) << "seed " << seed << ": " << compiled.status() << "\n" << json;
+
+    std::vector<Request> requests;
+    std::vector<std::string> raws;
+    for (int j = 0; j < kRequestsPerPolicy && done < pairs; ++j, ++done) {
+      std::string raw;
+      requests.push_back(RandomRequest(rng, doc, RandomRequestOptions(), &raw));
+      raws.push_back(std::move(raw));
+    }
+    std::vector<RequestView> views;
+    for (size_t j = 0; j < requests.size(); ++j) {
+      views.push_back(requests[j].view());
+      views.push_back(RawQueryView(requests[j], raws[j]));
+    }
+    std::vector<Decision> batch(views.size());
+    EvaluateBatch(**compiled, views, absl::MakeSpan(batch));
+
+    for (size_t v = 0; v < views.size(); ++v) {
+      const Request& request = requests[v / 2];
+      const bool raw_view = v % 2 == 1;
+      const Decision ref = EvaluateReference(doc, views[v]).decision;
+      const Decision fast = Evaluate(**compiled, views[v]);
+      if (!raw_view) {
+        allows += ref.kind == DecisionKind::kAllow;
+        explicit_denies += ref.kind == DecisionKind::kExplicitDeny;
+        uncertain += ref.uncertain != 0;
+      }
+      const bool batch_ok = batch[v].kind == fast.kind && batch[v].statement == fast.statement &&
+                            batch[v].uncertain == fast.uncertain;
+      if (!SameDecision(ref, fast) || !batch_ok) {
+        ++failures;
+        ADD_FAILURE() << "compiled and reference disagree\n"
+                      << "  replay: LATTICEPOL_DIFF_ONLY=" << seed << " (request #" << v / 2
+                      << ", " << (raw_view ? "raw query" : "pre-split query") << ")\n"
+                      << "  policy: " << json << "\n"
+                      << "  request: " << RequestToJson(request) << "\n"
+                      << "  raw query: " << raws[v / 2] << "\n"
+                      << "  reference: " << DescribeDecision(ref) << "\n"
+                      << "  compiled:  " << DescribeDecision(fast) << "\n"
+                      << "  batch:     " << DescribeDecision(batch[v]);
+        if (failures >= kMaxReportedFailures) break;
+      }
+      if (raw_view) {
+        // The same request from the raw query must decide the same way.
+        const Decision split = EvaluateReference(doc, views[v - 1]).decision;
+        if (split.kind != ref.kind || split.statement != ref.statement) {
+          ++failures;
+          ADD_FAILURE() << "reference differs between raw and pre-split query\n"
+                        << "  replay: LATTICEPOL_DIFF_ONLY=" << seed << " (request #" << v / 2
+                        << ")\n"
+                        << "  policy: " << json << "\n"
+                        << "  request: " << RequestToJson(request) << "\n"
+                        << "  raw query: " << raws[v / 2] << "\n"
+                        << "  pre-split: " << DescribeDecision(split) << "\n"
+                        << "  raw:       " << DescribeDecision(ref);
+        }
+      }
+    }
+    if (only) break;
+  }
+  std::printf("differential: %llu pairs (x2 views) over %llu policies: %llu allow, %llu "
+              "explicit deny, %llu uncertain\n",
+              static_cast<unsigned long long>(done), static_cast<unsigned long long>(policies),
+              static_cast<unsigned long long>(allows),
+              static_cast<unsigned long long>(explicit_denies),
+              static_cast<unsigned long long>(uncertain));
+  if (only) return;
+  // The run must exercise both outcomes often, or it proves little.
+  EXPECT_GT(allows, done / 50) << "too few ALLOW decisions: requests do not hit the policies";
+  EXPECT_GT(explicit_denies, done / 100) << "too few EXPLICIT_DENY decisions";
+  if (policies >= 1000) {
+    std::vector<std::string> missing = coverage.Missing();
+    EXPECT_TRUE(missing.empty()) << "the generator lost coverage: missing " << missing.size()
+                                 << ", first: " << (missing.empty() ? "" : missing[0]);
+  }
+}
+
+// The Lattice chain: Authorize (compiled) vs AuthorizeReference.
+TEST(DifferentialTest, ChainMatchesReference) {
+  const uint64_t pairs = std::max<uint64_t>(
+      1000, EnvU64("LATTICEPOL_DIFF_PAIRS", kDefaultPairs) / 10);
+  const uint64_t base = EnvU64("LATTICEPOL_DIFF_SEED", kDefaultSeed) ^ 0xC4A1u;
+  constexpr int kRequestsPerChain = 20;
+  uint64_t done = 0;
+  int failures = 0;
+  std::set<int> layers_seen;
+  for (uint64_t i = 0; done < pairs && failures < kMaxReportedFailures; ++i) {
+    const uint64_t seed = MixSeed(base, i);
+    Rng rng(seed);
+    RandomPolicyOptions service_options;
+    RandomPolicyOptions identity_options;
+    identity_options.identity_policy = true;
+
+    std::string network_json, service_json, identity_json;
+    PolicyDocument network, service, identity;
+    const bool has_network = rng.Percent(70);
+    const bool has_service = rng.Percent(85);
+    const bool has_identity = rng.Percent(40);
+    ASSERT_TRUE(ParseGenerated(RandomPolicy(rng, service_options), false, seed, &network,
+                               &network_json));
+    ASSERT_TRUE(ParseGenerated(RandomPolicy(rng, service_options), false, seed, &service,
+                               &service_json));
+    ASSERT_TRUE(ParseGenerated(RandomPolicy(rng, identity_options), true, seed, &identity,
+                               &identity_json));
+
+    ChainConfig config;
+    config.network_auth_type = rng.Percent(60) ? AuthType::kAwsIam : AuthType::kNone;
+    config.service_auth_type = rng.Percent(80) ? AuthType::kAwsIam : AuthType::kNone;
+    if (!has_identity && rng.Percent(50)) {
+      config.identity_decision = static_cast<DecisionKind>(rng.Uniform(3));
+    }
+
+    CompiledChain chain;
+    chain.config = config;
+    ChainPolicies policies;
+    policies.config = config;
+    auto compile = [&](const PolicyDocument& doc, const std::string& json) {
+      auto c = Compile(doc);
+      EXPECT_TRUE(c.ok()) << "seed " << seed << ": " << c.status() << "\n" << json;
+      return c.ok() ? *c : nullptr;
+    };
+    if (has_network) {
+      chain.network_policy = compile(network, network_json);
+      policies.network_policy = &network;
+    }
+    if (has_service) {
+      chain.service_policy = compile(service, service_json);
+      policies.service_policy = &service;
+    }
+    if (has_identity) {
+      chain.identity_policy = compile(identity, identity_json);
+      policies.identity_policy = &identity;
+    }
+
+    for (int j = 0; j < kRequestsPerChain; ++j, ++done) {
+      std::string raw;
+      const PolicyDocument& bias = rng.Percent(50) ? service : network;
+      Request request = RandomRequest(rng, bias, RandomRequestOptions(), &raw);
+      RequestView view = rng.Percent(50) ? request.view() : RawQueryView(request, raw);
+      ChainResult ref = AuthorizeReference(policies, view).result;
+      ChainResult fast = Authorize(chain, view);
+      layers_seen.insert(static_cast<int>(ref.layer));
+      auto layer_same = [](const LayerResult& a, const LayerResult& b) {
+        return a.evaluated == b.evaluated && a.has_policy == b.has_policy &&
+               a.assumed == b.assumed && a.decision.kind == b.decision.kind &&
+               a.decision.statement == b.decision.statement;
+      };
+      const bool same = ref.decision == fast.decision && ref.layer == fast.layer &&
+                        ref.failing_layers == fast.failing_layers &&
+                        layer_same(ref.network, fast.network) &&
+                        layer_same(ref.service, fast.service) &&
+                        layer_same(ref.identity, fast.identity) &&
+                        (ref.uncertain == 0 || fast.uncertain != 0);
+      if (!same) {
+        ++failures;
+        ADD_FAILURE() << "chain: compiled and reference disagree (seed " << seed << ", request #"
+                      << j << ")\n"
+                      << "  auth types: network " << AuthTypeName(config.network_auth_type)
+                      << ", service " << AuthTypeName(config.service_auth_type)
+                      << ", identity decision "
+                      << (config.identity_decision ? DecisionName(*config.identity_decision)
+                                                   : "none")
+                      << "\n"
+                      << "  network policy: " << (has_network ? network_json : "none") << "\n"
+                      << "  service policy: " << (has_service ? service_json : "none") << "\n"
+                      << "  identity policy: " << (has_identity ? identity_json : "none") << "\n"
+                      << "  request: " << RequestToJson(request) << "\n"
+                      << "  reference: " << DecisionName(ref.decision) << " layer "
+                      << LayerName(ref.layer) << " network "
+                      << DescribeDecision(ref.network.decision) << " service "
+                      << DescribeDecision(ref.service.decision) << " identity "
+                      << DescribeDecision(ref.identity.decision) << "\n"
+                      << "  compiled:  " << DecisionName(fast.decision) << " layer "
+                      << LayerName(fast.layer) << " network "
+                      << DescribeDecision(fast.network.decision) << " service "
+                      << DescribeDecision(fast.service.decision) << " identity "
+                      << DescribeDecision(fast.identity.decision);
+        if (failures >= kMaxReportedFailures) break;
+      }
+    }
+  }
+  std::printf("chain differential: %llu requests\n", static_cast<unsigned long long>(done));
+  // Every deciding layer should have been seen.
+  EXPECT_EQ(layers_seen.size(), 4u);
+}
+
+}  // namespace
+}  // namespace latticepol
