@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "internal/json_reader.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/request_json.h"
@@ -246,6 +247,14 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
 }
 
 // ---- Parsing ----------------------------------------------------------------
+// Case lines are read with the strict reader (internal/json_reader.h), which
+// keeps byte offsets: the inline request and policies are handed to their
+// parsers as the exact text the user wrote, so duplicate keys are caught and
+// nested issues get true columns within the line.
+
+using internal::JsonMember;
+using internal::JsonType;
+using internal::JsonValue;
 
 Issue MakeIssue(Severity severity, std::string code, std::string message,
                 std::string pointer, int line, int column = 0) {
@@ -259,71 +268,127 @@ Issue MakeIssue(Severity severity, std::string code, std::string message,
   return issue;
 }
 
+// One parsed line: the text and its top-level members.
+struct CaseLine {
+  std::string_view text;
+  int line = 0;
+  JsonValue root;
+};
+
+// Returns the exact source text of top-level member `index`: from its value's
+// offset up to the next member's key (or the closing brace), without the
+// separating comma and whitespace.
+std::string_view MemberText(const CaseLine& c, size_t index) {
+  const JsonMember& m = c.root.members[index];
+  size_t begin = static_cast<size_t>(m.value.offset);
+  size_t end = index + 1 < c.root.members.size()
+                   ? static_cast<size_t>(c.root.members[index + 1].key_offset)
+                   : c.text.rfind('}');
+  std::string_view rest = c.text.substr(begin, end - begin);
+  size_t last = rest.find_last_not_of(" \t\r\n");
+  if (last != std::string_view::npos && index + 1 < c.root.members.size() &&
+      rest[last] == ',') {
+    rest = rest.substr(0, last);
+    last = rest.find_last_not_of(" \t\r\n");
+  }
+  return last == std::string_view::npos ? rest.substr(0, 0) : rest.substr(0, last + 1);
+}
+
 // Moves nested issues (from an inline request or policy) into the case file's
-// issues: pointers are prefixed with the field, positions become the case line.
+// issues: pointers are prefixed with the field, offsets are shifted to the
+// line, and the line is the case's line.
 void AddNested(std::vector<Issue> nested, std::string_view field, int line,
-               std::vector<Issue>* out) {
+               int64_t value_offset, std::vector<Issue>* out) {
   for (Issue& issue : nested) {
-    issue.location.json_pointer =
-        Cat("/", field, issue.location.json_pointer);
+    issue.location.json_pointer = Cat("/", field, issue.location.json_pointer);
     issue.location.line = line;
-    issue.location.column = 0;
-    issue.location.offset = -1;
+    if (issue.location.offset >= 0) {
+      issue.location.offset += value_offset;
+      issue.location.column = static_cast<int>(issue.location.offset) + 1;
+    } else {
+      issue.location.column = 0;
+    }
     issue.message = Cat(field, ": ", issue.message);
     out->push_back(std::move(issue));
   }
 }
 
-bool ParseAuthTypeField(const Json& obj, const char* field, int line,
+// Returns the value of member `field`, or nullptr when missing. A JSON null
+// counts as missing.
+const JsonMember* FindField(const CaseLine& c, std::string_view field, size_t* index) {
+  for (size_t i = 0; i < c.root.members.size(); ++i) {
+    if (c.root.members[i].key == field) {
+      if (c.root.members[i].value.is_null()) return nullptr;
+      if (index != nullptr) *index = i;
+      return &c.root.members[i];
+    }
+  }
+  return nullptr;
+}
+
+int ColumnOf(const JsonMember& m) { return static_cast<int>(m.value.offset) + 1; }
+
+// Shortens a value for a message.
+std::string Snippet(std::string_view text) {
+  if (text.size() <= 40) return std::string(text);
+  return Cat(text.substr(0, 37), "...");
+}
+
+bool ParseAuthTypeField(const CaseLine& c, const char* field,
                         std::optional<AuthType>* out, std::vector<Issue>* issues) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) return true;
+  size_t index = 0;
+  const JsonMember* m = FindField(c, field, &index);
+  if (m == nullptr) return true;
   AuthType t;
-  if (!it->is_string() || !ParseAuthTypeName(it->get<std::string>(), &t)) {
+  if (!m->value.is_string() || !ParseAuthTypeName(m->value.text, &t)) {
     issues->push_back(MakeIssue(
         Severity::kError, "case-invalid-auth-type",
-        Cat("`", field, "` must be `AWS_IAM` or `NONE`, not `", Dump(*it), "`"),
-        Cat("/", field), line));
+        Cat("`", field, "` must be `AWS_IAM` or `NONE`, not `",
+            Snippet(MemberText(c, index)), "`"),
+        Cat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
   *out = t;
   return true;
 }
 
-bool ParseDecisionField(const Json& obj, const char* field, int line,
+bool ParseDecisionField(const CaseLine& c, const char* field,
                         std::optional<DecisionKind>* out,
                         std::vector<Issue>* issues) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) return true;
+  size_t index = 0;
+  const JsonMember* m = FindField(c, field, &index);
+  if (m == nullptr) return true;
   DecisionKind kind;
-  if (!it->is_string() || !ParseDecisionName(it->get<std::string>(), &kind)) {
+  if (!m->value.is_string() || !ParseDecisionName(m->value.text, &kind)) {
     issues->push_back(MakeIssue(
         Severity::kError, "case-invalid-decision",
         Cat("`", field, "` must be `ALLOW`, `EXPLICIT_DENY` or `IMPLICIT_DENY`, not `",
-                     Dump(*it), "`"),
-        Cat("/", field), line));
+            Snippet(MemberText(c, index)), "`"),
+        Cat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
   *out = kind;
   return true;
 }
 
-bool ParseInlinePolicy(const Json& obj, const char* field, int line,
+bool ParseInlinePolicy(const CaseLine& c, const char* field,
                        const ParseOptions& options,
                        std::optional<PolicyDocument>* out,
                        std::vector<Issue>* issues) {
-  auto it = obj.find(field);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_object()) {
+  size_t index = 0;
+  const JsonMember* m = FindField(c, field, &index);
+  if (m == nullptr) return true;
+  if (!m->value.is_object()) {
     issues->push_back(MakeIssue(
         Severity::kError, "case-invalid-policy",
-        Cat("`", field, "` must be a policy document (a JSON object)"),
-        Cat("/", field), line));
+        Cat("`", field, "` must be a policy document (a JSON object), got ",
+            internal::JsonTypeName(m->value.type)),
+        Cat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
-  ParseResult parsed = ParsePolicy(Dump(*it), options);
+  ParseResult parsed = ParsePolicy(MemberText(c, index), options);
   bool ok = parsed.ok();
-  AddNested(std::move(parsed.issues), field, line, issues);
+  AddNested(std::move(parsed.issues), field, c.line, m->value.offset, issues);
   if (ok) *out = std::move(parsed.doc);
   return ok;
 }
@@ -332,79 +397,93 @@ bool ParseInlinePolicy(const Json& obj, const char* field, int line,
 bool ParseCaseLine(std::string_view text, int line,
                    const CaseParseOptions& options, TestCase* out,
                    std::vector<Issue>* issues) {
-  Json obj;
-  try {
-    obj = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    // nlohmann's text looks like "[json.exception.parse_error.101] parse
-    // error at line 1, column 5: syntax error while parsing value - ...".
-    std::string_view detail = what;
-    size_t colon = detail.find(": ");
-    if (colon != std::string_view::npos) detail.remove_prefix(colon + 2);
-    std::string message(detail);
-    if (!message.empty()) message[0] = static_cast<char>(std::tolower(message[0]));
+  CaseLine c;
+  c.text = text;
+  c.line = line;
+  internal::JsonError error;
+  internal::JsonReadOptions read_options;
+  read_options.max_depth = options.policy_options.max_depth;
+  if (!internal::ReadJson(text, read_options, &c.root, &error)) {
     issues->push_back(MakeIssue(Severity::kError, "case-json-syntax",
-                                Cat("invalid JSON: ", message), "", line,
-                                static_cast<int>(e.byte)));
-    return false;
-  } catch (const std::exception& e) {
-    issues->push_back(MakeIssue(Severity::kError, "case-json-syntax",
-                                Cat("invalid JSON: ", e.what()), "", line));
+                                Cat("invalid JSON: ", error.message), "", line,
+                                static_cast<int>(error.offset) + 1));
     return false;
   }
-  if (!obj.is_object()) {
+  if (!c.root.is_object()) {
     issues->push_back(MakeIssue(Severity::kError, "case-not-object",
-                                "a case must be a JSON object", "", line));
+                                Cat("a case must be a JSON object, got ",
+                                    internal::JsonTypeName(c.root.type)),
+                                "", line, 1));
     return false;
   }
   bool ok = true;
   out->line = line;
 
-  auto name = obj.find("name");
-  if (name == obj.end()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `name`", "", line));
-    ok = false;
-  } else if (!name->is_string()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
-                                "`name` must be a string", "/name", line));
-    ok = false;
-  } else {
-    out->name = name->get<std::string>();
-  }
-
-  auto expect = obj.find("expect");
-  if (expect == obj.end()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `expect`", "", line));
-    ok = false;
-  } else {
-    std::optional<DecisionKind> kind;
-    if (!ParseDecisionField(obj, "expect", line, &kind, issues) || !kind) {
-      if (expect->is_null()) {
-        issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
-                                    "`expect` must not be null", "/expect", line));
-      }
+  std::set<std::string_view> seen;
+  for (const JsonMember& m : c.root.members) {
+    if (!seen.insert(m.key).second) {
+      issues->push_back(MakeIssue(Severity::kError, "case-duplicate-field",
+                                  Cat("duplicate field `", Snippet(m.key), "`"),
+                                  Cat("/", EscapeJsonPointerToken(m.key)), line,
+                                  static_cast<int>(m.key_offset) + 1));
       ok = false;
-    } else {
-      out->expect = *kind;
     }
   }
 
-  auto request = obj.find("request");
-  if (request == obj.end()) {
+  const JsonMember* name = FindField(c, "name", nullptr);
+  if (name == nullptr) {
     issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `request`", "", line));
+                                "missing field `name`", "", line, 1));
     ok = false;
-  } else if (!request->is_object()) {
+  } else if (!name->value.is_string()) {
     issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
-                                "`request` must be a JSON object", "/request", line));
+                                Cat("`name` must be a string, got ",
+                                    internal::JsonTypeName(name->value.type)),
+                                "/name", line, ColumnOf(*name)));
     ok = false;
   } else {
-    RequestParseResult parsed = ParseRequestJson(Dump(*request));
+    out->name = name->value.text;
+  }
+
+  const JsonMember* expect_member = nullptr;
+  for (const JsonMember& m : c.root.members) {
+    if (m.key == "expect") expect_member = &m;
+  }
+  if (expect_member == nullptr) {
+    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
+                                "missing field `expect`", "", line, 1));
+    ok = false;
+  } else if (expect_member->value.is_null()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
+                                "`expect` must be `ALLOW`, `EXPLICIT_DENY` or "
+                                "`IMPLICIT_DENY`, not `null`",
+                                "/expect", line, ColumnOf(*expect_member)));
+    ok = false;
+  } else {
+    std::optional<DecisionKind> kind;
+    if (ParseDecisionField(c, "expect", &kind, issues) && kind) {
+      out->expect = *kind;
+    } else {
+      ok = false;
+    }
+  }
+
+  size_t request_index = 0;
+  const JsonMember* request = FindField(c, "request", &request_index);
+  if (request == nullptr) {
+    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
+                                "missing field `request`", "", line, 1));
+    ok = false;
+  } else if (!request->value.is_object()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
+                                Cat("`request` must be a JSON object, got ",
+                                    internal::JsonTypeName(request->value.type)),
+                                "/request", line, ColumnOf(*request)));
+    ok = false;
+  } else {
+    RequestParseResult parsed = ParseRequestJson(MemberText(c, request_index));
     bool request_ok = parsed.ok();
-    AddNested(std::move(parsed.issues), "request", line, issues);
+    AddNested(std::move(parsed.issues), "request", line, request->value.offset, issues);
     if (request_ok) {
       out->request = std::move(parsed.request);
     } else {
@@ -412,26 +491,25 @@ bool ParseCaseLine(std::string_view text, int line,
     }
   }
 
-  ParseOptions network_options = options.policy_options;
-  network_options.identity_policy = false;
-  ok &= ParseInlinePolicy(obj, "policy", line, network_options, &out->policy, issues);
-  ok &= ParseInlinePolicy(obj, "networkPolicy", line, network_options,
-                          &out->network_policy, issues);
-  ok &= ParseAuthTypeField(obj, "networkAuthType", line, &out->network_auth_type, issues);
-  ok &= ParseAuthTypeField(obj, "serviceAuthType", line, &out->service_auth_type, issues);
-  ok &= ParseDecisionField(obj, "identityDecision", line, &out->identity_decision, issues);
+  ParseOptions policy_options = options.policy_options;
+  policy_options.identity_policy = false;
+  ok &= ParseInlinePolicy(c, "policy", policy_options, &out->policy, issues);
+  ok &= ParseInlinePolicy(c, "networkPolicy", policy_options, &out->network_policy, issues);
+  ok &= ParseAuthTypeField(c, "networkAuthType", &out->network_auth_type, issues);
+  ok &= ParseAuthTypeField(c, "serviceAuthType", &out->service_auth_type, issues);
+  ok &= ParseDecisionField(c, "identityDecision", &out->identity_decision, issues);
 
-  auto skip = obj.find("skip");
-  if (skip != obj.end()) {
-    if (skip->is_boolean()) {
-      out->skip = skip->get<bool>();
-    } else if (skip->is_string()) {
+  const JsonMember* skip = FindField(c, "skip", nullptr);
+  if (skip != nullptr) {
+    if (skip->value.is_bool()) {
+      out->skip = skip->value.bool_value;
+    } else if (skip->value.is_string()) {
       out->skip = true;
-      out->skip_reason = skip->get<std::string>();
-    } else if (!skip->is_null()) {
+      out->skip_reason = skip->value.text;
+    } else {
       issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
                                   "`skip` must be a boolean or a reason string",
-                                  "/skip", line));
+                                  "/skip", line, ColumnOf(*skip)));
       ok = false;
     }
   }
@@ -482,10 +560,10 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
           "", line_number));
       continue;
     }
-    std::string_view line = TrimLine(raw);
-    if (line.empty()) continue;
+    if (TrimLine(raw).empty()) continue;
     TestCase test_case;
-    if (!ParseCaseLine(line, line_number, options, &test_case, &file.issues)) {
+    // The untrimmed line, so columns count from its first byte.
+    if (!ParseCaseLine(raw, line_number, options, &test_case, &file.issues)) {
       continue;
     }
     if (!names.insert(test_case.name).second) {

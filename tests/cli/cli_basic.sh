@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# CLI tests for `latticepol eval`, `check` and `validate`: outputs, exit codes,
+# stdin input, issue locations, --help and --version.
+# Usage: bash cli_basic.sh <path-to-latticepol> <source-dir>
+set -euo pipefail
+
+LP="$1"
+SRC="$2"
+POLICY="$SRC/policies/shared-service/auth-policy.json"
+CASES="$SRC/policies/shared-service/cases.jsonl"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# run <name> <expected-exit> <cmd...>: runs the command, captures stdout in
+# $TMP/out and stderr in $TMP/err, and checks the exit code.
+run() {
+  local name="$1" expected="$2"
+  shift 2
+  local code=0
+  "$@" >"$TMP/out" 2>"$TMP/err" || code=$?
+  if [ "$code" -ne "$expected" ]; then
+    fail "$name: exit code $code, expected $expected"
+    echo "--- stdout" >&2; cat "$TMP/out" >&2
+    echo "--- stderr" >&2; cat "$TMP/err" >&2
+  fi
+}
+
+# expect_in <name> <file> <fixed-string>
+expect_in() {
+  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; cat "$2" >&2; }
+}
+
+# --- check on the shipped cases ----------------------------------------------
+run "check shipped cases" 0 "$LP" check --cases "$CASES" --policy "$POLICY"
+n_cases=$(grep -c . "$CASES")
+tail -n 1 "$TMP/out" | grep -qxE "$n_cases passed, 0 failed" ||
+  fail "check shipped cases: last line is \`$(tail -n 1 "$TMP/out")\`, expected \`$n_cases passed, 0 failed\`"
+
+run "check shipped cases json" 0 "$LP" check --cases "$CASES" --policy "$POLICY" --format json
+expect_in "check json" "$TMP/out" "\"passed\":$n_cases"
+expect_in "check json" "$TMP/out" '"failed":0'
+
+# --- a failing case exits 1 and is explained ---------------------------------
+cat >"$TMP/failing.jsonl" <<'CASES'
+{"name": "really allowed", "request": {"query": "q=blue", "sourceVpcOwnerAccount": "111111111111"}, "expect": "ALLOW"}
+
+{"name": "wrongly expected allow", "request": {"query": "q=green", "sourceVpcOwnerAccount": "111111111111"}, "expect": "ALLOW"}
+{"name": "skipped one", "request": {}, "expect": "ALLOW", "skip": "not yet", "comment": "unknown fields are ignored"}
+CASES
+run "check failing case" 1 "$LP" check --cases "$TMP/failing.jsonl" --policy "$POLICY"
+expect_in "check failing case" "$TMP/out" "FAIL wrongly expected allow (line 3)"
+expect_in "check failing case" "$TMP/out" "expected: ALLOW"
+expect_in "check failing case" "$TMP/out" "got:      IMPLICIT_DENY"
+expect_in "check failing case" "$TMP/out" "AllowBlue"
+if grep -qF "really allowed" "$TMP/out"; then fail "check failing case: a passing case was printed"; fi
+[ "$(tail -n 1 "$TMP/out")" = "1 passed, 1 failed, 1 skipped" ] ||
+  fail "check failing case: last line is \`$(tail -n 1 "$TMP/out")\`"
+
+# --- a broken case file exits 4 naming the line ------------------------------
+cat >"$TMP/broken.jsonl" <<'CASES'
+{"name": "fine", "request": {"query": "q=blue"}, "expect": "ALLOW"}
+{"name": "bad expect", "request": {"query": "q=blue"}, "expect": "PERMIT"}
+{"name": "syntax", "request": {
+CASES
+run "check broken file" 4 "$LP" check --cases "$TMP/broken.jsonl" --policy "$POLICY"
+expect_in "check broken file" "$TMP/err" "broken.jsonl:2"
+expect_in "check broken file" "$TMP/err" "/expect"
+expect_in "check broken file" "$TMP/err" "broken.jsonl:3"
+
+printf '%s\n' '{"name": "bad request", "request": {"methd": "GET"}, "expect": "ALLOW"}' >"$TMP/badreq.jsonl"
+run "check bad request field" 4 "$LP" check --cases "$TMP/badreq.jsonl" --policy "$POLICY"
+expect_in "check bad request field" "$TMP/err" "badreq.jsonl:1"
+expect_in "check bad request field" "$TMP/err" "/request"
+
+# A case without any policy, and no --policy: invalid input.
+run "check without policy" 4 "$LP" check --cases "$TMP/failing.jsonl"
+expect_in "check without policy" "$TMP/err" "failing.jsonl:1"
+
+# An invalid --policy: invalid input.
+printf '%s' '{"Version":"2012-10-17","Statement":[{"Effect":"allow","Principal":"*","Action":"*","Resource":"*"}]}' >"$TMP/bad-policy.json"
+run "check invalid policy" 4 "$LP" check --cases "$CASES" --policy "$TMP/bad-policy.json"
+
+# --- eval ---------------------------------------------------------------------
+echo '{"query": "q=blue", "sourceVpcOwnerAccount": "111111111111"}' >"$TMP/blue.json"
+run "eval allow from stdin" 0 "$LP" eval --policy "$POLICY" --request - <"$TMP/blue.json"
+expect_in "eval allow" "$TMP/out" "decision: ALLOW"
+expect_in "eval allow" "$TMP/out" "layer: none"
+expect_in "eval allow" "$TMP/out" "AllowBlue"
+
+run "eval deny from stdin" 3 "$LP" eval --policy "$POLICY" --request - \
+  <<<'{"query": "q=green", "sourceVpcOwnerAccount": "111111111111"}'
+expect_in "eval deny" "$TMP/out" "decision: IMPLICIT_DENY"
+expect_in "eval deny" "$TMP/out" "layer: service"
+
+run "eval uncertain" 3 "$LP" eval --policy "$POLICY" --request - --format json \
+  <<<'{"query": "q=blue&q=blue", "sourceVpcOwnerAccount": "111111111111"}'
+expect_in "eval uncertain json" "$TMP/out" '"decision":"IMPLICIT_DENY"'
+expect_in "eval uncertain json" "$TMP/out" '"Q2"'
+
+# The chain: network AWS_IAM without a network policy denies at the network layer.
+run "eval chain" 3 "$LP" eval --policy "$POLICY" --request "$TMP/blue.json" --network-auth-type AWS_IAM
+expect_in "eval chain" "$TMP/out" "layer: network"
+run "eval chain E1" 0 "$LP" eval --request "$TMP/blue.json" --network-auth-type NONE --service-auth-type NONE
+expect_in "eval chain E1" "$TMP/out" "decision: ALLOW"
+
+echo '{"query": "q=blue", "methd": "GET"}' >"$TMP/badreq.json"
+run "eval invalid request" 4 "$LP" eval --policy "$POLICY" --request "$TMP/badreq.json"
+expect_in "eval invalid request" "$TMP/err" "badreq.json"
+run "eval missing file" 4 "$LP" eval --policy "$TMP/does-not-exist.json" --request "$TMP/blue.json"
+expect_in "eval missing file" "$TMP/err" "does-not-exist.json"
+run "eval without --policy" 2 "$LP" eval --request "$TMP/blue.json"
+run "eval bad auth type" 2 "$LP" eval --policy "$POLICY" --request "$TMP/blue.json" --service-auth-type IAM
+
+# --- validate -------------------------------------------------------------------
+run "validate shipped policy" 0 "$LP" validate "$POLICY"
+expect_in "validate shipped policy" "$TMP/out" "valid"
+run "validate bad policy" 4 "$LP" validate "$TMP/bad-policy.json"
+expect_in "validate bad policy" "$TMP/out" "/Statement/0/Effect"
+expect_in "validate bad policy" "$TMP/out" "bad-policy.json:"
+run "validate bad policy json" 4 "$LP" validate "$TMP/bad-policy.json" --format json
+expect_in "validate bad policy json" "$TMP/out" '"valid":false'
+expect_in "validate bad policy json" "$TMP/out" '"/Statement/0/Effect"'
+printf '{"Version": "2012-10-17",\n  "Statement": [}' >"$TMP/syntax.json"
+run "validate syntax error" 4 "$LP" validate "$TMP/syntax.json"
+expect_in "validate syntax error" "$TMP/out" "syntax.json:2:"
+
+# --- help, version, usage -------------------------------------------------------
+run "--version" 0 "$LP" --version
+grep -qE '^latticepol [0-9]+\.[0-9]+\.[0-9]+' "$TMP/out" || fail "--version printed \`$(cat "$TMP/out")\`"
+run "--help" 0 "$LP" --help
+for cmd in eval check validate; do
+  expect_in "--help" "$TMP/out" "$cmd"
+  run "$cmd --help" 0 "$LP" "$cmd" --help
+  expect_in "$cmd --help" "$TMP/out" "Example:"
+  expect_in "$cmd --help" "$TMP/out" "latticepol $cmd"
+done
+run "no subcommand" 2 "$LP"
+run "unknown subcommand" 2 "$LP" frobnicate
+run "unknown option" 2 "$LP" check --cases "$CASES" --bogus
+run "check without --cases" 2 "$LP" check --policy "$POLICY"
+run "bad --format" 2 "$LP" validate "$POLICY" --format yaml
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures CLI assertion(s) failed" >&2
+  exit 1
+fi
+echo "all CLI assertions passed"
