@@ -632,7 +632,7 @@ bool IsLikeOp(ConditionOperator op) {
   return op == ConditionOperator::kStringLike || op == ConditionOperator::kStringNotLike;
 }
 
-std::string ConditionValue(Rng& rng, ConditionOperator op, KeyKind kind,
+std::string ConditionValue(Rng& rng, ConditionOperator op, KeyKind kind, bool variables_active,
                            const RandomPolicyOptions& options) {
   switch (FamOf(op)) {
     case Fam::kString: {
@@ -652,7 +652,9 @@ std::string ConditionValue(Rng& rng, ConditionOperator op, KeyKind kind,
                                                 "False",
                                                 "${aws:PrincipalIsAWSService}",
                                                 "${vpc-lattice-svcs:RequestHeader/x-debug}"};
-      return rng.Percent(options.variable_percent) ? rng.Pick(*bools) : (*bools)[rng.Uniform(4)];
+      // Under 2008 a variable is literal text, which is not a valid Bool.
+      return variables_active && rng.Percent(options.variable_percent) ? rng.Pick(*bools)
+                                                                       : (*bools)[rng.Uniform(4)];
     }
     case Fam::kBinary: {
       std::string v = rng.Pick(KeyVocabulary(kind));
@@ -689,7 +691,7 @@ std::string EscapePointerToken(std::string_view token) {
   return out;
 }
 
-Condition RandomCondition(Rng& rng, const RandomPolicyOptions& options) {
+Condition RandomCondition(Rng& rng, bool variables_active, const RandomPolicyOptions& options) {
   Condition c;
   KeyKind kind = static_cast<KeyKind>(rng.Uniform(kKeyKindCount));
   c.key = MakeKey(kind, rng);
@@ -711,7 +713,7 @@ Condition RandomCondition(Rng& rng, const RandomPolicyOptions& options) {
   c.operator_name = name;
   int n = rng.Range(1, std::max(1, options.max_values));
   for (int i = 0; i < n; ++i) {
-    std::string v = ConditionValue(rng, c.op, kind, options);
+    std::string v = ConditionValue(rng, c.op, kind, variables_active, options);
     if (std::find(c.values.begin(), c.values.end(), v) == c.values.end()) {
       c.values.push_back(std::move(v));
     }
@@ -747,7 +749,7 @@ void AddPrincipalValue(Rng& rng, PrincipalSpec* p) {
 
 PrincipalSpec RandomPrincipal(Rng& rng, bool not_principal, const RandomPolicyOptions& options) {
   PrincipalSpec p;
-  if (rng.Percent(not_principal ? 10 : 35)) {
+  if (rng.Percent(not_principal ? 10 : 50)) {
     p.wildcard = true;
     if (rng.Percent(85)) return p;
   }
@@ -813,13 +815,13 @@ const Strings& ResourcePatterns() {
                        svc + "/a${*}b",
                        svc + "/${aws:PrincipalTag/team, 'blue'}/x",
                        svc + "/${aws:PrincipalAccount}",
-                       std::string(kSn) + "/*",
                        svc + "/public/*"};
   }();
   return *v;
 }
 
-Statement RandomStatement(Rng& rng, int index, bool single, const RandomPolicyOptions& options) {
+Statement RandomStatement(Rng& rng, int index, bool single, bool variables_active,
+                          const RandomPolicyOptions& options) {
   Statement st;
   st.index = index;
   st.pointer = single ? "/Statement" : "/Statement/" + std::to_string(index);
@@ -832,7 +834,10 @@ Statement RandomStatement(Rng& rng, int index, bool single, const RandomPolicyOp
   st.not_action = rng.Percent(12);
   int n = rng.Range(1, 2);
   for (int i = 0; i < n; ++i) {
-    const std::string& a = rng.Pick(ActionPatterns());
+    // Half of the time a common action, so statements apply often.
+    static const Strings* common =
+        new Strings{"vpc-lattice-svcs:Invoke", "*", "vpc-lattice-svcs:*"};
+    const std::string& a = rng.Percent(50) ? rng.Pick(*common) : rng.Pick(ActionPatterns());
     if (std::find(st.actions.begin(), st.actions.end(), a) == st.actions.end()) {
       st.actions.push_back(a);
     }
@@ -840,7 +845,8 @@ Statement RandomStatement(Rng& rng, int index, bool single, const RandomPolicyOp
   st.not_resource = rng.Percent(12);
   n = rng.Range(1, 2);
   for (int i = 0; i < n; ++i) {
-    const std::string& r = rng.Pick(ResourcePatterns());
+    static const Strings* common = new Strings{"*", std::string(kSvc) + "/*"};
+    const std::string& r = rng.Percent(50) ? rng.Pick(*common) : rng.Pick(ResourcePatterns());
     if (std::find(st.resources.begin(), st.resources.end(), r) == st.resources.end()) {
       st.resources.push_back(r);
     }
@@ -848,7 +854,7 @@ Statement RandomStatement(Rng& rng, int index, bool single, const RandomPolicyOp
   n = rng.Range(0, std::max(0, options.max_conditions));
   std::vector<Condition> conditions;
   for (int i = 0; i < n; ++i) {
-    Condition c = RandomCondition(rng, options);
+    Condition c = RandomCondition(rng, variables_active, options);
     bool duplicate = false;
     for (const Condition& o : conditions) {
       duplicate |= o.operator_name == c.operator_name && o.key.name == c.key.name;
@@ -891,7 +897,8 @@ PolicyDocument RandomPolicy(Rng& rng, const RandomPolicyOptions& options) {
   doc.is_identity_policy = options.identity_policy;
   int n = rng.Range(1, std::max(1, options.max_statements));
   for (int i = 0; i < n; ++i) {
-    doc.statements.push_back(RandomStatement(rng, i, /*single=*/false, options));
+    doc.statements.push_back(
+        RandomStatement(rng, i, /*single=*/false, VariablesActive(doc), options));
   }
   return doc;
 }
@@ -1110,10 +1117,22 @@ class RequestBuilder {
     return Value(FieldName(kind), defaults);
   }
   bool Absent() { return rng_.Percent(o_.absent_percent); }
-  // Picks a name: a policy one or a default.
-  std::string Name(const std::string& field, const Strings& defaults) {
-    const Strings* cand = c_.Get(field);
-    return cand != nullptr && rng_.Percent(70) ? rng_.Pick(*cand) : rng_.Pick(defaults);
+  // Picks a set of names: each name the policy mentions with probability
+  // 65%, then up to `max_extra` default names.
+  Strings Names(const std::string& field, const Strings& defaults, int max_extra) {
+    Strings names;
+    if (const Strings* cand = c_.Get(field)) {
+      for (const std::string& n : *cand) {
+        if (rng_.Percent(65)) names.push_back(n);
+      }
+    }
+    int extra = static_cast<int>(rng_.Uniform(static_cast<uint64_t>(max_extra) + 1));
+    for (int i = 0; i < extra; ++i) names.push_back(rng_.Pick(defaults));
+    // Shuffle (Fisher-Yates) so policy names are not always first.
+    for (size_t i = names.size(); i > 1; --i) {
+      std::swap(names[i - 1], names[rng_.Uniform(i)]);
+    }
+    return names;
   }
 
   Rng& rng() { return rng_; }
@@ -1166,10 +1185,9 @@ std::string BuildQuery(RequestBuilder& b, std::vector<StringPair>* query) {
     if (!raw.empty()) raw += '&';
     raw += part;
   };
-  int n = static_cast<int>(rng.Uniform(5));
-  if (n > 0 && rng.Percent(15)) append(rng.Percent(50) ? "" : "=dropped");
-  for (int i = 0; i < n; ++i) {
-    std::string key = b.Name("query-keys", QueryKeys());
+  Strings keys = b.Names("query-keys", QueryKeys(), 2);
+  if (!keys.empty() && rng.Percent(15)) append(rng.Percent(50) ? "" : "=dropped");
+  for (std::string key : keys) {
     if (rng.Percent(10)) key = NearMiss(rng, key);
     if (key.empty()) key = "q";
     int repeats = rng.Percent(15) ? 2 : 1;
@@ -1199,9 +1217,7 @@ std::string RoleNameOf(std::string_view arn) {
 void AddTags(RequestBuilder& b, const std::string& key_field, KeyKind kind,
              std::vector<StringPair>* tags) {
   Rng& rng = b.rng();
-  int n = static_cast<int>(rng.Uniform(4));
-  for (int i = 0; i < n; ++i) {
-    std::string key = b.Name(key_field, TagKeys());
+  for (std::string key : b.Names(key_field, TagKeys(), 2)) {
     if (rng.Percent(20)) key = NearMiss(rng, key);
     bool dup = false;
     for (const auto& t : *tags) dup |= AsciiLowerCopy(t.first) == AsciiLowerCopy(key);
@@ -1278,9 +1294,7 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
   std::string raw = BuildQuery(b, &r.query);
   if (raw_query != nullptr) *raw_query = std::move(raw);
 
-  int headers = static_cast<int>(rng.Uniform(5));
-  for (int i = 0; i < headers; ++i) {
-    std::string name = b.Name("header-names", HeaderNames());
+  for (std::string name : b.Names("header-names", HeaderNames(), 2)) {
     if (rng.Percent(20)) {  // mixed case on the wire; AddHeader lower-cases (H1)
       for (char& ch : name) {
         if (ch >= 'a' && ch <= 'z' && rng.Percent(50)) ch = static_cast<char>(ch - 'a' + 'A');

@@ -68,7 +68,7 @@ class Rng {
 // over a small value vocabulary, so random requests hit them often.
 struct RandomPolicyOptions {
   int max_statements = 4;
-  int max_conditions = 4;  // condition entries per statement (0..max)
+  int max_conditions = 3;  // condition entries per statement (0..max)
   int max_values = 3;      // values per condition key (1..max)
   int max_principals = 3;  // values per Principal/NotPrincipal
   // An identity-based policy: no Principal/NotPrincipal element (parse it
