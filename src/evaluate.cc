@@ -18,7 +18,8 @@
 //   A1  an Action/NotAction pattern containing `?` was tested.
 //   P-S a {"Service": ...} principal was tested (it never matches).
 //   N1  a NotPrincipal element was tested.
-//   R2  a `...:servicenetwork...` Resource pattern was tested (never matches).
+//   R2  an `arn:*:vpc-lattice:*:*:servicenetwork...` Resource pattern was
+//       tested (it never matches).
 //   K1  a RequestPath key was evaluated (any request); or RequestMethod,
 //       RequestPath, RequestHeader/* or RequestQueryString/* was evaluated on
 //       a Connect request (spec 7 row 57); or a non-"*" Resource pattern was
@@ -345,7 +346,7 @@ bool ReferenceEvaluator::EvalResource(const Statement& s) {
     const bool is_arn = StartsWith(pattern, "arn:");
     if (is_arn) {
       std::array<std::string_view, 6> f;
-      if (internal::SplitArn(pattern, &f) &&
+      if (internal::SplitArn(pattern, &f) && f[2] == "vpc-lattice" &&
           StartsWith(f[5], "servicenetwork")) {
         Note(DecisionId::kR2);  // never the request resource
         continue;
