@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <string_view>
@@ -409,15 +410,12 @@ class PolicyParser {
       return;
     }
     if (!v.is_object()) return;
-    for (size_t i = 0; i < v.members.size(); ++i) {
-      const JsonMember& m = v.members[i];
+    // A set keeps hostile objects with thousands of members linear-ish.
+    std::set<std::string_view> seen;
+    for (const JsonMember& m : v.members) {
       const std::string child = ChildPointer(pointer, m.key);
-      for (size_t j = 0; j < i; ++j) {
-        if (v.members[j].key == m.key) {
-          Error("duplicate-key", Cat("duplicate key ", Quoted(m.key)), child,
-                m.key_offset);
-          break;
-        }
+      if (!seen.insert(m.key).second) {
+        Error("duplicate-key", Cat("duplicate key ", Quoted(m.key)), child, m.key_offset);
       }
       CheckDuplicateKeys(m.value, child);
     }

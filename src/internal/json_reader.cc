@@ -4,6 +4,7 @@
 // bounded by JsonReadOptions::max_depth, checked before each descent.
 #include "internal/json_reader.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -96,7 +97,8 @@ std::string DescribeByte(char c) {
 class Reader {
  public:
   Reader(std::string_view text, const JsonReadOptions& options)
-      : text_(text), max_depth_(options.max_depth) {}
+      : text_(text),
+        max_depth_(std::min(options.max_depth, JsonReadOptions::kMaxSupportedDepth)) {}
 
   bool Read(JsonValue* out) {
     if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") {

@@ -74,8 +74,11 @@ struct JsonMember {
 
 struct JsonReadOptions {
   // Arrays and objects nested deeper than this are a syntax error. The
-  // top-level value is depth 1 if it is an array or object.
+  // top-level value is depth 1 if it is an array or object. Values above
+  // kMaxSupportedDepth are treated as kMaxSupportedDepth, so the recursion
+  // stays far from any thread's stack limit.
   int max_depth = 64;
+  static constexpr int kMaxSupportedDepth = 512;
 };
 
 // A syntax error: `offset` is the byte offset of the offending character (the
