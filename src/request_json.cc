@@ -452,10 +452,17 @@ class Reader {
       const size_t bracket = detail.find("] ");
       if (bracket != std::string::npos) detail = detail.substr(bracket + 2);
     }
+    // Put the "last read" token in backticks and keep it short.
     const size_t last_read = detail.find("last read: '");
-    if (last_read != std::string::npos && detail.back() == '\'') {
-      detail[last_read + 11] = '`';
-      detail.back() = '`';
+    if (last_read != std::string::npos) {
+      const size_t start = last_read + 12;
+      size_t end = detail.find("'; ", start);
+      if (end == std::string::npos && detail.back() == '\'') end = detail.size() - 1;
+      if (end != std::string::npos && end >= start) {
+        detail = Cat(std::string_view(detail).substr(0, last_read), "last read: `",
+                     Snippet(std::string_view(detail).substr(start, end - start)), "`",
+                     std::string_view(detail).substr(end + 1));
+      }
     }
     const int64_t offset =
         std::min<int64_t>(byte > 0 ? static_cast<int64_t>(byte) - 1 : 0,
