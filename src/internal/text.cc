@@ -369,24 +369,49 @@ bool GlobMatchImpl(std::string_view pattern, std::string_view text) {
         ++p;
         continue;
       }
-      char lit = c;
-      size_t plen = 1;
-      if (kEscapes && c == '\\' && p + 1 < pn) {
-        lit = pattern[p + 1];
-        plen = 2;
-      }
-      const char tc = text[t];
-      if (kIgnoreAsciiCase ? AsciiLowerChar(tc) == AsciiLowerChar(lit)
-                           : tc == lit) {
-        ++t;
-        p += plen;
-        continue;
+      if (!kIgnoreAsciiCase && c != '\\') {
+        // A run of plain literal bytes compares as one block.
+        size_t run = 1;
+        while (p + run < pn && pattern[p + run] != '*' && pattern[p + run] != '?' &&
+               pattern[p + run] != '\\') {
+          ++run;
+        }
+        if (tn - t >= run && std::memcmp(text.data() + t, pattern.data() + p, run) == 0) {
+          t += run;
+          p += run;
+          continue;
+        }
+      } else {
+        char lit = c;
+        size_t plen = 1;
+        if (kEscapes && c == '\\' && p + 1 < pn) {
+          lit = pattern[p + 1];
+          plen = 2;
+        }
+        const char tc = text[t];
+        if (kIgnoreAsciiCase ? AsciiLowerChar(tc) == AsciiLowerChar(lit)
+                             : tc == lit) {
+          ++t;
+          p += plen;
+          continue;
+        }
       }
     }
     // Mismatch (or pattern exhausted with text left): let the last `*`
     // take one more unit.
     if (star_p == std::string_view::npos) return false;
     star_t += UnitLength(text, star_t);
+    if (!kIgnoreAsciiCase && star_t < tn) {
+      // Skip straight to the next place where the literal after the `*` can
+      // start. Only for a byte that cannot be inside a UTF-8 sequence
+      // (ASCII or a lead byte), so the jump lands on a unit boundary.
+      const unsigned char next = static_cast<unsigned char>(pattern[star_p]);
+      if (next != '?' && next != '\\' && (next < 0x80 || next >= 0xC0)) {
+        const void* hit = std::memchr(text.data() + star_t, next, tn - star_t);
+        if (hit == nullptr) return false;
+        star_t = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+      }
+    }
     t = star_t;
     p = star_p;
   }

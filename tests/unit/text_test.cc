@@ -100,25 +100,25 @@ std::vector<std::string> Units(std::string_view s) {
 }
 
 bool ReferenceGlob(std::string_view pattern, std::string_view text) {
-  // Pattern tokens: 0 = `*`, 1 = `?`, 2 = literal byte.
+  // Pattern tokens over units: `*`, `?`, or one literal unit (`\` escapes
+  // the next unit; a trailing `\` is literal).
   struct Tok {
-    int kind;
-    char c;
+    int kind;  // 0 = `*`, 1 = `?`, 2 = literal
+    std::string unit;
   };
+  const std::vector<std::string> punits = Units(pattern);
   std::vector<Tok> toks;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '*') {
-      toks.push_back({0, 0});
-    } else if (pattern[i] == '?') {
-      toks.push_back({1, 0});
-    } else if (pattern[i] == '\\' && i + 1 < pattern.size()) {
-      toks.push_back({2, pattern[++i]});
+  for (size_t i = 0; i < punits.size(); ++i) {
+    if (punits[i] == "*") {
+      toks.push_back({0, ""});
+    } else if (punits[i] == "?") {
+      toks.push_back({1, ""});
+    } else if (punits[i] == "\\" && i + 1 < punits.size()) {
+      toks.push_back({2, punits[++i]});
     } else {
-      toks.push_back({2, pattern[i]});
+      toks.push_back({2, punits[i]});
     }
   }
-  // Text as units; literal tokens compare one byte, so expand literal runs
-  // by matching bytes within a unit only at unit starts (ASCII tests).
   const std::vector<std::string> units = Units(text);
   const size_t n = units.size();
   std::vector<std::vector<char>> dp(toks.size() + 1, std::vector<char>(n + 1, 0));
@@ -129,8 +129,7 @@ bool ReferenceGlob(std::string_view pattern, std::string_view text) {
       if (t.kind == 0) {
         dp[p][j] = dp[p - 1][j] || (j > 0 && dp[p][j - 1]);
       } else if (j > 0) {
-        const bool unit_ok = t.kind == 1 || (units[j - 1].size() == 1 && units[j - 1][0] == t.c);
-        dp[p][j] = dp[p - 1][j - 1] && unit_ok;
+        dp[p][j] = dp[p - 1][j - 1] && (t.kind == 1 || units[j - 1] == t.unit);
       }
     }
   }
@@ -139,16 +138,16 @@ bool ReferenceGlob(std::string_view pattern, std::string_view text) {
 
 TEST(GlobMatchTest, AgreesWithReferenceOnRandomInputs) {
   std::mt19937 rng(12345);
-  const std::string pattern_alphabet = "ab*?\\";
-  const std::string text_alphabet = "ab*?\\";
+  // Units, including a two-byte and a three-byte code point.
+  const std::vector<std::string> alphabet = {"a", "b", "*", "?", "\\", "\xC3\xA9", "\xE2\x82\xAC"};
   int matches = 0;
-  for (int iter = 0; iter < 20000; ++iter) {
+  for (int iter = 0; iter < 30000; ++iter) {
     std::string pattern;
     std::string text;
     const int plen = static_cast<int>(rng() % 8);
     const int tlen = static_cast<int>(rng() % 10);
-    for (int i = 0; i < plen; ++i) pattern.push_back(pattern_alphabet[rng() % pattern_alphabet.size()]);
-    for (int i = 0; i < tlen; ++i) text.push_back(text_alphabet[rng() % text_alphabet.size()]);
+    for (int i = 0; i < plen; ++i) pattern += alphabet[rng() % alphabet.size()];
+    for (int i = 0; i < tlen; ++i) text += alphabet[rng() % alphabet.size()];
     const bool expected = ReferenceGlob(pattern, text);
     matches += expected;
     ASSERT_EQ(GlobMatch(pattern, text), expected) << "pattern `" << pattern << "` text `" << text << "`";
