@@ -392,7 +392,10 @@ class PolicyParser {
                         options_.warn_size),
            "", -1);
     }
-    const size_t newline = text_.find_first_of("\r\n");
+    // Trailing whitespace is ignored: files conventionally end in a newline,
+    // and tools that upload a file strip it (documented in issue-codes.md).
+    const size_t last = text_.find_last_not_of(" \t\r\n");
+    const size_t newline = text_.substr(0, last).find_first_of("\r\n");
     if (newline != std::string_view::npos) {
       StrictError("policy-has-newlines",
                   "the policy contains newlines, which vpc lattice rejects: minify it to one line",

@@ -9,6 +9,7 @@
 #include "latticepol/parse.h"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -571,6 +572,37 @@ TEST(ParsePolicyTest, LineAndColumnInPrettyPrintedPolicy) {
   EXPECT_THAT(op.message, HasSubstr("did you mean `StringEquals`?"));
   EXPECT_EQ(FormatIssue(op, "p.json").substr(0, 49),
             "p.json:9:21: /Statement/0/Condition/StringEqual: ");
+}
+
+TEST(ParsePolicyTest, TrailingNewlineIsNotANewlineInThePolicy) {
+  const std::string text = std::string(kSeedPolicy) + "\n";
+  const ParseResult r = ParsePolicy(text);
+  EXPECT_TRUE(r.ok()) << FormatIssues(r.issues, "p");
+  EXPECT_TRUE(r.issues.empty());
+  EXPECT_THAT(Codes(ParsePolicy(text + "\n{}")), testing::Contains("policy-has-newlines"));
+}
+
+// Every policies/invalid/<code>.json must produce an error with that code.
+TEST(InvalidPolicyFilesTest, EachFileProducesTheCodeInItsName) {
+  const std::filesystem::path dir =
+      std::filesystem::path(LATTICEPOL_SOURCE_DIR) / "policies" / "invalid";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    ++files;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string code = entry.path().stem().string();
+    const ParseResult r = ParsePolicy(text.str());
+    EXPECT_FALSE(r.ok()) << entry.path();
+    bool found = false;
+    for (const Issue& issue : r.issues) {
+      found = found || (issue.code == code && issue.severity == Severity::kError);
+    }
+    EXPECT_TRUE(found) << entry.path() << ":\n" << FormatIssues(r.issues, code);
+  }
+  EXPECT_GE(files, 10);
 }
 
 // ---- Principal forms (spec 1.4) -------------------------------------------------------
