@@ -557,7 +557,7 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
           Severity::kError, "case-line-too-long",
           Cat("line has ", raw.size(), " bytes, more than the limit of ",
                        options.max_line_bytes),
-          "", line_number));
+          "", line_number, 1));
       continue;
     }
     if (TrimLine(raw).empty()) continue;
@@ -570,7 +570,7 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
       file.issues.push_back(MakeIssue(
           Severity::kWarning, "duplicate-case-name",
           Cat("duplicate case name `", test_case.name, "`"), "/name",
-          line_number));
+          line_number, 1));
     }
     file.cases.push_back(std::move(test_case));
   }
@@ -614,7 +614,7 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
           Severity::kError, "case-no-policy",
           Cat("case `", test_case.name,
                        "` has no inline `policy` and no default policy was given"),
-          "", test_case.line));
+          "", test_case.line, 1));
       result.skipped = true;
       result.skip_reason = "no policy";
       ++report.skipped;
@@ -629,7 +629,7 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
           Severity::kError, "case-compile-failed",
           Cat("case `", test_case.name, "`: cannot compile its policy: ",
                        outcome.status().message()),
-          "", test_case.line));
+          "", test_case.line, 1));
       result.skipped = true;
       result.skip_reason = "compile failed";
       ++report.skipped;

@@ -58,8 +58,8 @@ ExitCode RunCheck(const CheckOptions& opts) {
 
 void RegisterCheckCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "check",
+  CLI::App* cmd = AddCommand(
+      app, "check", "Run a JSON Lines case file against a policy: `N passed, M failed`",
       "Run test cases against an auth policy. The case file is JSON Lines, one "
       "case per line: {\"name\", \"request\": {canonical request}, \"expect\": "
       "ALLOW|EXPLICIT_DENY|IMPLICIT_DENY} with optional inline \"policy\" (overrides "
@@ -69,9 +69,7 @@ void RegisterCheckCommand(CLI::App& app, CommandContext& context) {
       "case (name, expected vs got, explanation) and the closing line `N passed, "
       "M failed` (`, K skipped` when cases were skipped). Exit code 0 when every "
       "case passed, 1 when any failed, 4 for an invalid policy or case file (the "
-      "bad line is named), 2 for usage errors.");
-  cmd->footer(
-      "Example:\n"
+      "bad line is named), 2 for usage errors.",
       "  latticepol check --cases policies/shared-service/cases.jsonl \\\n"
       "    --policy policies/shared-service/auth-policy.json");
   cmd->add_option("--cases", opts->cases_path, "Case file, JSON Lines (`-` for stdin)")

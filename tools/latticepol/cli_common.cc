@@ -12,6 +12,33 @@
 
 namespace latticepol::cli {
 
+namespace {
+
+// Greedy word wrap at `width` columns.
+std::string Wrap(const std::string& text, size_t width) {
+  std::istringstream words(text);
+  std::string word, out, line;
+  while (words >> word) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  out += line;
+  return out;
+}
+
+}  // namespace
+
+CLI::App* AddCommand(CLI::App& app, const std::string& name,
+                     const std::string& summary, const std::string& paragraph,
+                     const std::string& example) {
+  CLI::App* command = app.add_subcommand(name, summary);
+  command->footer(Wrap(paragraph, 78) + "\n\nExample:\n" + example);
+  return command;
+}
+
 void AddFormatOption(CLI::App* command, Format* format) {
   static const std::map<std::string, Format> kFormats = {
       {"text", Format::kText}, {"json", Format::kJson}};

@@ -39,6 +39,13 @@ struct CommandContext {
   void Exit(ExitCode code) { exit_code = static_cast<int>(code); }
 };
 
+// Adds subcommand `name` to `app`. `summary` is the one-line description
+// listed by `latticepol --help`; `--help` on the subcommand also shows
+// `paragraph` (word-wrapped) and `example` after the options.
+CLI::App* AddCommand(CLI::App& app, const std::string& name,
+                     const std::string& summary, const std::string& paragraph,
+                     const std::string& example);
+
 // Adds `--format text|json` (default text) to `command`.
 void AddFormatOption(CLI::App* command, Format* format);
 

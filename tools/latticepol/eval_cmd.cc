@@ -142,8 +142,8 @@ ExitCode RunEval(const EvalOptions& opts) {
 
 void RegisterEvalCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "eval",
+  CLI::App* cmd = AddCommand(
+      app, "eval", "Decide one request against a policy or the Lattice chain and explain why",
       "Decide one request against an auth policy and explain the decision. With "
       "only --policy the policy is evaluated alone (spec 4.1); any of "
       "--network-policy, --network-auth-type, --service-auth-type, "
@@ -153,9 +153,7 @@ void RegisterEvalCommand(CLI::App& app, CommandContext& context) {
       "with no identity input is ASSUMED_ALLOW and marked uncertain E2). Prints "
       "the decision, the deciding layer, the DECISION ids that made it uncertain "
       "and the explanation. Exit code 0 for ALLOW, 3 for EXPLICIT_DENY or "
-      "IMPLICIT_DENY, 4 for invalid input, 2 for usage errors.");
-  cmd->footer(
-      "Example:\n"
+      "IMPLICIT_DENY, 4 for invalid input, 2 for usage errors.",
       "  echo '{\"query\": \"q=blue\", \"sourceVpcOwnerAccount\": \"111111111111\"}' |\n"
       "    latticepol eval --policy policies/shared-service/auth-policy.json --request -");
   cmd->add_option("--policy", opts->policy_path,

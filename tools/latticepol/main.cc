@@ -32,10 +32,9 @@ int main(int argc, char** argv) {
   using latticepol::cli::ExitCode;
 
   CLI::App app(
-      "latticepol checks AWS VPC Lattice auth policies: it validates policy "
-      "documents, evaluates requests against them with AWS's semantics "
-      "(including the service-network/service/identity chain) and explains "
-      "every decision.",
+      "latticepol checks AWS VPC Lattice auth policies: it validates policy\n"
+      "documents, evaluates requests against them with AWS's semantics (including\n"
+      "the service-network/service/identity chain) and explains every decision.",
       "latticepol");
   app.set_version_flag("--version", "latticepol " LATTICEPOL_VERSION,
                        "Print the version and exit");

@@ -52,17 +52,15 @@ ExitCode RunValidate(const ValidateOptions& opts) {
 
 void RegisterValidateCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<ValidateOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "validate",
+  CLI::App* cmd = AddCommand(
+      app, "validate", "Check that a policy is valid for Lattice and print its issues",
       "Check that a file is an auth policy Lattice would accept. Prints every "
       "issue as `file:line:col: pointer: severity: message [code]` (JSON syntax "
       "errors by line and column, semantic errors by the JSON pointer of the "
       "element) and a closing summary. Strict mode (the default) rejects what "
       "Lattice rejects; --lenient follows the spec's DECISIONs instead. Exit "
       "code 0 when the policy is valid (warnings allowed), 4 when it is invalid "
-      "or unreadable, 2 for usage errors.");
-  cmd->footer(
-      "Example:\n"
+      "or unreadable, 2 for usage errors.",
       "  latticepol validate policies/shared-service/auth-policy.json");
   cmd->add_option("policy", opts->policy_path, "Policy JSON file (`-` for stdin)")
       ->required();
