@@ -1,0 +1,900 @@
+// File: src/compile.cc
+// Stage: compile. PolicyDocument -> CompiledPolicy::Impl (the plan described
+// in src/internal/compiled_impl.h): keys interned to dense ids, clauses
+// numbered by key, per-key atoms (interned exact and case-folded values,
+// grouped globs, typed values), statements as clause-bit conjunctions with
+// precomputed principal/action/resource tests, and the static part of the
+// `kMaybeUncertain` rule (every DECISION id the reference evaluator records
+// independently of the request; see the list at the top of src/evaluate.cc).
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/compiled_impl.h"
+#include "internal/glob_set.h"
+#include "internal/text.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/policy.h"
+#include "latticepol/request.h"
+
+namespace latticepol {
+namespace {
+
+using internal::CompiledClause;
+using internal::CompiledKey;
+using internal::CompiledStatement;
+using internal::MaskRef;
+using internal::NumCmp;
+using internal::SubstituteFor;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+bool HasNonAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+bool HasAsciiUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
+
+bool IsAccountId(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Canonical key spellings, for the K2 near-miss rule (kept identical to the
+// reference evaluator's list).
+constexpr std::array<std::string_view, 16> kExactKeys = {
+    "vpc-lattice-svcs:Port",
+    "vpc-lattice-svcs:RequestMethod",
+    "vpc-lattice-svcs:RequestPath",
+    "vpc-lattice-svcs:ServiceArn",
+    "vpc-lattice-svcs:ServiceNetworkArn",
+    "vpc-lattice-svcs:SourceVpc",
+    "vpc-lattice-svcs:SourceVpcOwnerAccount",
+    "aws:PrincipalType",
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalIsAWSService",
+    "aws:SourceIp",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+};
+constexpr std::array<std::string_view, 4> kPrefixKeys = {
+    "vpc-lattice-svcs:RequestHeader/",
+    "vpc-lattice-svcs:RequestQueryString/",
+    "aws:PrincipalTag/",
+    "aws:ResourceTag/",
+};
+
+// Returns true iff evaluating the unknown key `name` records K2 or A6.
+bool UnknownKeyIsNoted(std::string_view name) {
+  const std::string lower = internal::AsciiLower(name);
+  for (std::string_view k : kExactKeys) {
+    if (lower == internal::AsciiLower(k)) return true;
+  }
+  for (std::string_view k : kPrefixKeys) {
+    if (StartsWith(lower, internal::AsciiLower(k))) return true;
+  }
+  return StartsWith(lower, "aws:");
+}
+
+bool PolicyValueParses(OperatorFamily family, const std::string& value) {
+  switch (family) {
+    case OperatorFamily::kNumeric:
+      return internal::IsValidNumber(value);
+    case OperatorFamily::kDate: {
+      int64_t ms = 0;
+      return internal::ParseDate(value, &ms);
+    }
+    case OperatorFamily::kIp: {
+      internal::IpNet net;
+      return internal::ParseCidr(value, &net);
+    }
+    case OperatorFamily::kBinary: {
+      std::string decoded;
+      return internal::Base64Decode(value, &decoded);
+    }
+    default:
+      return true;
+  }
+}
+
+NumCmp CmpOf(ConditionOperator op) {
+  switch (op) {
+    case ConditionOperator::kNumericLessThan:
+    case ConditionOperator::kDateLessThan:
+      return NumCmp::kLt;
+    case ConditionOperator::kNumericLessThanEquals:
+    case ConditionOperator::kDateLessThanEquals:
+      return NumCmp::kLe;
+    case ConditionOperator::kNumericGreaterThan:
+    case ConditionOperator::kDateGreaterThan:
+      return NumCmp::kGt;
+    case ConditionOperator::kNumericGreaterThanEquals:
+    case ConditionOperator::kDateGreaterThanEquals:
+      return NumCmp::kGe;
+    default:
+      return NumCmp::kEq;
+  }
+}
+
+const char* CmpName(NumCmp c) {
+  switch (c) {
+    case NumCmp::kEq: return "==";
+    case NumCmp::kLt: return "<";
+    case NumCmp::kLe: return "<=";
+    case NumCmp::kGt: return ">";
+    case NumCmp::kGe: return ">=";
+  }
+  return "?";
+}
+
+bool VariableFamily(OperatorFamily f) {
+  return f == OperatorFamily::kString || f == OperatorFamily::kArn ||
+         f == OperatorFamily::kBool;
+}
+
+// Splits an ARN glob into GlobPatterns for fields 1..5. Returns false if the
+// glob has fewer than six fields or does not start with `arn` (it then never
+// matches).
+bool SplitArnGlob(std::string_view glob, std::array<internal::GlobPattern, 5>* out) {
+  std::array<std::string_view, 6> f;
+  if (!internal::SplitArn(glob, &f)) return false;
+  for (int i = 1; i < 6; ++i) (*out)[i - 1] = internal::GlobPattern::Parse(f[i]);
+  return true;
+}
+
+class Compiler {
+ public:
+  Compiler(const PolicyDocument& doc, const CompileOptions& options)
+      : budget_(options.max_memory) {
+    impl_ = std::make_unique<CompiledPolicy::Impl>();
+    impl_->doc = doc;
+  }
+
+  absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Run();
+
+ private:
+  struct RefKey {
+    KeyKind kind;
+    std::string name;
+  };
+
+  void NoteKeyReference(const ConditionKey& key);
+  void NoteVariableKeys(std::string_view value, SubstituteFor mode);
+  uint32_t InternKey(const ConditionKey& key);
+  MaskRef NewMask(const CompiledKey& k);
+  void SetBit(MaskRef m, const CompiledKey& k, uint32_t clause);
+  absl::Status BuildKey(uint32_t key_id);
+  void AddClauseAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
+  absl::Status BuildStatement(const Statement& s, int index,
+                              CompiledStatement* out);
+  void BuildPrincipal(const Statement& s, internal::PrincipalCheck* out);
+  absl::Status BuildResource(const Statement& s, internal::ResourceCheck* out);
+  absl::Status Charge(size_t bytes);
+
+  std::unique_ptr<CompiledPolicy::Impl> impl_;
+  size_t budget_;
+  absl::flat_hash_map<std::string, uint32_t> key_ids_;
+};
+
+absl::Status Compiler::Charge(size_t bytes) {
+  if (bytes > budget_) {
+    return absl::ResourceExhaustedError(
+        "compiled glob matchers exceed the compile memory budget");
+  }
+  budget_ -= bytes;
+  impl_->memory_used += bytes;
+  return absl::OkStatus();
+}
+
+// Records the request-independent and request-dependent uncertainty that
+// resolving `key` causes in the reference (ResolveKey's Note calls).
+void Compiler::NoteKeyReference(const ConditionKey& key) {
+  CompiledPolicy::Impl& im = *impl_;
+  switch (key.kind) {
+    case KeyKind::kRequestPath:
+      im.static_uncertain = true;  // K1 for every request
+      im.triggers |= internal::kTriggerConnectKeys;
+      break;
+    case KeyKind::kRequestMethod:
+    case KeyKind::kRequestHeader:
+    case KeyKind::kRequestQueryString:
+      im.triggers |= internal::kTriggerConnectKeys;
+      break;
+    case KeyKind::kPrincipalAccount:
+      im.triggers |= internal::kTriggerAnonymousAccount;
+      break;
+    case KeyKind::kPrincipalIsAwsService:
+      im.triggers |= internal::kTriggerSignedAwsService;
+      break;
+    case KeyKind::kSourceIp:
+    case KeyKind::kCurrentTime:
+    case KeyKind::kEpochTime:
+      im.static_uncertain = true;  // A4, A5
+      break;
+    case KeyKind::kUnknown:
+      if (UnknownKeyIsNoted(key.name)) im.static_uncertain = true;  // K2, A6
+      break;
+    default:
+      break;
+  }
+}
+
+// Records the keys that variables in `value` refer to (a variable resolves
+// its key every time the value is prepared) and V1.
+void Compiler::NoteVariableKeys(std::string_view value, SubstituteFor mode) {
+  std::vector<std::string> names;
+  const internal::VariableResolver record = [&names](std::string_view key,
+                                                     std::string* v) {
+    names.emplace_back(key);
+    *v = "x";
+    return true;
+  };
+  std::string out;
+  DecisionIdMask ids = 0;
+  internal::SubstituteVariables(value, mode, record, &out, &ids);
+  if (ids & Bit(DecisionId::kV1)) impl_->static_uncertain = true;
+  for (const std::string& n : names) NoteKeyReference(ResolveConditionKey(n));
+}
+
+uint32_t Compiler::InternKey(const ConditionKey& key) {
+  std::string id;
+  if (key.kind == KeyKind::kUnknown) {
+    id = absl::StrCat("?", key.name);
+  } else {
+    id = absl::StrCat(static_cast<int>(key.kind), "/", key.suffix);
+  }
+  auto it = key_ids_.find(id);
+  if (it != key_ids_.end()) return it->second;
+  const uint32_t k = static_cast<uint32_t>(impl_->keys.size());
+  impl_->keys.emplace_back();
+  impl_->keys.back().key = key;
+  key_ids_.emplace(std::move(id), k);
+  return k;
+}
+
+MaskRef Compiler::NewMask(const CompiledKey& k) {
+  const MaskRef m = static_cast<MaskRef>(impl_->masks.size());
+  impl_->masks.resize(impl_->masks.size() + k.n_words, 0);
+  return m;
+}
+
+void Compiler::SetBit(MaskRef m, const CompiledKey& k, uint32_t clause) {
+  impl_->masks[m + clause / 64 - k.word_lo] |= uint64_t{1} << (clause % 64);
+}
+
+void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
+  CompiledPolicy::Impl& im = *impl_;
+  const OperatorFamily family = FamilyOf(c.op);
+  auto new_mask = [&] { return NewMask(k); };
+  switch (c.op) {
+    case ConditionOperator::kStringEquals:
+    case ConditionOperator::kStringNotEquals:
+      for (const std::string& v : c.values) SetBit(k.exact.Intern(v, new_mask), k, id);
+      break;
+    case ConditionOperator::kStringEqualsIgnoreCase:
+    case ConditionOperator::kStringNotEqualsIgnoreCase:
+      k.checks |= internal::kCheckNonAscii;
+      for (const std::string& v : c.values) {
+        if (HasNonAscii(v)) im.static_uncertain = true;  // O1
+        const size_t before = k.folded.size();
+        const MaskRef m = k.folded.Intern(internal::FoldCase(v), new_mask);
+        if (k.folded.size() != before) k.fold_atoms.push_back({v, m});
+        SetBit(m, k, id);
+      }
+      break;
+    case ConditionOperator::kStringLike:
+    case ConditionOperator::kStringNotLike:
+      k.checks |= internal::kCheckNewline;
+      for (const std::string& v : c.values) {
+        const std::string glob = internal::GlobFromPolicyText(v);
+        if (internal::GlobIsLiteral(glob)) {
+          SetBit(k.exact.Intern(v, new_mask), k, id);
+          continue;
+        }
+        size_t i = 0;
+        while (i < k.globs.size() && k.globs.pattern(i).glob != glob) ++i;
+        if (i == k.globs.size()) {
+          k.globs.Add(glob);
+          k.glob_masks.push_back(NewMask(k));
+        }
+        SetBit(k.glob_masks[i], k, id);
+      }
+      break;
+    case ConditionOperator::kNumericEquals:
+    case ConditionOperator::kNumericNotEquals:
+    case ConditionOperator::kNumericLessThan:
+    case ConditionOperator::kNumericLessThanEquals:
+    case ConditionOperator::kNumericGreaterThan:
+    case ConditionOperator::kNumericGreaterThanEquals:
+      if (!c.values.empty()) {
+        SetBit(k.err_numeric, k, id);
+        k.typed |= internal::kTypedNumeric;
+      }
+      for (const std::string& v : c.values) {
+        internal::NumericAtom a;
+        a.cmp = CmpOf(c.op);
+        a.value = v;
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.numbers.push_back(std::move(a));
+      }
+      break;
+    case ConditionOperator::kDateEquals:
+    case ConditionOperator::kDateNotEquals:
+    case ConditionOperator::kDateLessThan:
+    case ConditionOperator::kDateLessThanEquals:
+    case ConditionOperator::kDateGreaterThan:
+    case ConditionOperator::kDateGreaterThanEquals:
+      if (!c.values.empty()) {
+        SetBit(k.err_date, k, id);
+        k.typed |= internal::kTypedDate;
+      }
+      for (const std::string& v : c.values) {
+        internal::DateAtom a;
+        a.cmp = CmpOf(c.op);
+        internal::ParseDate(v, &a.millis);  // parses: checked for T1
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.dates.push_back(a);
+      }
+      break;
+    case ConditionOperator::kBool:
+      k.checks |= internal::kCheckUpper;
+      if (!c.values.empty()) {
+        SetBit(k.err_bool, k, id);
+        k.typed |= internal::kTypedBool;
+      }
+      for (const std::string& v : c.values) {
+        if (HasAsciiUpper(v)) im.static_uncertain = true;  // O4
+        internal::BoolAtom a;
+        if (!internal::ParseBool(v, &a.value)) continue;  // never hits
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.bools.push_back(a);
+      }
+      break;
+    case ConditionOperator::kBinaryEquals:
+      for (const std::string& v : c.values) {
+        internal::BinaryAtom a;
+        internal::Base64Decode(v, &a.bytes);
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.binaries.push_back(std::move(a));
+      }
+      break;
+    case ConditionOperator::kIpAddress:
+    case ConditionOperator::kNotIpAddress:
+      if (!c.values.empty()) {
+        SetBit(k.err_ip, k, id);
+        k.typed |= internal::kTypedIp;
+      }
+      for (const std::string& v : c.values) {
+        if (v.find(':') != std::string::npos && v.find('/') == std::string::npos) {
+          im.static_uncertain = true;  // O5
+        }
+        internal::IpAtom a;
+        internal::ParseCidr(v, &a.net);
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.ips.push_back(a);
+      }
+      break;
+    case ConditionOperator::kArnEquals:
+    case ConditionOperator::kArnLike:
+    case ConditionOperator::kArnNotEquals:
+    case ConditionOperator::kArnNotLike:
+      k.checks |= internal::kCheckArnShape;
+      for (const std::string& v : c.values) {
+        internal::ArnAtom a;
+        a.glob = internal::GlobFromPolicyText(v);
+        if (!SplitArnGlob(a.glob, &a.fields)) continue;  // never hits
+        a.mask = NewMask(k);
+        SetBit(a.mask, k, id);
+        k.arns.push_back(std::move(a));
+      }
+      break;
+    case ConditionOperator::kNull:
+      break;
+  }
+  (void)family;
+}
+
+absl::Status Compiler::BuildKey(uint32_t key_id) {
+  CompiledPolicy::Impl& im = *impl_;
+  CompiledKey& k = im.keys[key_id];
+  k.static_all = NewMask(k);
+  k.value = NewMask(k);
+  k.neg = NewMask(k);
+  k.plain = NewMask(k);
+  k.any = NewMask(k);
+  k.all = NewMask(k);
+  k.absent_true = NewMask(k);
+  k.null_present = NewMask(k);
+  k.err_numeric = NewMask(k);
+  k.err_date = NewMask(k);
+  k.err_bool = NewMask(k);
+  k.err_ip = NewMask(k);
+  for (uint32_t id = k.clause_begin; id < k.clause_end; ++id) {
+    const CompiledClause& cl = im.clauses[id];
+    if (cl.dynamic) continue;
+    const Condition& c = *cl.condition;
+    const OperatorFamily family = FamilyOf(c.op);
+    SetBit(k.static_all, k, id);
+    bool type_error = c.has_type_error;
+    for (const std::string& v : c.values) {
+      if (!PolicyValueParses(family, v)) type_error = true;
+    }
+    if (type_error) {
+      im.static_uncertain = true;  // T1: the entry is false for every request
+      continue;
+    }
+    if (c.op == ConditionOperator::kNull) {
+      for (const std::string& v : c.values) {
+        bool want_absent = false;
+        if (!internal::ParseBool(v, &want_absent)) continue;
+        SetBit(want_absent ? k.absent_true : k.null_present, k, id);
+      }
+      continue;
+    }
+    const bool negated = IsNegated(c.op);
+    // Spec 3.1 step 2, first matching rule wins.
+    bool absent_result;
+    if (c.set == SetQualifier::kForAnyValue) {
+      absent_result = false;
+    } else if (c.if_exists) {
+      absent_result = true;
+    } else if (c.set == SetQualifier::kForAllValues) {
+      absent_result = true;
+    } else {
+      absent_result = negated;
+    }
+    if (absent_result) SetBit(k.absent_true, k, id);
+    SetBit(k.value, k, id);
+    if (negated) SetBit(k.neg, k, id);
+    switch (c.set) {
+      case SetQualifier::kNone:
+        SetBit(k.plain, k, id);
+        k.checks |= internal::kCheckMulti;
+        break;
+      case SetQualifier::kForAnyValue:
+        SetBit(k.any, k, id);
+        break;
+      case SetQualifier::kForAllValues:
+        SetBit(k.all, k, id);
+        break;
+    }
+    AddClauseAtoms(k, id, c);
+  }
+  k.exact.Seal();
+  k.folded.Seal();
+  if (!k.globs.empty()) {
+    size_t before = budget_;
+    absl::Status s = k.globs.Compile(&budget_);
+    if (!s.ok()) return s;
+    impl_->memory_used += before - budget_;
+  }
+  return absl::OkStatus();
+}
+
+void Compiler::BuildPrincipal(const Statement& s, internal::PrincipalCheck* out) {
+  using Kind = internal::PrincipalCheck::Kind;
+  CompiledPolicy::Impl& im = *impl_;
+  if (im.doc.is_identity_policy) {
+    out->kind = Kind::kAlways;
+    return;
+  }
+  const PrincipalSpec& spec = s.principal;
+  if (!spec.service.empty()) im.principal_uncertain = true;  // P-S
+  if (s.not_principal) {
+    im.principal_uncertain = true;  // N1
+    if (spec.wildcard) {
+      out->kind = Kind::kNever;  // every caller is exempt
+      return;
+    }
+    out->kind = Kind::kNotList;
+    for (const std::string& v : spec.aws) {
+      if (IsAccountId(v)) out->accounts.push_back(v);
+      std::array<std::string_view, 6> f;
+      if (internal::SplitArn(v, &f) && f[2] == "iam" && f[5] == "root" &&
+          !f[4].empty()) {
+        out->accounts.emplace_back(f[4]);
+      }
+      out->values.push_back(v);
+    }
+    return;
+  }
+  if (spec.wildcard) {
+    out->kind = Kind::kAlways;
+    return;
+  }
+  out->kind = Kind::kList;
+  for (const std::string& v : spec.aws) {
+    if (IsAccountId(v)) {
+      out->accounts.push_back(v);
+      continue;
+    }
+    std::array<std::string_view, 6> f;
+    if (!internal::SplitArn(v, &f)) continue;
+    if (f[2] == "iam" && f[5] == "root") {
+      if (!f[4].empty()) out->accounts.emplace_back(f[4]);
+    } else if (f[2] == "sts" && StartsWith(f[5], "assumed-role/")) {
+      out->sessions.push_back(v);
+    } else {
+      out->arns.push_back(v);
+    }
+  }
+  if (out->accounts.empty() && out->sessions.empty() && out->arns.empty()) {
+    out->kind = Kind::kNever;
+  }
+}
+
+absl::Status Compiler::BuildResource(const Statement& s,
+                                     internal::ResourceCheck* out) {
+  using Kind = internal::ResourcePattern::Kind;
+  CompiledPolicy::Impl& im = *impl_;
+  const bool vars = VariablesActive(im.doc);
+  out->negate = s.not_resource;
+  for (const std::string& pattern : s.resources) {
+    if (pattern == "*") {
+      out->has_star = true;
+      continue;
+    }
+    im.triggers |= internal::kTriggerConnectResource;  // K1 on Connect
+    const bool is_arn = StartsWith(pattern, "arn:");
+    if (is_arn) {
+      std::array<std::string_view, 6> f;
+      if (internal::SplitArn(pattern, &f) && StartsWith(f[5], "servicenetwork")) {
+        im.static_uncertain = true;  // R2: never matches
+        continue;
+      }
+    }
+    if (!im.doc.has_version && pattern.find("${") != std::string::npos) {
+      im.static_uncertain = true;  // G2
+    }
+    internal::ResourcePattern p;
+    if (is_arn) {
+      size_t pos = 0;
+      int colons = 0;
+      while (colons < 5 && pos < pattern.size()) {
+        if (pattern[pos] == ':') ++colons;
+        ++pos;
+      }
+      if (colons < 5) {
+        p.kind = Kind::kNever;
+      } else {
+        const std::string_view tail = std::string_view(pattern).substr(pos);
+        if (vars) NoteVariableKeys(tail, SubstituteFor::kGlob);
+        if (vars && internal::HasVariable(tail)) {
+          p.kind = Kind::kDynamicArn;
+          p.text = pattern;
+          p.head_glob = internal::GlobFromPolicyText(
+              std::string_view(pattern).substr(0, pos));
+          p.tail_pos = pos;
+          p.dynamic_slot = im.dynamic_resource_count++;
+        } else {
+          const std::string glob = internal::GlobFromPolicyText(pattern);
+          std::array<std::string_view, 6> gf;
+          internal::SplitArn(glob, &gf);  // has five colons and starts with arn:
+          bool head_literal = true;
+          for (int i = 1; i < 5; ++i) {
+            head_literal = head_literal && internal::GlobIsLiteral(gf[i]);
+          }
+          if (head_literal) {
+            p.kind = Kind::kGlob;
+            p.glob = internal::GlobPattern::Parse(glob);
+          } else {
+            p.kind = Kind::kArnFields;
+            SplitArnGlob(glob, &p.fields);
+          }
+        }
+      }
+    } else {
+      if (vars) NoteVariableKeys(pattern, SubstituteFor::kGlob);
+      if (vars && internal::HasVariable(pattern)) {
+        p.kind = Kind::kDynamicGlob;
+        p.text = pattern;
+        p.dynamic_slot = im.dynamic_resource_count++;
+      } else {
+        p.kind = Kind::kGlob;
+        p.glob = internal::GlobPattern::Parse(internal::GlobFromPolicyText(pattern));
+      }
+    }
+    absl::Status st = Charge(sizeof(internal::ResourcePattern) + 2 * pattern.size());
+    if (!st.ok()) return st;
+    out->patterns.push_back(std::move(p));
+  }
+  if (!out->has_star || out->negate) im.all_resources_star = false;
+  return absl::OkStatus();
+}
+
+absl::Status Compiler::BuildStatement(const Statement& s, int index,
+                                      CompiledStatement* out) {
+  CompiledPolicy::Impl& im = *impl_;
+  out->index = index;
+  out->effect = s.effect;
+  bool invoke = false;
+  bool connect = false;
+  for (const std::string& pattern : s.actions) {
+    if (pattern.find('?') != std::string::npos) im.static_uncertain = true;  // A1
+    invoke = invoke || internal::ActionMatches(pattern, kInvokeAction);
+    connect = connect || internal::ActionMatches(pattern, kConnectAction);
+  }
+  out->invoke = s.not_action ? !invoke : invoke;
+  out->connect = s.not_action ? !connect : connect;
+  BuildPrincipal(s, &out->principal);
+  return BuildResource(s, &out->resource);
+}
+
+absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
+  CompiledPolicy::Impl& im = *impl_;
+  const PolicyDocument& doc = im.doc;
+  const bool vars = VariablesActive(doc);
+  if (doc.statements.empty()) im.static_uncertain = true;  // G3
+
+  // 1. Clauses, keys, and the uncertainty their keys and values cause.
+  std::vector<CompiledClause> clauses;
+  for (size_t si = 0; si < doc.statements.size(); ++si) {
+    const Statement& s = doc.statements[si];
+    for (const Condition& c : s.conditions) {
+      if (static_cast<int>(c.op) >= kConditionOperatorCount) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("condition `", c.pointer, "` has an unknown operator"));
+      }
+      CompiledClause cl;
+      cl.condition = &c;
+      cl.statement = static_cast<int32_t>(si);
+      cl.key = InternKey(c.key);
+      NoteKeyReference(c.key);
+      const OperatorFamily family = FamilyOf(c.op);
+      if (family == OperatorFamily::kString &&
+          (c.key.kind == KeyKind::kPort || c.key.kind == KeyKind::kEpochTime ||
+           c.key.kind == KeyKind::kPrincipalIsAwsService)) {
+        im.static_uncertain = true;  // T3
+      }
+      if (VariableFamily(family)) {
+        for (const std::string& v : c.values) {
+          if (!doc.has_version && v.find("${") != std::string::npos) {
+            im.static_uncertain = true;  // G2
+          }
+          if (vars) {
+            NoteVariableKeys(v, SubstituteFor::kLiteral);
+            if (internal::HasVariable(v)) cl.dynamic = true;
+          }
+        }
+      }
+      bool type_error = c.has_type_error;
+      for (const std::string& v : c.values) {
+        if (!PolicyValueParses(family, v)) type_error = true;
+      }
+      if (type_error) cl.dynamic = false;  // constant false
+      clauses.push_back(cl);
+    }
+  }
+  std::stable_sort(clauses.begin(), clauses.end(),
+                   [](const CompiledClause& a, const CompiledClause& b) {
+                     return a.key < b.key;
+                   });
+  im.clauses = std::move(clauses);
+  const uint32_t n_clauses = static_cast<uint32_t>(im.clauses.size());
+  im.total_words = (n_clauses + 63) / 64;
+  for (uint32_t id = 0; id < n_clauses;) {
+    const uint32_t key = im.clauses[id].key;
+    uint32_t end = id;
+    while (end < n_clauses && im.clauses[end].key == key) ++end;
+    CompiledKey& k = im.keys[key];
+    k.clause_begin = id;
+    k.clause_end = end;
+    k.word_lo = id / 64;
+    k.n_words = (end - 1) / 64 - k.word_lo + 1;
+    id = end;
+  }
+  for (uint32_t id = 0; id < n_clauses; ++id) {
+    if (im.clauses[id].dynamic) im.dynamic_clauses.push_back(id);
+  }
+  for (uint32_t key = 0; key < im.keys.size(); ++key) {
+    absl::Status s = BuildKey(key);
+    if (!s.ok()) return s;
+    CompiledKey& k = im.keys[key];
+    if (k.key.kind == KeyKind::kRequestQueryString) {
+      k.query_slot = static_cast<int>(im.query_keys.size());
+      im.query_keys.push_back(key);
+    } else if (k.key.kind != KeyKind::kUnknown) {
+      im.value_keys.push_back(key);
+    }
+  }
+  for (uint32_t a : im.query_keys) {
+    for (uint32_t b : im.query_keys) {
+      if (a != b && internal::EqualsIgnoreCase(im.keys[a].key.suffix, im.keys[b].key.suffix)) {
+        im.keys[a].query_case_sibling = true;
+      }
+    }
+  }
+  if (im.query_keys.size() > 8) {
+    for (size_t slot = 0; slot < im.query_keys.size(); ++slot) {
+      im.query_slot_map.emplace(im.keys[im.query_keys[slot]].key.suffix,
+                                static_cast<uint32_t>(slot));
+    }
+  }
+
+  // 2. Statements: Deny first, each group in document order.
+  std::vector<std::vector<std::pair<uint32_t, uint64_t>>> words(doc.statements.size());
+  for (uint32_t id = 0; id < n_clauses; ++id) {
+    auto& w = words[im.clauses[id].statement];
+    const uint32_t word = id / 64;
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    if (!w.empty() && w.back().first == word) {
+      w.back().second |= bit;
+    } else {
+      w.emplace_back(word, bit);
+    }
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    const Effect effect = pass == 0 ? Effect::kDeny : Effect::kAllow;
+    for (size_t si = 0; si < doc.statements.size(); ++si) {
+      const Statement& s = doc.statements[si];
+      if (s.effect != effect) continue;
+      CompiledStatement cs;
+      absl::Status st = BuildStatement(s, static_cast<int>(si), &cs);
+      if (!st.ok()) return st;
+      auto& w = words[si];
+      std::sort(w.begin(), w.end());
+      cs.cond_begin = static_cast<uint32_t>(im.cond_words.size());
+      for (const auto& p : w) {
+        if (!im.cond_words.empty() && im.cond_words.size() > cs.cond_begin &&
+            im.cond_words.back().first == p.first) {
+          im.cond_words.back().second |= p.second;
+        } else {
+          im.cond_words.push_back(p);
+        }
+      }
+      cs.cond_end = static_cast<uint32_t>(im.cond_words.size());
+      im.statements.push_back(std::move(cs));
+    }
+  }
+  im.memory_used += im.masks.size() * sizeof(uint64_t);
+  return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));
+}
+
+std::string DescribeMask(const CompiledPolicy::Impl& im, const CompiledKey& k,
+                         MaskRef m) {
+  std::vector<std::string> ids;
+  for (uint32_t id = k.clause_begin; id < k.clause_end; ++id) {
+    const uint64_t w = im.masks[m + id / 64 - k.word_lo];
+    if (w & (uint64_t{1} << (id % 64))) ids.push_back(absl::StrCat("c", id));
+  }
+  return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+}
+
+}  // namespace
+
+CompiledPolicy::CompiledPolicy(std::unique_ptr<const Impl> impl)
+    : impl_(std::move(impl)) {}
+CompiledPolicy::~CompiledPolicy() = default;
+
+const PolicyDocument& CompiledPolicy::document() const { return impl_->doc; }
+size_t CompiledPolicy::statement_count() const { return impl_->statements.size(); }
+size_t CompiledPolicy::predicate_count() const { return impl_->clauses.size(); }
+size_t CompiledPolicy::key_count() const { return impl_->keys.size(); }
+
+std::string CompiledPolicy::DebugString() const {
+  const Impl& im = *impl_;
+  std::string out = absl::StrCat(
+      "compiled policy: ", im.statements.size(), " statements, ",
+      im.clauses.size(), " predicates, ", im.keys.size(), " keys, ",
+      im.total_words, " words, ~", im.memory_used, " bytes\n");
+  absl::StrAppend(&out, "uncertain: ", im.static_uncertain ? "always" : "per request",
+                  im.principal_uncertain ? " (+principal)" : "", "\n");
+  for (size_t ki = 0; ki < im.keys.size(); ++ki) {
+    const internal::CompiledKey& k = im.keys[ki];
+    absl::StrAppend(&out, "key k", ki, " `", k.key.name, "` clauses c",
+                    k.clause_begin, "..c", k.clause_end - 1, "\n");
+    if (!k.exact.empty()) {
+      std::vector<std::string> parts;
+      for (const auto& e : k.exact.entries()) {
+        parts.push_back(absl::StrCat("`", e.first, "`->", DescribeMask(im, k, e.second)));
+      }
+      absl::StrAppend(&out, "  exact ", absl::StrJoin(parts, " "), "\n");
+    }
+    if (!k.folded.empty()) {
+      std::vector<std::string> parts;
+      for (const auto& e : k.folded.entries()) {
+        parts.push_back(absl::StrCat("`", e.first, "`->", DescribeMask(im, k, e.second)));
+      }
+      absl::StrAppend(&out, "  folded ", absl::StrJoin(parts, " "), "\n");
+    }
+    for (size_t i = 0; i < k.globs.size(); ++i) {
+      absl::StrAppend(&out, "  like ", k.globs.pattern(i).Describe(), "->",
+                      DescribeMask(im, k, k.glob_masks[i]), "\n");
+    }
+    for (const auto& a : k.arns) {
+      absl::StrAppend(&out, "  arn `", a.glob, "`->", DescribeMask(im, k, a.mask), "\n");
+    }
+    for (const auto& a : k.numbers) {
+      absl::StrAppend(&out, "  number ", CmpName(a.cmp), " ", a.value, "->",
+                      DescribeMask(im, k, a.mask), "\n");
+    }
+    for (const auto& a : k.dates) {
+      absl::StrAppend(&out, "  date ", CmpName(a.cmp), " ", a.millis, "ms->",
+                      DescribeMask(im, k, a.mask), "\n");
+    }
+    for (const auto& a : k.bools) {
+      absl::StrAppend(&out, "  bool ", a.value ? "true" : "false", "->",
+                      DescribeMask(im, k, a.mask), "\n");
+    }
+    for (const auto& a : k.binaries) {
+      absl::StrAppend(&out, "  binary ", a.bytes.size(), " bytes->",
+                      DescribeMask(im, k, a.mask), "\n");
+    }
+    for (const auto& a : k.ips) {
+      absl::StrAppend(&out, "  ip /", a.net.prefix, a.net.v6 ? " v6" : " v4", "->",
+                      DescribeMask(im, k, a.mask), "\n");
+    }
+    absl::StrAppend(&out, "  neg ", DescribeMask(im, k, k.neg), " any ",
+                    DescribeMask(im, k, k.any), " all ", DescribeMask(im, k, k.all),
+                    " absent-true ", DescribeMask(im, k, k.absent_true), "\n");
+  }
+  for (uint32_t id : im.dynamic_clauses) {
+    absl::StrAppend(&out, "dynamic c", id, " ", im.clauses[id].condition->pointer, "\n");
+  }
+  for (const internal::CompiledStatement& s : im.statements) {
+    std::vector<std::string> ids;
+    for (uint32_t i = s.cond_begin; i < s.cond_end; ++i) {
+      const auto& p = im.cond_words[i];
+      for (int b = 0; b < 64; ++b) {
+        if (p.second & (uint64_t{1} << b)) ids.push_back(absl::StrCat("c", p.first * 64 + b));
+      }
+    }
+    const char* principal = "";
+    switch (s.principal.kind) {
+      case internal::PrincipalCheck::Kind::kAlways: principal = "any"; break;
+      case internal::PrincipalCheck::Kind::kNever: principal = "none"; break;
+      case internal::PrincipalCheck::Kind::kList: principal = "listed"; break;
+      case internal::PrincipalCheck::Kind::kNotList: principal = "not-listed"; break;
+    }
+    absl::StrAppend(&out, "statement ", s.index, " ",
+                    s.effect == Effect::kDeny ? "Deny" : "Allow",
+                    " principal=", principal, " invoke=", s.invoke ? 1 : 0,
+                    " connect=", s.connect ? 1 : 0, " resource=",
+                    s.resource.negate ? "not " : "",
+                    s.resource.has_star ? "*" : "", s.resource.patterns.size(),
+                    " patterns, when ", ids.empty() ? "always" : absl::StrJoin(ids, "&"),
+                    "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compile(
+    const PolicyDocument& doc, const CompileOptions& options) {
+  Compiler compiler(doc, options);
+  auto impl = compiler.Run();
+  if (!impl.ok()) return impl.status();
+  return std::make_shared<const CompiledPolicy>(*std::move(impl));
+}
+
+}  // namespace latticepol

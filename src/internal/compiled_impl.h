@@ -1,0 +1,295 @@
+// File: src/internal/compiled_impl.h
+// Stage: compile -> evaluate. The plan behind CompiledPolicy (pimpl): what
+// Compile() (src/compile.cc) builds and Evaluate() (src/evaluate_compiled.cc)
+// runs. Not part of the public API.
+//
+// Layout of a plan:
+//  - Condition entries ("clauses") get dense ids, grouped by condition key, so
+//    the clauses of one key occupy a contiguous bit range [clause_begin,
+//    clause_end). Clause bit sets are arrays of uint64 words; every mask that
+//    belongs to a key covers only the key's word window [word_lo, word_lo +
+//    n_words) and lives in one pool (Impl::masks).
+//  - Each key owns the "atoms" of its clauses: interned exact values (one
+//    lookup of the request value yields the mask of every StringEquals /
+//    literal StringLike clause it satisfies), case-folded values, a grouped
+//    glob matcher, field-split ARN globs, parsed numbers, dates, booleans,
+//    base64 bytes and CIDRs. Matching one request value ORs the masks of the
+//    atoms it hits; negated clauses flip the bit (NOR); set qualifiers fold
+//    the per-value bits (ANY / ALL), and the per-key finalisation applies the
+//    absent, Q2, type-error (T2) and Null rules of spec 3.1.
+//  - Clauses with active policy variables ("dynamic") are evaluated per
+//    request by a slow path that substitutes the variables.
+//  - Statements are conjunctions over clause bits (a short list of
+//    (word, mask) pairs) plus precomputed principal/action/resource tests;
+//    Deny statements come first, each group in document order.
+#ifndef LATTICEPOL_INTERNAL_COMPILED_IMPL_H_
+#define LATTICEPOL_INTERNAL_COMPILED_IMPL_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "internal/glob_set.h"
+#include "internal/text.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/policy.h"
+
+namespace latticepol {
+namespace internal {
+
+// Offset of a key-window mask in Impl::masks.
+using MaskRef = uint32_t;
+
+// Exact string -> mask lookup: a linear scan for a few entries, a hash map
+// above that.
+class ExactTable {
+ public:
+  static constexpr size_t kLinearMax = 8;
+
+  // Returns the mask for `value`, creating it with `make` (which returns a
+  // fresh MaskRef) on first use.
+  template <typename Make>
+  MaskRef Intern(std::string_view value, Make&& make) {
+    for (const auto& e : entries_) {
+      if (e.first == value) return e.second;
+    }
+    MaskRef m = make();
+    entries_.emplace_back(std::string(value), m);
+    return m;
+  }
+  // Call once after the last Intern().
+  void Seal() {
+    if (entries_.size() > kLinearMax) {
+      map_.reserve(entries_.size());
+      for (const auto& e : entries_) map_.emplace(e.first, e.second);
+    }
+  }
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  const std::vector<std::pair<std::string, MaskRef>>& entries() const {
+    return entries_;
+  }
+
+  // Returns the mask for `value`, or nullptr.
+  const MaskRef* Find(std::string_view value) const {
+    if (map_.empty()) {
+      for (const auto& e : entries_) {
+        if (e.first.size() == value.size() &&
+            (value.empty() ||
+             std::char_traits<char>::compare(e.first.data(), value.data(),
+                                             value.size()) == 0)) {
+          return &e.second;
+        }
+      }
+      return nullptr;
+    }
+    auto it = map_.find(absl::string_view(value.data(), value.size()));
+    return it == map_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::vector<std::pair<std::string, MaskRef>> entries_;
+  absl::flat_hash_map<std::string, MaskRef> map_;
+};
+
+enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };
+
+struct NumericAtom {
+  NumCmp cmp = NumCmp::kEq;
+  std::string value;  // a valid number (O3)
+  MaskRef mask = 0;
+};
+struct DateAtom {
+  NumCmp cmp = NumCmp::kEq;
+  int64_t millis = 0;
+  MaskRef mask = 0;
+};
+struct BoolAtom {
+  bool value = false;
+  MaskRef mask = 0;
+};
+struct BinaryAtom {
+  std::string bytes;
+  MaskRef mask = 0;
+};
+struct IpAtom {
+  IpNet net;
+  MaskRef mask = 0;
+};
+// An ARN glob split into its fields 1..5 (field 0 is always `arn`).
+struct ArnAtom {
+  std::string glob;
+  std::array<GlobPattern, 5> fields;
+  MaskRef mask = 0;
+};
+struct FoldAtom {
+  std::string original;  // policy text, for non-ASCII request values
+  MaskRef mask = 0;
+};
+
+// Per-value checks that may make the reference record a DECISION id (the
+// compiled path then reports kMaybeUncertain).
+enum KeyCheck : uint8_t {
+  kCheckNonAscii = 1 << 0,  // O1: IgnoreCase clauses
+  kCheckNewline = 1 << 1,   // O2: Like clauses
+  kCheckUpper = 1 << 2,     // O4: Bool clauses
+  kCheckArnShape = 1 << 3,  // O6: ARN clauses
+  kCheckMulti = 1 << 4,     // Q2: plain (non-set, non-Null) clauses
+};
+
+// Operator families whose request-side parse failure makes clauses false.
+enum Typed : uint8_t {
+  kTypedNumeric = 1 << 0,
+  kTypedDate = 1 << 1,
+  kTypedBool = 1 << 2,
+  kTypedIp = 1 << 3,
+};
+
+struct CompiledKey {
+  ConditionKey key;      // kind + suffix (the name of the first occurrence)
+  uint32_t clause_begin = 0;
+  uint32_t clause_end = 0;
+  uint32_t word_lo = 0;  // first word of the window
+  uint32_t n_words = 0;  // words in the window
+  int query_slot = -1;   // index in Impl::query_keys for RequestQueryString
+  // Another referenced query key equals this one case-insensitively (so a
+  // request key equal to this one triggers Q1 for the other).
+  bool query_case_sibling = false;
+
+  // Clause masks over the window.
+  MaskRef static_all = 0;    // every non-dynamic clause of the key
+  MaskRef value = 0;         // clauses decided by comparing values
+  MaskRef neg = 0;           // negated operators among `value` (NOR)
+  MaskRef plain = 0;         // no set qualifier
+  MaskRef any = 0;           // ForAnyValue:
+  MaskRef all = 0;           // ForAllValues:
+  MaskRef absent_true = 0;   // result when the key is absent
+  MaskRef null_present = 0;  // Null clauses true when the key is present
+  MaskRef err_numeric = 0;   // clauses a non-number request value makes false (T2)
+  MaskRef err_date = 0;
+  MaskRef err_bool = 0;
+  MaskRef err_ip = 0;
+  uint8_t checks = 0;        // KeyCheck bits
+  uint8_t typed = 0;         // Typed bits: families whose parse can fail (T2)
+
+  // Atoms.
+  ExactTable exact;          // StringEquals/NotEquals, literal StringLike
+  ExactTable folded;         // IgnoreCase, by FoldCase(policy value)
+  std::vector<FoldAtom> fold_atoms;
+  GlobSet globs;             // non-literal StringLike/NotLike
+  std::vector<MaskRef> glob_masks;
+  std::vector<ArnAtom> arns;
+  std::vector<NumericAtom> numbers;
+  std::vector<DateAtom> dates;
+  std::vector<BoolAtom> bools;
+  std::vector<BinaryAtom> binaries;
+  std::vector<IpAtom> ips;
+};
+
+struct CompiledClause {
+  const Condition* condition = nullptr;  // points into Impl::doc
+  int32_t statement = 0;                 // index in PolicyDocument::statements
+  uint32_t key = 0;                      // dense key id
+  bool dynamic = false;                  // has active variables: slow path
+};
+
+struct PrincipalCheck {
+  enum class Kind : uint8_t { kAlways, kNever, kList, kNotList };
+  Kind kind = Kind::kAlways;
+  // kList: account ids (12 digits or from `...:root`), principal.arn values,
+  // principal.session_arn values.
+  std::vector<std::string> accounts;
+  std::vector<std::string> arns;
+  std::vector<std::string> sessions;
+  // kNotList: accounts as above; `values` = every listed AWS value (an exempt
+  // caller needs its principal.arn among them too).
+  std::vector<std::string> values;
+};
+
+struct ResourcePattern {
+  enum class Kind : uint8_t {
+    kGlob,         // whole-string glob (R1, or an ARN whose first five fields are literal)
+    kArnFields,    // field-wise ARN glob with wildcards before the resource field
+    kNever,        // a malformed ARN pattern: never matches
+    kDynamicArn,   // variables in the resource field
+    kDynamicGlob,  // variables in a non-ARN pattern
+  };
+  Kind kind = Kind::kGlob;
+  GlobPattern glob;                // kGlob
+  std::array<GlobPattern, 5> fields;  // kArnFields
+  std::string text;                // the policy text (dynamic kinds)
+  std::string head_glob;           // kDynamicArn: glob of the first five fields
+  size_t tail_pos = 0;             // kDynamicArn: start of the resource field
+  int dynamic_slot = -1;           // index into the per-request dynamic results
+};
+
+struct ResourceCheck {
+  bool negate = false;    // NotResource
+  bool has_star = false;  // "*" listed: matches every request
+  std::vector<ResourcePattern> patterns;  // without "*" and servicenetwork ARNs
+};
+
+struct CompiledStatement {
+  int32_t index = 0;
+  Effect effect = Effect::kAllow;
+  uint32_t cond_begin = 0;  // range in Impl::cond_words
+  uint32_t cond_end = 0;
+  bool invoke = false;      // action test for vpc-lattice-svcs:Invoke
+  bool connect = false;     // ... and for vpc-lattice-svcs:Connect
+  PrincipalCheck principal;
+  ResourceCheck resource;
+};
+
+// Request-dependent uncertainty triggers (bits of Impl::triggers).
+enum Trigger : uint32_t {
+  kTriggerConnectKeys = 1 << 0,  // K1: Connect + method/path/header/query key
+  kTriggerConnectResource = 1 << 1,  // K1: Connect + a non-"*" Resource pattern
+  kTriggerAnonymousAccount = 1 << 2,  // A2
+  kTriggerSignedAwsService = 1 << 3,  // A3
+};
+
+}  // namespace internal
+
+class CompiledPolicy::Impl {
+ public:
+  PolicyDocument doc;
+  std::vector<internal::CompiledKey> keys;
+  std::vector<internal::CompiledClause> clauses;
+  std::vector<uint64_t> masks;  // pool of key-window masks
+  std::vector<std::pair<uint32_t, uint64_t>> cond_words;  // statement condition masks
+  std::vector<internal::CompiledStatement> statements;    // Deny first
+  std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
+  std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
+  absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
+  std::vector<uint32_t> dynamic_clauses;
+  uint32_t total_words = 0;
+  int dynamic_resource_count = 0;
+  bool needs_action_slow_path = false;  // unused: kept for DebugString
+  bool all_resources_star = true;       // no statement needs the resource ARN
+
+  // Uncertainty (see compiled_policy.h): set whenever the reference could
+  // record a DECISION id.
+  bool static_uncertain = false;            // independent of the request
+  bool principal_uncertain = false;         // P-S / N1 (not for identity layers)
+  uint32_t triggers = 0;                    // internal::Trigger bits
+  size_t memory_used = 0;
+
+  const uint64_t* mask(internal::MaskRef m) const { return masks.data() + m; }
+};
+
+namespace internal {
+
+// Evaluates with the principal test forced to pass (identity layers whose
+// document was not parsed as an identity policy, spec 4.2 E2).
+Decision EvaluateCompiled(const CompiledPolicy& policy,
+                          const RequestView& request, bool ignore_principal);
+
+}  // namespace internal
+}  // namespace latticepol
+
+#endif  // LATTICEPOL_INTERNAL_COMPILED_IMPL_H_

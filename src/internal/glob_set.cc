@@ -1,0 +1,285 @@
+// File: src/internal/glob_set.cc
+// Stage: compile. Shape classification and grouped matching of globs; see
+// glob_set.h.
+#include "internal/glob_set.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/text.h"
+#include "re2/re2.h"
+#include "re2/set.h"
+
+namespace latticepol::internal {
+namespace {
+
+// Returns true iff `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (int k = 1; k < len; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+bool StartsWith(std::string_view text, std::string_view p) {
+  return text.size() >= p.size() && text.compare(0, p.size(), p) == 0;
+}
+
+bool EndsWith(std::string_view text, std::string_view s) {
+  return text.size() >= s.size() &&
+         text.compare(text.size() - s.size(), s.size(), s) == 0;
+}
+
+}  // namespace
+
+GlobPattern GlobPattern::Parse(std::string_view glob) {
+  GlobPattern p;
+  p.glob = std::string(glob);
+  std::vector<std::string> segments(1);
+  bool has_question = false;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    char c = glob[i];
+    if (c == '\\' && i + 1 < glob.size()) {
+      segments.back().push_back(glob[++i]);
+    } else if (c == '*') {
+      segments.emplace_back();
+    } else if (c == '?') {
+      has_question = true;
+      segments.back().push_back(c);
+    } else {
+      segments.back().push_back(c);
+    }
+  }
+  bool valid = true;
+  for (const std::string& s : segments) valid = valid && IsValidUtf8(s);
+  if (has_question || !valid) {
+    p.shape = GlobShape::kGeneral;
+    return p;
+  }
+  if (segments.size() == 1) {
+    p.shape = GlobShape::kExact;
+    p.prefix = std::move(segments[0]);
+    p.min_length = p.prefix.size();
+    return p;
+  }
+  p.prefix = std::move(segments.front());
+  p.suffix = std::move(segments.back());
+  for (size_t i = 1; i + 1 < segments.size(); ++i) {
+    if (!segments[i].empty()) p.middles.push_back(std::move(segments[i]));
+  }
+  p.min_length = p.prefix.size() + p.suffix.size();
+  for (const std::string& m : p.middles) p.min_length += m.size();
+  if (p.middles.empty()) {
+    if (p.prefix.empty() && p.suffix.empty()) {
+      p.shape = GlobShape::kAny;
+    } else if (p.suffix.empty()) {
+      p.shape = GlobShape::kPrefix;
+    } else if (p.prefix.empty()) {
+      p.shape = GlobShape::kSuffix;
+    } else {
+      p.shape = GlobShape::kPrefixSuffix;
+    }
+  } else if (p.middles.size() == 1 && p.prefix.empty() && p.suffix.empty()) {
+    p.shape = GlobShape::kContains;
+  } else {
+    p.shape = GlobShape::kStars;
+  }
+  return p;
+}
+
+bool GlobPattern::Matches(std::string_view text) const {
+  switch (shape) {
+    case GlobShape::kExact:
+      return text == prefix;
+    case GlobShape::kAny:
+      return true;
+    case GlobShape::kPrefix:
+      return StartsWith(text, prefix);
+    case GlobShape::kSuffix:
+      return EndsWith(text, suffix);
+    case GlobShape::kPrefixSuffix:
+      return text.size() >= min_length && StartsWith(text, prefix) &&
+             EndsWith(text, suffix);
+    case GlobShape::kContains:
+      return text.find(middles[0]) != std::string_view::npos;
+    case GlobShape::kStars: {
+      if (text.size() < min_length || !StartsWith(text, prefix) ||
+          !EndsWith(text, suffix)) {
+        return false;
+      }
+      std::string_view window =
+          text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
+      for (const std::string& m : middles) {
+        size_t pos = window.find(m);
+        if (pos == std::string_view::npos) return false;
+        window.remove_prefix(pos + m.size());
+      }
+      return true;
+    }
+    case GlobShape::kGeneral:
+      return GlobMatch(glob, text);
+  }
+  return false;
+}
+
+std::string GlobPattern::Describe() const {
+  switch (shape) {
+    case GlobShape::kExact:
+      return absl::StrCat("exact(`", prefix, "`)");
+    case GlobShape::kAny:
+      return "any";
+    case GlobShape::kPrefix:
+      return absl::StrCat("prefix(`", prefix, "`)");
+    case GlobShape::kSuffix:
+      return absl::StrCat("suffix(`", suffix, "`)");
+    case GlobShape::kPrefixSuffix:
+      return absl::StrCat("prefix+suffix(`", prefix, "`, `", suffix, "`)");
+    case GlobShape::kContains:
+      return absl::StrCat("contains(`", middles[0], "`)");
+    case GlobShape::kStars:
+      return absl::StrCat("stars(`", glob, "`)");
+    case GlobShape::kGeneral:
+      return absl::StrCat("glob(`", glob, "`)");
+  }
+  return "?";
+}
+
+struct GlobSet::Re2Set {
+  explicit Re2Set(const RE2::Options& options) : set(options, RE2::ANCHOR_BOTH) {}
+  RE2::Set set;
+};
+
+GlobSet::GlobSet() = default;
+GlobSet::~GlobSet() = default;
+GlobSet::GlobSet(GlobSet&&) noexcept = default;
+GlobSet& GlobSet::operator=(GlobSet&&) noexcept = default;
+
+int GlobSet::Add(std::string_view glob) {
+  patterns_.push_back(GlobPattern::Parse(glob));
+  return static_cast<int>(patterns_.size() - 1);
+}
+
+absl::Status GlobSet::Compile(size_t* budget) {
+  simple_.clear();
+  in_set_.clear();
+  set_to_pattern_.clear();
+  re2_set_.reset();
+  size_t cost = 0;
+  for (size_t i = 0; i < patterns_.size(); ++i) {
+    const GlobPattern& p = patterns_[i];
+    cost += sizeof(GlobPattern) + 2 * p.glob.size() + p.middles.size() * 32;
+    if (p.shape == GlobShape::kStars || p.shape == GlobShape::kGeneral) {
+      in_set_.push_back(static_cast<uint32_t>(i));
+    } else {
+      simple_.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  if (cost > *budget) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "glob matcher needs ", cost, " bytes, over the compile memory budget"));
+  }
+  *budget -= cost;
+  // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
+  // is one UTF-8 character in GlobMatch, whose handling of stray bytes is not
+  // a regular Latin-1 class); general ones stay on GlobMatch.
+  std::vector<uint32_t> translatable;
+  for (uint32_t i : in_set_) {
+    if (patterns_[i].shape == GlobShape::kStars) translatable.push_back(i);
+  }
+  if (translatable.size() < kRe2SetThreshold) return absl::OkStatus();
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  options.set_case_sensitive(true);
+  const size_t max_mem = std::min<size_t>(*budget, size_t{8} << 20);
+  options.set_max_mem(static_cast<int64_t>(max_mem));
+  auto holder = std::make_unique<Re2Set>(options);
+  RE2::Set* set = &holder->set;
+  std::vector<int> set_to_pattern;
+  for (uint32_t i : translatable) {
+    const GlobPattern& p = patterns_[i];
+    std::string re = RE2::QuoteMeta(p.prefix);
+    for (const std::string& m : p.middles) {
+      absl::StrAppend(&re, "(?s:.*)", RE2::QuoteMeta(m));
+    }
+    absl::StrAppend(&re, "(?s:.*)", RE2::QuoteMeta(p.suffix));
+    std::string error;
+    if (set->Add(re, &error) < 0) {
+      return absl::InternalError(
+          absl::StrCat("glob `", p.glob, "` did not translate: ", error));
+    }
+    set_to_pattern.push_back(static_cast<int>(i));
+  }
+  if (!set->Compile()) {
+    return absl::ResourceExhaustedError(
+        "glob set does not fit the compile memory budget");
+  }
+  *budget -= max_mem;
+  // The set now answers for the translatable patterns; the rest of in_set_
+  // (general ones) are matched one by one.
+  std::vector<uint32_t> rest;
+  for (uint32_t i : in_set_) {
+    if (patterns_[i].shape != GlobShape::kStars) simple_.push_back(i);
+  }
+  in_set_ = std::move(translatable);
+  set_to_pattern_ = std::move(set_to_pattern);
+  re2_set_ = std::move(holder);
+  return absl::OkStatus();
+}
+
+bool GlobSet::RunSet(std::string_view text, std::vector<int>* indices) const {
+  RE2::Set::ErrorInfo info;
+  bool matched = re2_set_->set.Match(re2::StringPiece(text.data(), text.size()),
+                                 indices, &info);
+  if (!matched && info.kind != RE2::Set::kNoError) return false;
+  return true;
+}
+
+bool GlobSet::MatchesAny(std::string_view text) const {
+  bool any = false;
+  for (uint32_t i : simple_) {
+    if (patterns_[i].Matches(text)) return true;
+  }
+  for (uint32_t i : in_set_) {
+    if (patterns_[i].Matches(text)) {
+      any = true;
+      break;
+    }
+  }
+  return any;
+}
+
+}  // namespace latticepol::internal
