@@ -3,6 +3,7 @@
 // with its JSON pointer and position, limits, and the writer's round trip.
 #include "latticepol/request_json.h"
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -213,6 +214,8 @@ struct ErrorCase {
   std::string_view pointer;
   std::string_view message_part;
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.text.substr(0, 80); }
 
 class RequestJsonErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ struct GlobCase {
   std::string_view text;
   bool match;
 };
+
+void PrintTo(const GlobCase& c, std::ostream* os) {
+  *os << "pattern `" << c.pattern << "` text `" << c.text << "`";
+}
 
 class GlobMatchTest : public ::testing::TestWithParam<GlobCase> {};
 
@@ -64,6 +69,7 @@ INSTANTIATE_TEST_SUITE_P(
         GlobCase{"?", "\xF0\x9F\x98\x80", true},      // U+1F600
         GlobCase{"*??", "\xE2\x82\xAC", false},       // star must not split €
         GlobCase{"*?", "x\xE2\x82\xAC", true},
+        GlobCase{"*??a*", "\xE2\x82\xAC" "a" "\xE2\x82\xAC", false},  // no mid-€ split
         GlobCase{"a?b", "a\xFF" "b", true},           // a stray byte counts as one
         GlobCase{"a?b", "a\xC3" "b", true},           // truncated sequence: stray
         GlobCase{"caf?", "caf\xC3\xA9", true},
@@ -604,6 +610,8 @@ struct SubstCase {
   std::string_view out;
   DecisionIdMask ids;
 };
+
+void PrintTo(const SubstCase& c, std::ostream* os) { *os << "`" << c.value << "`"; }
 
 class SubstituteTest : public ::testing::TestWithParam<SubstCase> {};
 
