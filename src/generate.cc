@@ -608,7 +608,7 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
   YAML::Node old_config;
   if (existing.has_value()) {
     try {
-      root = YAML::Load(*existing);
+      root.reset(YAML::Load(*existing));
     } catch (const YAML::Exception& e) {
       problem(Severity::kError, "invalid-stack-file",
               internal::Cat("existing `", path, "` is not valid yaml (line ", e.mark.line + 1,
@@ -621,7 +621,8 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
       return "";
     }
     if (root.IsMap()) {
-      old_config = root["config"];
+      const YAML::Node& const_root = root;  // const lookup never inserts
+      old_config.reset(const_root["config"]);
       if (old_config.IsDefined() && !old_config.IsNull() && !old_config.IsMap()) {
         problem(Severity::kError, "invalid-stack-file",
                 internal::Cat("`config` in existing `", path, "` is not a mapping"));

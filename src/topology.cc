@@ -284,7 +284,9 @@ bool TopologyReader::Scalar(const YAML::Node& map, std::string_view key,
   }
   // The scalar's text as written: an unquoted 012345678901 keeps its zero.
   *out = node.Scalar();
-  if (where != nullptr) *where = node;
+  // reset(), not operator=: assigning to a live yaml-cpp node rewrites the
+  // node it refers to.
+  if (where != nullptr) where->reset(node);
   return true;
 }
 
