@@ -1,0 +1,155 @@
+// File: latticepol/replay.h
+// Stage: simulate (replay). Evaluates recorded traffic through the Lattice
+// chain: JSON Lines of canonical request JSON (request_json.h) or of VPC
+// Lattice access-log records (spec section 5), detected per line or forced.
+//
+// STREAMING. Input is read in blocks of about `batch_bytes`; the lines of a
+// block are parsed and evaluated in parallel (groups of kReplayGroupLines
+// consecutive lines per work unit) and the block is then dropped, so memory
+// is bounded by the block size whatever the input length.
+//
+// PARSING. Canonical lines go through a simdjson On-Demand fast path that
+// accepts the common shapes (the ones RequestToJson writes, plus object/raw
+// query forms) and builds the RequestView in per-thread buffers; any line it
+// does not fully understand (unknown or duplicate fields, nulls, headers that
+// need normalising, principals that need ARN inference, syntax errors) is
+// handed to ParseRequestJson, which is the authority: its result is used, or
+// its first error becomes the line's message. A malformed line is counted and
+// reported with its 1-based line number; with `strict` the run stops at the
+// first one.
+//
+// ACCESS LOGS (spec 5). requestMethod/requestPath -> method/path (logs carry
+// no query string); hostHeader/userAgent -> headers `host`/`user-agent`;
+// sourceVpcArn -> sourceVpc + sourceVpcOwnerAccount; serviceArn,
+// serviceNetworkArn; callerPrincipal -> principal per DECISION L2 ("-" =
+// anonymous); callerPrincipalOrgID -> orgId; startTime -> time (A5); port from
+// the hostHeader `:port`, else 443 when tlsVersion is not "-", else 80
+// (counted as inferred). `sourceIpPort` is not used (A4: source IP only when
+// supplied). The logged verdict is "denied by auth" iff authDeniedReason is
+// present and not "-" (L1). A replayed decision is L3-uncertain when a policy
+// statement that could decide it tests a key logs do not carry (query string,
+// headers other than host/user-agent, principal tags, source IP) or, for
+// assumed-role callers, a role ARN (L2: role paths are lost); a layer that
+// certainly denies makes the chain's verdict certain.
+#ifndef LATTICEPOL_REPLAY_H_
+#define LATTICEPOL_REPLAY_H_
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "latticepol/authorize.h"
+#include "latticepol/decision.h"
+#include "latticepol/policy.h"
+
+namespace latticepol {
+
+enum class ReplayFormat : uint8_t { kAuto, kJsonl, kAccessLog };
+// "auto", "jsonl", "accesslog".
+bool ParseReplayFormat(std::string_view name, ReplayFormat* format);
+
+inline constexpr uint64_t kReplayGroupLines = 4096;
+
+struct ReplayOptions {
+  ReplayFormat format = ReplayFormat::kAuto;
+  bool strict = false;  // stop at the first malformed line
+  int threads = 0;      // 0 = hardware concurrency
+  int max_samples = 5;
+  int max_errors = 20;  // malformed lines listed in the report (all are counted)
+  size_t batch_bytes = size_t{8} << 20;
+  size_t max_line_bytes = size_t{4} << 20;
+  // A candidate service policy evaluated on the same stream.
+  const PolicyDocument* shadow_service_policy = nullptr;
+  std::string shadow_name;
+};
+
+struct ReplayLineError {
+  uint64_t line = 0;    // 1-based line number in the input
+  int column = 0;       // 1-based, 0 = unknown
+  std::string message;  // e.g. "/query/0: expected a string, got a number [invalid-type]"
+};
+
+struct ReplaySample {
+  uint64_t line = 0;
+  DecisionKind decision = DecisionKind::kImplicitDeny;
+  DecisionKind shadow_decision = DecisionKind::kImplicitDeny;
+  Layer layer = Layer::kNone;
+  bool logged = false;          // the line is an access-log record
+  bool logged_denied = false;   // its recorded verdict
+  std::string logged_reason;    // authDeniedReason
+  std::string logged_response;  // responseCode as text
+  bool uncertain = false;       // L2/L3 (access logs)
+  std::string request_json;
+};
+
+struct ReplayReport {
+  std::string source;
+  uint64_t lines = 0;        // lines read (including blank and malformed)
+  uint64_t blank = 0;
+  uint64_t malformed = 0;
+  uint64_t requests = 0;     // evaluated
+  uint64_t canonical = 0;    // evaluated canonical request lines
+  uint64_t access_log = 0;   // evaluated access-log lines
+  uint64_t fallback = 0;     // canonical lines parsed by ParseRequestJson
+  uint64_t bytes = 0;
+  std::vector<ReplayLineError> errors;  // lowest line numbers first
+  bool stopped = false;                 // strict mode hit a malformed line
+
+  std::array<uint64_t, 3> totals{};
+  std::array<uint64_t, 4> by_layer{};
+  std::vector<std::pair<std::string, uint64_t>> statement_hits;  // "service #0 Sid" -> hits
+
+  // Uncertainty (see simulate.h): flagged by the fast path; exact ids for
+  // the first kUncertainChecksPerChunk flagged lines of every group.
+  uint64_t flagged = 0, checked = 0, uncertain_checked = 0;
+  std::map<std::string, uint64_t> by_id;
+
+  // Access logs against their recorded verdicts.
+  uint64_t log_compared = 0, log_agree = 0;
+  uint64_t log_allowed_now_denied = 0;  // logged allowed, candidate denies (certain)
+  uint64_t log_denied_now_allowed = 0;  // logged denied by auth, candidate allows (certain)
+  uint64_t log_uncertain = 0;           // L2/L3-uncertain replays (agree or not)
+  uint64_t log_uncertain_disagree = 0;
+  uint64_t port_inferred = 0;
+  std::vector<ReplaySample> log_disagreement_samples;  // certain ones, lowest lines
+
+  // Shadow policy.
+  bool shadow_enabled = false;
+  std::string shadow_name;
+  std::array<uint64_t, 3> shadow_totals{};
+  uint64_t shadow_allowed_to_denied = 0, shadow_denied_to_allowed = 0;
+  std::vector<ReplaySample> shadow_allowed_to_denied_samples, shadow_denied_to_allowed_samples;
+
+  double wall_seconds = 0;
+  double megabytes_per_second = 0;
+};
+
+// Reads up to `size` bytes into `buffer`; returns the count, 0 at the end,
+// -1 on a read error.
+using ReplayReader = std::function<int64_t(char* buffer, size_t size)>;
+
+// Replays a stream. `chain` names the policies (pointers must outlive the
+// call); the request's own principal decides signed vs anonymous. Fails only
+// for a policy that does not compile or a read error.
+absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader,
+                                    const ChainPolicies& chain,
+                                    const ReplayOptions& options);
+// Convenience: replays `text` (tests) or a stdio stream.
+absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolicies& chain,
+                                        const ReplayOptions& options);
+absl::StatusOr<ReplayReport> ReplayFile(std::FILE* file, const ChainPolicies& chain,
+                                        const ReplayOptions& options);
+
+std::string ReplayReportToText(const ReplayReport& report, bool include_timing = true);
+std::string ReplayReportToJson(const ReplayReport& report, bool include_timing = true);
+
+}  // namespace latticepol
+
+#endif  // LATTICEPOL_REPLAY_H_

@@ -1,0 +1,1090 @@
+// File: src/replay.cc
+// Stage: simulate (replay). Streams JSON Lines of canonical requests or VPC
+// Lattice access-log records through the compiled chain: blocks are read,
+// split into lines, parsed (simdjson On-Demand fast path, ParseRequestJson as
+// the authority for everything else) and evaluated in parallel groups, then
+// merged. See latticepol/replay.h for the contracts.
+#include "latticepol/replay.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "internal/text.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/evaluate.h"
+#include "latticepol/request.h"
+#include "latticepol/request_json.h"
+#include "latticepol/simulate.h"
+#include "simdjson.h"
+
+namespace latticepol {
+
+bool ParseReplayFormat(std::string_view name, ReplayFormat* format) {
+  if (name == "auto") {
+    *format = ReplayFormat::kAuto;
+  } else if (name == "jsonl") {
+    *format = ReplayFormat::kJsonl;
+  } else if (name == "accesslog") {
+    *format = ReplayFormat::kAccessLog;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+
+inline bool IsHeaderSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+// ---- Field tables ------------------------------------------------------------
+
+enum TopField : int {
+  kAction, kMethod, kPath, kQuery, kHeaders, kSourceVpc, kSourceVpcOwnerAccount, kPort,
+  kServiceArn, kServiceNetworkArn, kPrincipal, kResourceTags, kSourceIp, kTime, kTopCount
+};
+
+int TopFieldId(std::string_view k) {
+  switch (k.size()) {
+    case 4:
+      if (k == "path") return kPath;
+      if (k == "port") return kPort;
+      if (k == "time") return kTime;
+      break;
+    case 5:
+      if (k == "query") return kQuery;
+      break;
+    case 6:
+      if (k == "action") return kAction;
+      if (k == "method") return kMethod;
+      break;
+    case 7:
+      if (k == "headers") return kHeaders;
+      break;
+    case 8:
+      if (k == "sourceIp") return kSourceIp;
+      break;
+    case 9:
+      if (k == "sourceVpc") return kSourceVpc;
+      if (k == "principal") return kPrincipal;
+      break;
+    case 10:
+      if (k == "serviceArn") return kServiceArn;
+      break;
+    case 12:
+      if (k == "resourceTags") return kResourceTags;
+      break;
+    case 17:
+      if (k == "serviceNetworkArn") return kServiceNetworkArn;
+      break;
+    case 21:
+      if (k == "sourceVpcOwnerAccount") return kSourceVpcOwnerAccount;
+      break;
+    default:
+      break;
+  }
+  return -1;
+}
+
+// Fields only access-log records have (spec 5); serviceArn and
+// serviceNetworkArn are shared with the canonical form.
+bool IsAccessLogField(std::string_view k) {
+  static constexpr std::string_view kFields[] = {
+      "startTime", "sourceVpcArn", "sourceVpcId", "destinationVpcId", "sourceIpPort",
+      "targetIpPort", "requestMethod", "requestPath", "protocol", "hostHeader",
+      "serverNameIndication", "userAgent", "callerPrincipal", "resolvedUser",
+      "callerPrincipalOrgID", "callerX509IssuerOU", "callerX509SubjectCN",
+      "callerX509SANNameCN", "callerX509SANDNS", "callerX509SANURI", "authDeniedReason",
+      "responseCode", "failureReason", "bytesReceived", "bytesSent", "duration",
+      "requestToTargetDuration", "responseFromTargetDuration", "targetGroupArn",
+      "listenerType", "listenerId", "sslCipher", "tlsVersion"};
+  for (std::string_view f : kFields) {
+    if (f == k) return true;
+  }
+  return false;
+}
+
+// What a policy tests that access logs cannot supply (L2/L3).
+bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role) {
+  switch (key.kind) {
+    case KeyKind::kRequestQueryString:
+    case KeyKind::kPrincipalTag:
+    case KeyKind::kSourceIp:
+      return true;
+    case KeyKind::kRequestHeader:
+      return key.suffix != "host" && key.suffix != "user-agent";
+    case KeyKind::kPrincipalArn:
+      return assumed_role;
+    default:
+      return false;
+  }
+}
+
+bool StatementNamesRole(const Statement& s) {
+  for (const std::string& p : s.principal.aws) {
+    if (p.find(":role/") != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool PolicyHasUnknowables(const PolicyDocument* doc) {
+  if (doc == nullptr) return false;
+  for (const Statement& s : doc->statements) {
+    if (StatementNamesRole(s)) return true;
+    for (const Condition& c : s.conditions) {
+      if (KeyUnknowableInLogs(c.key, true)) return true;
+    }
+  }
+  return false;
+}
+
+// Per-layer verdict certainty for a replayed access-log record.
+struct LayerCertainty {
+  bool certain = true;
+  bool certainly_denies = false;
+};
+
+LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
+                            DecisionKind fast_kind) {
+  const bool assumed_role = view.principal != nullptr && view.principal->type == "AssumedRole";
+  Evaluation ev = EvaluateReference(doc, view);
+  bool certain_deny = false, possible_deny = false, certain_allow = false, possible_allow = false;
+  for (const StatementTrace& st : ev.statements) {
+    const Statement* stmt = nullptr;
+    for (const Statement& s : doc.statements) {
+      if (s.index == st.index) stmt = &s;
+    }
+    if (stmt == nullptr) continue;
+    bool unknown = assumed_role && StatementNamesRole(*stmt);
+    bool known_pass = (st.principal_matched || unknown) && st.action_matched && st.resource_matched;
+    for (size_t i = 0; i < st.clauses.size() && known_pass; ++i) {
+      const ConditionKey key = ResolveConditionKey(st.clauses[i].key);
+      if (KeyUnknowableInLogs(key, assumed_role)) {
+        unknown = true;
+      } else if (!st.clauses[i].result) {
+        known_pass = false;
+      }
+    }
+    for (const ClauseTrace& c : st.clauses) {
+      unknown |= KeyUnknowableInLogs(ResolveConditionKey(c.key), assumed_role);
+    }
+    const bool deny = st.effect == Effect::kDeny;
+    if (!unknown) {
+      if (st.applies) (deny ? certain_deny : certain_allow) = true;
+    } else if (known_pass) {
+      (deny ? possible_deny : possible_allow) = true;
+    }
+  }
+  LayerCertainty r;
+  if (certain_deny) {
+    r.certainly_denies = true;
+  } else if (possible_deny) {
+    r.certain = false;
+  } else if (certain_allow) {
+    // certain ALLOW
+  } else if (possible_allow) {
+    r.certain = false;
+  } else {
+    r.certainly_denies = true;
+  }
+  (void)fast_kind;
+  return r;
+}
+
+// ---- The chain ---------------------------------------------------------------
+
+struct Composed {
+  DecisionKind kind = DecisionKind::kImplicitDeny;
+  Layer layer = Layer::kNone;
+  DecisionIdMask uncertain = 0;
+};
+
+struct FastChain {
+  ChainPolicies chain;
+  std::shared_ptr<const CompiledPolicy> network, service, identity, shadow;
+  bool eval_network = false, eval_service = false;
+  std::array<std::array<Composed, 27>, 2> table;  // [signed][n*9+s*3+i]
+  size_t network_statements = 0;
+  bool log_unknowables = false;
+};
+
+// ---- Per-thread state ----------------------------------------------------------
+
+struct LineRef {
+  uint64_t offset;
+  uint32_t size;
+};
+
+struct LogInfo {
+  bool denied = false;
+  std::string_view reason, response;
+  bool port_inferred = false;
+};
+
+struct Agg {
+  uint64_t blank = 0, malformed = 0, requests = 0, canonical = 0, access_log = 0, fallback = 0;
+  std::vector<ReplayLineError> errors;
+  std::array<uint64_t, 3> totals{};
+  std::array<uint64_t, 4> by_layer{};
+  std::vector<uint64_t> hits;
+  uint64_t flagged = 0, checked = 0, uncertain_checked = 0;
+  std::array<uint64_t, 64> ids{};
+  uint64_t log_compared = 0, log_agree = 0, log_a2d = 0, log_d2a = 0, log_uncertain = 0,
+           log_uncertain_disagree = 0, port_inferred = 0;
+  std::vector<ReplaySample> log_samples;
+  std::array<uint64_t, 3> shadow_totals{};
+  uint64_t sh_a2d = 0, sh_d2a = 0;
+  std::vector<ReplaySample> sh_a2d_samples, sh_d2a_samples;
+  uint64_t min_error_line = UINT64_MAX;
+};
+
+class Worker {
+ public:
+  Worker(const FastChain& chain, const ReplayOptions& options)
+      : chain_(chain), options_(options) {
+    agg.hits.assign(chain.network_statements +
+                        (chain.chain.service_policy ? chain.chain.service_policy->statements.size() : 0),
+                    0);
+  }
+
+  void Line(std::string_view line, size_t capacity, uint64_t line_no, int* checks_left);
+
+  Agg agg;
+
+ private:
+  enum class Parsed { kCanonical, kLog, kFallback, kError };
+  Parsed FastCanonical(dom::element doc, RequestView* view);
+  bool PairsInto(dom::element v, std::vector<StringViewPair>* out, bool allow_object);
+  bool PrincipalInto(dom::element v);
+  Parsed AccessLog(dom::element doc, RequestView* view, LogInfo* info, std::string* error);
+  void Error(uint64_t line_no, int column, std::string message);
+  void Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* log, int* checks_left);
+  ReplaySample Sample(const RequestView& view, uint64_t line_no, DecisionKind kind,
+                      Layer layer, const LogInfo* log);
+
+  const FastChain& chain_;
+  const ReplayOptions& options_;
+  dom::parser parser_;
+  std::vector<StringViewPair> query_, headers_, tags_;
+  Principal principal_;
+  std::string scratch_;
+  Request owned_;
+};
+
+void Worker::Error(uint64_t line_no, int column, std::string message) {
+  ++agg.malformed;
+  agg.min_error_line = std::min(agg.min_error_line, line_no);
+  if (static_cast<int>(agg.errors.size()) < options_.max_errors) {
+    agg.errors.push_back(ReplayLineError{line_no, column, std::move(message)});
+  }
+}
+
+bool Worker::PairsInto(dom::element v, std::vector<StringViewPair>* out, bool allow_object) {
+  if (v.is_array()) {
+    for (dom::element el : dom::array(v)) {
+      dom::array pair;
+      if (el.get_array().get(pair) || pair.size() != 2) return false;
+      std::string_view name, value;
+      if (pair.at(0).get_string().get(name) || pair.at(1).get_string().get(value)) return false;
+      out->emplace_back(name, value);
+    }
+    return true;
+  }
+  if (v.is_object() && allow_object) {
+    for (dom::key_value_pair field : dom::object(v)) {
+      std::string_view value;
+      if (field.value.get_string().get(value)) return false;
+      out->emplace_back(field.key, value);
+    }
+    return true;
+  }
+  return false;
+}
+
+bool Worker::PrincipalInto(dom::element v) {
+  dom::object obj;
+  if (v.get_object().get(obj)) return false;
+  Principal& p = principal_;
+  p.arn.clear();
+  p.account.clear();
+  p.type.clear();
+  p.org_id.clear();
+  p.org_paths.clear();
+  p.tags.clear();
+  p.session_arn.clear();
+  uint32_t seen = 0;
+  for (dom::key_value_pair field : obj) {
+    std::string_view key = field.key, s;
+    int id = key == "arn" ? 0 : key == "account" ? 1 : key == "type" ? 2 : key == "orgId" ? 3
+           : key == "orgPaths" ? 4 : key == "tags" ? 5 : key == "sessionArn" ? 6 : -1;
+    if (id < 0 || (seen & (1u << id))) return false;
+    seen |= 1u << id;
+    dom::element value = field.value;
+    if (id == 4) {
+      dom::array arr;
+      if (value.get_array().get(arr)) return false;
+      for (dom::element el : arr) {
+        if (el.get_string().get(s)) return false;
+        p.org_paths.emplace_back(s);
+      }
+      continue;
+    }
+    if (id == 5) {
+      tags_.clear();
+      if (!PairsInto(value, &tags_, true)) return false;
+      for (const StringViewPair& t : tags_) p.tags.emplace_back(t.first, t.second);
+      continue;
+    }
+    if (value.get_string().get(s)) return false;
+    std::string* dest[] = {&p.arn, &p.account, &p.type, &p.org_id, nullptr, nullptr, &p.session_arn};
+    dest[id]->assign(s.data(), s.size());
+  }
+  // ARN inference (type, account, sts session) is ParseRequestJson's job.
+  if (!p.arn.empty() && (!(seen & 2) || !(seen & 4) ||
+                         p.arn.find(":assumed-role/") != std::string::npos)) {
+    return false;
+  }
+  return true;
+}
+
+Worker::Parsed Worker::FastCanonical(dom::element doc, RequestView* view) {
+  dom::object obj;
+  if (doc.get_object().get(obj)) return Parsed::kFallback;
+  *view = RequestView();
+  query_.clear();
+  headers_.clear();
+  tags_.clear();
+  uint32_t seen = 0;
+  for (dom::key_value_pair field : obj) {
+    std::string_view key = field.key;
+    const int id = TopFieldId(key);
+    if (id < 0) return IsAccessLogField(key) ? Parsed::kLog : Parsed::kFallback;
+    if (seen & (1u << id)) return Parsed::kFallback;
+    seen |= 1u << id;
+    dom::element v = field.value;
+    std::string_view s;
+    switch (id) {
+      case kAction:
+        if (v.get_string().get(s)) return Parsed::kFallback;
+        view->action = s;
+        break;
+      case kMethod:
+        if (v.get_string().get(s) || s.empty()) return Parsed::kFallback;
+        view->method = s;
+        break;
+      case kPath:
+        if (v.get_string().get(s)) return Parsed::kFallback;
+        view->path = s;
+        break;
+      case kQuery:
+        if (v.is_string()) {
+          s = v.get_string().value_unsafe();
+          if (static_cast<size_t>(std::count(s.begin(), s.end(), '&')) >= 100000) {
+            return Parsed::kFallback;
+          }
+          view->query_is_raw = true;
+          view->raw_query = s;
+        } else {
+          if (!PairsInto(v, &query_, true) || query_.size() > 100000) return Parsed::kFallback;
+          view->query = ParamList(query_.data(), query_.size());
+        }
+        break;
+      case kHeaders: {
+        if (!PairsInto(v, &headers_, true) || headers_.size() > 64) return Parsed::kFallback;
+        // Only headers that need no normalisation (H1-H3) stay on the fast path.
+        for (size_t i = 0; i < headers_.size(); ++i) {
+          std::string_view name = headers_[i].first, value = headers_[i].second;
+          if (name.empty()) return Parsed::kFallback;
+          for (char c : name) {
+            if (c >= 'A' && c <= 'Z') return Parsed::kFallback;
+          }
+          if (!value.empty() && (IsHeaderSpace(value.front()) || IsHeaderSpace(value.back()))) {
+            return Parsed::kFallback;
+          }
+          for (size_t j = 0; j < i; ++j) {
+            if (headers_[j].first == name) return Parsed::kFallback;
+          }
+        }
+        view->headers = ParamList(headers_.data(), headers_.size());
+        break;
+      }
+      case kSourceVpc:
+      case kSourceVpcOwnerAccount:
+      case kServiceArn:
+      case kServiceNetworkArn: {
+        if (v.get_string().get(s)) return Parsed::kFallback;
+        OptionalText t{s, true};
+        if (id == kSourceVpc) view->source_vpc = t;
+        else if (id == kSourceVpcOwnerAccount) view->source_vpc_owner_account = t;
+        else if (id == kServiceArn) view->service_arn = t;
+        else view->service_network_arn = t;
+        break;
+      }
+      case kPort: {
+        int64_t port = 0;
+        if (!v.is_int64() || v.get_int64().get(port) || port < 1 || port > 65535) {
+          return Parsed::kFallback;
+        }
+        view->port = static_cast<int32_t>(port);
+        break;
+      }
+      case kPrincipal:
+        if (v.is_null()) {
+          view->principal = nullptr;
+        } else {
+          if (!PrincipalInto(v)) return Parsed::kFallback;
+          view->principal = &principal_;
+        }
+        break;
+      case kResourceTags:
+        tags_.clear();
+        if (!PairsInto(v, &tags_, true)) return Parsed::kFallback;
+        view->resource_tags = ParamList(tags_.data(), tags_.size());
+        break;
+      case kSourceIp: {
+        if (v.get_string().get(s)) return Parsed::kFallback;
+        internal::IpNet ip;
+        if (!internal::ParseIp(s, &ip)) return Parsed::kFallback;
+        view->source_ip = OptionalText{s, true};
+        break;
+      }
+      case kTime: {
+        if (v.get_string().get(s)) return Parsed::kFallback;
+        int64_t millis = 0;
+        if (!internal::ParseDate(s, &millis)) return Parsed::kFallback;
+        view->time = OptionalText{s, true};
+        break;
+      }
+      default:
+        return Parsed::kFallback;
+    }
+  }
+  return Parsed::kCanonical;
+}
+
+// L2: callerPrincipal -> principal.
+void MapCallerPrincipal(std::string_view arn, Principal* p) {
+  p->arn.assign(arn.data(), arn.size());
+  p->account.clear();
+  p->type.clear();
+  p->session_arn.clear();
+  std::array<std::string_view, 6> f;
+  if (!internal::SplitArn(arn, &f)) return;
+  p->account.assign(f[4].data(), f[4].size());
+  std::string_view resource = f[5];
+  auto starts = [&](std::string_view prefix) { return resource.substr(0, prefix.size()) == prefix; };
+  if (starts("assumed-role/")) {
+    std::string_view rest = resource.substr(13);
+    std::string_view role = rest.substr(0, rest.find('/'));
+    p->type = "AssumedRole";
+    p->session_arn.assign(arn.data(), arn.size());
+    p->arn = absl::StrCat("arn:", Av(f[1]), ":iam::", Av(f[4]), ":role/", Av(role));
+  } else if (starts("role/")) {
+    p->type = "AssumedRole";
+  } else if (starts("user/")) {
+    p->type = "User";
+  } else if (resource == "root") {
+    p->type = "Account";
+  } else if (starts("federated-user/")) {
+    p->type = "FederatedUser";
+  }
+}
+
+Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* info,
+                                 std::string* error) {
+  dom::object obj;
+  if (doc.get_object().get(obj)) {
+    *error = "an access-log record must be a json object";
+    return Parsed::kError;
+  }
+  *view = RequestView();
+  headers_.clear();
+  *info = LogInfo();
+  std::string_view method, path, host, agent, caller, org, vpc_arn, vpc_id, tls, start;
+  bool has_method = false, has_path = false;
+  for (dom::key_value_pair field : obj) {
+    std::string_view key = field.key;
+    dom::element v = field.value;
+    std::string_view s;
+    if (key == "responseCode") {
+      int64_t code = 0;
+      if (v.is_int64() && !v.get_int64().get(code)) {
+        scratch_ = std::to_string(code);
+        info->response = scratch_;
+      } else if (v.is_string()) {
+        info->response = v.get_string().value_unsafe();
+      }
+      continue;
+    }
+    std::string_view* dest = nullptr;
+    if (key == "requestMethod") dest = &method, has_method = true;
+    else if (key == "requestPath") dest = &path, has_path = true;
+    else if (key == "hostHeader") dest = &host;
+    else if (key == "userAgent") dest = &agent;
+    else if (key == "callerPrincipal") dest = &caller;
+    else if (key == "callerPrincipalOrgID") dest = &org;
+    else if (key == "sourceVpcArn") dest = &vpc_arn;
+    else if (key == "sourceVpcId") dest = &vpc_id;
+    else if (key == "tlsVersion") dest = &tls;
+    else if (key == "startTime") dest = &start;
+    else if (key == "authDeniedReason") dest = &info->reason;
+    else if (key == "serviceArn" || key == "serviceNetworkArn") {
+      if (v.is_null()) continue;
+      if (v.get_string().get(s)) {
+        *error = absl::StrCat("`", Av(key), "` must be a string");
+        return Parsed::kError;
+      }
+      if (s != "-") {
+        (key == "serviceArn" ? view->service_arn : view->service_network_arn) = OptionalText{s, true};
+      }
+      continue;
+    }
+    if (dest == nullptr || v.is_null()) continue;
+    if (v.get_string().get(s)) {
+      *error = absl::StrCat("`", Av(key), "` must be a string");
+      return Parsed::kError;
+    }
+    *dest = s == "-" ? std::string_view() : s;
+  }
+  if (!has_method || method.empty()) {
+    *error = "access-log record has no `requestMethod`";
+    return Parsed::kError;
+  }
+  if (!has_path || path.empty()) {
+    *error = "access-log record has no `requestPath`";
+    return Parsed::kError;
+  }
+  view->method = method;
+  // Logs carry no query string; a `?` in the path would be one.
+  view->path = path.substr(0, path.find('?'));
+  if (!host.empty()) headers_.emplace_back("host", host);
+  if (!agent.empty()) headers_.emplace_back("user-agent", agent);
+  view->headers = ParamList(headers_.data(), headers_.size());
+  std::array<std::string_view, 6> f;
+  if (!vpc_arn.empty() && internal::SplitArn(vpc_arn, &f)) {
+    view->source_vpc_owner_account = OptionalText{f[4], true};
+    std::string_view res = f[5];
+    if (res.substr(0, 4) == "vpc/") view->source_vpc = OptionalText{res.substr(4), true};
+  }
+  if (!view->source_vpc.present && !vpc_id.empty()) view->source_vpc = OptionalText{vpc_id, true};
+  if (!caller.empty()) {
+    MapCallerPrincipal(caller, &principal_);
+    principal_.org_id.assign(org.data(), org.size());
+    principal_.org_paths.clear();
+    principal_.tags.clear();
+    view->principal = &principal_;
+  }
+  int32_t port = -1;
+  const size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos) {
+    std::string_view digits = host.substr(colon + 1);
+    int32_t p = 0;
+    bool ok = !digits.empty() && digits.size() <= 5;
+    for (char c : digits) {
+      ok &= c >= '0' && c <= '9';
+      p = p * 10 + (c - '0');
+    }
+    if (ok && p >= 1 && p <= 65535) port = p;
+  }
+  if (port < 0) {
+    port = tls.empty() ? 80 : 443;
+    info->port_inferred = true;
+  }
+  view->port = port;
+  int64_t millis = 0;
+  if (!start.empty() && internal::ParseDate(start, &millis)) view->time = OptionalText{start, true};
+  info->denied = !info->reason.empty();
+  return Parsed::kLog;
+}
+
+ReplaySample Worker::Sample(const RequestView& view, uint64_t line_no, DecisionKind kind,
+                            Layer layer, const LogInfo* log) {
+  ReplaySample s;
+  s.line = line_no;
+  s.decision = kind;
+  s.layer = layer;
+  if (log != nullptr) {
+    s.logged = true;
+    s.logged_denied = log->denied;
+    s.logged_reason = std::string(log->reason);
+    s.logged_response = std::string(log->response);
+  }
+  s.request_json = RequestToJson(view);
+  return s;
+}
+
+void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* log,
+                      int* checks_left) {
+  const FastChain& c = chain_;
+  const bool is_signed = view.principal != nullptr;
+  Decision dn, ds, di;
+  DecisionIdMask maybe = 0;
+  int nk = 0, sk = 0, ik = 0;
+  if (c.eval_network) {
+    dn = latticepol::Evaluate(*c.network, view);
+    maybe |= dn.uncertain;
+    nk = static_cast<int>(dn.kind);
+    if (dn.statement >= 0) ++agg.hits[dn.statement];
+  }
+  if (c.eval_service) {
+    ds = latticepol::Evaluate(*c.service, view);
+    maybe |= ds.uncertain;
+    sk = static_cast<int>(ds.kind);
+    if (ds.statement >= 0) ++agg.hits[c.network_statements + ds.statement];
+  }
+  if (is_signed && c.identity != nullptr) {
+    di = latticepol::Evaluate(*c.identity, view);
+    maybe |= di.uncertain;
+    ik = static_cast<int>(di.kind);
+  }
+  const Composed& r = c.table[is_signed][nk * 9 + sk * 3 + ik];
+  ++agg.requests;
+  ++agg.totals[static_cast<int>(r.kind)];
+  ++agg.by_layer[static_cast<int>(r.layer)];
+  if (maybe != 0) {
+    ++agg.flagged;
+    if (*checks_left > 0) {
+      --*checks_left;
+      ++agg.checked;
+      ChainEvaluation ref = AuthorizeReference(c.chain, view);
+      if (ref.result.uncertain != 0) {
+        ++agg.uncertain_checked;
+        for (DecisionIdMask bits = ref.result.uncertain; bits != 0; bits &= bits - 1) {
+          ++agg.ids[__builtin_ctzll(bits)];
+        }
+      }
+    }
+  }
+  if (log != nullptr) {
+    ++agg.log_compared;
+    if (log->port_inferred) ++agg.port_inferred;
+    bool uncertain = false;
+    if (c.log_unknowables) {
+      bool any_uncertain = false, some_layer_denies = false;
+      auto layer = [&](const PolicyDocument* doc, bool evaluated, DecisionKind kind) {
+        if (!evaluated) return;
+        if (doc == nullptr || !PolicyHasUnknowables(doc)) {
+          some_layer_denies |= kind != DecisionKind::kAllow;
+          return;
+        }
+        LayerCertainty lc = AnalyzeLayer(*doc, view, kind);
+        any_uncertain |= !lc.certain;
+        some_layer_denies |= lc.certainly_denies;
+      };
+      layer(c.chain.network_policy, c.eval_network, dn.kind);
+      layer(c.chain.service_policy, c.eval_service, ds.kind);
+      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, di.kind);
+      uncertain = any_uncertain && !some_layer_denies;
+    }
+    const bool now_allowed = r.kind == DecisionKind::kAllow;
+    const bool agree = now_allowed == !log->denied;
+    if (uncertain) {
+      ++agg.log_uncertain;
+      if (!agree) ++agg.log_uncertain_disagree;
+    } else if (agree) {
+      ++agg.log_agree;
+    } else {
+      if (now_allowed) {
+        ++agg.log_d2a;
+      } else {
+        ++agg.log_a2d;
+      }
+      if (agg.log_samples.size() < static_cast<size_t>(options_.max_samples)) {
+        agg.log_samples.push_back(Sample(view, line_no, r.kind, r.layer, log));
+      }
+    }
+  }
+  if (c.shadow != nullptr) {
+    int shk = 0;
+    if (c.chain.config.service_auth_type == AuthType::kAwsIam) {
+      shk = static_cast<int>(latticepol::Evaluate(*c.shadow, view).kind);
+    }
+    const Composed& sr = c.table[is_signed][nk * 9 + shk * 3 + ik];
+    ++agg.shadow_totals[static_cast<int>(sr.kind)];
+    const bool was = r.kind == DecisionKind::kAllow, now = sr.kind == DecisionKind::kAllow;
+    if (was != now) {
+      uint64_t& n = was ? agg.sh_a2d : agg.sh_d2a;
+      std::vector<ReplaySample>& samples = was ? agg.sh_a2d_samples : agg.sh_d2a_samples;
+      if (++n <= static_cast<uint64_t>(options_.max_samples)) {
+        ReplaySample s = Sample(view, line_no, r.kind, r.layer, log);
+        s.shadow_decision = sr.kind;
+        samples.push_back(std::move(s));
+      }
+    }
+  }
+}
+
+void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int* checks_left) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+    line.remove_suffix(1);
+  }
+  size_t lead = 0;
+  while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
+  if (lead == line.size()) {
+    ++agg.blank;
+    return;
+  }
+  RequestView view;
+  LogInfo info;
+  Parsed parsed = Parsed::kFallback;
+  dom::element doc;
+  // The buffer holds at least SIMDJSON_PADDING readable bytes after the line.
+  (void)capacity;
+  const bool fast_ok = line.size() <= (size_t{1} << 20) &&
+                       !parser_.parse(line.data(), line.size(), false).get(doc);
+  if (fast_ok) {
+    if (options_.format == ReplayFormat::kAccessLog) {
+      parsed = Parsed::kLog;
+    } else {
+      parsed = FastCanonical(doc, &view);
+      if (parsed == Parsed::kFallback && options_.format == ReplayFormat::kAuto &&
+          doc.is_object()) {
+        for (dom::key_value_pair field : dom::object(doc)) {
+          if (IsAccessLogField(field.key)) {
+            parsed = Parsed::kLog;
+            break;
+          }
+        }
+      }
+      if (parsed == Parsed::kLog && options_.format == ReplayFormat::kJsonl) {
+        parsed = Parsed::kFallback;  // let ParseRequestJson name the unknown field
+      }
+    }
+    if (parsed == Parsed::kLog) {
+      std::string error;
+      if (AccessLog(doc, &view, &info, &error) != Parsed::kLog) {
+        // Describe syntax errors precisely (the reader reports line:column).
+        RequestParseResult r = ParseRequestJson(line);
+        for (const Issue& issue : r.issues) {
+          if (issue.code == "json-syntax") {
+            Error(line_no, issue.location.column, issue.message);
+            return;
+          }
+        }
+        Error(line_no, 0, error);
+        return;
+      }
+      ++agg.access_log;
+      Evaluate(view, line_no, &info, checks_left);
+      return;
+    }
+    if (parsed == Parsed::kCanonical) {
+      ++agg.canonical;
+      Evaluate(view, line_no, nullptr, checks_left);
+      return;
+    }
+  }
+  // The authority: ParseRequestJson accepts it or says precisely why not.
+  RequestParseResult r = ParseRequestJson(line);
+  if (!r.ok()) {
+    for (const Issue& issue : r.issues) {
+      if (issue.severity != Severity::kError) continue;
+      std::string message;
+      if (!issue.location.json_pointer.empty()) {
+        message = absl::StrCat(issue.location.json_pointer, ": ");
+      }
+      absl::StrAppend(&message, issue.message);
+      if (!issue.code.empty()) absl::StrAppend(&message, " [", issue.code, "]");
+      Error(line_no, issue.location.column, std::move(message));
+      return;
+    }
+  }
+  owned_ = std::move(r.request);
+  ++agg.fallback;
+  ++agg.canonical;
+  Evaluate(owned_.view(), line_no, nullptr, checks_left);
+}
+
+template <typename T>
+void KeepLowest(std::vector<T>* v, size_t max) {
+  std::sort(v->begin(), v->end(), [](const T& a, const T& b) { return a.line < b.line; });
+  if (v->size() > max) v->resize(max);
+}
+
+}  // namespace
+
+absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
+                                    const ReplayOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  FastChain fc;
+  fc.chain = chain;
+  auto compile = [](const PolicyDocument* doc, const char* what,
+                    std::shared_ptr<const CompiledPolicy>* out) -> absl::Status {
+    if (doc == nullptr) return absl::OkStatus();
+    auto c = Compile(*doc);
+    if (!c.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot compile the ", what, " policy: ", c.status().message()));
+    }
+    *out = *c;
+    return absl::OkStatus();
+  };
+  absl::Status st = compile(chain.network_policy, "service-network", &fc.network);
+  if (st.ok()) st = compile(chain.service_policy, "service", &fc.service);
+  if (st.ok()) st = compile(chain.identity_policy, "identity", &fc.identity);
+  if (st.ok()) st = compile(options.shadow_service_policy, "shadow", &fc.shadow);
+  if (!st.ok()) return st;
+  fc.eval_network = chain.config.network_auth_type == AuthType::kAwsIam && fc.network != nullptr;
+  fc.eval_service = chain.config.service_auth_type == AuthType::kAwsIam && fc.service != nullptr;
+  const bool any_iam = chain.config.network_auth_type == AuthType::kAwsIam ||
+                       chain.config.service_auth_type == AuthType::kAwsIam;
+  if (!any_iam) fc.identity = nullptr;
+  fc.network_statements = chain.network_policy ? chain.network_policy->statements.size() : 0;
+  fc.log_unknowables = PolicyHasUnknowables(chain.network_policy) ||
+                       PolicyHasUnknowables(chain.service_policy) ||
+                       PolicyHasUnknowables(chain.identity_policy);
+  for (int is_signed = 0; is_signed < 2; ++is_signed) {
+    for (int n = 0; n < 3; ++n) {
+      for (int v = 0; v < 3; ++v) {
+        for (int i = 0; i < 3; ++i) {
+          Decision dn, dv, di;
+          dn.kind = static_cast<DecisionKind>(n);
+          dv.kind = static_cast<DecisionKind>(v);
+          di.kind = static_cast<DecisionKind>(i);
+          ChainResult r = ComposeChain(chain.config, is_signed != 0, fc.network ? &dn : nullptr,
+                                       fc.service ? &dv : nullptr,
+                                       fc.identity ? &di : nullptr);
+          fc.table[is_signed][n * 9 + v * 3 + i] = Composed{r.decision, r.layer, r.uncertain};
+        }
+      }
+    }
+  }
+
+  int threads = options.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(fc, options));
+
+  ReplayReport report;
+  const size_t batch = std::max<size_t>(options.batch_bytes, 1 << 12);
+  const size_t capacity = batch + options.max_line_bytes;
+  std::unique_ptr<char[]> buffer(new char[capacity + simdjson::SIMDJSON_PADDING]);
+  std::memset(buffer.get() + capacity, 0, simdjson::SIMDJSON_PADDING);
+  size_t filled = 0;
+  bool eof = false;
+  bool skipping = false;  // dropping the rest of an over-long line
+  uint64_t line_base = 0;  // lines before this batch
+  std::vector<LineRef> lines;
+  Agg extra;  // problems found by the reader itself (over-long lines)
+
+  while (!(eof && filled == 0)) {
+    // Fill up to `batch` bytes (more only while no newline has been seen).
+    while (!eof && filled < batch) {
+      int64_t n = reader(buffer.get() + filled, batch - filled);
+      if (n < 0) return absl::DataLossError("cannot read the replay input");
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      report.bytes += static_cast<uint64_t>(n);
+      if (skipping) {
+        char* nl = static_cast<char*>(std::memchr(buffer.get() + filled, '\n', n));
+        if (nl == nullptr) continue;  // still inside the long line: drop it
+        const size_t keep = buffer.get() + filled + n - (nl + 1);
+        std::memmove(buffer.get(), nl + 1, keep);
+        filled = keep;
+        skipping = false;
+        continue;
+      }
+      filled += static_cast<size_t>(n);
+    }
+    if (skipping) continue;
+    size_t cut = filled;
+    if (!eof) {
+      const char* p = buffer.get();
+      size_t last = filled;
+      while (last > 0 && p[last - 1] != '\n') --last;
+      if (last == 0) {
+        // No newline in this batch: read on, up to the line limit.
+        while (!eof && filled < capacity) {
+          int64_t n = reader(buffer.get() + filled, capacity - filled);
+          if (n < 0) return absl::DataLossError("cannot read the replay input");
+          if (n == 0) {
+            eof = true;
+            break;
+          }
+          report.bytes += static_cast<uint64_t>(n);
+          const char* nl = static_cast<const char*>(std::memchr(buffer.get() + filled, '\n', n));
+          filled += static_cast<size_t>(n);
+          if (nl != nullptr) break;
+        }
+        last = filled;
+        while (last > 0 && p[last - 1] != '\n') --last;
+        if (last == 0 && !eof) {
+          ++line_base;
+          extra.malformed++;
+          extra.min_error_line = std::min(extra.min_error_line, line_base);
+          extra.errors.push_back(ReplayLineError{
+              line_base, 0,
+              absl::StrCat("line is longer than ", options.max_line_bytes, " bytes")});
+          filled = 0;
+          skipping = true;
+          if (options.strict) {
+            report.stopped = true;
+            break;
+          }
+          continue;
+        }
+        if (last == 0) last = filled;
+      }
+      cut = last;
+    }
+    // Split [0, cut) into lines.
+    lines.clear();
+    {
+      const char* p = buffer.get();
+      size_t pos = 0;
+      while (pos < cut) {
+        const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', cut - pos));
+        const size_t end = nl ? static_cast<size_t>(nl - p) : cut;
+        lines.push_back(LineRef{pos, static_cast<uint32_t>(end - pos)});
+        pos = end + 1;
+      }
+    }
+    // Evaluate in parallel groups of consecutive lines.
+    const uint64_t groups = (lines.size() + kReplayGroupLines - 1) / kReplayGroupLines;
+    std::atomic<uint64_t> next{0};
+    auto work = [&](Worker* w) {
+      while (true) {
+        const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
+        if (g >= groups) break;
+        int checks_left = kUncertainChecksPerChunk;
+        const size_t begin = g * kReplayGroupLines;
+        const size_t end = std::min<size_t>(lines.size(), begin + kReplayGroupLines);
+        for (size_t i = begin; i < end; ++i) {
+          const LineRef& l = lines[i];
+          w->Line(std::string_view(buffer.get() + l.offset, l.size),
+                  capacity + simdjson::SIMDJSON_PADDING - l.offset, line_base + i + 1,
+                  &checks_left);
+        }
+      }
+    };
+    const int used = static_cast<int>(std::min<uint64_t>(threads, std::max<uint64_t>(groups, 1)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < used; ++t) pool.emplace_back(work, workers[t].get());
+    work(workers[0].get());
+    for (std::thread& t : pool) t.join();
+    line_base += lines.size();
+    // Keep the carry-over.
+    if (cut < filled) {
+      std::memmove(buffer.get(), buffer.get() + cut, filled - cut);
+      filled -= cut;
+    } else {
+      filled = 0;
+    }
+    if (options.strict) {
+      bool failed = extra.malformed != 0;
+      for (const auto& w : workers) failed |= w->agg.malformed != 0;
+      if (failed) {
+        report.stopped = true;
+        break;
+      }
+    }
+  }
+
+  // Merge.
+  report.lines = line_base;
+  std::array<uint64_t, 64> ids{};
+  std::vector<Agg*> aggs;
+  aggs.push_back(&extra);
+  for (auto& w : workers) aggs.push_back(&w->agg);
+  std::vector<uint64_t> hits(workers[0]->agg.hits.size(), 0);
+  for (Agg* a : aggs) {
+    report.blank += a->blank;
+    report.malformed += a->malformed;
+    report.requests += a->requests;
+    report.canonical += a->canonical;
+    report.access_log += a->access_log;
+    report.fallback += a->fallback;
+    for (ReplayLineError& e : a->errors) report.errors.push_back(std::move(e));
+    for (int k = 0; k < 3; ++k) report.totals[k] += a->totals[k];
+    for (int k = 0; k < 4; ++k) report.by_layer[k] += a->by_layer[k];
+    for (size_t i = 0; i < a->hits.size() && i < hits.size(); ++i) hits[i] += a->hits[i];
+    report.flagged += a->flagged;
+    report.checked += a->checked;
+    report.uncertain_checked += a->uncertain_checked;
+    for (int k = 0; k < 64; ++k) ids[k] += a->ids[k];
+    report.log_compared += a->log_compared;
+    report.log_agree += a->log_agree;
+    report.log_allowed_now_denied += a->log_a2d;
+    report.log_denied_now_allowed += a->log_d2a;
+    report.log_uncertain += a->log_uncertain;
+    report.log_uncertain_disagree += a->log_uncertain_disagree;
+    report.port_inferred += a->port_inferred;
+    for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
+    for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
+    report.shadow_allowed_to_denied += a->sh_a2d;
+    report.shadow_denied_to_allowed += a->sh_d2a;
+    for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
+    for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
+  }
+  KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  KeepLowest(&report.log_disagreement_samples, max_samples);
+  KeepLowest(&report.shadow_allowed_to_denied_samples, max_samples);
+  KeepLowest(&report.shadow_denied_to_allowed_samples, max_samples);
+  auto add_hits = [&](const PolicyDocument* doc, const char* layer, size_t offset) {
+    if (doc == nullptr) return;
+    for (size_t i = 0; i < doc->statements.size(); ++i) {
+      const Statement& s = doc->statements[i];
+      report.statement_hits.emplace_back(
+          absl::StrCat(layer, " #", s.index, s.sid.empty() ? "" : " ", s.sid),
+          offset + i < hits.size() ? hits[offset + i] : 0);
+    }
+  };
+  add_hits(chain.network_policy, "network", 0);
+  add_hits(chain.service_policy, "service", fc.network_statements);
+  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
+    if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
+  }
+  report.shadow_enabled = fc.shadow != nullptr;
+  report.shadow_name = options.shadow_name;
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.megabytes_per_second =
+      report.wall_seconds > 0 ? static_cast<double>(report.bytes) / 1e6 / report.wall_seconds : 0;
+  return report;
+}
+
+absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolicies& chain,
+                                        const ReplayOptions& options) {
+  size_t pos = 0;
+  return Replay(
+      [&](char* buf, size_t size) -> int64_t {
+        const size_t n = std::min(size, text.size() - pos);
+        std::memcpy(buf, text.data() + pos, n);
+        pos += n;
+        return static_cast<int64_t>(n);
+      },
+      chain, options);
+}
+
+absl::StatusOr<ReplayReport> ReplayFile(std::FILE* file, const ChainPolicies& chain,
+                                        const ReplayOptions& options) {
+  return Replay(
+      [file](char* buf, size_t size) -> int64_t {
+        const size_t n = std::fread(buf, 1, size, file);
+        if (n == 0 && std::ferror(file)) return -1;
+        return static_cast<int64_t>(n);
+      },
+      chain, options);
+}
+
+}  // namespace latticepol

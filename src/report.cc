@@ -1,0 +1,456 @@
+// File: src/report.cc
+// Stage: simulate (output). Renders a SimulationReport as aligned text tables
+// (the CLI default) or as one JSON object (`--format json`). Sample requests
+// are embedded as canonical request JSON objects so they can be pasted into
+// `latticepol eval`.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "latticepol/authorize.h"
+#include "latticepol/decision.h"
+#include "latticepol/replay.h"
+#include "latticepol/simulate.h"
+#include "nlohmann/json.hpp"
+
+namespace latticepol {
+namespace {
+
+// absl 20220623 on Debian has its own string_view type: adapt std ones.
+inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+template <typename T>
+const T& Av(const T& v) {
+  return v;
+}
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  return absl::StrCat(Av(args)...);
+}
+template <typename... Args>
+void Append(std::string* out, const Args&... args) {
+  absl::StrAppend(out, Av(args)...);
+}
+
+using Json = nlohmann::ordered_json;
+
+constexpr DecisionKind kKinds[] = {DecisionKind::kAllow, DecisionKind::kExplicitDeny,
+                                   DecisionKind::kImplicitDeny};
+
+std::string Grouped(uint64_t n) {
+  std::string digits = Cat(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return "-";
+  return absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+std::string Rate(double per_second) {
+  if (per_second >= 1e6) return absl::StrFormat("%.1f M", per_second / 1e6);
+  if (per_second >= 1e3) return absl::StrFormat("%.1f k", per_second / 1e3);
+  return absl::StrFormat("%.0f ", per_second);
+}
+
+Json DecisionCounts(const std::array<uint64_t, 3>& counts) {
+  Json j = Json::object();
+  for (DecisionKind k : kKinds) j[std::string(DecisionName(k))] = counts[static_cast<int>(k)];
+  return j;
+}
+
+Json SampleJson(const SimulationSample& s, bool shadow) {
+  Json j;
+  j["index"] = s.index;
+  j["caller"] = s.caller;
+  j["decision"] = std::string(DecisionName(s.decision));
+  if (shadow) j["shadowDecision"] = std::string(DecisionName(s.shadow_decision));
+  j["layer"] = std::string(LayerName(s.layer));
+  Json request = Json::parse(s.request_json, nullptr, /*allow_exceptions=*/false);
+  j["request"] = request.is_discarded() ? Json(s.request_json) : request;
+  return j;
+}
+
+void Row(std::string* out, const std::vector<std::string>& cells, const std::vector<int>& widths) {
+  std::string line = " ";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const int w = i < widths.size() ? widths[i] : 0;
+    if (w < 0) {  // left-aligned
+      Append(&line, " ", cells[i], std::string(std::max<int>(0, -w - static_cast<int>(cells[i].size())), ' '));
+    } else {
+      Append(&line, " ", std::string(std::max<int>(0, w - static_cast<int>(cells[i].size())), ' '), cells[i]);
+    }
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  Append(out, line, "\n");
+}
+
+void SamplesText(std::string* out, const std::vector<SimulationSample>& samples, bool shadow) {
+  for (const SimulationSample& s : samples) {
+    Append(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
+    if (shadow) Append(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
+    if (s.layer != Layer::kNone) Append(out, ", layer ", LayerName(s.layer));
+    Append(out, "\n      ", s.request_json, "\n");
+  }
+}
+
+}  // namespace
+
+std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& options) {
+  std::string out;
+  Append(&out, "latticepol simulate: ", r.scenario, "\n");
+  Append(&out, "  ", Grouped(r.count), " requests, seed ", r.seed, ", ", r.threads,
+                  r.threads == 1 ? " thread" : " threads");
+  if (options.include_timing) {
+    Append(&out, absl::StrFormat(", %.3f s, %srequests/s", r.wall_seconds,
+                                          Rate(r.requests_per_second)));
+  }
+  Append(&out, "\n\nDecisions\n");
+  for (DecisionKind k : kKinds) {
+    const uint64_t n = r.totals[static_cast<int>(k)];
+    Row(&out, {std::string(DecisionName(k)), Grouped(n), Percent(n, r.count)}, {-14, 14, 7});
+  }
+  Append(&out, "  deciding layer of denials:");
+  for (Layer l : {Layer::kNetwork, Layer::kService, Layer::kIdentity}) {
+    Append(&out, " ", LayerName(l), " ", Grouped(r.by_layer[static_cast<int>(l)]));
+  }
+  Append(&out, "\n\nBy caller\n");
+  int name_width = 8;
+  for (const std::string& c : r.callers) name_width = std::max<int>(name_width, c.size());
+  Row(&out, {"caller", "ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY"}, {-name_width, 12, 14, 14});
+  for (size_t c = 0; c < r.callers.size(); ++c) {
+    Row(&out,
+        {r.callers[c], Grouped(r.caller_decisions[c][0]), Grouped(r.caller_decisions[c][1]),
+         Grouped(r.caller_decisions[c][2])},
+        {-name_width, 12, 14, 14});
+  }
+  if (!r.statements.empty()) {
+    Append(&out, "\nStatements (requests each one decided)\n");
+    int sid_width = 6;
+    for (const StatementHits& h : r.statements) sid_width = std::max<int>(sid_width, h.sid.size());
+    Row(&out, {"layer", "#", "sid", "effect", "hits"}, {-8, 3, -sid_width, -6, 12});
+    for (const StatementHits& h : r.statements) {
+      Row(&out,
+          {std::string(LayerName(h.layer)), Cat(h.index), h.sid.empty() ? "-" : h.sid,
+           h.effect == Effect::kAllow ? "Allow" : "Deny", Grouped(h.hits)},
+          {-8, 3, -sid_width, -6, 12});
+    }
+  }
+  if (!r.expectations.empty()) {
+    Append(&out, "\nExpectations (first match wins)\n");
+    int w = 11;
+    for (const ExpectationResult& e : r.expectations) w = std::max<int>(w, e.name.size());
+    Row(&out, {"#", "expectation", "expect", "matched", "violations"}, {2, -w, -13, 12, 12});
+    for (const ExpectationResult& e : r.expectations) {
+      Row(&out,
+          {Cat(e.index), e.name, std::string(ExpectedOutcomeName(e.expect)),
+           Grouped(e.matched), Grouped(e.violations)},
+          {2, -w, -13, 12, 12});
+    }
+    Append(&out, "  unmatched requests: ", Grouped(r.unmatched), "\n");
+    for (const ExpectationResult& e : r.expectations) {
+      if (e.violations == 0) continue;
+      Append(&out, "\nViolated #", e.index, " ", e.name, ": expected ",
+                      ExpectedOutcomeName(e.expect), ", got");
+      for (DecisionKind k : kKinds) {
+        const uint64_t n = e.by_decision[static_cast<int>(k)];
+        if (n != 0 && !OutcomeSatisfies(e.expect, k)) {
+          Append(&out, " ", DecisionName(k), " x", Grouped(n));
+        }
+      }
+      Append(&out, "\n  samples (lowest request index first):\n");
+      SamplesText(&out, e.samples, false);
+    }
+  }
+  Append(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
+  Append(&out, " (fast path flagged ", Grouped(r.uncertain.flagged), ", unverified ",
+                  Grouped(r.uncertain.unverified), ")\n");
+  for (const auto& [id, n] : r.uncertain.by_id) {
+    Append(&out, "  ", id, ": ", Grouped(n), "\n");
+  }
+  if (r.shadow.enabled) {
+    Append(&out, "\nShadow policy ", r.shadow.name, "\n");
+    for (DecisionKind k : kKinds) {
+      Row(&out, {std::string(DecisionName(k)), Grouped(r.shadow.totals[static_cast<int>(k)])}, {-14, 14});
+    }
+    Append(&out, "  allowed -> denied: ", Grouped(r.shadow.allowed_to_denied),
+                    "   denied -> allowed: ", Grouped(r.shadow.denied_to_allowed),
+                    "   deny kind changed: ", Grouped(r.shadow.deny_kind_changed), "\n");
+    if (!r.shadow.allowed_to_denied_samples.empty()) {
+      Append(&out, "  allowed -> denied samples:\n");
+      SamplesText(&out, r.shadow.allowed_to_denied_samples, true);
+    }
+    if (!r.shadow.denied_to_allowed_samples.empty()) {
+      Append(&out, "  denied -> allowed samples:\n");
+      SamplesText(&out, r.shadow.denied_to_allowed_samples, true);
+    }
+  }
+  if (r.expectations.empty()) {
+    Append(&out, "\nResult: no expectations\n");
+  } else if (r.expectations_hold()) {
+    Append(&out, "\nResult: all ", r.expectations.size(), " expectations hold\n");
+  } else {
+    int violated = 0;
+    for (const ExpectationResult& e : r.expectations) violated += e.violations != 0;
+    Append(&out, "\nResult: ", violated, " of ", r.expectations.size(),
+                    " expectations violated (", Grouped(r.violations), " requests)\n");
+  }
+  return out;
+}
+
+std::string ReportToJson(const SimulationReport& r, const ReportFormatOptions& options) {
+  Json j;
+  j["scenario"] = r.scenario;
+  j["count"] = r.count;
+  j["seed"] = r.seed;
+  j["threads"] = r.threads;
+  j["totals"] = DecisionCounts(r.totals);
+  Json layers = Json::object();
+  for (Layer l : {Layer::kNone, Layer::kNetwork, Layer::kService, Layer::kIdentity}) {
+    layers[std::string(LayerName(l))] = r.by_layer[static_cast<int>(l)];
+  }
+  j["layers"] = layers;
+  Json callers = Json::array();
+  for (size_t c = 0; c < r.callers.size(); ++c) {
+    Json row;
+    row["name"] = r.callers[c];
+    row["decisions"] = DecisionCounts(r.caller_decisions[c]);
+    callers.push_back(row);
+  }
+  j["callers"] = callers;
+  Json statements = Json::array();
+  for (const StatementHits& h : r.statements) {
+    Json s;
+    s["layer"] = std::string(LayerName(h.layer));
+    s["index"] = h.index;
+    s["sid"] = h.sid;
+    s["effect"] = h.effect == Effect::kAllow ? "Allow" : "Deny";
+    s["hits"] = h.hits;
+    statements.push_back(s);
+  }
+  j["statements"] = statements;
+  Json expectations = Json::array();
+  for (const ExpectationResult& e : r.expectations) {
+    Json x;
+    x["index"] = e.index;
+    x["name"] = e.name;
+    x["expect"] = std::string(ExpectedOutcomeName(e.expect));
+    x["matched"] = e.matched;
+    x["decisions"] = DecisionCounts(e.by_decision);
+    x["violations"] = e.violations;
+    Json samples = Json::array();
+    for (const SimulationSample& s : e.samples) samples.push_back(SampleJson(s, false));
+    x["samples"] = samples;
+    expectations.push_back(x);
+  }
+  j["expectations"] = expectations;
+  j["unmatched"] = r.unmatched;
+  j["violations"] = r.violations;
+  Json uncertain;
+  uncertain["requests"] = r.uncertain.uncertain;
+  uncertain["flagged"] = r.uncertain.flagged;
+  uncertain["unverified"] = r.uncertain.unverified;
+  Json ids = Json::object();
+  for (const auto& [id, n] : r.uncertain.by_id) ids[id] = n;
+  uncertain["byId"] = ids;
+  j["uncertain"] = uncertain;
+  if (r.shadow.enabled) {
+    Json s;
+    s["policy"] = r.shadow.name;
+    s["totals"] = DecisionCounts(r.shadow.totals);
+    s["allowedToDenied"] = r.shadow.allowed_to_denied;
+    s["deniedToAllowed"] = r.shadow.denied_to_allowed;
+    s["denyKindChanged"] = r.shadow.deny_kind_changed;
+    Json a = Json::array(), b = Json::array();
+    for (const SimulationSample& x : r.shadow.allowed_to_denied_samples) a.push_back(SampleJson(x, true));
+    for (const SimulationSample& x : r.shadow.denied_to_allowed_samples) b.push_back(SampleJson(x, true));
+    s["allowedToDeniedSamples"] = a;
+    s["deniedToAllowedSamples"] = b;
+    j["shadow"] = s;
+  }
+  if (options.include_timing) {
+    Json t;
+    t["wallSeconds"] = r.wall_seconds;
+    t["requestsPerSecond"] = r.requests_per_second;
+    j["timing"] = t;
+  }
+  j["result"] = r.expectations_hold() ? "pass" : "fail";
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+// ---- Replay reports --------------------------------------------------------------
+
+namespace {
+
+void ReplaySamplesText(std::string* out, const std::vector<ReplaySample>& samples, bool shadow) {
+  for (const ReplaySample& s : samples) {
+    Append(out, "    line ", s.line, ": ", DecisionName(s.decision));
+    if (shadow) Append(out, " -> candidate ", DecisionName(s.shadow_decision));
+    if (s.logged) {
+      Append(out, "; logged ", s.logged_denied ? "denied" : "allowed");
+      if (!s.logged_reason.empty()) Append(out, " (authDeniedReason ", s.logged_reason, ")");
+      if (!s.logged_response.empty()) Append(out, " responseCode ", s.logged_response);
+    }
+    Append(out, "\n      ", s.request_json, "\n");
+  }
+}
+
+Json ReplaySampleJson(const ReplaySample& s, bool shadow) {
+  Json j;
+  j["line"] = s.line;
+  j["decision"] = std::string(DecisionName(s.decision));
+  if (shadow) j["shadowDecision"] = std::string(DecisionName(s.shadow_decision));
+  j["layer"] = std::string(LayerName(s.layer));
+  if (s.logged) {
+    j["loggedDenied"] = s.logged_denied;
+    j["authDeniedReason"] = s.logged_reason.empty() ? "-" : s.logged_reason;
+    j["responseCode"] = s.logged_response;
+  }
+  Json request = Json::parse(s.request_json, nullptr, false);
+  j["request"] = request.is_discarded() ? Json(s.request_json) : request;
+  return j;
+}
+
+}  // namespace
+
+std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
+  std::string out;
+  Append(&out, "latticepol simulate --replay: ", r.source, "\n");
+  Append(&out, "  ", Grouped(r.lines), " lines: ", Grouped(r.canonical), " canonical requests (",
+         Grouped(r.fallback), " via the full reader), ", Grouped(r.access_log),
+         " access-log records, ", Grouped(r.malformed), " malformed, ", Grouped(r.blank), " blank\n");
+  if (include_timing) {
+    Append(&out, absl::StrFormat("  %s bytes in %.3f s, %.1f MB/s\n", Grouped(r.bytes),
+                                 r.wall_seconds, r.megabytes_per_second));
+  }
+  if (!r.errors.empty()) {
+    Append(&out, "\nMalformed lines", r.malformed > r.errors.size() ? " (first ones)" : "", "\n");
+    for (const ReplayLineError& e : r.errors) {
+      Append(&out, "  line ", e.line);
+      if (e.column > 0) Append(&out, ":", e.column);
+      Append(&out, ": ", e.message, "\n");
+    }
+  }
+  Append(&out, "\nDecisions\n");
+  for (DecisionKind k : kKinds) {
+    const uint64_t n = r.totals[static_cast<int>(k)];
+    Row(&out, {std::string(DecisionName(k)), Grouped(n), Percent(n, r.requests)}, {-14, 14, 7});
+  }
+  if (!r.statement_hits.empty()) {
+    Append(&out, "\nStatements (requests each one decided)\n");
+    for (const auto& [name, hits] : r.statement_hits) Row(&out, {name, Grouped(hits)}, {-30, 12});
+  }
+  if (r.access_log > 0) {
+    Append(&out, "\nAgainst the logged verdicts (", Grouped(r.log_compared), " records)\n");
+    Append(&out, "  agree: ", Grouped(r.log_agree), "\n");
+    Append(&out, "  logged allowed, candidate denies: ", Grouped(r.log_allowed_now_denied), "\n");
+    Append(&out, "  logged denied, candidate allows: ", Grouped(r.log_denied_now_allowed), "\n");
+    Append(&out, "  uncertain (L2/L3: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
+           " (", Grouped(r.log_uncertain_disagree), " of them disagree)\n");
+    Append(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
+    if (!r.log_disagreement_samples.empty()) {
+      Append(&out, "  disagreements (lowest line numbers first):\n");
+      ReplaySamplesText(&out, r.log_disagreement_samples, false);
+    }
+  }
+  Append(&out, "\nUncertain: fast path flagged ", Grouped(r.flagged), "; reference-checked ",
+         Grouped(r.checked), ", of which ", Grouped(r.uncertain_checked), " rest on a DECISION\n");
+  for (const auto& [id, n] : r.by_id) Append(&out, "  ", id, ": ", Grouped(n), "\n");
+  if (r.shadow_enabled) {
+    Append(&out, "\nShadow policy ", r.shadow_name, "\n");
+    Append(&out, "  allowed -> denied: ", Grouped(r.shadow_allowed_to_denied),
+           "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed), "\n");
+    if (!r.shadow_allowed_to_denied_samples.empty()) {
+      Append(&out, "  allowed -> denied samples:\n");
+      ReplaySamplesText(&out, r.shadow_allowed_to_denied_samples, true);
+    }
+    if (!r.shadow_denied_to_allowed_samples.empty()) {
+      Append(&out, "  denied -> allowed samples:\n");
+      ReplaySamplesText(&out, r.shadow_denied_to_allowed_samples, true);
+    }
+  }
+  return out;
+}
+
+std::string ReplayReportToJson(const ReplayReport& r, bool include_timing) {
+  Json j;
+  j["source"] = r.source;
+  j["lines"] = r.lines;
+  j["blank"] = r.blank;
+  j["malformed"] = r.malformed;
+  j["requests"] = r.requests;
+  j["canonical"] = r.canonical;
+  j["accessLog"] = r.access_log;
+  j["fallback"] = r.fallback;
+  j["bytes"] = r.bytes;
+  j["stopped"] = r.stopped;
+  Json errors = Json::array();
+  for (const ReplayLineError& e : r.errors) {
+    Json x;
+    x["line"] = e.line;
+    x["column"] = e.column;
+    x["message"] = e.message;
+    errors.push_back(x);
+  }
+  j["errors"] = errors;
+  j["totals"] = DecisionCounts(r.totals);
+  Json hits = Json::array();
+  for (const auto& [name, n] : r.statement_hits) {
+    Json x;
+    x["statement"] = name;
+    x["hits"] = n;
+    hits.push_back(x);
+  }
+  j["statements"] = hits;
+  Json u;
+  u["flagged"] = r.flagged;
+  u["checked"] = r.checked;
+  u["uncertainChecked"] = r.uncertain_checked;
+  Json ids = Json::object();
+  for (const auto& [id, n] : r.by_id) ids[id] = n;
+  u["byId"] = ids;
+  j["uncertain"] = u;
+  if (r.access_log > 0) {
+    Json l;
+    l["compared"] = r.log_compared;
+    l["agree"] = r.log_agree;
+    l["loggedAllowedCandidateDenies"] = r.log_allowed_now_denied;
+    l["loggedDeniedCandidateAllows"] = r.log_denied_now_allowed;
+    l["uncertain"] = r.log_uncertain;
+    l["uncertainDisagree"] = r.log_uncertain_disagree;
+    l["portInferred"] = r.port_inferred;
+    Json samples = Json::array();
+    for (const ReplaySample& s : r.log_disagreement_samples) samples.push_back(ReplaySampleJson(s, false));
+    l["samples"] = samples;
+    j["loggedVerdicts"] = l;
+  }
+  if (r.shadow_enabled) {
+    Json s;
+    s["policy"] = r.shadow_name;
+    s["totals"] = DecisionCounts(r.shadow_totals);
+    s["allowedToDenied"] = r.shadow_allowed_to_denied;
+    s["deniedToAllowed"] = r.shadow_denied_to_allowed;
+    Json a = Json::array(), b = Json::array();
+    for (const ReplaySample& x : r.shadow_allowed_to_denied_samples) a.push_back(ReplaySampleJson(x, true));
+    for (const ReplaySample& x : r.shadow_denied_to_allowed_samples) b.push_back(ReplaySampleJson(x, true));
+    s["allowedToDeniedSamples"] = a;
+    s["deniedToAllowedSamples"] = b;
+    j["shadow"] = s;
+  }
+  if (include_timing) {
+    Json t;
+    t["wallSeconds"] = r.wall_seconds;
+    t["megabytesPerSecond"] = r.megabytes_per_second;
+    j["timing"] = t;
+  }
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace latticepol

@@ -1,0 +1,1037 @@
+// File: src/simulate.cc
+// Stage: simulate (engine). Prepares a scenario (effective per-caller mixes,
+// cumulative choice thresholds, percent-encoded query fragments, compiled
+// chains, expectation masks), then generates and evaluates the stream in
+// fixed-size chunks on a pool of threads, aggregating per thread and merging.
+// See latticepol/simulate.h for the determinism and uncertainty contracts.
+#include "latticepol/simulate.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/random.h"
+#include "latticepol/request_json.h"
+
+namespace latticepol {
+namespace {
+
+// absl 20220623 on Debian has its own string_view type: adapt std ones.
+inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+template <typename T>
+const T& Av(const T& v) {
+  return v;
+}
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  return absl::StrCat(Av(args)...);
+}
+template <typename... Args>
+void Append(std::string* out, const Args&... args) {
+  absl::StrAppend(out, Av(args)...);
+}
+
+// ---- Randomness ------------------------------------------------------------
+// Request i draws from a SplitMix64 stream started at MixSeed(seed, i).
+// Everything is integer arithmetic, so it is the same on every platform.
+struct Stream {
+  uint64_t state;
+  uint64_t Next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) by multiply-shift (negligible bias, fully portable).
+  uint64_t Below(uint64_t n) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  }
+};
+
+inline bool IsHeaderSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+std::string_view TrimHeader(std::string_view v) {
+  while (!v.empty() && IsHeaderSpace(v.front())) v.remove_prefix(1);
+  while (!v.empty() && IsHeaderSpace(v.back())) v.remove_suffix(1);
+  return v;
+}
+
+inline bool IsUnreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~';
+}
+// Percent-encodes every byte outside the unreserved set, so the evaluator's
+// decoding (Q3) gives back exactly `in`.
+void AppendEncoded(std::string_view in, std::string* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char ch : in) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (IsUnreserved(c)) {
+      out->push_back(ch);
+    } else {
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    }
+  }
+}
+
+// Simple `*` glob for expectation paths (no other metacharacters).
+bool StarGlob(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// ---- Prepared distributions ----------------------------------------------------
+
+struct Choice {
+  ScenarioChoice::Kind kind = ScenarioChoice::Kind::kValue;
+  std::string value;                 // kValue (headers: trimmed)
+  std::vector<std::string> values;   // kRepeat (headers: joined into `value`)
+  std::string encoded;               // query: "k=v&k=w" fragment, no leading '&'
+  int32_t port = -1;
+  int random_min = 0, random_max = 0;
+  std::string alphabet;
+};
+
+struct Dist {
+  std::vector<Choice> choices;
+  std::vector<uint64_t> thresholds;  // cumulative; a draw r picks the first r < t
+  int last_positive = 0;
+
+  bool has_random() const {
+    for (const Choice& c : choices) {
+      if (c.kind == ScenarioChoice::Kind::kRandom) return true;
+    }
+    return false;
+  }
+  int Pick(Stream& s) const {
+    if (choices.size() == 1) return 0;
+    const uint64_t r = s.Next();
+    for (size_t i = 0; i < thresholds.size(); ++i) {
+      if (r < thresholds[i]) return static_cast<int>(i);
+    }
+    return last_positive;
+  }
+};
+
+void PrepareThresholds(const std::vector<double>& weights, Dist* d) {
+  double total = 0;
+  for (double w : weights) total += w;
+  d->thresholds.clear();
+  double cum = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    cum += weights[i];
+    if (weights[i] > 0) d->last_positive = static_cast<int>(i);
+    const double scaled = cum / total * 18446744073709551616.0;  // 2^64
+    d->thresholds.push_back(scaled >= 18446744073709551615.0
+                                ? UINT64_MAX
+                                : static_cast<uint64_t>(scaled));
+  }
+  if (!d->thresholds.empty()) d->thresholds[d->last_positive] = UINT64_MAX;
+}
+
+enum class DistKind { kPlain, kPort, kQuery, kHeader };
+
+Dist PrepareDist(const ScenarioDistribution& in, std::string_view name, DistKind kind) {
+  Dist d;
+  std::vector<double> weights;
+  std::string encoded_key;
+  AppendEncoded(name, &encoded_key);
+  for (const ScenarioChoice& sc : in.choices) {
+    Choice c;
+    c.kind = sc.kind;
+    weights.push_back(sc.weight);
+    switch (sc.kind) {
+      case ScenarioChoice::Kind::kValue:
+        c.value = kind == DistKind::kHeader ? std::string(TrimHeader(sc.value)) : sc.value;
+        if (kind == DistKind::kPort) c.port = static_cast<int32_t>(std::stol(sc.value));
+        if (kind == DistKind::kQuery) {
+          c.encoded = encoded_key + "=";
+          AppendEncoded(sc.value, &c.encoded);
+        }
+        break;
+      case ScenarioChoice::Kind::kAbsent:
+        break;
+      case ScenarioChoice::Kind::kRepeat:
+        c.values = sc.values;
+        if (kind == DistKind::kHeader) {
+          for (size_t i = 0; i < sc.values.size(); ++i) {
+            if (i > 0) c.value.push_back(',');
+            c.value.append(TrimHeader(sc.values[i]));
+          }
+        }
+        if (kind == DistKind::kQuery) {
+          for (size_t i = 0; i < sc.values.size(); ++i) {
+            if (i > 0) c.encoded.push_back('&');
+            c.encoded += encoded_key + "=";
+            AppendEncoded(sc.values[i], &c.encoded);
+          }
+        }
+        break;
+      case ScenarioChoice::Kind::kRandom:
+        c.random_min = sc.random_min;
+        c.random_max = sc.random_max;
+        c.alphabet = sc.alphabet;
+        c.encoded = encoded_key + "=";  // the value is appended per request
+        break;
+    }
+    d.choices.push_back(std::move(c));
+  }
+  PrepareThresholds(weights, &d);
+  return d;
+}
+
+Dist SingleValue(std::string value) {
+  Dist d;
+  Choice c;
+  c.value = std::move(value);
+  d.choices.push_back(std::move(c));
+  PrepareThresholds({1.0}, &d);
+  return d;
+}
+
+struct KeyDist {
+  std::string name;
+  Dist dist;
+};
+
+// A caller's effective mix.
+struct Mix {
+  Dist actions, methods, paths, ports;
+  bool has_ports = false;
+  std::vector<KeyDist> query, headers;
+  bool has_random = false;
+};
+
+std::vector<NamedDistribution> MergeKeys(const std::vector<NamedDistribution>& global,
+                                         const std::vector<NamedDistribution>& local) {
+  std::vector<NamedDistribution> out = global;
+  for (const NamedDistribution& nd : local) {
+    bool replaced = false;
+    for (NamedDistribution& o : out) {
+      if (o.first == nd.first) {
+        o.second = nd.second;
+        replaced = true;
+      }
+    }
+    if (!replaced) out.push_back(nd);
+  }
+  return out;
+}
+
+Mix PrepareMix(const ScenarioMix& global, const ScenarioMix& local) {
+  Mix m;
+  auto pick = [](const ScenarioDistribution& l, const ScenarioDistribution& g) {
+    return l.empty() ? &g : &l;
+  };
+  const ScenarioDistribution* actions = pick(local.actions, global.actions);
+  const ScenarioDistribution* methods = pick(local.methods, global.methods);
+  const ScenarioDistribution* paths = pick(local.paths, global.paths);
+  const ScenarioDistribution* ports = pick(local.ports, global.ports);
+  m.actions = actions->empty() ? SingleValue(std::string(kInvokeAction))
+                               : PrepareDist(*actions, "", DistKind::kPlain);
+  m.methods = methods->empty() ? SingleValue("GET") : PrepareDist(*methods, "", DistKind::kPlain);
+  m.paths = paths->empty() ? SingleValue("/") : PrepareDist(*paths, "", DistKind::kPlain);
+  m.has_ports = !ports->empty();
+  if (m.has_ports) m.ports = PrepareDist(*ports, "", DistKind::kPort);
+  for (const NamedDistribution& nd : MergeKeys(global.query, local.query)) {
+    m.query.push_back({nd.first, PrepareDist(nd.second, nd.first, DistKind::kQuery)});
+    m.has_random |= m.query.back().dist.has_random();
+  }
+  for (const NamedDistribution& nd : MergeKeys(global.headers, local.headers)) {
+    m.headers.push_back({nd.first, PrepareDist(nd.second, nd.first, DistKind::kHeader)});
+    m.has_random |= m.headers.back().dist.has_random();
+  }
+  return m;
+}
+
+// ---- Draws -------------------------------------------------------------------
+// The random part of one request: every choice index plus the random strings.
+// Rendering a Draw gives either a RequestView over thread buffers (engine) or
+// an owning Request (GenerateRequest); both see the same values.
+
+struct Span {
+  uint32_t offset = 0, size = 0;
+};
+
+struct Draw {
+  uint64_t index = 0;
+  int caller = 0;
+  int action = 0, method = 0, path = 0, port = -1;
+  std::vector<int> query;      // choice per effective query key
+  std::vector<Span> query_random;
+  std::vector<int> headers;
+  std::vector<Span> header_random;
+  std::string random;          // bytes of the random strings
+  uint64_t class_key = 0;
+  bool has_random = false;
+
+  std::string_view RandomText(Span s) const {
+    return std::string_view(random).substr(s.offset, s.size);
+  }
+};
+
+inline uint64_t MixKey(uint64_t h, uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xBF58476D1CE4E5B9ull;
+}
+
+// ---- Expectations ------------------------------------------------------------
+
+enum : uint8_t { kNo = 0, kYes = 1, kDynamic = 2 };
+
+// One expectation, specialised to one caller's mix.
+struct CallerMatcher {
+  bool possible = false;  // caller, signedness and keys absent from the mix all fit
+  std::vector<uint8_t> actions, methods, paths, ports;  // per choice; empty = any
+  struct KeyCheck {
+    int key = 0;                   // index into the mix's query/headers
+    std::vector<uint8_t> choices;  // per choice
+    std::string expected;          // kDynamic: the single value a random choice must equal
+  };
+  std::vector<KeyCheck> query, headers;
+};
+
+bool ValuesEqual(const ValueMatch& m, const std::vector<std::string>& values) {
+  return !m.absent && m.values == values;
+}
+
+std::vector<uint8_t> ListMask(const Dist& d, const std::vector<std::string>& any,
+                              int mode /*0 exact, 1 icase, 2 glob*/) {
+  std::vector<uint8_t> mask;
+  if (any.empty()) return mask;
+  for (const Choice& c : d.choices) {
+    bool hit = false;
+    for (const std::string& a : any) {
+      hit |= mode == 0   ? a == c.value
+             : mode == 1 ? absl::EqualsIgnoreCase(a, c.value)
+                         : StarGlob(a, c.value);
+    }
+    mask.push_back(hit ? kYes : kNo);
+  }
+  return mask;
+}
+
+CallerMatcher PrepareMatcher(const ExpectationMatch& em, const ScenarioCaller& caller,
+                             const Mix& mix) {
+  CallerMatcher m;
+  if (!em.callers.empty() &&
+      std::find(em.callers.begin(), em.callers.end(), caller.name) == em.callers.end()) {
+    return m;
+  }
+  if (em.is_signed && *em.is_signed != caller.principal.has_value()) return m;
+  m.actions = ListMask(mix.actions, em.actions, 1);
+  m.methods = ListMask(mix.methods, em.methods, 0);
+  m.paths = ListMask(mix.paths, em.paths, 2);
+  if (!em.ports.empty()) {
+    if (!mix.has_ports) return m;  // the port is always absent
+    for (const Choice& c : mix.ports.choices) {
+      bool hit = c.kind == ScenarioChoice::Kind::kValue &&
+                 std::find(em.ports.begin(), em.ports.end(), c.port) != em.ports.end();
+      m.ports.push_back(hit ? kYes : kNo);
+    }
+  }
+  auto keys = [&](const std::vector<std::pair<std::string, ValueMatch>>& wanted,
+                  const std::vector<KeyDist>& have, bool header,
+                  std::vector<CallerMatcher::KeyCheck>* out) {
+    for (const auto& [name, vm] : wanted) {
+      int found = -1;
+      for (size_t i = 0; i < have.size(); ++i) {
+        if (have[i].name == name) found = static_cast<int>(i);
+      }
+      if (found < 0) {
+        if (!vm.absent) return false;  // never sent, never matches
+        continue;
+      }
+      CallerMatcher::KeyCheck check;
+      check.key = found;
+      for (const Choice& c : have[found].dist.choices) {
+        uint8_t r = kNo;
+        switch (c.kind) {
+          case ScenarioChoice::Kind::kValue:
+            r = ValuesEqual(vm, {c.value}) ? kYes : kNo;
+            break;
+          case ScenarioChoice::Kind::kAbsent:
+            r = vm.absent ? kYes : kNo;
+            break;
+          case ScenarioChoice::Kind::kRepeat:
+            r = header ? (ValuesEqual(vm, {c.value}) ? kYes : kNo)
+                       : (ValuesEqual(vm, c.values) ? kYes : kNo);
+            break;
+          case ScenarioChoice::Kind::kRandom:
+            r = (!vm.absent && vm.values.size() == 1) ? kDynamic : kNo;
+            break;
+        }
+        check.choices.push_back(r);
+      }
+      if (!vm.absent && vm.values.size() == 1) check.expected = vm.values[0];
+      out->push_back(std::move(check));
+    }
+    return true;
+  };
+  if (!keys(em.query, mix.query, false, &m.query)) return m;
+  if (!keys(em.headers, mix.headers, true, &m.headers)) return m;
+  m.possible = true;
+  return m;
+}
+
+inline bool MaskOk(const std::vector<uint8_t>& mask, int choice) {
+  return mask.empty() || (choice >= 0 && mask[choice] == kYes);
+}
+
+// ---- Chain composition table -------------------------------------------------
+
+struct Composed {
+  DecisionKind kind = DecisionKind::kImplicitDeny;
+  Layer layer = Layer::kNone;
+  DecisionIdMask uncertain = 0;
+};
+
+// Per-thread aggregates.
+struct Aggregate {
+  std::array<uint64_t, 3> totals{};
+  std::array<uint64_t, 4> by_layer{};
+  std::vector<std::array<uint64_t, 3>> callers;
+  std::vector<uint64_t> statement_hits;
+  std::vector<ExpectationResult> expectations;
+  uint64_t unmatched = 0;
+  uint64_t flagged = 0, uncertain = 0, unverified = 0;
+  std::array<uint64_t, 64> ids{};
+  std::array<uint64_t, 3> shadow_totals{};
+  uint64_t a2d = 0, d2a = 0, kind_changed = 0;
+  std::vector<SimulationSample> a2d_samples, d2a_samples;
+};
+
+}  // namespace
+
+// ---- The prepared simulation ---------------------------------------------------
+
+class Simulation::Impl {
+ public:
+  Scenario scenario;
+  uint64_t count = 0, seed = 0;
+  int threads = 1;
+  int max_samples = 5;
+  std::vector<Mix> mixes;
+  Dist callers;
+  std::vector<Principal> principals;  // per caller (unused for anonymous)
+  std::shared_ptr<const CompiledPolicy> network, service, shadow;
+  std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
+  std::vector<ChainConfig> configs;                             // per caller
+  // Per caller: [network kind][service kind][identity kind] -> composed.
+  std::vector<std::array<Composed, 27>> compose;
+  std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
+  bool evaluate_network = false, evaluate_service = false;
+  std::optional<PolicyDocument> shadow_doc;
+  std::string shadow_name;
+  size_t network_statements = 0;
+  size_t max_query_keys = 0, max_headers = 0;
+
+  // Draws request `index` into `d` (reusing its buffers).
+  void DrawRequest(uint64_t index, Draw* d) const;
+  // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
+  void RenderView(const Draw& d, std::string* raw,
+                  std::vector<StringViewPair>* headers, RequestView* view) const;
+  Request RenderRequest(const Draw& d) const;
+  int Match(const Draw& d) const;
+  ChainPolicies Chain(int caller, bool shadow_policy) const;
+  void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
+                 Aggregate* agg) const;
+};
+
+void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
+  Stream s{MixSeed(seed, index)};
+  d->index = index;
+  d->caller = callers.Pick(s);
+  const Mix& m = mixes[d->caller];
+  d->action = m.actions.Pick(s);
+  d->method = m.methods.Pick(s);
+  d->path = m.paths.Pick(s);
+  d->port = m.has_ports ? m.ports.Pick(s) : -1;
+  d->random.clear();
+  d->has_random = false;
+  uint64_t key = MixKey(MixKey(MixKey(MixKey(static_cast<uint64_t>(d->caller), d->action),
+                                      d->method), d->path), static_cast<uint64_t>(d->port + 1));
+  auto draw_keys = [&](const std::vector<KeyDist>& dists, std::vector<int>* picks,
+                       std::vector<Span>* spans) {
+    picks->resize(dists.size());
+    spans->resize(dists.size());
+    for (size_t k = 0; k < dists.size(); ++k) {
+      const Dist& dist = dists[k].dist;
+      const int c = dist.Pick(s);
+      (*picks)[k] = c;
+      key = MixKey(key, static_cast<uint64_t>(c));
+      const Choice& choice = dist.choices[c];
+      if (choice.kind == ScenarioChoice::Kind::kRandom) {
+        d->has_random = true;
+        const uint64_t len = choice.random_min +
+                             s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
+        Span span{static_cast<uint32_t>(d->random.size()), static_cast<uint32_t>(len)};
+        const uint64_t n = choice.alphabet.size();
+        for (uint64_t i = 0; i < len; ++i) d->random.push_back(choice.alphabet[s.Below(n)]);
+        (*spans)[k] = span;
+      }
+    }
+  };
+  draw_keys(m.query, &d->query, &d->query_random);
+  draw_keys(m.headers, &d->headers, &d->header_random);
+  d->class_key = key;
+}
+
+void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
+                                  std::vector<StringViewPair>* headers,
+                                  RequestView* view) const {
+  const Mix& m = mixes[d.caller];
+  const ScenarioCaller& caller = scenario.callers[d.caller];
+  view->action = m.actions.choices[d.action].value;
+  view->method = m.methods.choices[d.method].value;
+  view->path = m.paths.choices[d.path].value;
+  view->port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
+  raw->clear();
+  for (size_t k = 0; k < m.query.size(); ++k) {
+    const Choice& c = m.query[k].dist.choices[d.query[k]];
+    if (c.kind == ScenarioChoice::Kind::kAbsent) continue;
+    if (!raw->empty()) raw->push_back('&');
+    raw->append(c.encoded);
+    if (c.kind == ScenarioChoice::Kind::kRandom) AppendEncoded(d.RandomText(d.query_random[k]), raw);
+  }
+  view->query_is_raw = true;
+  view->raw_query = *raw;
+  view->query = ParamList();
+  headers->clear();
+  for (size_t k = 0; k < m.headers.size(); ++k) {
+    const Choice& c = m.headers[k].dist.choices[d.headers[k]];
+    if (c.kind == ScenarioChoice::Kind::kAbsent) continue;
+    std::string_view value = c.kind == ScenarioChoice::Kind::kRandom
+                                 ? TrimHeader(d.RandomText(d.header_random[k]))
+                                 : std::string_view(c.value);
+    headers->emplace_back(m.headers[k].name, value);
+  }
+  view->headers = ParamList(headers->data(), headers->size());
+  auto opt = [](const std::optional<std::string>& s) {
+    return s ? OptionalText{*s, true} : OptionalText{};
+  };
+  view->source_vpc = opt(caller.source_vpc);
+  view->source_vpc_owner_account = opt(caller.source_vpc_owner_account);
+  view->service_network_arn = opt(caller.service_network_arn);
+  view->service_arn = opt(scenario.service_arn);
+  view->principal = caller.principal ? &principals[d.caller] : nullptr;
+  view->resource_tags = ParamList(scenario.resource_tags);
+}
+
+Request Simulation::Impl::RenderRequest(const Draw& d) const {
+  std::string raw;
+  std::vector<StringViewPair> headers;
+  RequestView view;
+  RenderView(d, &raw, &headers, &view);
+  Request r;
+  r.action = std::string(view.action);
+  r.method = std::string(view.method);
+  r.path = std::string(view.path);
+  const Mix& m = mixes[d.caller];
+  for (size_t k = 0; k < m.query.size(); ++k) {
+    const Choice& c = m.query[k].dist.choices[d.query[k]];
+    const std::string& name = m.query[k].name;
+    switch (c.kind) {
+      case ScenarioChoice::Kind::kValue: r.query.emplace_back(name, c.value); break;
+      case ScenarioChoice::Kind::kAbsent: break;
+      case ScenarioChoice::Kind::kRepeat:
+        for (const std::string& v : c.values) r.query.emplace_back(name, v);
+        break;
+      case ScenarioChoice::Kind::kRandom:
+        r.query.emplace_back(name, std::string(d.RandomText(d.query_random[k])));
+        break;
+    }
+  }
+  for (const StringViewPair& h : headers) r.headers.emplace_back(h.first, h.second);
+  auto own = [](const OptionalText& t) {
+    return t.present ? std::optional<std::string>(std::string(t.value)) : std::nullopt;
+  };
+  r.source_vpc = own(view.source_vpc);
+  r.source_vpc_owner_account = own(view.source_vpc_owner_account);
+  r.service_network_arn = own(view.service_network_arn);
+  r.service_arn = own(view.service_arn);
+  if (view.port >= 0) r.port = view.port;
+  if (view.principal != nullptr) r.principal = *view.principal;
+  r.resource_tags = scenario.resource_tags;
+  return r;
+}
+
+int Simulation::Impl::Match(const Draw& d) const {
+  for (size_t e = 0; e < matchers.size(); ++e) {
+    const CallerMatcher& m = matchers[e][d.caller];
+    if (!m.possible) continue;
+    if (!MaskOk(m.actions, d.action) || !MaskOk(m.methods, d.method) ||
+        !MaskOk(m.paths, d.path) || !MaskOk(m.ports, d.port)) {
+      continue;
+    }
+    bool ok = true;
+    for (const CallerMatcher::KeyCheck& k : m.query) {
+      const uint8_t r = k.choices[d.query[k.key]];
+      ok = r == kYes || (r == kDynamic && d.RandomText(d.query_random[k.key]) == k.expected);
+      if (!ok) break;
+    }
+    if (!ok) continue;
+    for (const CallerMatcher::KeyCheck& k : m.headers) {
+      const uint8_t r = k.choices[d.headers[k.key]];
+      ok = r == kYes ||
+           (r == kDynamic && TrimHeader(d.RandomText(d.header_random[k.key])) == k.expected);
+      if (!ok) break;
+    }
+    if (ok) return static_cast<int>(e);
+  }
+  return -1;
+}
+
+ChainPolicies Simulation::Impl::Chain(int caller, bool shadow_policy) const {
+  ChainPolicies chain;
+  chain.config = configs[caller];
+  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
+  chain.service_policy = shadow_policy ? &*shadow_doc
+                         : scenario.service_policy ? &*scenario.service_policy
+                                                   : nullptr;
+  const ScenarioCaller& c = scenario.callers[caller];
+  chain.identity_policy = c.identity_policy ? &*c.identity_policy : nullptr;
+  return chain;
+}
+
+namespace {
+
+inline int KindIndex(DecisionKind k) { return static_cast<int>(k); }
+
+void KeepLowest(std::vector<SimulationSample>* samples, int max) {
+  std::sort(samples->begin(), samples->end(),
+            [](const SimulationSample& a, const SimulationSample& b) { return a.index < b.index; });
+  if (static_cast<int>(samples->size()) > max) samples->resize(max);
+}
+
+}  // namespace
+
+void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
+                                 std::atomic<uint64_t>* progress, Aggregate* agg) const {
+  const size_t n_callers = scenario.callers.size();
+  agg->callers.assign(n_callers, {});
+  agg->statement_hits.assign(
+      network_statements + (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
+      0);
+  agg->expectations.resize(scenario.expectations.size());
+  Draw d;
+  d.query.reserve(max_query_keys);
+  d.query_random.reserve(max_query_keys);
+  d.headers.reserve(max_headers);
+  d.header_random.reserve(max_headers);
+  d.random.reserve(1 << 16);
+  std::string raw;
+  raw.reserve(1 << 12);
+  std::vector<StringViewPair> headers;
+  headers.reserve(max_headers + 1);
+  RequestView view;
+  absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;
+  constexpr size_t kMaxCacheEntries = 1 << 16;
+  const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
+
+  auto sample = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind, Layer layer) {
+    SimulationSample s;
+    s.index = draw.index;
+    s.caller = scenario.callers[draw.caller].name;
+    s.decision = kind;
+    s.shadow_decision = shadow_kind;
+    s.layer = layer;
+    s.request_json = RequestToJson(view);
+    return s;
+  };
+
+  while (true) {
+    const uint64_t chunk = next_chunk->fetch_add(1, std::memory_order_relaxed);
+    if (chunk >= chunks) break;
+    const uint64_t begin = chunk * kSimulationChunk;
+    const uint64_t end = std::min(count, begin + kSimulationChunk);
+    int checks_left = kUncertainChecksPerChunk;
+    for (uint64_t i = begin; i < end; ++i) {
+      DrawRequest(i, &d);
+      RenderView(d, &raw, &headers, &view);
+      const int c = d.caller;
+      // Layers.
+      Decision dn, ds, di;
+      DecisionIdMask maybe = 0;
+      int nk = 0, sk = 0, ik = 0;
+      if (evaluate_network) {
+        dn = Evaluate(*network, view);
+        maybe |= dn.uncertain;
+        nk = KindIndex(dn.kind);
+        if (dn.statement >= 0) ++agg->statement_hits[dn.statement];
+      }
+      if (evaluate_service) {
+        ds = Evaluate(*service, view);
+        maybe |= ds.uncertain;
+        sk = KindIndex(ds.kind);
+        if (ds.statement >= 0) ++agg->statement_hits[network_statements + ds.statement];
+      }
+      if (identity[c] != nullptr) {
+        di = Evaluate(*identity[c], view);
+        maybe |= di.uncertain;
+        ik = KindIndex(di.kind);
+      }
+      const Composed& r = compose[c][nk * 9 + sk * 3 + ik];
+      ++agg->totals[KindIndex(r.kind)];
+      ++agg->by_layer[static_cast<int>(r.layer)];
+      ++agg->callers[c][KindIndex(r.kind)];
+      // Uncertainty.
+      DecisionIdMask ids = r.uncertain;
+      if (maybe != 0) {
+        ++agg->flagged;
+        bool known = false;
+        if (!d.has_random) {
+          auto it = class_cache.find(d.class_key);
+          if (it != class_cache.end()) {
+            ids = it->second;
+            known = true;
+          }
+        }
+        if (!known) {
+          const bool cacheable = !d.has_random && class_cache.size() < kMaxCacheEntries;
+          if (cacheable || checks_left > 0) {
+            if (!cacheable) --checks_left;
+            ChainEvaluation ref = AuthorizeReference(Chain(c, false), view);
+            ids = ref.result.uncertain;
+            if (cacheable) class_cache.emplace(d.class_key, ids);
+          } else {
+            ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
+          }
+        }
+      }
+      if (ids != 0) {
+        ++agg->uncertain;
+        for (DecisionIdMask bits = ids; bits != 0; bits &= bits - 1) {
+          ++agg->ids[__builtin_ctzll(bits)];
+        }
+      }
+      // Shadow.
+      DecisionKind shadow_kind = r.kind;
+      if (shadow != nullptr) {
+        int shk = 0;
+        if (scenario.service_auth_type == AuthType::kAwsIam) {
+          shk = KindIndex(Evaluate(*shadow, view).kind);
+        }
+        const Composed& sr = compose[c][nk * 9 + shk * 3 + ik];
+        shadow_kind = sr.kind;
+        ++agg->shadow_totals[KindIndex(sr.kind)];
+        const bool was = r.kind == DecisionKind::kAllow;
+        const bool now = sr.kind == DecisionKind::kAllow;
+        if (was && !now) {
+          if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+            agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+          }
+        } else if (!was && now) {
+          if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+            agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+          }
+        } else if (r.kind != sr.kind) {
+          ++agg->kind_changed;
+        }
+      }
+      // Expectations.
+      const int e = Match(d);
+      if (e < 0) {
+        ++agg->unmatched;
+      } else {
+        ExpectationResult& er = agg->expectations[e];
+        ++er.matched;
+        ++er.by_decision[KindIndex(r.kind)];
+        if (!OutcomeSatisfies(scenario.expectations[e].expect, r.kind)) {
+          if (++er.violations <= static_cast<uint64_t>(max_samples)) {
+            er.samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
+          }
+        }
+      }
+    }
+    if (progress != nullptr) progress->fetch_add(end - begin, std::memory_order_relaxed);
+  }
+}
+
+// ---- Simulation ------------------------------------------------------------------
+
+Simulation::Simulation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Simulation::~Simulation() = default;
+
+absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
+    const Scenario& scenario, const SimulationOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  Impl& s = *impl;
+  s.scenario = scenario;
+  if (scenario.callers.empty()) return absl::InvalidArgumentError("the scenario has no callers");
+  s.count = options.count.value_or(scenario.count);
+  s.seed = options.seed.value_or(scenario.seed);
+  int threads = options.threads.value_or(scenario.threads);
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const uint64_t chunks = (s.count + kSimulationChunk - 1) / kSimulationChunk;
+  s.threads = static_cast<int>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
+  s.max_samples = options.max_samples.value_or(scenario.max_samples);
+
+  std::vector<double> weights;
+  for (const ScenarioCaller& c : scenario.callers) {
+    weights.push_back(c.weight);
+    s.mixes.push_back(PrepareMix(scenario.mix, c.mix));
+    s.max_query_keys = std::max(s.max_query_keys, s.mixes.back().query.size());
+    s.max_headers = std::max(s.max_headers, s.mixes.back().headers.size());
+    s.principals.push_back(c.principal.value_or(Principal{}));
+  }
+  s.callers.choices.resize(weights.size());
+  PrepareThresholds(weights, &s.callers);
+
+  auto compile = [](const PolicyDocument& doc, const char* what)
+      -> absl::StatusOr<std::shared_ptr<const CompiledPolicy>> {
+    auto compiled = Compile(doc);
+    if (!compiled.ok()) {
+      return absl::InvalidArgumentError(
+          Cat("cannot compile the ", what, " policy: ", compiled.status().message()));
+    }
+    return *compiled;
+  };
+  if (scenario.network_policy) {
+    auto c = compile(*scenario.network_policy, "service-network");
+    if (!c.ok()) return c.status();
+    s.network = *c;
+    s.network_statements = scenario.network_policy->statements.size();
+  }
+  if (scenario.service_policy) {
+    auto c = compile(*scenario.service_policy, "service");
+    if (!c.ok()) return c.status();
+    s.service = *c;
+  }
+  if (options.shadow_service_policy) {
+    s.shadow_doc = options.shadow_service_policy;
+    s.shadow_name = options.shadow_name;
+    auto c = compile(*s.shadow_doc, "shadow");
+    if (!c.ok()) return c.status();
+    s.shadow = *c;
+  }
+  s.evaluate_network = scenario.network_auth_type == AuthType::kAwsIam && s.network != nullptr;
+  s.evaluate_service = scenario.service_auth_type == AuthType::kAwsIam && s.service != nullptr;
+  const bool any_iam = scenario.network_auth_type == AuthType::kAwsIam ||
+                       scenario.service_auth_type == AuthType::kAwsIam;
+
+  for (size_t ci = 0; ci < scenario.callers.size(); ++ci) {
+    const ScenarioCaller& c = scenario.callers[ci];
+    ChainConfig config;
+    config.network_auth_type = scenario.network_auth_type;
+    config.service_auth_type = scenario.service_auth_type;
+    config.identity_decision = c.identity_decision;
+    s.configs.push_back(config);
+    std::shared_ptr<const CompiledPolicy> identity;
+    if (c.identity_policy && c.principal && any_iam) {
+      auto compiled = compile(*c.identity_policy, "identity");
+      if (!compiled.ok()) return compiled.status();
+      identity = *compiled;
+    }
+    s.identity.push_back(identity);
+    // Every combination of layer outcomes, composed once by the shared rule.
+    std::array<Composed, 27> table;
+    for (int n = 0; n < 3; ++n) {
+      for (int v = 0; v < 3; ++v) {
+        for (int i = 0; i < 3; ++i) {
+          Decision dn, dv, di;
+          dn.kind = static_cast<DecisionKind>(n);
+          dv.kind = static_cast<DecisionKind>(v);
+          di.kind = static_cast<DecisionKind>(i);
+          ChainResult r = ComposeChain(config, c.principal.has_value(),
+                                       s.network ? &dn : nullptr,
+                                       s.service ? &dv : nullptr,
+                                       identity ? &di : nullptr);
+          table[n * 9 + v * 3 + i] = Composed{r.decision, r.layer, r.uncertain};
+        }
+      }
+    }
+    s.compose.push_back(table);
+  }
+  for (const Expectation& e : scenario.expectations) {
+    std::vector<CallerMatcher> per_caller;
+    for (size_t ci = 0; ci < scenario.callers.size(); ++ci) {
+      per_caller.push_back(PrepareMatcher(e.match, scenario.callers[ci], s.mixes[ci]));
+    }
+    s.matchers.push_back(std::move(per_caller));
+  }
+  return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
+}
+
+Request Simulation::GenerateRequest(uint64_t index, int* caller) const {
+  Draw d;
+  impl_->DrawRequest(index, &d);
+  if (caller != nullptr) *caller = d.caller;
+  return impl_->RenderRequest(d);
+}
+
+ChainPolicies Simulation::ReferenceChain(int caller) const {
+  return impl_->Chain(caller, false);
+}
+
+int Simulation::MatchExpectation(int caller, const Request& request) const {
+  // The slow, direct reading of the match rules (used to cross-check the
+  // engine's precomputed masks in tests).
+  const Scenario& sc = impl_->scenario;
+  const ScenarioCaller& c = sc.callers[caller];
+  for (size_t e = 0; e < sc.expectations.size(); ++e) {
+    const ExpectationMatch& m = sc.expectations[e].match;
+    auto any = [](const std::vector<std::string>& list, auto pred) {
+      if (list.empty()) return true;
+      for (const std::string& s : list) {
+        if (pred(s)) return true;
+      }
+      return false;
+    };
+    if (!any(m.callers, [&](const std::string& s) { return s == c.name; })) continue;
+    if (!any(m.actions, [&](const std::string& s) { return absl::EqualsIgnoreCase(s, request.action); })) continue;
+    if (!any(m.methods, [&](const std::string& s) { return s == request.method; })) continue;
+    if (!any(m.paths, [&](const std::string& s) { return StarGlob(s, request.path); })) continue;
+    if (!m.ports.empty() && (!request.port || std::find(m.ports.begin(), m.ports.end(), *request.port) == m.ports.end())) continue;
+    if (m.is_signed && *m.is_signed != request.principal.has_value()) continue;
+    bool ok = true;
+    for (const auto& [key, vm] : m.query) {
+      std::vector<std::string> values;
+      for (const StringPair& p : request.query) {
+        if (p.first == key) values.push_back(p.second);
+      }
+      ok &= vm.absent ? values.empty() : values == vm.values;
+    }
+    for (const auto& [key, vm] : m.headers) {
+      std::vector<std::string> values;
+      for (const StringPair& p : request.headers) {
+        if (p.first == key) values.push_back(p.second);
+      }
+      ok &= vm.absent ? values.empty() : values == vm.values;
+    }
+    if (ok) return static_cast<int>(e);
+  }
+  return -1;
+}
+
+uint64_t Simulation::count() const { return impl_->count; }
+int Simulation::threads() const { return impl_->threads; }
+
+SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
+  const Impl& s = *impl_;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<Aggregate> aggs(s.threads);
+  std::atomic<uint64_t> next_chunk{0};
+  if (s.threads == 1) {
+    s.RunChunks(&next_chunk, progress, &aggs[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < s.threads; ++t) {
+      pool.emplace_back([&, t] { s.RunChunks(&next_chunk, progress, &aggs[t]); });
+    }
+    for (std::thread& t : pool) t.join();
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // Merge.
+  const Scenario& sc = s.scenario;
+  SimulationReport report;
+  report.scenario = sc.source_name;
+  report.count = s.count;
+  report.seed = s.seed;
+  report.threads = s.threads;
+  for (const ScenarioCaller& c : sc.callers) report.callers.push_back(c.name);
+  report.caller_decisions.assign(sc.callers.size(), {});
+  auto add_statements = [&](const std::optional<PolicyDocument>& doc, Layer layer) {
+    if (!doc) return;
+    for (const Statement& st : doc->statements) {
+      StatementHits h;
+      h.layer = layer;
+      h.index = st.index;
+      h.sid = st.sid;
+      h.effect = st.effect;
+      report.statements.push_back(h);
+    }
+  };
+  add_statements(sc.network_policy, Layer::kNetwork);
+  add_statements(sc.service_policy, Layer::kService);
+  for (size_t e = 0; e < sc.expectations.size(); ++e) {
+    ExpectationResult r;
+    r.index = static_cast<int>(e);
+    r.name = sc.expectations[e].name;
+    r.expect = sc.expectations[e].expect;
+    report.expectations.push_back(r);
+  }
+  std::array<uint64_t, 64> ids{};
+  for (Aggregate& a : aggs) {
+    if (a.callers.empty()) continue;  // a worker that got no chunk
+    for (int k = 0; k < 3; ++k) report.totals[k] += a.totals[k];
+    for (int k = 0; k < 4; ++k) report.by_layer[k] += a.by_layer[k];
+    for (size_t c = 0; c < a.callers.size(); ++c) {
+      for (int k = 0; k < 3; ++k) report.caller_decisions[c][k] += a.callers[c][k];
+    }
+    for (size_t i = 0; i < a.statement_hits.size() && i < report.statements.size(); ++i) {
+      report.statements[i].hits += a.statement_hits[i];
+    }
+    for (size_t e = 0; e < a.expectations.size(); ++e) {
+      ExpectationResult& r = report.expectations[e];
+      r.matched += a.expectations[e].matched;
+      r.violations += a.expectations[e].violations;
+      for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
+      for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
+    }
+    report.unmatched += a.unmatched;
+    report.uncertain.flagged += a.flagged;
+    report.uncertain.uncertain += a.uncertain;
+    report.uncertain.unverified += a.unverified;
+    for (int k = 0; k < 64; ++k) ids[k] += a.ids[k];
+    for (int k = 0; k < 3; ++k) report.shadow.totals[k] += a.shadow_totals[k];
+    report.shadow.allowed_to_denied += a.a2d;
+    report.shadow.denied_to_allowed += a.d2a;
+    report.shadow.deny_kind_changed += a.kind_changed;
+    for (SimulationSample& smp : a.a2d_samples) report.shadow.allowed_to_denied_samples.push_back(std::move(smp));
+    for (SimulationSample& smp : a.d2a_samples) report.shadow.denied_to_allowed_samples.push_back(std::move(smp));
+  }
+  for (ExpectationResult& r : report.expectations) {
+    KeepLowest(&r.samples, s.max_samples);
+    report.violations += r.violations;
+  }
+  KeepLowest(&report.shadow.allowed_to_denied_samples, s.max_samples);
+  KeepLowest(&report.shadow.denied_to_allowed_samples, s.max_samples);
+  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
+    if (ids[k] != 0) {
+      report.uncertain.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
+    }
+  }
+  report.shadow.enabled = s.shadow != nullptr;
+  report.shadow.name = s.shadow_name;
+  report.wall_seconds = wall;
+  report.requests_per_second = wall > 0 ? static_cast<double>(s.count) / wall : 0;
+  return report;
+}
+
+}  // namespace latticepol
