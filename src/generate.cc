@@ -431,7 +431,8 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   }
 
   // Paths.
-  std::vector<std::string> other_paths = {"/", "/latticepol-unlisted", base.path + "/extra"};
+  std::vector<std::string> other_paths = {"/", "/latticepol-unlisted",
+                                         base.path == "/" ? "/extra" : base.path + "/extra"};
   for (std::string& p : CaseVariants(base.path)) other_paths.push_back(std::move(p));
   for (const Consumer& other : t.consumers) {
     for (const std::string& p : other.paths) other_paths.push_back(ConcretePath(p, "y"));
@@ -712,7 +713,7 @@ std::string ShellQuote(std::string_view s) {
 
 void EmitStringMap(YAML::Emitter* out, const std::vector<std::pair<std::string, int>>& m) {
   *out << YAML::BeginMap;
-  for (const auto& [k, v] : m) *out << YAML::Key << YAML::DoubleQuoted << k << YAML::Value << v;
+  for (const auto& [k, v] : m) *out << YAML::Key << k << YAML::Value << v;
   *out << YAML::EndMap;
 }
 
@@ -788,7 +789,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
                           bool repeat) {
     out << YAML::BeginMap;
     for (const auto& [key, values] : keys) {
-      out << YAML::Key << YAML::DoubleQuoted << key << YAML::Value << YAML::BeginSeq;
+      out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
       for (const std::string& v : values) {
         out << YAML::Flow << YAML::BeginMap << YAML::Key << "value" << YAML::Value
             << YAML::DoubleQuoted << v << YAML::Key << "weight" << YAML::Value << 4
@@ -896,7 +897,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
             open = true;
           }
           const std::string& v = rules[i].first->values[at[i]];
-          out << YAML::Key << YAML::DoubleQuoted << rules[i].first->name << YAML::Value
+          out << YAML::Key << rules[i].first->name << YAML::Value
               << YAML::DoubleQuoted << v;
           internal::Append(&label, header ? " " : " ", rules[i].first->name,
                           header ? ": " : "=", v);

@@ -18,6 +18,7 @@
 #define LATTICEPOL_CLI_COMMANDS(X) \
   X(Eval)                          \
   X(Check)                         \
+  X(Generate)                      \
   X(Simulate)                      \
   X(Validate)
 

@@ -1,0 +1,242 @@
+// File: tools/latticepol/generate_cmd.cc
+// Stage: CLI. `latticepol generate`: topology -> verified auth policy, Pulumi
+// stack settings files, simulation scenario (and CloudFormation/Terraform
+// snippets). Checks every target before writing any, refuses to overwrite
+// without --force, and writes each file atomically (temp file + rename).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "cli_common.h"
+#include "latticepol/generate.h"
+#include "latticepol/issue.h"
+#include "latticepol/topology.h"
+
+namespace latticepol::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kCommand[] = "generate";
+
+struct GenerateCliOptions {
+  std::string topology_path;
+  std::string out_dir;
+  std::string stack_outputs_path;
+  std::string format = "pulumi";
+  bool force = false;
+  bool dry_run = false;
+};
+
+std::optional<std::string> ReadIfExists(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Writes `content` to `path` via a temporary file in the same directory and a
+// rename, so a reader never sees a half-written file.
+bool WriteAtomically(const fs::path& path, const std::string& content, std::string* error) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    *error = "cannot create `" + path.parent_path().string() + "`: " + ec.message();
+    return false;
+  }
+  fs::path tmp = path;
+  tmp += ".latticepol-tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) {
+      *error = "cannot write `" + tmp.string() + "`: " + std::strerror(errno);
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    *error = "cannot rename `" + tmp.string() + "` to `" + path.string() + "`: " + ec.message();
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+ExitCode RunGenerate(const GenerateCliOptions& opts) {
+  OutputFormat format;
+  if (!ParseOutputFormatName(opts.format, &format)) {
+    PrintError(kCommand, "unknown --format `" + opts.format +
+                             "`; expected pulumi, cloudformation or terraform");
+    return ExitCode::kUsage;
+  }
+  std::string text;
+  if (!ReadInput(opts.topology_path, &text)) return ExitCode::kInvalidInput;
+  const std::string source = SourceName(opts.topology_path);
+  TopologyParseResult parsed = ParseTopology(text, source);
+  PrintIssues(parsed.issues, source);
+  if (!parsed.ok()) {
+    PrintError(kCommand, "invalid topology `" + source + "`; nothing was written");
+    return ExitCode::kInvalidInput;
+  }
+
+  GenerateOptions options;
+  options.format = format;
+  if (!opts.stack_outputs_path.empty()) {
+    std::string outputs;
+    if (!ReadInput(opts.stack_outputs_path, &outputs)) return ExitCode::kInvalidInput;
+    options.stack_outputs_json = std::move(outputs);
+    options.stack_outputs_source = SourceName(opts.stack_outputs_path);
+  }
+  const fs::path out_dir(opts.out_dir);
+  options.command_root = out_dir.string() == "." ? "" : (out_dir / "").string();
+  options.read_existing = [&out_dir](const std::string& path) {
+    return ReadIfExists(out_dir / path);
+  };
+
+  absl::StatusOr<GenerateResult> generated = Generate(parsed.topology, options);
+  if (!generated.ok()) {
+    PrintError(kCommand, std::string(generated.status().message()));
+    return ExitCode::kFailure;
+  }
+  const GenerateResult& result = *generated;
+  PrintIssues(result.issues, result.issues_source);
+  if (!result.verification.ok()) {
+    PrintError(kCommand,
+               "the generated policy does not do what `" + source + "` says (" +
+                   std::to_string(result.verification.failures.size()) +
+                   " failing request classes); nothing was written");
+    for (const std::string& failure : result.verification.failures) {
+      std::cerr << "  " << failure << "\n";
+    }
+    return ExitCode::kFailure;
+  }
+  if (HasErrors(result.issues)) {
+    PrintError(kCommand, "nothing was written");
+    return ExitCode::kInvalidInput;
+  }
+
+  // Check every target before writing any.
+  struct Target {
+    fs::path path;
+    const std::string* content;
+    enum { kNew, kUnchanged, kOverwrite } state;
+  };
+  std::vector<Target> targets;
+  std::vector<std::string> refused;
+  for (const auto& [relative, content] : result.files) {
+    Target target{out_dir / relative, &content, Target::kNew};
+    std::error_code ec;
+    if (fs::exists(target.path, ec)) {
+      std::optional<std::string> existing = ReadIfExists(target.path);
+      if (existing.has_value() && *existing == content) {
+        target.state = Target::kUnchanged;
+      } else {
+        target.state = Target::kOverwrite;
+        if (!opts.force) refused.push_back(target.path.string());
+      }
+    }
+    targets.push_back(target);
+  }
+  if (!refused.empty()) {
+    for (const std::string& path : refused) {
+      PrintError(kCommand, "refusing to overwrite `" + path + "` (use --force)");
+    }
+    PrintError(kCommand, "nothing was written");
+    return ExitCode::kFailure;
+  }
+
+  std::cout << "verified " << result.verification.classes_checked
+            << " request classes against " << source << " (reference and compiled evaluators "
+            << "agree)\n";
+  for (const Target& target : targets) {
+    const char* what = target.state == Target::kNew         ? "create"
+                       : target.state == Target::kUnchanged ? "unchanged"
+                                                            : "overwrite";
+    if (!opts.dry_run && target.state != Target::kUnchanged) {
+      std::string error;
+      if (!WriteAtomically(target.path, *target.content, &error)) {
+        PrintError(kCommand, error);
+        return ExitCode::kFailure;
+      }
+    }
+    std::cout << (opts.dry_run ? "would " : "") << what << " " << target.path.string() << " ("
+              << target.content->size() << " bytes)\n";
+  }
+  if (!result.pending_commands.empty()) {
+    std::cout << "\nThe consumer stacks still need the " << parsed.topology.shared.project
+              << " stack outputs. After `pulumi up` in " << parsed.topology.shared.project
+              << ", run:\n";
+    for (const std::string& command : result.pending_commands) std::cout << "  " << command << "\n";
+    std::cout << "or rerun with --stack-outputs (`pulumi stack output --json > outputs.json`).\n";
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterGenerateCommand(CLI::App& app, CommandContext& context) {
+  auto opts = std::make_shared<GenerateCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "generate",
+      "Generate the shared service's auth policy, the Pulumi stack settings "
+      "files of the shared service and of every consumer, and a scenario for "
+      "`latticepol simulate`, all from one topology file. Before anything is "
+      "written, the policy is verified against the topology with both "
+      "evaluators: every allowed request class must be allowed and every "
+      "neighbouring class (other consumers' values, other methods, unknown "
+      "accounts, absent or repeated query keys, case changes, anonymous "
+      "callers as the policy style says) denied. Existing files are never "
+      "overwritten without --force; stack files are merged (other top-level "
+      "keys, other config keys and `secure:` values are kept). Exit codes: 0 "
+      "ok, 1 verification failed or overwrite refused, 2 usage, 4 invalid "
+      "topology or stack outputs.");
+  cmd->footer(
+      "Workflow (blue/green shared service):\n"
+      "  1. latticepol generate topology.yaml --out infra\n"
+      "       writes infra/auth-policy.json, infra/common-service/Pulumi.dev.yaml,\n"
+      "       infra/blue-service/... and infra/green-service/... (without the\n"
+      "       network ARN and service FQDN, which do not exist yet) and\n"
+      "       infra/scenario.yaml, and prints the `pulumi config set` commands\n"
+      "       still needed\n"
+      "  2. deploy common-service:  (cd infra/common-service && pulumi up --stack dev)\n"
+      "  3. save its outputs:  (cd infra/common-service && pulumi stack output --json) > outputs.json\n"
+      "  4. latticepol generate topology.yaml --out infra --stack-outputs outputs.json --force\n"
+      "       fills in <project>:lattice-network-arn and <project>:shared-service-fqdn\n"
+      "  5. deploy blue and green:  (cd infra/blue-service && pulumi up --stack dev), same for green\n"
+      "  6. optionally: latticepol simulate infra/scenario.yaml\n"
+      "Formats: pulumi (default) writes the stack files; cloudformation writes\n"
+      "auth-policy.template.json (AWS::VpcLattice::AuthPolicy); terraform writes\n"
+      "auth-policy.tf (aws_vpclattice_auth_policy with jsonencode).\n"
+      "Example:\n"
+      "  latticepol generate policies/shared-service/topology.yaml --out out \\\n"
+      "      --stack-outputs policies/shared-service/stack-outputs.example.json --dry-run");
+  cmd->add_option("topology", opts->topology_path, "Topology file, YAML or JSON (`-` for stdin)")
+      ->required();
+  cmd->add_option("--out", opts->out_dir, "Output directory (created if missing)")->required();
+  cmd->add_option("--stack-outputs", opts->stack_outputs_path,
+                  "JSON from `pulumi stack output --json` of the shared-service stack");
+  cmd->add_option("--format", opts->format, "pulumi (default), cloudformation or terraform")
+      ->check(CLI::IsMember({"pulumi", "cloudformation", "terraform"}));
+  cmd->add_flag("--force", opts->force, "Overwrite existing files (stack files are merged)");
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Verify and show what would be written, but write nothing");
+  cmd->callback([opts, &context] { context.Exit(RunGenerate(*opts)); });
+}
+
+}  // namespace latticepol::cli
