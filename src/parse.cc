@@ -438,6 +438,16 @@ class PolicyParser {
     }
   }
 
+  // Returns true if `object` has a member spelled like `name` but in another
+  // case: unknown-element already reported it, so a "missing" error would
+  // only repeat it.
+  static bool HasMiscasedMember(const JsonValue& object, std::string_view name) {
+    for (const JsonMember& m : object.members) {
+      if (m.key != name && AsciiEqualsIgnoreCase(m.key, name)) return true;
+    }
+    return false;
+  }
+
   // ---- Top level (spec 1.2) ----
   void ParseTopLevel(const JsonValue& root) {
     if (!root.is_object()) {
@@ -455,6 +465,7 @@ class PolicyParser {
     }
     const JsonMember* statement = root.Find("Statement");
     if (statement == nullptr) {
+      if (HasMiscasedMember(root, "Statement")) return;
       Error("missing-statement", "the policy has no `Statement` element", "", root.offset);
       return;
     }
@@ -557,6 +568,7 @@ class PolicyParser {
   void ParseEffect(const JsonValue& statement, const std::string& pointer, Statement* st) {
     const JsonMember* effect = statement.Find("Effect");
     if (effect == nullptr) {
+      if (HasMiscasedMember(statement, "Effect")) return;
       Error("missing-effect", "the statement has no `Effect`: expected `Allow` or `Deny`",
             pointer, statement.offset);
       return;
@@ -594,7 +606,8 @@ class PolicyParser {
       return nullptr;
     }
     if (positive == nullptr && negative == nullptr) {
-      if (!missing_code.empty()) {
+      if (!missing_code.empty() && !HasMiscasedMember(statement, name) &&
+          !HasMiscasedMember(statement, not_name)) {
         Error(missing_code,
               Cat("the statement has neither `", name, "` nor `", not_name, "`"),
               pointer, statement.offset);
