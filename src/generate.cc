@@ -1044,7 +1044,10 @@ absl::StatusOr<VerificationResult> VerifyPolicy(const Topology& topology,
   return result;
 }
 
-absl::StatusOr<GenerateResult> Generate(const Topology& topology, const GenerateOptions& options) {
+namespace {
+
+absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
+                                            const GenerateOptions& options) {
   GenerateResult result;
   const Topology& t = topology;
   if (t.consumers.empty()) return absl::InvalidArgumentError("the topology has no consumers");
@@ -1157,6 +1160,18 @@ absl::StatusOr<GenerateResult> Generate(const Topology& topology, const Generate
       internal::Cat("scenario for `latticepol simulate`, ", comment));
   result.files = std::move(files);
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<GenerateResult> Generate(const Topology& topology, const GenerateOptions& options) {
+  // yaml-cpp and nlohmann may throw on pathological input (e.g. an existing
+  // stack file); nothing escapes the library boundary.
+  try {
+    return GenerateImpl(topology, options);
+  } catch (const std::exception& e) {
+    return absl::InternalError(internal::Cat("generate failed: ", e.what()));
+  }
 }
 
 }  // namespace latticepol
