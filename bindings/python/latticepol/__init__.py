@@ -1,0 +1,955 @@
+"""Check AWS VPC Lattice auth policies before you attach them.
+
+latticepol parses an auth policy the way Lattice does, evaluates requests
+against it with AWS's documented semantics (including the service-network ->
+service -> identity chain) and explains every decision. This module is a thin
+layer over the C++ library: every decision, explanation and issue comes from
+the same engine as the ``latticepol`` command-line tool.
+
+A pre-deploy check in a Pulumi program::
+
+    import latticepol
+
+    policy = latticepol.Policy.from_dict(auth_policy)   # the dict you pass to AuthPolicy
+    r = policy.evaluate(query="q=blue", source_vpc_owner_account="111111111111")
+    assert r.allowed, r.explain()
+
+    report = latticepol.check(policy, "policies/shared-service/cases.jsonl")
+    if not report.ok:
+        raise SystemExit(str(report))                   # ... `N passed, M failed`
+
+Main entry points:
+
+- :class:`Policy` (``from_json``, ``from_dict``, ``from_file``, ``evaluate``,
+  ``evaluate_many``); invalid input raises :class:`PolicyError`.
+- :class:`Request`: a parsed request, reusable across policies and batches.
+- :func:`authorize`: the Lattice authorization chain.
+- :func:`check`: run a case file (``python3 -m latticepol.check POLICY CASES``
+  does the same from a shell).
+- :func:`simulate` and :func:`generate`: scenario simulation and
+  topology -> policy/stack-file generation.
+
+Policies are immutable: share one between threads, pickle it to ship it to
+worker processes. ``evaluate_many`` releases the GIL while it evaluates.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+import os
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _latticepol as _core
+
+__all__ = [
+    "Decision",
+    "Layer",
+    "Issue",
+    "LatticepolError",
+    "PolicyError",
+    "RequestError",
+    "CasesError",
+    "ScenarioError",
+    "TopologyError",
+    "GenerateError",
+    "Policy",
+    "Request",
+    "Result",
+    "LayerResult",
+    "ChainResult",
+    "CaseResult",
+    "Report",
+    "SimulationReport",
+    "GeneratedFiles",
+    "authorize",
+    "check",
+    "simulate",
+    "generate",
+    "DECISION_IDS",
+]
+
+__version__: str = getattr(_core, "__version__", "0.0.0")
+
+#: One problem in user input: ``.code``, ``.message``, ``.pointer`` (JSON
+#: pointer), ``.line``, ``.column`` (1-based, 0 when unknown), ``.severity``
+#: (``"error"`` or ``"warning"``), ``.offset``; ``str(issue)`` formats it as
+#: ``line:col: pointer: severity: message [code]``.
+Issue = _core.Issue
+
+#: Every DECISION id of the semantics spec, in order (``"G2"``, ``"P-S"``, ...).
+DECISION_IDS: List[str] = list(_core.decision_id_names())
+
+
+class Decision(str, enum.Enum):
+    """The outcome of an evaluation. A ``str`` enum: ``Decision.ALLOW == "ALLOW"``."""
+
+    ALLOW = "ALLOW"
+    EXPLICIT_DENY = "EXPLICIT_DENY"
+    IMPLICIT_DENY = "IMPLICIT_DENY"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Layer(str, enum.Enum):
+    """A layer of the Lattice chain; ``NONE`` when the chain allowed."""
+
+    NONE = "none"
+    NETWORK = "network"
+    SERVICE = "service"
+    IDENTITY = "identity"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# ---- Errors -------------------------------------------------------------------
+
+
+class LatticepolError(ValueError):
+    """Base class of the input errors below. ``.issues`` lists every problem."""
+
+    #: What kind of input was invalid, used in the message.
+    what = "input"
+
+    def __init__(self, issues: Sequence[Issue], source: str = "") -> None:
+        self.issues: List[Issue] = list(issues)
+        self.source = source
+        errors = [i for i in self.issues if i.is_error] or self.issues
+        lines = [i.format(source) for i in errors]
+        if len(lines) == 1:
+            message = "invalid %s: %s" % (self.what, lines[0])
+        else:
+            message = "invalid %s (%d issues):\n  %s" % (self.what, len(lines), "\n  ".join(lines))
+        super().__init__(message)
+
+    @property
+    def errors(self) -> List[Issue]:
+        """The issues with severity ``error``."""
+        return [i for i in self.issues if i.is_error]
+
+
+class PolicyError(LatticepolError):
+    """An auth policy is invalid (strict mode rejects what Lattice rejects)."""
+
+    what = "policy"
+
+
+class RequestError(LatticepolError):
+    """A request is not valid canonical request JSON (unknown field, bad value...)."""
+
+    what = "request"
+
+
+class CasesError(LatticepolError):
+    """A case file is invalid, or a case could not run (e.g. it has no policy).
+
+    Each issue's ``.line`` is the line of the case in the file (for a list of
+    case dicts: its position + 1).
+    """
+
+    what = "cases"
+
+
+class ScenarioError(LatticepolError):
+    """A simulation scenario is invalid."""
+
+    what = "scenario"
+
+
+class TopologyError(LatticepolError):
+    """A topology file, or the stack outputs given with it, is invalid."""
+
+    what = "topology"
+
+
+class GenerateError(ValueError):
+    """The generated policy failed its verification against the topology's intent.
+
+    ``.failures`` lists one line per failing request class; ``.issues`` the
+    problems in the stack outputs or existing stack files, if any.
+    """
+
+    def __init__(self, failures: Sequence[str], issues: Sequence[Issue] = ()) -> None:
+        self.failures = list(failures)
+        self.issues = list(issues)
+        lines = [str(i) for i in self.issues if i.is_error] + self.failures
+        super().__init__("generation failed:\n  " + "\n  ".join(lines))
+
+
+# ---- Requests -----------------------------------------------------------------
+
+# Keyword arguments -> canonical request JSON keys (see request_json.h).
+_REQUEST_KEYS = {
+    "action": "action",
+    "method": "method",
+    "path": "path",
+    "query": "query",
+    "headers": "headers",
+    "source_vpc": "sourceVpc",
+    "source_vpc_owner_account": "sourceVpcOwnerAccount",
+    "port": "port",
+    "service_arn": "serviceArn",
+    "service_network_arn": "serviceNetworkArn",
+    "principal": "principal",
+    "resource_tags": "resourceTags",
+    "source_ip": "sourceIp",
+    "time": "time",
+}
+_PRINCIPAL_KEYS = {"org_id": "orgId", "org_paths": "orgPaths", "session_arn": "sessionArn"}
+
+
+def _time_text(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value))
+    return value
+
+
+def _request_dict(request: Optional[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+    out: Dict[str, Any] = dict(request) if request is not None else {}
+    for name, value in kwargs.items():
+        key = _REQUEST_KEYS.get(name)
+        if key is None:
+            raise TypeError(
+                "unknown request field %r; expected one of: %s" % (name, ", ".join(_REQUEST_KEYS))
+            )
+        if key == "principal" and isinstance(value, Mapping):
+            value = {_PRINCIPAL_KEYS.get(k, k): v for k, v in value.items()}
+        out[key] = value
+    if "time" in out:
+        out["time"] = _time_text(out["time"])
+    return out
+
+
+class Request:
+    """A parsed request in the canonical request JSON shape (see the README).
+
+    Build one from a dict (``Request({"query": "q=blue"})``), keyword
+    arguments (``Request(query="q=blue", source_vpc_owner_account="111111111111")``)
+    or both (keywords override). Parsing happens once: reuse the object for
+    many evaluations. Raises :class:`RequestError` for invalid input.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, request: Optional[Mapping[str, Any]] = None, **kwargs: Any) -> None:
+        if isinstance(request, Request):
+            if kwargs:
+                request = request.to_dict()
+            else:
+                self._core = request._core
+                return
+        self._core = _parse_request(json.dumps(_request_dict(request, kwargs)))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Request":
+        """Parses canonical request JSON text."""
+        obj = cls.__new__(cls)
+        obj._core = _parse_request(text)
+        return obj
+
+    @classmethod
+    def _wrap(cls, core: Any) -> "Request":
+        obj = cls.__new__(cls)
+        obj._core = core
+        return obj
+
+    @property
+    def signed(self) -> bool:
+        """True iff the request has a principal (a SigV4-signed caller)."""
+        return bool(self._core.is_signed)
+
+    def to_json(self) -> str:
+        """Canonical single-line JSON (paste into ``latticepol eval --request -``)."""
+        return self._core.to_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(self._core.to_json())
+
+    def __reduce__(self) -> Any:
+        return (Request.from_json, (self.to_json(),))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Request) and self.to_json() == other.to_json()
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
+
+    def __repr__(self) -> str:
+        return "Request(%s)" % self.to_json()
+
+
+def _parse_request(text: str) -> Any:
+    core, issues = _core.parse_request(text)
+    if core is None:
+        raise RequestError(issues)
+    return core
+
+
+def _as_request(request: Any, kwargs: Mapping[str, Any]) -> Any:
+    if isinstance(request, Request) and not kwargs:
+        return request._core
+    if isinstance(request, str):
+        if kwargs:
+            raise TypeError("pass either request JSON text or keyword arguments, not both")
+        return _parse_request(request)
+    if request is not None and not isinstance(request, (Mapping, Request)):
+        raise TypeError("request must be a dict, a Request or JSON text, not %s" % type(request).__name__)
+    return Request(request, **kwargs)._core
+
+
+# ---- Policies -----------------------------------------------------------------
+
+
+class Result:
+    """The decision for one request against one policy.
+
+    The decision comes from the compiled matcher; ``uncertain`` (exact) and
+    ``explain()`` come from the reference evaluator, which runs only when
+    needed.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+
+    @property
+    def decision(self) -> Decision:
+        """:class:`Decision`: ALLOW, EXPLICIT_DENY or IMPLICIT_DENY."""
+        return Decision(self._core.decision)
+
+    @property
+    def allowed(self) -> bool:
+        """True iff the decision is ALLOW."""
+        return self._core.decision == "ALLOW"
+
+    @property
+    def uncertain(self) -> List[str]:
+        """The spec's DECISION ids (e.g. ``"Q2"``) the outcome rests on; empty when none."""
+        return list(self._core.uncertain)
+
+    @property
+    def statement(self) -> Optional[int]:
+        """Index of the deciding statement (first applicable Deny, or first Allow); None for IMPLICIT_DENY."""
+        s = self._core.statement
+        return None if s < 0 else s
+
+    @property
+    def request(self) -> Request:
+        """The request that was evaluated."""
+        return Request._wrap(self._core.request)
+
+    def explain(self, max_closest: int = 3) -> str:
+        """Explains the decision: the allowing statement, the denying one, or the
+        closest Allow statements with the condition that failed and the value
+        that would have passed."""
+        text = self._core.explain(max_closest)
+        error = self._core.internal_error()
+        return "internal error: %s\n%s" % (error, text) if error else text
+
+    def explain_json(self, max_closest: int = 3) -> Dict[str, Any]:
+        """The explanation as a dict (``decision``, ``statement``, ``uncertain``, ``statements``)."""
+        return json.loads(self._core.explain_json(max_closest))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"decision", "allowed", "statement", "uncertain", "explanation"}``."""
+        return {
+            "decision": self.decision.value,
+            "allowed": self.allowed,
+            "statement": self.statement,
+            "uncertain": self.uncertain,
+            "explanation": self.explain(),
+        }
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def __repr__(self) -> str:
+        return "Result(decision=%s, statement=%r, uncertain=%r)" % (
+            self.decision.value, self.statement, self.uncertain)
+
+
+class Policy:
+    """A parsed, compiled VPC Lattice auth policy. Immutable and thread-safe.
+
+    Create one with :meth:`from_json`, :meth:`from_dict` or :meth:`from_file`.
+    Strict parsing (the default) rejects what Lattice rejects; ``lenient=True``
+    follows the spec's DECISIONs instead. ``identity=True`` parses an
+    identity-based policy (no Principal) for the identity layer of
+    :func:`authorize`. Policies pickle (by their JSON text).
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Any) -> None:
+        if not isinstance(core, _core.PolicyCore):
+            raise TypeError("use Policy.from_json, Policy.from_dict or Policy.from_file")
+        self._core = core
+
+    @classmethod
+    def from_json(cls, text: str, *, lenient: bool = False, identity: bool = False,
+                  source: str = "") -> "Policy":
+        """Parses policy JSON text. Raises :class:`PolicyError` with ``.issues``."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        core, issues = _core.parse_policy(text, not lenient, identity)
+        if core is None:
+            raise PolicyError(issues, source)
+        return cls(core)
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any], *, lenient: bool = False,
+                  identity: bool = False) -> "Policy":
+        """Parses the policy dict a program holds (e.g. the ``policy=`` of a
+        Pulumi ``vpclattice.AuthPolicy``), serialised as compact JSON, the way
+        it is sent to Lattice. Issue lines and columns refer to that text."""
+        if not isinstance(document, Mapping):
+            raise TypeError("from_dict expects a dict, not %s" % type(document).__name__)
+        return cls.from_json(json.dumps(document, separators=(",", ":")), lenient=lenient,
+                             identity=identity, source="<dict>")
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"], *, lenient: bool = False,
+                  identity: bool = False) -> "Policy":
+        """Reads and parses a policy file. Issues are formatted with the file name."""
+        with open(path, "rb") as f:
+            data = f.read()
+        return cls.from_json(data.decode("utf-8", errors="replace"), lenient=lenient,
+                             identity=identity, source=os.fspath(path))
+
+    @property
+    def warnings(self) -> List[Issue]:
+        """Warnings found while parsing (e.g. a policy over 10,000 characters)."""
+        return list(self._core.warnings)
+
+    @property
+    def text(self) -> str:
+        """The JSON text the policy was parsed from."""
+        return self._core.text
+
+    @property
+    def lenient(self) -> bool:
+        return not self._core.strict
+
+    @property
+    def identity(self) -> bool:
+        """True for an identity-based policy (parsed with ``identity=True``)."""
+        return self._core.identity
+
+    @property
+    def sids(self) -> List[str]:
+        """The Sid of each statement, in order ("" when a statement has none)."""
+        return list(self._core.sids)
+
+    def __len__(self) -> int:
+        """The number of statements."""
+        return self._core.statement_count
+
+    def to_json(self) -> str:
+        """The canonical minified JSON of the parsed document."""
+        return self._core.canonical_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(self._core.canonical_json())
+
+    def evaluate(self, request: Union[Mapping[str, Any], Request, str, None] = None,
+                 **kwargs: Any) -> Result:
+        """Decides one request against this policy alone (spec 4.1).
+
+        ``request`` is a dict in the canonical request JSON shape, a
+        :class:`Request`, or JSON text; keyword arguments (``method``,
+        ``path``, ``query``, ``headers``, ``source_vpc``,
+        ``source_vpc_owner_account``, ``port``, ``service_arn``,
+        ``service_network_arn``, ``principal`` (None = anonymous, or a dict),
+        ``action``, ``resource_tags``, ``source_ip``, ``time``) set or override
+        fields. Raises :class:`RequestError` for an invalid request.
+        """
+        return Result(self._core.evaluate(_as_request(request, kwargs)))
+
+    def evaluate_many(self, requests: Iterable[Union[Mapping[str, Any], Request, str]]) -> List[Result]:
+        """Decides a batch of requests (dicts, :class:`Request` objects or JSON
+        text). Requests are parsed with the GIL held, then the whole batch is
+        evaluated in C++ with the GIL released, so other Python threads keep
+        running. Raises :class:`RequestError` naming the first invalid request."""
+        return [Result(c) for c in self._core.evaluate_many(_request_cores(requests), True)]
+
+    def _evaluate_many_holding_gil(self, requests: Iterable[Any]) -> List[Result]:
+        # FOR TESTING ONLY: the same batch without releasing the GIL (the
+        # control of the GIL-release test).
+        return [Result(c) for c in self._core.evaluate_many(_request_cores(requests), False)]
+
+    def __reduce__(self) -> Any:
+        # The C++ core pickles itself as (text, strict, identity) and re-parses.
+        return (Policy, (self._core,))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Policy) and self.text == other.text
+                and self.lenient == other.lenient and self.identity == other.identity)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.lenient, self.identity))
+
+    def __repr__(self) -> str:
+        return "Policy(statements=%d, sids=%r)" % (len(self), self.sids)
+
+
+def _request_cores(requests: Iterable[Any]) -> List[Any]:
+    cores = []
+    for i, r in enumerate(requests):
+        try:
+            cores.append(_as_request(r, {}))
+        except RequestError as e:
+            raise RequestError(e.issues, "request %d" % i) from None
+    return cores
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def _as_policy(value: Any, *, identity: bool = False, what: str = "policy") -> Optional[Policy]:
+    """Policy | dict | JSON text | path -> Policy (None stays None)."""
+    if value is None or isinstance(value, Policy):
+        if isinstance(value, Policy) and identity and not value.identity:
+            return Policy.from_json(value.text, lenient=value.lenient, identity=True)
+        return value
+    if isinstance(value, Mapping):
+        return Policy.from_dict(value, identity=identity)
+    if isinstance(value, os.PathLike):
+        return Policy.from_file(value, identity=identity)
+    if isinstance(value, str):
+        if _looks_like_json(value):
+            return Policy.from_json(value, identity=identity)
+        return Policy.from_file(value, identity=identity)
+    raise TypeError("%s must be a Policy, a dict, JSON text or a path, not %s"
+                    % (what, type(value).__name__))
+
+
+# ---- The Lattice chain --------------------------------------------------------------
+
+
+class LayerResult:
+    """One layer's part in a chain decision."""
+
+    __slots__ = ("layer", "evaluated", "has_policy", "assumed", "decision", "statement")
+
+    def __init__(self, layer: Layer, d: Mapping[str, Any]) -> None:
+        self.layer = layer
+        #: False when the layer was skipped (auth type NONE, or anonymous caller for identity).
+        self.evaluated: bool = d["evaluated"]
+        #: False with ``evaluated``: AWS_IAM with no policy attached (IMPLICIT_DENY).
+        self.has_policy: bool = d["has_policy"]
+        #: Identity layer: no identity input was given, ASSUMED_ALLOW (E2).
+        self.assumed: bool = d["assumed"]
+        #: The layer's decision; None when the layer was skipped.
+        self.decision: Optional[Decision] = Decision(d["decision"]) if d["evaluated"] else None
+        #: The deciding statement of the layer's policy, if any.
+        self.statement: Optional[int] = d["statement"] if d["statement"] >= 0 else None
+
+    @property
+    def allowed(self) -> bool:
+        """True iff the layer did not stop the request (skipped layers allow)."""
+        return self.decision is None or self.decision is Decision.ALLOW
+
+    def __repr__(self) -> str:
+        return "LayerResult(layer=%s, evaluated=%r, decision=%s)" % (
+            self.layer.value, self.evaluated, self.decision and self.decision.value)
+
+
+class ChainResult:
+    """The decision of the Lattice authorization chain (spec 4.2)."""
+
+    def __init__(self, d: Mapping[str, Any]) -> None:
+        self._d = d
+        self.decision = Decision(d["decision"])
+        #: The primary deciding layer (E3); Layer.NONE when allowed.
+        self.layer = Layer(d["layer"])
+        #: Every layer that did not allow, in chain order.
+        self.failing_layers = [Layer(x) for x in d["failing_layers"]]
+        #: Exact DECISION ids (reference path), including E1/E2 from the chain itself.
+        self.uncertain: List[str] = list(d["uncertain"])
+        self.network = LayerResult(Layer.NETWORK, d["network"])
+        self.service = LayerResult(Layer.SERVICE, d["service"])
+        self.identity = LayerResult(Layer.IDENTITY, d["identity"])
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision is Decision.ALLOW
+
+    @property
+    def layers(self) -> List[LayerResult]:
+        """The network, service and identity layer results."""
+        return [self.network, self.service, self.identity]
+
+    def explain(self) -> str:
+        """One block per layer: its outcome and the reference explanation."""
+        error = self._d["internal_error"]
+        text = self._d["explanation"]
+        return "internal error: %s\n%s" % (error, text) if error else text
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The same JSON object as ``latticepol eval --format json``."""
+        return json.loads(self._d["explanation_json"])
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def __repr__(self) -> str:
+        return "ChainResult(decision=%s, layer=%s, uncertain=%r)" % (
+            self.decision.value, self.layer.value, self.uncertain)
+
+
+def _name(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+def authorize(request: Union[Mapping[str, Any], Request, str, None] = None, *,
+              service_policy: Any = None, network_policy: Any = None,
+              service_auth_type: Optional[str] = None, network_auth_type: Optional[str] = None,
+              identity_policy: Any = None, identity_decision: Union[Decision, str, None] = None,
+              **kwargs: Any) -> ChainResult:
+    """Decides a request through the Lattice chain: service-network layer,
+    service layer, identity layer (spec 4.2).
+
+    Policies may be :class:`Policy` objects, dicts, JSON text or paths.
+    ``service_auth_type`` defaults to ``"AWS_IAM"``; ``network_auth_type`` to
+    ``"AWS_IAM"`` when a network policy is given, else ``"NONE"`` (the
+    defaults of ``latticepol eval`` and of case files). AWS_IAM without a
+    policy denies everything. For a signed caller (a ``principal``) with
+    neither ``identity_policy`` nor ``identity_decision``, the identity layer
+    is assumed to allow and the result is marked uncertain (E2). The request
+    is given as in :meth:`Policy.evaluate` (dict, Request, JSON text and/or
+    keyword arguments).
+    """
+    req = _as_request(request, kwargs)
+    service = _as_policy(service_policy, what="service_policy")
+    network = _as_policy(network_policy, what="network_policy")
+    identity = _as_policy(identity_policy, identity=True, what="identity_policy")
+    if network_auth_type is None:
+        network_auth_type = "AWS_IAM" if network is not None else "NONE"
+    if service_auth_type is None:
+        service_auth_type = "AWS_IAM"
+    d = _core.authorize(req, service and service._core, network and network._core,
+                        identity and identity._core, _name(service_auth_type),
+                        _name(network_auth_type), _name(identity_decision))
+    return ChainResult(d)
+
+
+# ---- Case files ---------------------------------------------------------------------
+
+
+class CaseResult:
+    """The outcome of one test case."""
+
+    __slots__ = ("name", "line", "expected", "got", "layer", "chain", "passed", "skipped",
+                 "skip_reason", "internal_error", "uncertain", "explanation")
+
+    def __init__(self, d: Mapping[str, Any]) -> None:
+        self.name: str = d["name"]
+        #: Line of the case in its file (list of dicts: position + 1).
+        self.line: int = d["line"]
+        self.expected = Decision(d["expected"])
+        self.got = Decision(d["got"])
+        #: The deciding layer (``service`` for single-policy denies, ``none`` for ALLOW).
+        self.layer = Layer(d["layer"])
+        self.chain: bool = d["chain"]
+        self.passed: bool = d["passed"]
+        self.skipped: bool = d["skipped"]
+        self.skip_reason: str = d["skip_reason"]
+        #: The compiled and the reference path disagreed (a latticepol bug).
+        self.internal_error: bool = d["internal_error"]
+        self.uncertain: List[str] = list(d["uncertain"])
+        self.explanation: str = d["explanation"]
+
+    def __repr__(self) -> str:
+        state = "skipped" if self.skipped else ("passed" if self.passed else "FAILED")
+        return "CaseResult(%r, line=%d, expected=%s, got=%s, %s)" % (
+            self.name, self.line, self.expected.value, self.got.value, state)
+
+
+class Report:
+    """The result of :func:`check`. ``str(report)`` lists every failing case
+    (name, line, expected vs got, explanation) and ends with
+    ``N passed, M failed``, exactly like ``latticepol check``."""
+
+    def __init__(self, d: Mapping[str, Any], warnings: Sequence[Issue]) -> None:
+        self._d = d
+        self.passed: int = d["passed"]
+        self.failed: int = d["failed"]
+        self.skipped: int = d["skipped"]
+        #: Every case, in file order.
+        self.results: List[CaseResult] = [CaseResult(r) for r in d["results"]]
+        #: Warnings about the case file (e.g. duplicate case names).
+        self.warnings: List[Issue] = list(warnings)
+
+    @property
+    def ok(self) -> bool:
+        """True iff no case failed."""
+        return bool(self._d["ok"])
+
+    @property
+    def failures(self) -> List[CaseResult]:
+        """The failing cases (``.name``, ``.expected``, ``.got``, ``.explanation``...)."""
+        return [r for r in self.results if not r.passed and not r.skipped]
+
+    @property
+    def summary(self) -> str:
+        """The closing line: ``N passed, M failed`` (``, K skipped`` when K > 0)."""
+        return self.to_text().rsplit("\n", 1)[-1]
+
+    def to_text(self, verbose: bool = False) -> str:
+        """The report text; ``verbose`` lists passing cases too."""
+        return self._d["text_verbose" if verbose else "text"].rstrip("\n")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The same JSON object as ``latticepol check --format json``."""
+        return json.loads(self._d["json"])
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return "Report(%s)" % self.summary
+
+
+def _read_text(path: Union[str, "os.PathLike[str]"]) -> str:
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", errors="replace")
+
+
+def _cases_text(cases: Any) -> Tuple[str, str]:
+    if isinstance(cases, os.PathLike):
+        return _read_text(cases), os.fspath(cases)
+    if isinstance(cases, bytes):
+        cases = cases.decode("utf-8", errors="replace")
+    if isinstance(cases, str):
+        if "\n" in cases or _looks_like_json(cases) or not cases.strip():
+            return cases, "<cases>"
+        return _read_text(cases), cases
+    if isinstance(cases, Mapping):
+        cases = [cases]
+    lines = []
+    for i, case in enumerate(cases):
+        if not isinstance(case, Mapping):
+            raise TypeError("case %d must be a dict, not %s" % (i, type(case).__name__))
+        lines.append(json.dumps(case))
+    return "\n".join(lines) + "\n", "<cases>"
+
+
+def check(policy: Any, cases: Any, *, lenient: bool = False) -> Report:
+    """Runs test cases against a policy, like ``latticepol check``.
+
+    ``policy`` is a :class:`Policy`, a dict, JSON text, a path, or None (every
+    case then needs an inline ``policy``). ``cases`` is a case-file path,
+    JSON Lines text, or a list of case dicts in the case-file format::
+
+        {"name": "blue allowed", "request": {"query": "q=blue", ...}, "expect": "ALLOW"}
+
+    Each case is decided by the compiled matcher and explained by the
+    reference evaluator. Raises :class:`CasesError` (with ``.issues`` naming
+    lines) for an invalid case file or a case without any policy.
+    """
+    pol = _as_policy(policy) if policy is not None else None
+    if pol is not None and lenient and not pol.lenient:
+        pol = Policy.from_json(pol.text, lenient=True)
+    text, source = _cases_text(cases)
+    d = _core.check(pol and pol._core, text, not lenient)
+    parse_issues = list(d["parse_issues"])
+    if any(i.is_error for i in parse_issues):
+        raise CasesError(parse_issues, source)
+    run_issues = list(d["issues"])
+    if any(i.is_error for i in run_issues):
+        raise CasesError(run_issues, source)
+    return Report(d, parse_issues + run_issues)
+
+
+# ---- Simulation ---------------------------------------------------------------------
+
+
+class SimulationReport:
+    """The result of :func:`simulate`: ``str()`` is the text report of
+    ``latticepol simulate``; :meth:`to_dict` the JSON one."""
+
+    def __init__(self, text: str, json_text: str) -> None:
+        self._text = text
+        self._data: Dict[str, Any] = json.loads(json_text)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(json.dumps(self._data))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    @property
+    def violations(self) -> int:
+        """Requests that broke an expectation."""
+        return int(self._data.get("violations", 0))
+
+    @property
+    def ok(self) -> bool:
+        """True iff every expectation held."""
+        return self.violations == 0
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self._text.rstrip("\n")
+
+    def __repr__(self) -> str:
+        return "SimulationReport(count=%s, violations=%d)" % (self._data.get("count"), self.violations)
+
+
+def _is_text_document(text: str) -> bool:
+    return "\n" in text or _looks_like_json(text)
+
+
+def simulate(scenario: Any, *, count: Optional[int] = None, seed: Optional[int] = None,
+             threads: Optional[int] = None, max_samples: Optional[int] = None,
+             shadow: Any = None, shadow_name: str = "shadow", base_dir: Optional[str] = None,
+             include_timing: bool = True) -> SimulationReport:
+    """Generates a scenario's request stream, evaluates every request through
+    the Lattice chain and reports totals, a caller x decision matrix,
+    per-statement hits, expectation violations and uncertain counts.
+
+    ``scenario`` is a scenario file path, YAML/JSON text or a dict (relative
+    policy paths resolve against ``base_dir``, default: the file's directory,
+    or the current directory for text). ``count``, ``seed``, ``threads`` and
+    ``max_samples`` override the scenario; ``shadow`` (a policy) is evaluated
+    on the same stream. The GIL is released while it runs. Raises
+    :class:`ScenarioError` for an invalid scenario.
+    """
+    if isinstance(scenario, Mapping):
+        text, source = json.dumps(scenario), "<dict>"
+    elif isinstance(scenario, str) and _is_text_document(scenario):
+        text, source = scenario, "<scenario>"
+    elif isinstance(scenario, (str, os.PathLike)):
+        text, source = None, os.fspath(scenario)
+    else:
+        raise TypeError("scenario must be a path, YAML/JSON text or a dict")
+    if text is None and base_dir is None:
+        core, issues = _core.load_scenario_file(source)
+    else:
+        if text is None:
+            text = _read_text(source)
+        core, issues = _core.parse_scenario(text, source, base_dir or "")
+    if core is None:
+        raise ScenarioError(issues, source)
+    shadow_policy = _as_policy(shadow, what="shadow")
+    out_text, out_json = _core.simulate(core, count, seed, threads, max_samples,
+                                        shadow_policy and shadow_policy._core, shadow_name,
+                                        include_timing)
+    return SimulationReport(out_text, out_json)
+
+
+# ---- Generation ---------------------------------------------------------------------
+
+
+class GeneratedFiles(dict):  # dict[str, str]
+    """``generate()``'s result: a dict ``relative path -> content`` (e.g.
+    ``"auth-policy.json"``, ``"common-service/Pulumi.dev.yaml"``), plus:
+
+    - ``pending_commands``: ``pulumi config set ...`` lines still needed when
+      stack outputs were missing;
+    - ``policy_json``: the generated policy text;
+    - ``classes_checked``: request classes verified before anything was produced;
+    - ``warnings``: non-fatal issues.
+    """
+
+    pending_commands: List[str]
+    policy_json: str
+    classes_checked: int
+    warnings: List[Issue]
+
+    def write(self, out_dir: Union[str, "os.PathLike[str]"]) -> List[str]:
+        """Writes every file under ``out_dir``; returns the paths written."""
+        written = []
+        for rel, content in self.items():
+            path = os.path.join(os.fspath(out_dir), *rel.split("/"))
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(content)
+            written.append(path)
+        return written
+
+
+def generate(topology: Any, stack_outputs: Any = None, *, format: str = "pulumi",
+             out_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
+             command_root: str = "") -> GeneratedFiles:
+    """Generates the auth policy, the Pulumi stack settings files and a
+    simulation scenario from a topology (spec section 6), after verifying the
+    policy against the topology's intent with both evaluators.
+
+    ``topology`` is a topology file path, YAML/JSON text or a dict;
+    ``stack_outputs`` is what ``pulumi stack output --json`` printed for the
+    shared-service stack (a dict, JSON text or a path). ``format`` is
+    ``"pulumi"``, ``"cloudformation"`` or ``"terraform"``. With ``out_dir``,
+    existing stack files there are merged (other keys and ``secure:`` values
+    kept); nothing is written (see :meth:`GeneratedFiles.write`).
+
+    Returns :class:`GeneratedFiles` (a ``dict[path, str]``). Raises
+    :class:`TopologyError` for an invalid topology or stack outputs and
+    :class:`GenerateError` when verification fails.
+    """
+    if isinstance(topology, Mapping):
+        text, source = json.dumps(topology), "<dict>"
+    elif isinstance(topology, str) and _is_text_document(topology):
+        text, source = topology, "<topology>"
+    elif isinstance(topology, (str, os.PathLike)):
+        text, source = _read_text(topology), os.fspath(topology)
+    else:
+        raise TypeError("topology must be a path, YAML/JSON text or a dict")
+    core, issues = _core.parse_topology(text, source)
+    if core is None:
+        raise TopologyError(issues, source)
+
+    outputs_source = "stack-outputs.json"
+    if stack_outputs is None:
+        outputs = None
+    elif isinstance(stack_outputs, Mapping):
+        outputs = json.dumps(stack_outputs)
+        outputs_source = "<stack outputs>"
+    elif isinstance(stack_outputs, str) and _looks_like_json(stack_outputs):
+        outputs = stack_outputs
+        outputs_source = "<stack outputs>"
+    elif isinstance(stack_outputs, (str, os.PathLike)):
+        outputs = _read_text(stack_outputs)
+        outputs_source = os.fspath(stack_outputs)
+    else:
+        raise TypeError("stack_outputs must be a dict, JSON text or a path")
+
+    read_existing: Optional[Callable[[str], Optional[str]]] = None
+    if out_dir is not None:
+        root = os.fspath(out_dir)
+
+        def read_existing(rel: str) -> Optional[str]:
+            path = os.path.join(root, *rel.split("/"))
+            try:
+                return _read_text(path)
+            except FileNotFoundError:
+                return None
+
+    d = _core.generate(core, outputs, outputs_source, _name(format), command_root, read_existing)
+    result_issues = list(d["issues"])
+    if any(i.is_error for i in result_issues):
+        raise TopologyError(result_issues, d["issues_source"] or outputs_source)
+    if not d["ok"]:
+        raise GenerateError(d["failures"], result_issues)
+    files = GeneratedFiles(d["files"])
+    files.pending_commands = list(d["pending_commands"])
+    files.policy_json = d["policy_json"]
+    files.classes_checked = d["classes_checked"]
+    files.warnings = result_issues
+    return files
