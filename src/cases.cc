@@ -560,6 +560,9 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
           "", line_number, 1));
       continue;
     }
+    if (line_number == 1 && raw.substr(0, 3) == "\xEF\xBB\xBF") {
+      raw.remove_prefix(3);  // a UTF-8 byte order mark from some editors
+    }
     if (TrimLine(raw).empty()) continue;
     TestCase test_case;
     // The untrimmed line, so columns count from its first byte.

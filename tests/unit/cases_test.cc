@@ -103,6 +103,13 @@ TEST(ParseCasesTest, ParsesInlinePolicies) {
   EXPECT_TRUE(file.cases[0].uses_chain());
 }
 
+TEST(ParseCasesTest, ByteOrderMarkIsSkipped) {
+  CaseFile file = ParseCases("\xEF\xBB\xBF" R"({"name": "a", "request": {}, "expect": "ALLOW"})");
+  ASSERT_TRUE(file.ok()) << FormatIssues(file.issues, "cases");
+  ASSERT_EQ(file.cases.size(), 1u);
+  EXPECT_EQ(file.cases[0].name, "a");
+}
+
 TEST(ParseCasesTest, SkipField) {
   CaseFile file = ParseCases(
       R"({"name": "a", "request": {}, "expect": "ALLOW", "skip": "later"})"
