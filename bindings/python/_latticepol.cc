@@ -133,44 +133,59 @@ py::tuple ParseRequestText(const std::string& text) {
 
 // ---- Single-policy results --------------------------------------------------------
 
-// One decision of the compiled path, with the reference evaluation attached
-// when the exact uncertainty ids or an explanation were asked for.
+// One decision of the compiled path. When the fast path flags the request as
+// maybe uncertain, the reference evaluator runs at once for the exact ids
+// (and the agreement check); its trace is dropped to keep batches small and
+// recomputed by `Explain`.
 struct ResultCore {
   PolicyPtr policy;
   RequestPtr request;
   Decision fast;
-  std::optional<Evaluation> reference;
+  bool checked = false;              // the reference path ran
+  DecisionIdMask exact_uncertain = 0;
+  std::string internal_error;        // the two paths disagreed
+  std::optional<Evaluation> trace;   // cached by Explain
 
-  // Runs the reference evaluator once (no Python objects touched: safe
-  // without the GIL on a result that Python cannot see yet).
-  const Evaluation& Reference() {
-    if (!reference) reference = EvaluateReference(policy->doc, request->request.view());
-    return *reference;
-  }
   bool maybe_uncertain() const { return (fast.uncertain & kMaybeUncertain) != 0; }
-  std::vector<std::string> Uncertain() {
-    if (!maybe_uncertain()) return {};
-    return DecisionIdNames(Reference().decision.uncertain);
+
+  // Runs the reference evaluator and compares it with the compiled decision as
+  // DecideRequest does. Touches no Python objects: safe without the GIL on a
+  // result Python cannot see yet.
+  const Evaluation& Check(Evaluation* scratch) {
+    Evaluation& ref = trace ? *trace : *scratch;
+    if (!trace) ref = EvaluateReference(policy->doc, request->request.view());
+    checked = true;
+    exact_uncertain = ref.decision.uncertain;
+    internal_error.clear();
+    if (ref.decision.kind != fast.kind || ref.decision.statement != fast.statement) {
+      internal_error = "compiled path decided " + std::string(DecisionName(fast.kind)) +
+                       " (statement " + std::to_string(fast.statement) +
+                       ") but the reference path decided " +
+                       std::string(DecisionName(ref.decision.kind)) + " (statement " +
+                       std::to_string(ref.decision.statement) + ")";
+    }
+    return ref;
   }
-  std::string InternalError() {
-    // Only meaningful once the reference ran; compare as DecideRequest does.
-    if (!reference) return "";
-    const Decision& ref = reference->decision;
-    if (ref.kind == fast.kind && ref.statement == fast.statement) return "";
-    return "compiled path decided " + std::string(DecisionName(fast.kind)) + " (statement " +
-           std::to_string(fast.statement) + ") but the reference path decided " +
-           std::string(DecisionName(ref.kind)) + " (statement " +
-           std::to_string(ref.statement) + ")";
+  std::vector<std::string> Uncertain() const {
+    return checked ? DecisionIdNames(exact_uncertain) : std::vector<std::string>{};
+  }
+  const Evaluation& Trace() {
+    if (!trace) {
+      trace = EvaluateReference(policy->doc, request->request.view());
+      Evaluation unused;
+      Check(&unused);
+    }
+    return *trace;
   }
   std::string Explain(int max_closest) {
     ExplainOptions options;
     options.max_closest = max_closest;
-    return TrimNewlines(ExplainText(Reference(), options));
+    return TrimNewlines(ExplainText(Trace(), options));
   }
   std::string ExplainJsonText(int max_closest) {
     ExplainOptions options;
     options.max_closest = max_closest;
-    return ExplainJson(Reference(), options);
+    return ExplainJson(Trace(), options);
   }
 };
 using ResultPtr = std::shared_ptr<ResultCore>;
@@ -180,7 +195,10 @@ ResultPtr EvaluateOne(const PolicyPtr& policy, const RequestPtr& request) {
   out->policy = policy;
   out->request = request;
   out->fast = Evaluate(*policy->compiled, request->request.view());
-  if (out->maybe_uncertain()) out->Reference();
+  if (out->maybe_uncertain()) {
+    Evaluation scratch;
+    out->Check(&scratch);
+  }
   return out;
 }
 
@@ -200,12 +218,13 @@ py::list EvaluateMany(const PolicyPtr& policy, const py::list& items, bool relea
     for (const RequestPtr& r : requests) views.push_back(r->request.view());
     std::vector<Decision> decisions(views.size());
     EvaluateBatch(*policy->compiled, absl::MakeConstSpan(views), absl::MakeSpan(decisions));
+    Evaluation scratch;
     for (size_t i = 0; i < requests.size(); ++i) {
       auto result = std::make_shared<ResultCore>();
       result->policy = policy;
       result->request = requests[i];
       result->fast = decisions[i];
-      if (result->maybe_uncertain()) result->Reference();
+      if (result->maybe_uncertain()) result->Check(&scratch);
       results[i] = std::move(result);
     }
   };
@@ -521,7 +540,7 @@ PYBIND11_MODULE(_latticepol, m) {
       .def_property_readonly("statement", [](const ResultCore& r) { return r.fast.statement; })
       .def_property_readonly("maybe_uncertain", &ResultCore::maybe_uncertain)
       .def_property_readonly("uncertain", [](ResultCore& r) { return TextList(r.Uncertain()); })
-      .def("internal_error", [](ResultCore& r) { return Text(r.InternalError()); })
+      .def("internal_error", [](ResultCore& r) { return Text(r.internal_error); })
       .def("explain", [](ResultCore& r, int max_closest) { return Text(r.Explain(max_closest)); },
            py::arg("max_closest") = 3)
       .def("explain_json", [](ResultCore& r, int max_closest) { return Text(r.ExplainJsonText(max_closest)); },

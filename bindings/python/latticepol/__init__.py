@@ -775,6 +775,11 @@ def check(policy: Any, cases: Any, *, lenient: bool = False) -> Report:
     return Report(d, parse_issues + run_issues)
 
 
+# `import latticepol.check` (the command-line entry) rebinds the attribute
+# `check` to that module, which stays callable through this alias.
+_check = check
+
+
 # ---- Simulation ---------------------------------------------------------------------
 
 
