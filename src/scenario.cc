@@ -622,6 +622,7 @@ class Loader {
     bool ok = true;
     bool has_name = false;
     const YAML::Node* identity_node = nullptr;
+    int identity_inputs = 0;
     for (auto& [key, value] : entries) {
       std::string p = PointerAppend(pointer, key);
       std::string s;
@@ -653,10 +654,12 @@ class Loader {
           caller->identity_decision = kind;
         }
         identity_node = &value;
+        ++identity_inputs;
       } else if (key == "identityPolicy") {
         ok &= LoadPolicy(value, p, /*identity=*/true, &caller->identity_policy_path,
                          &caller->identity_policy);
         identity_node = &value;
+        ++identity_inputs;
       } else if (key == "mix") {
         ok &= Mix(value, p, &caller->mix);
       }
@@ -665,7 +668,7 @@ class Loader {
       Error(node, pointer, "missing-field", "a caller needs a `name`");
       ok = false;
     }
-    if (caller->identity_decision && caller->identity_policy) {
+    if (identity_inputs > 1) {
       Error(*identity_node, pointer, "invalid-value",
             "give either `identityDecision` or `identityPolicy`, not both");
       ok = false;

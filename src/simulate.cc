@@ -128,6 +128,8 @@ struct Choice {
 struct Dist {
   std::vector<Choice> choices;
   std::vector<uint64_t> thresholds;  // cumulative; a draw r picks the first r < t
+  std::vector<uint8_t> is_random;    // per choice
+  bool any_random = false;
   int last_positive = 0;
 
   bool has_random() const {
@@ -136,13 +138,16 @@ struct Dist {
     }
     return false;
   }
-  int Pick(Stream& s) const {
-    if (choices.size() == 1) return 0;
+  // Branch-free: the index of the first threshold above r is the number of
+  // thresholds at or below it (thresholds never decrease).
+  inline int Pick(Stream& s) const {
+    const size_t n = thresholds.size();
+    if (n == 1) return 0;
     const uint64_t r = s.Next();
-    for (size_t i = 0; i < thresholds.size(); ++i) {
-      if (r < thresholds[i]) return static_cast<int>(i);
-    }
-    return last_positive;
+    const uint64_t* t = thresholds.data();
+    int below = 0;
+    for (size_t i = 0; i < n; ++i) below += t[i] <= r;
+    return below < static_cast<int>(n) ? below : last_positive;
   }
 };
 
@@ -210,6 +215,10 @@ Dist PrepareDist(const ScenarioDistribution& in, std::string_view name, DistKind
     d.choices.push_back(std::move(c));
   }
   PrepareThresholds(weights, &d);
+  for (const Choice& c : d.choices) {
+    d.is_random.push_back(c.kind == ScenarioChoice::Kind::kRandom);
+    d.any_random |= c.kind == ScenarioChoice::Kind::kRandom;
+  }
   return d;
 }
 
@@ -219,6 +228,7 @@ Dist SingleValue(std::string value) {
   c.value = std::move(value);
   d.choices.push_back(std::move(c));
   PrepareThresholds({1.0}, &d);
+  d.is_random.push_back(0);
   return d;
 }
 
@@ -295,7 +305,6 @@ struct Draw {
   std::vector<int> headers;
   std::vector<Span> header_random;
   std::string random;          // bytes of the random strings
-  uint64_t class_key = 0;
   bool has_random = false;
 
   std::string_view RandomText(Span s) const {
@@ -411,6 +420,47 @@ inline bool MaskOk(const std::vector<uint8_t>& mask, int choice) {
   return mask.empty() || (choice >= 0 && mask[choice] == kYes);
 }
 
+// All expectations (up to 64) for one caller as bit masks per choice: the
+// candidates for a request are the AND of the masks of its choices; random
+// values are then checked on the candidates that need them.
+struct CallerMasks {
+  uint64_t base = 0;
+  uint64_t dynamic = 0;  // expectations that compare a random value
+  std::vector<uint64_t> actions, methods, paths, ports;
+  std::vector<std::vector<uint64_t>> query, headers;
+};
+
+void ApplyMask(const std::vector<uint8_t>& mask, uint64_t bit, std::vector<uint64_t>* out,
+               uint64_t* dynamic) {
+  for (size_t i = 0; i < mask.size() && i < out->size(); ++i) {
+    if (mask[i] == kNo) (*out)[i] &= ~bit;
+    if (mask[i] == kDynamic) *dynamic |= bit;
+  }
+}
+
+CallerMasks PrepareMasks(const std::vector<const CallerMatcher*>& matchers, const Mix& mix) {
+  CallerMasks cm;
+  cm.actions.assign(mix.actions.choices.size(), ~uint64_t{0});
+  cm.methods.assign(mix.methods.choices.size(), ~uint64_t{0});
+  cm.paths.assign(mix.paths.choices.size(), ~uint64_t{0});
+  if (mix.has_ports) cm.ports.assign(mix.ports.choices.size(), ~uint64_t{0});
+  for (const KeyDist& k : mix.query) cm.query.emplace_back(k.dist.choices.size(), ~uint64_t{0});
+  for (const KeyDist& k : mix.headers) cm.headers.emplace_back(k.dist.choices.size(), ~uint64_t{0});
+  for (size_t e = 0; e < matchers.size(); ++e) {
+    const CallerMatcher& m = *matchers[e];
+    if (!m.possible) continue;
+    const uint64_t bit = uint64_t{1} << e;
+    cm.base |= bit;
+    ApplyMask(m.actions, bit, &cm.actions, &cm.dynamic);
+    ApplyMask(m.methods, bit, &cm.methods, &cm.dynamic);
+    ApplyMask(m.paths, bit, &cm.paths, &cm.dynamic);
+    ApplyMask(m.ports, bit, &cm.ports, &cm.dynamic);
+    for (const CallerMatcher::KeyCheck& k : m.query) ApplyMask(k.choices, bit, &cm.query[k.key], &cm.dynamic);
+    for (const CallerMatcher::KeyCheck& k : m.headers) ApplyMask(k.choices, bit, &cm.headers[k.key], &cm.dynamic);
+  }
+  return cm;
+}
+
 // ---- Chain composition table -------------------------------------------------
 
 struct Composed {
@@ -447,12 +497,15 @@ class Simulation::Impl {
   std::vector<Mix> mixes;
   Dist callers;
   std::vector<Principal> principals;  // per caller (unused for anonymous)
+  std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
   std::shared_ptr<const CompiledPolicy> network, service, shadow;
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
   // Per caller: [network kind][service kind][identity kind] -> composed.
   std::vector<std::array<Composed, 27>> compose;
   std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
+  std::vector<CallerMasks> masks;                    // per caller (<= 64 expectations)
+  bool use_masks = false;
   bool evaluate_network = false, evaluate_service = false;
   std::optional<PolicyDocument> shadow_doc;
   std::string shadow_name;
@@ -464,15 +517,47 @@ class Simulation::Impl {
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
-  Request RenderRequest(const Draw& d) const;
+  Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
+  bool MatchOne(size_t e, const Draw& d) const;
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
                  Aggregate* agg) const;
 };
 
+namespace {
+
+// Same value as MixSeed(seed, index) (random.h), inlined for the hot loop.
+inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
+  Stream s{seed ^ (index * 0xD1B54A32D192ED03ull)};
+  s.Next();
+  return s.Next();
+}
+
+inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, Span* spans,
+                     Draw* d) {
+  const size_t n = dists.size();
+  for (size_t k = 0; k < n; ++k) {
+    const Dist& dist = dists[k].dist;
+    const int c = dist.Pick(s);
+    picks[k] = c;
+    if (dist.any_random && dist.is_random[c]) {
+      const Choice& choice = dist.choices[c];
+      d->has_random = true;
+      const uint64_t len =
+          choice.random_min +
+          s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
+      spans[k] = Span{static_cast<uint32_t>(d->random.size()), static_cast<uint32_t>(len)};
+      const uint64_t alphabet = choice.alphabet.size();
+      for (uint64_t i = 0; i < len; ++i) d->random.push_back(choice.alphabet[s.Below(alphabet)]);
+    }
+  }
+}
+
+}  // namespace
+
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
-  Stream s{MixSeed(seed, index)};
+  Stream s{RequestSeed(seed, index)};
   d->index = index;
   d->caller = callers.Pick(s);
   const Mix& m = mixes[d->caller];
@@ -480,41 +565,38 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   d->method = m.methods.Pick(s);
   d->path = m.paths.Pick(s);
   d->port = m.has_ports ? m.ports.Pick(s) : -1;
-  d->random.clear();
+  if (d->has_random) d->random.clear();
   d->has_random = false;
-  uint64_t key = MixKey(MixKey(MixKey(MixKey(static_cast<uint64_t>(d->caller), d->action),
-                                      d->method), d->path), static_cast<uint64_t>(d->port + 1));
-  auto draw_keys = [&](const std::vector<KeyDist>& dists, std::vector<int>* picks,
-                       std::vector<Span>* spans) {
-    picks->resize(dists.size());
-    spans->resize(dists.size());
-    for (size_t k = 0; k < dists.size(); ++k) {
-      const Dist& dist = dists[k].dist;
-      const int c = dist.Pick(s);
-      (*picks)[k] = c;
-      key = MixKey(key, static_cast<uint64_t>(c));
-      const Choice& choice = dist.choices[c];
-      if (choice.kind == ScenarioChoice::Kind::kRandom) {
-        d->has_random = true;
-        const uint64_t len = choice.random_min +
-                             s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
-        Span span{static_cast<uint32_t>(d->random.size()), static_cast<uint32_t>(len)};
-        const uint64_t n = choice.alphabet.size();
-        for (uint64_t i = 0; i < len; ++i) d->random.push_back(choice.alphabet[s.Below(n)]);
-        (*spans)[k] = span;
-      }
-    }
-  };
-  draw_keys(m.query, &d->query, &d->query_random);
-  draw_keys(m.headers, &d->headers, &d->header_random);
-  d->class_key = key;
+  if (d->query.size() < m.query.size()) {
+    d->query.resize(m.query.size());
+    d->query_random.resize(m.query.size());
+  }
+  if (d->headers.size() < m.headers.size()) {
+    d->headers.resize(m.headers.size());
+    d->header_random.resize(m.headers.size());
+  }
+  DrawKeys(m.query, s, d->query.data(), d->query_random.data(), d);
+  DrawKeys(m.headers, s, d->headers.data(), d->header_random.data(), d);
 }
+
+namespace {
+
+// Identifies the request class: the caller and every choice index.
+uint64_t ClassKey(const Draw& d, size_t query_keys, size_t header_keys) {
+  uint64_t key = MixKey(MixKey(MixKey(MixKey(static_cast<uint64_t>(d.caller), d.action),
+                                      d.method), d.path), static_cast<uint64_t>(d.port + 1));
+  for (size_t k = 0; k < query_keys; ++k) key = MixKey(key, static_cast<uint64_t>(d.query[k]));
+  for (size_t k = 0; k < header_keys; ++k) key = MixKey(key, static_cast<uint64_t>(d.headers[k]) + 7);
+  return key;
+}
+
+}  // namespace
 
 void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
                                   std::vector<StringViewPair>* headers,
                                   RequestView* view) const {
   const Mix& m = mixes[d.caller];
-  const ScenarioCaller& caller = scenario.callers[d.caller];
+  *view = caller_views[d.caller];
   view->action = m.actions.choices[d.action].value;
   view->method = m.methods.choices[d.method].value;
   view->path = m.paths.choices[d.path].value;
@@ -540,22 +622,14 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
     headers->emplace_back(m.headers[k].name, value);
   }
   view->headers = ParamList(headers->data(), headers->size());
-  auto opt = [](const std::optional<std::string>& s) {
-    return s ? OptionalText{*s, true} : OptionalText{};
-  };
-  view->source_vpc = opt(caller.source_vpc);
-  view->source_vpc_owner_account = opt(caller.source_vpc_owner_account);
-  view->service_network_arn = opt(caller.service_network_arn);
-  view->service_arn = opt(scenario.service_arn);
-  view->principal = caller.principal ? &principals[d.caller] : nullptr;
-  view->resource_tags = ParamList(scenario.resource_tags);
 }
 
-Request Simulation::Impl::RenderRequest(const Draw& d) const {
+Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) const {
   std::string raw;
   std::vector<StringViewPair> headers;
   RequestView view;
   RenderView(d, &raw, &headers, &view);
+  if (raw_query != nullptr) *raw_query = raw;
   Request r;
   r.action = std::string(view.action);
   r.method = std::string(view.method);
@@ -589,28 +663,45 @@ Request Simulation::Impl::RenderRequest(const Draw& d) const {
   return r;
 }
 
+bool Simulation::Impl::MatchOne(size_t e, const Draw& d) const {
+  const CallerMatcher& m = matchers[e][d.caller];
+  if (!m.possible) return false;
+  if (!MaskOk(m.actions, d.action) || !MaskOk(m.methods, d.method) ||
+      !MaskOk(m.paths, d.path) || !MaskOk(m.ports, d.port)) {
+    return false;
+  }
+  for (const CallerMatcher::KeyCheck& k : m.query) {
+    const uint8_t r = k.choices[d.query[k.key]];
+    if (!(r == kYes || (r == kDynamic && d.RandomText(d.query_random[k.key]) == k.expected))) {
+      return false;
+    }
+  }
+  for (const CallerMatcher::KeyCheck& k : m.headers) {
+    const uint8_t r = k.choices[d.headers[k.key]];
+    if (!(r == kYes ||
+          (r == kDynamic && TrimHeader(d.RandomText(d.header_random[k.key])) == k.expected))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int Simulation::Impl::Match(const Draw& d) const {
+  if (use_masks) {
+    const CallerMasks& cm = masks[d.caller];
+    uint64_t cand = cm.base & cm.actions[d.action] & cm.methods[d.method] & cm.paths[d.path];
+    if (!cm.ports.empty()) cand &= cm.ports[d.port];
+    for (size_t k = 0; k < cm.query.size() && cand != 0; ++k) cand &= cm.query[k][d.query[k]];
+    for (size_t k = 0; k < cm.headers.size() && cand != 0; ++k) cand &= cm.headers[k][d.headers[k]];
+    while (cand != 0) {
+      const int e = __builtin_ctzll(cand);
+      if (!d.has_random || (cm.dynamic & (uint64_t{1} << e)) == 0 || MatchOne(e, d)) return e;
+      cand &= cand - 1;
+    }
+    return -1;
+  }
   for (size_t e = 0; e < matchers.size(); ++e) {
-    const CallerMatcher& m = matchers[e][d.caller];
-    if (!m.possible) continue;
-    if (!MaskOk(m.actions, d.action) || !MaskOk(m.methods, d.method) ||
-        !MaskOk(m.paths, d.path) || !MaskOk(m.ports, d.port)) {
-      continue;
-    }
-    bool ok = true;
-    for (const CallerMatcher::KeyCheck& k : m.query) {
-      const uint8_t r = k.choices[d.query[k.key]];
-      ok = r == kYes || (r == kDynamic && d.RandomText(d.query_random[k.key]) == k.expected);
-      if (!ok) break;
-    }
-    if (!ok) continue;
-    for (const CallerMatcher::KeyCheck& k : m.headers) {
-      const uint8_t r = k.choices[d.headers[k.key]];
-      ok = r == kYes ||
-           (r == kDynamic && TrimHeader(d.RandomText(d.header_random[k.key])) == k.expected);
-      if (!ok) break;
-    }
-    if (ok) return static_cast<int>(e);
+    if (MatchOne(e, d)) return static_cast<int>(e);
   }
   return -1;
 }
@@ -648,10 +739,10 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       0);
   agg->expectations.resize(scenario.expectations.size());
   Draw d;
-  d.query.reserve(max_query_keys);
-  d.query_random.reserve(max_query_keys);
-  d.headers.reserve(max_headers);
-  d.header_random.reserve(max_headers);
+  d.query.resize(max_query_keys);
+  d.query_random.resize(max_query_keys);
+  d.headers.resize(max_headers);
+  d.header_random.resize(max_headers);
   d.random.reserve(1 << 16);
   std::string raw;
   raw.reserve(1 << 12);
@@ -713,8 +804,10 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       if (maybe != 0) {
         ++agg->flagged;
         bool known = false;
+        const uint64_t class_key =
+            d.has_random ? 0 : ClassKey(d, mixes[c].query.size(), mixes[c].headers.size());
         if (!d.has_random) {
-          auto it = class_cache.find(d.class_key);
+          auto it = class_cache.find(class_key);
           if (it != class_cache.end()) {
             ids = it->second;
             known = true;
@@ -726,7 +819,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
             if (!cacheable) --checks_left;
             ChainEvaluation ref = AuthorizeReference(Chain(c, false), view);
             ids = ref.result.uncertain;
-            if (cacheable) class_cache.emplace(d.class_key, ids);
+            if (cacheable) class_cache.emplace(class_key, ids);
           } else {
             ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
           }
@@ -810,6 +903,21 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   }
   s.callers.choices.resize(weights.size());
   PrepareThresholds(weights, &s.callers);
+  auto opt = [](const std::optional<std::string>& text) {
+    return text ? OptionalText{*text, true} : OptionalText{};
+  };
+  for (size_t ci = 0; ci < s.scenario.callers.size(); ++ci) {
+    const ScenarioCaller& c = s.scenario.callers[ci];
+    RequestView v;
+    v.source_vpc = opt(c.source_vpc);
+    v.source_vpc_owner_account = opt(c.source_vpc_owner_account);
+    v.service_network_arn = opt(c.service_network_arn);
+    v.service_arn = opt(s.scenario.service_arn);
+    v.principal = c.principal ? &s.principals[ci] : nullptr;
+    v.resource_tags = ParamList(s.scenario.resource_tags);
+    v.query_is_raw = true;
+    s.caller_views.push_back(v);
+  }
 
   auto compile = [](const PolicyDocument& doc, const char* what)
       -> absl::StatusOr<std::shared_ptr<const CompiledPolicy>> {
@@ -883,14 +991,22 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     }
     s.matchers.push_back(std::move(per_caller));
   }
+  s.use_masks = scenario.expectations.size() <= 64;
+  if (s.use_masks) {
+    for (size_t ci = 0; ci < scenario.callers.size(); ++ci) {
+      std::vector<const CallerMatcher*> per_expectation;
+      for (const auto& per_caller : s.matchers) per_expectation.push_back(&per_caller[ci]);
+      s.masks.push_back(PrepareMasks(per_expectation, s.mixes[ci]));
+    }
+  }
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
 }
 
-Request Simulation::GenerateRequest(uint64_t index, int* caller) const {
+Request Simulation::GenerateRequest(uint64_t index, int* caller, std::string* raw_query) const {
   Draw d;
   impl_->DrawRequest(index, &d);
   if (caller != nullptr) *caller = d.caller;
-  return impl_->RenderRequest(d);
+  return impl_->RenderRequest(d, raw_query);
 }
 
 ChainPolicies Simulation::ReferenceChain(int caller) const {

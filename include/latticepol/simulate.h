@@ -147,9 +147,13 @@ class Simulation {
       const Scenario& scenario, const SimulationOptions& options = {});
   ~Simulation();
 
-  // Request `index` of the stream, exactly as the engine evaluates it.
-  // `caller` (optional) receives the caller's position in Scenario::callers.
-  Request GenerateRequest(uint64_t index, int* caller = nullptr) const;
+  // Request `index` of the stream. `caller` (optional) receives the caller's
+  // position in Scenario::callers. The engine evaluates the query in raw,
+  // percent-encoded form: `raw_query` (optional) receives that string, and
+  // RawQueryView(request, *raw_query) (random.h) is exactly the view the
+  // engine evaluates (`request.view()` differs only in DECISION Q3).
+  Request GenerateRequest(uint64_t index, int* caller = nullptr,
+                          std::string* raw_query = nullptr) const;
 
   // The chain the engine evaluates, for the reference path (pointers into
   // this object; valid while it lives). `caller` selects the identity layer.

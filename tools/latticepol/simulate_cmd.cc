@@ -24,6 +24,7 @@
 #include "cli_common.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
+#include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 #include "latticepol/simulate.h"
 
@@ -45,6 +46,7 @@ struct SimulateOptions {
   std::string policy;
   std::string replay_format = "auto";
   bool strict = false;
+  std::string emit;
 };
 
 // Draws a progress bar on stderr once the run has taken more than a second,
@@ -226,6 +228,28 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
     PrintError("simulate", std::string(sim.status().message()));
     return ExitCode::kInvalidInput;
   }
+  if (!opts.emit.empty()) {
+    // Export the stream as canonical JSON Lines (e.g. to feed --replay).
+    if (opts.emit != "-" && !opts.force && std::filesystem::exists(opts.emit)) {
+      PrintError("simulate", "`" + opts.emit + "` exists: use --force to overwrite it");
+      return ExitCode::kUsage;
+    }
+    std::ofstream file;
+    if (opts.emit != "-") file.open(opts.emit, std::ios::binary | std::ios::trunc);
+    std::ostream& out = opts.emit == "-" ? std::cout : file;
+    std::string line;
+    for (uint64_t i = 0; i < (*sim)->count() && out; ++i) {
+      line = RequestToJson((*sim)->GenerateRequest(i));
+      line.push_back('\n');
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    }
+    out.flush();
+    if (!out) {
+      PrintError("simulate", "cannot write `" + opts.emit + "`");
+      return ExitCode::kFailure;
+    }
+    return ExitCode::kOk;
+  }
   std::atomic<uint64_t> progress{0};
   SimulationReport report;
   {
@@ -280,6 +304,9 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
                   "Replay: line format, detected per line by default")
       ->check(CLI::IsMember({"auto", "jsonl", "accesslog"}));
   cmd->add_flag("--strict", opts->strict, "Replay: stop at the first malformed line (exit 4)");
+  cmd->add_option("--emit-requests", opts->emit,
+                  "Write the scenario's stream as canonical request JSON Lines to this "
+                  "file (`-` for stdout) instead of evaluating it");
   cmd->callback([opts, &context] { context.Exit(RunSimulate(*opts)); });
 }
 
