@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <string>
 #include <string_view>
@@ -75,6 +76,9 @@ namespace {
 using Strings = std::vector<std::string>;
 
 // ---- The universe ----------------------------------------------------------
+
+// Policies are kept under 36,864 characters (the PutAuthPolicy maximum).
+constexpr size_t kMaxGeneratedSize = 36000;
 
 const char kSvc[] = "arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-0123456789abcdef0";
 const char kSvc2[] = "arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-0aaaaaaaaaaaaaaaa";
@@ -157,8 +161,8 @@ const Strings& QueryKeys() {
 }
 const Strings& QueryValues() {
   static const Strings* v =
-      new Strings{"blue", "green", "BLUE",  "a", "b",   "c",   "true", "false",
-                  "",     "a*b",   "bl ue", "1", "a=b", "x&y", "100%", "caf\xc3\xa9"};
+      new Strings{"blue", "green", "BLUE", "a",   "b",   "c",    "true",        "false", "",
+                  "a*b",  "bl ue", "1",    "a=b", "x&y", "100%", "caf\xc3\xa9", "a+b"};
   return *v;
 }
 const Strings& Vpcs() {
@@ -184,13 +188,14 @@ const Strings& TagKeys() {
   return *v;
 }
 const Strings& TagValues() {
-  static const Strings* v =
-      new Strings{"blue", "green", "payments", "Payments", "prod", "a*b", "bl?e", "111122223333"};
+  static const Strings* v = new Strings{"blue", "green", "payments",     "Payments", "prod",
+                                        "a*b",  "bl?e",  "111122223333", ""};
   return *v;
 }
 const Strings& Numbers() {
-  static const Strings* v = new Strings{"80", "443",   "8080",  "80.0",       "-1",
-                                        "0",  "79.99", "443.5", "1767225600", "1767225601"};
+  static const Strings* v =
+      new Strings{"80",    "443",        "8080",       "80.0", "-1",   "0",        "79.99",
+                  "443.5", "1767225600", "1767225601", "080",  "-0.0", "65535.000"};
   return *v;
 }
 const Strings& Dates() {
@@ -225,14 +230,15 @@ const Strings& Cidrs() {
   return *v;
 }
 const Strings& RequestIps() {
-  static const Strings* v =
-      new Strings{"10.0.0.5",       "10.1.2.3",    "11.0.0.1",    "9.255.255.255", "192.168.1.200",
-                  "192.168.2.1",    "2001:db8::5", "2001:db9::1", "::1",           "::2",
-                  "172.31.255.255", "172.32.0.0",  "127.0.0.1",   "abc",           "10.0.0.256"};
+  static const Strings* v = new Strings{
+      "10.0.0.5",        "10.1.2.3",        "11.0.0.1",    "9.255.255.255", "192.168.1.200",
+      "192.168.2.1",     "2001:db8::5",     "2001:db9::1", "::1",           "::2",
+      "172.31.255.255",  "172.32.0.0",      "127.0.0.1",   "abc",           "10.0.0.256",
+      "2001:DB8:0:0::5", "::ffff:10.0.0.5", "10.0.0.5/32", " 10.0.0.5"};
   return *v;
 }
 const Strings& Ports() {
-  static const Strings* v = new Strings{"80", "443", "8080", "1", "65535"};
+  static const Strings* v = new Strings{"80", "443", "8080", "1", "65535", "0"};
   return *v;
 }
 const Strings& UnknownKeys() {
@@ -551,26 +557,38 @@ ConditionOperator PickOperatorFor(Rng& rng, KeyKind kind) {
 
 // ---- Values ---------------------------------------------------------------------
 
+// Returns the byte offsets of the UTF-8 code point boundaries of `s`
+// (including 0 and s.size()), so wildcards never split a character.
+std::vector<size_t> CodePointBoundaries(const std::string& s) {
+  std::vector<size_t> b;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) b.push_back(i);
+  }
+  b.push_back(s.size());
+  return b;
+}
+
 // Turns a literal into a glob: a `?` for one character, a `*` for a run, or a
 // whole `*`.
 std::string Globify(Rng& rng, const std::string& s) {
+  const std::vector<size_t> b = CodePointBoundaries(s);
+  const size_t chars = b.size() - 1;
   switch (rng.Uniform(6)) {
     case 0:
       return "*";
     case 1: {
-      if (s.empty()) return "?";
-      std::string out = s;
-      out[rng.Uniform(out.size())] = '?';
-      return out;
+      if (chars == 0) return "?";
+      size_t c = rng.Uniform(chars);
+      return s.substr(0, b[c]) + "?" + s.substr(b[c + 1]);
     }
     case 2:
-      return s.substr(0, rng.Uniform(s.size() + 1)) + "*";
+      return s.substr(0, b[rng.Uniform(chars + 1)]) + "*";
     case 3:
-      return "*" + s.substr(rng.Uniform(s.size() + 1));
+      return "*" + s.substr(b[rng.Uniform(chars + 1)]);
     case 4: {
-      size_t a = rng.Uniform(s.size() + 1);
-      size_t b = a + rng.Uniform(s.size() - a + 1);
-      return s.substr(0, a) + "*" + s.substr(b);
+      size_t a = rng.Uniform(chars + 1);
+      size_t e = a + rng.Uniform(chars - a + 1);
+      return s.substr(0, b[a]) + "*" + s.substr(b[e]);
     }
     default:
       return s;
@@ -691,6 +709,71 @@ std::string EscapePointerToken(std::string_view token) {
   return out;
 }
 
+// Rewrites an entry with a construct that only lenient mode accepts: a
+// mis-cased key (K2, evaluated as absent), an uppercase header name (H1), or
+// a policy value that does not parse for its operator (T1).
+void MakeLenient(Rng& rng, Condition* c) {
+  switch (rng.Uniform(3)) {
+    case 0: {
+      std::string name = c->key.name;
+      size_t colon = name.find(':');
+      if (rng.Percent(50)) {
+        for (size_t i = 0; i < colon; ++i) name[i] = static_cast<char>(std::toupper(name[i]));
+      } else {
+        for (size_t i = colon + 1; i < name.size() && name[i] != '/'; ++i) {
+          name[i] = static_cast<char>(std::tolower(name[i]));
+        }
+      }
+      if (name != c->key.name) {
+        c->key.name = name;
+        c->key.kind = KeyKind::kUnknown;
+        c->key.suffix.clear();
+      }
+      return;
+    }
+    case 1:
+      if (c->key.kind == KeyKind::kRequestHeader) {
+        c->key.suffix[0] = static_cast<char>(std::toupper(c->key.suffix[0]));
+        c->key.name = "vpc-lattice-svcs:RequestHeader/" + c->key.suffix;
+        return;
+      }
+      [[fallthrough]];
+    default: {
+      static const char* kBad[] = {"",
+                                   "",
+                                   "",
+                                   "",
+                                   "",
+                                   "",
+                                   "eighty",
+                                   "eighty",
+                                   "eighty",
+                                   "eighty",
+                                   "eighty",
+                                   "eighty",
+                                   "yesterday",
+                                   "yesterday",
+                                   "yesterday",
+                                   "yesterday",
+                                   "yesterday",
+                                   "yesterday",
+                                   "maybe",
+                                   "!!",
+                                   "10.0.0.0/33",
+                                   "10.0.0.0/33",
+                                   "not-an-arn",
+                                   "not-an-arn",
+                                   "not-an-arn",
+                                   "not-an-arn",
+                                   "maybe"};
+      static_assert(sizeof(kBad) / sizeof(kBad[0]) == kConditionOperatorCount);
+      const char* bad = kBad[static_cast<int>(c->op)];
+      if (*bad != '\0') c->values[rng.Uniform(c->values.size())] = bad;
+      return;
+    }
+  }
+}
+
 Condition RandomCondition(Rng& rng, bool variables_active, const RandomPolicyOptions& options) {
   Condition c;
   KeyKind kind = static_cast<KeyKind>(rng.Uniform(kKeyKindCount));
@@ -718,6 +801,7 @@ Condition RandomCondition(Rng& rng, bool variables_active, const RandomPolicyOpt
       c.values.push_back(std::move(v));
     }
   }
+  if (rng.Percent(options.lenient_percent)) MakeLenient(rng, &c);
   return c;
 }
 
@@ -772,6 +856,14 @@ PrincipalSpec RandomPrincipal(Rng& rng, bool not_principal, const RandomPolicyOp
   };
   dedupe(&p.aws);
   dedupe(&p.service);
+  if (rng.Percent(options.lenient_percent)) {  // never match (lenient only)
+    if (rng.Percent(50)) {
+      p.federated.push_back("cognito-identity.amazonaws.com");
+    } else {
+      p.canonical_user.push_back(
+          "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be");
+    }
+  }
   return p;
 }
 
@@ -815,7 +907,9 @@ const Strings& ResourcePatterns() {
                        svc + "/a${*}b",
                        svc + "/${aws:PrincipalTag/team, 'blue'}/x",
                        svc + "/${aws:PrincipalAccount}",
-                       svc + "/public/*"};
+                       svc + "/public/*",
+                       "arn:aws:vpc-lattice:us-east-1:${aws:PrincipalAccount}:service/*",
+                       "/rates"};
   }();
   return *v;
 }
@@ -828,7 +922,8 @@ Statement RandomStatement(Rng& rng, int index, bool single, bool variables_activ
   if (rng.Percent(50)) st.sid = "S" + std::to_string(index);
   st.effect = rng.Percent(35) ? Effect::kDeny : Effect::kAllow;
   if (!options.identity_policy) {
-    st.not_principal = st.effect == Effect::kDeny && rng.Percent(25);
+    st.not_principal =
+        (st.effect == Effect::kDeny || rng.Percent(options.lenient_percent)) && rng.Percent(25);
     st.principal = RandomPrincipal(rng, st.not_principal, options);
   }
   st.not_action = rng.Percent(12);
@@ -846,7 +941,11 @@ Statement RandomStatement(Rng& rng, int index, bool single, bool variables_activ
   n = rng.Range(1, 2);
   for (int i = 0; i < n; ++i) {
     static const Strings* common = new Strings{"*", std::string(kSvc) + "/*"};
-    const std::string& r = rng.Percent(50) ? rng.Pick(*common) : rng.Pick(ResourcePatterns());
+    static const Strings* lenient =
+        new Strings{std::string(kSn) + "/*", "arn:aws:vpc-lattice:us-east-1"};
+    const std::string& r = rng.Percent(options.lenient_percent) ? rng.Pick(*lenient)
+                           : rng.Percent(50)                    ? rng.Pick(*common)
+                                                                : rng.Pick(ResourcePatterns());
     if (std::find(st.resources.begin(), st.resources.end(), r) == st.resources.end()) {
       st.resources.push_back(r);
     }
@@ -895,10 +994,24 @@ PolicyDocument RandomPolicy(Rng& rng, const RandomPolicyOptions& options) {
   }
   if (rng.Percent(10)) doc.id = "policy-" + std::to_string(rng.Uniform(1000));
   doc.is_identity_policy = options.identity_policy;
-  int n = rng.Range(1, std::max(1, options.max_statements));
+  RandomPolicyOptions o = options;
+  const bool large = rng.Percent(options.large_percent);
+  if (large && rng.Percent(50)) {  // past any 64-bit statement mask
+    o.max_statements = std::max(o.max_statements, 100);
+    o.max_conditions = 1;
+    o.max_values = 2;
+  } else if (large) {  // past any 64-bit predicate mask
+    o.max_statements = std::max(o.max_statements, 70);
+    o.max_conditions = std::max(o.max_conditions, 8);
+    o.max_values = std::max(o.max_values, 12);
+  }
+  int n = rng.Range(large ? o.max_statements / 2 : 1, std::max(1, o.max_statements));
   for (int i = 0; i < n; ++i) {
-    doc.statements.push_back(
-        RandomStatement(rng, i, /*single=*/false, VariablesActive(doc), options));
+    doc.statements.push_back(RandomStatement(rng, i, /*single=*/false, VariablesActive(doc), o));
+  }
+  // Stay under the PutAuthPolicy maximum (spec 1.1), which is a parse error.
+  while (doc.statements.size() > 1 && PolicyToJson(doc).size() > kMaxGeneratedSize) {
+    doc.statements.pop_back();
   }
   return doc;
 }
@@ -1117,6 +1230,10 @@ class RequestBuilder {
     return Value(FieldName(kind), defaults);
   }
   bool Absent() { return rng_.Percent(o_.absent_percent); }
+  // A present optional text field: sometimes present but empty.
+  std::string Present(KeyKind kind, const Strings& defaults) {
+    return rng_.Percent(3) ? std::string() : Value(kind, defaults);
+  }
   // Picks a set of names: each name the policy mentions with probability
   // 65%, then up to `max_extra` default names.
   Strings Names(const std::string& field, const Strings& defaults, int max_extra) {
@@ -1193,6 +1310,12 @@ std::string BuildQuery(RequestBuilder& b, std::vector<StringPair>* query) {
     int repeats = rng.Percent(15) ? 2 : 1;
     for (int r = 0; r < repeats; ++r) {
       std::string value = b.Value(FieldName(KeyKind::kRequestQueryString, key), QueryValues());
+      if (rng.Percent(2)) {  // longer than any stack buffer of the fast path
+        std::string unit = value.empty() ? "blue" : value;
+        int times = rng.Range(20, 400);
+        for (int t = 0; t < times && value.size() < 8000; ++t) value += unit;
+      }
+      if (rng.Percent(2)) value += "\xff";  // invalid UTF-8 after decoding
       std::string part = EncodeComponent(rng, key, /*is_key=*/true);
       if (value.empty()) {
         if (rng.Percent(50)) part += '=';
@@ -1303,22 +1426,24 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
     std::string value =
         b.Value(FieldName(KeyKind::kRequestHeader, AsciiLowerCopy(name)), HeaderValues());
     if (rng.Percent(10)) value = " " + value + "\t";  // trimmed (H3)
+    if (rng.Percent(2)) value = std::string(static_cast<size_t>(rng.Range(300, 3000)), 'a') + value;
+    if (rng.Percent(1)) value += "\xc3";  // truncated UTF-8 sequence
     r.AddHeader(name, value);
     if (rng.Percent(8))
       r.AddHeader(name, b.Value(FieldName(KeyKind::kRequestHeader, AsciiLowerCopy(name)),
                                 HeaderValues()));  // joined (H2)
   }
-  if (!b.Absent()) r.source_vpc = b.Value(KeyKind::kSourceVpc, Vpcs());
+  if (!b.Absent()) r.source_vpc = b.Present(KeyKind::kSourceVpc, Vpcs());
   if (!b.Absent()) {
-    r.source_vpc_owner_account = b.Value(KeyKind::kSourceVpcOwnerAccount, Accounts());
+    r.source_vpc_owner_account = b.Present(KeyKind::kSourceVpcOwnerAccount, Accounts());
   }
   if (!b.Absent()) {
     static const Strings* svcs = new Strings{kSvc, kSvc, kSvc2};
-    r.service_arn = b.Value(KeyKind::kServiceArn, *svcs);
+    r.service_arn = b.Present(KeyKind::kServiceArn, *svcs);
   }
   if (!b.Absent()) {
     static const Strings* sns = new Strings{kSn, kSn2};
-    r.service_network_arn = b.Value(KeyKind::kServiceNetworkArn, *sns);
+    r.service_network_arn = b.Present(KeyKind::kServiceNetworkArn, *sns);
   }
   if (!b.Absent()) {
     std::string port = b.Value(KeyKind::kPort, Ports());
@@ -1332,9 +1457,9 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
   }
   if (!rng.Percent(options.anonymous_percent)) r.principal = RandomCaller(b);
   AddTags(b, "rtag-keys", KeyKind::kResourceTag, &r.resource_tags);
-  if (!b.Absent()) r.source_ip = b.Value(KeyKind::kSourceIp, RequestIps());
+  if (!b.Absent()) r.source_ip = b.Present(KeyKind::kSourceIp, RequestIps());
   if (!b.Absent()) {
-    r.time = rng.Percent(50) ? b.Value(KeyKind::kCurrentTime, RequestTimes())
+    r.time = rng.Percent(50) ? b.Present(KeyKind::kCurrentTime, RequestTimes())
                              : b.Value(KeyKind::kEpochTime, RequestTimes());
   }
   return r;

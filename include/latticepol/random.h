@@ -81,6 +81,18 @@ struct RandomPolicyOptions {
   // Percentage of String/ARN/Bool/Resource values that carry a policy
   // variable or escape.
   int variable_percent = 20;
+  // Percentage of condition entries, principals, statements and resources
+  // that use a construct only lenient mode (ParseOptions::strict = false)
+  // accepts: mis-cased keys (K2), uppercase header names (H1), values that
+  // do not parse for their operator (T1), Federated/CanonicalUser principals,
+  // NotPrincipal with Allow, service-network and short ARN resources. With a
+  // non-zero value, parse the policy in lenient mode.
+  int lenient_percent = 0;
+  // Percentage of large documents (50-100 statements, or 35-70 statements
+  // of up to 8 entries with up to 12 values), past any 64-bit statement or
+  // predicate mask; they stay under the 36,864-character maximum but may
+  // exceed Lattice's 10,000 (a warning).
+  int large_percent = 2;
 };
 
 // Returns a policy that ParsePolicy(PolicyToJson(doc)) accepts in strict

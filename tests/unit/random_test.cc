@@ -90,11 +90,13 @@ TEST(RandomPolicyTest, GeneratedPoliciesParseInStrictMode) {
     Rng rng(MixSeed(99, seed));
     RandomPolicyOptions options;
     options.identity_policy = seed % 4 == 0;
+    options.large_percent = seed % 10 == 0 ? 100 : 0;
     PolicyDocument doc = RandomPolicy(rng, options);
     std::string json = PolicyToJson(doc);
-    // Lattice: one line, at most 10,000 characters (G1).
+    // One line, at most 10,000 characters (G1), except the large documents,
+    // which stay under the PutAuthPolicy maximum.
     ASSERT_EQ(json.find('\n'), std::string::npos) << json;
-    ASSERT_LE(json.size(), 10000u) << json;
+    ASSERT_LE(json.size(), options.large_percent ? 36864u : 10000u) << json;
     ParseOptions parse_options;
     parse_options.identity_policy = options.identity_policy;
     ParseResult parsed = ParsePolicy(json, parse_options);
@@ -119,6 +121,23 @@ TEST(RandomPolicyTest, GeneratedPoliciesParseInStrictMode) {
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(PolicyToJson(again.doc), PolicyToJson(parsed.doc));
   }
+}
+
+TEST(RandomPolicyTest, LenientConstructsNeedLenientMode) {
+  int strict_rejects = 0;
+  for (uint64_t seed = 0; seed < 1000; ++seed) {
+    Rng rng(MixSeed(98, seed));
+    RandomPolicyOptions options;
+    options.lenient_percent = 25;
+    std::string json = PolicyToJson(RandomPolicy(rng, options));
+    ParseOptions lenient;
+    lenient.strict = false;
+    ParseResult parsed = ParsePolicy(json, lenient);
+    ASSERT_TRUE(parsed.ok()) << json << "\n" << FormatIssues(parsed.issues, "policy.json");
+    strict_rejects += !ParsePolicy(json).ok();
+  }
+  // Most of them use at least one construct strict mode rejects.
+  EXPECT_GT(strict_rejects, 500);
 }
 
 // The raw query string decodes (Q1-Q4) to exactly the pre-split query.
@@ -156,7 +175,7 @@ TEST(RandomRequestTest, CoversCallersActionsAndFields) {
     PolicyDocument doc = RandomPolicy(rng, {});
     Request r = RandomRequest(rng, doc, {}, nullptr);
     RequestView view = r.view();
-    seen.insert(view.is_connect() ? "connect"
+    seen.insert(view.is_connect()           ? "connect"
                 : r.action == kInvokeAction ? "invoke"
                                             : "action-" + r.action);
     if (!r.principal) {
@@ -180,11 +199,18 @@ TEST(RandomRequestTest, CoversCallersActionsAndFields) {
       for (char c : name) EXPECT_FALSE(c >= 'A' && c <= 'Z') << name;
     }
   }
-  for (const char* want :
-       {"connect", "invoke", "anonymous", "type-AssumedRole", "type-User", "type-Account",
-        "type-Service", "org-id", "org-paths", "principal-tags", "session", "port", "no-port", "ip",
-        "no-ip", "time", "no-time", "vpc", "no-vpc", "service-arn", "no-service-arn", "headers",
-        "resource-tags", "joined-header"}) {
+  for (const char* want : {"connect",        "invoke",
+                           "anonymous",      "type-AssumedRole",
+                           "type-User",      "type-Account",
+                           "type-Service",   "org-id",
+                           "org-paths",      "principal-tags",
+                           "session",        "port",
+                           "no-port",        "ip",
+                           "no-ip",          "time",
+                           "no-time",        "vpc",
+                           "no-vpc",         "service-arn",
+                           "no-service-arn", "headers",
+                           "resource-tags",  "joined-header"}) {
     EXPECT_TRUE(seen.count(want)) << "never generated: " << want;
   }
   int other_actions = 0;
