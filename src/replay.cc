@@ -882,6 +882,13 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   bool skipping = false;  // dropping the rest of an over-long line
   uint64_t line_base = 0;  // lines before this batch
   std::vector<LineRef> lines;
+  struct Unit {
+    size_t begin, end;
+    int checks_left;
+  };
+  std::vector<Unit> units;
+  uint64_t carry_group = UINT64_MAX;
+  int carry_left = 0;
   Agg extra;  // problems found by the reader itself (over-long lines)
 
   while (!(eof && filled == 0)) {
@@ -958,21 +965,33 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
         pos = end + 1;
       }
     }
-    // Evaluate in parallel groups of consecutive lines.
-    const uint64_t groups = (lines.size() + kReplayGroupLines - 1) / kReplayGroupLines;
+    // Evaluate in parallel. Work units follow the global groups of
+    // kReplayGroupLines lines, so each group's reference-check budget is
+    // spent on the same lines whatever the block size or thread count.
+    units.clear();
+    {
+      size_t begin = 0;
+      while (begin < lines.size()) {
+        const uint64_t global = line_base + begin;
+        const size_t end = std::min<size_t>(
+            lines.size(), begin + (kReplayGroupLines - global % kReplayGroupLines));
+        const uint64_t group = global / kReplayGroupLines;
+        units.push_back(Unit{begin, end, group == carry_group ? carry_left : kUncertainChecksPerChunk});
+        begin = end;
+      }
+    }
+    const uint64_t groups = units.size();
     std::atomic<uint64_t> next{0};
     auto work = [&](Worker* w) {
       while (true) {
         const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
         if (g >= groups) break;
-        int checks_left = kUncertainChecksPerChunk;
-        const size_t begin = g * kReplayGroupLines;
-        const size_t end = std::min<size_t>(lines.size(), begin + kReplayGroupLines);
-        for (size_t i = begin; i < end; ++i) {
+        Unit& unit = units[g];
+        for (size_t i = unit.begin; i < unit.end; ++i) {
           const LineRef& l = lines[i];
           w->Line(std::string_view(buffer.get() + l.offset, l.size),
                   capacity + simdjson::SIMDJSON_PADDING - l.offset, line_base + i + 1,
-                  &checks_left);
+                  &unit.checks_left);
         }
       }
     };
@@ -981,6 +1000,10 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
     for (int t = 1; t < used; ++t) pool.emplace_back(work, workers[t].get());
     work(workers[0].get());
     for (std::thread& t : pool) t.join();
+    if (!units.empty()) {
+      carry_group = (line_base + units.back().begin) / kReplayGroupLines;
+      carry_left = units.back().checks_left;
+    }
     line_base += lines.size();
     // Keep the carry-over.
     if (cut < filled) {

@@ -1,0 +1,346 @@
+// File: tests/unit/replay_test.cc
+// Stage: simulate (replay). Canonical JSON Lines (simdjson fast path and the
+// ParseRequestJson fallback) are checked line by line against the reference
+// evaluator; malformed lines, --strict, block boundaries and over-long lines;
+// access-log records (field mapping, L2 principals, L3 uncertainty, port
+// inference, logged verdicts); the shadow diff.
+#include "latticepol/replay.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "latticepol/authorize.h"
+#include "latticepol/parse.h"
+#include "latticepol/request_json.h"
+#include "latticepol/scenario.h"
+#include "latticepol/simulate.h"
+
+namespace latticepol {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kShared = std::string(LATTICEPOL_SOURCE_DIR) + "/policies/shared-service";
+constexpr char kSvc[] = "arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-0123456789abcdef0";
+
+PolicyDocument Policy(const std::string& statements) {
+  ParseResult r = ParsePolicy("{\"Version\":\"2012-10-17\",\"Statement\":[" + statements + "]}");
+  EXPECT_TRUE(r.ok()) << FormatIssues(r.issues, "policy");
+  return r.doc;
+}
+
+PolicyDocument SeedPolicy() {
+  ScenarioLoadResult r = LoadScenarioFile(kShared + "/scenario.yaml");
+  EXPECT_TRUE(r.ok());
+  return *r.scenario.service_policy;
+}
+
+ChainPolicies Chain(const PolicyDocument* service) {
+  ChainPolicies chain;
+  chain.config.service_auth_type = AuthType::kAwsIam;
+  chain.config.identity_decision = DecisionKind::kAllow;
+  chain.service_policy = service;
+  return chain;
+}
+
+ReplayReport Replayed(const std::string& text, const ChainPolicies& chain, ReplayOptions options = {}) {
+  auto report = ReplayText(text, chain, options);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+// Decisions of the reference evaluator over every line ParseRequestJson accepts.
+std::array<uint64_t, 3> ReferenceTotals(const std::vector<std::string>& lines,
+                                        const ChainPolicies& chain) {
+  std::array<uint64_t, 3> totals{};
+  for (const std::string& line : lines) {
+    RequestParseResult r = ParseRequestJson(line);
+    if (!r.ok()) continue;
+    ++totals[static_cast<int>(AuthorizeReference(chain, r.request.view()).result.decision)];
+  }
+  return totals;
+}
+
+std::string Join(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string NoTiming(const ReplayReport& r) { return ReplayReportToJson(r, false); }
+
+TEST(ReplayTest, GeneratedStreamMatchesTheReference) {
+  ScenarioLoadResult loaded = LoadScenarioFile(kShared + "/scenario.yaml");
+  ASSERT_TRUE(loaded.ok());
+  SimulationOptions so;
+  so.count = 5000;
+  auto sim = Simulation::Create(loaded.scenario, so);
+  ASSERT_TRUE(sim.ok());
+  std::vector<std::string> lines;
+  for (uint64_t i = 0; i < 5000; ++i) lines.push_back(RequestToJson((*sim)->GenerateRequest(i)));
+  const PolicyDocument policy = *loaded.scenario.service_policy;
+  const ChainPolicies chain = Chain(&policy);
+  ReplayOptions options;
+  options.threads = 2;
+  const ReplayReport report = Replayed(Join(lines), chain, options);
+  EXPECT_EQ(report.lines, 5000u);
+  EXPECT_EQ(report.requests, 5000u);
+  EXPECT_EQ(report.malformed, 0u);
+  EXPECT_EQ(report.fallback, 0u);  // RequestToJson output stays on the fast path
+  EXPECT_EQ(report.totals, ReferenceTotals(lines, chain));
+  EXPECT_GT(report.flagged, 0u);
+  EXPECT_GT(report.checked, 0u);
+}
+
+// Every accepted shape, the fast path and the fallback, plus bad lines.
+const std::vector<std::string> kMixedLines = {
+    // 1: RequestToJson shape, signed
+    R"({"action":"vpc-lattice-svcs:Invoke","method":"GET","path":"/","query":[["q","blue"]],"sourceVpcOwnerAccount":"111111111111","serviceArn":")" +
+        std::string(kSvc) + R"(","principal":{"arn":"arn:aws:iam::111111111111:role/r","account":"111111111111","type":"AssumedRole"}})",
+    // 2: raw query string, anonymous
+    R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111","principal":null})",
+    // 3: object query with a list (fast path: object of strings only -> fallback)
+    R"({"query":{"q":["blue","blue"]},"sourceVpcOwnerAccount":"111111111111"})",
+    // 4: object query
+    R"({"query":{"q":"green"},"sourceVpcOwnerAccount":"222222222222","port":443})",
+    // 5: headers needing normalisation (fallback)
+    R"({"query":"q=blue","headers":{"Content-Type":" text/plain "},"sourceVpcOwnerAccount":"111111111111"})",
+    // 6: sts session principal (fallback infers the role ARN)
+    R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111","principal":{"arn":"arn:aws:sts::111111111111:assumed-role/blue/s"}})",
+    // 7: null field (fallback)
+    R"({"query":"q=blue","sourceVpc":null,"sourceVpcOwnerAccount":"111111111111"})",
+    // 8: blank
+    "   ",
+    // 9: unknown field with a suggestion
+    R"({"methd":"GET"})",
+    // 10: duplicate key
+    R"({"method":"GET","method":"POST"})",
+    // 11: syntax error
+    R"({"method": GET})",
+    // 12: wrong type
+    R"({"port":"443"})",
+    // 13: CRLF ending, Connect, time and source IP, resource tags
+    "{\"action\":\"vpc-lattice-svcs:Connect\",\"time\":\"2024-06-11T10:00:00Z\",\"sourceIp\":\"10.0.0.1\","
+    "\"resourceTags\":{\"env\":\"prod\"},\"sourceVpcOwnerAccount\":\"111111111111\"}\r",
+    // 14: trailing garbage after the object
+    R"({"method":"GET"} {"x":1})",
+    // 15: not an object
+    R"([1,2])",
+};
+
+TEST(ReplayTest, MixedShapesAndMalformedLines) {
+  const PolicyDocument policy = SeedPolicy();
+  const ChainPolicies chain = Chain(&policy);
+  const ReplayReport report = Replayed(Join(kMixedLines), chain);
+  EXPECT_EQ(report.lines, 15u);
+  EXPECT_EQ(report.blank, 1u);
+  EXPECT_EQ(report.malformed, 6u);
+  EXPECT_EQ(report.requests, 8u);
+  EXPECT_EQ(report.canonical, 8u);
+  EXPECT_GE(report.fallback, 4u);  // lines 3, 5, 6, 7
+  EXPECT_EQ(report.totals, ReferenceTotals(kMixedLines, chain));
+  ASSERT_EQ(report.errors.size(), 6u);
+  EXPECT_EQ(report.errors[0].line, 9u);
+  EXPECT_THAT(report.errors[0].message, HasSubstr("did you mean `method`"));
+  EXPECT_EQ(report.errors[1].line, 10u);
+  EXPECT_THAT(report.errors[1].message, HasSubstr("duplicate"));
+  EXPECT_EQ(report.errors[2].line, 11u);
+  EXPECT_GT(report.errors[2].column, 0);
+  EXPECT_EQ(report.errors[3].line, 12u);
+  EXPECT_THAT(report.errors[3].message, HasSubstr("/port"));
+  EXPECT_EQ(report.errors[4].line, 14u);
+  EXPECT_EQ(report.errors[5].line, 15u);
+  EXPECT_FALSE(report.stopped);
+  EXPECT_THAT(ReplayReportToText(report), HasSubstr("line 9:"));
+}
+
+TEST(ReplayTest, StrictStopsAtTheFirstMalformedLine) {
+  const PolicyDocument policy = SeedPolicy();
+  ReplayOptions options;
+  options.strict = true;
+  const ReplayReport report = Replayed(Join(kMixedLines), Chain(&policy), options);
+  EXPECT_TRUE(report.stopped);
+  ASSERT_FALSE(report.errors.empty());
+  EXPECT_EQ(report.errors[0].line, 9u);
+}
+
+TEST(ReplayTest, BlockBoundariesAndThreadsDoNotChangeTheReport) {
+  const PolicyDocument policy = SeedPolicy();
+  std::vector<std::string> lines;
+  for (int i = 0; i < 40; ++i) {
+    for (const std::string& l : kMixedLines) lines.push_back(l);
+  }
+  const std::string text = Join(lines) + R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})";  // no final newline
+  ReplayOptions big, small;
+  big.threads = 1;
+  small.threads = 3;
+  small.batch_bytes = 4096;  // many blocks, lines cut at block ends
+  const ReplayReport a = Replayed(text, Chain(&policy), big);
+  const ReplayReport b = Replayed(text, Chain(&policy), small);
+  EXPECT_EQ(a.lines, 40 * kMixedLines.size() + 1);
+  EXPECT_EQ(a.requests, 40u * 8 + 1);
+  EXPECT_EQ(NoTiming(a), NoTiming(b));
+  EXPECT_EQ(a.errors.size(), 20u);  // max_errors; all are counted
+  EXPECT_EQ(a.malformed, 40u * 6);
+  EXPECT_EQ(a.errors[6].line, kMixedLines.size() + 9);
+}
+
+TEST(ReplayTest, OverLongLinesAreSkippedAndCounted) {
+  const PolicyDocument policy = SeedPolicy();
+  const std::string good = R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})";
+  const std::string text = good + "\n{\"path\":\"/" + std::string(20000, 'x') + "\"}\n" + good + "\n";
+  ReplayOptions options;
+  options.batch_bytes = 4096;
+  options.max_line_bytes = 1000;
+  const ReplayReport report = Replayed(text, Chain(&policy), options);
+  EXPECT_EQ(report.lines, 3u);
+  EXPECT_EQ(report.requests, 2u);
+  EXPECT_EQ(report.malformed, 1u);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].line, 2u);
+  EXPECT_THAT(report.errors[0].message, HasSubstr("longer than 1000 bytes"));
+  EXPECT_EQ(report.totals[0], 2u);
+}
+
+// ---- Access logs --------------------------------------------------------------
+
+std::string LogLine(const std::string& vpc_owner, const std::string& method,
+                    const std::string& caller, const std::string& denied_reason,
+                    const std::string& extra = "") {
+  return "{\"startTime\":\"2024-06-11T10:00:00Z\",\"serviceArn\":\"" + std::string(kSvc) +
+         "\",\"sourceVpcArn\":\"arn:aws:ec2:us-east-1:" + vpc_owner + ":vpc/vpc-0abc\","
+         "\"requestMethod\":\"" + method + "\",\"requestPath\":\"/items\",\"callerPrincipal\":\"" +
+         caller + "\",\"authDeniedReason\":\"" + denied_reason + "\",\"responseCode\":" +
+         (denied_reason == "-" ? "200" : "403") + extra + "}";
+}
+
+TEST(ReplayTest, AccessLogsAgainstTheSeedPolicyAreL3Uncertain) {
+  const PolicyDocument policy = SeedPolicy();  // tests the query string
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", "-", "-"),        // may have had q=blue: uncertain
+      LogLine("999999999999", "GET", "-", "-"),        // certainly denied now
+      LogLine("999999999999", "POST", "-", "Service"),  // agrees
+      LogLine("111111111111", "POST", "-", "Service"),  // denied for sure (method)
+  };
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.access_log, 4u);
+  EXPECT_EQ(report.log_compared, 4u);
+  EXPECT_EQ(report.log_uncertain, 1u);
+  EXPECT_EQ(report.log_uncertain_disagree, 1u);
+  EXPECT_EQ(report.log_allowed_now_denied, 1u);
+  EXPECT_EQ(report.log_agree, 2u);
+  ASSERT_EQ(report.log_disagreement_samples.size(), 1u);
+  EXPECT_EQ(report.log_disagreement_samples[0].line, 2u);
+  EXPECT_THAT(report.log_disagreement_samples[0].request_json,
+              HasSubstr("\"sourceVpcOwnerAccount\":\"999999999999\""));
+  EXPECT_EQ(report.port_inferred, 4u);
+}
+
+TEST(ReplayTest, AccessLogPrincipalsAndPorts) {
+  // Allows account 111111111111 callers on port 443 only; no L3 keys.
+  const PolicyDocument policy = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111","aws:PrincipalType":"AssumedRole"},)"
+      R"("NumericEquals":{"vpc-lattice-svcs:Port":"443"}}})");
+  const std::string sts = "arn:aws:sts::111111111111:assumed-role/blue-service/s-1";
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", sts, "-", ",\"tlsVersion\":\"TLSv1.3\""),           // 443 inferred: allow
+      LogLine("111111111111", "GET", sts, "-", ",\"tlsVersion\":\"-\""),                 // 80: deny (disagree)
+      LogLine("111111111111", "GET", sts, "Service", ",\"hostHeader\":\"svc.example:443\""),  // allow (disagree)
+      LogLine("111111111111", "GET", "-", "Service", ",\"tlsVersion\":\"TLSv1.2\""),     // anonymous: deny
+      LogLine("111111111111", "GET", "arn:aws:iam::111111111111:user/u", "Service",
+              ",\"tlsVersion\":\"TLSv1.2\""),                                              // User: deny
+  };
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.access_log, 5u);
+  EXPECT_EQ(report.log_uncertain, 0u);
+  EXPECT_EQ(report.log_agree, 3u);
+  EXPECT_EQ(report.log_allowed_now_denied, 1u);
+  EXPECT_EQ(report.log_denied_now_allowed, 1u);
+  EXPECT_EQ(report.port_inferred, 4u);
+  EXPECT_EQ(report.totals[0], 2u);
+  ASSERT_EQ(report.log_disagreement_samples.size(), 2u);
+  EXPECT_THAT(report.log_disagreement_samples[1].request_json,
+              HasSubstr("\"arn\":\"arn:aws:iam::111111111111:role/blue-service\""));
+  EXPECT_THAT(report.log_disagreement_samples[1].request_json, HasSubstr("\"port\":443"));
+  EXPECT_EQ(report.log_disagreement_samples[1].logged_reason, "Service");
+}
+
+TEST(ReplayTest, RoleArnPoliciesAreL2UncertainForAssumedRoles) {
+  const PolicyDocument policy = Policy(
+      R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/blue-service"},)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*"})");
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", "arn:aws:sts::111111111111:assumed-role/blue-service/s", "-"),
+      LogLine("111111111111", "GET", "-", "-"),  // anonymous: certainly denied
+  };
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.log_uncertain, 1u);
+  EXPECT_EQ(report.log_allowed_now_denied, 1u);
+}
+
+TEST(ReplayTest, FormatDetectionAndForcing) {
+  const PolicyDocument policy = SeedPolicy();
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", "-", "-"),
+      R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"eventTimestamp":"x","requestMethod":"GET","requestPath":"/"})",  // unknown field first
+      R"({"requestPath":"/"})",                                             // no method
+  };
+  const ReplayReport automatic = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(automatic.access_log, 2u);
+  EXPECT_EQ(automatic.canonical, 1u);
+  EXPECT_EQ(automatic.malformed, 1u);
+  EXPECT_THAT(automatic.errors[0].message, HasSubstr("no `requestMethod`"));
+
+  ReplayOptions jsonl;
+  jsonl.format = ReplayFormat::kJsonl;
+  const ReplayReport canonical_only = Replayed(Join(lines), Chain(&policy), jsonl);
+  EXPECT_EQ(canonical_only.canonical, 1u);
+  EXPECT_EQ(canonical_only.malformed, 3u);
+
+  ReplayOptions logs;
+  logs.format = ReplayFormat::kAccessLog;
+  const ReplayReport logs_only = Replayed(Join(lines), Chain(&policy), logs);
+  EXPECT_EQ(logs_only.access_log, 2u);
+  EXPECT_EQ(logs_only.malformed, 2u);
+
+  ReplayFormat f;
+  EXPECT_TRUE(ParseReplayFormat("accesslog", &f));
+  EXPECT_EQ(f, ReplayFormat::kAccessLog);
+  EXPECT_FALSE(ParseReplayFormat("csv", &f));
+}
+
+TEST(ReplayTest, ShadowDiff) {
+  const PolicyDocument policy = SeedPolicy();
+  const PolicyDocument allow_all = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*"})");
+  const std::vector<std::string> lines = {
+      R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"query":"q=green","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"method":"POST","sourceVpcOwnerAccount":"222222222222"})",
+  };
+  ReplayOptions options;
+  options.shadow_service_policy = &allow_all;
+  options.shadow_name = "allow-all";
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy), options);
+  EXPECT_TRUE(report.shadow_enabled);
+  EXPECT_EQ(report.shadow_denied_to_allowed, 2u);
+  EXPECT_EQ(report.shadow_allowed_to_denied, 0u);
+  ASSERT_EQ(report.shadow_denied_to_allowed_samples.size(), 2u);
+  EXPECT_EQ(report.shadow_denied_to_allowed_samples[0].line, 2u);
+  EXPECT_EQ(report.shadow_totals[0], 3u);
+}
+
+TEST(ReplayTest, EmptyInput) {
+  const PolicyDocument policy = SeedPolicy();
+  const ReplayReport report = Replayed("", Chain(&policy));
+  EXPECT_EQ(report.lines, 0u);
+  EXPECT_EQ(report.requests, 0u);
+}
+
+}  // namespace
+}  // namespace latticepol
