@@ -1,0 +1,174 @@
+"""latticepol.simulate and latticepol.generate."""
+
+import json
+import subprocess
+
+import pytest
+
+import latticepol
+
+SCENARIO = """
+policies:
+  service: auth-policy.json
+  serviceAuthType: AWS_IAM
+count: 5000
+seed: 7
+callers:
+  - name: blue
+    sourceVpcOwnerAccount: "111111111111"
+    mix:
+      methods: {GET: 3, POST: 1}
+      query: {q: {blue: 3, green: 1}}
+expectations:
+  - name: blue reads blue
+    match: {caller: blue, method: GET, query: {q: blue}}
+    expect: ALLOW
+  - name: nothing else
+    match: {caller: blue}
+    expect: IMPLICIT_DENY
+"""
+
+
+def _deterministic(report):
+    d = report.to_dict()
+    d.pop("timing", None)
+    d.pop("threads", None)
+    return d
+
+
+def test_simulate_shipped_scenario_matches_the_cli(cli, shared_dir):
+    scenario = shared_dir / "scenario.yaml"
+    report = latticepol.simulate(scenario, count=20000, threads=1)
+    assert report.ok and bool(report) and report.violations == 0
+    assert report["count"] == 20000
+    assert "Expectations" in str(report)
+    proc = subprocess.run([cli, "simulate", str(scenario), "--count", "20000", "--threads", "1",
+                           "--format", "json", "--no-progress"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    cli_report = json.loads(proc.stdout)
+    cli_report.pop("timing", None)
+    cli_report.pop("threads", None)
+    assert _deterministic(report) == cli_report
+
+
+def test_simulate_is_deterministic_across_threads(shared_dir):
+    one = latticepol.simulate(shared_dir / "scenario.yaml", count=40000, threads=1)
+    two = latticepol.simulate(shared_dir / "scenario.yaml", count=40000, threads=2)
+    assert _deterministic(one) == _deterministic(two)
+    other_seed = latticepol.simulate(shared_dir / "scenario.yaml", count=40000, threads=1, seed=1)
+    assert _deterministic(other_seed) != _deterministic(one)
+
+
+def test_simulate_text_dict_and_violations(shared_dir):
+    report = latticepol.simulate(SCENARIO, base_dir=str(shared_dir), threads=1)
+    assert report.ok and report["count"] == 5000
+    # Claim that blue may POST: violations, with samples.
+    wrong = SCENARIO.replace("method: GET, query", "method: [GET, POST], query")
+    report = latticepol.simulate(wrong, base_dir=str(shared_dir), threads=1)
+    assert not report.ok and report.violations > 0
+    # The same scenario as a dict.
+    as_dict = {"policies": {"service": str(shared_dir / "auth-policy.json")}, "count": 5000, "seed": 7,
+               "callers": [{"name": "blue", "sourceVpcOwnerAccount": "111111111111",
+                            "mix": {"methods": {"GET": 3, "POST": 1}, "query": {"q": {"blue": 3, "green": 1}}}}],
+               "expectations": [
+                   {"name": "blue reads blue", "match": {"caller": "blue", "method": "GET", "query": {"q": "blue"}},
+                    "expect": "ALLOW"},
+                   {"name": "nothing else", "match": {"caller": "blue"}, "expect": "IMPLICIT_DENY"}]}
+    from_dict = latticepol.simulate(as_dict, threads=1)
+    from_text = latticepol.simulate(SCENARIO, base_dir=str(shared_dir), threads=1)
+    assert from_dict["totals"] == from_text["totals"]
+
+
+def test_simulate_shadow_policy(shared_dir):
+    deny_all = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}
+    report = latticepol.simulate(SCENARIO, base_dir=str(shared_dir), threads=1, shadow=deny_all,
+                                 shadow_name="deny-all", include_timing=False)
+    assert "timing" not in report.to_dict()
+    assert "deny-all" in str(report)
+    shadow = report["shadow"]
+    assert shadow["policy"] == "deny-all"
+    assert shadow["allowedToDenied"] > 0 and shadow["deniedToAllowed"] == 0
+
+
+def test_invalid_scenario_raises_scenario_error(shared_dir):
+    bad = SCENARIO.replace("count: 5000", "count: many")
+    with pytest.raises(latticepol.ScenarioError) as info:
+        latticepol.simulate(bad, base_dir=str(shared_dir))
+    issue = info.value.errors[0]
+    assert issue.pointer == "/count"
+    assert issue.line == bad.splitlines().index("count: many") + 1
+    with pytest.raises(ValueError):
+        latticepol.simulate({"callers": []}, base_dir=str(shared_dir))
+
+
+def test_generate_matches_the_shipped_golden_files(shared_dir):
+    files = latticepol.generate(shared_dir / "topology.yaml", shared_dir / "stack-outputs.example.json")
+    assert isinstance(files, dict)
+    assert sorted(files) == ["auth-policy.json", "blue-service/Pulumi.dev.yaml",
+                             "common-service/Pulumi.dev.yaml", "green-service/Pulumi.dev.yaml",
+                             "scenario.yaml"]
+    for path, content in files.items():
+        assert (shared_dir / "generated" / path).read_text() == content, path
+    assert files.pending_commands == []
+    assert files.classes_checked > 0
+    assert files.policy_json == files["auth-policy.json"].rstrip("\n")
+    # The generated policy passes the shipped cases.
+    assert latticepol.check(latticepol.Policy.from_json(files.policy_json),
+                            shared_dir / "cases.jsonl").ok
+
+
+def test_generate_from_a_dict_with_dict_outputs(shared_dir):
+    topology = {
+        "sharedService": {"accountId": "444455556666", "region": "us-east-1", "serviceName": "svc",
+                          "profile": "shared"},
+        "consumers": [{"name": "blue", "project": "blue-service", "accountId": "111111111111",
+                       "profile": "blue",
+                       "methods": ["GET"], "query": {"q": ["blue"]}}],
+    }
+    without = latticepol.generate(topology)
+    assert without.pending_commands and all(c.startswith("pulumi config set") for c in without.pending_commands)
+    outputs = json.loads((shared_dir / "stack-outputs.example.json").read_text())
+    outputs.pop("green-service-network-arn")
+    files = latticepol.generate(topology, outputs)
+    assert files.pending_commands == []
+    policy = latticepol.Policy.from_json(files["auth-policy.json"])
+    assert policy.evaluate(query="q=blue", source_vpc_owner_account="111111111111").allowed
+    assert not policy.evaluate(query="q=blue", source_vpc_owner_account="222222222222").allowed
+
+
+def test_generate_other_formats(shared_dir):
+    for fmt, name in (("cloudformation", "cloudformation/auth-policy.template.json"),
+                      ("terraform", "terraform/auth-policy.tf")):
+        files = latticepol.generate(shared_dir / "topology.yaml", shared_dir / "stack-outputs.example.json",
+                                    format=fmt)
+        generated = [p for p in files if p != "auth-policy.json" and p != "scenario.yaml"]
+        assert len(generated) == 1
+        assert (shared_dir / "generated" / name).read_text() == files[generated[0]]
+    with pytest.raises(ValueError):
+        latticepol.generate(shared_dir / "topology.yaml", format="yaml")
+
+
+def test_generate_merges_existing_stack_files_and_writes(shared_dir, tmp_path):
+    stack = tmp_path / "blue-service" / "Pulumi.dev.yaml"
+    stack.parent.mkdir()
+    stack.write_text("config:\n  blue-service:keep-me: \"yes\"\n")
+    files = latticepol.generate(shared_dir / "topology.yaml", shared_dir / "stack-outputs.example.json",
+                                out_dir=tmp_path)
+    assert "keep-me" in files["blue-service/Pulumi.dev.yaml"]
+    assert stack.read_text() == "config:\n  blue-service:keep-me: \"yes\"\n"  # nothing written yet
+    written = files.write(tmp_path)
+    assert len(written) == len(files)
+    assert "keep-me" in stack.read_text() and "lattice-network-arn" in stack.read_text()
+
+
+def test_generate_errors(shared_dir):
+    text = (shared_dir / "topology.yaml").read_text().replace('accountId: "111111111111"', 'accountId: "1111"')
+    with pytest.raises(latticepol.TopologyError) as info:
+        latticepol.generate(text)
+    issue = info.value.errors[0]
+    assert issue.pointer == "/consumers/0/accountId"
+    assert issue.line == text.splitlines().index('    accountId: "1111"') + 1
+    with pytest.raises(latticepol.TopologyError) as info:
+        latticepol.generate(shared_dir / "topology.yaml", {"blue-service-network-arn": "nope"})
+    assert info.value.errors
