@@ -4,5 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/build.sh
-build/latticepol check --cases policies/shared-service/cases.jsonl \
-  --policy policies/shared-service/auth-policy.json
+build/latticepol simulate policies/shared-service/scenario.yaml
