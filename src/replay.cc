@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "internal/text.h"
@@ -155,6 +156,62 @@ bool PolicyHasUnknowables(const PolicyDocument* doc) {
   return false;
 }
 
+bool PolicyUsesTime(const PolicyDocument* doc) {
+  if (doc == nullptr) return false;
+  for (const Statement& s : doc->statements) {
+    for (const Condition& c : s.conditions) {
+      if (c.key.kind == KeyKind::kCurrentTime || c.key.kind == KeyKind::kEpochTime) return true;
+    }
+  }
+  return false;
+}
+
+// A 64-bit digest of everything an access-log request carries (the time only
+// when a policy reads it), keying the per-thread cache of L2/L3 analyses.
+class Digest {
+ public:
+  void Add(std::string_view s) {
+    for (unsigned char c : s) h_ = (h_ ^ c) * 0x100000001B3ull;
+    h_ = (h_ ^ 0xFF) * 0x100000001B3ull;  // separator
+    h_ ^= s.size();
+  }
+  void Add(const OptionalText& t) {
+    if (t.present) Add(t.value); else Add(std::string_view("\x01absent", 7));
+  }
+  uint64_t value() const { return h_ * 0x9E3779B97F4A7C15ull; }
+
+ private:
+  uint64_t h_ = 0xCBF29CE484222325ull;
+};
+
+uint64_t LogKey(const RequestView& v, bool with_time) {
+  Digest d;
+  d.Add(v.action);
+  d.Add(v.method);
+  d.Add(v.path);
+  for (size_t i = 0; i < v.headers.size(); ++i) {
+    d.Add(v.headers.name(i));
+    d.Add(v.headers.value(i));
+  }
+  d.Add(v.source_vpc);
+  d.Add(v.source_vpc_owner_account);
+  d.Add(v.service_arn);
+  d.Add(v.service_network_arn);
+  d.Add(std::to_string(v.port));
+  if (v.principal != nullptr) {
+    d.Add(v.principal->arn);
+    d.Add(v.principal->account);
+    d.Add(v.principal->type);
+    d.Add(v.principal->org_id);
+    d.Add(v.principal->session_arn);
+  } else {
+    d.Add(std::string_view("\x01anonymous", 10));
+  }
+  d.Add(v.source_ip);
+  if (with_time) d.Add(v.time);
+  return d.value();
+}
+
 // Per-layer verdict certainty for a replayed access-log record.
 struct LayerCertainty {
   bool certain = true;
@@ -223,6 +280,7 @@ struct FastChain {
   std::array<std::array<Composed, 27>, 2> table;  // [signed][n*9+s*3+i]
   size_t network_statements = 0;
   bool log_unknowables = false;
+  bool log_uses_time = false;
 };
 
 // ---- Per-thread state ----------------------------------------------------------
@@ -285,6 +343,7 @@ class Worker {
   std::vector<StringViewPair> query_, headers_, tags_;
   Principal principal_;
   std::string scratch_;
+  absl::flat_hash_map<uint64_t, bool> l3_cache_;  // LogKey -> uncertain
   Request owned_;
 };
 
@@ -676,7 +735,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
     ++agg.log_compared;
     if (log->port_inferred) ++agg.port_inferred;
     bool uncertain = false;
-    if (c.log_unknowables) {
+    const uint64_t key = c.log_unknowables ? LogKey(view, c.log_uses_time) : 0;
+    auto cached = c.log_unknowables ? l3_cache_.find(key) : l3_cache_.end();
+    if (cached != l3_cache_.end()) {
+      uncertain = cached->second;
+    } else if (c.log_unknowables) {
       bool any_uncertain = false, some_layer_denies = false;
       auto layer = [&](const PolicyDocument* doc, bool evaluated, DecisionKind kind) {
         if (!evaluated) return;
@@ -692,6 +755,8 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
       layer(c.chain.service_policy, c.eval_service, ds.kind);
       layer(c.chain.identity_policy, is_signed && c.identity != nullptr, di.kind);
       uncertain = any_uncertain && !some_layer_denies;
+      if (l3_cache_.size() >= (size_t{1} << 16)) l3_cache_.clear();
+      l3_cache_.emplace(key, uncertain);
     }
     const bool now_allowed = r.kind == DecisionKind::kAllow;
     const bool agree = now_allowed == !log->denied;
@@ -847,6 +912,9 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
                        chain.config.service_auth_type == AuthType::kAwsIam;
   if (!any_iam) fc.identity = nullptr;
   fc.network_statements = chain.network_policy ? chain.network_policy->statements.size() : 0;
+  fc.log_uses_time = PolicyUsesTime(chain.network_policy) ||
+                     PolicyUsesTime(chain.service_policy) ||
+                     PolicyUsesTime(chain.identity_policy);
   fc.log_unknowables = PolicyHasUnknowables(chain.network_policy) ||
                        PolicyHasUnknowables(chain.service_policy) ||
                        PolicyHasUnknowables(chain.identity_policy);
