@@ -193,16 +193,72 @@ const Strings& TagValues() {
   return *v;
 }
 const Strings& Numbers() {
-  static const Strings* v =
-      new Strings{"80",    "443",        "8080",       "80.0", "-1",   "0",        "79.99",
-                  "443.5", "1767225600", "1767225601", "080",  "-0.0", "65535.000"};
+  static const Strings* v = new Strings{"80",
+                                        "443",
+                                        "8080",
+                                        "80.0",
+                                        "-1",
+                                        "0",
+                                        "79.99",
+                                        "443.5",
+                                        "1767225600",
+                                        "1767225601",
+                                        "080",
+                                        "-0.0",
+                                        "65535.000",
+                                        "9007199254740993",
+                                        "99999999999999999999",
+                                        "0.000000000000000000001"};
   return *v;
 }
+// Values that stress matchers: regex metacharacters, backslashes, newlines
+// (O2), Unicode case folding (O1: Kelvin sign, final sigma, sharp s), numbers
+// past double precision (O3), odd ARNs (O6) and literal wildcards.
+const Strings& TrickyValues() {
+  static const Strings* v = new Strings{"a.b",
+                                        "(x)",
+                                        "[a-z]",
+                                        "a|b",
+                                        "^a$",
+                                        "a\\b",
+                                        "{1}",
+                                        "a\\*b",
+                                        "a\nb",
+                                        "\n",
+                                        "a\r\nb",
+                                        "\xe2\x84\xaa"
+                                        "ey",
+                                        "key",
+                                        "KEY",
+                                        "\xcf\x83\xcf\x82",
+                                        "\xce\xa3\xce\xa3",
+                                        "stra\xc3\x9f",
+                                        "STRASSE",
+                                        "\xe1\xba\x9e",
+                                        "\xc3\x9f",
+                                        "9007199254740993",
+                                        "9007199254740992",
+                                        "99999999999999999999",
+                                        "-0",
+                                        "00080",
+                                        "0.000000000000000000001",
+                                        "arn:aws:iam::111122223333:role/blue-role:x",
+                                        "arn:::::",
+                                        "arn:aws:iam::111122223333",
+                                        "*",
+                                        "?",
+                                        "**",
+                                        "a?",
+                                        "blue\tblue"};
+  return *v;
+}
+
 const Strings& Dates() {
-  static const Strings* v = new Strings{"2026-01-01T00:00:00Z",      "2026-01-01",
-                                        "2026-06-15T12:00:00+02:00", "1767225600",
-                                        "2026-01-01T00:00:00.500Z",  "2026",
-                                        "2025-12-31T23:59:59Z",      "2026-01-01T01:00+01:00"};
+  static const Strings* v = new Strings{"2026-01-01T00:00:00Z",          "2026-01-01",
+                                        "2026-06-15T12:00:00+02:00",     "1767225600",
+                                        "2026-01-01T00:00:00.500Z",      "2026",
+                                        "2025-12-31T23:59:59Z",          "2026-01-01T01:00+01:00",
+                                        "2026-01-01T00:00:00.123456789Z"};
   return *v;
 }
 const Strings& RequestTimes() {
@@ -220,7 +276,12 @@ const Strings& RequestTimes() {
                                         "2026-06-15T10:00:01Z",
                                         "2030-01-01T00:00:00Z",
                                         "2020-02-29T12:00:00Z",
-                                        "not-a-date"};
+                                        "not-a-date",
+                                        "2026-01-01T00:00:00.0005Z",
+                                        "2026-01-01T00:00:00.123Z",
+                                        "2026-01-01T00:00:00.999999Z",
+                                        "0",
+                                        "1767225600.0001"};
   return *v;
 }
 const Strings& Cidrs() {
@@ -595,6 +656,26 @@ std::string Globify(Rng& rng, const std::string& s) {
   }
 }
 
+// Inserts two to four `*` into `s` (and sometimes drops the character at
+// the insertion point): the multi-star shapes that need a real matcher
+// (grouped into an RE2::Set when a key has many of them).
+std::string MultiStar(Rng& rng, const std::string& s) {
+  std::vector<size_t> b = CodePointBoundaries(s);
+  std::string out = s;
+  int stars = rng.Range(2, 4);
+  std::vector<size_t> at;
+  for (int i = 0; i < stars; ++i) at.push_back(b[rng.Uniform(b.size())]);
+  std::sort(at.begin(), at.end());
+  // Insert from the back so earlier offsets stay valid.
+  for (size_t i = at.size(); i-- > 0;) {
+    size_t pos = at[i];
+    bool drop =
+        rng.Percent(30) && pos < out.size() && (static_cast<unsigned char>(out[pos]) & 0x80) == 0;
+    out.replace(pos, drop ? 1 : 0, "*");
+  }
+  return out;
+}
+
 std::string Base64(std::string_view in) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -655,7 +736,7 @@ std::string ConditionValue(Rng& rng, ConditionOperator op, KeyKind kind, bool va
   switch (FamOf(op)) {
     case Fam::kString: {
       if (rng.Percent(options.variable_percent)) return rng.Pick(VariableValues());
-      std::string v = rng.Pick(KeyVocabulary(kind));
+      std::string v = rng.Percent(8) ? rng.Pick(TrickyValues()) : rng.Pick(KeyVocabulary(kind));
       if (IsLikeOp(op) && rng.Percent(70)) v = Globify(rng, v);
       return v;
     }
@@ -799,6 +880,33 @@ Condition RandomCondition(Rng& rng, bool variables_active, const RandomPolicyOpt
     std::string v = ConditionValue(rng, c.op, kind, variables_active, options);
     if (std::find(c.values.begin(), c.values.end(), v) == c.values.end()) {
       c.values.push_back(std::move(v));
+    }
+  }
+  const bool like = c.op == ConditionOperator::kStringLike ||
+                    c.op == ConditionOperator::kStringNotLike ||
+                    c.op == ConditionOperator::kArnLike || c.op == ConditionOperator::kArnNotLike;
+  if (like && rng.Percent(options.glob_heavy_percent)) {
+    // Many multi-star patterns on one key.
+    c.values.clear();
+    int m = rng.Range(16, 30);
+    for (int i = 0; i < m; ++i) {
+      std::string v;
+      if (FamOf(c.op) == Fam::kArn) {
+        std::string arn = rng.Pick(ArnPatternsFor(kind));
+        size_t cut = 0;
+        for (int colons = 0; colons < 5 && cut != std::string::npos; ++colons) {
+          cut = arn.find(':', cut == 0 ? 0 : cut + 1);
+        }
+        v = cut == std::string::npos ? arn
+                                     : arn.substr(0, cut + 1) + MultiStar(rng, arn.substr(cut + 1));
+      } else {
+        const std::string& base =
+            rng.Percent(10) ? rng.Pick(TrickyValues()) : rng.Pick(KeyVocabulary(kind));
+        v = MultiStar(rng, base);
+      }
+      if (std::find(c.values.begin(), c.values.end(), v) == c.values.end()) {
+        c.values.push_back(std::move(v));
+      }
     }
   }
   if (rng.Percent(options.lenient_percent)) MakeLenient(rng, &c);
@@ -1222,7 +1330,8 @@ class RequestBuilder {
   std::string Value(const std::string& field, const Strings& defaults) {
     const Strings* cand = c_.Get(field);
     std::string v = cand != nullptr && rng_.Percent(o_.policy_value_percent) ? rng_.Pick(*cand)
-                                                                             : rng_.Pick(defaults);
+                    : rng_.Percent(6) ? rng_.Pick(TrickyValues())
+                                      : rng_.Pick(defaults);
     if (rng_.Percent(o_.near_miss_percent)) v = NearMiss(rng_, std::move(v));
     return v;
   }

@@ -93,6 +93,9 @@ struct RandomPolicyOptions {
   // predicate mask; they stay under the 36,864-character maximum but may
   // exceed Lattice's 10,000 (a warning).
   int large_percent = 2;
+  // Percentage of StringLike/ArnLike (and Not) entries with 16-30 multi-star
+  // patterns on one key (the shapes a compiled matcher groups).
+  int glob_heavy_percent = 8;
 };
 
 // Returns a policy that ParsePolicy(PolicyToJson(doc)) accepts in strict
