@@ -596,7 +596,14 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
                                   std::vector<StringViewPair>* headers,
                                   RequestView* view) const {
   const Mix& m = mixes[d.caller];
-  *view = caller_views[d.caller];
+  // The caller's fixed fields (the view is reused between requests).
+  const RequestView& fixed = caller_views[d.caller];
+  view->source_vpc = fixed.source_vpc;
+  view->source_vpc_owner_account = fixed.source_vpc_owner_account;
+  view->service_network_arn = fixed.service_network_arn;
+  view->service_arn = fixed.service_arn;
+  view->principal = fixed.principal;
+  view->resource_tags = fixed.resource_tags;
   view->action = m.actions.choices[d.action].value;
   view->method = m.methods.choices[d.method].value;
   view->path = m.paths.choices[d.path].value;
@@ -612,16 +619,19 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
   view->query_is_raw = true;
   view->raw_query = *raw;
   view->query = ParamList();
-  headers->clear();
+  if (headers->size() < m.headers.size()) headers->resize(m.headers.size());
+  StringViewPair* out = headers->data();
+  size_t n = 0;
   for (size_t k = 0; k < m.headers.size(); ++k) {
     const Choice& c = m.headers[k].dist.choices[d.headers[k]];
     if (c.kind == ScenarioChoice::Kind::kAbsent) continue;
-    std::string_view value = c.kind == ScenarioChoice::Kind::kRandom
-                                 ? TrimHeader(d.RandomText(d.header_random[k]))
-                                 : std::string_view(c.value);
-    headers->emplace_back(m.headers[k].name, value);
+    out[n].first = m.headers[k].name;
+    out[n].second = c.kind == ScenarioChoice::Kind::kRandom
+                        ? TrimHeader(d.RandomText(d.header_random[k]))
+                        : std::string_view(c.value);
+    ++n;
   }
-  view->headers = ParamList(headers->data(), headers->size());
+  view->headers = ParamList(out, n);
 }
 
 Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) const {
@@ -649,7 +659,9 @@ Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) c
         break;
     }
   }
-  for (const StringViewPair& h : headers) r.headers.emplace_back(h.first, h.second);
+  for (size_t i = 0; i < view.headers.size(); ++i) {
+    r.headers.emplace_back(view.headers.name(i), view.headers.value(i));
+  }
   auto own = [](const OptionalText& t) {
     return t.present ? std::optional<std::string>(std::string(t.value)) : std::nullopt;
   };
@@ -746,12 +758,18 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   d.random.reserve(1 << 16);
   std::string raw;
   raw.reserve(1 << 12);
-  std::vector<StringViewPair> headers;
-  headers.reserve(max_headers + 1);
+  std::vector<StringViewPair> headers(max_headers + 1);
   RequestView view;
   absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;
   constexpr size_t kMaxCacheEntries = 1 << 16;
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
+  // Per expectation: bit k set iff DecisionKind k satisfies it.
+  std::vector<uint8_t> satisfied;
+  for (const Expectation& e : scenario.expectations) {
+    uint8_t bits = 0;
+    for (int k = 0; k < 3; ++k) bits |= OutcomeSatisfies(e.expect, static_cast<DecisionKind>(k)) << k;
+    satisfied.push_back(bits);
+  }
 
   auto sample = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind, Layer layer) {
     SimulationSample s;
@@ -863,7 +881,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         ExpectationResult& er = agg->expectations[e];
         ++er.matched;
         ++er.by_decision[KindIndex(r.kind)];
-        if (!OutcomeSatisfies(scenario.expectations[e].expect, r.kind)) {
+        if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
           if (++er.violations <= static_cast<uint64_t>(max_samples)) {
             er.samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
           }
