@@ -47,20 +47,30 @@ void Append(std::string* out, const Args&... args) {
 }
 
 // ---- Randomness ------------------------------------------------------------
-// Request i draws from a SplitMix64 stream started at MixSeed(seed, i).
-// Everything is integer arithmetic, so it is the same on every platform.
+// Request i draws from a SplitMix64 stream started at MixSeed(seed, i); each
+// 64-bit output serves two 32-bit draws. Everything is integer arithmetic, so
+// the stream is the same on every platform.
 struct Stream {
   uint64_t state;
+  uint64_t spare = 0;
+  bool has_spare = false;
   uint64_t Next() {
     uint64_t z = (state += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  // Uniform in [0, n) by multiply-shift (negligible bias, fully portable).
-  uint64_t Below(uint64_t n) {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+  uint32_t Next32() {
+    if (has_spare) {
+      has_spare = false;
+      return static_cast<uint32_t>(spare >> 32);
+    }
+    spare = Next();
+    has_spare = true;
+    return static_cast<uint32_t>(spare);
   }
+  // Uniform in [0, n) for n < 2^32 by multiply-shift (negligible bias).
+  uint64_t Below(uint64_t n) { return (static_cast<uint64_t>(Next32()) * n) >> 32; }
 };
 
 inline bool IsHeaderSpace(char c) {
@@ -127,7 +137,7 @@ struct Choice {
 
 struct Dist {
   std::vector<Choice> choices;
-  std::vector<uint64_t> thresholds;  // cumulative; a draw r picks the first r < t
+  std::vector<uint32_t> thresholds;  // cumulative; a 32-bit draw r picks the first r < t
   std::vector<uint8_t> is_random;    // per choice
   bool any_random = false;
   int last_positive = 0;
@@ -140,11 +150,11 @@ struct Dist {
   }
   // Branch-free: the index of the first threshold above r is the number of
   // thresholds at or below it (thresholds never decrease).
-  inline int Pick(Stream& s) const {
+  __attribute__((always_inline)) inline int Pick(Stream& s) const {
     const size_t n = thresholds.size();
     if (n == 1) return 0;
-    const uint64_t r = s.Next();
-    const uint64_t* t = thresholds.data();
+    const uint32_t r = s.Next32();
+    const uint32_t* t = thresholds.data();
     int below = 0;
     for (size_t i = 0; i < n; ++i) below += t[i] <= r;
     return below < static_cast<int>(n) ? below : last_positive;
@@ -159,12 +169,12 @@ void PrepareThresholds(const std::vector<double>& weights, Dist* d) {
   for (size_t i = 0; i < weights.size(); ++i) {
     cum += weights[i];
     if (weights[i] > 0) d->last_positive = static_cast<int>(i);
-    const double scaled = cum / total * 18446744073709551616.0;  // 2^64
-    d->thresholds.push_back(scaled >= 18446744073709551615.0
-                                ? UINT64_MAX
-                                : static_cast<uint64_t>(scaled));
+    // Weights are resolved to 2^-32 (IEEE arithmetic: the same everywhere).
+    const double scaled = cum / total * 4294967296.0;  // 2^32
+    d->thresholds.push_back(scaled >= 4294967295.0 ? UINT32_MAX
+                                                   : static_cast<uint32_t>(scaled));
   }
-  if (!d->thresholds.empty()) d->thresholds[d->last_positive] = UINT64_MAX;
+  if (!d->thresholds.empty()) d->thresholds[d->last_positive] = UINT32_MAX;
 }
 
 enum class DistKind { kPlain, kPort, kQuery, kHeader };
@@ -511,6 +521,7 @@ class Simulation::Impl {
   std::string shadow_name;
   size_t network_statements = 0;
   size_t max_query_keys = 0, max_headers = 0;
+  size_t max_raw_query = 1;  // bytes: the longest raw query any mix can produce
 
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
@@ -608,16 +619,33 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
   view->method = m.methods.choices[d.method].value;
   view->path = m.paths.choices[d.path].value;
   view->port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
-  raw->clear();
+  // The raw query is written in place into a buffer sized for the longest
+  // query the mixes can produce.
+  if (raw->size() < max_raw_query) raw->resize(max_raw_query);
+  char* out_query = raw->data();
+  size_t len = 0;
   for (size_t k = 0; k < m.query.size(); ++k) {
     const Choice& c = m.query[k].dist.choices[d.query[k]];
     if (c.kind == ScenarioChoice::Kind::kAbsent) continue;
-    if (!raw->empty()) raw->push_back('&');
-    raw->append(c.encoded);
-    if (c.kind == ScenarioChoice::Kind::kRandom) AppendEncoded(d.RandomText(d.query_random[k]), raw);
+    if (len > 0) out_query[len++] = '&';
+    std::memcpy(out_query + len, c.encoded.data(), c.encoded.size());
+    len += c.encoded.size();
+    if (c.kind == ScenarioChoice::Kind::kRandom) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      for (char ch : d.RandomText(d.query_random[k])) {
+        const unsigned char u = static_cast<unsigned char>(ch);
+        if (IsUnreserved(u)) {
+          out_query[len++] = ch;
+        } else {
+          out_query[len++] = '%';
+          out_query[len++] = kHex[u >> 4];
+          out_query[len++] = kHex[u & 15];
+        }
+      }
+    }
   }
   view->query_is_raw = true;
-  view->raw_query = *raw;
+  view->raw_query = std::string_view(out_query, len);
   view->query = ParamList();
   if (headers->size() < m.headers.size()) headers->resize(m.headers.size());
   StringViewPair* out = headers->data();
@@ -639,7 +667,7 @@ Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) c
   std::vector<StringViewPair> headers;
   RequestView view;
   RenderView(d, &raw, &headers, &view);
-  if (raw_query != nullptr) *raw_query = raw;
+  if (raw_query != nullptr) *raw_query = std::string(view.raw_query);
   Request r;
   r.action = std::string(view.action);
   r.method = std::string(view.method);
@@ -757,7 +785,6 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   d.header_random.resize(max_headers);
   d.random.reserve(1 << 16);
   std::string raw;
-  raw.reserve(1 << 12);
   std::vector<StringViewPair> headers(max_headers + 1);
   RequestView view;
   absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;
@@ -917,6 +944,17 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.mixes.push_back(PrepareMix(scenario.mix, c.mix));
     s.max_query_keys = std::max(s.max_query_keys, s.mixes.back().query.size());
     s.max_headers = std::max(s.max_headers, s.mixes.back().headers.size());
+    size_t longest = 0;
+    for (const KeyDist& k : s.mixes.back().query) {
+      size_t key_max = 0;
+      for (const Choice& c : k.dist.choices) {
+        const size_t random = c.kind == ScenarioChoice::Kind::kRandom
+                                  ? 3 * static_cast<size_t>(c.random_max) : 0;
+        key_max = std::max(key_max, c.encoded.size() + random);
+      }
+      longest += key_max + 1;  // '&'
+    }
+    s.max_raw_query = std::max(s.max_raw_query, longest + 1);
     s.principals.push_back(c.principal.value_or(Principal{}));
   }
   s.callers.choices.resize(weights.size());
