@@ -337,12 +337,21 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         k.typed |= internal::kTypedNumeric;
       }
       for (const std::string& v : c.values) {
-        internal::NumericAtom a;
-        a.cmp = CmpOf(c.op);
-        a.value = v;
-        a.mask = NewMask(k);
-        SetBit(a.mask, k, id);
-        k.numbers.push_back(std::move(a));
+        const NumCmp cmp = CmpOf(c.op);
+        size_t i = 0;
+        while (i < k.numbers.size() &&
+               !(k.numbers[i].cmp == cmp && k.numbers[i].value == v)) {
+          ++i;
+        }
+        if (i == k.numbers.size()) {
+          internal::NumericAtom a;
+          a.cmp = cmp;
+          a.value = v;
+          a.is_int = internal::ParseSmallInt(v, &a.int_value);
+          a.mask = NewMask(k);
+          k.numbers.push_back(std::move(a));
+        }
+        SetBit(k.numbers[i].mask, k, id);
       }
       break;
     case ConditionOperator::kDateEquals:
@@ -493,6 +502,29 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
   }
   k.exact.Seal();
   k.folded.Seal();
+  using internal::Feature;
+  uint8_t f = 0;
+  if (!k.exact.empty()) f |= internal::kFeatExact;
+  if (!k.folded.empty()) f |= internal::kFeatFolded;
+  if (!k.globs.empty()) f |= internal::kFeatGlobs;
+  if (!k.arns.empty() || (k.checks & internal::kCheckArnShape)) f |= internal::kFeatArn;
+  if (k.typed != 0) f |= internal::kFeatTyped;
+  if (!k.binaries.empty()) f |= internal::kFeatBinary;
+  if (k.checks & (internal::kCheckNonAscii | internal::kCheckNewline | internal::kCheckUpper)) {
+    f |= internal::kFeatChecks;
+  }
+  k.features = f;
+  if (k.n_words == 1) {
+    const auto& m = im.masks;
+    k.one.static_all = m[k.static_all];
+    k.one.value = m[k.value];
+    k.one.neg = m[k.neg];
+    k.one.plain = m[k.plain];
+    k.one.any = m[k.any];
+    k.one.all = m[k.all];
+    k.one.absent_true = m[k.absent_true];
+    k.one.null_present = m[k.null_present];
+  }
   if (!k.globs.empty()) {
     size_t before = budget_;
     absl::Status s = k.globs.Compile(&budget_);
@@ -648,7 +680,11 @@ absl::Status Compiler::BuildStatement(const Statement& s, int index,
   out->invoke = s.not_action ? !invoke : invoke;
   out->connect = s.not_action ? !connect : connect;
   BuildPrincipal(s, &out->principal);
-  return BuildResource(s, &out->resource);
+  out->principal_always =
+      out->principal.kind == internal::PrincipalCheck::Kind::kAlways;
+  absl::Status st = BuildResource(s, &out->resource);
+  out->resource_always = out->resource.has_star && !out->resource.negate;
+  return st;
 }
 
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
@@ -724,8 +760,11 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
     if (k.key.kind == KeyKind::kRequestQueryString) {
       k.query_slot = static_cast<int>(im.query_keys.size());
       im.query_keys.push_back(key);
+      im.deferred_keys.push_back(key);
     } else if (k.key.kind != KeyKind::kUnknown) {
       im.value_keys.push_back(key);
+    } else {
+      im.deferred_keys.push_back(key);
     }
   }
   for (uint32_t a : im.query_keys) {
@@ -774,6 +813,9 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
         }
       }
       cs.cond_end = static_cast<uint32_t>(im.cond_words.size());
+      if (im.total_words == 1 && cs.cond_end > cs.cond_begin) {
+        cs.cond_one = im.cond_words[cs.cond_begin].second;
+      }
       im.statements.push_back(std::move(cs));
     }
   }
@@ -817,14 +859,14 @@ std::string CompiledPolicy::DebugString() const {
     if (!k.exact.empty()) {
       std::vector<std::string> parts;
       for (const auto& e : k.exact.entries()) {
-        parts.push_back(absl::StrCat("`", e.first, "`->", DescribeMask(im, k, e.second)));
+        parts.push_back(absl::StrCat("`", e.value, "`->", DescribeMask(im, k, e.mask)));
       }
       absl::StrAppend(&out, "  exact ", absl::StrJoin(parts, " "), "\n");
     }
     if (!k.folded.empty()) {
       std::vector<std::string> parts;
       for (const auto& e : k.folded.entries()) {
-        parts.push_back(absl::StrCat("`", e.first, "`->", DescribeMask(im, k, e.second)));
+        parts.push_back(absl::StrCat("`", e.value, "`->", DescribeMask(im, k, e.mask)));
       }
       absl::StrAppend(&out, "  folded ", absl::StrJoin(parts, " "), "\n");
     }

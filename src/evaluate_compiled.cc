@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@
 namespace latticepol {
 namespace internal {
 namespace {
+
+#define LATTICEPOL_ALWAYS_INLINE inline __attribute__((always_inline))
 
 constexpr size_t kInlineWords = 32;  // 2,048 clauses
 constexpr size_t kInlineKeys = 64;
@@ -105,6 +108,16 @@ std::string_view Decode(std::string_view in, char* buf, std::string* heap,
   return std::string_view(buf, o);
 }
 
+// Bytes the raw query scanner stops at: `&`, `=`, `%`.
+constexpr std::array<uint8_t, 256> MakeQueryClass() {
+  std::array<uint8_t, 256> t{};
+  t['&'] = 1;
+  t['='] = 1;
+  t['%'] = 1;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
+
 // Writes the decimal text of `v` into `buf` (at least 24 bytes).
 std::string_view FormatInt(int64_t v, char* buf) {
   char tmp[24];
@@ -140,109 +153,107 @@ bool ArnFieldsMatch(const std::array<GlobPattern, 5>& fields,
   return true;
 }
 
-// Calls fn(value) for each request value of a key that is not a query key.
-// `buf` (24 bytes) holds formatted numbers.
-template <typename Fn>
-void ForEachKeyValue(const ConditionKey& key, const RequestView& r, bool connect,
-                     char* buf, Fn&& fn) {
+// Returns true and sets `*out` iff the single-valued, non-query key `key`
+// is present in the request. `buf` (24 bytes) holds formatted numbers.
+// (PrincipalOrgPaths, the other multi-valued key, is handled by the caller.)
+LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const RequestView& r,
+                                          bool connect, char* buf, std::string_view* out) {
   const Principal* p = r.principal;
   auto optional = [&](const OptionalText& t) {
-    if (t.present) fn(t.value);
+    *out = t.value;
+    return t.present;
   };
   switch (key.kind) {
     case KeyKind::kPort:
-      if (r.port >= 0) fn(FormatInt(r.port, buf));
-      return;
+      if (r.port < 0) return false;
+      *out = FormatInt(r.port, buf);
+      return true;
     case KeyKind::kRequestMethod:
-      if (!connect) fn(r.method);
-      return;
+      *out = r.method;
+      return !connect;
     case KeyKind::kRequestPath:
-      if (!connect) fn(r.path);
-      return;
+      *out = r.path;
+      return !connect;
     case KeyKind::kRequestHeader:
-      if (connect) return;
+      if (connect) return false;
       for (size_t i = 0; i < r.headers.size(); ++i) {
         if (r.headers.name(i) == key.suffix) {
-          fn(r.headers.value(i));
-          return;
+          *out = r.headers.value(i);
+          return true;
         }
       }
-      return;
+      return false;
     case KeyKind::kRequestQueryString:
-      return;  // scanned separately
+    case KeyKind::kPrincipalOrgPaths:
+    case KeyKind::kUnknown:
+      return false;
     case KeyKind::kServiceArn:
-      optional(r.service_arn);
-      return;
+      return optional(r.service_arn);
     case KeyKind::kServiceNetworkArn:
-      optional(r.service_network_arn);
-      return;
+      return optional(r.service_network_arn);
     case KeyKind::kSourceVpc:
-      optional(r.source_vpc);
-      return;
+      return optional(r.source_vpc);
     case KeyKind::kSourceVpcOwnerAccount:
-      optional(r.source_vpc_owner_account);
-      return;
+      return optional(r.source_vpc_owner_account);
     case KeyKind::kPrincipalType:
       if (p == nullptr) {
-        fn(std::string_view("Anonymous"));
-      } else if (!p->type.empty()) {
-        fn(p->type);
+        *out = "Anonymous";
+        return true;
       }
-      return;
+      *out = p->type;
+      return !p->type.empty();
     case KeyKind::kPrincipalArn:
-      if (p != nullptr && !p->arn.empty()) fn(p->arn);
-      return;
+      if (p == nullptr) return false;
+      *out = p->arn;
+      return !p->arn.empty();
     case KeyKind::kPrincipalAccount:
-      if (p != nullptr && !p->account.empty()) fn(p->account);
-      return;
+      if (p == nullptr) return false;
+      *out = p->account;
+      return !p->account.empty();
     case KeyKind::kPrincipalOrgId:
-      if (p != nullptr && !p->org_id.empty()) fn(p->org_id);
-      return;
-    case KeyKind::kPrincipalOrgPaths:
-      if (p != nullptr) {
-        for (const std::string& v : p->org_paths) fn(v);
-      }
-      return;
+      if (p == nullptr) return false;
+      *out = p->org_id;
+      return !p->org_id.empty();
     case KeyKind::kPrincipalTag:
-      if (p == nullptr) return;
+      if (p == nullptr) return false;
       for (const StringPair& tag : p->tags) {
         if (EqualsIgnoreCase(tag.first, key.suffix)) {
-          fn(tag.second);
-          return;
+          *out = tag.second;
+          return true;
         }
       }
-      return;
+      return false;
     case KeyKind::kPrincipalIsAwsService:
-      if (p != nullptr) fn(std::string_view("false"));
-      return;
+      *out = "false";
+      return p != nullptr;
     case KeyKind::kResourceTag:
       for (size_t i = 0; i < r.resource_tags.size(); ++i) {
         if (EqualsIgnoreCase(r.resource_tags.name(i), key.suffix)) {
-          fn(r.resource_tags.value(i));
-          return;
+          *out = r.resource_tags.value(i);
+          return true;
         }
       }
-      return;
+      return false;
     case KeyKind::kSourceIp:
-      optional(r.source_ip);
-      return;
+      return optional(r.source_ip);
     case KeyKind::kCurrentTime:
-      optional(r.time);
-      return;
+      return optional(r.time);
     case KeyKind::kEpochTime: {
-      if (!r.time.present) return;
+      if (!r.time.present) return false;
       int64_t millis = 0;
-      if (!ParseDate(r.time.value, &millis)) return;
+      if (!ParseDate(r.time.value, &millis)) return false;
       int64_t seconds = millis / 1000;
       if (millis % 1000 != 0 && millis < 0) --seconds;
-      fn(FormatInt(seconds, buf));
-      return;
+      *out = FormatInt(seconds, buf);
+      return true;
     }
-    case KeyKind::kUnknown:
-      return;
   }
+  return false;
 }
 
+// kOne: the plan has at most 64 clauses (one word), so every bit set is a
+// scalar and every per-key loop runs exactly once.
+template <bool kOne>
 class Evaluator {
  public:
   Evaluator(const CompiledPolicy::Impl& im, const RequestView& r,
@@ -253,7 +264,9 @@ class Evaluator {
 
  private:
   void AddValue(const CompiledKey& k, uint32_t kid, std::string_view v);
+  void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
   void ScanQuery();
+  void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
   void QueryValue(uint32_t slot, std::string_view value);
   int FindQuerySlot(std::string_view key) const;
@@ -273,6 +286,8 @@ class Evaluator {
   const CompiledPolicy::Impl& im_;
   const RequestView& r_;
   const bool ignore_principal_;
+  enum ActionKind : uint8_t { kActionInvoke, kActionConnect, kActionOther };
+  ActionKind action_ = kActionOther;
   bool connect_ = false;
   bool unc_ = false;
 
@@ -282,22 +297,61 @@ class Evaluator {
   uint64_t* all_ = nullptr;
   uint64_t* first_ = nullptr;
   uint64_t* err_ = nullptr;
-  uint32_t* counts_ = nullptr;
+  uint8_t* counts_ = nullptr;  // values seen per key, saturating at 2 (!kOne)
+  uint64_t once_ = 0;          // kOne: keys with at least one value
+  uint64_t many_ = 0;          // kOne: keys with two or more values
+  uint64_t one_[6];            // kOne: the six bit sets
+
+  LATTICEPOL_ALWAYS_INLINE uint32_t Count(uint32_t kid) const {
+    if (kOne) {
+      return ((many_ >> kid) & 1) ? 2 : static_cast<uint32_t>((once_ >> kid) & 1);
+    }
+    return counts_[kid];
+  }
+  LATTICEPOL_ALWAYS_INLINE void Bump(uint32_t kid) {
+    if (kOne) {
+      const uint64_t bit = uint64_t{1} << kid;
+      many_ |= once_ & bit;
+      once_ |= bit;
+    } else if (counts_[kid] < 2) {
+      ++counts_[kid];
+    }
+  }
 
   bool arn_ready_ = false;
   bool arn_split_ready_ = false;
   bool arn_split_ok_ = false;
   std::string_view arn_;
-  std::array<std::string_view, 6> arn_fields_;
+  std::optional<std::array<std::string_view, 6>> arn_fields_;
   char arn_buf_[kArnBuffer];
-  std::string arn_heap_;
-  std::vector<uint8_t> dynamic_resources_;
+  std::unique_ptr<std::string> arn_heap_;  // resource ARNs over kArnBuffer
+  std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
 };
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::AddValue(const CompiledKey& k, uint32_t kid,
+                                      std::string_view v) {
+  if (kOne && (k.features & ~kFeatExact) == 0) {
+    // Short path: equality atoms only (the common case).
+    uint64_t h = 0;
+    if (k.features != 0) {
+      if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+    }
+    const uint64_t r = (h ^ k.one.neg) & k.one.value;
+    if (Count(kid) == 0) one_[4] |= r;
+    one_[2] |= r;
+    one_[3] &= r | ~k.one.value;
+    Bump(kid);
+    return;
+  }
+  AddValueGeneral(k, kid, v);
+}
 
-void Evaluator::AddValue(const CompiledKey& k, uint32_t kid, std::string_view v) {
-  const uint32_t lo = k.word_lo;
-  const uint32_t n = k.n_words;
+template <bool kOne>
+void Evaluator<kOne>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
+                                      std::string_view v) {
+  const uint32_t lo = kOne ? 0 : k.word_lo;
+  const uint32_t n = kOne ? 1 : k.n_words;
   const uint64_t* pool = im_.masks.data();
   uint64_t* h = hit_ + lo;
   for (uint32_t i = 0; i < n; ++i) h[i] = 0;
@@ -326,7 +380,8 @@ void Evaluator::AddValue(const CompiledKey& k, uint32_t kid, std::string_view v)
         const char c = v[i];
         out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
       }
-      if (const MaskRef* m = k.folded.Find(std::string_view(out, v.size()))) hit(*m);
+      const std::string_view lower(out, v.size());
+      if (const MaskRef* m = k.folded.Find(lower)) hit(*m);
     } else {
       unc_ = true;  // O1
       for (const FoldAtom& a : k.fold_atoms) {
@@ -352,7 +407,14 @@ void Evaluator::AddValue(const CompiledKey& k, uint32_t kid, std::string_view v)
   }
   if (k.typed != 0) {
     if (k.typed & kTypedNumeric) {
-      if (IsValidNumber(v)) {
+      int64_t iv = 0;
+      if (ParseSmallInt(v, &iv)) {
+        for (const NumericAtom& a : k.numbers) {
+          const int c = a.is_int ? (iv < a.int_value ? -1 : (iv > a.int_value ? 1 : 0))
+                                 : CompareNumbers(v, a.value);
+          if (CmpHolds(a.cmp, c)) hit(a.mask);
+        }
+      } else if (IsValidNumber(v)) {
         for (const NumericAtom& a : k.numbers) {
           if (CmpHolds(a.cmp, CompareNumbers(v, a.value))) hit(a.mask);
         }
@@ -403,24 +465,39 @@ void Evaluator::AddValue(const CompiledKey& k, uint32_t kid, std::string_view v)
   }
   const uint64_t* value = pool + k.value;
   const uint64_t* neg = pool + k.neg;
-  const bool first = counts_[kid] == 0;
+  const bool first = Count(kid) == 0;
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t r = (h[i] ^ neg[i]) & value[i];
     if (first) first_[lo + i] |= r;
     any_[lo + i] |= r;
     all_[lo + i] &= r | ~value[i];
   }
-  ++counts_[kid];
+  Bump(kid);
 }
-
-void Evaluator::Finalize(const CompiledKey& k, uint32_t kid) {
-  const uint32_t lo = k.word_lo;
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::Finalize(const CompiledKey& k, uint32_t kid) {
+  if (kOne) {
+    const OneWordMasks& m = k.one;
+    const uint32_t count = Count(kid);
+    if (count == 0) {
+      one_[0] |= m.absent_true & m.static_all;
+      return;
+    }
+    if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
+    uint64_t r = (count == 1 ? (one_[4] & m.plain) : 0) | (one_[2] & m.any) |
+                 (one_[3] & m.all);
+    r = (r & ~one_[5]) | m.null_present;
+    one_[0] |= r & m.static_all;
+    return;
+  }
+  const uint32_t lo = kOne ? 0 : k.word_lo;
+  const uint32_t n = kOne ? 1 : k.n_words;
   const uint64_t* pool = im_.masks.data();
-  const uint32_t count = counts_[kid];
+  const uint32_t count = Count(kid);  // 0, 1 or 2 (= two or more)
   const uint64_t* st = pool + k.static_all;
   if (count == 0) {
     const uint64_t* absent = pool + k.absent_true;
-    for (uint32_t i = 0; i < k.n_words; ++i) res_[lo + i] |= absent[i] & st[i];
+    for (uint32_t i = 0; i < n; ++i) res_[lo + i] |= absent[i] & st[i];
     return;
   }
   if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
@@ -428,7 +505,7 @@ void Evaluator::Finalize(const CompiledKey& k, uint32_t kid) {
   const uint64_t* any = pool + k.any;
   const uint64_t* all = pool + k.all;
   const uint64_t* null_present = pool + k.null_present;
-  for (uint32_t i = 0; i < k.n_words; ++i) {
+  for (uint32_t i = 0; i < n; ++i) {
     const uint32_t w = lo + i;
     uint64_t r = (count == 1 ? (first_[w] & plain[i]) : 0) | (any_[w] & any[i]) |
                  (all_[w] & all[i]);
@@ -436,20 +513,24 @@ void Evaluator::Finalize(const CompiledKey& k, uint32_t kid) {
     res_[w] |= r & st[i];
   }
 }
-
-int Evaluator::FindQuerySlot(std::string_view key) const {
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE int Evaluator<kOne>::FindQuerySlot(std::string_view key) const {
   if (!im_.query_slot_map.empty()) {
     auto it = im_.query_slot_map.find(absl::string_view(key.data(), key.size()));
     return it == im_.query_slot_map.end() ? -1 : static_cast<int>(it->second);
   }
   for (size_t s = 0; s < im_.query_keys.size(); ++s) {
-    if (im_.keys[im_.query_keys[s]].key.suffix == key) return static_cast<int>(s);
+    const std::string& suffix = im_.keys[im_.query_keys[s]].key.suffix;
+    if (suffix.size() == key.size() && BytesEqual(suffix.data(), key.data(), key.size())) {
+      return static_cast<int>(s);
+    }
   }
   return -1;
 }
 
 // Q1: a query key equal to a referenced one case-insensitively only.
-void Evaluator::CheckQueryCase(std::string_view key) {
+template <bool kOne>
+__attribute__((noinline)) void Evaluator<kOne>::CheckQueryCase(std::string_view key) {
   if (unc_) return;
   for (uint32_t kid : im_.query_keys) {
     if (EqualsIgnoreCase(key, im_.keys[kid].key.suffix)) {
@@ -458,8 +539,8 @@ void Evaluator::CheckQueryCase(std::string_view key) {
     }
   }
 }
-
-void Evaluator::QueryValue(uint32_t slot, std::string_view value) {
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::QueryValue(uint32_t slot, std::string_view value) {
   if (value.empty()) unc_ = true;  // Q4
   const uint32_t kid = im_.query_keys[slot];
   const CompiledKey& k = im_.keys[kid];
@@ -469,42 +550,77 @@ void Evaluator::QueryValue(uint32_t slot, std::string_view value) {
 
 // Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
 // splits, empty keys dropped, percent-decoding per Q3).
-void Evaluator::ScanQuery() {
-  const std::string_view raw = r_.raw_query;
+// A raw query pair with a `%` in it (Q3): decoded into stack buffers (or
+// the heap when huge), then handled like any other pair.
+template <bool kOne>
+__attribute__((noinline)) void Evaluator<kOne>::EncodedPair(std::string_view key,
+                                                            std::string_view value,
+                                                            bool has_value) {
   char key_buf[kDecodeBuffer];
   char value_buf[kDecodeBuffer];
   std::string key_heap;
   std::string value_heap;
+  bool key_decoded = false;
+  const std::string_view dk = Decode(key, key_buf, &key_heap, &key_decoded);
+  const int slot = FindQuerySlot(dk);
+  if (slot < 0) {
+    CheckQueryCase(dk);
+    return;
+  }
+  bool value_decoded = false;
+  std::string_view dv;
+  if (has_value) dv = Decode(value, value_buf, &value_heap, &value_decoded);
+  if (key_decoded || value_decoded) unc_ = true;  // Q3
+  QueryValue(static_cast<uint32_t>(slot), dv);
+}
+
+// Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
+// splits, empty keys dropped, percent-decoding per Q3).
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::ScanQuery() {
+  const std::string_view raw = r_.raw_query;
+  const char* const data = raw.data();
+  const size_t n = raw.size();
   size_t pos = 0;
-  while (pos <= raw.size()) {
-    const char* amp_ptr = static_cast<const char*>(
-        pos < raw.size() ? std::memchr(raw.data() + pos, '&', raw.size() - pos)
-                         : nullptr);
-    const size_t amp = amp_ptr == nullptr ? raw.size()
-                                          : static_cast<size_t>(amp_ptr - raw.data());
-    const std::string_view pair = raw.substr(pos, amp - pos);
-    pos = amp + 1;
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    const std::string_view key = pair.substr(0, eq);
-    if (key.empty()) continue;
+  while (pos <= n) {
+    // One pass over the pair: its end, its first `=`, and whether a `%`
+    // occurs in it.
+    size_t end = pos;
+    size_t eq = std::string_view::npos;
+    bool pct = false;
+    for (;;) {
+      while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
+      if (end >= n || data[end] == '&') break;
+      if (data[end] == '=') {
+        if (eq == std::string_view::npos) eq = end;
+      } else {  // '%'
+        pct = true;
+      }
+      ++end;
+    }
+    const size_t start = pos;
+    pos = end + 1;
+    const size_t key_end = eq == std::string_view::npos ? end : eq;
+    if (key_end == start) continue;  // empty pair or empty key: dropped
+    const std::string_view key(data + start, key_end - start);
+    const bool has_value = eq != std::string_view::npos;
     const std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    bool key_decoded = false;
-    const std::string_view dk = Decode(key, key_buf, &key_heap, &key_decoded);
-    const int slot = FindQuerySlot(dk);
-    if (slot < 0) {
-      CheckQueryCase(dk);
+        has_value ? std::string_view(data + eq + 1, end - eq - 1) : std::string_view();
+    if (pct) {
+      EncodedPair(key, value, has_value);
       continue;
     }
-    bool value_decoded = false;
-    const std::string_view dv = Decode(value, value_buf, &value_heap, &value_decoded);
-    if (key_decoded || value_decoded) unc_ = true;  // Q3
-    QueryValue(static_cast<uint32_t>(slot), dv);
+    const int slot = FindQuerySlot(key);
+    if (slot < 0) {
+      CheckQueryCase(key);
+      continue;
+    }
+    QueryValue(static_cast<uint32_t>(slot), value);
   }
 }
 
-void Evaluator::ScanParsedQuery() {
+template <bool kOne>
+void Evaluator<kOne>::ScanParsedQuery() {
   const ParamList& q = r_.query;
   for (size_t i = 0; i < q.size(); ++i) {
     const std::string_view name = q.name(i);
@@ -516,10 +632,10 @@ void Evaluator::ScanParsedQuery() {
     QueryValue(static_cast<uint32_t>(slot), q.value(i));
   }
 }
-
-bool Evaluator::ActionMatches(const CompiledStatement& s) const {
-  if (r_.action == kInvokeAction) return s.invoke;
-  if (r_.action == kConnectAction) return s.connect;
+template <bool kOne>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kOne>::ActionMatches(const CompiledStatement& s) const {
+  if (action_ == kActionInvoke) return s.invoke;
+  if (action_ == kActionConnect) return s.connect;
   const Statement& st = im_.doc.statements[s.index];
   bool any = false;
   for (const std::string& pattern : st.actions) {
@@ -530,8 +646,8 @@ bool Evaluator::ActionMatches(const CompiledStatement& s) const {
   }
   return st.not_action ? !any : any;
 }
-
-bool Evaluator::PrincipalMatches(const PrincipalCheck& pc) const {
+template <bool kOne>
+bool Evaluator<kOne>::PrincipalMatches(const PrincipalCheck& pc) const {
   using Kind = PrincipalCheck::Kind;
   if (ignore_principal_) return true;
   const Principal* p = r_.principal;
@@ -555,8 +671,8 @@ bool Evaluator::PrincipalMatches(const PrincipalCheck& pc) const {
   }
   return false;
 }
-
-std::string_view Evaluator::ResourceArn() {
+template <bool kOne>
+std::string_view Evaluator<kOne>::ResourceArn() {
   if (arn_ready_) return arn_;
   arn_ready_ = true;
   if (!r_.service_arn.present || r_.service_arn.value.empty()) return arn_;
@@ -571,14 +687,14 @@ std::string_view Evaluator::ResourceArn() {
     if (!r_.path.empty()) std::memcpy(arn_buf_ + svc.size(), r_.path.data(), r_.path.size());
     arn_ = std::string_view(arn_buf_, n);
   } else {
-    arn_heap_.assign(svc.data(), svc.size());
-    arn_heap_.append(r_.path.data(), r_.path.size());
-    arn_ = arn_heap_;
+    arn_heap_ = std::make_unique<std::string>(svc);
+    arn_heap_->append(r_.path.data(), r_.path.size());
+    arn_ = *arn_heap_;
   }
   return arn_;
 }
-
-bool Evaluator::ResourceMatches(const ResourceCheck& rc) {
+template <bool kOne>
+bool Evaluator<kOne>::ResourceMatches(const ResourceCheck& rc) {
   using Kind = ResourcePattern::Kind;
   bool any = rc.has_star;
   if (!any && !rc.patterns.empty()) {
@@ -593,9 +709,10 @@ bool Evaluator::ResourceMatches(const ResourceCheck& rc) {
           case Kind::kArnFields:
             if (!arn_split_ready_) {
               arn_split_ready_ = true;
-              arn_split_ok_ = SplitArn(arn, &arn_fields_);
+              arn_fields_.emplace();
+              arn_split_ok_ = SplitArn(arn, &*arn_fields_);
             }
-            m = arn_split_ok_ && ArnFieldsMatch(p.fields, arn_fields_);
+            m = arn_split_ok_ && ArnFieldsMatch(p.fields, *arn_fields_);
             break;
           case Kind::kNever:
             break;
@@ -615,8 +732,8 @@ bool Evaluator::ResourceMatches(const ResourceCheck& rc) {
 }
 
 // ---- Slow path: policy variables -------------------------------------------
-
-bool Evaluator::SlowValues(const ConditionKey& key, std::vector<std::string>* values) {
+template <bool kOne>
+bool Evaluator<kOne>::SlowValues(const ConditionKey& key, std::vector<std::string>* values) {
   values->clear();
   if (key.kind == KeyKind::kRequestQueryString) {
     if (connect_) return false;
@@ -632,12 +749,16 @@ bool Evaluator::SlowValues(const ConditionKey& key, std::vector<std::string>* va
     return !values->empty();
   }
   char buf[24];
-  ForEachKeyValue(key, r_, connect_, buf,
-                  [&](std::string_view v) { values->emplace_back(v); });
+  std::string_view v;
+  if (SingleValue(key, r_, connect_, buf, &v)) {
+    values->emplace_back(v);
+  } else if (key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+    for (const std::string& path : r_.principal->org_paths) values->push_back(path);
+  }
   return !values->empty();
 }
-
-bool Evaluator::Substitute(std::string_view value, SubstituteFor mode,
+template <bool kOne>
+bool Evaluator<kOne>::Substitute(std::string_view value, SubstituteFor mode,
                            std::string* out) {
   const VariableResolver resolve = [this, mode](std::string_view name,
                                                 std::string* v) {
@@ -657,7 +778,8 @@ bool Evaluator::Substitute(std::string_view value, SubstituteFor mode,
 
 // Mirrors the reference's condition semantics for a clause with variables
 // (String, ARN or Bool operators; never a policy-side type error).
-bool Evaluator::SlowClause(const Condition& c) {
+template <bool kOne>
+bool Evaluator<kOne>::SlowClause(const Condition& c) {
   struct PolicyValue {
     std::string display;
     std::string glob;
@@ -753,10 +875,10 @@ bool Evaluator::SlowClause(const Condition& c) {
   }
   return false;
 }
-
-void Evaluator::EvalDynamicResources() {
+template <bool kOne>
+void Evaluator<kOne>::EvalDynamicResources() {
   using Kind = ResourcePattern::Kind;
-  dynamic_resources_.assign(static_cast<size_t>(im_.dynamic_resource_count), 0);
+  dynamic_resources_.reset(new uint8_t[im_.dynamic_resource_count]());
   const std::string_view arn = ResourceArn();
   if (arn.empty()) return;  // only "*" can match; variables are not resolved
   for (const CompiledStatement& s : im_.statements) {
@@ -778,10 +900,20 @@ void Evaluator::EvalDynamicResources() {
 }
 
 // ---- The run ---------------------------------------------------------------
-
-Decision Evaluator::Run() {
+template <bool kOne>
+Decision Evaluator<kOne>::Run() {
   const CompiledPolicy::Impl& im = im_;
-  connect_ = r_.action == kInvokeAction ? false : r_.is_connect();
+  const std::string_view action = r_.action;
+  if (action.size() == kInvokeAction.size() &&
+      BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
+    action_ = kActionInvoke;
+  } else if (action.size() == kConnectAction.size() &&
+             BytesEqual(action.data(), kConnectAction.data(), action.size())) {
+    action_ = kActionConnect;
+  }
+  connect_ = action_ == kActionInvoke ? false
+             : action_ == kActionConnect ? true
+                                         : r_.is_connect();
   unc_ = im.static_uncertain || (!ignore_principal_ && im.principal_uncertain);
   if (im.triggers != 0) {
     if (connect_ && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
@@ -794,45 +926,81 @@ Decision Evaluator::Run() {
     }
   }
 
-  // Scratch: six clause bit sets and per-key value counts, on the stack
-  // unless the policy is far beyond the size limit.
+  // Scratch: six clause bit sets and per-key value counts, scalars for
+  // one-word plans, else on the stack unless the policy is far beyond the
+  // size limit.
   const size_t words = im.total_words;
   const size_t nkeys = im.keys.size();
-  uint64_t inline_words[6 * kInlineWords];
-  uint32_t inline_counts[kInlineKeys];
+  uint64_t inline_words[kOne ? 1 : 6 * kInlineWords];
+  uint8_t inline_counts[kOne ? 1 : kInlineKeys];
   std::unique_ptr<uint64_t[]> heap_words;
-  std::unique_ptr<uint32_t[]> heap_counts;
-  uint64_t* w = inline_words;
-  uint32_t* counts = inline_counts;
-  if (words > kInlineWords) {
-    heap_words.reset(new uint64_t[6 * words]);
-    w = heap_words.get();
+  std::unique_ptr<uint8_t[]> heap_counts;
+  if (kOne) {
+    one_[0] = 0;
+    one_[1] = 0;
+    one_[2] = 0;
+    one_[3] = ~uint64_t{0};
+    one_[4] = 0;
+    one_[5] = 0;
+    res_ = &one_[0];
+    hit_ = &one_[1];
+    any_ = &one_[2];
+    all_ = &one_[3];
+    first_ = &one_[4];
+    err_ = &one_[5];
+  } else {
+    uint64_t* w = inline_words;
+    uint8_t* counts = inline_counts;
+    if (words > kInlineWords) {
+      heap_words.reset(new uint64_t[6 * words]);
+      w = heap_words.get();
+    }
+    if (nkeys > kInlineKeys) {
+      heap_counts.reset(new uint8_t[nkeys]);
+      counts = heap_counts.get();
+    }
+    res_ = w;
+    hit_ = w + words;
+    any_ = w + 2 * words;
+    all_ = w + 3 * words;
+    first_ = w + 4 * words;
+    err_ = w + 5 * words;
+    for (size_t i = 0; i < words; ++i) {
+      res_[i] = 0;
+      any_[i] = 0;
+      all_[i] = ~uint64_t{0};
+      first_[i] = 0;
+      err_[i] = 0;
+    }
+    for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
+    counts_ = counts;
   }
-  if (nkeys > kInlineKeys) {
-    heap_counts.reset(new uint32_t[nkeys]);
-    counts = heap_counts.get();
-  }
-  res_ = w;
-  hit_ = w + words;
-  any_ = w + 2 * words;
-  all_ = w + 3 * words;
-  first_ = w + 4 * words;
-  err_ = w + 5 * words;
-  for (size_t i = 0; i < words; ++i) {
-    res_[i] = 0;
-    any_[i] = 0;
-    all_[i] = ~uint64_t{0};
-    first_[i] = 0;
-    err_[i] = 0;
-  }
-  for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
-  counts_ = counts;
 
   // 1. Request values, key by key.
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
-    ForEachKeyValue(k.key, r_, connect_, num_buf_,
-                    [&](std::string_view v) { AddValue(k, kid, v); });
+    std::string_view v;
+    const bool present = SingleValue(k.key, r_, connect_, num_buf_, &v);
+    if (kOne && (k.features & ~kFeatExact) == 0 &&
+        k.key.kind != KeyKind::kPrincipalOrgPaths) {
+      // Single-valued key with equality atoms only: decide its clauses now.
+      uint64_t r = k.one.absent_true;
+      if (present) {
+        uint64_t h = 0;
+        if (k.features != 0) {
+          if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+        }
+        r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
+      }
+      one_[0] |= r & k.one.static_all;
+      continue;
+    }
+    if (present) {
+      AddValue(k, kid, v);
+    } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+      for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
+    }
+    if (kOne) Finalize(k, kid);
   }
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
@@ -841,7 +1009,12 @@ Decision Evaluator::Run() {
       ScanParsedQuery();
     }
   }
-  for (uint32_t kid = 0; kid < nkeys; ++kid) Finalize(im.keys[kid], kid);
+  if (kOne) {
+    // Value keys were finalized above; query and unknown keys remain.
+    for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+  } else {
+    for (uint32_t kid = 0; kid < nkeys; ++kid) Finalize(im.keys[kid], kid);
+  }
 
   // 2. Clauses with variables.
   for (uint32_t id : im.dynamic_clauses) {
@@ -855,15 +1028,20 @@ Decision Evaluator::Run() {
   Decision d;
   for (const CompiledStatement& s : im.statements) {
     bool ok = true;
-    for (uint32_t i = s.cond_begin; i < s.cond_end; ++i) {
-      const auto& cw = im.cond_words[i];
-      if ((res_[cw.first] & cw.second) != cw.second) {
-        ok = false;
-        break;
+    if (kOne) {
+      ok = (one_[0] & s.cond_one) == s.cond_one;
+    } else {
+      for (uint32_t i = s.cond_begin; i < s.cond_end; ++i) {
+        const auto& cw = im.cond_words[i];
+        if ((res_[cw.first] & cw.second) != cw.second) {
+          ok = false;
+          break;
+        }
       }
     }
-    if (!ok || !ActionMatches(s) || !ResourceMatches(s.resource) ||
-        !PrincipalMatches(s.principal)) {
+    if (!ok || !ActionMatches(s) ||
+        (!s.resource_always && !ResourceMatches(s.resource)) ||
+        (!s.principal_always && !PrincipalMatches(s.principal))) {
       continue;
     }
     d.kind = s.effect == Effect::kDeny ? DecisionKind::kExplicitDeny
@@ -879,7 +1057,12 @@ Decision Evaluator::Run() {
 
 Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& request,
                           bool ignore_principal) {
-  Evaluator e(policy.impl(), request, ignore_principal);
+  const CompiledPolicy::Impl& im = policy.impl();
+  if (im.total_words <= 1 && im.keys.size() <= 64) {
+    Evaluator<true> e(im, request, ignore_principal);
+    return e.Run();
+  }
+  Evaluator<false> e(im, request, ignore_principal);
   return e.Run();
 }
 

@@ -45,55 +45,65 @@ namespace internal {
 // Offset of a key-window mask in Impl::masks.
 using MaskRef = uint32_t;
 
-// Exact string -> mask lookup: a linear scan for a few entries, a hash map
-// above that.
+// Exact string -> mask lookup: a linear scan (size + first-8-bytes word,
+// then the rest inline) for a few entries, a hash map above that.
 class ExactTable {
  public:
   static constexpr size_t kLinearMax = 8;
+
+  struct Entry {
+    std::string value;
+    uint64_t head = 0;  // HeadWord(value)
+    MaskRef mask = 0;
+  };
 
   // Returns the mask for `value`, creating it with `make` (which returns a
   // fresh MaskRef) on first use.
   template <typename Make>
   MaskRef Intern(std::string_view value, Make&& make) {
-    for (const auto& e : entries_) {
-      if (e.first == value) return e.second;
+    for (const Entry& e : entries_) {
+      if (e.value == value) return e.mask;
     }
-    MaskRef m = make();
-    entries_.emplace_back(std::string(value), m);
-    return m;
+    Entry e;
+    e.value = std::string(value);
+    uint64_t unused;
+    HeadWord(value, &e.head, &unused);
+    e.mask = make();
+    entries_.push_back(std::move(e));
+    return entries_.back().mask;
   }
   // Call once after the last Intern().
   void Seal() {
     if (entries_.size() > kLinearMax) {
       map_.reserve(entries_.size());
-      for (const auto& e : entries_) map_.emplace(e.first, e.second);
+      for (const Entry& e : entries_) map_.emplace(e.value, e.mask);
     }
   }
   bool empty() const { return entries_.empty(); }
   size_t size() const { return entries_.size(); }
-  const std::vector<std::pair<std::string, MaskRef>>& entries() const {
-    return entries_;
-  }
+  const std::vector<Entry>& entries() const { return entries_; }
 
   // Returns the mask for `value`, or nullptr.
-  const MaskRef* Find(std::string_view value) const {
-    if (map_.empty()) {
-      for (const auto& e : entries_) {
-        if (e.first.size() == value.size() &&
-            (value.empty() ||
-             std::char_traits<char>::compare(e.first.data(), value.data(),
-                                             value.size()) == 0)) {
-          return &e.second;
-        }
+  inline __attribute__((always_inline)) const MaskRef* Find(std::string_view value) const {
+    if (!map_.empty()) return FindInMap(value);
+    const size_t n = value.size();
+    const uint64_t head = HeadOf(value.data(), n);
+    for (const Entry& e : entries_) {
+      if (e.value.size() == n && e.head == head &&
+          (n <= 8 || BytesEqual(e.value.data() + 8, value.data() + 8, n - 8))) {
+        return &e.mask;
       }
-      return nullptr;
     }
+    return nullptr;
+  }
+
+ private:
+  const MaskRef* FindInMap(std::string_view value) const {
     auto it = map_.find(absl::string_view(value.data(), value.size()));
     return it == map_.end() ? nullptr : &it->second;
   }
 
- private:
-  std::vector<std::pair<std::string, MaskRef>> entries_;
+  std::vector<Entry> entries_;
   absl::flat_hash_map<std::string, MaskRef> map_;
 };
 
@@ -102,6 +112,8 @@ enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };
 struct NumericAtom {
   NumCmp cmp = NumCmp::kEq;
   std::string value;  // a valid number (O3)
+  bool is_int = false;  // `value` is an integer that fits `int_value`
+  int64_t int_value = 0;
   MaskRef mask = 0;
 };
 struct DateAtom {
@@ -150,6 +162,24 @@ enum Typed : uint8_t {
   kTypedIp = 1 << 3,
 };
 
+// Which atom kinds a key has (CompiledKey::features). A key with only
+// kFeatExact (or nothing) takes the short path in the evaluator.
+enum Feature : uint8_t {
+  kFeatExact = 1 << 0,
+  kFeatFolded = 1 << 1,
+  kFeatGlobs = 1 << 2,
+  kFeatArn = 1 << 3,     // ARN atoms or the O6 shape check
+  kFeatTyped = 1 << 4,   // numbers, dates, booleans, IPs
+  kFeatBinary = 1 << 5,
+  kFeatChecks = 1 << 6,  // O1/O2/O4 per-value checks
+};
+
+// The clause masks of a key in a one-word plan, inline.
+struct OneWordMasks {
+  uint64_t static_all = 0, value = 0, neg = 0, plain = 0, any = 0, all = 0,
+           absent_true = 0, null_present = 0;
+};
+
 struct CompiledKey {
   ConditionKey key;      // kind + suffix (the name of the first occurrence)
   uint32_t clause_begin = 0;
@@ -176,6 +206,8 @@ struct CompiledKey {
   MaskRef err_ip = 0;
   uint8_t checks = 0;        // KeyCheck bits
   uint8_t typed = 0;         // Typed bits: families whose parse can fail (T2)
+  uint8_t features = 0;      // Feature bits
+  OneWordMasks one;          // copies of the masks above when n_words == 1
 
   // Atoms.
   ExactTable exact;          // StringEquals/NotEquals, literal StringLike
@@ -184,7 +216,7 @@ struct CompiledKey {
   GlobSet globs;             // non-literal StringLike/NotLike
   std::vector<MaskRef> glob_masks;
   std::vector<ArnAtom> arns;
-  std::vector<NumericAtom> numbers;
+  std::vector<NumericAtom> numbers;  // distinct (cmp, value) pairs
   std::vector<DateAtom> dates;
   std::vector<BoolAtom> bools;
   std::vector<BinaryAtom> binaries;
@@ -237,8 +269,11 @@ struct ResourceCheck {
 struct CompiledStatement {
   int32_t index = 0;
   Effect effect = Effect::kAllow;
+  bool principal_always = false;  // the principal test passes for everyone
+  bool resource_always = false;   // "*" in Resource
   uint32_t cond_begin = 0;  // range in Impl::cond_words
   uint32_t cond_end = 0;
+  uint64_t cond_one = 0;    // one-word plans: the clause mask itself
   bool invoke = false;      // action test for vpc-lattice-svcs:Invoke
   bool connect = false;     // ... and for vpc-lattice-svcs:Connect
   PrincipalCheck principal;
@@ -253,6 +288,36 @@ enum Trigger : uint32_t {
   kTriggerSignedAwsService = 1 << 3,  // A3
 };
 
+// Parses -?\d+(\.0+)? with at most 18 significant integer digits into
+// `*v`. Returns false for anything else (callers then use CompareNumbers).
+inline bool ParseSmallInt(std::string_view s, int64_t* v) {
+  size_t i = 0;
+  const size_t n = s.size();
+  bool neg = false;
+  if (i < n && s[i] == '-') {
+    neg = true;
+    ++i;
+  }
+  const size_t start = i;
+  while (i < n && s[i] == '0') ++i;
+  int64_t x = 0;
+  int digits = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') {
+    if (++digits > 18) return false;
+    x = x * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (i == start) return false;
+  if (i < n) {
+    if (s[i] != '.' || i + 1 == n) return false;
+    for (++i; i < n; ++i) {
+      if (s[i] != '0') return false;
+    }
+  }
+  *v = neg ? -x : x;
+  return true;
+}
+
 }  // namespace internal
 
 class CompiledPolicy::Impl {
@@ -265,6 +330,7 @@ class CompiledPolicy::Impl {
   std::vector<internal::CompiledStatement> statements;    // Deny first
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
+  std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
   std::vector<uint32_t> dynamic_clauses;
   uint32_t total_words = 0;

@@ -65,7 +65,19 @@ bool EndsWith(std::string_view text, std::string_view s) {
 
 }  // namespace
 
+namespace {
+GlobPattern ParseShape(std::string_view glob);
+}  // namespace
+
 GlobPattern GlobPattern::Parse(std::string_view glob) {
+  GlobPattern p = ParseShape(glob);
+  HeadWord(p.prefix, &p.head, &p.head_mask);
+  TailWord(p.suffix, &p.tail, &p.tail_mask);
+  return p;
+}
+
+namespace {
+GlobPattern ParseShape(std::string_view glob) {
   GlobPattern p;
   p.glob = std::string(glob);
   std::vector<std::string> segments(1);
@@ -119,20 +131,10 @@ GlobPattern GlobPattern::Parse(std::string_view glob) {
   }
   return p;
 }
+}  // namespace
 
-bool GlobPattern::Matches(std::string_view text) const {
+bool GlobPattern::MatchesSlow(std::string_view text) const {
   switch (shape) {
-    case GlobShape::kExact:
-      return text == prefix;
-    case GlobShape::kAny:
-      return true;
-    case GlobShape::kPrefix:
-      return StartsWith(text, prefix);
-    case GlobShape::kSuffix:
-      return EndsWith(text, suffix);
-    case GlobShape::kPrefixSuffix:
-      return text.size() >= min_length && StartsWith(text, prefix) &&
-             EndsWith(text, suffix);
     case GlobShape::kContains:
       return text.find(middles[0]) != std::string_view::npos;
     case GlobShape::kStars: {
@@ -151,8 +153,9 @@ bool GlobPattern::Matches(std::string_view text) const {
     }
     case GlobShape::kGeneral:
       return GlobMatch(glob, text);
+    default:
+      return Matches(text, Probe(text));
   }
-  return false;
 }
 
 std::string GlobPattern::Describe() const {

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,101 @@
 #include "absl/status/status.h"
 
 namespace latticepol::internal {
+
+// ---- Short-string helpers shared with the compiled evaluator -------------
+
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  return v;
+}
+
+inline uint32_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap32(v);
+#endif
+  return v;
+}
+
+// The first min(8, n) bytes at `p` as a little-endian word, zero padded
+// (byte i of the text is byte i of the word). Branch-light, no call.
+inline uint64_t HeadOf(const char* p, size_t n) {
+  if (n >= 8) return Load64(p);
+  if (n >= 4) {
+    const uint64_t lo = Load32(p);
+    const uint64_t hi = Load32(p + n - 4);
+    return lo | (hi << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  const uint64_t b0 = static_cast<unsigned char>(p[0]);
+  const uint64_t b1 = static_cast<unsigned char>(p[n >> 1]);
+  const uint64_t b2 = static_cast<unsigned char>(p[n - 1]);
+  return b0 | (b1 << (8 * (n >> 1))) | (b2 << (8 * (n - 1)));
+}
+
+// Returns true iff the `n` bytes at `a` and `b` are equal; inline, no call.
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if (Load64(a + i) != Load64(b + i)) return false;
+    }
+    return i == n || Load64(a + n - 8) == Load64(b + n - 8);
+  }
+  if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// The first and the last (up to) eight bytes of a text as words: byte i of
+// the text is byte i of `head`; the last byte of the text is byte 7 of `tail`.
+// Computed once per request value and shared by every pattern tested on it.
+struct TextProbe {
+  uint64_t head = 0;
+  uint64_t tail = 0;
+};
+
+inline TextProbe Probe(std::string_view t) {
+  TextProbe p;
+  const size_t n = t.size();
+  p.head = HeadOf(t.data(), n);
+  if (n >= 8) {
+    p.tail = Load64(t.data() + n - 8);
+  } else {
+    p.tail = n == 0 ? 0 : p.head << (8 * (8 - n));
+  }
+  return p;
+}
+
+// Word and mask of the first min(8, |s|) bytes of `s` (as in TextProbe::head).
+inline void HeadWord(std::string_view s, uint64_t* word, uint64_t* mask) {
+  *word = 0;
+  *mask = 0;
+  const size_t k = s.size() < 8 ? s.size() : 8;
+  for (size_t i = 0; i < k; ++i) {
+    *word |= uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    *mask |= uint64_t{0xFF} << (8 * i);
+  }
+}
+
+// Word and mask of the last min(8, |s|) bytes of `s` (as in TextProbe::tail).
+inline void TailWord(std::string_view s, uint64_t* word, uint64_t* mask) {
+  *word = 0;
+  *mask = 0;
+  const size_t k = s.size() < 8 ? s.size() : 8;
+  for (size_t i = 0; i < k; ++i) {
+    const size_t pos = 8 - k + i;
+    *word |= uint64_t{static_cast<unsigned char>(s[s.size() - k + i])} << (8 * pos);
+    *mask |= uint64_t{0xFF} << (8 * pos);
+  }
+}
 
 enum class GlobShape : uint8_t {
   kExact,         // no wildcard: text == a
@@ -44,13 +140,49 @@ struct GlobPattern {
   std::string suffix;                 // literal after the last `*`
   std::vector<std::string> middles;   // literals between `*`s (kContains, kStars)
   size_t min_length = 0;              // bytes any match needs at least
+  uint64_t head = 0, head_mask = 0;   // HeadWord(prefix)
+  uint64_t tail = 0, tail_mask = 0;   // TailWord(suffix)
 
   // Parses `glob` (internal glob syntax) and classifies it.
   static GlobPattern Parse(std::string_view glob);
   // Returns true iff `text` matches (same result as internal::GlobMatch).
-  bool Matches(std::string_view text) const;
+  bool Matches(std::string_view text) const { return Matches(text, Probe(text)); }
+  // The same with the text's probe precomputed.
+  bool Matches(std::string_view text, const TextProbe& probe) const {
+    switch (shape) {
+      case GlobShape::kAny:
+        return true;
+      case GlobShape::kExact:
+        return text.size() == prefix.size() && MatchesHead(text, probe);
+      case GlobShape::kPrefix:
+        return text.size() >= prefix.size() && MatchesHead(text, probe);
+      case GlobShape::kSuffix:
+        return text.size() >= suffix.size() && MatchesTail(text, probe);
+      case GlobShape::kPrefixSuffix:
+        return text.size() >= min_length && MatchesHead(text, probe) &&
+               MatchesTail(text, probe);
+      default:
+        return MatchesSlow(text);
+    }
+  }
   // "prefix(`abc`)", ... for DebugString.
   std::string Describe() const;
+
+ private:
+  // Requires text.size() >= prefix.size().
+  bool MatchesHead(std::string_view text, const TextProbe& probe) const {
+    if ((probe.head & head_mask) != head) return false;
+    return prefix.size() <= 8 ||
+           BytesEqual(text.data() + 8, prefix.data() + 8, prefix.size() - 8);
+  }
+  // Requires text.size() >= suffix.size().
+  bool MatchesTail(std::string_view text, const TextProbe& probe) const {
+    if ((probe.tail & tail_mask) != tail) return false;
+    return suffix.size() <= 8 ||
+           BytesEqual(text.data() + text.size() - suffix.size(), suffix.data(),
+                      suffix.size() - 8);
+  }
+  bool MatchesSlow(std::string_view text) const;
 };
 
 class GlobSet {
@@ -81,8 +213,9 @@ class GlobSet {
   // particular order. No allocation unless the RE2::Set is in use.
   template <typename Fn>
   void ForEachMatch(std::string_view text, Fn&& hit) const {
+    const TextProbe probe = Probe(text);
     for (uint32_t i : simple_) {
-      if (patterns_[i].Matches(text)) hit(i);
+      if (patterns_[i].Matches(text, probe)) hit(i);
     }
     if (re2_set_ != nullptr) {
       if (!MatchSet(text, [&](int i) { hit(static_cast<size_t>(i)); })) {

@@ -1,0 +1,77 @@
+// File: bench/compile_bench.cc
+// Stage: compile. Google Benchmark of Compile() for the three benchmark
+// policies (see bench/evaluate_bench.cc): the shipped blue/green policy, the
+// 20-statement policy and the 10,000-character policy; plus parse + compile
+// from text, which is what a service reloading a policy pays.
+//
+// Run: tools/bench.sh (Release build, JSON to bench/results.json).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "benchmark/benchmark.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/parse.h"
+
+namespace latticepol {
+namespace {
+
+std::string ReadFile(const char* relative) {
+  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+constexpr const char* kSeed = "policies/shared-service/auth-policy.json";
+constexpr const char* kTwenty = "policies/bench/twenty-statements.json";
+constexpr const char* kTenK = "policies/bench/ten-thousand-chars.json";
+
+template <const char* const* kPath>
+void BM_Compile(benchmark::State& state) {
+  const std::string text = ReadFile(*kPath);
+  auto doc = ParsePolicyOrStatus(text);
+  if (!doc.ok()) {
+    state.SkipWithError(std::string(doc.status().message()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto compiled = Compile(*doc);
+    if (!compiled.ok()) {
+      state.SkipWithError("compile failed");
+      return;
+    }
+    benchmark::DoNotOptimize(compiled->get());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["chars"] = static_cast<double>(text.size());
+}
+
+template <const char* const* kPath>
+void BM_ParseAndCompile(benchmark::State& state) {
+  const std::string text = ReadFile(*kPath);
+  for (auto _ : state) {
+    auto doc = ParsePolicyOrStatus(text);
+    if (!doc.ok()) {
+      state.SkipWithError("parse failed");
+      return;
+    }
+    auto compiled = Compile(*doc);
+    benchmark::DoNotOptimize(compiled.ok());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
+}
+
+BENCHMARK_TEMPLATE(BM_Compile, &kSeed)->Name("BM_Compile_Seed");
+BENCHMARK_TEMPLATE(BM_Compile, &kTwenty)->Name("BM_Compile_Twenty");
+BENCHMARK_TEMPLATE(BM_Compile, &kTenK)->Name("BM_Compile_TenK");
+BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kSeed)->Name("BM_ParseAndCompile_Seed");
+BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kTenK)->Name("BM_ParseAndCompile_TenK");
+
+}  // namespace
+}  // namespace latticepol
+
+BENCHMARK_MAIN();
