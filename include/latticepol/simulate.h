@@ -78,6 +78,8 @@ struct SimulationSample {
   std::string request_json;  // canonical request JSON (paste into `latticepol eval`)
 };
 
+// Statements of the service-network and service policies (identity
+// policies, which differ per caller, are not listed).
 struct StatementHits {
   Layer layer = Layer::kService;
   int index = 0;
