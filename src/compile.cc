@@ -285,7 +285,8 @@ MaskRef Compiler::NewMask(const CompiledKey& k) {
 }
 
 void Compiler::SetBit(MaskRef m, const CompiledKey& k, uint32_t clause) {
-  impl_->masks[m + clause / 64 - k.word_lo] |= uint64_t{1} << (clause % 64);
+  const uint32_t bit = impl_->clauses[clause].bit;
+  impl_->masks[m + bit / 64 - k.word_lo] |= uint64_t{1} << (bit % 64);
 }
 
 void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
@@ -423,6 +424,27 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         internal::ArnAtom a;
         a.glob = internal::GlobFromPolicyText(v);
         if (!SplitArnGlob(a.glob, &a.fields)) continue;  // never hits
+        // With literal fields 1..4 the field-wise match is a whole-string
+        // glob (the value then has the same first five fields), so the
+        // pattern joins the key's exact values or grouped globs.
+        bool head_literal = true;
+        for (int i = 0; i < 4; ++i) {
+          head_literal = head_literal && a.fields[i].shape == internal::GlobShape::kExact;
+        }
+        if (head_literal) {
+          if (internal::GlobIsLiteral(a.glob)) {
+            SetBit(k.exact.Intern(v, new_mask), k, id);
+            continue;
+          }
+          size_t i = 0;
+          while (i < k.globs.size() && k.globs.pattern(i).glob != a.glob) ++i;
+          if (i == k.globs.size()) {
+            k.globs.Add(a.glob);
+            k.glob_masks.push_back(NewMask(k));
+          }
+          SetBit(k.glob_masks[i], k, id);
+          continue;
+        }
         a.mask = NewMask(k);
         SetBit(a.mask, k, id);
         k.arns.push_back(std::move(a));
@@ -738,18 +760,26 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
                    });
   im.clauses = std::move(clauses);
   const uint32_t n_clauses = static_cast<uint32_t>(im.clauses.size());
-  im.total_words = (n_clauses + 63) / 64;
+  // Bits: contiguous per key; a key with at most 64 clauses never straddles
+  // a word boundary (the evaluator's single-word paths rely on it).
+  uint32_t next_bit = 0;
   for (uint32_t id = 0; id < n_clauses;) {
     const uint32_t key = im.clauses[id].key;
     uint32_t end = id;
     while (end < n_clauses && im.clauses[end].key == key) ++end;
+    const uint32_t count = end - id;
+    if (count <= 64 && next_bit % 64 + count > 64) next_bit = (next_bit / 64 + 1) * 64;
     CompiledKey& k = im.keys[key];
     k.clause_begin = id;
     k.clause_end = end;
-    k.word_lo = id / 64;
-    k.n_words = (end - 1) / 64 - k.word_lo + 1;
+    k.bit_begin = next_bit;
+    k.bit_end = next_bit + count;
+    for (uint32_t i = id; i < end; ++i) im.clauses[i].bit = next_bit++;
+    k.word_lo = k.bit_begin / 64;
+    k.n_words = (k.bit_end - 1) / 64 - k.word_lo + 1;
     id = end;
   }
+  im.total_words = (next_bit + 63) / 64;
   for (uint32_t id = 0; id < n_clauses; ++id) {
     if (im.clauses[id].dynamic) im.dynamic_clauses.push_back(id);
   }
@@ -785,8 +815,8 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   std::vector<std::vector<std::pair<uint32_t, uint64_t>>> words(doc.statements.size());
   for (uint32_t id = 0; id < n_clauses; ++id) {
     auto& w = words[im.clauses[id].statement];
-    const uint32_t word = id / 64;
-    const uint64_t bit = uint64_t{1} << (id % 64);
+    const uint32_t word = im.clauses[id].bit / 64;
+    const uint64_t bit = uint64_t{1} << (im.clauses[id].bit % 64);
     if (!w.empty() && w.back().first == word) {
       w.back().second |= bit;
     } else {
@@ -816,6 +846,11 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
       if (im.total_words == 1 && cs.cond_end > cs.cond_begin) {
         cs.cond_one = im.cond_words[cs.cond_begin].second;
       }
+      if (im.total_words <= 4) {
+        for (uint32_t i = cs.cond_begin; i < cs.cond_end; ++i) {
+          cs.cond_small[im.cond_words[i].first] |= im.cond_words[i].second;
+        }
+      }
       im.statements.push_back(std::move(cs));
     }
   }
@@ -826,9 +861,9 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
 std::string DescribeMask(const CompiledPolicy::Impl& im, const CompiledKey& k,
                          MaskRef m) {
   std::vector<std::string> ids;
-  for (uint32_t id = k.clause_begin; id < k.clause_end; ++id) {
-    const uint64_t w = im.masks[m + id / 64 - k.word_lo];
-    if (w & (uint64_t{1} << (id % 64))) ids.push_back(absl::StrCat("c", id));
+  for (uint32_t bit = k.bit_begin; bit < k.bit_end; ++bit) {
+    const uint64_t w = im.masks[m + bit / 64 - k.word_lo];
+    if (w & (uint64_t{1} << (bit % 64))) ids.push_back(absl::StrCat("c", bit));
   }
   return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
 }
@@ -855,7 +890,7 @@ std::string CompiledPolicy::DebugString() const {
   for (size_t ki = 0; ki < im.keys.size(); ++ki) {
     const internal::CompiledKey& k = im.keys[ki];
     absl::StrAppend(&out, "key k", ki, " `", k.key.name, "` clauses c",
-                    k.clause_begin, "..c", k.clause_end - 1, "\n");
+                    k.bit_begin, "..c", k.bit_end - 1, "\n");
     if (!k.exact.empty()) {
       std::vector<std::string> parts;
       for (const auto& e : k.exact.entries()) {
@@ -902,7 +937,8 @@ std::string CompiledPolicy::DebugString() const {
                     " absent-true ", DescribeMask(im, k, k.absent_true), "\n");
   }
   for (uint32_t id : im.dynamic_clauses) {
-    absl::StrAppend(&out, "dynamic c", id, " ", im.clauses[id].condition->pointer, "\n");
+    absl::StrAppend(&out, "dynamic c", im.clauses[id].bit, " ",
+                    im.clauses[id].condition->pointer, "\n");
   }
   for (const internal::CompiledStatement& s : im.statements) {
     std::vector<std::string> ids;

@@ -118,20 +118,25 @@ constexpr std::array<uint8_t, 256> MakeQueryClass() {
 }
 constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
 
-// Writes the decimal text of `v` into `buf` (at least 24 bytes).
+// Writes the decimal text of `v` at the end of `buf` (24 bytes).
 std::string_view FormatInt(int64_t v, char* buf) {
-  char tmp[24];
-  size_t n = 0;
   const bool neg = v < 0;
   uint64_t u = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  size_t pos = 24;
   do {
-    tmp[n++] = static_cast<char>('0' + u % 10);
+    buf[--pos] = static_cast<char>('0' + u % 10);
     u /= 10;
   } while (u != 0);
-  size_t o = 0;
-  if (neg) buf[o++] = '-';
-  while (n > 0) buf[o++] = tmp[--n];
-  return std::string_view(buf, o);
+  if (neg) buf[--pos] = '-';
+  return std::string_view(buf + pos, 24 - pos);
+}
+
+// Returns true iff SplitArn(v) would succeed: `arn:` and five colons.
+inline bool LooksLikeArn(std::string_view v) {
+  if (v.size() < 4 || v[0] != 'a' || v[1] != 'r' || v[2] != 'n' || v[3] != ':') return false;
+  int colons = 1;
+  for (size_t i = 4; i < v.size() && colons < 5; ++i) colons += v[i] == ':';
+  return colons >= 5;
 }
 
 bool CmpHolds(NumCmp cmp, int c) {
@@ -177,7 +182,9 @@ LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const Request
     case KeyKind::kRequestHeader:
       if (connect) return false;
       for (size_t i = 0; i < r.headers.size(); ++i) {
-        if (r.headers.name(i) == key.suffix) {
+        const std::string_view name = r.headers.name(i);
+        if (name.size() == key.suffix.size() &&
+            BytesEqual(name.data(), key.suffix.data(), name.size())) {
           *out = r.headers.value(i);
           return true;
         }
@@ -251,9 +258,12 @@ LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const Request
   return false;
 }
 
-// kOne: the plan has at most 64 clauses (one word), so every bit set is a
-// scalar and every per-key loop runs exactly once.
-template <bool kOne>
+// kW > 0: the plan has at most kW words of clause bits and at most 64 keys,
+// so the bit sets are small member arrays with compile-time sizes and the
+// per-key value counts are two bit masks. kW == 0: any size (stack arrays,
+// heap beyond kInlineWords). Keys whose clauses fit one word (every key with
+// at most 64 clauses: Compile pads the bit ranges) take single-word paths.
+template <int kW>
 class Evaluator {
  public:
   Evaluator(const CompiledPolicy::Impl& im, const RequestView& r,
@@ -297,19 +307,33 @@ class Evaluator {
   uint64_t* all_ = nullptr;
   uint64_t* first_ = nullptr;
   uint64_t* err_ = nullptr;
-  uint8_t* counts_ = nullptr;  // values seen per key, saturating at 2 (!kOne)
-  uint64_t once_ = 0;          // kOne: keys with at least one value
-  uint64_t many_ = 0;          // kOne: keys with two or more values
-  uint64_t one_[6];            // kOne: the six bit sets
+  static constexpr bool kFixed = kW > 0;
+  uint8_t* counts_ = nullptr;  // values seen per key, saturating at 2 (!kFixed)
+  uint64_t once_ = 0;          // kFixed: keys with at least one value
+  uint64_t many_ = 0;          // kFixed: keys with two or more values
+  uint64_t fixed_[6][kW > 0 ? kW : 1];  // kFixed: the six bit sets
 
+  // The six bit sets: member arrays when the size is fixed (so one-word
+  // plans keep them in registers), else the scratch pointers.
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Res(size_t i) { return kFixed ? fixed_[0][i] : res_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Hit(size_t i) { return kFixed ? fixed_[1][i] : hit_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Any(size_t i) { return kFixed ? fixed_[2][i] : any_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& All(size_t i) { return kFixed ? fixed_[3][i] : all_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& First(size_t i) { return kFixed ? fixed_[4][i] : first_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Err(size_t i) { return kFixed ? fixed_[5][i] : err_[i]; }
+
+  // Index of a single-word key's word.
+  LATTICEPOL_ALWAYS_INLINE uint32_t Lo(const CompiledKey& k) const {
+    return kW == 1 ? 0 : k.word_lo;
+  }
   LATTICEPOL_ALWAYS_INLINE uint32_t Count(uint32_t kid) const {
-    if (kOne) {
+    if (kFixed) {
       return ((many_ >> kid) & 1) ? 2 : static_cast<uint32_t>((once_ >> kid) & 1);
     }
     return counts_[kid];
   }
   LATTICEPOL_ALWAYS_INLINE void Bump(uint32_t kid) {
-    if (kOne) {
+    if (kFixed) {
       const uint64_t bit = uint64_t{1} << kid;
       many_ |= once_ & bit;
       once_ |= bit;
@@ -328,40 +352,40 @@ class Evaluator {
   std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
 };
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::AddValue(const CompiledKey& k, uint32_t kid,
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint32_t kid,
                                       std::string_view v) {
-  if (kOne && (k.features & ~kFeatExact) == 0) {
+  if (k.n_words == 1 && (k.features & ~kFeatExact) == 0) {
     // Short path: equality atoms only (the common case).
+    const uint32_t lo = Lo(k);
     uint64_t h = 0;
     if (k.features != 0) {
       if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
-    if (Count(kid) == 0) one_[4] |= r;
-    one_[2] |= r;
-    one_[3] &= r | ~k.one.value;
+    if (Count(kid) == 0) First(lo) |= r;
+    Any(lo) |= r;
+    All(lo) &= r | ~k.one.value;
     Bump(kid);
     return;
   }
   AddValueGeneral(k, kid, v);
 }
 
-template <bool kOne>
-void Evaluator<kOne>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
+template <int kW>
+void Evaluator<kW>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
                                       std::string_view v) {
-  const uint32_t lo = kOne ? 0 : k.word_lo;
-  const uint32_t n = kOne ? 1 : k.n_words;
+  const uint32_t lo = kW == 1 ? 0 : k.word_lo;
+  const uint32_t n = kW == 1 ? 1 : k.n_words;
   const uint64_t* pool = im_.masks.data();
-  uint64_t* h = hit_ + lo;
-  for (uint32_t i = 0; i < n; ++i) h[i] = 0;
+  for (uint32_t i = 0; i < n; ++i) Hit(lo + i) = 0;
   auto hit = [&](MaskRef m) {
     const uint64_t* src = pool + m;
-    for (uint32_t i = 0; i < n; ++i) h[i] |= src[i];
+    for (uint32_t i = 0; i < n; ++i) Hit(lo + i) |= src[i];
   };
   auto fail = [&](MaskRef m) {  // T2
     const uint64_t* src = pool + m;
-    for (uint32_t i = 0; i < n; ++i) err_[lo + i] |= src[i];
+    for (uint32_t i = 0; i < n; ++i) Err(lo + i) |= src[i];
     unc_ = true;
   };
   if (!k.exact.empty()) {
@@ -402,8 +426,7 @@ void Evaluator<kOne>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
       unc_ = true;  // O6
     }
   } else if ((k.checks & kCheckArnShape) != 0) {
-    std::array<std::string_view, 6> f;
-    if (!SplitArn(v, &f)) unc_ = true;  // O6
+    if (!LooksLikeArn(v)) unc_ = true;  // O6
   }
   if (k.typed != 0) {
     if (k.typed & kTypedNumeric) {
@@ -467,37 +490,38 @@ void Evaluator<kOne>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
   const uint64_t* neg = pool + k.neg;
   const bool first = Count(kid) == 0;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t r = (h[i] ^ neg[i]) & value[i];
-    if (first) first_[lo + i] |= r;
-    any_[lo + i] |= r;
-    all_[lo + i] &= r | ~value[i];
+    const uint64_t r = (Hit(lo + i) ^ neg[i]) & value[i];
+    if (first) First(lo + i) |= r;
+    Any(lo + i) |= r;
+    All(lo + i) &= r | ~value[i];
   }
   Bump(kid);
 }
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::Finalize(const CompiledKey& k, uint32_t kid) {
-  if (kOne) {
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Finalize(const CompiledKey& k, uint32_t kid) {
+  if (k.n_words == 1) {
+    const uint32_t lo = Lo(k);
     const OneWordMasks& m = k.one;
     const uint32_t count = Count(kid);
     if (count == 0) {
-      one_[0] |= m.absent_true & m.static_all;
+      Res(lo) |= m.absent_true & m.static_all;
       return;
     }
     if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
-    uint64_t r = (count == 1 ? (one_[4] & m.plain) : 0) | (one_[2] & m.any) |
-                 (one_[3] & m.all);
-    r = (r & ~one_[5]) | m.null_present;
-    one_[0] |= r & m.static_all;
+    uint64_t r = (count == 1 ? (First(lo) & m.plain) : 0) | (Any(lo) & m.any) |
+                 (All(lo) & m.all);
+    r = (r & ~Err(lo)) | m.null_present;
+    Res(lo) |= r & m.static_all;
     return;
   }
-  const uint32_t lo = kOne ? 0 : k.word_lo;
-  const uint32_t n = kOne ? 1 : k.n_words;
+  const uint32_t lo = k.word_lo;
+  const uint32_t n = k.n_words;
   const uint64_t* pool = im_.masks.data();
   const uint32_t count = Count(kid);  // 0, 1 or 2 (= two or more)
   const uint64_t* st = pool + k.static_all;
   if (count == 0) {
     const uint64_t* absent = pool + k.absent_true;
-    for (uint32_t i = 0; i < n; ++i) res_[lo + i] |= absent[i] & st[i];
+    for (uint32_t i = 0; i < n; ++i) Res(lo + i) |= absent[i] & st[i];
     return;
   }
   if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
@@ -507,14 +531,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::Finalize(const CompiledKey& k, ui
   const uint64_t* null_present = pool + k.null_present;
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t w = lo + i;
-    uint64_t r = (count == 1 ? (first_[w] & plain[i]) : 0) | (any_[w] & any[i]) |
-                 (all_[w] & all[i]);
-    r = (r & ~err_[w]) | null_present[i];
-    res_[w] |= r & st[i];
+    uint64_t r = (count == 1 ? (First(w) & plain[i]) : 0) | (Any(w) & any[i]) |
+                 (All(w) & all[i]);
+    r = (r & ~Err(w)) | null_present[i];
+    Res(w) |= r & st[i];
   }
 }
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE int Evaluator<kOne>::FindQuerySlot(std::string_view key) const {
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE int Evaluator<kW>::FindQuerySlot(std::string_view key) const {
   if (!im_.query_slot_map.empty()) {
     auto it = im_.query_slot_map.find(absl::string_view(key.data(), key.size()));
     return it == im_.query_slot_map.end() ? -1 : static_cast<int>(it->second);
@@ -529,8 +553,8 @@ LATTICEPOL_ALWAYS_INLINE int Evaluator<kOne>::FindQuerySlot(std::string_view key
 }
 
 // Q1: a query key equal to a referenced one case-insensitively only.
-template <bool kOne>
-__attribute__((noinline)) void Evaluator<kOne>::CheckQueryCase(std::string_view key) {
+template <int kW>
+__attribute__((noinline)) void Evaluator<kW>::CheckQueryCase(std::string_view key) {
   if (unc_) return;
   for (uint32_t kid : im_.query_keys) {
     if (EqualsIgnoreCase(key, im_.keys[kid].key.suffix)) {
@@ -539,8 +563,8 @@ __attribute__((noinline)) void Evaluator<kOne>::CheckQueryCase(std::string_view 
     }
   }
 }
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::QueryValue(uint32_t slot, std::string_view value) {
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::QueryValue(uint32_t slot, std::string_view value) {
   if (value.empty()) unc_ = true;  // Q4
   const uint32_t kid = im_.query_keys[slot];
   const CompiledKey& k = im_.keys[kid];
@@ -552,8 +576,8 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::QueryValue(uint32_t slot, std::st
 // splits, empty keys dropped, percent-decoding per Q3).
 // A raw query pair with a `%` in it (Q3): decoded into stack buffers (or
 // the heap when huge), then handled like any other pair.
-template <bool kOne>
-__attribute__((noinline)) void Evaluator<kOne>::EncodedPair(std::string_view key,
+template <int kW>
+__attribute__((noinline)) void Evaluator<kW>::EncodedPair(std::string_view key,
                                                             std::string_view value,
                                                             bool has_value) {
   char key_buf[kDecodeBuffer];
@@ -576,8 +600,8 @@ __attribute__((noinline)) void Evaluator<kOne>::EncodedPair(std::string_view key
 
 // Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
 // splits, empty keys dropped, percent-decoding per Q3).
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::ScanQuery() {
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   const std::string_view raw = r_.raw_query;
   const char* const data = raw.data();
   const size_t n = raw.size();
@@ -619,8 +643,8 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kOne>::ScanQuery() {
   }
 }
 
-template <bool kOne>
-void Evaluator<kOne>::ScanParsedQuery() {
+template <int kW>
+void Evaluator<kW>::ScanParsedQuery() {
   const ParamList& q = r_.query;
   for (size_t i = 0; i < q.size(); ++i) {
     const std::string_view name = q.name(i);
@@ -632,8 +656,8 @@ void Evaluator<kOne>::ScanParsedQuery() {
     QueryValue(static_cast<uint32_t>(slot), q.value(i));
   }
 }
-template <bool kOne>
-LATTICEPOL_ALWAYS_INLINE bool Evaluator<kOne>::ActionMatches(const CompiledStatement& s) const {
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ActionMatches(const CompiledStatement& s) const {
   if (action_ == kActionInvoke) return s.invoke;
   if (action_ == kActionConnect) return s.connect;
   const Statement& st = im_.doc.statements[s.index];
@@ -646,8 +670,8 @@ LATTICEPOL_ALWAYS_INLINE bool Evaluator<kOne>::ActionMatches(const CompiledState
   }
   return st.not_action ? !any : any;
 }
-template <bool kOne>
-bool Evaluator<kOne>::PrincipalMatches(const PrincipalCheck& pc) const {
+template <int kW>
+bool Evaluator<kW>::PrincipalMatches(const PrincipalCheck& pc) const {
   using Kind = PrincipalCheck::Kind;
   if (ignore_principal_) return true;
   const Principal* p = r_.principal;
@@ -671,8 +695,8 @@ bool Evaluator<kOne>::PrincipalMatches(const PrincipalCheck& pc) const {
   }
   return false;
 }
-template <bool kOne>
-std::string_view Evaluator<kOne>::ResourceArn() {
+template <int kW>
+std::string_view Evaluator<kW>::ResourceArn() {
   if (arn_ready_) return arn_;
   arn_ready_ = true;
   if (!r_.service_arn.present || r_.service_arn.value.empty()) return arn_;
@@ -693,8 +717,8 @@ std::string_view Evaluator<kOne>::ResourceArn() {
   }
   return arn_;
 }
-template <bool kOne>
-bool Evaluator<kOne>::ResourceMatches(const ResourceCheck& rc) {
+template <int kW>
+bool Evaluator<kW>::ResourceMatches(const ResourceCheck& rc) {
   using Kind = ResourcePattern::Kind;
   bool any = rc.has_star;
   if (!any && !rc.patterns.empty()) {
@@ -732,8 +756,8 @@ bool Evaluator<kOne>::ResourceMatches(const ResourceCheck& rc) {
 }
 
 // ---- Slow path: policy variables -------------------------------------------
-template <bool kOne>
-bool Evaluator<kOne>::SlowValues(const ConditionKey& key, std::vector<std::string>* values) {
+template <int kW>
+bool Evaluator<kW>::SlowValues(const ConditionKey& key, std::vector<std::string>* values) {
   values->clear();
   if (key.kind == KeyKind::kRequestQueryString) {
     if (connect_) return false;
@@ -757,8 +781,8 @@ bool Evaluator<kOne>::SlowValues(const ConditionKey& key, std::vector<std::strin
   }
   return !values->empty();
 }
-template <bool kOne>
-bool Evaluator<kOne>::Substitute(std::string_view value, SubstituteFor mode,
+template <int kW>
+bool Evaluator<kW>::Substitute(std::string_view value, SubstituteFor mode,
                            std::string* out) {
   const VariableResolver resolve = [this, mode](std::string_view name,
                                                 std::string* v) {
@@ -778,8 +802,8 @@ bool Evaluator<kOne>::Substitute(std::string_view value, SubstituteFor mode,
 
 // Mirrors the reference's condition semantics for a clause with variables
 // (String, ARN or Bool operators; never a policy-side type error).
-template <bool kOne>
-bool Evaluator<kOne>::SlowClause(const Condition& c) {
+template <int kW>
+bool Evaluator<kW>::SlowClause(const Condition& c) {
   struct PolicyValue {
     std::string display;
     std::string glob;
@@ -875,8 +899,8 @@ bool Evaluator<kOne>::SlowClause(const Condition& c) {
   }
   return false;
 }
-template <bool kOne>
-void Evaluator<kOne>::EvalDynamicResources() {
+template <int kW>
+void Evaluator<kW>::EvalDynamicResources() {
   using Kind = ResourcePattern::Kind;
   dynamic_resources_.reset(new uint8_t[im_.dynamic_resource_count]());
   const std::string_view arn = ResourceArn();
@@ -900,8 +924,8 @@ void Evaluator<kOne>::EvalDynamicResources() {
 }
 
 // ---- The run ---------------------------------------------------------------
-template <bool kOne>
-Decision Evaluator<kOne>::Run() {
+template <int kW>
+Decision Evaluator<kW>::Run() {
   const CompiledPolicy::Impl& im = im_;
   const std::string_view action = r_.action;
   if (action.size() == kInvokeAction.size() &&
@@ -931,23 +955,25 @@ Decision Evaluator<kOne>::Run() {
   // size limit.
   const size_t words = im.total_words;
   const size_t nkeys = im.keys.size();
-  uint64_t inline_words[kOne ? 1 : 6 * kInlineWords];
-  uint8_t inline_counts[kOne ? 1 : kInlineKeys];
+  uint64_t inline_words[kFixed ? 1 : 6 * kInlineWords];
+  uint8_t inline_counts[kFixed ? 1 : kInlineKeys];
   std::unique_ptr<uint64_t[]> heap_words;
   std::unique_ptr<uint8_t[]> heap_counts;
-  if (kOne) {
-    one_[0] = 0;
-    one_[1] = 0;
-    one_[2] = 0;
-    one_[3] = ~uint64_t{0};
-    one_[4] = 0;
-    one_[5] = 0;
-    res_ = &one_[0];
-    hit_ = &one_[1];
-    any_ = &one_[2];
-    all_ = &one_[3];
-    first_ = &one_[4];
-    err_ = &one_[5];
+  if (kFixed) {
+    for (int i = 0; i < kW; ++i) {
+      fixed_[0][i] = 0;
+      fixed_[1][i] = 0;
+      fixed_[2][i] = 0;
+      fixed_[3][i] = ~uint64_t{0};
+      fixed_[4][i] = 0;
+      fixed_[5][i] = 0;
+    }
+    res_ = fixed_[0];
+    hit_ = fixed_[1];
+    any_ = fixed_[2];
+    all_ = fixed_[3];
+    first_ = fixed_[4];
+    err_ = fixed_[5];
   } else {
     uint64_t* w = inline_words;
     uint8_t* counts = inline_counts;
@@ -966,11 +992,11 @@ Decision Evaluator<kOne>::Run() {
     first_ = w + 4 * words;
     err_ = w + 5 * words;
     for (size_t i = 0; i < words; ++i) {
-      res_[i] = 0;
-      any_[i] = 0;
-      all_[i] = ~uint64_t{0};
-      first_[i] = 0;
-      err_[i] = 0;
+      Res(i) = 0;
+      Any(i) = 0;
+      All(i) = ~uint64_t{0};
+      First(i) = 0;
+      Err(i) = 0;
     }
     for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
     counts_ = counts;
@@ -981,7 +1007,7 @@ Decision Evaluator<kOne>::Run() {
     const CompiledKey& k = im.keys[kid];
     std::string_view v;
     const bool present = SingleValue(k.key, r_, connect_, num_buf_, &v);
-    if (kOne && (k.features & ~kFeatExact) == 0 &&
+    if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
         k.key.kind != KeyKind::kPrincipalOrgPaths) {
       // Single-valued key with equality atoms only: decide its clauses now.
       uint64_t r = k.one.absent_true;
@@ -992,7 +1018,7 @@ Decision Evaluator<kOne>::Run() {
         }
         r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
       }
-      one_[0] |= r & k.one.static_all;
+      Res(Lo(k)) |= r & k.one.static_all;
       continue;
     }
     if (present) {
@@ -1000,7 +1026,7 @@ Decision Evaluator<kOne>::Run() {
     } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
       for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
     }
-    if (kOne) Finalize(k, kid);
+    Finalize(k, kid);
   }
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
@@ -1009,17 +1035,14 @@ Decision Evaluator<kOne>::Run() {
       ScanParsedQuery();
     }
   }
-  if (kOne) {
-    // Value keys were finalized above; query and unknown keys remain.
-    for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
-  } else {
-    for (uint32_t kid = 0; kid < nkeys; ++kid) Finalize(im.keys[kid], kid);
-  }
+  // Value keys were finalized above; query and unknown keys remain.
+  for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
 
   // 2. Clauses with variables.
   for (uint32_t id : im.dynamic_clauses) {
     if (SlowClause(*im.clauses[id].condition)) {
-      res_[id / 64] |= uint64_t{1} << (id % 64);
+      const uint32_t bit = im.clauses[id].bit;
+      Res(bit / 64) |= uint64_t{1} << (bit % 64);
     }
   }
   if (im.dynamic_resource_count > 0) EvalDynamicResources();
@@ -1028,12 +1051,16 @@ Decision Evaluator<kOne>::Run() {
   Decision d;
   for (const CompiledStatement& s : im.statements) {
     bool ok = true;
-    if (kOne) {
-      ok = (one_[0] & s.cond_one) == s.cond_one;
+    if (kW == 1) {
+      ok = (Res(0) & s.cond_one) == s.cond_one;
+    } else if (kW > 0 && kW <= 4) {
+      uint64_t miss = 0;
+      for (int w = 0; w < kW; ++w) miss |= s.cond_small[w] & ~Res(w);
+      ok = miss == 0;
     } else {
       for (uint32_t i = s.cond_begin; i < s.cond_end; ++i) {
         const auto& cw = im.cond_words[i];
-        if ((res_[cw.first] & cw.second) != cw.second) {
+        if ((Res(cw.first) & cw.second) != cw.second) {
           ok = false;
           break;
         }
@@ -1058,12 +1085,12 @@ Decision Evaluator<kOne>::Run() {
 Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& request,
                           bool ignore_principal) {
   const CompiledPolicy::Impl& im = policy.impl();
-  if (im.total_words <= 1 && im.keys.size() <= 64) {
-    Evaluator<true> e(im, request, ignore_principal);
-    return e.Run();
+  if (im.keys.size() <= 64) {
+    if (im.total_words <= 1) return Evaluator<1>(im, request, ignore_principal).Run();
+    if (im.total_words <= 2) return Evaluator<2>(im, request, ignore_principal).Run();
+    if (im.total_words <= 4) return Evaluator<4>(im, request, ignore_principal).Run();
   }
-  Evaluator<false> e(im, request, ignore_principal);
-  return e.Run();
+  return Evaluator<0>(im, request, ignore_principal).Run();
 }
 
 }  // namespace internal

@@ -182,8 +182,10 @@ struct OneWordMasks {
 
 struct CompiledKey {
   ConditionKey key;      // kind + suffix (the name of the first occurrence)
-  uint32_t clause_begin = 0;
+  uint32_t clause_begin = 0;  // range in Impl::clauses
   uint32_t clause_end = 0;
+  uint32_t bit_begin = 0;     // range of the clauses' bits (contiguous)
+  uint32_t bit_end = 0;
   uint32_t word_lo = 0;  // first word of the window
   uint32_t n_words = 0;  // words in the window
   int query_slot = -1;   // index in Impl::query_keys for RequestQueryString
@@ -227,6 +229,7 @@ struct CompiledClause {
   const Condition* condition = nullptr;  // points into Impl::doc
   int32_t statement = 0;                 // index in PolicyDocument::statements
   uint32_t key = 0;                      // dense key id
+  uint32_t bit = 0;                      // position in the clause bit sets
   bool dynamic = false;                  // has active variables: slow path
 };
 
@@ -274,6 +277,7 @@ struct CompiledStatement {
   uint32_t cond_begin = 0;  // range in Impl::cond_words
   uint32_t cond_end = 0;
   uint64_t cond_one = 0;    // one-word plans: the clause mask itself
+  uint64_t cond_small[4] = {0, 0, 0, 0};  // plans of at most 4 words: all masks
   bool invoke = false;      // action test for vpc-lattice-svcs:Invoke
   bool connect = false;     // ... and for vpc-lattice-svcs:Connect
   PrincipalCheck principal;

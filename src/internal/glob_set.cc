@@ -215,6 +215,43 @@ absl::Status GlobSet::Compile(size_t* budget) {
         "glob matcher needs ", cost, " bytes, over the compile memory budget"));
   }
   *budget -= cost;
+  // Index prefix shapes with at least 8 literal bytes by their head word
+  // when there are many of them: one hash probe instead of a scan.
+  head_index_.clear();
+  indexed_.clear();
+  {
+    std::vector<uint32_t> long_prefix;
+    for (uint32_t i : simple_) {
+      const GlobPattern& p = patterns_[i];
+      if ((p.shape == GlobShape::kPrefix || p.shape == GlobShape::kPrefixSuffix ||
+           p.shape == GlobShape::kExact) &&
+          p.prefix.size() >= 8) {
+        long_prefix.push_back(i);
+      }
+    }
+    if (long_prefix.size() >= kPrefixIndexMin) {
+      std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
+        return patterns_[a].head < patterns_[b].head;
+      });
+      for (size_t j = 0; j < long_prefix.size();) {
+        const uint64_t head = patterns_[long_prefix[j]].head;
+        HeadRange range;
+        range.begin = static_cast<uint32_t>(indexed_.size());
+        while (j < long_prefix.size() && patterns_[long_prefix[j]].head == head) {
+          indexed_.push_back(long_prefix[j++]);
+        }
+        range.end = static_cast<uint32_t>(indexed_.size());
+        head_index_.emplace(head, range);
+      }
+      std::vector<uint32_t> rest;
+      for (uint32_t i : simple_) {
+        if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
+          rest.push_back(i);
+        }
+      }
+      simple_ = std::move(rest);
+    }
+  }
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
   // is one UTF-8 character in GlobMatch, whose handling of stray bytes is not
   // a regular Latin-1 class); general ones stay on GlobMatch.
@@ -274,6 +311,9 @@ bool GlobSet::RunSet(std::string_view text, std::vector<int>* indices) const {
 bool GlobSet::MatchesAny(std::string_view text) const {
   bool any = false;
   for (uint32_t i : simple_) {
+    if (patterns_[i].Matches(text)) return true;
+  }
+  for (uint32_t i : indexed_) {
     if (patterns_[i].Matches(text)) return true;
   }
   for (uint32_t i : in_set_) {

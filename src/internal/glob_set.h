@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 
 namespace latticepol::internal {
@@ -217,6 +218,15 @@ class GlobSet {
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
+    if (!head_index_.empty() && text.size() >= 8) {
+      auto it = head_index_.find(probe.head);
+      if (it != head_index_.end()) {
+        for (uint32_t j = it->second.begin; j < it->second.end; ++j) {
+          const uint32_t i = indexed_[j];
+          if (patterns_[i].Matches(text, probe)) hit(i);
+        }
+      }
+    }
     if (re2_set_ != nullptr) {
       if (!MatchSet(text, [&](int i) { hit(static_cast<size_t>(i)); })) {
         for (uint32_t i : in_set_) {
@@ -239,7 +249,17 @@ class GlobSet {
   bool MatchSet(std::string_view text, Fn&& hit) const;
   bool RunSet(std::string_view text, std::vector<int>* indices) const;
 
+  // With many long prefixes: patterns whose prefix has at least 8 bytes,
+  // indexed by their first 8 bytes (TextProbe::head of a matching text).
+  static constexpr size_t kPrefixIndexMin = 8;
+  struct HeadRange {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+  };
+
   std::vector<GlobPattern> patterns_;
+  absl::flat_hash_map<uint64_t, HeadRange> head_index_;
+  std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)
   std::vector<int> set_to_pattern_;

@@ -651,5 +651,36 @@ TEST(GlobSetTest, ExhaustiveAgainstGlobMatch) {
   EXPECT_GT(checks, 1000000);
 }
 
+// Many long prefixes go through the head-word index; results must still
+// equal GlobMatch for every pattern.
+TEST(GlobSetTest, PrefixIndexAgainstGlobMatch) {
+  internal::GlobSet set;
+  std::vector<std::string> globs;
+  for (int i = 0; i < 30; ++i) {
+    globs.push_back("/service/" + std::to_string(i) + "/*");
+    globs.push_back("/service/" + std::to_string(i) + "*.json");
+    globs.push_back("/servic" + std::to_string(i) + "*");  // short prefix
+  }
+  globs.push_back("/service/1");  // exact, 10 bytes
+  for (const std::string& g : globs) set.Add(g);
+  size_t budget = size_t{1} << 20;
+  ASSERT_TRUE(set.Compile(&budget).ok());
+  const std::vector<std::string> texts = {
+      "", "/", "/service", "/service/", "/service/1", "/service/1/", "/service/12/x",
+      "/service/12.json", "/service/29/a/b", "/servic7", "/servic7/x", "/service/30/",
+      "/service/3x.json", "/Service/1/x", "/service/1\xC3\xA9/"};
+  for (const std::string& t : texts) {
+    std::vector<char> hits(globs.size());
+    set.ForEachMatch(t, [&](size_t i) { hits[i] = 1; });
+    for (size_t i = 0; i < globs.size(); ++i) {
+      EXPECT_EQ(hits[i] != 0, internal::GlobMatch(globs[i], t))
+          << "pattern `" << globs[i] << "` text `" << t << "`";
+    }
+    EXPECT_EQ(set.MatchesAny(t),
+              std::any_of(globs.begin(), globs.end(),
+                          [&](const std::string& g) { return internal::GlobMatch(g, t); }));
+  }
+}
+
 }  // namespace
 }  // namespace latticepol
