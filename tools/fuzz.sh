@@ -20,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
+tools/deps.sh
 cxx="$(command -v clang++-14 || command -v clang++ || true)"
 if [ -z "$cxx" ]; then
   echo "fuzz.sh: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2
@@ -27,7 +28,9 @@ if [ -z "$cxx" ]; then
 fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# -O1 with line tables: quick to build, symbolized stack traces, asserts kept.
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
       "${launcher[@]}" -DLATTICEPOL_BUILD_FUZZERS=ON -DLATTICEPOL_SANITIZE=ON \
       -DLATTICEPOL_BUILD_TESTS=OFF -DLATTICEPOL_BUILD_PYTHON=OFF \
       -DCMAKE_CXX_FLAGS="${LATTICEPOL_FUZZ_CXXFLAGS:-}" >/dev/null

@@ -7,6 +7,7 @@
 # ctest, e.g. `tools/sanitize.sh -R parse_test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tools/deps.sh
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # -O1: sanitizer builds of the unit tests are compile-bound; -O1 keeps them
