@@ -196,6 +196,7 @@ class Compiler {
   void BuildPrincipal(const Statement& s, internal::PrincipalCheck* out);
   absl::Status BuildResource(const Statement& s, internal::ResourceCheck* out);
   absl::Status Charge(size_t bytes);
+  void BuildSimplePlan();
 
   std::unique_ptr<CompiledPolicy::Impl> impl_;
   size_t budget_;
@@ -709,6 +710,85 @@ absl::Status Compiler::BuildStatement(const Statement& s, int index,
   return st;
 }
 
+void Compiler::BuildSimplePlan() {
+  CompiledPolicy::Impl& im = *impl_;
+  internal::SimplePlan& sp = im.simple;
+  sp = internal::SimplePlan();
+  if (im.total_words > 1 || !im.dynamic_clauses.empty() ||
+      im.dynamic_resource_count != 0 || im.query_keys.size() > 8) {
+    return;
+  }
+  auto make = [&im](const CompiledKey& k) {
+    internal::SimpleKey s;
+    s.key = &k;
+    s.neg = k.one.neg;
+    s.value = k.one.value;
+    s.absent_true = k.one.absent_true;
+    s.null_present = k.one.null_present;
+    s.static_all = k.one.static_all;
+    s.plain = k.one.plain;
+    s.any = k.one.any;
+    s.all = k.one.all;
+    s.has_exact = !k.exact.empty();
+    s.multi_check = (k.checks & internal::kCheckMulti) != 0;
+    s.case_sibling = k.query_case_sibling;
+    switch (k.key.kind) {
+      case KeyKind::kRequestMethod:
+        s.string_field = &RequestView::method;
+        break;
+      case KeyKind::kRequestPath:
+        s.string_field = &RequestView::path;
+        break;
+      case KeyKind::kServiceArn:
+        s.optional_field = &RequestView::service_arn;
+        break;
+      case KeyKind::kServiceNetworkArn:
+        s.optional_field = &RequestView::service_network_arn;
+        break;
+      case KeyKind::kSourceVpc:
+        s.optional_field = &RequestView::source_vpc;
+        break;
+      case KeyKind::kSourceVpcOwnerAccount:
+        s.optional_field = &RequestView::source_vpc_owner_account;
+        break;
+      case KeyKind::kSourceIp:
+        s.optional_field = &RequestView::source_ip;
+        break;
+      case KeyKind::kCurrentTime:
+        s.optional_field = &RequestView::time;
+        break;
+      default:
+        break;
+    }
+    const auto& entries = k.exact.entries();
+    if (entries.size() <= internal::SimpleKey::kInlineEntries) {
+      s.n_entries = static_cast<int>(entries.size());
+      for (size_t i = 0; i < entries.size(); ++i) {
+        internal::InlineEntry& e = s.entries[i];
+        e.head = entries[i].head;
+        e.mask = im.masks[entries[i].mask];
+        e.size = static_cast<uint32_t>(entries[i].value.size());
+        e.rest = entries[i].value.size() > 8 ? entries[i].value.data() + 8 : nullptr;
+      }
+    }
+    return s;
+  };
+  for (const CompiledKey& k : im.keys) {
+    if (k.key.kind == KeyKind::kUnknown) {
+      sp.const_res |= k.one.absent_true & k.one.static_all;
+      continue;
+    }
+    if ((k.features & ~internal::kFeatExact) != 0 ||
+        k.key.kind == KeyKind::kPrincipalOrgPaths) {
+      sp = internal::SimplePlan();
+      return;
+    }
+    if (k.key.kind != KeyKind::kRequestQueryString) sp.keys.push_back(make(k));
+  }
+  for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
+  sp.enabled = true;
+}
+
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   CompiledPolicy::Impl& im = *impl_;
   const PolicyDocument& doc = im.doc;
@@ -855,6 +935,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
     }
   }
   im.memory_used += im.masks.size() * sizeof(uint64_t);
+  BuildSimplePlan();
   return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));
 }
 
@@ -887,6 +968,10 @@ std::string CompiledPolicy::DebugString() const {
       im.total_words, " words, ~", im.memory_used, " bytes\n");
   absl::StrAppend(&out, "uncertain: ", im.static_uncertain ? "always" : "per request",
                   im.principal_uncertain ? " (+principal)" : "", "\n");
+  absl::StrAppend(&out, "evaluator: ",
+                  im.simple.enabled ? "simple (equality atoms, one word)"
+                                    : absl::StrCat("general, ", im.total_words, " words"),
+                  "\n");
   for (size_t ki = 0; ki < im.keys.size(); ++ki) {
     const internal::CompiledKey& k = im.keys[ki];
     absl::StrAppend(&out, "key k", ki, " `", k.key.name, "` clauses c",

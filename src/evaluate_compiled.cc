@@ -258,6 +258,112 @@ LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const Request
   return false;
 }
 
+// The principal test of one statement (spec 1.4, N1 for NotPrincipal).
+bool PrincipalTest(const PrincipalCheck& pc, const Principal* p) {
+  using Kind = PrincipalCheck::Kind;
+  switch (pc.kind) {
+    case Kind::kAlways:
+      return true;
+    case Kind::kNever:
+      return false;
+    case Kind::kList:
+      if (p == nullptr) return false;
+      return (!p->account.empty() && Contains(pc.accounts, p->account)) ||
+             (!p->session_arn.empty() && Contains(pc.sessions, p->session_arn)) ||
+             (!p->arn.empty() && Contains(pc.arns, p->arn));
+    case Kind::kNotList: {
+      if (p == nullptr) return true;
+      const bool account_listed =
+          !p->account.empty() && Contains(pc.accounts, p->account);
+      const bool arn_listed = !p->arn.empty() && Contains(pc.values, p->arn);
+      return !(account_listed && arn_listed);
+    }
+  }
+  return false;
+}
+
+// The request resource ARN (spec 1.6), built lazily on the stack, and the
+// Resource test of statements against it.
+class ResourceState {
+ public:
+  // `buf` (kArnBuffer bytes, uninitialised) holds the ARN; it must outlive this.
+  ResourceState(const RequestView& r, bool connect, char* buf)
+      : r_(r), connect_(connect), buf_(buf) {}
+
+  std::string_view Arn() {
+    if (ready_) return arn_;
+    ready_ = true;
+    if (!r_.service_arn.present || r_.service_arn.value.empty()) return arn_;
+    const std::string_view svc = r_.service_arn.value;
+    if (connect_) {
+      arn_ = svc;
+      return arn_;
+    }
+    const size_t n = svc.size() + r_.path.size();
+    if (n <= kArnBuffer) {
+      std::memcpy(buf_, svc.data(), svc.size());
+      if (!r_.path.empty()) std::memcpy(buf_ + svc.size(), r_.path.data(), r_.path.size());
+      arn_ = std::string_view(buf_, n);
+    } else {
+      heap_ = std::make_unique<std::string>(svc);
+      heap_->append(r_.path.data(), r_.path.size());
+      arn_ = *heap_;
+    }
+    return arn_;
+  }
+
+  void set_connect(bool connect) { connect_ = connect; }
+
+  // `dynamic`: per-request results of the patterns with variables.
+  bool Matches(const ResourceCheck& rc, const uint8_t* dynamic) {
+    using Kind = ResourcePattern::Kind;
+    bool any = rc.has_star;
+    if (!any && !rc.patterns.empty()) {
+      const std::string_view arn = Arn();
+      if (!arn.empty()) {
+        for (const ResourcePattern& p : rc.patterns) {
+          bool m = false;
+          switch (p.kind) {
+            case Kind::kGlob:
+              m = p.glob.Matches(arn);
+              break;
+            case Kind::kArnFields:
+              if (!split_ready_) {
+                split_ready_ = true;
+                fields_.emplace();
+                split_ok_ = SplitArn(arn, &*fields_);
+              }
+              m = split_ok_ && ArnFieldsMatch(p.fields, *fields_);
+              break;
+            case Kind::kNever:
+              break;
+            case Kind::kDynamicArn:
+            case Kind::kDynamicGlob:
+              m = dynamic != nullptr && dynamic[p.dynamic_slot] != 0;
+              break;
+          }
+          if (m) {
+            any = true;
+            break;
+          }
+        }
+      }
+    }
+    return rc.negate ? !any : any;
+  }
+
+ private:
+  const RequestView& r_;
+  bool connect_;
+  bool ready_ = false;
+  bool split_ready_ = false;
+  bool split_ok_ = false;
+  std::string_view arn_;
+  char* const buf_;
+  std::unique_ptr<std::string> heap_;
+  std::optional<std::array<std::string_view, 6>> fields_;
+};
+
 // kW > 0: the plan has at most kW words of clause bits and at most 64 keys,
 // so the bit sets are small member arrays with compile-time sizes and the
 // per-key value counts are two bit masks. kW == 0: any size (stack arrays,
@@ -342,13 +448,8 @@ class Evaluator {
     }
   }
 
-  bool arn_ready_ = false;
-  bool arn_split_ready_ = false;
-  bool arn_split_ok_ = false;
-  std::string_view arn_;
-  std::optional<std::array<std::string_view, 6>> arn_fields_;
-  char arn_buf_[kArnBuffer];
-  std::unique_ptr<std::string> arn_heap_;  // resource ARNs over kArnBuffer
+  char arn_buf_[kArnBuffer];  // uninitialised: ResourceState builds the ARN here
+  ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
   std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
 };
@@ -672,87 +773,17 @@ LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ActionMatches(const CompiledStateme
 }
 template <int kW>
 bool Evaluator<kW>::PrincipalMatches(const PrincipalCheck& pc) const {
-  using Kind = PrincipalCheck::Kind;
-  if (ignore_principal_) return true;
-  const Principal* p = r_.principal;
-  switch (pc.kind) {
-    case Kind::kAlways:
-      return true;
-    case Kind::kNever:
-      return false;
-    case Kind::kList:
-      if (p == nullptr) return false;
-      return (!p->account.empty() && Contains(pc.accounts, p->account)) ||
-             (!p->session_arn.empty() && Contains(pc.sessions, p->session_arn)) ||
-             (!p->arn.empty() && Contains(pc.arns, p->arn));
-    case Kind::kNotList: {
-      if (p == nullptr) return true;
-      const bool account_listed =
-          !p->account.empty() && Contains(pc.accounts, p->account);
-      const bool arn_listed = !p->arn.empty() && Contains(pc.values, p->arn);
-      return !(account_listed && arn_listed);
-    }
-  }
-  return false;
+  return ignore_principal_ || PrincipalTest(pc, r_.principal);
 }
+
 template <int kW>
 std::string_view Evaluator<kW>::ResourceArn() {
-  if (arn_ready_) return arn_;
-  arn_ready_ = true;
-  if (!r_.service_arn.present || r_.service_arn.value.empty()) return arn_;
-  const std::string_view svc = r_.service_arn.value;
-  if (connect_) {
-    arn_ = svc;
-    return arn_;
-  }
-  const size_t n = svc.size() + r_.path.size();
-  if (n <= kArnBuffer) {
-    std::memcpy(arn_buf_, svc.data(), svc.size());
-    if (!r_.path.empty()) std::memcpy(arn_buf_ + svc.size(), r_.path.data(), r_.path.size());
-    arn_ = std::string_view(arn_buf_, n);
-  } else {
-    arn_heap_ = std::make_unique<std::string>(svc);
-    arn_heap_->append(r_.path.data(), r_.path.size());
-    arn_ = *arn_heap_;
-  }
-  return arn_;
+  return rs_.Arn();
 }
+
 template <int kW>
 bool Evaluator<kW>::ResourceMatches(const ResourceCheck& rc) {
-  using Kind = ResourcePattern::Kind;
-  bool any = rc.has_star;
-  if (!any && !rc.patterns.empty()) {
-    const std::string_view arn = ResourceArn();
-    if (!arn.empty()) {
-      for (const ResourcePattern& p : rc.patterns) {
-        bool m = false;
-        switch (p.kind) {
-          case Kind::kGlob:
-            m = p.glob.Matches(arn);
-            break;
-          case Kind::kArnFields:
-            if (!arn_split_ready_) {
-              arn_split_ready_ = true;
-              arn_fields_.emplace();
-              arn_split_ok_ = SplitArn(arn, &*arn_fields_);
-            }
-            m = arn_split_ok_ && ArnFieldsMatch(p.fields, *arn_fields_);
-            break;
-          case Kind::kNever:
-            break;
-          case Kind::kDynamicArn:
-          case Kind::kDynamicGlob:
-            m = dynamic_resources_[p.dynamic_slot] != 0;
-            break;
-        }
-        if (m) {
-          any = true;
-          break;
-        }
-      }
-    }
-  }
-  return rc.negate ? !any : any;
+  return rs_.Matches(rc, dynamic_resources_.get());
 }
 
 // ---- Slow path: policy variables -------------------------------------------
@@ -938,6 +969,7 @@ Decision Evaluator<kW>::Run() {
   connect_ = action_ == kActionInvoke ? false
              : action_ == kActionConnect ? true
                                          : r_.is_connect();
+  rs_.set_connect(connect_);
   unc_ = im.static_uncertain || (!ignore_principal_ && im.principal_uncertain);
   if (im.triggers != 0) {
     if (connect_ && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
@@ -1080,17 +1112,258 @@ Decision Evaluator<kW>::Run() {
   return d;
 }
 
+// Out of line, so the dispatcher stays a few instructions (no big frame).
+template <int kW>
+__attribute__((noinline)) Decision RunGeneral(const CompiledPolicy::Impl& im,
+                                              const RequestView& request,
+                                              bool ignore_principal) {
+  return Evaluator<kW>(im, request, ignore_principal).Run();
+}
+
+// ---- The simple plan ----------------------------------------------------------
+
+// Returns the Action test of `st` for an action other than the two known ones.
+bool ActionTest(const Statement& st, std::string_view action) {
+  bool any = false;
+  for (const std::string& pattern : st.actions) {
+    if (internal::ActionMatches(pattern, action)) {
+      any = true;
+      break;
+    }
+  }
+  return st.not_action ? !any : any;
+}
+
+// Percent-decodes a raw query pair into stack buffers and calls
+// fn(key, value, decoded). Out of line: percent-encoded pairs are rare.
+template <typename Fn>
+__attribute__((noinline)) void WithDecodedPair(std::string_view key, std::string_view value,
+                                               Fn& fn) {
+  char key_buf[kDecodeBuffer];
+  char value_buf[kDecodeBuffer];
+  std::string key_heap;
+  std::string value_heap;
+  bool key_decoded = false;
+  bool value_decoded = false;
+  const std::string_view dk = Decode(key, key_buf, &key_heap, &key_decoded);
+  const std::string_view dv = Decode(value, value_buf, &value_heap, &value_decoded);
+  fn(dk, dv, key_decoded || value_decoded);
+}
+
+LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
+                                               const SimpleKey& k, std::string_view v) {
+  if (k.n_entries >= 0) {
+    const size_t n = v.size();
+    const uint64_t head = HeadOf(v.data(), n);
+    for (int i = 0; i < k.n_entries; ++i) {
+      const InlineEntry& e = k.entries[i];
+      if (e.size == n && e.head == head &&
+          (n <= 8 || BytesEqual(e.rest, v.data() + 8, n - 8))) {
+        return e.mask;
+      }
+    }
+    return 0;
+  }
+  const MaskRef* m = k.key->exact.Find(v);
+  return m == nullptr ? 0 : im.masks[*m];
+}
+
+Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
+                        bool ignore_principal) {
+  const SimplePlan& sp = im.simple;
+  const std::string_view action = r.action;
+  int action_kind = 2;  // 0 Invoke, 1 Connect, 2 other
+  if (action.size() == kInvokeAction.size() &&
+      BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
+    action_kind = 0;
+  } else if (action.size() == kConnectAction.size() &&
+             BytesEqual(action.data(), kConnectAction.data(), action.size())) {
+    action_kind = 1;
+  }
+  const bool connect = action_kind == 0 ? false : action_kind == 1 ? true : r.is_connect();
+  bool unc = im.static_uncertain || (!ignore_principal && im.principal_uncertain);
+  if (im.triggers != 0) {
+    if (connect && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
+      unc = true;  // K1
+    }
+    if (r.principal == nullptr) {
+      if (im.triggers & kTriggerAnonymousAccount) unc = true;  // A2
+    } else if (im.triggers & kTriggerSignedAwsService) {
+      unc = true;  // A3
+    }
+  }
+
+  // Single-valued keys: one lookup each decides all their clauses.
+  uint64_t res = sp.const_res;
+  char num_buf[24];
+  for (const SimpleKey& k : sp.keys) {
+    std::string_view v;
+    bool present;
+    if (k.optional_field != nullptr) {
+      const OptionalText& t = r.*k.optional_field;
+      v = t.value;
+      present = t.present;
+    } else if (k.string_field != nullptr) {
+      v = r.*k.string_field;
+      present = !connect;
+    } else {
+      present = SingleValue(k.key->key, r, connect, num_buf, &v);
+    }
+    const uint64_t out = present
+                             ? ((SimpleLookup(im, k, v) ^ k.neg) & k.value) | k.null_present
+                             : k.absent_true;
+    res |= out & k.static_all;
+  }
+
+  // Query keys: stream every value, then apply the set/Q2 rules.
+  if (!sp.query.empty()) {
+    if (connect) {
+      for (const SimpleKey& q : sp.query) res |= q.absent_true & q.static_all;
+    } else {
+      uint64_t first = 0;
+      uint64_t any = 0;
+      uint64_t all = ~uint64_t{0};
+      uint64_t once = 0;
+      uint64_t many = 0;
+      const size_t nq = sp.query.size();
+      auto find_slot = [&](std::string_view key) -> int {
+        for (size_t i = 0; i < nq; ++i) {
+          const std::string& suffix = sp.query[i].key->key.suffix;
+          if (suffix.size() == key.size() &&
+              BytesEqual(suffix.data(), key.data(), key.size())) {
+            return static_cast<int>(i);
+          }
+        }
+        return -1;
+      };
+      auto no_slot = [&](std::string_view key) {  // Q1
+        if (unc) return;
+        for (const SimpleKey& q : sp.query) {
+          if (EqualsIgnoreCase(key, q.key->key.suffix)) {
+            unc = true;
+            return;
+          }
+        }
+      };
+      auto add = [&](int slot, std::string_view value) {
+        const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
+        if (value.empty()) unc = true;  // Q4
+        if (q.case_sibling) unc = true;  // Q1 for the sibling key
+        const uint64_t rr = (SimpleLookup(im, q, value) ^ q.neg) & q.value;
+        const uint64_t bit = uint64_t{1} << slot;
+        if ((once & bit) == 0) first |= rr;
+        many |= once & bit;
+        once |= bit;
+        any |= rr;
+        all &= rr | ~q.value;
+      };
+      if (r.query_is_raw) {
+        const std::string_view raw = r.raw_query;
+        const char* const data = raw.data();
+        const size_t n = raw.size();
+        auto decoded_pair = [&](std::string_view dk, std::string_view dv, bool decoded) {
+          const int slot = find_slot(dk);
+          if (slot < 0) {
+            no_slot(dk);
+            return;
+          }
+          if (decoded) unc = true;  // Q3
+          add(slot, dv);
+        };
+        size_t pos = 0;
+        while (pos <= n) {
+          size_t end = pos;
+          size_t eq = std::string_view::npos;
+          bool pct = false;
+          for (;;) {
+            while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
+            if (end >= n || data[end] == '&') break;
+            if (data[end] == '=') {
+              if (eq == std::string_view::npos) eq = end;
+            } else {
+              pct = true;
+            }
+            ++end;
+          }
+          const size_t start = pos;
+          pos = end + 1;
+          const size_t key_end = eq == std::string_view::npos ? end : eq;
+          if (key_end == start) continue;  // empty pair or empty key: dropped
+          const std::string_view key(data + start, key_end - start);
+          const std::string_view value = eq == std::string_view::npos
+                                             ? std::string_view()
+                                             : std::string_view(data + eq + 1, end - eq - 1);
+          if (pct) {
+            WithDecodedPair(key, value, decoded_pair);
+            continue;
+          }
+          const int slot = find_slot(key);
+          if (slot < 0) {
+            no_slot(key);
+            continue;
+          }
+          add(slot, value);
+        }
+      } else {
+        for (size_t i = 0; i < r.query.size(); ++i) {
+          const std::string_view name = r.query.name(i);
+          const int slot = find_slot(name);
+          if (slot < 0) {
+            no_slot(name);
+            continue;
+          }
+          add(slot, r.query.value(i));
+        }
+      }
+      for (size_t i = 0; i < nq; ++i) {
+        const SimpleKey& q = sp.query[i];
+        const uint64_t bit = uint64_t{1} << i;
+        uint64_t out = q.absent_true;
+        if (once & bit) {
+          const bool two = (many & bit) != 0;
+          if (two && q.multi_check) unc = true;  // Q2
+          out = (two ? 0 : (first & q.plain)) | (any & q.any) | (all & q.all) |
+                q.null_present;
+        }
+        res |= out & q.static_all;
+      }
+    }
+  }
+
+  // Statements: Deny first, then Allow, each in document order.
+  char arn_buf[kArnBuffer];
+  ResourceState rs(r, connect, arn_buf);
+  Decision d;
+  for (const CompiledStatement& s : im.statements) {
+    if ((res & s.cond_one) != s.cond_one) continue;
+    const bool act = action_kind == 0   ? s.invoke
+                     : action_kind == 1 ? s.connect
+                                        : ActionTest(im.doc.statements[s.index], action);
+    if (!act) continue;
+    if (!s.resource_always && !rs.Matches(s.resource, nullptr)) continue;
+    if (!s.principal_always && !ignore_principal && !PrincipalTest(s.principal, r.principal)) {
+      continue;
+    }
+    d.kind = s.effect == Effect::kDeny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+    d.statement = s.index;
+    break;
+  }
+  d.uncertain = unc ? kMaybeUncertain : 0;
+  return d;
+}
+
 }  // namespace
 
 Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& request,
                           bool ignore_principal) {
   const CompiledPolicy::Impl& im = policy.impl();
+  if (im.simple.enabled) return EvaluateSimple(im, request, ignore_principal);
   if (im.keys.size() <= 64) {
-    if (im.total_words <= 1) return Evaluator<1>(im, request, ignore_principal).Run();
-    if (im.total_words <= 2) return Evaluator<2>(im, request, ignore_principal).Run();
-    if (im.total_words <= 4) return Evaluator<4>(im, request, ignore_principal).Run();
+    if (im.total_words <= 1) return RunGeneral<1>(im, request, ignore_principal);
+    if (im.total_words <= 2) return RunGeneral<2>(im, request, ignore_principal);
+    if (im.total_words <= 4) return RunGeneral<4>(im, request, ignore_principal);
   }
-  return Evaluator<0>(im, request, ignore_principal).Run();
+  return RunGeneral<0>(im, request, ignore_principal);
 }
 
 }  // namespace internal

@@ -284,6 +284,43 @@ struct CompiledStatement {
   ResourceCheck resource;
 };
 
+// An exact value of a simple key, inline: size, first-8-bytes word, the
+// rest of the bytes, and the clause mask word it yields.
+struct InlineEntry {
+  uint64_t head = 0;
+  uint64_t mask = 0;
+  uint32_t size = 0;
+  const char* rest = nullptr;  // value bytes from offset 8 (when size > 8)
+};
+
+// A key of a "simple" plan (see SimplePlan): its one-word masks inline.
+struct SimpleKey {
+  static constexpr int kInlineEntries = 4;
+  const CompiledKey* key = nullptr;
+  // Where the value lives in the RequestView, for plain fields (else null
+  // and the evaluator's SingleValue switch resolves it).
+  OptionalText RequestView::*optional_field = nullptr;
+  std::string_view RequestView::*string_field = nullptr;  // absent for Connect
+  InlineEntry entries[kInlineEntries];
+  int n_entries = -1;  // -1: use key->exact (more than kInlineEntries)
+  uint64_t neg = 0, value = 0, absent_true = 0, null_present = 0, static_all = 0,
+           plain = 0, any = 0, all = 0;
+  bool has_exact = false;
+  bool multi_check = false;  // kCheckMulti: Q2 when two or more values
+  bool case_sibling = false; // CompiledKey::query_case_sibling
+};
+
+// The fast plan for the common policy shape: at most 64 clauses, no
+// variables, and every key decided by exact equality atoms only (String
+// equality, literal StringLike/ArnLike, Null, IfExists, set qualifiers,
+// negation). Evaluated by one function with its state in registers.
+struct SimplePlan {
+  bool enabled = false;
+  uint64_t const_res = 0;        // clauses on unknown keys (always absent)
+  std::vector<SimpleKey> keys;   // single-valued keys
+  std::vector<SimpleKey> query;  // RequestQueryString keys, in slot order
+};
+
 // Request-dependent uncertainty triggers (bits of Impl::triggers).
 enum Trigger : uint32_t {
   kTriggerConnectKeys = 1 << 0,  // K1: Connect + method/path/header/query key
@@ -348,6 +385,7 @@ class CompiledPolicy::Impl {
   bool principal_uncertain = false;         // P-S / N1 (not for identity layers)
   uint32_t triggers = 0;                    // internal::Trigger bits
   size_t memory_used = 0;
+  internal::SimplePlan simple;
 
   const uint64_t* mask(internal::MaskRef m) const { return masks.data() + m; }
 };
