@@ -732,6 +732,8 @@ void Compiler::BuildSimplePlan() {
     s.has_exact = !k.exact.empty();
     s.multi_check = (k.checks & internal::kCheckMulti) != 0;
     s.case_sibling = k.query_case_sibling;
+    s.suffix = k.key.suffix;
+    s.suffix_head = internal::HeadOf(s.suffix.data(), s.suffix.size());
     switch (k.key.kind) {
       case KeyKind::kRequestMethod:
         s.string_field = &RequestView::method;
@@ -786,6 +788,17 @@ void Compiler::BuildSimplePlan() {
     if (k.key.kind != KeyKind::kRequestQueryString) sp.keys.push_back(make(k));
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
+  for (const CompiledStatement& cs : im.statements) {
+    internal::SimpleStatement ss;
+    ss.cond = cs.cond_one;
+    ss.index = cs.index;
+    ss.deny = cs.effect == Effect::kDeny;
+    ss.invoke = cs.invoke;
+    ss.connect = cs.connect;
+    ss.trivial = cs.principal_always && cs.resource_always;
+    ss.full = &cs;
+    sp.statements.push_back(ss);
+  }
   sp.enabled = true;
 }
 

@@ -1226,11 +1226,13 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
       uint64_t once = 0;
       uint64_t many = 0;
       const size_t nq = sp.query.size();
-      auto find_slot = [&](std::string_view key) -> int {
+      auto find_slot = [&](std::string_view key) __attribute__((always_inline)) -> int {
+        const size_t n = key.size();
+        const uint64_t head = HeadOf(key.data(), n);
         for (size_t i = 0; i < nq; ++i) {
-          const std::string& suffix = sp.query[i].key->key.suffix;
-          if (suffix.size() == key.size() &&
-              BytesEqual(suffix.data(), key.data(), key.size())) {
+          const SimpleKey& q = sp.query[i];
+          if (q.suffix.size() == n && q.suffix_head == head &&
+              (n <= 8 || BytesEqual(q.suffix.data() + 8, key.data() + 8, n - 8))) {
             return static_cast<int>(i);
           }
         }
@@ -1239,13 +1241,13 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
       auto no_slot = [&](std::string_view key) {  // Q1
         if (unc) return;
         for (const SimpleKey& q : sp.query) {
-          if (EqualsIgnoreCase(key, q.key->key.suffix)) {
+          if (EqualsIgnoreCase(key, q.suffix)) {
             unc = true;
             return;
           }
         }
       };
-      auto add = [&](int slot, std::string_view value) {
+      auto add = [&](int slot, std::string_view value) __attribute__((always_inline)) {
         const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
         if (value.empty()) unc = true;  // Q4
         if (q.case_sibling) unc = true;  // Q1 for the sibling key
@@ -1334,17 +1336,21 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
   char arn_buf[kArnBuffer];
   ResourceState rs(r, connect, arn_buf);
   Decision d;
-  for (const CompiledStatement& s : im.statements) {
-    if ((res & s.cond_one) != s.cond_one) continue;
+  for (const SimpleStatement& s : sp.statements) {
+    if ((res & s.cond) != s.cond) continue;
     const bool act = action_kind == 0   ? s.invoke
                      : action_kind == 1 ? s.connect
                                         : ActionTest(im.doc.statements[s.index], action);
     if (!act) continue;
-    if (!s.resource_always && !rs.Matches(s.resource, nullptr)) continue;
-    if (!s.principal_always && !ignore_principal && !PrincipalTest(s.principal, r.principal)) {
-      continue;
+    if (!s.trivial) {
+      const CompiledStatement& full = *s.full;
+      if (!full.resource_always && !rs.Matches(full.resource, nullptr)) continue;
+      if (!full.principal_always && !ignore_principal &&
+          !PrincipalTest(full.principal, r.principal)) {
+        continue;
+      }
     }
-    d.kind = s.effect == Effect::kDeny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+    d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
     d.statement = s.index;
     break;
   }

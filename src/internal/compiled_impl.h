@@ -305,6 +305,8 @@ struct SimpleKey {
   int n_entries = -1;  // -1: use key->exact (more than kInlineEntries)
   uint64_t neg = 0, value = 0, absent_true = 0, null_present = 0, static_all = 0,
            plain = 0, any = 0, all = 0;
+  std::string_view suffix;   // query keys: the parameter name
+  uint64_t suffix_head = 0;  // HeadOf(suffix)
   bool has_exact = false;
   bool multi_check = false;  // kCheckMulti: Q2 when two or more values
   bool case_sibling = false; // CompiledKey::query_case_sibling
@@ -314,8 +316,20 @@ struct SimpleKey {
 // variables, and every key decided by exact equality atoms only (String
 // equality, literal StringLike/ArnLike, Null, IfExists, set qualifiers,
 // negation). Evaluated by one function with its state in registers.
+// A statement of a simple plan, compact (the full one for slow tests).
+struct SimpleStatement {
+  uint64_t cond = 0;
+  int32_t index = 0;
+  bool deny = false;
+  bool invoke = false;
+  bool connect = false;
+  bool trivial = false;  // principal and resource tests always pass
+  const CompiledStatement* full = nullptr;
+};
+
 struct SimplePlan {
   bool enabled = false;
+  std::vector<SimpleStatement> statements;  // Deny first
   uint64_t const_res = 0;        // clauses on unknown keys (always absent)
   std::vector<SimpleKey> keys;   // single-valued keys
   std::vector<SimpleKey> query;  // RequestQueryString keys, in slot order
