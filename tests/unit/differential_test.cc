@@ -392,6 +392,38 @@ TEST(DifferentialTest, LenientPoliciesMatchReference) {
   }
 }
 
+// Regression for diff-findings F1: a small valid policy whose keys each have
+// many multi-star globs must compile with the default budget, and agree.
+TEST(DifferentialTest, ManyGlobbedKeysCompileAndAgree) {
+  std::string json =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringLike":{)";
+  for (int k = 0; k < 12; ++k) {
+    json += (k ? ",\"" : "\"") + std::string("vpc-lattice-svcs:RequestHeader/x-h") +
+            std::to_string(k) + "\":[";
+    for (int i = 0; i < 16; ++i) {
+      json += (i ? ",\"a*b*" : "\"a*b*") + std::to_string(i) + "\"";
+    }
+    json += "]";
+  }
+  json += "}}}]}";
+  ParseResult parsed = ParsePolicy(json);
+  ASSERT_TRUE(parsed.ok()) << FormatIssues(parsed.issues, "policy.json");
+  ASSERT_LT(json.size(), 10000u);
+  auto compiled = Compile(parsed.doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  for (int hit = 0; hit < 2; ++hit) {
+    Request request;
+    for (int k = 0; k < 12; ++k) {
+      request.AddHeader("x-h" + std::to_string(k), hit ? "a-b-7" : "a-c-7");
+    }
+    const Decision ref = EvaluateReference(parsed.doc, request.view()).decision;
+    const Decision fast = Evaluate(**compiled, request.view());
+    EXPECT_EQ(ref.kind, hit ? DecisionKind::kAllow : DecisionKind::kImplicitDeny);
+    EXPECT_EQ(fast.kind, ref.kind);
+  }
+}
+
 // The Lattice chain: Authorize (compiled) vs AuthorizeReference.
 TEST(DifferentialTest, ChainMatchesReference) {
   const uint64_t pairs =
