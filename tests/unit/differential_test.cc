@@ -276,7 +276,7 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
   Coverage coverage;
   uint64_t done = 0;
   uint64_t policies = 0;
-  uint64_t allows = 0, explicit_denies = 0, uncertain = 0;
+  uint64_t allows = 0, explicit_denies = 0, uncertain = 0, maybe_uncertain = 0;
   int failures = 0;
   for (uint64_t i = 0; done < pairs && failures < kMaxReportedFailures; ++i) {
     const uint64_t seed = only ? only_seed : MixSeed(base, i);
@@ -320,6 +320,7 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
         allows += ref.kind == DecisionKind::kAllow;
         explicit_denies += ref.kind == DecisionKind::kExplicitDeny;
         uncertain += ref.uncertain != 0;
+        maybe_uncertain += fast.uncertain != 0;
       }
       const bool batch_ok = batch[v].kind == fast.kind && batch[v].statement == fast.statement &&
                             batch[v].uncertain == fast.uncertain;
@@ -358,10 +359,11 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
   }
   std::printf(
       "differential: %llu pairs (x2 views) over %llu policies: %llu allow, %llu "
-      "explicit deny, %llu uncertain\n",
+      "explicit deny, %llu uncertain (compiled: %llu maybe-uncertain)\n",
       static_cast<unsigned long long>(done), static_cast<unsigned long long>(policies),
       static_cast<unsigned long long>(allows), static_cast<unsigned long long>(explicit_denies),
-      static_cast<unsigned long long>(uncertain));
+      static_cast<unsigned long long>(uncertain),
+      static_cast<unsigned long long>(maybe_uncertain));
   if (only) return;
   // The run must exercise both outcomes often, or it proves little.
   EXPECT_GT(allows, done / 50) << "too few ALLOW decisions: requests do not hit the policies";
@@ -533,7 +535,9 @@ TEST(DifferentialTest, ChainMatchesReference) {
   }
   std::printf("chain differential: %llu requests\n", static_cast<unsigned long long>(done));
   // Every deciding layer should have been seen.
-  if (!only) EXPECT_EQ(layers_seen.size(), 4u);
+  if (!only) {
+    EXPECT_EQ(layers_seen.size(), 4u);
+  }
 }
 
 }  // namespace
