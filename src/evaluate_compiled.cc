@@ -381,6 +381,8 @@ class Evaluator {
  private:
   void AddValue(const CompiledKey& k, uint32_t kid, std::string_view v);
   void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
+  template <bool kSingle>
+  void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
@@ -476,17 +478,41 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
 template <int kW>
 void Evaluator<kW>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
                                       std::string_view v) {
+  if (kW == 1 || k.n_words == 1) {
+    AddValueImpl<true>(k, kid, v);
+  } else {
+    AddValueImpl<false>(k, kid, v);
+  }
+}
+
+// kSingle: the key's clauses fit one word, so the atoms' hits are folded in
+// a local word instead of the scratch arrays.
+template <int kW>
+template <bool kSingle>
+void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v) {
   const uint32_t lo = kW == 1 ? 0 : k.word_lo;
-  const uint32_t n = kW == 1 ? 1 : k.n_words;
+  const uint32_t n = kSingle ? 1 : k.n_words;
   const uint64_t* pool = im_.masks.data();
-  for (uint32_t i = 0; i < n; ++i) Hit(lo + i) = 0;
+  uint64_t h1 = 0;  // kSingle: hits
+  uint64_t e1 = 0;  // kSingle: T2 failures
+  if (!kSingle) {
+    for (uint32_t i = 0; i < n; ++i) Hit(lo + i) = 0;
+  }
   auto hit = [&](MaskRef m) {
-    const uint64_t* src = pool + m;
-    for (uint32_t i = 0; i < n; ++i) Hit(lo + i) |= src[i];
+    if (kSingle) {
+      h1 |= pool[m];
+    } else {
+      const uint64_t* src = pool + m;
+      for (uint32_t i = 0; i < n; ++i) Hit(lo + i) |= src[i];
+    }
   };
   auto fail = [&](MaskRef m) {  // T2
-    const uint64_t* src = pool + m;
-    for (uint32_t i = 0; i < n; ++i) Err(lo + i) |= src[i];
+    if (kSingle) {
+      e1 |= pool[m];
+    } else {
+      const uint64_t* src = pool + m;
+      for (uint32_t i = 0; i < n; ++i) Err(lo + i) |= src[i];
+    }
     unc_ = true;
   };
   if (!k.exact.empty()) {
@@ -587,14 +613,22 @@ void Evaluator<kW>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
     }
     if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
   }
-  const uint64_t* value = pool + k.value;
-  const uint64_t* neg = pool + k.neg;
   const bool first = Count(kid) == 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t r = (Hit(lo + i) ^ neg[i]) & value[i];
-    if (first) First(lo + i) |= r;
-    Any(lo + i) |= r;
-    All(lo + i) &= r | ~value[i];
+  if (kSingle) {
+    const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
+    if (first) First(lo) |= r;
+    Any(lo) |= r;
+    All(lo) &= r | ~k.one.value;
+    Err(lo) |= e1;
+  } else {
+    const uint64_t* value = pool + k.value;
+    const uint64_t* neg = pool + k.neg;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t r = (Hit(lo + i) ^ neg[i]) & value[i];
+      if (first) First(lo + i) |= r;
+      Any(lo + i) |= r;
+      All(lo + i) &= r | ~value[i];
+    }
   }
   Bump(kid);
 }

@@ -252,6 +252,33 @@ absl::Status GlobSet::Compile(size_t* budget) {
       simple_ = std::move(rest);
     }
   }
+  // Plain prefixes and suffixes: compact arrays, no per-pattern switch.
+  prefixes_.clear();
+  suffixes_.clear();
+  {
+    std::vector<uint32_t> rest;
+    for (uint32_t i : simple_) {
+      const GlobPattern& p = patterns_[i];
+      Fixed f;
+      f.id = i;
+      if (p.shape == GlobShape::kPrefix) {
+        f.word = p.head;
+        f.mask = p.head_mask;
+        f.size = static_cast<uint32_t>(p.prefix.size());
+        f.rest = p.prefix.size() > 8 ? p.prefix.data() + 8 : nullptr;
+        prefixes_.push_back(f);
+      } else if (p.shape == GlobShape::kSuffix) {
+        f.word = p.tail;
+        f.mask = p.tail_mask;
+        f.size = static_cast<uint32_t>(p.suffix.size());
+        f.rest = p.suffix.size() > 8 ? p.suffix.data() : nullptr;
+        suffixes_.push_back(f);
+      } else {
+        rest.push_back(i);
+      }
+    }
+    simple_ = std::move(rest);
+  }
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
   // is one UTF-8 character in GlobMatch, whose handling of stray bytes is not
   // a regular Latin-1 class); general ones stay on GlobMatch.
@@ -310,6 +337,12 @@ bool GlobSet::RunSet(std::string_view text, std::vector<int>* indices) const {
 
 bool GlobSet::MatchesAny(std::string_view text) const {
   bool any = false;
+  for (const Fixed& f : prefixes_) {
+    if (patterns_[f.id].Matches(text)) return true;
+  }
+  for (const Fixed& f : suffixes_) {
+    if (patterns_[f.id].Matches(text)) return true;
+  }
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;
   }

@@ -215,6 +215,19 @@ class GlobSet {
   template <typename Fn>
   void ForEachMatch(std::string_view text, Fn&& hit) const {
     const TextProbe probe = Probe(text);
+    const size_t n = text.size();
+    for (const Fixed& f : prefixes_) {
+      if (n >= f.size && (probe.head & f.mask) == f.word &&
+          (f.size <= 8 || BytesEqual(text.data() + 8, f.rest, f.size - 8))) {
+        hit(f.id);
+      }
+    }
+    for (const Fixed& f : suffixes_) {
+      if (n >= f.size && (probe.tail & f.mask) == f.word &&
+          (f.size <= 8 || BytesEqual(text.data() + n - f.size, f.rest, f.size - 8))) {
+        hit(f.id);
+      }
+    }
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
@@ -257,7 +270,19 @@ class GlobSet {
     uint32_t end = 0;
   };
 
+  // A kPrefix (or kSuffix) pattern, compact: its first (last) eight bytes
+  // as a masked word and the rest of the literal.
+  struct Fixed {
+    uint64_t word = 0;
+    uint64_t mask = 0;
+    uint32_t size = 0;
+    uint32_t id = 0;
+    const char* rest = nullptr;  // prefix bytes from 8 / suffix bytes before the last 8
+  };
+
   std::vector<GlobPattern> patterns_;
+  std::vector<Fixed> prefixes_;
+  std::vector<Fixed> suffixes_;
   absl::flat_hash_map<uint64_t, HeadRange> head_index_;
   std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one

@@ -481,7 +481,9 @@ TEST(CompileTest, AuthorizeChainMatchesReference) {
             EXPECT_EQ(got.failing_layers, ref.result.failing_layers);
             EXPECT_EQ(got.network.evaluated, ref.result.network.evaluated);
             EXPECT_EQ(got.identity.decision.kind, ref.result.identity.decision.kind);
-            if (ref.result.uncertain != 0) EXPECT_NE(got.uncertain, 0u);
+            if (ref.result.uncertain != 0) {
+              EXPECT_NE(got.uncertain, 0u);
+            }
             ++compared;
           }
         }
