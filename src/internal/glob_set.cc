@@ -291,7 +291,17 @@ absl::Status GlobSet::Compile(size_t* budget) {
   options.set_encoding(RE2::Options::EncodingLatin1);
   options.set_log_errors(false);
   options.set_case_sensitive(true);
-  const size_t max_mem = std::min<size_t>(*budget, size_t{8} << 20);
+  // RE2's budget for this set's programs and DFA cache, sized by the
+  // pattern text (RE2 needs a few hundred KB even for tiny sets), charged in
+  // full against the compile budget.
+  size_t pattern_bytes = 0;
+  for (uint32_t i : translatable) pattern_bytes += patterns_[i].glob.size();
+  const size_t max_mem =
+      std::clamp<size_t>(pattern_bytes * 1024, size_t{256} << 10, size_t{8} << 20);
+  if (max_mem > *budget) {
+    return absl::ResourceExhaustedError(
+        "glob set does not fit the compile memory budget");
+  }
   options.set_max_mem(static_cast<int64_t>(max_mem));
   auto holder = std::make_unique<Re2Set>(options);
   RE2::Set* set = &holder->set;
