@@ -788,6 +788,8 @@ void Compiler::BuildSimplePlan() {
     if (k.key.kind != KeyKind::kRequestQueryString) sp.keys.push_back(make(k));
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
+  sp.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
+  sp.base_uncertain[1] = im.static_uncertain;
   for (const CompiledStatement& cs : im.statements) {
     internal::SimpleStatement ss;
     ss.cond = cs.cond_one;

@@ -1188,11 +1188,16 @@ LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
                                                const SimpleKey& k, std::string_view v) {
   if (k.n_entries >= 0) {
     const size_t n = v.size();
-    const uint64_t head = HeadOf(v.data(), n);
+    uint64_t head = 0;
+    bool have_head = false;
     for (int i = 0; i < k.n_entries; ++i) {
       const InlineEntry& e = k.entries[i];
-      if (e.size == n && e.head == head &&
-          (n <= 8 || BytesEqual(e.rest, v.data() + 8, n - 8))) {
+      if (e.size != n) continue;
+      if (!have_head) {
+        head = HeadOf(v.data(), n);
+        have_head = true;
+      }
+      if (e.head == head && (n <= 8 || BytesEqual(e.rest, v.data() + 8, n - 8))) {
         return e.mask;
       }
     }
@@ -1215,7 +1220,7 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
     action_kind = 1;
   }
   const bool connect = action_kind == 0 ? false : action_kind == 1 ? true : r.is_connect();
-  bool unc = im.static_uncertain || (!ignore_principal && im.principal_uncertain);
+  bool unc = sp.base_uncertain[ignore_principal ? 1 : 0];
   if (im.triggers != 0) {
     if (connect && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
       unc = true;  // K1
@@ -1262,10 +1267,16 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
       const size_t nq = sp.query.size();
       auto find_slot = [&](std::string_view key) __attribute__((always_inline)) -> int {
         const size_t n = key.size();
-        const uint64_t head = HeadOf(key.data(), n);
+        uint64_t head = 0;
+        bool have_head = false;
         for (size_t i = 0; i < nq; ++i) {
           const SimpleKey& q = sp.query[i];
-          if (q.suffix.size() == n && q.suffix_head == head &&
+          if (q.suffix.size() != n) continue;
+          if (!have_head) {
+            head = HeadOf(key.data(), n);
+            have_head = true;
+          }
+          if (q.suffix_head == head &&
               (n <= 8 || BytesEqual(q.suffix.data() + 8, key.data() + 8, n - 8))) {
             return static_cast<int>(i);
           }

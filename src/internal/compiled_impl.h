@@ -329,6 +329,8 @@ struct SimpleStatement {
 
 struct SimplePlan {
   bool enabled = false;
+  // kMaybeUncertain before request checks: [0] normal, [1] principal ignored.
+  bool base_uncertain[2] = {false, false};
   std::vector<SimpleStatement> statements;  // Deny first
   uint64_t const_res = 0;        // clauses on unknown keys (always absent)
   std::vector<SimpleKey> keys;   // single-valued keys
