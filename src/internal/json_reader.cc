@@ -7,66 +7,19 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
-#include <type_traits>
 #include <string_view>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "internal/strings.h"
 
 namespace latticepol::internal {
 namespace {
 
-// absl 20220623 is built with its own string_view type, so absl::StrCat and
-// the absl::StartsWith family do not accept std::string_view: these local
-// helpers do.
-template <typename T>
-void AppendPiece(std::string* out, const T& v) {
-  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    out->append(std::string_view(v));
-  } else if constexpr (std::is_same_v<T, char>) {
-    out->push_back(v);
-  } else {
-    out->append(std::to_string(v));
-  }
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  std::string out;
-  (AppendPiece(&out, args), ...);
-  return out;
-}
-
-// Decodes one UTF-8 sequence starting at `s[i]`. Returns its length (1-4), or
-// 0 if the bytes there are not a valid shortest-form scalar value.
+// Returns the length (1-4) of the valid UTF-8 sequence at `s[i]`, or 0.
 int Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  int len;
-  uint32_t cp;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07;
-  } else {
-    return 0;  // continuation byte, 0xC0/0xC1 (overlong) or 0xF5+
-  }
-  if (i + len > s.size()) return 0;
-  for (int k = 1; k < len; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (len == 3 && cp < 0x800) return 0;                    // overlong
-  if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;              // surrogate
-  return len;
+  uint32_t code_point;
+  return DecodeUtf8(s, i, &code_point);
 }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
@@ -90,7 +43,7 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 std::string DescribeByte(char c) {
   const auto u = static_cast<unsigned char>(c);
   if (u == 0) return "nul byte";
-  if (u >= 0x21 && u < 0x7F) return Cat("character `", std::string(1, c), "`");
+  if (u >= 0x21 && u < 0x7F) return StrCat("character `", std::string(1, c), "`");
   return absl::StrFormat("byte 0x%02x", u);
 }
 
@@ -109,8 +62,7 @@ class Reader {
     if (!ParseValue(out, 0)) return false;
     SkipWhitespace();
     if (!AtEnd()) {
-      return Fail(pos_, Cat("unexpected ", DescribeByte(text_[pos_]),
-                                     " after the json value"));
+      return Fail(pos_, StrCat("unexpected ", DescribeByte(text_[pos_]), " after the json value"));
     }
     return true;
   }
@@ -127,9 +79,8 @@ class Reader {
   }
 
   bool FailUnexpected(std::string_view expected) {
-    if (AtEnd()) return Fail(pos_, Cat("unexpected end of input: expected ", expected));
-    return Fail(pos_, Cat("unexpected ", DescribeByte(text_[pos_]),
-                                   ": expected ", expected));
+    if (AtEnd()) return Fail(pos_, StrCat("unexpected end of input: expected ", expected));
+    return Fail(pos_, StrCat("unexpected ", DescribeByte(text_[pos_]), ": expected ", expected));
   }
 
   void SkipWhitespace() {
@@ -174,7 +125,7 @@ class Reader {
 
   bool ParseLiteral(std::string_view word) {
     if (text_.substr(pos_, word.size()) != word) {
-      return Fail(pos_, Cat("invalid literal: expected `", word, "`"));
+      return Fail(pos_, StrCat("invalid literal: expected `", word, "`"));
     }
     pos_ += word.size();
     return true;
@@ -182,7 +133,7 @@ class Reader {
 
   bool EnterContainer(int depth) {
     if (depth + 1 > max_depth_) {
-      return Fail(pos_, Cat("nesting exceeds the maximum depth of ", max_depth_));
+      return Fail(pos_, StrCat("nesting exceeds the maximum depth of ", max_depth_));
     }
     return true;
   }
@@ -356,7 +307,7 @@ class Reader {
             if (!ParseUnicodeEscape(out)) return false;
             continue;
           default:
-            return Fail(pos_, Cat("invalid escape `\\", std::string(1, e), "` in string"));
+            return Fail(pos_, StrCat("invalid escape `\\", std::string(1, e), "` in string"));
         }
         out->push_back(decoded);
         pos_ += 2;
