@@ -107,6 +107,11 @@ RequestView Request::view() const {
 }
 
 bool PercentDecode(std::string_view in, std::string* out) {
+  // An empty view may have a null data(), which memchr must not get.
+  if (in.empty()) {
+    out->clear();
+    return false;
+  }
   const char* pct =
       static_cast<const char*>(std::memchr(in.data(), '%', in.size()));
   if (pct == nullptr) {

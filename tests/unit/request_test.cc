@@ -78,6 +78,22 @@ TEST(PercentDecodeTest, Table) {
   }
 }
 
+// F1 (hardening findings): an empty view may have a null data(), which
+// PercentDecode passed to memchr (undefined behaviour; UBSan's nonnull-attribute
+// check aborts on it in the sanitizer build, tools/sanitize.sh).
+TEST(PercentDecodeTest, DefaultConstructedViewIsEmpty) {
+  std::string out = "junk";
+  EXPECT_FALSE(PercentDecode(std::string_view(), &out));
+  EXPECT_EQ(out, "");
+  // `?q` has a key and no value: SplitQuery passes a default view for it.
+  EXPECT_THAT(SplitQuery("q"), ElementsAre(Pair("q", "")));
+  EXPECT_THAT(SplitQuery("q&r=1"), ElementsAre(Pair("q", ""), Pair("r", "1")));
+  Request r;
+  r.AppendRawQuery("q");
+  r.AppendRawQuery(std::string_view());
+  EXPECT_THAT(r.query, ElementsAre(Pair("q", "")));
+}
+
 TEST(SplitQueryTest, Table) {
   struct Case {
     std::string_view raw;
