@@ -10,8 +10,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
@@ -22,6 +24,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "internal/json_reader.h"
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/issue.h"
 #include "latticepol/request.h"
@@ -33,21 +37,11 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr size_t kMaxIssues = 100;
+// nlohmann's syntax messages are longer than a quoted value.
+constexpr size_t kMaxSyntaxDetailChars = 300;
 
-// Debian's absl has its own string_view, so absl::StrCat does not take
-// std::string_view: a tiny local concatenation instead.
-inline void AppendPiece(std::string* out, std::string_view s) { out->append(s); }
-template <typename T,
-          typename = std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, char>>>
-inline void AppendPiece(std::string* out, T v) {
-  out->append(std::to_string(v));
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  std::string out;
-  (AppendPiece(&out, args), ...);
-  return out;
-}
+using internal::QuoteForMessage;
+using internal::StrCat;
 
 inline bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -94,7 +88,7 @@ std::string_view SkipString(std::string_view text, size_t* i) {
 std::string DecodeStringBody(std::string_view body) {
   if (body.find('\\') == std::string_view::npos) return std::string(body);
   try {
-    return Json::parse(Cat("\"", body, "\"")).get<std::string>();
+    return Json::parse(StrCat("\"", body, "\"")).get<std::string>();
   } catch (const std::exception&) {
     return std::string(body);
   }
@@ -286,40 +280,6 @@ bool FindDuplicateKey(std::string_view text, std::string* pointer,
   }
 }
 
-// ---- Suggestions -------------------------------------------------------------
-
-size_t EditDistanceIgnoreCase(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      const bool same = internal::AsciiLower(a.substr(i - 1, 1)) ==
-                        internal::AsciiLower(b.substr(j - 1, 1));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-template <size_t N>
-std::string_view Suggest(std::string_view name, const std::string_view (&known)[N]) {
-  if (name.size() > 64) return {};
-  std::string_view best;
-  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
-  for (std::string_view k : known) {
-    const size_t d = EditDistanceIgnoreCase(name, k);
-    if (d < best_distance) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return best;
-}
-
 std::string_view JsonTypeName(const Json& v) {
   switch (v.type()) {
     case Json::value_t::null:
@@ -341,12 +301,6 @@ std::string_view JsonTypeName(const Json& v) {
   }
 }
 
-// Shortens user input for messages.
-std::string Snippet(std::string_view s) {
-  if (s.size() <= 80) return std::string(s);
-  return Cat(s.substr(0, 77), "...");
-}
-
 inline bool IsHeaderSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
          c == '\f';
@@ -363,8 +317,8 @@ class Reader {
   void Run() {
     if (text_.size() > limits_.max_bytes) {
       Error("limit-exceeded",
-            Cat("request json is ", text_.size(),
-                         " bytes, over the limit of ", limits_.max_bytes, " bytes"),
+            StrCat("request json is ", text_.size(), " bytes, over the limit of ",
+                   limits_.max_bytes, " bytes"),
             "", false, false);
       return;
     }
@@ -374,21 +328,26 @@ class Reader {
     } catch (const Json::parse_error& e) {
       SyntaxError(e.what(), e.byte);
       return;
+    } catch (const Json::out_of_range&) {
+      // 406: a number beyond the range of a double. nlohmann says neither
+      // where nor which pointer; the strict reader knows both.
+      NumberOutOfRange();
+      return;
     } catch (const std::exception& e) {
-      Error("json-syntax", Cat("invalid json: ", e.what()), "", false, false);
+      Error("json-syntax",
+            StrCat("invalid json: ", internal::EscapeForMessage(e.what(), kMaxSyntaxDetailChars)),
+            "", false, false);
       return;
     }
     std::string dup_pointer;
     int64_t dup_offset = -1;
     if (FindDuplicateKey(text_, &dup_pointer, &dup_offset)) {
       AddIssue(Severity::kError, "duplicate-key",
-               Cat("duplicate key `", Snippet(SplitPointer(dup_pointer).back()),
-                            "`"),
+               StrCat("duplicate key ", QuoteForMessage(SplitPointer(dup_pointer).back())),
                dup_pointer, dup_offset);
     }
     if (!doc.is_object()) {
-      Error("invalid-type",
-            Cat("a request must be a json object, got ", JsonTypeName(doc)), "");
+      Error("invalid-type", StrCat("a request must be a json object, got ", JsonTypeName(doc)), "");
       return;
     }
     ReadTop(doc);
@@ -403,8 +362,7 @@ class Reader {
       if (issues.size() == kMaxIssues) {
         Issue more;
         more.code = "too-many-issues";
-        more.message = Cat("more than ", kMaxIssues,
-                                    " problems; the rest are not reported");
+        more.message = StrCat("more than ", kMaxIssues, " problems; the rest are not reported");
         issues.push_back(std::move(more));
       }
       return;
@@ -459,29 +417,71 @@ class Reader {
       size_t end = detail.find("'; ", start);
       if (end == std::string::npos && detail.back() == '\'') end = detail.size() - 1;
       if (end != std::string::npos && end >= start) {
-        detail = Cat(std::string_view(detail).substr(0, last_read), "last read: `",
-                     Snippet(std::string_view(detail).substr(start, end - start)), "`",
-                     std::string_view(detail).substr(end + 1));
+        detail = StrCat(std::string_view(detail).substr(0, last_read), "last read: ",
+                        QuoteForMessage(std::string_view(detail).substr(start, end - start)),
+                        std::string_view(detail).substr(end + 1));
       }
     }
     const int64_t offset =
         std::min<int64_t>(byte > 0 ? static_cast<int64_t>(byte) - 1 : 0,
                           static_cast<int64_t>(text_.size()));
+    // The escape is a safety net for text nlohmann copied from the input.
     AddIssue(Severity::kError, "json-syntax",
-             Cat("invalid json: ", detail), "", offset);
+             StrCat("invalid json: ", internal::EscapeForMessage(detail, kMaxSyntaxDetailChars)),
+             "", offset);
+  }
+
+  // Reports the first number nlohmann cannot hold (it overflows a double) as
+  // `invalid-value` at its pointer and offset.
+  void NumberOutOfRange() {
+    internal::JsonReadOptions options;
+    options.max_depth = internal::JsonReadOptions::kMaxSupportedDepth;
+    internal::JsonValue root;
+    internal::JsonError error;
+    if (!internal::ReadJson(text_, options, &root, &error)) {
+      AddIssue(Severity::kError, "json-syntax", StrCat("invalid json: ", error.message), "",
+               error.offset);
+      return;
+    }
+    std::string pointer;
+    const internal::JsonValue* number = FindHugeNumber(root, "", &pointer);
+    if (number == nullptr) {  // not expected: nlohmann and strtod agree
+      Error("invalid-value", "a number is too large", "", false, false);
+      return;
+    }
+    AddIssue(Severity::kError, "invalid-value",
+             StrCat("number ", QuoteForMessage(number->text),
+                    " is too large (beyond the range of a double)"),
+             pointer, number->offset);
+  }
+
+  static const internal::JsonValue* FindHugeNumber(const internal::JsonValue& v,
+                                                   const std::string& pointer, std::string* found) {
+    if (v.is_number()) {
+      if (!std::isinf(std::strtod(v.text.c_str(), nullptr))) return nullptr;
+      *found = pointer;
+      return &v;
+    }
+    for (size_t i = 0; i < v.elements.size(); ++i) {
+      if (const auto* n = FindHugeNumber(v.elements[i], Child(pointer, i), found)) return n;
+    }
+    for (const internal::JsonMember& m : v.members) {
+      if (const auto* n = FindHugeNumber(m.value, Child(pointer, m.key), found)) return n;
+    }
+    return nullptr;
   }
 
   static std::string Child(std::string_view pointer, std::string_view key) {
-    return Cat(pointer, "/", EscapeJsonPointerToken(key));
+    return StrCat(pointer, "/", EscapeJsonPointerToken(key));
   }
   static std::string Child(std::string_view pointer, size_t index) {
-    return Cat(pointer, "/", index);
+    return StrCat(pointer, "/", index);
   }
 
   void UnknownField(std::string_view pointer, std::string_view name,
                     std::string_view what, std::string_view suggestion) {
-    std::string message = Cat("unknown ", what, " field `", Snippet(name), "`");
-    if (!suggestion.empty()) message += Cat("; did you mean `", suggestion, "`?");
+    std::string message = StrCat("unknown ", what, " field ", QuoteForMessage(name));
+    message += internal::DidYouMean(suggestion);
     Error("unknown-field", std::move(message), Child(pointer, name), true);
   }
 
@@ -489,16 +489,16 @@ class Reader {
   bool ReadString(const Json& v, const std::string& pointer, std::string* out,
                   std::string_view hint = {}) {
     if (!v.is_string()) {
-      std::string message = Cat("expected a string, got ", JsonTypeName(v));
-      if (!hint.empty() && v.is_number()) message += Cat(" (", hint, ")");
+      std::string message = StrCat("expected a string, got ", JsonTypeName(v));
+      if (!hint.empty() && v.is_number()) message += StrCat(" (", hint, ")");
       Error("invalid-type", std::move(message), pointer);
       return false;
     }
     const std::string& s = v.get_ref<const std::string&>();
     if (s.size() > limits_.max_value_bytes) {
       Error("limit-exceeded",
-            Cat("string of ", s.size(), " bytes is over the limit of ",
-                         limits_.max_value_bytes, " bytes"),
+            StrCat("string of ", s.size(), " bytes is over the limit of ", limits_.max_value_bytes,
+                   " bytes"),
             pointer);
       return false;
     }
@@ -519,9 +519,8 @@ class Reader {
   bool ReadPair(const Json& v, const std::string& pointer, StringPair* out) {
     if (!v.is_array() || v.size() != 2) {
       Error("invalid-type",
-            Cat("expected a [name, value] pair of strings, got ",
-                         v.is_array() ? Cat("an array of ", v.size())
-                                      : std::string(JsonTypeName(v))),
+            StrCat("expected a [name, value] pair of strings, got ",
+                   v.is_array() ? StrCat("an array of ", v.size()) : std::string(JsonTypeName(v))),
             pointer);
       return false;
     }
@@ -533,8 +532,7 @@ class Reader {
   bool CheckCount(size_t count, size_t limit, std::string_view what,
                   const std::string& pointer) {
     if (count <= limit) return true;
-    Error("limit-exceeded",
-          Cat("more than ", limit, " ", what, " (", count, ")"), pointer);
+    Error("limit-exceeded", StrCat("more than ", limit, " ", what, " (", count, ")"), pointer);
     return false;
   }
 
@@ -560,8 +558,7 @@ class Reader {
     }
     if (!v.is_object()) {
       Error("invalid-type",
-            Cat("expected an object or an array of [name, value] pairs, got ",
-                         JsonTypeName(v)),
+            StrCat("expected an object or an array of [name, value] pairs, got ", JsonTypeName(v)),
             pointer);
       return true;
     }
@@ -574,8 +571,8 @@ class Reader {
       }
       if (name.size() > limits_.max_value_bytes) {
         Error("limit-exceeded",
-              Cat("name of ", name.size(), " bytes is over the limit of ",
-                           limits_.max_value_bytes, " bytes"),
+              StrCat("name of ", name.size(), " bytes is over the limit of ",
+                     limits_.max_value_bytes, " bytes"),
               child, true);
         continue;
       }
@@ -592,8 +589,8 @@ class Reader {
       std::string s;
       if (!value.is_string()) {
         Error("invalid-type",
-              Cat("expected a string", allow_lists ? " or an array of strings" : "",
-                           ", got ", JsonTypeName(value)),
+              StrCat("expected a string", allow_lists ? " or an array of strings" : "", ", got ",
+                     JsonTypeName(value)),
               child);
         continue;
       }
@@ -658,14 +655,13 @@ class Reader {
         return;
       }
       Error("invalid-value",
-            Cat("port `", v.dump(), "` is out of range: use an integer from 1 to 65535"),
+            StrCat("port `", v.dump(), "` is out of range: use an integer from 1 to 65535"),
             pointer);
       return;
     }
     Error("invalid-type",
-          Cat("port must be a json integer from 1 to 65535, got ",
-                       v.is_number() ? Cat("`", v.dump(), "`")
-                                     : std::string(JsonTypeName(v))),
+          StrCat("port must be a json integer from 1 to 65535, got ",
+                 v.is_number() ? StrCat("`", v.dump(), "`") : std::string(JsonTypeName(v))),
           pointer);
   }
 
@@ -673,8 +669,7 @@ class Reader {
     if (v.is_null()) return;
     if (!v.is_object()) {
       Error("invalid-type",
-            Cat("principal must be null (anonymous) or an object, got ",
-                         JsonTypeName(v)),
+            StrCat("principal must be null (anonymous) or an object, got ", JsonTypeName(v)),
             pointer);
       return;
     }
@@ -696,8 +691,7 @@ class Reader {
         ReadString(value, child, &p.org_id);
       } else if (name == "orgPaths") {
         if (!value.is_array()) {
-          Error("invalid-type",
-                Cat("expected an array of strings, got ", JsonTypeName(value)),
+          Error("invalid-type", StrCat("expected an array of strings, got ", JsonTypeName(value)),
                 child);
           continue;
         }
@@ -713,7 +707,7 @@ class Reader {
         has_session = true;
         ReadString(value, child, &p.session_arn);
       } else {
-        UnknownField(pointer, name, "principal", Suggest(name, kPrincipalFields));
+        UnknownField(pointer, name, "principal", internal::ClosestMatch(name, kPrincipalFields));
       }
     }
     InferFromArn(pointer, has_account, has_type, has_session, &p);
@@ -729,9 +723,8 @@ class Reader {
               "an anonymous caller has no principal: use `\"principal\": null`", pointer);
       return;
     }
-    std::string message = Cat("unknown principal type `", Snippet(type), "`");
-    const std::string_view suggestion = Suggest(type, kPrincipalTypes);
-    if (!suggestion.empty()) message += Cat("; did you mean `", suggestion, "`?");
+    std::string message = StrCat("unknown principal type ", QuoteForMessage(type));
+    message += internal::DidYouMean(internal::ClosestMatch(type, kPrincipalTypes));
     Warning("unknown-principal-type", std::move(message), pointer);
   }
 
@@ -742,8 +735,7 @@ class Reader {
     if (p->arn.empty()) return;
     std::array<std::string_view, 6> f;
     if (!internal::SplitArn(p->arn, &f)) {
-      Warning("invalid-value",
-              Cat("principal arn `", Snippet(p->arn), "` is not an arn"),
+      Warning("invalid-value", StrCat("principal arn ", QuoteForMessage(p->arn), " is not an arn"),
               Child(pointer, "arn"));
       return;
     }
@@ -764,7 +756,7 @@ class Reader {
       const std::string_view rest = resource.substr(13);
       const size_t slash = rest.find('/');
       const std::string_view role = rest.substr(0, slash);
-      std::string role_arn = Cat("arn:", f[1], ":iam::", f[4], ":role/", role);
+      std::string role_arn = StrCat("arn:", f[1], ":iam::", f[4], ":role/", role);
       if (!has_session) p->session_arn = p->arn;
       p->arn = std::move(role_arn);
     }
@@ -780,8 +772,8 @@ class Reader {
             !internal::EqualsIgnoreCase(r.action, kInvokeAction) &&
             !internal::EqualsIgnoreCase(r.action, kConnectAction)) {
           Warning("unknown-action",
-                  Cat("action `", Snippet(r.action), "` is neither `", kInvokeAction,
-                               "` nor `", kConnectAction, "`"),
+                  StrCat("action ", QuoteForMessage(r.action), " is neither `", kInvokeAction,
+                         "` nor `", kConnectAction, "`"),
                   pointer);
         }
       } else if (name == "method") {
@@ -792,8 +784,7 @@ class Reader {
         if (!value.is_null() && ReadString(value, pointer, &r.path) &&
             (r.path.empty() || r.path[0] != '/')) {
           Warning("invalid-value",
-                  Cat("path `", Snippet(r.path), "` does not start with `/`"),
-                  pointer);
+                  StrCat("path ", QuoteForMessage(r.path), " does not start with `/`"), pointer);
         }
       } else if (name == "query") {
         ReadQuery(value, pointer, &r);
@@ -822,8 +813,8 @@ class Reader {
         internal::IpNet ip;
         if (r.source_ip.has_value() && !internal::ParseIp(*r.source_ip, &ip)) {
           Error("invalid-value",
-                Cat("source ip `", Snippet(*r.source_ip),
-                             "` is not an ipv4 or ipv6 address"),
+                StrCat("source ip ", QuoteForMessage(*r.source_ip),
+                       " is not an ipv4 or ipv6 address"),
                 pointer);
           r.source_ip.reset();
         }
@@ -832,14 +823,14 @@ class Reader {
         int64_t millis;
         if (r.time.has_value() && !internal::ParseDate(*r.time, &millis)) {
           Error("invalid-value",
-                Cat("time `", Snippet(*r.time),
-                             "` is not an iso 8601 date (e.g. `2026-11-26T12:00:00Z`) "
-                             "or epoch seconds"),
+                StrCat("time ", QuoteForMessage(*r.time),
+                       " is not an iso 8601 date (e.g. `2026-11-26T12:00:00Z`) "
+                       "or epoch seconds"),
                 pointer);
           r.time.reset();
         }
       } else {
-        UnknownField("", name, "request", Suggest(name, kTopLevelFields));
+        UnknownField("", name, "request", internal::ClosestMatch(name, kTopLevelFields));
       }
     }
   }
@@ -879,7 +870,7 @@ RequestParseResult ParseRequestJson(std::string_view text,
     // Defensive: nothing above should throw, but the boundary never does.
     Issue issue;
     issue.code = "internal-error";
-    issue.message = Cat("unexpected error while reading the request: ", e.what());
+    issue.message = StrCat("unexpected error while reading the request: ", e.what());
     result.issues.push_back(std::move(issue));
   }
   return result;

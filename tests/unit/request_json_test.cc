@@ -19,6 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Pair;
 
 std::string Describe(const std::vector<Issue>& issues) {
@@ -358,6 +359,47 @@ TEST(RequestJsonErrorTest, DeepNestingIsRejectedCleanly) {
 TEST(RequestJsonErrorTest, InvalidUtf8IsASyntaxError) {
   const Issue issue = OnlyError("{\"path\": \"/\xFF\"}");
   EXPECT_EQ(issue.code, "json-syntax");
+}
+
+// F4 (hardening findings): a number beyond the range of a double made
+// nlohmann throw out_of_range, reported as an unlocated json-syntax error that
+// quoted the exception and the whole number.
+TEST(RequestJsonErrorTest, HugeNumberIsALocatedInvalidValue) {
+  const Issue port = OnlyError(R"({"port":)" + std::string(400, '9') + "}");
+  EXPECT_EQ(port.code, "invalid-value");
+  EXPECT_EQ(port.location.json_pointer, "/port");
+  EXPECT_EQ(port.location.line, 1);
+  EXPECT_EQ(port.location.column, 9);
+  EXPECT_THAT(port.message, HasSubstr("is too large"));
+  EXPECT_THAT(port.message, HasSubstr("`99999"));
+  EXPECT_THAT(port.message, Not(HasSubstr("json.exception")));
+  EXPECT_LT(port.message.size(), 200u);
+
+  const Issue nested = OnlyError("{\"query\": [[\"q\", \"1\"],\n  [\"r\", -1e999]]}");
+  EXPECT_EQ(nested.code, "invalid-value");
+  EXPECT_EQ(nested.location.json_pointer, "/query/1/1");
+  EXPECT_EQ(nested.location.line, 2);
+  EXPECT_EQ(nested.location.column, 9);
+  EXPECT_THAT(nested.message, HasSubstr("`-1e999`"));
+}
+
+// F2: user input in messages is escaped and cut, so a message is one short line.
+TEST(RequestJsonErrorTest, MessagesEscapeAndCutUserInput) {
+  const Issue key = OnlyError(R"({"a\nb\u0007": 1})");
+  EXPECT_EQ(key.code, "unknown-field");
+  EXPECT_THAT(key.message, HasSubstr("`a\\nb\\x07`"));
+  const Issue ip = OnlyError(R"({"sourceIp": ")" + std::string(100000, '1') + "\"}");
+  EXPECT_EQ(ip.code, "invalid-value");
+  EXPECT_THAT(ip.message, HasSubstr(std::string(80, '1') + "...`"));
+  EXPECT_LT(ip.message.size(), 200u);
+  RequestParseResult path = ParseRequestJson(R"({"path": "\r\nx"})");
+  ASSERT_EQ(path.issues.size(), 1u);
+  EXPECT_THAT(path.issues[0].message, HasSubstr("`\\r\\nx`"));
+  // A syntax error in a long string quotes only the start of it.
+  const Issue syntax = OnlyError(R"({"path": ")" + std::string(100000, 'x'));
+  EXPECT_EQ(syntax.code, "json-syntax");
+  EXPECT_LT(syntax.message.size(), 400u);
+  EXPECT_EQ(syntax.message.find('\n'), std::string::npos);
 }
 
 // ---- Limits ------------------------------------------------------------------------
