@@ -18,8 +18,8 @@
 #include <map>
 #include <set>
 #include <string>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "internal/json_reader.h"
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/issue.h"
 #include "latticepol/policy.h"
@@ -37,25 +38,8 @@
 namespace latticepol {
 namespace {
 
-// absl 20220623 is built with its own string_view type, so absl::StrCat and
-// the absl::StartsWith family do not accept std::string_view: these local
-// helpers do.
-template <typename T>
-void AppendPiece(std::string* out, const T& v) {
-  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    out->append(std::string_view(v));
-  } else if constexpr (std::is_same_v<T, char>) {
-    out->push_back(v);
-  } else {
-    out->append(std::to_string(v));
-  }
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  std::string out;
-  (AppendPiece(&out, args), ...);
-  return out;
-}
+using internal::QuoteForMessage;
+using internal::StrCat;
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -90,83 +74,24 @@ using internal::JsonValue;
 
 // ---- Small text helpers -----------------------------------------------------
 
-// Quotes user input for a message: backticks, control characters escaped (a
-// message is one line), long input cut at a code point boundary.
-std::string Quoted(std::string_view s) {
-  constexpr size_t kMaxBytes = 96;
-  std::string out = "`";
-  size_t i = 0;
-  for (; i < s.size() && i < kMaxBytes; ++i) {
-    const auto u = static_cast<unsigned char>(s[i]);
-    if (u < 0x20 || u == 0x7F) {
-      absl::StrAppendFormat(&out, "\\x%02x", u);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  if (i < s.size()) {
-    // Do not end inside a UTF-8 sequence.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-    out += "...";
-  }
-  out += "`";
-  return out;
-}
-
 std::string ChildPointer(std::string_view parent, std::string_view key) {
-  return Cat(parent, "/", EscapeJsonPointerToken(key));
+  return StrCat(parent, "/", EscapeJsonPointerToken(key));
 }
 
 std::string ChildPointer(std::string_view parent, size_t index) {
-  return Cat(parent, "/", index);
+  return StrCat(parent, "/", index);
 }
 
-// Levenshtein distance over ASCII-lowered text (only used for suggestions).
-size_t EditDistanceIgnoreCase(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1);
-  std::vector<size_t> cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const bool same = absl::ascii_tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        absl::ascii_tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-// Returns the candidate `input` most likely meant: a case-insensitive match
-// first, else the closest one within a small edit distance; "" if none.
-template <typename Container>
-std::string Suggest(std::string_view input, const Container& candidates) {
-  for (const auto& c : candidates) {
-    if (AsciiEqualsIgnoreCase(input, c)) return std::string(c);
-  }
-  const size_t threshold = std::max<size_t>(1, std::min<size_t>(3, input.size() / 3));
-  std::string best;
-  size_t best_distance = threshold + 1;
-  for (const auto& c : candidates) {
-    // Cheap length filter before the quadratic distance.
-    const size_t len_diff = input.size() > std::string_view(c).size()
-                                ? input.size() - std::string_view(c).size()
-                                : std::string_view(c).size() - input.size();
-    if (len_diff > threshold) continue;
-    const size_t d = EditDistanceIgnoreCase(input, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(c);
-    }
-  }
-  return best;
-}
-
+// The parser's messages put `: did you mean` after the problem (as listed
+// in docs/issue-codes.md); "" when there is no suggestion.
 std::string DidYouMean(std::string_view suggestion) {
-  if (suggestion.empty()) return "";
-  return Cat(": did you mean `", suggestion, "`?");
+  return internal::DidYouMean(suggestion, ": ");
+}
+
+// The same for the candidate closest to `input`.
+template <typename Container>
+std::string DidYouMean(std::string_view input, const Container& candidates) {
+  return DidYouMean(internal::ClosestMatch(input, candidates));
 }
 
 bool IsAccountId(std::string_view s) {
@@ -234,8 +159,8 @@ const std::vector<std::string>& AllOperatorNames() {
       if (op == ConditionOperator::kNull) continue;
       v->push_back(base + "IfExists");
       for (std::string_view prefix : {"ForAnyValue:", "ForAllValues:"}) {
-        v->push_back(Cat(prefix, base));
-        v->push_back(Cat(prefix, base, "IfExists"));
+        v->push_back(StrCat(prefix, base));
+        v->push_back(StrCat(prefix, base, "IfExists"));
       }
     }
     return v;
@@ -342,8 +267,8 @@ class PolicyParser {
   void TypeError(std::string_view element, std::string_view expected, const JsonValue& v,
                  const std::string& pointer) {
     Error("invalid-type",
-          Cat(element, " must be ", expected, ", got ", internal::JsonTypeName(v.type)),
-          pointer, v.offset);
+          StrCat(element, " must be ", expected, ", got ", internal::JsonTypeName(v.type)), pointer,
+          v.offset);
   }
 
   static size_t CountCharacters(std::string_view text) {
@@ -381,15 +306,14 @@ class PolicyParser {
     const size_t size = result_.doc.source_size;
     if (size > options_.max_size) {
       Error("policy-too-large",
-            Cat("the policy has ", size, " characters; the maximum is ",
-                         options_.max_size),
-            "", -1);
+            StrCat("the policy has ", size, " characters; the maximum is ", options_.max_size), "",
+            -1);
       return false;
     }
     if (size > options_.warn_size) {
       Warn("policy-exceeds-quota",
-           Cat("the policy has ", size, " characters; the auth policy quota is ",
-                        options_.warn_size),
+           StrCat("the policy has ", size, " characters; the auth policy quota is ",
+                  options_.warn_size),
            "", -1);
     }
     // Trailing whitespace is ignored: files conventionally end in a newline,
@@ -418,7 +342,8 @@ class PolicyParser {
     for (const JsonMember& m : v.members) {
       const std::string child = ChildPointer(pointer, m.key);
       if (!seen.insert(m.key).second) {
-        Error("duplicate-key", Cat("duplicate key ", Quoted(m.key)), child, m.key_offset);
+        Error("duplicate-key", StrCat("duplicate key ", QuoteForMessage(m.key)), child,
+              m.key_offset);
       }
       CheckDuplicateKeys(m.value, child);
     }
@@ -431,9 +356,8 @@ class PolicyParser {
                          std::string_view code = "unknown-element") {
     for (const JsonMember& m : object.members) {
       if (std::find(allowed.begin(), allowed.end(), m.key) != allowed.end()) continue;
-      const std::string suggestion = Suggest(m.key, allowed);
       Error(code,
-            Cat("unknown ", where, " ", Quoted(m.key), DidYouMean(suggestion)),
+            StrCat("unknown ", where, " ", QuoteForMessage(m.key), DidYouMean(m.key, allowed)),
             ChildPointer(pointer, m.key), m.key_offset);
     }
   }
@@ -496,8 +420,8 @@ class PolicyParser {
       doc.version = PolicyVersion::k2008_10_17;
     } else {
       Error("invalid-version",
-            Cat("invalid version ", Quoted(v.text),
-                         ": expected `2012-10-17` or `2008-10-17`"),
+            StrCat("invalid version ", QuoteForMessage(v.text),
+                   ": expected `2012-10-17` or `2008-10-17`"),
             "/Version", v.offset);
     }
   }
@@ -553,14 +477,14 @@ class PolicyParser {
     st->sid = sid->value.text;
     if (!IsAlphanumeric(st->sid)) {
       Warn("sid-not-alphanumeric",
-           Cat("sid ", Quoted(st->sid), " has characters other than `[A-Za-z0-9]`"),
+           StrCat("sid ", QuoteForMessage(st->sid), " has characters other than `[A-Za-z0-9]`"),
            sid_pointer, sid->value.offset);
     }
     if (st->sid.empty()) return;
     const auto [it, inserted] = sids_.emplace(st->sid, pointer);
     if (!inserted) {
       Warn("duplicate-sid",
-           Cat("sid ", Quoted(st->sid), " is also used by ", it->second), sid_pointer,
+           StrCat("sid ", QuoteForMessage(st->sid), " is also used by ", it->second), sid_pointer,
            sid->value.offset);
     }
   }
@@ -585,8 +509,8 @@ class PolicyParser {
       st->effect = Effect::kDeny;
     } else {
       Error("invalid-effect",
-            Cat("invalid effect ", Quoted(v.text), ": expected `Allow` or `Deny`",
-                         DidYouMean(Suggest(v.text, kEffects))),
+            StrCat("invalid effect ", QuoteForMessage(v.text), ": expected `Allow` or `Deny`",
+                   DidYouMean(v.text, kEffects)),
             effect_pointer, v.offset);
     }
   }
@@ -600,16 +524,14 @@ class PolicyParser {
     const JsonMember* negative = statement.Find(not_name);
     if (positive != nullptr && negative != nullptr) {
       Error("conflicting-elements",
-            Cat("the statement has both `", name, "` and `", not_name,
-                         "`: use exactly one"),
+            StrCat("the statement has both `", name, "` and `", not_name, "`: use exactly one"),
             ChildPointer(pointer, not_name), negative->key_offset);
       return nullptr;
     }
     if (positive == nullptr && negative == nullptr) {
       if (!missing_code.empty() && !HasMiscasedMember(statement, name) &&
           !HasMiscasedMember(statement, not_name)) {
-        Error(missing_code,
-              Cat("the statement has neither `", name, "` nor `", not_name, "`"),
+        Error(missing_code, StrCat("the statement has neither `", name, "` nor `", not_name, "`"),
               pointer, statement.offset);
       }
       return nullptr;
@@ -632,14 +554,14 @@ class PolicyParser {
       return false;
     }
     if (v.elements.empty()) {
-      Error("empty-list", Cat(element, " is an empty array"), pointer, v.offset);
+      Error("empty-list", StrCat(element, " is an empty array"), pointer, v.offset);
       return false;
     }
     for (size_t i = 0; i < v.elements.size(); ++i) {
       const JsonValue& e = v.elements[i];
       const std::string item_pointer = ChildPointer(pointer, i);
       if (!e.is_string()) {
-        TypeError(Cat("each entry of ", element), "a string", e, item_pointer);
+        TypeError(StrCat("each entry of ", element), "a string", e, item_pointer);
         continue;
       }
       out->push_back({e.text, e.offset, item_pointer});
@@ -654,7 +576,7 @@ class PolicyParser {
       for (std::string_view name : {"Principal", "NotPrincipal"}) {
         if (const JsonMember* m = statement.Find(name)) {
           Error("principal-not-allowed",
-                Cat("an identity-based policy cannot have `", name, "`"),
+                StrCat("an identity-based policy cannot have `", name, "`"),
                 ChildPointer(pointer, name), m->key_offset);
         }
       }
@@ -689,8 +611,8 @@ class PolicyParser {
         out->wildcard = true;
       } else {
         Error("invalid-principal",
-              Cat("principal ", Quoted(v.text),
-                           " must be `*` or an object such as `{\"AWS\": \"111122223333\"}`"),
+              StrCat("principal ", QuoteForMessage(v.text),
+                     " must be `*` or an object such as `{\"AWS\": \"111122223333\"}`"),
               pointer, v.offset);
       }
       return;
@@ -713,18 +635,18 @@ class PolicyParser {
         CollectStrings(m.value, type_pointer, "`Service`", &items);
         for (StringItem& item : items) {
           Warn("service-principal",
-               Cat("service principal ", Quoted(item.value),
-                            " never matches: vpc lattice callers are iam identities"),
+               StrCat("service principal ", QuoteForMessage(item.value),
+                      " never matches: vpc lattice callers are iam identities"),
                item.pointer, item.offset);
           out->service.push_back(std::move(item.value));
         }
       } else if (m.key == "Federated" || m.key == "CanonicalUser") {
         std::vector<StringItem> items;
-        CollectStrings(m.value, type_pointer, Cat("`", m.key, "`"), &items);
+        CollectStrings(m.value, type_pointer, StrCat("`", m.key, "`"), &items);
         for (StringItem& item : items) {
           StrictError("unsupported-principal-type",
-                      Cat("`", m.key, "` principals are meaningless for vpc lattice and ",
-                                   "never match"),
+                      StrCat("`", m.key, "` principals are meaningless for vpc lattice and ",
+                             "never match"),
                       item.pointer, item.offset);
           (m.key == "Federated" ? out->federated : out->canonical_user)
               .push_back(std::move(item.value));
@@ -738,8 +660,8 @@ class PolicyParser {
     // specific message (also inside arrays).
     const auto reject_number = [&](const JsonValue& n, const std::string& p) {
       Error("numeric-account-id",
-            Cat("account id ", Quoted(n.text),
-                         " is a json number: write it as a string, e.g. `\"", n.text, "\"`"),
+            StrCat("account id ", QuoteForMessage(n.text),
+                   " is a json number: write it as a string, e.g. `\"", n.text, "\"`"),
             p, n.offset);
     };
     if (v.is_number()) {
@@ -771,17 +693,17 @@ class PolicyParser {
       }
       if (HasWildcard(item.value)) {
         Error("principal-wildcard",
-              Cat("principal ", Quoted(item.value),
-                           " has a wildcard, which principals do not support: use "
-                           "`Principal \"*\"` with `ArnLike` on `aws:PrincipalArn`"),
+              StrCat("principal ", QuoteForMessage(item.value),
+                     " has a wildcard, which principals do not support: use "
+                     "`Principal \"*\"` with `ArnLike` on `aws:PrincipalArn`"),
               item.pointer, item.offset);
         continue;
       }
       if (!IsAccountId(item.value) && !IsPrincipalArn(item.value)) {
         Error("invalid-principal",
-              Cat("invalid aws principal ", Quoted(item.value),
-                           ": expected a 12-digit account id, an iam role/user or root arn, an "
-                           "sts assumed-role arn or `*`"),
+              StrCat("invalid aws principal ", QuoteForMessage(item.value),
+                     ": expected a 12-digit account id, an iam role/user or root arn, an "
+                     "sts assumed-role arn or `*`"),
               item.pointer, item.offset);
         continue;
       }
@@ -816,8 +738,7 @@ class PolicyParser {
                                     &st->not_action);
     if (m == nullptr) return;
     std::vector<StringItem> items;
-    CollectStrings(m->value, ChildPointer(pointer, m->key), Cat("`", m->key, "`"),
-                   &items);
+    CollectStrings(m->value, ChildPointer(pointer, m->key), StrCat("`", m->key, "`"), &items);
     for (StringItem& item : items) {
       CheckAction(item);
       st->actions.push_back(std::move(item.value));
@@ -830,8 +751,8 @@ class PolicyParser {
     const size_t colon = a.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == a.size()) {
       Error("invalid-action",
-            Cat("invalid action ", Quoted(a),
-                         ": expected `*` or `prefix:name`, e.g. `vpc-lattice-svcs:Invoke`"),
+            StrCat("invalid action ", QuoteForMessage(a),
+                   ": expected `*` or `prefix:name`, e.g. `vpc-lattice-svcs:Invoke`"),
             item.pointer, item.offset);
       return;
     }
@@ -841,16 +762,16 @@ class PolicyParser {
     }
     if (AsciiEqualsIgnoreCase(a.substr(0, colon), "vpc-lattice")) {
       Warn("management-action",
-           Cat("action ", Quoted(a),
-                        " is a vpc lattice management action and never matches service traffic: "
-                        "use `vpc-lattice-svcs:Invoke`"),
+           StrCat("action ", QuoteForMessage(a),
+                  " is a vpc lattice management action and never matches service traffic: "
+                  "use `vpc-lattice-svcs:Invoke`"),
            item.pointer, item.offset);
       return;
     }
     Warn("unknown-action",
-         Cat("action ", Quoted(a),
-                      " matches neither `vpc-lattice-svcs:Invoke` nor `vpc-lattice-svcs:Connect`",
-                      DidYouMean(Suggest(a, kKnownActions))),
+         StrCat("action ", QuoteForMessage(a),
+                " matches neither `vpc-lattice-svcs:Invoke` nor `vpc-lattice-svcs:Connect`",
+                DidYouMean(a, kKnownActions)),
          item.pointer, item.offset);
   }
 
@@ -861,8 +782,7 @@ class PolicyParser {
                                     "missing-resource", &st->not_resource);
     if (m == nullptr) return;
     std::vector<StringItem> items;
-    CollectStrings(m->value, ChildPointer(pointer, m->key), Cat("`", m->key, "`"),
-                   &items);
+    CollectStrings(m->value, ChildPointer(pointer, m->key), StrCat("`", m->key, "`"), &items);
     for (StringItem& item : items) {
       CheckResource(item);
       st->resources.push_back(std::move(item.value));
@@ -883,8 +803,8 @@ class PolicyParser {
     if (!StartsWith(r, "arn:")) {
       if (!HasWildcard(r)) {
         Warn("resource-not-arn",
-             Cat("resource ", Quoted(r),
-                          " is neither `*`, an arn nor a wildcard pattern: it never matches"),
+             StrCat("resource ", QuoteForMessage(r),
+                    " is neither `*`, an arn nor a wildcard pattern: it never matches"),
              item.pointer, item.offset);
       }
       return;
@@ -892,16 +812,16 @@ class PolicyParser {
     std::array<std::string_view, 6> f;
     if (!internal::SplitArn(r, &f)) {
       StrictError("resource-arn-field-count",
-                  Cat("resource ", Quoted(r),
-                               " starts with `arn:` but has fewer than six colon-separated "
-                               "fields: it never matches"),
+                  StrCat("resource ", QuoteForMessage(r),
+                         " starts with `arn:` but has fewer than six colon-separated "
+                         "fields: it never matches"),
                   item.pointer, item.offset);
       return;
     }
     if (HasWildcard(f[2])) {
       Error("resource-service-wildcard",
-            Cat("resource ", Quoted(r),
-                         " has a wildcard in the service field, which is invalid"),
+            StrCat("resource ", QuoteForMessage(r),
+                   " has a wildcard in the service field, which is invalid"),
             item.pointer, item.offset);
       return;
     }
@@ -909,8 +829,8 @@ class PolicyParser {
       for (int i = 0; i < 5; ++i) {
         if (internal::HasVariable(f[i])) {
           Warn("resource-variable-position",
-               Cat("resource ", Quoted(r),
-                            " has a policy variable before the resource field: it never matches"),
+               StrCat("resource ", QuoteForMessage(r),
+                      " has a policy variable before the resource field: it never matches"),
                item.pointer, item.offset);
           break;
         }
@@ -918,18 +838,18 @@ class PolicyParser {
     }
     if (f[2] == "vpc-lattice" && StartsWith(f[5], "servicenetwork")) {
       StrictError("service-network-resource",
-                  Cat("resource ", Quoted(r),
-                               " is a service network arn, which never matches: requests are "
-                               "checked against the service resource (use `*` or service arns)"),
+                  StrCat("resource ", QuoteForMessage(r),
+                         " is a service network arn, which never matches: requests are "
+                         "checked against the service resource (use `*` or service arns)"),
                   item.pointer, item.offset);
     }
   }
 
   void WarnInactiveVariable(std::string_view value, const std::string& pointer, int64_t offset) {
     Warn("inactive-variable",
-         Cat(Quoted(value),
-                      " looks like a policy variable, but variables are literal text unless "
-                      "`Version` is `2012-10-17`"),
+         StrCat(QuoteForMessage(value),
+                " looks like a policy variable, but variables are literal text unless "
+                "`Version` is `2012-10-17`"),
          pointer, offset);
   }
 
@@ -944,21 +864,21 @@ class PolicyParser {
       ParsedOperator op;
       if (!SplitOperatorName(block.key, &op)) {
         Error("unknown-operator",
-              Cat("unknown condition operator ", Quoted(block.key),
-                           DidYouMean(Suggest(block.key, AllOperatorNames()))),
+              StrCat("unknown condition operator ", QuoteForMessage(block.key),
+                     DidYouMean(block.key, AllOperatorNames())),
               op_pointer, block.key_offset);
         continue;
       }
       if (op.op == ConditionOperator::kNull && (op.if_exists || op.set != SetQualifier::kNone)) {
         Error("invalid-null-operator",
-              Cat("operator ", Quoted(block.key),
-                           " is invalid: `Null` takes no `IfExists` suffix and no set prefix"),
+              StrCat("operator ", QuoteForMessage(block.key),
+                     " is invalid: `Null` takes no `IfExists` suffix and no set prefix"),
               op_pointer, block.key_offset);
         continue;
       }
       if (!block.value.is_object()) {
-        TypeError(Cat("operator ", Quoted(block.key)),
-                  "an object of condition keys", block.value, op_pointer);
+        TypeError(StrCat("operator ", QuoteForMessage(block.key)), "an object of condition keys",
+                  block.value, op_pointer);
         continue;
       }
       for (const JsonMember& entry : block.value.members) {
@@ -1003,8 +923,8 @@ class PolicyParser {
           return true;
         default:
           Error("invalid-condition-value",
-                Cat("a condition value must be a string, number or boolean, got ",
-                             internal::JsonTypeName(e.type)),
+                StrCat("a condition value must be a string, number or boolean, got ",
+                       internal::JsonTypeName(e.type)),
                 p, e.offset);
           return false;
       }
@@ -1028,11 +948,11 @@ class PolicyParser {
     if (key.kind == KeyKind::kRequestHeader) {
       if (std::any_of(key.suffix.begin(), key.suffix.end(), absl::ascii_isupper)) {
         StrictError("uppercase-header-name",
-                    Cat("header name ", Quoted(key.suffix),
-                                 " has uppercase letters, but header names arrive lower-cased: "
-                                 "it never matches",
-                                 DidYouMean(Cat("vpc-lattice-svcs:RequestHeader/",
-                                                         absl::AsciiStrToLower(key.suffix)))),
+                    StrCat("header name ", QuoteForMessage(key.suffix),
+                           " has uppercase letters, but header names arrive lower-cased: "
+                           "it never matches",
+                           DidYouMean(StrCat("vpc-lattice-svcs:RequestHeader/",
+                                             absl::AsciiStrToLower(key.suffix)))),
                     pointer, offset);
       }
       return;
@@ -1045,16 +965,16 @@ class PolicyParser {
         if (name.size() > canonical.size() &&
             AsciiEqualsIgnoreCase(std::string_view(name).substr(0, canonical.size()),
                                    canonical)) {
-          suggestion = Cat(canonical, name.substr(canonical.size()));
+          suggestion = StrCat(canonical, name.substr(canonical.size()));
         }
       } else if (AsciiEqualsIgnoreCase(name, canonical)) {
         suggestion = std::string(canonical);
       }
       if (!suggestion.empty()) {
         StrictError("miscased-condition-key",
-                    Cat("condition key ", Quoted(name),
-                                 " is not spelled canonically and is evaluated as absent",
-                                 DidYouMean(suggestion)),
+                    StrCat("condition key ", QuoteForMessage(name),
+                           " is not spelled canonically and is evaluated as absent",
+                           DidYouMean(suggestion)),
                     pointer, offset);
         return;
       }
@@ -1062,9 +982,9 @@ class PolicyParser {
     for (const AbsentGlobalKey& g : kAbsentGlobalKeys) {
       if (AsciiEqualsIgnoreCase(name, g.name)) {
         Warn("unknown-condition-key",
-             Cat("condition key ", Quoted(name),
-                          " is never present in vpc lattice requests",
-                          g.instead.empty() ? "" : Cat(": use `", g.instead, "`")),
+             StrCat("condition key ", QuoteForMessage(name),
+                    " is never present in vpc lattice requests",
+                    g.instead.empty() ? "" : StrCat(": use `", g.instead, "`")),
              pointer, offset);
         return;
       }
@@ -1073,8 +993,8 @@ class PolicyParser {
     for (std::string_view canonical : kCanonicalKeys) {
       if (EndsWith(canonical, "/") && AsciiEqualsIgnoreCase(name, canonical)) {
         Warn("unknown-condition-key",
-             Cat("condition key ", Quoted(name), " needs a name after the `/`"), pointer,
-             offset);
+             StrCat("condition key ", QuoteForMessage(name), " needs a name after the `/`"),
+             pointer, offset);
         return;
       }
     }
@@ -1086,18 +1006,19 @@ class PolicyParser {
       for (std::string_view c : kCanonicalKeys) {
         if (EndsWith(c, "/")) prefixes.push_back(c);
       }
-      const std::string best = Suggest(std::string_view(name).substr(0, slash + 1), prefixes);
-      if (!best.empty()) suggestion = Cat(best, name.substr(slash + 1));
+      const std::string_view best =
+          internal::ClosestMatch(std::string_view(name).substr(0, slash + 1), prefixes);
+      if (!best.empty()) suggestion = StrCat(best, name.substr(slash + 1));
     } else {
       std::vector<std::string_view> plain;
       for (std::string_view c : kCanonicalKeys) {
         if (!EndsWith(c, "/")) plain.push_back(c);
       }
-      suggestion = Suggest(name, plain);
+      suggestion = std::string(internal::ClosestMatch(name, plain));
     }
     Warn("unknown-condition-key",
-         Cat("unknown condition key ", Quoted(name), " is always absent",
-                      DidYouMean(suggestion)),
+         StrCat("unknown condition key ", QuoteForMessage(name), " is always absent",
+                DidYouMean(suggestion)),
          pointer, offset);
   }
 
@@ -1115,8 +1036,8 @@ class PolicyParser {
       case OperatorFamily::kNull:
         if (has_variable) {
           Warn("variable-not-allowed",
-               Cat("policy variables are not supported with ", Quoted(c.operator_name),
-                            ": ", Quoted(value), " is literal text"),
+               StrCat("policy variables are not supported with ", QuoteForMessage(c.operator_name),
+                      ": ", QuoteForMessage(value), " is literal text"),
                item.pointer, item.offset);
         }
         break;
@@ -1161,9 +1082,9 @@ class PolicyParser {
         if (HasWildcard(value) || (variables_active && has_variable)) {
           if (StartsWith(value, "arn:")) {
             Warn("arn-pattern-field-count",
-                 Cat(Quoted(value),
-                              " has fewer than six arn fields; arn operators glob each field "
-                              "separately, so it never matches (`StringLike` would)"),
+                 StrCat(QuoteForMessage(value),
+                        " has fewer than six arn fields; arn operators glob each field "
+                        "separately, so it never matches (`StringLike` would)"),
                  item.pointer, item.offset);
           }
           break;
@@ -1179,9 +1100,9 @@ class PolicyParser {
     }
     if (!valid) {
       StrictError("condition-type-error",
-                  Cat("invalid value ", Quoted(value), " for ", Quoted(c.operator_name),
-                               ": expected ", FamilyExpectation(family),
-                               options_.strict ? "" : " (the condition evaluates to false)"),
+                  StrCat("invalid value ", QuoteForMessage(value), " for ",
+                         QuoteForMessage(c.operator_name), ": expected ", FamilyExpectation(family),
+                         options_.strict ? "" : " (the condition evaluates to false)"),
                   item.pointer, item.offset);
     }
     return valid;
