@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "internal/json_reader.h"
+#include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/request_json.h"
@@ -53,14 +54,8 @@ class CompileCache {
   std::map<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>> cache_;
 };
 
-// Concatenates anything streamable. (absl 20220623 on Debian has its own
-// string_view type, so absl::StrCat does not take std::string_view.)
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  std::ostringstream os;
-  (os << ... << args);
-  return os.str();
-}
+using internal::QuoteForMessage;
+using internal::StrCat;
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -91,7 +86,7 @@ std::string Indent(std::string_view text, int spaces) {
   std::string out;
   for (std::string_view line : SplitLines(text)) {
     if (!out.empty()) out += '\n';
-    if (!line.empty()) out += Cat(pad, line);
+    if (!line.empty()) out += StrCat(pad, line);
   }
   return out;
 }
@@ -117,26 +112,24 @@ std::string LayerHeadline(const LayerInfo& info, const ChainConfig& config,
   const LayerResult& r = *info.result;
   if (!r.evaluated) {
     if (info.layer == Layer::kIdentity) {
-      if (!signed_caller) return Cat(name, " layer: skipped (anonymous caller)");
-      return Cat(name, " layer: skipped (no layer uses AWS_IAM)");
+      if (!signed_caller) return StrCat(name, " layer: skipped (anonymous caller)");
+      return StrCat(name, " layer: skipped (no layer uses AWS_IAM)");
     }
-    return Cat(name, " layer: skipped (auth type ",
-                        AuthTypeName(info.auth_type), ")");
+    return StrCat(name, " layer: skipped (auth type ", AuthTypeName(info.auth_type), ")");
   }
   if (info.layer == Layer::kIdentity) {
     if (r.assumed) {
-      return Cat(
-          name, " layer: ASSUMED_ALLOW (no identity decision or identity policy given, E2)");
+      return StrCat(name,
+                    " layer: ASSUMED_ALLOW (no identity decision or identity policy given, E2)");
     }
     if (!has_identity_policy && config.identity_decision.has_value()) {
-      return Cat(name, " layer: ", DecisionName(r.decision.kind),
-                          " (given identity decision)");
+      return StrCat(name, " layer: ", DecisionName(r.decision.kind), " (given identity decision)");
     }
   } else if (!r.has_policy) {
-    return Cat(name, " layer: ", DecisionName(r.decision.kind),
-                        " (auth type AWS_IAM with no policy attached)");
+    return StrCat(name, " layer: ", DecisionName(r.decision.kind),
+                  " (auth type AWS_IAM with no policy attached)");
   }
-  return Cat(name, " layer: ", DecisionName(r.decision.kind));
+  return StrCat(name, " layer: ", DecisionName(r.decision.kind));
 }
 
 Json LayerJson(const LayerInfo& info, const std::string& headline) {
@@ -176,10 +169,10 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
     }
     out.explanation_json = ExplainJson(ref, options);
     if (fast.kind != ref.decision.kind || fast.statement != ref.decision.statement) {
-      out.internal_error = Cat(
-          "compiled path decided ", DecisionName(fast.kind), " (statement ",
-          fast.statement, ") but the reference path decided ",
-          DecisionName(ref.decision.kind), " (statement ", ref.decision.statement, ")");
+      out.internal_error =
+          StrCat("compiled path decided ", DecisionName(fast.kind), " (statement ", fast.statement,
+                 ") but the reference path decided ", DecisionName(ref.decision.kind),
+                 " (statement ", ref.decision.statement, ")");
     }
     return out;
   }
@@ -209,10 +202,10 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
   out.failing_layers = fast.failing_layers;
   out.uncertain = DecisionIdNames(ref.result.uncertain);
   if (fast.decision != ref.result.decision || fast.layer != ref.result.layer) {
-    out.internal_error = Cat(
-        "compiled path decided ", DecisionName(fast.decision), " (layer ",
-        LayerName(fast.layer), ") but the reference path decided ",
-        DecisionName(ref.result.decision), " (layer ", LayerName(ref.result.layer), ")");
+    out.internal_error =
+        StrCat("compiled path decided ", DecisionName(fast.decision), " (layer ",
+               LayerName(fast.layer), ") but the reference path decided ",
+               DecisionName(ref.result.decision), " (layer ", LayerName(ref.result.layer), ")");
   }
 
   const bool signed_caller = request.principal != nullptr;
@@ -234,7 +227,7 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
     if (info.evaluation->has_value()) {
       std::string text = ExplainText(**info.evaluation, options);
       while (!text.empty() && text.back() == '\n') text.pop_back();
-      if (!text.empty()) block += Cat("\n", Indent(text, 2));
+      if (!text.empty()) block += StrCat("\n", Indent(text, 2));
     }
     lines.push_back(std::move(block));
     layers_json[std::string(LayerName(info.layer))] = LayerJson(info, headline);
@@ -300,7 +293,7 @@ std::string_view MemberText(const CaseLine& c, size_t index) {
 void AddNested(std::vector<Issue> nested, std::string_view field, int line,
                int64_t value_offset, std::vector<Issue>* out) {
   for (Issue& issue : nested) {
-    issue.location.json_pointer = Cat("/", field, issue.location.json_pointer);
+    issue.location.json_pointer = StrCat("/", field, issue.location.json_pointer);
     issue.location.line = line;
     if (issue.location.offset >= 0) {
       issue.location.offset += value_offset;
@@ -308,7 +301,7 @@ void AddNested(std::vector<Issue> nested, std::string_view field, int line,
     } else {
       issue.location.column = 0;
     }
-    issue.message = Cat(field, ": ", issue.message);
+    issue.message = StrCat(field, ": ", issue.message);
     out->push_back(std::move(issue));
   }
 }
@@ -328,12 +321,6 @@ const JsonMember* FindField(const CaseLine& c, std::string_view field, size_t* i
 
 int ColumnOf(const JsonMember& m) { return static_cast<int>(m.value.offset) + 1; }
 
-// Shortens a value for a message.
-std::string Snippet(std::string_view text) {
-  if (text.size() <= 40) return std::string(text);
-  return Cat(text.substr(0, 37), "...");
-}
-
 bool ParseAuthTypeField(const CaseLine& c, const char* field,
                         std::optional<AuthType>* out, std::vector<Issue>* issues) {
   size_t index = 0;
@@ -341,11 +328,10 @@ bool ParseAuthTypeField(const CaseLine& c, const char* field,
   if (m == nullptr) return true;
   AuthType t;
   if (!m->value.is_string() || !ParseAuthTypeName(m->value.text, &t)) {
-    issues->push_back(MakeIssue(
-        Severity::kError, "case-invalid-auth-type",
-        Cat("`", field, "` must be `AWS_IAM` or `NONE`, not `",
-            Snippet(MemberText(c, index)), "`"),
-        Cat("/", field), c.line, ColumnOf(*m)));
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-auth-type",
+                                StrCat("`", field, "` must be `AWS_IAM` or `NONE`, not ",
+                                       QuoteForMessage(MemberText(c, index))),
+                                StrCat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
   *out = t;
@@ -360,11 +346,11 @@ bool ParseDecisionField(const CaseLine& c, const char* field,
   if (m == nullptr) return true;
   DecisionKind kind;
   if (!m->value.is_string() || !ParseDecisionName(m->value.text, &kind)) {
-    issues->push_back(MakeIssue(
-        Severity::kError, "case-invalid-decision",
-        Cat("`", field, "` must be `ALLOW`, `EXPLICIT_DENY` or `IMPLICIT_DENY`, not `",
-            Snippet(MemberText(c, index)), "`"),
-        Cat("/", field), c.line, ColumnOf(*m)));
+    issues->push_back(
+        MakeIssue(Severity::kError, "case-invalid-decision",
+                  StrCat("`", field, "` must be `ALLOW`, `EXPLICIT_DENY` or `IMPLICIT_DENY`, not ",
+                         QuoteForMessage(MemberText(c, index))),
+                  StrCat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
   *out = kind;
@@ -379,11 +365,11 @@ bool ParseInlinePolicy(const CaseLine& c, const char* field,
   const JsonMember* m = FindField(c, field, &index);
   if (m == nullptr) return true;
   if (!m->value.is_object()) {
-    issues->push_back(MakeIssue(
-        Severity::kError, "case-invalid-policy",
-        Cat("`", field, "` must be a policy document (a JSON object), got ",
-            internal::JsonTypeName(m->value.type)),
-        Cat("/", field), c.line, ColumnOf(*m)));
+    issues->push_back(
+        MakeIssue(Severity::kError, "case-invalid-policy",
+                  StrCat("`", field, "` must be a policy document (a JSON object), got ",
+                         internal::JsonTypeName(m->value.type)),
+                  StrCat("/", field), c.line, ColumnOf(*m)));
     return false;
   }
   ParseResult parsed = ParsePolicy(MemberText(c, index), options);
@@ -405,15 +391,15 @@ bool ParseCaseLine(std::string_view text, int line,
   read_options.max_depth = options.policy_options.max_depth;
   if (!internal::ReadJson(text, read_options, &c.root, &error)) {
     issues->push_back(MakeIssue(Severity::kError, "case-json-syntax",
-                                Cat("invalid JSON: ", error.message), "", line,
+                                StrCat("invalid JSON: ", error.message), "", line,
                                 static_cast<int>(error.offset) + 1));
     return false;
   }
   if (!c.root.is_object()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-not-object",
-                                Cat("a case must be a JSON object, got ",
-                                    internal::JsonTypeName(c.root.type)),
-                                "", line, 1));
+    issues->push_back(
+        MakeIssue(Severity::kError, "case-not-object",
+                  StrCat("a case must be a JSON object, got ", internal::JsonTypeName(c.root.type)),
+                  "", line, 1));
     return false;
   }
   bool ok = true;
@@ -423,8 +409,8 @@ bool ParseCaseLine(std::string_view text, int line,
   for (const JsonMember& m : c.root.members) {
     if (!seen.insert(m.key).second) {
       issues->push_back(MakeIssue(Severity::kError, "case-duplicate-field",
-                                  Cat("duplicate field `", Snippet(m.key), "`"),
-                                  Cat("/", EscapeJsonPointerToken(m.key)), line,
+                                  StrCat("duplicate field ", QuoteForMessage(m.key)),
+                                  StrCat("/", EscapeJsonPointerToken(m.key)), line,
                                   static_cast<int>(m.key_offset) + 1));
       ok = false;
     }
@@ -436,10 +422,10 @@ bool ParseCaseLine(std::string_view text, int line,
                                 "missing field `name`", "", line, 1));
     ok = false;
   } else if (!name->value.is_string()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
-                                Cat("`name` must be a string, got ",
-                                    internal::JsonTypeName(name->value.type)),
-                                "/name", line, ColumnOf(*name)));
+    issues->push_back(
+        MakeIssue(Severity::kError, "case-invalid-field",
+                  StrCat("`name` must be a string, got ", internal::JsonTypeName(name->value.type)),
+                  "/name", line, ColumnOf(*name)));
     ok = false;
   } else {
     out->name = name->value.text;
@@ -476,8 +462,8 @@ bool ParseCaseLine(std::string_view text, int line,
     ok = false;
   } else if (!request->value.is_object()) {
     issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
-                                Cat("`request` must be a JSON object, got ",
-                                    internal::JsonTypeName(request->value.type)),
+                                StrCat("`request` must be a JSON object, got ",
+                                       internal::JsonTypeName(request->value.type)),
                                 "/request", line, ColumnOf(*request)));
     ok = false;
   } else {
@@ -553,11 +539,11 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
   for (std::string_view raw : SplitLines(text)) {
     ++line_number;
     if (raw.size() > options.max_line_bytes) {
-      file.issues.push_back(MakeIssue(
-          Severity::kError, "case-line-too-long",
-          Cat("line has ", raw.size(), " bytes, more than the limit of ",
-                       options.max_line_bytes),
-          "", line_number, 1));
+      file.issues.push_back(
+          MakeIssue(Severity::kError, "case-line-too-long",
+                    StrCat("line has ", raw.size(), " bytes, more than the limit of ",
+                           options.max_line_bytes),
+                    "", line_number, 1));
       continue;
     }
     if (line_number == 1 && raw.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -570,10 +556,10 @@ CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
       continue;
     }
     if (!names.insert(test_case.name).second) {
-      file.issues.push_back(MakeIssue(
-          Severity::kWarning, "duplicate-case-name",
-          Cat("duplicate case name `", test_case.name, "`"), "/name",
-          line_number, 1));
+      file.issues.push_back(
+          MakeIssue(Severity::kWarning, "duplicate-case-name",
+                    StrCat("duplicate case name ", QuoteForMessage(test_case.name)), "/name",
+                    line_number, 1));
     }
     file.cases.push_back(std::move(test_case));
   }
@@ -613,11 +599,11 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
     const bool needs_policy =
         !input.chain || input.config.service_auth_type == AuthType::kAwsIam;
     if (needs_policy && input.policy == nullptr) {
-      report.issues.push_back(MakeIssue(
-          Severity::kError, "case-no-policy",
-          Cat("case `", test_case.name,
-                       "` has no inline `policy` and no default policy was given"),
-          "", test_case.line, 1));
+      report.issues.push_back(
+          MakeIssue(Severity::kError, "case-no-policy",
+                    StrCat("case ", QuoteForMessage(test_case.name),
+                           " has no inline `policy` and no default policy was given"),
+                    "", test_case.line, 1));
       result.skipped = true;
       result.skip_reason = "no policy";
       ++report.skipped;
@@ -628,11 +614,11 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
     RequestView view = test_case.request.view();
     auto outcome = DecideCached(input, view, options.explain, &cache);
     if (!outcome.ok()) {
-      report.issues.push_back(MakeIssue(
-          Severity::kError, "case-compile-failed",
-          Cat("case `", test_case.name, "`: cannot compile its policy: ",
-                       outcome.status().message()),
-          "", test_case.line, 1));
+      report.issues.push_back(
+          MakeIssue(Severity::kError, "case-compile-failed",
+                    StrCat("case ", QuoteForMessage(test_case.name),
+                           ": cannot compile its policy: ", outcome.status().message()),
+                    "", test_case.line, 1));
       result.skipped = true;
       result.skip_reason = "compile failed";
       ++report.skipped;
@@ -645,8 +631,8 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
     result.explanation = std::move(outcome->explanation);
     if (!outcome->internal_error.empty()) {
       result.internal_error = true;
-      result.explanation = Cat("internal error: ", outcome->internal_error,
-                                        "\n", result.explanation);
+      result.explanation =
+          StrCat("internal error: ", outcome->internal_error, "\n", result.explanation);
     }
     result.passed = !result.internal_error && result.got == result.expected;
     if (result.passed) {
@@ -660,34 +646,40 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
 }
 
 std::string CheckSummaryLine(const CheckReport& report) {
-  std::string line = Cat(report.passed, " passed, ", report.failed, " failed");
-  if (report.skipped > 0) line += Cat(", ", report.skipped, " skipped");
+  std::string line = StrCat(report.passed, " passed, ", report.failed, " failed");
+  if (report.skipped > 0) line += StrCat(", ", report.skipped, " skipped");
   return line;
 }
 
 std::string CheckReportToText(const CheckReport& report, bool verbose) {
+  // Names and reasons come from the case file: escaped, so each result stays
+  // on its own line.
+  constexpr size_t kMaxNameChars = 200;
+  const auto escaped = [](std::string_view s) {
+    return internal::EscapeForMessage(s, kMaxNameChars);
+  };
   std::string out;
   for (const CaseResult& r : report.results) {
     if (r.skipped) {
-      out += Cat("SKIP ", r.name, " (line ", r.line, ")");
-      if (!r.skip_reason.empty()) out += Cat(": ", r.skip_reason);
+      out += StrCat("SKIP ", escaped(r.name), " (line ", r.line, ")");
+      if (!r.skip_reason.empty()) out += StrCat(": ", escaped(r.skip_reason));
       out += '\n';
       continue;
     }
     if (r.passed && !verbose) continue;
-    out += Cat(r.passed ? "PASS " : "FAIL ", r.name, " (line ", r.line, ")\n");
-    out += Cat("  expected: ", DecisionName(r.expected), "\n");
-    out += Cat("  got:      ", DecisionName(r.got));
-    if (r.layer != Layer::kNone) out += Cat(" (layer ", LayerName(r.layer), ")");
+    out += StrCat(r.passed ? "PASS " : "FAIL ", escaped(r.name), " (line ", r.line, ")\n");
+    out += StrCat("  expected: ", DecisionName(r.expected), "\n");
+    out += StrCat("  got:      ", DecisionName(r.got));
+    if (r.layer != Layer::kNone) out += StrCat(" (layer ", LayerName(r.layer), ")");
     out += '\n';
     if (!r.uncertain.empty()) {
-      out += Cat("  uncertain: ", Join(r.uncertain, ", "), "\n");
+      out += StrCat("  uncertain: ", Join(r.uncertain, ", "), "\n");
     }
     if (!r.explanation.empty()) {
-      out += Cat("  explanation:\n", Indent(r.explanation, 4), "\n");
+      out += StrCat("  explanation:\n", Indent(r.explanation, 4), "\n");
     }
   }
-  out += Cat(CheckSummaryLine(report), "\n");
+  out += StrCat(CheckSummaryLine(report), "\n");
   return out;
 }
 

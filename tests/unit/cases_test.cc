@@ -141,7 +141,9 @@ TEST_P(BadCaseTest, ReportsLineCodeAndPointer) {
   EXPECT_EQ(file.cases[0].name, "good");
   const Issue* issue = FindIssue(file.issues, 3);
   ASSERT_NE(issue, nullptr) << FormatIssues(file.issues, "cases");
-  if (bad.code[0] != '\0') EXPECT_EQ(issue->code, bad.code);
+  if (bad.code[0] != '\0') {
+    EXPECT_EQ(issue->code, bad.code);
+  }
   EXPECT_THAT(issue->location.json_pointer, StartsWith(bad.pointer));
   EXPECT_THAT(issue->message, Not(IsEmpty()));
   EXPECT_NE(issue->message.back(), '.');
@@ -221,6 +223,31 @@ TEST(ParseCasesTest, DuplicateNamesAreWarnings) {
   EXPECT_EQ(file.issues[0].severity, Severity::kWarning);
   EXPECT_EQ(file.issues[0].code, "duplicate-case-name");
   EXPECT_EQ(file.issues[0].location.line, 2);
+}
+
+// F2 (hardening findings): case names and values in messages and in the text
+// report are escaped and cut, so each stays on one line.
+TEST(ParseCasesTest, UserInputIsEscapedInMessagesAndTheReport) {
+  CaseFile file = ParseCases(R"({"name": "a\nb", "request": {}, "expect": "ALLOW"})"
+                             "\n"
+                             R"({"name": "a\nb", "request": {}, "expect": "ALLOW"})");
+  ASSERT_EQ(file.issues.size(), 1u) << FormatIssues(file.issues, "cases");
+  EXPECT_EQ(file.issues[0].message, "duplicate case name `a\\nb`");
+
+  const std::string long_name(1000, 'n');
+  CaseFile long_file = ParseCases(R"({"name": ")" + long_name +
+                                  R"(", "request": {}, "expect": "ALLOW", "identityDecision": ")" +
+                                  long_name + "\"}");
+  ASSERT_EQ(long_file.issues.size(), 1u);
+  EXPECT_THAT(long_file.issues[0].message, HasSubstr("`\"" + std::string(79, 'n') + "...`"));
+  EXPECT_LT(long_file.issues[0].message.size(), 200u);
+
+  RunOptions options;
+  const PolicyDocument policy = BlueGreen();
+  const CheckReport report = RunCases(file.cases, &policy, options);
+  const std::string text = CheckReportToText(report, false);
+  EXPECT_THAT(text, HasSubstr("FAIL a\\nb (line 1)"));
+  EXPECT_THAT(text, Not(HasSubstr("a\nb")));
 }
 
 // ---- RunCases -----------------------------------------------------------------
