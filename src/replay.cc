@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
@@ -49,7 +50,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
 
 inline bool IsHeaderSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
@@ -176,8 +176,17 @@ class Digest {
     h_ ^= s.size();
   }
   void Add(const OptionalText& t) {
-    if (t.present) Add(t.value); else Add(std::string_view("\x01absent", 7));
+    if (t.present) {
+      Add(t.value);
+    } else {
+      AddMarker(kAbsent);
+    }
   }
+  // Mixes a value no Add(string_view) step can produce (markers are above
+  // 0xFF), so an absent field differs from every present value.
+  void AddMarker(uint64_t marker) { h_ = (h_ ^ marker) * 0x100000001B3ull; }
+  static constexpr uint64_t kAbsent = 0x100;
+  static constexpr uint64_t kAnonymous = 0x101;
   uint64_t value() const { return h_ * 0x9E3779B97F4A7C15ull; }
 
  private:
@@ -205,7 +214,7 @@ uint64_t LogKey(const RequestView& v, bool with_time) {
     d.Add(v.principal->org_id);
     d.Add(v.principal->session_arn);
   } else {
-    d.Add(std::string_view("\x01anonymous", 10));
+    d.AddMarker(Digest::kAnonymous);
   }
   d.Add(v.source_ip);
   if (with_time) d.Add(v.time);
@@ -554,7 +563,7 @@ void MapCallerPrincipal(std::string_view arn, Principal* p) {
     std::string_view role = rest.substr(0, rest.find('/'));
     p->type = "AssumedRole";
     p->session_arn.assign(arn.data(), arn.size());
-    p->arn = absl::StrCat("arn:", Av(f[1]), ":iam::", Av(f[4]), ":role/", Av(role));
+    p->arn = internal::StrCat("arn:", f[1], ":iam::", f[4], ":role/", role);
   } else if (starts("role/")) {
     p->type = "AssumedRole";
   } else if (starts("user/")) {
@@ -607,7 +616,7 @@ Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* i
     else if (key == "serviceArn" || key == "serviceNetworkArn") {
       if (v.is_null()) continue;
       if (v.get_string().get(s)) {
-        *error = absl::StrCat("`", Av(key), "` must be a string");
+        *error = internal::StrCat(internal::QuoteForMessage(key), " must be a string");
         return Parsed::kError;
       }
       if (s != "-") {
@@ -617,7 +626,7 @@ Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* i
     }
     if (dest == nullptr || v.is_null()) continue;
     if (v.get_string().get(s)) {
-      *error = absl::StrCat("`", Av(key), "` must be a string");
+      *error = internal::StrCat(internal::QuoteForMessage(key), " must be a string");
       return Parsed::kError;
     }
     *dest = s == "-" ? std::string_view() : s;
@@ -863,7 +872,8 @@ void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int*
       if (issue.severity != Severity::kError) continue;
       std::string message;
       if (!issue.location.json_pointer.empty()) {
-        message = absl::StrCat(issue.location.json_pointer, ": ");
+        // The pointer holds the line's own keys: escaped like any user input.
+        message = internal::StrCat(internal::EscapeForMessage(issue.location.json_pointer), ": ");
       }
       absl::StrAppend(&message, issue.message);
       if (!issue.code.empty()) absl::StrAppend(&message, " [", issue.code, "]");
@@ -1160,6 +1170,7 @@ absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolici
   return Replay(
       [&](char* buf, size_t size) -> int64_t {
         const size_t n = std::min(size, text.size() - pos);
+        if (n == 0) return 0;  // text.data() may be null: no memcpy then
         std::memcpy(buf, text.data() + pos, n);
         pos += n;
         return static_cast<int64_t>(n);

@@ -340,6 +340,33 @@ TEST(ReplayTest, EmptyInput) {
   const ReplayReport report = Replayed("", Chain(&policy));
   EXPECT_EQ(report.lines, 0u);
   EXPECT_EQ(report.requests, 0u);
+  // A default view has a null data(): never handed to memcpy.
+  const auto null_view = ReplayText(std::string_view(), Chain(&policy), {});
+  ASSERT_TRUE(null_view.ok()) << null_view.status();
+  EXPECT_EQ(null_view->lines, 0u);
+}
+
+// F7 (hardening findings): the digest keying the per-thread L2/L3 cache marked
+// an absent field with the bytes "\x01absent", written as a hex escape that
+// swallowed the `ab` (so the view read past the literal). Absent is now a
+// marker no string can produce: a record whose field holds those very bytes
+// is not mistaken for one without the field.
+TEST(ReplayTest, AbsentFieldsDoNotShareTheCacheWithAnyValue) {
+  // Allows only requests through a service network and with q=blue; the
+  // query string is unknowable in access logs (L3).
+  const PolicyDocument policy = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"Null":{"vpc-lattice-svcs:ServiceNetworkArn":"false"},)"
+      R"("StringEquals":{"vpc-lattice-svcs:RequestQueryString/q":"blue"}}})");
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", "-", "-"),  // no network: certainly denied
+      LogLine("111111111111", "GET", "-", "-", R"(,"serviceNetworkArn":"\u0001absent")"),
+  };
+  ReplayOptions options;
+  options.threads = 1;  // one worker, one cache
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy), options);
+  EXPECT_EQ(report.access_log, 2u);
+  EXPECT_EQ(report.log_uncertain, 1u);  // the second may have had q=blue
 }
 
 }  // namespace
