@@ -61,6 +61,7 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 using internal::PascalCase;
+using internal::QuoteForMessage;
 
 constexpr std::string_view kPolicyFile = "auth-policy.json";
 constexpr std::string_view kScenarioFile = "scenario.yaml";
@@ -144,25 +145,25 @@ std::string DumpJson(const OJson& j, int indent) {
 // ---- Verification -----------------------------------------------------------
 
 std::string ServiceArn(const Topology& t) {
-  return internal::Cat("arn:", t.Partition(), ":vpc-lattice:", t.shared.region, ":",
-                      t.shared.account_id, ":service/", kExampleServiceId);
+  return internal::StrCat("arn:", t.Partition(), ":vpc-lattice:", t.shared.region, ":",
+                          t.shared.account_id, ":service/", kExampleServiceId);
 }
 
 std::string ExampleNetworkArn(const Topology& t, size_t index) {
-  std::string id = internal::Cat(index);
+  std::string id = internal::StrCat(index);
   id = std::string(17 - std::min<size_t>(id.size(), 17), '0') + id;
-  return internal::Cat("arn:", t.Partition(), ":vpc-lattice:", t.shared.region, ":",
-                      t.shared.account_id, ":servicenetwork/sn-", id);
+  return internal::StrCat("arn:", t.Partition(), ":vpc-lattice:", t.shared.region, ":",
+                          t.shared.account_id, ":servicenetwork/sn-", id);
 }
 
 Principal SignedPrincipal(const Topology& t, const std::string& account, std::string_view who,
                           bool with_org) {
   Principal p;
-  p.arn = internal::Cat("arn:", t.Partition(), ":iam::", account, ":role/", who, "-caller");
+  p.arn = internal::StrCat("arn:", t.Partition(), ":iam::", account, ":role/", who, "-caller");
   p.account = account;
   p.type = "AssumedRole";
-  p.session_arn = internal::Cat("arn:", t.Partition(), ":sts::", account, ":assumed-role/", who,
-                               "-caller/session");
+  p.session_arn = internal::StrCat("arn:", t.Partition(), ":sts::", account, ":assumed-role/", who,
+                                   "-caller/session");
   if (with_org && !t.options.org_id.empty()) p.org_id = t.options.org_id;
   return p;
 }
@@ -180,7 +181,7 @@ std::string UnknownAccount(const Topology& t) {
 
 // The topology's intent, independent of any policy: does it mean to allow `r`?
 bool IntendedAllow(const Topology& t, const Request& r) {
-  if (!absl::EqualsIgnoreCase(r.action, internal::Av(kInvokeAction))) return false;
+  if (!absl::EqualsIgnoreCase(r.action, internal::AbslView(kInvokeAction))) return false;
   switch (t.options.policy_style) {
     case PolicyStyle::kSeed:
       break;
@@ -227,29 +228,30 @@ bool IntendedAllow(const Topology& t, const Request& r) {
 
 std::string Describe(const Request& r) {
   std::string out;
-  if (!absl::EqualsIgnoreCase(r.action, internal::Av(kInvokeAction))) internal::Append(&out, r.action, " ");
-  internal::Append(&out, r.method, " ", r.path);
+  if (!absl::EqualsIgnoreCase(r.action, internal::AbslView(kInvokeAction)))
+    internal::StrAppend(&out, r.action, " ");
+  internal::StrAppend(&out, r.method, " ", r.path);
   for (size_t i = 0; i < r.query.size(); ++i) {
-    internal::Append(&out, i == 0 ? "?" : "&", r.query[i].first, "=", r.query[i].second);
+    internal::StrAppend(&out, i == 0 ? "?" : "&", r.query[i].first, "=", r.query[i].second);
   }
-  for (const auto& [k, v] : r.headers) internal::Append(&out, " [", k, ": ", v, "]");
-  internal::Append(&out, " from a vpc owned by ",
-                  r.source_vpc_owner_account.has_value() ? *r.source_vpc_owner_account
-                                                         : std::string("(no owner)"));
+  for (const auto& [k, v] : r.headers) internal::StrAppend(&out, " [", k, ": ", v, "]");
+  internal::StrAppend(&out, " from a vpc owned by ",
+                      r.source_vpc_owner_account.has_value() ? *r.source_vpc_owner_account
+                                                             : std::string("(no owner)"));
   if (!r.principal.has_value()) {
-    internal::Append(&out, ", anonymous");
+    internal::StrAppend(&out, ", anonymous");
   } else {
-    internal::Append(&out, ", signed by ", r.principal->account);
-    if (!r.principal->org_id.empty()) internal::Append(&out, " in ", r.principal->org_id);
+    internal::StrAppend(&out, ", signed by ", r.principal->account);
+    if (!r.principal->org_id.empty()) internal::StrAppend(&out, " in ", r.principal->org_id);
   }
   if (r.service_network_arn.has_value()) {
-    internal::Append(&out, " via ", BaseName(*r.service_network_arn));
+    internal::StrAppend(&out, " via ", BaseName(*r.service_network_arn));
   }
   return out;
 }
 
 std::string ConcretePath(std::string_view pattern, std::string_view fill) {
-  return absl::StrReplaceAll(internal::Av(pattern), {{"*", internal::Av(fill)}});
+  return absl::StrReplaceAll(internal::AbslView(pattern), {{"*", internal::AbslView(fill)}});
 }
 
 // Changes the case of `s` in every way that gives a different string.
@@ -523,20 +525,21 @@ StackOutputs ReadStackOutputs(const Topology& t, const std::string& text,
     auto it = j.find(key);
     if (it == j.end()) {
       OutputsIssue(issues, key, "missing-stack-output",
-                   internal::Cat("missing stack output `", key, "` (export it from `",
-                                t.shared.project, "`)"));
+                   internal::StrCat("missing stack output ", QuoteForMessage(key),
+                                    " (export it from ", QuoteForMessage(t.shared.project), ")"));
       return false;
     }
     if (!it->is_string()) {
       OutputsIssue(issues, key, "invalid-stack-output",
-                   internal::Cat("stack output `", key, "` must be a string"));
+                   internal::StrCat("stack output ", QuoteForMessage(key), " must be a string"));
       return false;
     }
     *value = it->get<std::string>();
     if (*value == "[secret]") {
-      OutputsIssue(issues, key, "secret-stack-output",
-                   internal::Cat("stack output `", key,
-                                "` is a secret; run `pulumi stack output --json --show-secrets`"));
+      OutputsIssue(
+          issues, key, "secret-stack-output",
+          internal::StrCat("stack output ", QuoteForMessage(key),
+                           " is a secret; run `pulumi stack output --json --show-secrets`"));
       return false;
     }
     return true;
@@ -547,17 +550,20 @@ StackOutputs ReadStackOutputs(const Topology& t, const std::string& text,
     if (!get(key, &arn)) continue;
     if (!IsValidServiceNetworkArn(arn)) {
       OutputsIssue(issues, key, "invalid-arn",
-                   internal::Cat("`", arn, "` is not a service network arn like `arn:aws:vpc-lattice:",
-                                t.shared.region, ":", t.shared.account_id,
-                                ":servicenetwork/sn-0123456789abcdef0`"));
+                   internal::StrCat(
+                       QuoteForMessage(arn),
+                       " is not a service network arn like `arn:aws:vpc-lattice:", t.shared.region,
+                       ":", t.shared.account_id, ":servicenetwork/sn-0123456789abcdef0`"));
       continue;
     }
     std::array<std::string_view, 6> fields;
     internal::SplitArn(arn, &fields);
     if (fields[3] != t.shared.region || fields[1] != t.Partition()) {
-      OutputsIssue(issues, key, "inconsistent-region",
-                   internal::Cat("service network `", arn, "` is not in `", t.Partition(), "` `",
-                                t.shared.region, "`, the shared service region"));
+      OutputsIssue(
+          issues, key, "inconsistent-region",
+          internal::StrCat("service network ", QuoteForMessage(arn), " is not in ",
+                           QuoteForMessage(t.Partition()), " ", QuoteForMessage(t.shared.region),
+                           ", the shared service region"));
       continue;
     }
     out.network_arn[c.name] = arn;
@@ -566,13 +572,14 @@ StackOutputs ReadStackOutputs(const Topology& t, const std::string& text,
   if (get(std::string(kFqdnOutput), &fqdn)) {
     if (!IsValidFqdn(fqdn)) {
       OutputsIssue(issues, std::string(kFqdnOutput), "invalid-fqdn",
-                   internal::Cat("`", fqdn, "` is not a well-formed domain name"));
+                   internal::StrCat(QuoteForMessage(fqdn), " is not a well-formed domain name"));
     } else if (absl::EndsWith(fqdn, ".on.aws") && absl::StrContains(fqdn, ".vpc-lattice-svcs.") &&
-               !absl::EndsWith(fqdn, internal::Cat(".vpc-lattice-svcs.", t.shared.region,
-                                                  ".on.aws"))) {
+               !absl::EndsWith(
+                   fqdn, internal::StrCat(".vpc-lattice-svcs.", t.shared.region, ".on.aws"))) {
       OutputsIssue(issues, std::string(kFqdnOutput), "inconsistent-region",
-                   internal::Cat("service domain `", fqdn, "` is not in the shared service region `",
-                                t.shared.region, "`"));
+                   internal::StrCat("service domain ", QuoteForMessage(fqdn),
+                                    " is not in the shared service region ",
+                                    QuoteForMessage(t.shared.region)));
     } else {
       out.fqdn = fqdn;
     }
@@ -612,13 +619,15 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
       root.reset(YAML::Load(*existing));
     } catch (const YAML::Exception& e) {
       problem(Severity::kError, "invalid-stack-file",
-              internal::Cat("existing `", path, "` is not valid yaml (line ", e.mark.line + 1,
-                           "): ", e.msg));
+              internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                               " is not valid yaml (line ", e.mark.line + 1,
+                               "): ", internal::EscapeForMessage(e.msg)));
       return "";
     }
     if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
       problem(Severity::kError, "invalid-stack-file",
-              internal::Cat("existing `", path, "` is not a yaml mapping"));
+              internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                               " is not a yaml mapping"));
       return "";
     }
     if (root.IsMap()) {
@@ -626,7 +635,9 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
       old_config.reset(const_root["config"]);
       if (old_config.IsDefined() && !old_config.IsNull() && !old_config.IsMap()) {
         problem(Severity::kError, "invalid-stack-file",
-                internal::Cat("`config` in existing `", path, "` is not a mapping"));
+                internal::StrCat("`config` in existing ",
+                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                                 " is not a mapping"));
         return "";
       }
     }
@@ -659,8 +670,9 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
       if (old != nullptr && IsSecure(*old)) {
         internal::EmitNodeQuoted(*old, &out);
         problem(Severity::kWarning, "kept-secure-value",
-                internal::Cat("kept the `secure:` value of `", e.key, "` in `", path,
-                             "`; the generated value was not written"));
+                internal::StrCat("kept the `secure:` value of ", QuoteForMessage(e.key), " in ",
+                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                                 "; the generated value was not written"));
       } else {
         out << YAML::DoubleQuoted << e.value;
       }
@@ -693,10 +705,11 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
   out << YAML::EndMap;
   if (!out.good()) {
     problem(Severity::kError, "emit-failed",
-            internal::Cat("cannot write `", path, "`: ", out.GetLastError()));
+            internal::StrCat("cannot write ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                             ": ", out.GetLastError()));
     return "";
   }
-  return internal::Cat(out.c_str(), "\n");
+  return internal::StrCat(out.c_str(), "\n");
 }
 
 std::string ShellQuote(std::string_view s) {
@@ -706,7 +719,7 @@ std::string ShellQuote(std::string_view s) {
                     std::string_view("-_./:@=+,").find(c) != std::string_view::npos);
   }
   if (safe) return std::string(s);
-  return internal::Cat("'", absl::StrReplaceAll(internal::Av(s), {{"'", "'\\''"}}), "'");
+  return internal::StrCat("'", absl::StrReplaceAll(internal::AbslView(s), {{"'", "'\\''"}}), "'");
 }
 
 // ---- Scenario ---------------------------------------------------------------
@@ -876,7 +889,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
     std::vector<size_t> at(rules.size(), 0);
     for (size_t n = 0; n < product; ++n) {
       out << YAML::BeginMap;
-      std::string label = internal::Cat(caller, " ", absl::StrJoin(c.methods, "|"));
+      std::string label = internal::StrCat(caller, " ", absl::StrJoin(c.methods, "|"));
       out << YAML::Key << "match" << YAML::Value << YAML::BeginMap;
       out << YAML::Key << "caller" << YAML::Value << caller;
       out << YAML::Key << "method" << YAML::Value << YAML::Flow << YAML::BeginSeq;
@@ -886,7 +899,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
         out << YAML::Key << "path" << YAML::Value << YAML::Flow << YAML::BeginSeq;
         for (const std::string& p : c.paths) out << YAML::DoubleQuoted << p;
         out << YAML::EndSeq;
-        internal::Append(&label, " ", absl::StrJoin(c.paths, "|"));
+        internal::StrAppend(&label, " ", absl::StrJoin(c.paths, "|"));
       }
       for (bool header : {false, true}) {
         bool open = false;
@@ -899,8 +912,8 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
           const std::string& v = rules[i].first->values[at[i]];
           out << YAML::Key << rules[i].first->name << YAML::Value
               << YAML::DoubleQuoted << v;
-          internal::Append(&label, header ? " " : " ", rules[i].first->name,
-                          header ? ": " : "=", v);
+          internal::StrAppend(&label, header ? " " : " ", rules[i].first->name, header ? ": " : "=",
+                              v);
         }
         if (open) out << YAML::EndMap;
       }
@@ -919,7 +932,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
     out << YAML::Key << "match" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
         << "caller" << YAML::Value << caller << YAML::EndMap;
     out << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted
-        << internal::Cat(caller, " anything else");
+        << internal::StrCat(caller, " anything else");
     out << YAML::Key << "expect" << YAML::Value << "DENY";
     out << YAML::EndMap;
   };
@@ -944,7 +957,7 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
   emit_deny("outsider");
   out << YAML::EndSeq;
   out << YAML::EndMap;
-  return internal::Cat(out.c_str(), "\n");
+  return internal::StrCat(out.c_str(), "\n");
 }
 
 // ---- CloudFormation and Terraform --------------------------------------------
@@ -952,9 +965,9 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
 std::string RenderCloudFormation(const Topology& t, const OJson& policy) {
   OJson tmpl = OJson::object();
   tmpl["AWSTemplateFormatVersion"] = "2010-09-09";
-  tmpl["Description"] = internal::Cat("VPC Lattice auth policy for `", t.shared.service_name,
-                                     "`, generated by latticepol from ",
-                                     BaseName(t.source_name));
+  tmpl["Description"] =
+      internal::StrCat("VPC Lattice auth policy for `", t.shared.service_name,
+                       "`, generated by latticepol from ", BaseName(t.source_name));
   tmpl["Parameters"]["ServiceIdentifier"] = {
       {"Type", "String"},
       {"Description",
@@ -975,7 +988,7 @@ std::string RenderTerraform(const Topology& t, const OJson& policy) {
   // JSON is valid HCL expression syntax; escape template sequences.
   std::string body = absl::StrReplaceAll(DumpJson(policy, 2), {{"${", "$${"}, {"%{", "%%{"}});
   body = absl::StrReplaceAll(body, {{"\n", "\n  "}});
-  return internal::Cat(
+  return internal::StrCat(
       "# VPC Lattice auth policy for `", t.shared.service_name, "`, generated by latticepol from ",
       BaseName(t.source_name), ".\n",
       "variable \"service_identifier\" {\n"
@@ -1014,7 +1027,7 @@ absl::StatusOr<VerificationResult> VerifyPolicy(const Topology& topology,
   for (size_t i = 0; i < topology.consumers.size(); ++i) {
     if (topology.consumers[i].methods.empty()) {
       return absl::InvalidArgumentError(
-          internal::Cat("consumer `", topology.consumers[i].name, "` has no methods"));
+          internal::StrCat("consumer `", topology.consumers[i].name, "` has no methods"));
     }
     AddProbes(topology, i, &probes);
   }
@@ -1032,14 +1045,14 @@ absl::StatusOr<VerificationResult> VerifyPolicy(const Topology& topology,
       continue;
     }
     if (++failing > kMaxListed) continue;
-    result.failures.push_back(internal::Cat(
-        "consumer `", probe.consumer, "`: ", Describe(probe.request), ": expected ",
-        expected ? "ALLOW" : "a deny", ", reference ", DecisionName(reference.kind),
-        ", compiled ", DecisionName(fast.kind)));
+    result.failures.push_back(
+        internal::StrCat("consumer `", probe.consumer, "`: ", Describe(probe.request),
+                         ": expected ", expected ? "ALLOW" : "a deny", ", reference ",
+                         DecisionName(reference.kind), ", compiled ", DecisionName(fast.kind)));
   }
   if (failing > kMaxListed) {
-    result.failures.push_back(internal::Cat("... and ", failing - kMaxListed,
-                                           " more failing request classes"));
+    result.failures.push_back(
+        internal::StrCat("... and ", failing - kMaxListed, " more failing request classes"));
   }
   return result;
 }
@@ -1059,17 +1072,17 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
   if (result.policy_json.size() > kMaxGeneratedPolicySize) {
     Issue issue;
     issue.code = "policy-too-large";
-    issue.message = internal::Cat("the generated policy has ", result.policy_json.size(),
-                                 " characters; lattice accepts at most ",
-                                 kMaxGeneratedPolicySize, " (G1)");
+    issue.message =
+        internal::StrCat("the generated policy has ", result.policy_json.size(),
+                         " characters; lattice accepts at most ", kMaxGeneratedPolicySize, " (G1)");
     result.issues.push_back(std::move(issue));
     result.issues_source = t.source_name;
     return result;
   }
   ParseResult parsed = ParsePolicy(result.policy_json);
   if (!parsed.ok()) {
-    return absl::InternalError(internal::Cat("the generated policy does not parse: ",
-                                            FormatIssues(parsed.issues, kPolicyFile)));
+    return absl::InternalError(internal::StrCat("the generated policy does not parse: ",
+                                                FormatIssues(parsed.issues, kPolicyFile)));
   }
 
   // 2. Verification before anything else.
@@ -1091,8 +1104,8 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
   // as it is, and lattice rejects newlines in a policy (spec 1.1).
   files[std::string(kPolicyFile)] = result.policy_json;
   const std::string stack = t.options.stack;
-  const std::string comment = internal::Cat("generated by `latticepol generate` from ", source,
-                                           "; edit the topology, not this file");
+  const std::string comment = internal::StrCat("generated by `latticepol generate` from ", source,
+                                               "; edit the topology, not this file");
 
   if (options.format == OutputFormat::kPulumi) {
     auto read = [&](const std::string& path) -> std::optional<std::string> {
@@ -1112,10 +1125,10 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
       std::vector<ConfigEntry> entries =
           provider_entries(t.shared.aws_profile, t.shared.aws_native_profile);
       for (const Consumer& c : t.consumers) {
-        entries.push_back({internal::Cat(t.shared.project, ":", c.name, "-principal"),
-                           c.account_id});
+        entries.push_back(
+            {internal::StrCat(t.shared.project, ":", c.name, "-principal"), c.account_id});
       }
-      const std::string path = internal::Cat(t.shared.directory, "/Pulumi.", stack, ".yaml");
+      const std::string path = internal::StrCat(t.shared.directory, "/Pulumi.", stack, ".yaml");
       std::set<std::string> keys;
       files[path] =
           RenderStackFile(path, t.shared.project, entries, read(path), comment, &file_issues, &keys);
@@ -1128,19 +1141,18 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
       auto arn = outputs.network_arn.find(c.name);
       if (arn != outputs.network_arn.end()) entries.push_back({network_key, arn->second});
       if (!outputs.fqdn.empty()) entries.push_back({fqdn_key, outputs.fqdn});
-      const std::string path = internal::Cat(c.directory, "/Pulumi.", stack, ".yaml");
+      const std::string path = internal::StrCat(c.directory, "/Pulumi.", stack, ".yaml");
       std::set<std::string> keys;
       files[path] =
           RenderStackFile(path, c.project, entries, read(path), comment, &file_issues, &keys);
-      const std::string cwd = ShellQuote(internal::Cat(options.command_root, c.directory));
+      const std::string cwd = ShellQuote(internal::StrCat(options.command_root, c.directory));
       const std::string common_cwd =
-          ShellQuote(internal::Cat(options.command_root, t.shared.directory));
+          ShellQuote(internal::StrCat(options.command_root, t.shared.directory));
       auto pending = [&](const std::string& key, const std::string& output) {
         if (keys.count(key) != 0) return;
-        result.pending_commands.push_back(internal::Cat(
+        result.pending_commands.push_back(internal::StrCat(
             "pulumi config set --stack ", stack, " --cwd ", cwd, " ", key,
-            " \"$(pulumi stack output --stack ", stack, " --cwd ", common_cwd, " ", output,
-            ")\""));
+            " \"$(pulumi stack output --stack ", stack, " --cwd ", common_cwd, " ", output, ")\""));
       };
       pending(network_key, c.name + "-service-network-arn");
       pending(fqdn_key, std::string(kFqdnOutput));
@@ -1155,9 +1167,8 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
   } else {
     files[std::string(kTerraformFile)] = RenderTerraform(t, policy_object);
   }
-  files[std::string(kScenarioFile)] = RenderScenario(
-      t, outputs,
-      internal::Cat("scenario for `latticepol simulate`, ", comment));
+  files[std::string(kScenarioFile)] =
+      RenderScenario(t, outputs, internal::StrCat("scenario for `latticepol simulate`, ", comment));
   result.files = std::move(files);
   return result;
 }
@@ -1170,7 +1181,7 @@ absl::StatusOr<GenerateResult> Generate(const Topology& topology, const Generate
   try {
     return GenerateImpl(topology, options);
   } catch (const std::exception& e) {
-    return absl::InternalError(internal::Cat("generate failed: ", e.what()));
+    return absl::InternalError(internal::StrCat("generate failed: ", e.what()));
   }
 }
 

@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -50,12 +50,39 @@ bool OutcomeSatisfies(ExpectedOutcome expected, DecisionKind kind) {
 
 namespace {
 
-using internal::ClosestName;
+using internal::ClosestMatch;
+using internal::DidYouMean;
 using internal::LocationFromMark;
 using internal::PointerAppend;
+using internal::QuoteForMessage;
 
 constexpr std::string_view kDefaultAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 constexpr int kMaxRandomLength = 4096;
+constexpr internal::YamlDocumentKind kScenarioDocument = {"scenario", "yaml-syntax", "too-large"};
+
+std::string QuotePath(std::string_view path) {
+  return QuoteForMessage(path, internal::kMaxQuotedPathChars);
+}
+
+enum class FileRead { kOk, kCannotOpen, kNotRegular, kTooLarge };
+
+// Reads a regular file of at most `max_bytes` bytes into `*out`. Anything
+// else (a directory, /dev/zero, a FIFO) is refused before it is opened, and
+// at most `max_bytes` + 1 bytes are read, so no file can exhaust memory.
+FileRead ReadRegularFile(const std::string& path, size_t max_bytes, std::string* out) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) return FileRead::kCannotOpen;
+  if (!std::filesystem::is_regular_file(status)) return FileRead::kNotRegular;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return FileRead::kCannotOpen;
+  out->resize(max_bytes + 1);
+  in.read(out->data(), static_cast<std::streamsize>(out->size()));
+  if (in.bad()) return FileRead::kCannotOpen;
+  out->resize(static_cast<size_t>(in.gcount()));
+  if (out->size() > max_bytes) return FileRead::kTooLarge;
+  return FileRead::kOk;
+}
 
 std::string JoinViews(const std::vector<std::string_view>& items) {
   std::string out;
@@ -104,7 +131,7 @@ class Loader {
       for (const std::string& s : seen) duplicate |= (s == key);
       if (duplicate) {
         Error(it->first, key_pointer, "duplicate-key",
-              internal::Cat("duplicate key `", key, "`"));
+              internal::StrCat("duplicate key ", QuoteForMessage(key)));
         continue;
       }
       seen.push_back(key);
@@ -112,13 +139,13 @@ class Loader {
         bool known = false;
         for (std::string_view a : allowed) known |= (a == key);
         if (!known) {
-          std::string suggestion = ClosestName(key, allowed);
+          const std::string_view suggestion = ClosestMatch(key, allowed);
           Error(it->first, key_pointer, "unknown-field",
-                internal::Cat("unknown field `", key, "`",
-                             suggestion.empty()
-                                 ? internal::Cat(" (expected one of: ",
-                                                JoinViews(allowed), ")")
-                                 : internal::Cat("; did you mean `", suggestion, "`?")));
+                internal::StrCat(
+                    "unknown field ", QuoteForMessage(key),
+                    suggestion.empty()
+                        ? internal::StrCat(" (expected one of: ", JoinViews(allowed), ")")
+                        : DidYouMean(suggestion)));
           continue;
         }
       }
@@ -130,7 +157,7 @@ class Loader {
   bool Scalar(const YAML::Node& node, const std::string& pointer,
               std::string_view what, std::string* out) {
     if (!node.IsScalar()) {
-      Error(node, pointer, "invalid-type", internal::Cat(what, " must be a string"));
+      Error(node, pointer, "invalid-type", internal::StrCat(what, " must be a string"));
       return false;
     }
     *out = node.Scalar();
@@ -143,7 +170,7 @@ class Loader {
     if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &v) ||
         !std::isfinite(v) || v < 0) {
       Error(node, pointer, "invalid-weight",
-            internal::Cat(what, " must be a non-negative number"));
+            internal::StrCat(what, " must be a non-negative number"));
       return false;
     }
     *out = v;
@@ -158,7 +185,7 @@ class Loader {
     if (!node.IsScalar() || text.empty() || text[0] == '-' || text[0] == '+' ||
         !absl::SimpleAtoi(text, &v) || v < lo || v > hi) {
       Error(node, pointer, "invalid-value",
-            internal::Cat(what, " must be an integer between ", lo, " and ", hi));
+            internal::StrCat(what, " must be an integer between ", lo, " and ", hi));
       return false;
     }
     *out = v;
@@ -173,7 +200,7 @@ class Loader {
     } else if (text == "false") {
       *out = false;
     } else {
-      Error(node, pointer, "invalid-type", internal::Cat(what, " must be true or false"));
+      Error(node, pointer, "invalid-type", internal::StrCat(what, " must be true or false"));
       return false;
     }
     return true;
@@ -189,7 +216,7 @@ class Loader {
     }
     if (!node.IsSequence()) {
       Error(node, pointer, "invalid-type",
-            internal::Cat(what, " must be a string or a list of strings"));
+            internal::StrCat(what, " must be a string or a list of strings"));
       return false;
     }
     bool ok = true;
@@ -217,22 +244,39 @@ class Loader {
     std::string path;
     if (!Scalar(node, pointer, "a policy path", &path)) return false;
     *resolved = Resolve(path);
-    std::ifstream in(*resolved, std::ios::binary);
-    if (!in) {
-      Error(node, pointer, "policy-file",
-            internal::Cat("cannot read policy file `", *resolved, "`"));
-      return false;
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
     ParseOptions options;
     options.identity_policy = identity;
-    ParseResult parsed = ParsePolicy(buffer.str(), options);
+    // A character is at most 4 bytes of UTF-8: past this the policy is too
+    // large whatever it holds, so the rest is never read.
+    const size_t max_bytes = 4 * options.max_size;
+    std::string text;
+    switch (ReadRegularFile(*resolved, max_bytes, &text)) {
+      case FileRead::kOk:
+        break;
+      case FileRead::kCannotOpen:
+        Error(node, pointer, "policy-file",
+              internal::StrCat("cannot read policy file ", QuotePath(*resolved)));
+        return false;
+      case FileRead::kNotRegular:
+        Error(node, pointer, "policy-file",
+              internal::StrCat("policy file ", QuotePath(*resolved), " is not a regular file"));
+        return false;
+      case FileRead::kTooLarge:
+        Error(node, pointer, "policy-file",
+              internal::StrCat("policy file ", QuotePath(*resolved), " has more than ", max_bytes,
+                               " bytes; a policy has at most ", options.max_size,
+                               " characters [policy-too-large]"));
+        return false;
+    }
+    ParseResult parsed = ParsePolicy(text, options);
     if (!parsed.ok()) {
       for (const Issue& issue : parsed.issues) {
         if (issue.severity != Severity::kError) continue;
+        // The policy's own message is escaped; its path and pointer are not.
         Error(node, pointer, "policy-file",
-              internal::Cat("invalid policy: ", FormatIssue(issue, *resolved)));
+              internal::StrCat("invalid policy: ",
+                               internal::EscapeForMessage(FormatIssue(issue, *resolved),
+                                                          internal::kMaxQuotedPathChars)));
       }
       return false;
     }
@@ -246,7 +290,8 @@ class Loader {
     if (!Scalar(node, pointer, "an auth type", &text)) return false;
     if (!ParseAuthTypeName(text, out)) {
       Error(node, pointer, "invalid-value",
-            internal::Cat("invalid auth type `", text, "`: expected AWS_IAM or NONE"));
+            internal::StrCat("invalid auth type ", QuoteForMessage(text),
+                             ": expected AWS_IAM or NONE"));
       return false;
     }
     return true;
@@ -416,7 +461,8 @@ class Loader {
           if (kind == 'p') {
             uint64_t port = 0;
             if (!absl::SimpleAtoi(key, &port) || port > 65535) {
-              Error(value, p, "invalid-value", internal::Cat("invalid port `", key, "`"));
+              Error(value, p, "invalid-value",
+                    internal::StrCat("invalid port ", QuoteForMessage(key)));
               ok = false;
             }
             c.value = std::to_string(port);
@@ -467,7 +513,7 @@ class Loader {
         for (const ScenarioChoice& c : d->choices) {
           if (c.kind == ScenarioChoice::Kind::kAbsent) {
             Error(value, p, "invalid-value",
-                  internal::Cat(key, " cannot be absent (Invoke requests always have them)"));
+                  internal::StrCat(key, " cannot be absent (Invoke requests always have them)"));
             ok = false;
             break;
           }
@@ -495,7 +541,8 @@ class Loader {
           for (const NamedDistribution& nd : *list) duplicate |= nd.first == stored;
           if (duplicate) {
             Error(dist_node, kp, "duplicate-key",
-                  internal::Cat("header `", stored, "` is given twice (names are case-insensitive)"));
+                  internal::StrCat("header ", QuoteForMessage(stored),
+                                   " is given twice (names are case-insensitive)"));
             ok = false;
             continue;
           }
@@ -544,10 +591,9 @@ class Loader {
         bool known = false;
         for (std::string_view t : kTypes) known |= t == principal.type;
         if (ok && !known) {
-          std::string s = ClosestName(principal.type, kTypes);
           Error(value, p, "invalid-value",
-                internal::Cat("unknown principal type `", principal.type, "`",
-                             s.empty() ? "" : internal::Cat("; did you mean `", s, "`?")));
+                internal::StrCat("unknown principal type ", QuoteForMessage(principal.type),
+                                 DidYouMean(ClosestMatch(principal.type, kTypes))));
           ok = false;
         }
       } else if (key == "account") {
@@ -581,22 +627,26 @@ class Loader {
     if (!arn.empty()) {
       if (fields.size() != 6 || fields[0] != "arn") {
         Error(node, PointerAppend(pointer, "arn"), "invalid-value",
-              internal::Cat("`", principal.arn, "` is not an ARN"));
+              internal::StrCat(QuoteForMessage(principal.arn), " is not an ARN"));
         return false;
       }
       if (principal.account.empty()) principal.account = fields[4];
       std::string_view resource = fields[5];
-      if (absl::StartsWith(internal::Av(resource), "assumed-role/")) {
-        std::vector<std::string> parts = absl::StrSplit(internal::Av(resource), '/');
+      if (absl::StartsWith(internal::AbslView(resource), "assumed-role/")) {
+        std::vector<std::string> parts = absl::StrSplit(internal::AbslView(resource), '/');
         if (principal.session_arn.empty()) principal.session_arn = principal.arn;
         if (parts.size() >= 2) {
-          principal.arn = internal::Cat("arn:", fields[1], ":iam::", fields[4], ":role/", parts[1]);
+          principal.arn =
+              internal::StrCat("arn:", fields[1], ":iam::", fields[4], ":role/", parts[1]);
         }
         if (principal.type.empty()) principal.type = "AssumedRole";
       } else if (principal.type.empty()) {
-        if (absl::StartsWith(internal::Av(resource), "role/")) principal.type = "AssumedRole";
-        else if (absl::StartsWith(internal::Av(resource), "user/")) principal.type = "User";
-        else if (absl::StartsWith(internal::Av(resource), "federated-user/")) principal.type = "FederatedUser";
+        if (absl::StartsWith(internal::AbslView(resource), "role/"))
+          principal.type = "AssumedRole";
+        else if (absl::StartsWith(internal::AbslView(resource), "user/"))
+          principal.type = "User";
+        else if (absl::StartsWith(internal::AbslView(resource), "federated-user/"))
+          principal.type = "FederatedUser";
         else if (resource == "root") principal.type = "Account";
         else principal.type = "AssumedRole";
       }
@@ -647,8 +697,8 @@ class Loader {
         DecisionKind kind;
         if (!Scalar(value, p, key, &s) || !ParseDecisionName(s, &kind)) {
           Error(value, p, "invalid-value",
-                internal::Cat("invalid identity decision `", s,
-                             "`: expected ALLOW, EXPLICIT_DENY or IMPLICIT_DENY"));
+                internal::StrCat("invalid identity decision ", QuoteForMessage(s),
+                                 ": expected ALLOW, EXPLICIT_DENY or IMPLICIT_DENY"));
           ok = false;
         } else {
           caller->identity_decision = kind;
@@ -732,12 +782,13 @@ class Loader {
         else if (s == "EXPLICIT_DENY") e->expect = ExpectedOutcome::kExplicitDeny;
         else if (s == "IMPLICIT_DENY") e->expect = ExpectedOutcome::kImplicitDeny;
         else {
-          std::string sug = ClosestName(absl::AsciiStrToUpper(s),
-                                        {"ALLOW", "DENY", "EXPLICIT_DENY", "IMPLICIT_DENY"});
+          const std::string_view sug =
+              ClosestMatch(s, {"ALLOW", "DENY", "EXPLICIT_DENY", "IMPLICIT_DENY"});
           Error(value, p, "invalid-value",
-                internal::Cat("invalid outcome `", s, "`",
-                             sug.empty() ? "; expected ALLOW, DENY, EXPLICIT_DENY or IMPLICIT_DENY"
-                                         : internal::Cat("; did you mean `", sug, "`?")));
+                internal::StrCat("invalid outcome ", QuoteForMessage(s),
+                                 sug.empty()
+                                     ? "; expected ALLOW, DENY, EXPLICIT_DENY or IMPLICIT_DENY"
+                                     : DidYouMean(sug)));
           ok = false;
         }
       } else if (key == "match") {
@@ -772,10 +823,9 @@ class Loader {
           bool known = false;
           for (std::string_view n : names) known |= n == name;
           if (!known) {
-            std::string s = ClosestName(name, names);
             Error(value, p, "unknown-caller",
-                  internal::Cat("unknown caller `", name, "`",
-                               s.empty() ? "" : internal::Cat("; did you mean `", s, "`?")));
+                  internal::StrCat("unknown caller ", QuoteForMessage(name),
+                                   DidYouMean(ClosestMatch(name, names))));
             ok = false;
           }
         }
@@ -815,19 +865,19 @@ class Loader {
   static std::string DescribeMatch(const ExpectationMatch& m) {
     std::vector<std::string> parts;
     auto list = [](const std::vector<std::string>& v) {
-      return v.size() == 1 ? v[0] : internal::Cat("[", absl::StrJoin(v, ","), "]");
+      return v.size() == 1 ? v[0] : internal::StrCat("[", absl::StrJoin(v, ","), "]");
     };
-    if (!m.callers.empty()) parts.push_back(internal::Cat("caller=", list(m.callers)));
-    if (!m.actions.empty()) parts.push_back(internal::Cat("action=", list(m.actions)));
-    if (!m.methods.empty()) parts.push_back(internal::Cat("method=", list(m.methods)));
-    if (!m.paths.empty()) parts.push_back(internal::Cat("path=", list(m.paths)));
-    if (!m.ports.empty()) parts.push_back(internal::Cat("port=", absl::StrJoin(m.ports, ",")));
+    if (!m.callers.empty()) parts.push_back(internal::StrCat("caller=", list(m.callers)));
+    if (!m.actions.empty()) parts.push_back(internal::StrCat("action=", list(m.actions)));
+    if (!m.methods.empty()) parts.push_back(internal::StrCat("method=", list(m.methods)));
+    if (!m.paths.empty()) parts.push_back(internal::StrCat("path=", list(m.paths)));
+    if (!m.ports.empty()) parts.push_back(internal::StrCat("port=", absl::StrJoin(m.ports, ",")));
     if (m.is_signed) parts.push_back(*m.is_signed ? "signed" : "anonymous");
     for (const auto& [k, v] : m.query) {
-      parts.push_back(internal::Cat("q:", k, "=", v.absent ? "(absent)" : list(v.values)));
+      parts.push_back(internal::StrCat("q:", k, "=", v.absent ? "(absent)" : list(v.values)));
     }
     for (const auto& [k, v] : m.headers) {
-      parts.push_back(internal::Cat("h:", k, "=", v.absent ? "(absent)" : list(v.values)));
+      parts.push_back(internal::StrCat("h:", k, "=", v.absent ? "(absent)" : list(v.values)));
     }
     return parts.empty() ? "(any request)" : absl::StrJoin(parts, " ");
   }
@@ -885,7 +935,7 @@ class Loader {
         for (const ScenarioCaller& other : s->callers) {
           if (other.name == caller.name) {
             Error(callers[i], PointerAppend(p, "name"), "duplicate-caller",
-                  internal::Cat("duplicate caller name `", caller.name, "`"));
+                  internal::StrCat("duplicate caller name ", QuoteForMessage(caller.name)));
           }
         }
       }
@@ -965,6 +1015,7 @@ ScenarioLoadResult ParseScenario(std::string_view text, std::string_view source_
                                  std::string_view base_dir) {
   ScenarioLoadResult result;
   result.scenario.source_name = std::string(source_name);
+  if (!internal::CheckYamlText(text, kScenarioDocument, &result.issues)) return result;
   Loader loader(base_dir, &result.issues);
   try {
     std::string input = internal::TabsToSpacesIfJson(text);
@@ -978,35 +1029,36 @@ ScenarioLoadResult ParseScenario(std::string_view text, std::string_view source_
     }
     loader.Load(root, &result.scenario);
   } catch (const YAML::Exception& e) {
-    Issue issue;
-    issue.code = "yaml-syntax";
-    issue.message = internal::Cat("invalid yaml: ", e.msg);
-    issue.location = LocationFromMark(e.mark, "");
-    result.issues.push_back(std::move(issue));
+    result.issues.push_back(internal::YamlExceptionIssue(e, text, kScenarioDocument));
   } catch (const std::exception& e) {
     Issue issue;
     issue.code = "yaml-syntax";
-    issue.message = internal::Cat("cannot read the scenario: ", e.what());
+    issue.message =
+        internal::StrCat("cannot read the scenario: ", internal::EscapeForMessage(e.what()));
     result.issues.push_back(std::move(issue));
   }
   return result;
 }
 
 ScenarioLoadResult LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  // One byte over the limit is enough for ParseScenario to report `too-large`.
+  const FileRead read = ReadRegularFile(path, internal::kMaxYamlDocumentBytes + 1, &text);
+  if (read == FileRead::kCannotOpen || read == FileRead::kNotRegular) {
     ScenarioLoadResult result;
     result.scenario.source_name = path;
     Issue issue;
     issue.code = "file-not-found";
-    issue.message = internal::Cat("cannot read scenario file `", path, "`");
+    issue.message =
+        read == FileRead::kCannotOpen
+            ? internal::StrCat("cannot read scenario file ", QuotePath(path))
+            : internal::StrCat("scenario file ", QuotePath(path), " is not a regular file");
     result.issues.push_back(std::move(issue));
     return result;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  // kTooLarge: `text` holds the first limit + 2 bytes, which ParseScenario rejects.
   std::string dir = std::filesystem::path(path).parent_path().string();
-  return ParseScenario(buffer.str(), path, dir);
+  return ParseScenario(text, path, dir);
 }
 
 }  // namespace latticepol

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -93,12 +92,20 @@ namespace {
 
 using internal::PointerAppend;
 
-constexpr size_t kMaxTopologyBytes = 1 << 20;
+using internal::QuoteForMessage;
+
+constexpr internal::YamlDocumentKind kTopologyDocument = {"topology", "syntax-error", "too-large"};
+
+// Lets absl::StrJoin join std::string_views (Debian's absl has its own type).
+struct ViewFormatter {
+  void operator()(std::string* out, std::string_view s) const { out->append(s); }
+};
 
 bool IsLatticeName(std::string_view s, size_t min, size_t max, std::string_view reserved_prefix) {
   if (s.size() < min || s.size() > max) return false;
-  if (absl::StartsWith(internal::Av(s), internal::Av(reserved_prefix))) return false;
-  if (s.front() == '-' || s.back() == '-' || absl::StrContains(internal::Av(s), "--")) return false;
+  if (absl::StartsWith(internal::AbslView(s), internal::AbslView(reserved_prefix))) return false;
+  if (s.front() == '-' || s.back() == '-' || absl::StrContains(internal::AbslView(s), "--"))
+    return false;
   for (char c : s) {
     if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-')) {
@@ -172,21 +179,23 @@ class TopologyReader {
   void CheckAccount(const YAML::Node& node, const std::string& pointer, const std::string& v) {
     if (!IsValidAccountId(v)) {
       Error(node, pointer, "invalid-account-id",
-            internal::Cat("account id `", v, "` must be a string of exactly 12 digits"));
+            internal::StrCat("account id ", QuoteForMessage(v),
+                             " must be a string of exactly 12 digits"));
     }
   }
   void CheckRegion(const YAML::Node& node, const std::string& pointer, const std::string& v) {
     if (!IsValidRegion(v)) {
       Error(node, pointer, "invalid-region",
-            internal::Cat("region `", v, "` is not a well-formed aws region such as `us-east-1`"));
+            internal::StrCat("region ", QuoteForMessage(v),
+                             " is not a well-formed aws region such as `us-east-1`"));
     }
   }
   void CheckProject(const YAML::Node& node, const std::string& pointer, const std::string& v) {
     static const LazyRE2 kProject = {R"([A-Za-z0-9_.-]{1,100})"};
     if (!RE2::FullMatch(v, *kProject)) {
       Error(node, pointer, "invalid-name",
-            internal::Cat("pulumi project name `", v,
-                         "` may only contain letters, digits, `_`, `.` and `-`"));
+            internal::StrCat("pulumi project name ", QuoteForMessage(v),
+                             " may only contain letters, digits, `_`, `.` and `-`"));
     }
   }
   void CheckDirectory(const YAML::Node& node, const std::string& pointer, const std::string& v) {
@@ -197,27 +206,28 @@ class TopologyReader {
     }
     if (!ok) {
       Error(node, pointer, "invalid-directory",
-            internal::Cat("directory `", v,
-                         "` must be a relative path of letters, digits, `_`, `.` and `-` "
-                         "without `.` or `..` parts"));
+            internal::StrCat("directory ", QuoteForMessage(v),
+                             " must be a relative path of letters, digits, `_`, `.` and `-` "
+                             "without `.` or `..` parts"));
     }
   }
   void CheckProfile(const YAML::Node& node, const std::string& pointer, const std::string& v) {
     static const LazyRE2 kProfile = {R"([A-Za-z0-9_.@+=,:/-]{1,128})"};
     if (!RE2::FullMatch(v, *kProfile)) {
       Error(node, pointer, "invalid-profile",
-            internal::Cat("aws profile `", v, "` must be 1 to 128 characters without spaces or quotes"));
+            internal::StrCat("aws profile ", QuoteForMessage(v),
+                             " must be 1 to 128 characters without spaces or quotes"));
     }
   }
   void CheckPolicyText(const YAML::Node& node, const std::string& pointer, const std::string& v,
                        std::string_view what) {
     if (HasControlChar(v)) {
       Error(node, pointer, "invalid-value",
-            internal::Cat(what, " `", absl::CEscape(v), "` contains a control character"));
+            internal::StrCat(what, " ", QuoteForMessage(v), " contains a control character"));
     } else if (absl::StrContains(v, "${")) {
       Error(node, pointer, "invalid-value",
-            internal::Cat(what, " `", v,
-                         "` contains `${`, which the policy would read as a policy variable"));
+            internal::StrCat(what, " ", QuoteForMessage(v),
+                             " contains `${`, which the policy would read as a policy variable"));
     }
   }
 
@@ -236,31 +246,33 @@ bool TopologyReader::CheckMap(const YAML::Node& node, const std::string& pointer
                               const std::vector<std::string_view>& allowed,
                               std::string_view what) {
   if (!node.IsMap()) {
-    Error(node, pointer, "invalid-type", internal::Cat(what, " must be a mapping"));
+    Error(node, pointer, "invalid-type", internal::StrCat(what, " must be a mapping"));
     return false;
   }
   std::set<std::string> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {
-      Error(kv.first, pointer, "invalid-type", internal::Cat("keys of ", what, " must be strings"));
+      Error(kv.first, pointer, "invalid-type",
+            internal::StrCat("keys of ", what, " must be strings"));
       continue;
     }
     const std::string& key = kv.first.Scalar();
     const std::string child = PointerAppend(pointer, key);
     if (!seen.insert(key).second) {
-      Error(kv.first, child, "duplicate-key", internal::Cat("duplicate key `", key, "`"));
+      Error(kv.first, child, "duplicate-key",
+            internal::StrCat("duplicate key ", QuoteForMessage(key)));
       continue;
     }
     bool known = false;
     for (std::string_view a : allowed) known = known || a == key;
     if (!known) {
-      std::string hint = internal::ClosestName(key, allowed);
+      const std::string_view hint = internal::ClosestMatch(key, allowed);
       Error(kv.first, child, "unknown-field",
-            hint.empty()
-                ? internal::Cat("unknown field `", key, "` in ", what, "; expected one of `",
-                               absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), "`, `"), "`")
-                : internal::Cat("unknown field `", key, "` in ", what, "; did you mean `", hint,
-                               "`?"));
+            hint.empty() ? internal::StrCat("unknown field ", QuoteForMessage(key), " in ", what,
+                                            "; expected one of `",
+                                            absl::StrJoin(allowed, "`, `", ViewFormatter()), "`")
+                         : internal::StrCat("unknown field ", QuoteForMessage(key), " in ", what,
+                                            internal::DidYouMean(hint)));
     }
   }
   return true;
@@ -274,12 +286,12 @@ bool TopologyReader::Scalar(const YAML::Node& map, std::string_view key,
   if (!node.IsDefined() || node.IsNull()) {
     if (required) {
       Error(node.IsDefined() ? node : map, child, "missing-field",
-            internal::Cat("missing required field `", key, "`"));
+            internal::StrCat("missing required field ", QuoteForMessage(key)));
     }
     return false;
   }
   if (!node.IsScalar()) {
-    Error(node, child, "invalid-type", internal::Cat("`", key, "` must be a string"));
+    Error(node, child, "invalid-type", internal::StrCat(QuoteForMessage(key), " must be a string"));
     return false;
   }
   // The scalar's text as written: an unquoted 012345678901 keeps its zero.
@@ -303,14 +315,14 @@ bool TopologyReader::StringList(const YAML::Node& map, std::string_view key,
   }
   if (!node.IsSequence()) {
     Error(node, child, "invalid-type",
-          internal::Cat("`", key, "` must be a string or a list of strings"));
+          internal::StrCat(QuoteForMessage(key), " must be a string or a list of strings"));
     return false;
   }
   size_t i = 0;
   for (const auto& item : node) {
     if (!item.IsScalar()) {
       Error(item, PointerAppend(child, i), "invalid-type",
-            internal::Cat("items of `", key, "` must be strings"));
+            internal::StrCat("items of ", QuoteForMessage(key), " must be strings"));
     } else {
       out->push_back(item.Scalar());
       nodes->push_back(item);
@@ -328,41 +340,44 @@ void TopologyReader::Rules(const YAML::Node& map, std::string_view key,
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) {
     Error(node, base, "invalid-type",
-          internal::Cat("`", key, "` must be a mapping of name to allowed value(s)"));
+          internal::StrCat(QuoteForMessage(key), " must be a mapping of name to allowed value(s)"));
     return;
   }
   std::set<std::string> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {
-      Error(kv.first, base, "invalid-type", internal::Cat("keys of `", key, "` must be strings"));
+      Error(kv.first, base, "invalid-type",
+            internal::StrCat("keys of ", QuoteForMessage(key), " must be strings"));
       continue;
     }
     ValueRule rule;
     rule.name = kv.first.Scalar();
     const std::string p = PointerAppend(base, rule.name);
     if (rule.name.empty()) {
-      Error(kv.first, p, "invalid-value", internal::Cat("empty name in `", key, "`"));
+      Error(kv.first, p, "invalid-value", internal::StrCat("empty name in ", QuoteForMessage(key)));
       continue;
     }
     if (header) {
       static const LazyRE2 kToken = {R"([A-Za-z0-9!#$%&'*+.^_`|~-]+)"};
       if (!RE2::FullMatch(rule.name, *kToken)) {
         Error(kv.first, p, "invalid-value",
-              internal::Cat("header name `", rule.name, "` is not a valid http token"));
+              internal::StrCat("header name ", QuoteForMessage(rule.name),
+                               " is not a valid http token"));
         continue;
       }
       std::string lower = absl::AsciiStrToLower(rule.name);
       if (lower != rule.name) {
         Warn(kv.first, p, "header-name-case",
-             internal::Cat("header name `", rule.name, "` is written as `", lower,
-                          "`: lattice lower-cases header names"));
+             internal::StrCat("header name ", QuoteForMessage(rule.name), " is written as ",
+                              QuoteForMessage(lower), ": lattice lower-cases header names"));
         rule.name = lower;
       }
     } else {
       CheckPolicyText(kv.first, p, rule.name, "query key");
     }
     if (!seen.insert(rule.name).second) {
-      Error(kv.first, p, "duplicate-key", internal::Cat("duplicate name `", rule.name, "`"));
+      Error(kv.first, p, "duplicate-key",
+            internal::StrCat("duplicate name ", QuoteForMessage(rule.name)));
       continue;
     }
     std::vector<YAML::Node> nodes;
@@ -383,7 +398,8 @@ void TopologyReader::Rules(const YAML::Node& map, std::string_view key,
       }
     } else {
       Error(value.IsNull() ? kv.first : value, p, "invalid-type",
-            internal::Cat("`", rule.name, "` needs a value or a non-empty list of values"));
+            internal::StrCat(QuoteForMessage(rule.name),
+                             " needs a value or a non-empty list of values"));
       continue;
     }
     std::set<std::string> values;
@@ -392,12 +408,12 @@ void TopologyReader::Rules(const YAML::Node& map, std::string_view key,
       CheckPolicyText(nodes[i], vp, rule.values[i], header ? "header value" : "query value");
       if (header && absl::StripAsciiWhitespace(rule.values[i]) != rule.values[i]) {
         Error(nodes[i], vp, "invalid-value",
-              internal::Cat("header value `", rule.values[i],
-                           "` has surrounding whitespace, which lattice trims (H3)"));
+              internal::StrCat("header value ", QuoteForMessage(rule.values[i]),
+                               " has surrounding whitespace, which lattice trims (H3)"));
       }
       if (!values.insert(rule.values[i]).second) {
         Error(nodes[i], vp, "duplicate-value",
-              internal::Cat("duplicate value `", rule.values[i], "`"));
+              internal::StrCat("duplicate value ", QuoteForMessage(rule.values[i])));
       }
     }
     out->push_back(std::move(rule));
@@ -443,9 +459,9 @@ void TopologyReader::ReadShared(const YAML::Node& node, SharedService* s) {
   if (Scalar(node, "serviceName", p, true, &s->service_name, &where) &&
       !IsLatticeName(s->service_name, 3, 40, "svc-")) {
     Error(where, p + "/serviceName", "invalid-name",
-          internal::Cat("service name `", s->service_name,
-                       "` must be 3 to 40 lower-case letters, digits and single hyphens, "
-                       "not starting with `svc-`"));
+          internal::StrCat("service name ", QuoteForMessage(s->service_name),
+                           " must be 3 to 40 lower-case letters, digits and single hyphens, "
+                           "not starting with `svc-`"));
   }
 }
 
@@ -463,9 +479,9 @@ void TopologyReader::ReadConsumer(const YAML::Node& node, const std::string& p, 
   if (Scalar(node, "name", p, true, &c->name, &where) &&
       (!RE2::FullMatch(c->name, *kConsumerName) || absl::StrContains(c->name, "--"))) {
     Error(where, p + "/name", "invalid-name",
-          internal::Cat("consumer name `", c->name,
-                       "` must be 1 to 40 lower-case letters, digits and single hyphens, "
-                       "starting with a letter"));
+          internal::StrCat("consumer name ", QuoteForMessage(c->name),
+                           " must be 1 to 40 lower-case letters, digits and single hyphens, "
+                           "starting with a letter"));
   }
   if (Scalar(node, "project", p, true, &c->project, &where)) {
     CheckProject(where, p + "/project", c->project);
@@ -497,9 +513,9 @@ void TopologyReader::ReadConsumer(const YAML::Node& node, const std::string& p, 
   if (Scalar(node, "serviceNetworkName", p, false, &c->service_network_name, &where) &&
       !IsLatticeName(c->service_network_name, 3, 63, "sn-")) {
     Error(where, p + "/serviceNetworkName", "invalid-name",
-          internal::Cat("service network name `", c->service_network_name,
-                       "` must be 3 to 63 lower-case letters, digits and single hyphens, "
-                       "not starting with `sn-`"));
+          internal::StrCat("service network name ", QuoteForMessage(c->service_network_name),
+                           " must be 3 to 63 lower-case letters, digits and single hyphens, "
+                           "not starting with `sn-`"));
   }
 
   std::vector<YAML::Node> nodes;
@@ -519,14 +535,16 @@ void TopologyReader::ReadConsumer(const YAML::Node& node, const std::string& p, 
     const std::string& m = c->methods[i];
     if (!RE2::FullMatch(m, *kMethod)) {
       std::string upper = absl::AsciiStrToUpper(m);
-      Error(nodes[i], mp, "invalid-method",
-            RE2::FullMatch(upper, *kMethod)
-                ? internal::Cat("http method `", m, "` must be upper-case; did you mean `", upper,
-                               "`?")
-                : internal::Cat("`", m, "` is not an http method"));
+      Error(
+          nodes[i], mp, "invalid-method",
+          RE2::FullMatch(upper, *kMethod)
+              ? internal::StrCat("http method ", QuoteForMessage(m),
+                                 " must be upper-case; did you mean ", QuoteForMessage(upper), "?")
+              : internal::StrCat(QuoteForMessage(m), " is not an http method"));
     }
     if (!seen.insert(m).second) {
-      Error(nodes[i], mp, "duplicate-value", internal::Cat("duplicate method `", m, "`"));
+      Error(nodes[i], mp, "duplicate-value",
+            internal::StrCat("duplicate method ", QuoteForMessage(m)));
     }
   }
 
@@ -541,16 +559,18 @@ void TopologyReader::ReadConsumer(const YAML::Node& node, const std::string& p, 
     const std::string pp = path_list ? PointerAppend(p + "/paths", i) : p + "/paths";
     const std::string& path = c->paths[i];
     if (path.empty() || path[0] != '/') {
-      Error(nodes[i], pp, "invalid-path", internal::Cat("path `", path, "` must start with `/`"));
+      Error(nodes[i], pp, "invalid-path",
+            internal::StrCat("path ", QuoteForMessage(path), " must start with `/`"));
     } else if (path.find_first_of(" #?") != std::string::npos) {
       Error(nodes[i], pp, "invalid-path",
-            internal::Cat("path `", path,
-                         "` must not contain spaces, `#` or `?` (use `*` as the wildcard)"));
+            internal::StrCat("path ", QuoteForMessage(path),
+                             " must not contain spaces, `#` or `?` (use `*` as the wildcard)"));
     } else {
       CheckPolicyText(nodes[i], pp, path, "path");
     }
     if (!seen.insert(path).second) {
-      Error(nodes[i], pp, "duplicate-value", internal::Cat("duplicate path `", path, "`"));
+      Error(nodes[i], pp, "duplicate-value",
+            internal::StrCat("duplicate path ", QuoteForMessage(path)));
     }
   }
 }
@@ -562,25 +582,27 @@ void TopologyReader::ReadOptions(const YAML::Node& node, TopologyOptions* o) {
   static const LazyRE2 kStack = {R"([A-Za-z0-9_.-]{1,100})"};
   if (Scalar(node, "stack", p, false, &o->stack, &where) && !RE2::FullMatch(o->stack, *kStack)) {
     Error(where, p + "/stack", "invalid-name",
-          internal::Cat("stack name `", o->stack,
-                       "` may only contain letters, digits, `_`, `.` and `-`"));
+          internal::StrCat("stack name ", QuoteForMessage(o->stack),
+                           " may only contain letters, digits, `_`, `.` and `-`"));
   }
   std::string style;
   if (Scalar(node, "policyStyle", p, false, &style, &where) &&
       !ParsePolicyStyleName(style, &o->policy_style)) {
-    std::string hint = internal::ClosestName(style, {"seed", "deny-anonymous", "require-org"});
+    const std::string_view hint =
+        internal::ClosestMatch(style, {"seed", "deny-anonymous", "require-org"});
     Error(where, p + "/policyStyle", "invalid-style",
-          internal::Cat("unknown policy style `", style, "`",
-                       hint.empty() ? "; expected `seed`, `deny-anonymous` or `require-org`"
-                                    : internal::Cat("; did you mean `", hint, "`?")));
+          internal::StrCat("unknown policy style ", QuoteForMessage(style),
+                           hint.empty() ? "; expected `seed`, `deny-anonymous` or `require-org`"
+                                        : internal::DidYouMean(hint)));
   }
   YAML::Node org_node;
   if (Scalar(node, "orgId", p, false, &o->org_id, &org_node)) {
     static const LazyRE2 kOrg = {R"(o-[a-z0-9]{10,32})"};
     if (!RE2::FullMatch(o->org_id, *kOrg)) {
       Error(org_node, p + "/orgId", "invalid-org-id",
-            internal::Cat("organization id `", o->org_id,
-                         "` must look like `o-` followed by 10 to 32 lower-case letters or digits"));
+            internal::StrCat(
+                "organization id ", QuoteForMessage(o->org_id),
+                " must look like `o-` followed by 10 to 32 lower-case letters or digits"));
     } else if (o->policy_style != PolicyStyle::kRequireOrg) {
       Warn(org_node, p + "/orgId", "unused-field",
            "`orgId` is only used with policy style `require-org`");
@@ -614,9 +636,10 @@ void TopologyReader::CrossCheck(const YAML::Node& root, Topology* t) {
       if (!inserted) {
         Error(consumer_node(i, key), PointerAppend(p, key), "duplicate-name",
               it->second == static_cast<size_t>(-1)
-                  ? internal::Cat(what, " `", value, "` is already used by `sharedService`")
-                  : internal::Cat(what, " `", value, "` is already used by `/consumers/",
-                                 it->second, "`"));
+                  ? internal::StrCat(what, " ", QuoteForMessage(value),
+                                     " is already used by `sharedService`")
+                  : internal::StrCat(what, " ", QuoteForMessage(value),
+                                     " is already used by `/consumers/", it->second, "`"));
       }
     };
     dup(names, c.name, "name", "consumer name");
@@ -627,20 +650,23 @@ void TopologyReader::CrossCheck(const YAML::Node& root, Topology* t) {
       c.region = t->shared.region;
     } else if (c.region != t->shared.region && IsValidRegion(t->shared.region)) {
       Error(consumer_node(i, "region"), p + "/region", "inconsistent-region",
-            internal::Cat("consumer region `", c.region, "` differs from the shared service region `",
-                         t->shared.region, "`; lattice service networks are regional"));
+            internal::StrCat("consumer region ", QuoteForMessage(c.region),
+                             " differs from the shared service region ",
+                             QuoteForMessage(t->shared.region),
+                             "; lattice service networks are regional"));
     }
     if (!c.account_id.empty() && c.account_id == t->shared.account_id) {
       Warn(consumer_node(i, "accountId"), p + "/accountId", "same-account",
-           internal::Cat("consumer `", c.name, "` uses the shared service account `",
-                        c.account_id, "`"));
+           internal::StrCat("consumer ", QuoteForMessage(c.name),
+                            " uses the shared service account ", QuoteForMessage(c.account_id)));
     }
     if (!c.account_id.empty()) {
       auto [it, inserted] = accounts.emplace(c.account_id, i);
       if (!inserted) {
         Warn(consumer_node(i, "accountId"), p + "/accountId", "shared-account",
-             internal::Cat("account `", c.account_id, "` is also used by `/consumers/", it->second,
-                          "`: the policy cannot tell their vpcs apart"));
+             internal::StrCat("account ", QuoteForMessage(c.account_id),
+                              " is also used by `/consumers/", it->second,
+                              "`: the policy cannot tell their vpcs apart"));
       }
     }
   }
@@ -688,28 +714,18 @@ void TopologyReader::Read(const YAML::Node& root, Topology* t) {
 TopologyParseResult ParseTopology(std::string_view text, std::string_view source_name) {
   TopologyParseResult result;
   result.topology.source_name = std::string(source_name);
-  if (text.size() > kMaxTopologyBytes) {
-    Issue issue;
-    issue.code = "too-large";
-    issue.message = internal::Cat("the topology has ", text.size(), " bytes; the limit is ",
-                                 kMaxTopologyBytes);
-    result.issues.push_back(std::move(issue));
-    return result;
-  }
+  if (!internal::CheckYamlText(text, kTopologyDocument, &result.issues)) return result;
   try {
     YAML::Node root = YAML::Load(internal::TabsToSpacesIfJson(text));
     TopologyReader reader(&result.issues);
     reader.Read(root, &result.topology);
   } catch (const YAML::Exception& e) {
-    Issue issue;
-    issue.code = "syntax-error";
-    issue.message = internal::Cat("invalid yaml: ", e.msg);
-    issue.location = internal::LocationFromMark(e.mark, "");
-    result.issues.push_back(std::move(issue));
+    result.issues.push_back(internal::YamlExceptionIssue(e, text, kTopologyDocument));
   } catch (const std::exception& e) {
     Issue issue;
     issue.code = "syntax-error";
-    issue.message = internal::Cat("cannot read the topology: ", e.what());
+    issue.message =
+        internal::StrCat("cannot read the topology: ", internal::EscapeForMessage(e.what()));
     result.issues.push_back(std::move(issue));
   }
   return result;

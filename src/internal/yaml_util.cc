@@ -1,6 +1,6 @@
 // File: src/internal/yaml_util.cc
-// Stage: generate (internal). yaml-cpp helpers: marks, pointers, suggestions,
-// quoted emission.
+// Stage: generate (internal). yaml-cpp helpers: input checks, marks,
+// pointers, quoted emission.
 #include "internal/yaml_util.h"
 
 #include <algorithm>
@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
+#include "internal/json_reader.h"
+#include "internal/strings.h"
 #include "re2/re2.h"
 
 namespace latticepol::internal {
@@ -25,46 +26,55 @@ SourceLocation LocationFromMark(const YAML::Mark& mark, std::string pointer) {
   return loc;
 }
 
+bool CheckYamlText(std::string_view text, const YamlDocumentKind& kind,
+                   std::vector<Issue>* issues) {
+  Issue issue;
+  int64_t bad = -1;
+  if (text.size() > kMaxYamlDocumentBytes) {
+    issue.code = std::string(kind.too_large_code);
+    // "more than": a file reader may have stopped reading past the limit.
+    issue.message =
+        StrCat("the ", kind.name, " has more than ", kMaxYamlDocumentBytes, " bytes, the limit");
+    issues->push_back(std::move(issue));
+    return false;
+  }
+  const size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    bad = static_cast<int64_t>(nul);
+    issue.message = "invalid yaml: nul byte";
+  } else if (!IsValidUtf8(text, &bad)) {
+    issue.message = StrCat("invalid yaml: invalid utf-8 byte ",
+                           QuoteForMessage(text.substr(static_cast<size_t>(bad), 1)),
+                           ": save the file as utf-8");
+  } else {
+    return true;
+  }
+  issue.code = std::string(kind.syntax_code);
+  issue.location.offset = bad;
+  OffsetToLineColumn(text, bad, &issue.location.line, &issue.location.column);
+  issues->push_back(std::move(issue));
+  return false;
+}
+
+Issue YamlExceptionIssue(const YAML::Exception& e, std::string_view text,
+                         const YamlDocumentKind& kind) {
+  Issue issue;
+  issue.code = std::string(kind.syntax_code);
+  issue.message = StrCat("invalid yaml: ", EscapeForMessage(e.msg));
+  issue.location = LocationFromMark(e.mark, "");
+  if (issue.location.offset > static_cast<int64_t>(text.size())) {
+    issue.location.offset = static_cast<int64_t>(text.size());
+    OffsetToLineColumn(text, issue.location.offset, &issue.location.line, &issue.location.column);
+  }
+  return issue;
+}
+
 std::string PointerAppend(std::string_view pointer, std::string_view token) {
-  return Cat(pointer, "/", EscapeJsonPointerToken(token));
+  return StrCat(pointer, "/", EscapeJsonPointerToken(token));
 }
 
 std::string PointerAppend(std::string_view pointer, size_t index) {
-  return Cat(pointer, "/", index);
-}
-
-namespace {
-
-size_t Levenshtein(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const char ca = absl::ascii_tolower(static_cast<unsigned char>(a[i - 1]));
-      const char cb = absl::ascii_tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca == cb ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-}  // namespace
-
-std::string ClosestName(std::string_view name,
-                        const std::vector<std::string_view>& candidates) {
-  const size_t limit = std::max<size_t>(2, name.size() / 3);
-  std::string best;
-  size_t best_distance = limit + 1;
-  for (std::string_view c : candidates) {
-    const size_t d = Levenshtein(name, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(c);
-    }
-  }
-  return best;
+  return StrCat(pointer, "/", index);
 }
 
 std::string PascalCase(std::string_view name) {

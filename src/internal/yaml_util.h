@@ -1,7 +1,7 @@
 // File: src/internal/yaml_util.h
 // Stage: generate (internal). Small yaml-cpp helpers shared by the topology
-// reader and the generators: source locations from yaml-cpp marks, JSON
-// pointers, did-you-mean suggestions and quoted emission. yaml-cpp throws;
+// and scenario readers and the generators: input checks, source locations
+// from yaml-cpp marks, JSON pointers and quoted emission. yaml-cpp throws;
 // every function here that calls into it catches, so nothing escapes.
 #ifndef LATTICEPOL_INTERNAL_YAML_UTIL_H_
 #define LATTICEPOL_INTERNAL_YAML_UTIL_H_
@@ -10,28 +10,32 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
+#include "internal/strings.h"
 #include "latticepol/issue.h"
 #include "yaml-cpp/yaml.h"
 
 namespace latticepol::internal {
 
-// absl 20220623 on Debian has its own string_view type; these adapt
-// std::string_view arguments for absl's string functions.
-inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
-template <typename T>
-const T& Av(const T& v) {
-  return v;
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  return absl::StrCat(Av(args)...);
-}
-template <typename... Args>
-void Append(std::string* out, const Args&... args) {
-  absl::StrAppend(out, Av(args)...);
-}
+// YAML documents (topologies, scenarios) over this many bytes are rejected
+// before yaml-cpp sees them.
+inline constexpr size_t kMaxYamlDocumentBytes = 1 << 20;
+
+// What the checks below call the document and which issue codes they use.
+struct YamlDocumentKind {
+  std::string_view name;            // "topology", "scenario"
+  std::string_view syntax_code;     // for syntax and encoding errors
+  std::string_view too_large_code;  // for documents over kMaxYamlDocumentBytes
+};
+
+// Checks what yaml-cpp does not: the size limit, NUL bytes and invalid UTF-8
+// (yaml-cpp accepts both inside scalars). Returns false after appending one
+// issue (located at the first bad byte) if `text` must not be loaded.
+bool CheckYamlText(std::string_view text, const YamlDocumentKind& kind, std::vector<Issue>* issues);
+
+// The issue for a yaml-cpp exception thrown while reading `text`: the message
+// escaped (yaml-cpp quotes input bytes) and the mark clamped to the text.
+Issue YamlExceptionIssue(const YAML::Exception& e, std::string_view text,
+                         const YamlDocumentKind& kind);
 
 // Converts a yaml-cpp mark (0-based) to a 1-based SourceLocation.
 SourceLocation LocationFromMark(const YAML::Mark& mark, std::string pointer);
@@ -39,11 +43,6 @@ SourceLocation LocationFromMark(const YAML::Mark& mark, std::string pointer);
 // Appends one escaped reference token to a JSON pointer.
 std::string PointerAppend(std::string_view pointer, std::string_view token);
 std::string PointerAppend(std::string_view pointer, size_t index);
-
-// Returns the candidate closest to `name` (Levenshtein distance, at most a
-// third of the length, minimum 2), or "" when none is close.
-std::string ClosestName(std::string_view name,
-                        const std::vector<std::string_view>& candidates);
 
 // `blue-team` -> `BlueTeam` (statement ids are derived from consumer names).
 std::string PascalCase(std::string_view name);

@@ -33,6 +33,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 const std::string kDir = std::string(LATTICEPOL_SOURCE_DIR) + "/policies/shared-service";
 
@@ -326,6 +327,38 @@ TEST(GenerateTest, StackOutputsAreValidated) {
     EXPECT_EQ(r->issues[0].location.json_pointer, c.pointer) << c.json;
     EXPECT_EQ(r->issues[0].code, c.code) << c.json;
   }
+}
+
+// F2 (hardening findings): stack output values and yaml-cpp messages are
+// escaped and cut in issue messages.
+TEST(GenerateTest, StackOutputValuesAreEscapedInMessages) {
+  const std::string green =
+      "\"green-service-network-arn\": \"arn:aws:vpc-lattice:us-east-1:444455556666:"
+      "servicenetwork/sn-06ee0000000000002\"";
+  GenerateOptions options;
+  options.stack_outputs_json = "{\"blue-service-network-arn\": \"sn-1\\nsn-2" +
+                               std::string(1000, 'x') + "\", " + green +
+                               ", \"shared-service-fqdn\": \"a\\u0007.example.com\"}";
+  absl::StatusOr<GenerateResult> r = Generate(Shipped(), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->issues.size(), 2u) << FormatIssues(r->issues, "outputs.json");
+  EXPECT_EQ(r->issues[0].code, "invalid-arn");
+  EXPECT_THAT(r->issues[0].message, StartsWith("`sn-1\\nsn-2xxx"));
+  EXPECT_THAT(r->issues[0].message, HasSubstr("x...` is not a service network arn"));
+  EXPECT_LT(r->issues[0].message.size(), 300u);
+  EXPECT_EQ(r->issues[1].code, "invalid-fqdn");
+  EXPECT_EQ(r->issues[1].message, "`a\\x07.example.com` is not a well-formed domain name");
+
+  GenerateOptions broken;
+  broken.read_existing = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "common-service/Pulumi.dev.yaml") return std::string("a: \"\\\x01\"\n");
+    return std::nullopt;
+  };
+  absl::StatusOr<GenerateResult> b = Generate(Shipped(), broken);
+  ASSERT_TRUE(b.ok());
+  ASSERT_FALSE(b->issues.empty());
+  EXPECT_EQ(b->issues[0].code, "invalid-stack-file");
+  EXPECT_THAT(b->issues[0].message, HasSubstr("unknown escape character: \\x01"));
 }
 
 // ---- Verification -----------------------------------------------------------------

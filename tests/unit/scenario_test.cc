@@ -4,6 +4,10 @@
 // by line:column and JSON pointer with did-you-mean suggestions.
 #include "latticepol/scenario.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -254,6 +258,97 @@ TEST(ScenarioTest, MissingFile) {
   ScenarioLoadResult r = LoadScenarioFile("/nonexistent/scenario.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.issues[0].message, HasSubstr("cannot read scenario file"));
+}
+
+// F2 (hardening findings): user input in messages is escaped and cut.
+TEST(ScenarioTest, MessagesEscapeAndCutUserInput) {
+  ScenarioLoadResult path = Parse("policies: {service: \"a\\nb\"}\ncallers: [{name: a}]\n");
+  ASSERT_EQ(path.issues.size(), 1u) << Errors(path);
+  EXPECT_EQ(path.issues[0].code, "policy-file");
+  EXPECT_THAT(path.issues[0].message, HasSubstr("/a\\nb`"));
+  ScenarioLoadResult caller = Parse("callers: [{name: \"a\\tb\"}, {name: \"a\\tb\"}]\n");
+  ASSERT_EQ(caller.issues.size(), 1u) << Errors(caller);
+  EXPECT_EQ(caller.issues[0].message, "duplicate caller name `a\\tb`");
+  ScenarioLoadResult long_type = Parse(
+      "callers:\n  - name: a\n    principal: {account: \"1\", type: " + std::string(5000, 'R') +
+      "}\n");
+  ASSERT_EQ(long_type.issues.size(), 1u);
+  EXPECT_THAT(long_type.issues[0].message, HasSubstr(std::string(80, 'R') + "...`"));
+  EXPECT_LT(long_type.issues[0].message.size(), 200u);
+}
+
+// F3: yaml-cpp accepts NUL bytes and invalid UTF-8 in scalars (and turns a NUL
+// at the end of a flow collection into a raw 0x04 in its message, one column
+// past the end); the reader rejects both first with a located error.
+TEST(ScenarioTest, NulBytesAndInvalidUtf8AreLocatedSyntaxErrors) {
+  ScenarioLoadResult nul = Parse(std::string(kMinimal) + std::string("  - name: bl\0e\n", 15));
+  ASSERT_EQ(nul.issues.size(), 1u) << Errors(nul);
+  EXPECT_EQ(Errors(nul), "scenario.yaml:6:13: error: invalid yaml: nul byte [yaml-syntax]\n");
+  ScenarioLoadResult utf8 = Parse(std::string(kMinimal) + "  - name: bl\xff\n");
+  ASSERT_EQ(utf8.issues.size(), 1u) << Errors(utf8);
+  EXPECT_EQ(utf8.issues[0].code, "yaml-syntax");
+  EXPECT_EQ(utf8.issues[0].location.line, 6);
+  EXPECT_EQ(utf8.issues[0].location.column, 13);
+  EXPECT_THAT(utf8.issues[0].message, HasSubstr("`\\xff`"));
+  ScenarioLoadResult flow = Parse(std::string("callers: [{name: a}\x1f\0", 21));
+  ASSERT_EQ(flow.issues.size(), 1u) << Errors(flow);
+  EXPECT_EQ(flow.issues[0].location.line, 1);
+  EXPECT_EQ(flow.issues[0].location.column, 21);
+  EXPECT_TRUE(Parse(std::string(kMinimal) + "  - name: gr\xc3\xbcn\n").ok());
+}
+
+// F5: the scenario text and the policy files it names are bounded; special
+// files are refused before they are read (`/dev/zero` used to grow until
+// bad_alloc, a FIFO blocked).
+TEST(ScenarioTest, InputSizesAreBoundedAndSpecialFilesRefused) {
+  ScenarioLoadResult big = Parse(std::string(kMinimal) + "# " + std::string(1 << 20, 'x') + "\n");
+  ASSERT_EQ(big.issues.size(), 1u);
+  EXPECT_EQ(big.issues[0].code, "too-large");
+
+  ScenarioLoadResult zero = Parse("policies: {service: /dev/zero}\ncallers: [{name: a}]\n");
+  ASSERT_EQ(zero.issues.size(), 1u) << Errors(zero);
+  EXPECT_EQ(Errors(zero),
+            "scenario.yaml:1:21: /policies/service: error: policy file `/dev/zero` is not a "
+            "regular file [policy-file]\n");
+  ScenarioLoadResult dir = Parse("policies: {service: /tmp}\ncallers: [{name: a}]\n");
+  ASSERT_EQ(dir.issues.size(), 1u) << Errors(dir);
+  EXPECT_THAT(dir.issues[0].message, HasSubstr("is not a regular file"));
+
+  const std::string dir_path = ::testing::TempDir() + "/scenario_test_limits";
+  std::filesystem::create_directories(dir_path);
+  const std::string fifo = dir_path + "/fifo.json";
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  ScenarioLoadResult fifo_result =
+      ParseScenario("policies: {service: fifo.json}\ncallers: [{name: a}]\n", "s.yaml", dir_path);
+  ASSERT_EQ(fifo_result.issues.size(), 1u);
+  EXPECT_THAT(fifo_result.issues[0].message, HasSubstr("is not a regular file"));
+  ScenarioLoadResult fifo_scenario = LoadScenarioFile(fifo);
+  ASSERT_EQ(fifo_scenario.issues.size(), 1u);
+  EXPECT_EQ(fifo_scenario.issues[0].code, "file-not-found");
+  EXPECT_THAT(fifo_scenario.issues[0].message, HasSubstr("is not a regular file"));
+
+  // A policy of more than 4 x 36,864 bytes cannot be under 36,864 characters.
+  const std::string huge = dir_path + "/huge.json";
+  {
+    std::ofstream out(huge, std::ios::binary);
+    out << "{\"Version\":\"2012-10-17\",\"Statement\":[]" << std::string(4 * 36864, ' ') << "}";
+  }
+  ScenarioLoadResult huge_result =
+      ParseScenario("policies: {service: huge.json}\ncallers: [{name: a}]\n", "s.yaml", dir_path);
+  ASSERT_EQ(huge_result.issues.size(), 1u);
+  EXPECT_EQ(huge_result.issues[0].code, "policy-file");
+  EXPECT_THAT(huge_result.issues[0].message, HasSubstr("has more than 147456 bytes"));
+
+  const std::string big_file = dir_path + "/big.yaml";
+  {
+    std::ofstream out(big_file, std::ios::binary);
+    out << kMinimal << "# " << std::string(3 << 20, 'x') << "\n";
+  }
+  ScenarioLoadResult big_scenario = LoadScenarioFile(big_file);
+  ASSERT_EQ(big_scenario.issues.size(), 1u);
+  EXPECT_EQ(big_scenario.issues[0].code, "too-large");
+  std::filesystem::remove_all(dir_path);
 }
 
 TEST(ScenarioTest, OutcomeSatisfies) {

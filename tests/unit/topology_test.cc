@@ -302,6 +302,70 @@ TEST(TopologyTest, StructuralErrors) {
   EXPECT_EQ(FindIssue(no_consumers, "/consumers")->code, "empty-list");
 }
 
+// F2 (hardening findings): values were quoted raw, so a double-quoted YAML
+// scalar with `\n` gave a multi-line message and a long one a huge message.
+TEST(TopologyTest, MessagesEscapeAndCutUserInput) {
+  TopologyParseResult r = ParseTopology("sharedService:\n  accountId: \"4444\\n5555\"\n", "t.yaml");
+  const Issue* account = FindIssue(r, "/sharedService/accountId");
+  ASSERT_NE(account, nullptr) << FormatIssues(r.issues, "t.yaml");
+  EXPECT_EQ(account->message, "account id `4444\\n5555` must be a string of exactly 12 digits");
+  EXPECT_EQ(account->location.line, 2);
+
+  std::string text = kMinimal;
+  text.replace(text.find("profile: blue"), 13, "profile: " + std::string(100000, 'p'));
+  TopologyParseResult long_value = ParseTopology(text, "t.yaml");
+  const Issue* profile = FindIssue(long_value, "/consumers/0/profile");
+  ASSERT_NE(profile, nullptr) << FormatIssues(long_value.issues, "t.yaml").substr(0, 500);
+  EXPECT_THAT(profile->message, HasSubstr(std::string(80, 'p') + "...`"));
+  EXPECT_LT(profile->message.size(), 200u);
+
+  // Keys too, and every issue is one line.
+  TopologyParseResult key = ParseTopology(std::string(kMinimal) + "\"op\\ttions\": {}\n", "t.yaml");
+  const Issue* unknown = FindIssue(key, "/op\ttions");
+  ASSERT_NE(unknown, nullptr) << FormatIssues(key.issues, "t.yaml");
+  EXPECT_THAT(unknown->message, HasSubstr("unknown field `op\\ttions`"));
+  for (const TopologyParseResult* result : {&r, &long_value, &key}) {
+    for (const Issue& issue : result->issues) {
+      EXPECT_EQ(issue.message.find_first_of("\n\t"), std::string::npos) << issue.message;
+    }
+  }
+}
+
+// F3: yaml-cpp accepts NUL bytes and invalid UTF-8 in scalars; the reader
+// rejects them first with a located syntax error, as the JSON readers do.
+TEST(TopologyTest, NulBytesAndInvalidUtf8AreLocatedSyntaxErrors) {
+  std::string text = kMinimal;
+  text.replace(text.find("q: blue"), 7, "q: bl\xff");  // line 12, column 18
+  TopologyParseResult utf8 = ParseTopology(text, "t.yaml");
+  ASSERT_EQ(utf8.issues.size(), 1u) << FormatIssues(utf8.issues, "t.yaml");
+  EXPECT_EQ(FormatIssues(utf8.issues, "t.yaml"),
+            "t.yaml:12:18: error: invalid yaml: invalid utf-8 byte `\\xff`: save the file as "
+            "utf-8 [syntax-error]\n");
+
+  std::string nul = kMinimal;
+  nul.replace(nul.find("q: blue"), 7, std::string("q: bl\0e", 7));
+  TopologyParseResult nul_result = ParseTopology(nul, "t.yaml");
+  ASSERT_EQ(nul_result.issues.size(), 1u);
+  EXPECT_EQ(nul_result.issues[0].code, "syntax-error");
+  EXPECT_EQ(nul_result.issues[0].location.line, 12);
+  EXPECT_EQ(nul_result.issues[0].location.column, 18);
+
+  // Valid UTF-8 is fine.
+  std::string umlaut = kMinimal;
+  umlaut.replace(umlaut.find("q: blue"), 7, "q: bl\xc3\xbc");
+  EXPECT_TRUE(ParseTopology(umlaut, "t.yaml").ok());
+}
+
+// yaml-cpp's own messages may quote an input byte (`unknown escape
+// character: <byte>`): escaped like any user input.
+TEST(TopologyTest, YamlErrorsAreEscaped) {
+  TopologyParseResult r = ParseTopology("a: \"\\\x01\"\n", "t.yaml");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].code, "syntax-error");
+  EXPECT_EQ(r.issues[0].message, "invalid yaml: unknown escape character: \\x01");
+  EXPECT_EQ(r.issues[0].location.line, 1);
+}
+
 TEST(TopologyTest, ValidationHelpers) {
   EXPECT_TRUE(IsValidAccountId("012345678901"));
   EXPECT_FALSE(IsValidAccountId("12345678901"));
