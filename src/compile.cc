@@ -292,7 +292,6 @@ void Compiler::SetBit(MaskRef m, const CompiledKey& k, uint32_t clause) {
 
 void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
   CompiledPolicy::Impl& im = *impl_;
-  const OperatorFamily family = FamilyOf(c.op);
   auto new_mask = [&] { return NewMask(k); };
   switch (c.op) {
     case ConditionOperator::kStringEquals:
@@ -454,7 +453,6 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
     case ConditionOperator::kNull:
       break;
   }
-  (void)family;
 }
 
 absl::Status Compiler::BuildKey(uint32_t key_id) {
@@ -525,7 +523,6 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
   }
   k.exact.Seal();
   k.folded.Seal();
-  using internal::Feature;
   uint8_t f = 0;
   if (!k.exact.empty()) f |= internal::kFeatExact;
   if (!k.folded.empty()) f |= internal::kFeatFolded;
@@ -684,7 +681,6 @@ absl::Status Compiler::BuildResource(const Statement& s,
     if (!st.ok()) return st;
     out->patterns.push_back(std::move(p));
   }
-  if (!out->has_star || out->negate) im.all_resources_star = false;
   return absl::OkStatus();
 }
 

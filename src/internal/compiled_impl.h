@@ -392,8 +392,6 @@ class CompiledPolicy::Impl {
   std::vector<uint32_t> dynamic_clauses;
   uint32_t total_words = 0;
   int dynamic_resource_count = 0;
-  bool needs_action_slow_path = false;  // unused: kept for DebugString
-  bool all_resources_star = true;       // no statement needs the resource ARN
 
   // Uncertainty (see compiled_policy.h): set whenever the reference could
   // record a DECISION id.
