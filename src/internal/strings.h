@@ -7,7 +7,7 @@
 //     issue message (control characters and invalid UTF-8 escaped, long
 //     values cut);
 //   - ClosestMatch: the did-you-mean suggestion of unknown names;
-//   - DecodeUtf8: one strict UTF-8 sequence.
+//   - DecodeUtf8/AppendUtf8: one strict UTF-8 sequence.
 #ifndef LATTICEPOL_INTERNAL_STRINGS_H_
 #define LATTICEPOL_INTERNAL_STRINGS_H_
 
@@ -126,6 +126,9 @@ std::string DidYouMean(std::string_view suggestion, std::string_view separator =
 // (1-4) and sets `*code_point`, or returns 0 if the bytes there are not a
 // valid shortest-form scalar value (no surrogates, at most U+10FFFF).
 int DecodeUtf8(std::string_view s, size_t i, uint32_t* code_point);
+
+// Appends the UTF-8 encoding of `code_point` (at most U+10FFFF) to `*out`.
+void AppendUtf8(uint32_t code_point, std::string* out);
 
 }  // namespace latticepol::internal
 

@@ -140,5 +140,18 @@ TEST(DecodeUtf8Test, ValidAndInvalidSequences) {
   EXPECT_EQ(DecodeUtf8("x\xc3\xbc", 1, &cp), 2);
 }
 
+TEST(AppendUtf8Test, RoundTripsThroughDecodeUtf8) {
+  for (uint32_t cp : {0x0u, 0x41u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xFFFFu, 0x10000u, 0x10FFFFu}) {
+    std::string s;
+    AppendUtf8(cp, &s);
+    uint32_t back = 0xFFFFFFFF;
+    EXPECT_EQ(DecodeUtf8(s, 0, &back), static_cast<int>(s.size())) << cp;
+    EXPECT_EQ(back, cp);
+  }
+  std::string euro;
+  AppendUtf8(0x20AC, &euro);
+  EXPECT_EQ(euro, "\xe2\x82\xac");
+}
+
 }  // namespace
 }  // namespace latticepol::internal
