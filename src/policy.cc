@@ -4,44 +4,19 @@
 #include "latticepol/policy.h"
 
 #include <string>
-#include <type_traits>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
+#include "internal/strings.h"
 #include "nlohmann/json.hpp"
 
 namespace latticepol {
 namespace {
 
-// absl 20220623 is built with its own string_view type, so absl::StrCat and
-// the absl::StartsWith family do not accept std::string_view: these local
-// helpers do.
-template <typename T>
-void AppendPiece(std::string* out, const T& v) {
-  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    out->append(std::string_view(v));
-  } else if constexpr (std::is_same_v<T, char>) {
-    out->push_back(v);
-  } else {
-    out->append(std::to_string(v));
-  }
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  std::string out;
-  (AppendPiece(&out, args), ...);
-  return out;
-}
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
+using internal::AbslView;
+using internal::StrCat;
 
 struct OperatorInfo {
   std::string_view name;
@@ -155,7 +130,7 @@ std::string ConditionOperatorText(const Condition& c) {
   std::string out;
   if (c.set == SetQualifier::kForAnyValue) out = "ForAnyValue:";
   if (c.set == SetQualifier::kForAllValues) out = "ForAllValues:";
-  out += Cat(OperatorName(c.op), c.if_exists ? "IfExists" : "");
+  out += StrCat(OperatorName(c.op), c.if_exists ? "IfExists" : "");
   return out;
 }
 
@@ -190,9 +165,9 @@ ConditionKey ResolveConditionKey(std::string_view name) {
   ConditionKey key;
   key.name = std::string(name);
   for (const KeyInfo& info : kKeys) {
-    if (EndsWith(info.name, "/")) {
+    if (absl::EndsWith(AbslView(info.name), "/")) {
       // A suffix key needs a non-empty suffix after the exact prefix.
-      if (name.size() > info.name.size() && StartsWith(name, info.name)) {
+      if (name.size() > info.name.size() && absl::StartsWith(AbslView(name), AbslView(info.name))) {
         key.kind = info.kind;
         key.suffix = std::string(name.substr(info.name.size()));
         // Tag keys compare case-insensitively (K2); header names (H1) and

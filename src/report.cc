@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "internal/strings.h"
 #include "latticepol/authorize.h"
 #include "latticepol/decision.h"
 #include "latticepol/replay.h"
@@ -19,20 +19,8 @@
 namespace latticepol {
 namespace {
 
-// absl 20220623 on Debian has its own string_view type: adapt std ones.
-inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
-template <typename T>
-const T& Av(const T& v) {
-  return v;
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  return absl::StrCat(Av(args)...);
-}
-template <typename... Args>
-void Append(std::string* out, const Args&... args) {
-  absl::StrAppend(out, Av(args)...);
-}
+using internal::StrAppend;
+using internal::StrCat;
 
 using Json = nlohmann::ordered_json;
 
@@ -40,7 +28,7 @@ constexpr DecisionKind kKinds[] = {DecisionKind::kAllow, DecisionKind::kExplicit
                                    DecisionKind::kImplicitDeny};
 
 std::string Grouped(uint64_t n) {
-  std::string digits = Cat(n);
+  std::string digits = StrCat(n);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
@@ -83,21 +71,21 @@ void Row(std::string* out, const std::vector<std::string>& cells, const std::vec
   for (size_t i = 0; i < cells.size(); ++i) {
     const int w = i < widths.size() ? widths[i] : 0;
     if (w < 0) {  // left-aligned
-      Append(&line, " ", cells[i], std::string(std::max<int>(0, -w - static_cast<int>(cells[i].size())), ' '));
+      StrAppend(&line, " ", cells[i], std::string(std::max<int>(0, -w - static_cast<int>(cells[i].size())), ' '));
     } else {
-      Append(&line, " ", std::string(std::max<int>(0, w - static_cast<int>(cells[i].size())), ' '), cells[i]);
+      StrAppend(&line, " ", std::string(std::max<int>(0, w - static_cast<int>(cells[i].size())), ' '), cells[i]);
     }
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
-  Append(out, line, "\n");
+  StrAppend(out, line, "\n");
 }
 
 void SamplesText(std::string* out, const std::vector<SimulationSample>& samples, bool shadow) {
   for (const SimulationSample& s : samples) {
-    Append(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
-    if (shadow) Append(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
-    if (s.layer != Layer::kNone) Append(out, ", layer ", LayerName(s.layer));
-    Append(out, "\n      ", s.request_json, "\n");
+    StrAppend(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
+    if (shadow) StrAppend(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
+    if (s.layer != Layer::kNone) StrAppend(out, ", layer ", LayerName(s.layer));
+    StrAppend(out, "\n      ", s.request_json, "\n");
   }
 }
 
@@ -105,23 +93,23 @@ void SamplesText(std::string* out, const std::vector<SimulationSample>& samples,
 
 std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& options) {
   std::string out;
-  Append(&out, "latticepol simulate: ", r.scenario, "\n");
-  Append(&out, "  ", Grouped(r.count), " requests, seed ", r.seed, ", ", r.threads,
+  StrAppend(&out, "latticepol simulate: ", r.scenario, "\n");
+  StrAppend(&out, "  ", Grouped(r.count), " requests, seed ", r.seed, ", ", r.threads,
                   r.threads == 1 ? " thread" : " threads");
   if (options.include_timing) {
-    Append(&out, absl::StrFormat(", %.3f s, %srequests/s", r.wall_seconds,
+    StrAppend(&out, absl::StrFormat(", %.3f s, %srequests/s", r.wall_seconds,
                                           Rate(r.requests_per_second)));
   }
-  Append(&out, "\n\nDecisions\n");
+  StrAppend(&out, "\n\nDecisions\n");
   for (DecisionKind k : kKinds) {
     const uint64_t n = r.totals[static_cast<int>(k)];
     Row(&out, {std::string(DecisionName(k)), Grouped(n), Percent(n, r.count)}, {-14, 14, 7});
   }
-  Append(&out, "  deciding layer of denials:");
+  StrAppend(&out, "  deciding layer of denials:");
   for (Layer l : {Layer::kNetwork, Layer::kService, Layer::kIdentity}) {
-    Append(&out, " ", LayerName(l), " ", Grouped(r.by_layer[static_cast<int>(l)]));
+    StrAppend(&out, " ", LayerName(l), " ", Grouped(r.by_layer[static_cast<int>(l)]));
   }
-  Append(&out, "\n\nBy caller\n");
+  StrAppend(&out, "\n\nBy caller\n");
   int name_width = 8;
   for (const std::string& c : r.callers) name_width = std::max<int>(name_width, c.size());
   Row(&out, {"caller", "ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY"}, {-name_width, 12, 14, 14});
@@ -132,74 +120,74 @@ std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& o
         {-name_width, 12, 14, 14});
   }
   if (!r.statements.empty()) {
-    Append(&out, "\nStatements (requests each one decided)\n");
+    StrAppend(&out, "\nStatements (requests each one decided)\n");
     int sid_width = 6;
     for (const StatementHits& h : r.statements) sid_width = std::max<int>(sid_width, h.sid.size());
     Row(&out, {"layer", "#", "sid", "effect", "hits"}, {-8, 3, -sid_width, -6, 12});
     for (const StatementHits& h : r.statements) {
       Row(&out,
-          {std::string(LayerName(h.layer)), Cat(h.index), h.sid.empty() ? "-" : h.sid,
+          {std::string(LayerName(h.layer)), StrCat(h.index), h.sid.empty() ? "-" : h.sid,
            h.effect == Effect::kAllow ? "Allow" : "Deny", Grouped(h.hits)},
           {-8, 3, -sid_width, -6, 12});
     }
   }
   if (!r.expectations.empty()) {
-    Append(&out, "\nExpectations (first match wins)\n");
+    StrAppend(&out, "\nExpectations (first match wins)\n");
     int w = 11;
     for (const ExpectationResult& e : r.expectations) w = std::max<int>(w, e.name.size());
     Row(&out, {"#", "expectation", "expect", "matched", "violations"}, {2, -w, -13, 12, 12});
     for (const ExpectationResult& e : r.expectations) {
       Row(&out,
-          {Cat(e.index), e.name, std::string(ExpectedOutcomeName(e.expect)),
+          {StrCat(e.index), e.name, std::string(ExpectedOutcomeName(e.expect)),
            Grouped(e.matched), Grouped(e.violations)},
           {2, -w, -13, 12, 12});
     }
-    Append(&out, "  unmatched requests: ", Grouped(r.unmatched), "\n");
+    StrAppend(&out, "  unmatched requests: ", Grouped(r.unmatched), "\n");
     for (const ExpectationResult& e : r.expectations) {
       if (e.violations == 0) continue;
-      Append(&out, "\nViolated #", e.index, " ", e.name, ": expected ",
+      StrAppend(&out, "\nViolated #", e.index, " ", e.name, ": expected ",
                       ExpectedOutcomeName(e.expect), ", got");
       for (DecisionKind k : kKinds) {
         const uint64_t n = e.by_decision[static_cast<int>(k)];
         if (n != 0 && !OutcomeSatisfies(e.expect, k)) {
-          Append(&out, " ", DecisionName(k), " x", Grouped(n));
+          StrAppend(&out, " ", DecisionName(k), " x", Grouped(n));
         }
       }
-      Append(&out, "\n  samples (lowest request index first):\n");
+      StrAppend(&out, "\n  samples (lowest request index first):\n");
       SamplesText(&out, e.samples, false);
     }
   }
-  Append(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
-  Append(&out, " (fast path flagged ", Grouped(r.uncertain.flagged), ", unverified ",
+  StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
+  StrAppend(&out, " (fast path flagged ", Grouped(r.uncertain.flagged), ", unverified ",
                   Grouped(r.uncertain.unverified), ")\n");
   for (const auto& [id, n] : r.uncertain.by_id) {
-    Append(&out, "  ", id, ": ", Grouped(n), "\n");
+    StrAppend(&out, "  ", id, ": ", Grouped(n), "\n");
   }
   if (r.shadow.enabled) {
-    Append(&out, "\nShadow policy ", r.shadow.name, "\n");
+    StrAppend(&out, "\nShadow policy ", r.shadow.name, "\n");
     for (DecisionKind k : kKinds) {
       Row(&out, {std::string(DecisionName(k)), Grouped(r.shadow.totals[static_cast<int>(k)])}, {-14, 14});
     }
-    Append(&out, "  allowed -> denied: ", Grouped(r.shadow.allowed_to_denied),
+    StrAppend(&out, "  allowed -> denied: ", Grouped(r.shadow.allowed_to_denied),
                     "   denied -> allowed: ", Grouped(r.shadow.denied_to_allowed),
                     "   deny kind changed: ", Grouped(r.shadow.deny_kind_changed), "\n");
     if (!r.shadow.allowed_to_denied_samples.empty()) {
-      Append(&out, "  allowed -> denied samples:\n");
+      StrAppend(&out, "  allowed -> denied samples:\n");
       SamplesText(&out, r.shadow.allowed_to_denied_samples, true);
     }
     if (!r.shadow.denied_to_allowed_samples.empty()) {
-      Append(&out, "  denied -> allowed samples:\n");
+      StrAppend(&out, "  denied -> allowed samples:\n");
       SamplesText(&out, r.shadow.denied_to_allowed_samples, true);
     }
   }
   if (r.expectations.empty()) {
-    Append(&out, "\nResult: no expectations\n");
+    StrAppend(&out, "\nResult: no expectations\n");
   } else if (r.expectations_hold()) {
-    Append(&out, "\nResult: all ", r.expectations.size(), " expectations hold\n");
+    StrAppend(&out, "\nResult: all ", r.expectations.size(), " expectations hold\n");
   } else {
     int violated = 0;
     for (const ExpectationResult& e : r.expectations) violated += e.violations != 0;
-    Append(&out, "\nResult: ", violated, " of ", r.expectations.size(),
+    StrAppend(&out, "\nResult: ", violated, " of ", r.expectations.size(),
                     " expectations violated (", Grouped(r.violations), " requests)\n");
   }
   return out;
@@ -291,14 +279,14 @@ namespace {
 
 void ReplaySamplesText(std::string* out, const std::vector<ReplaySample>& samples, bool shadow) {
   for (const ReplaySample& s : samples) {
-    Append(out, "    line ", s.line, ": ", DecisionName(s.decision));
-    if (shadow) Append(out, " -> candidate ", DecisionName(s.shadow_decision));
+    StrAppend(out, "    line ", s.line, ": ", DecisionName(s.decision));
+    if (shadow) StrAppend(out, " -> candidate ", DecisionName(s.shadow_decision));
     if (s.logged) {
-      Append(out, "; logged ", s.logged_denied ? "denied" : "allowed");
-      if (!s.logged_reason.empty()) Append(out, " (authDeniedReason ", s.logged_reason, ")");
-      if (!s.logged_response.empty()) Append(out, " responseCode ", s.logged_response);
+      StrAppend(out, "; logged ", s.logged_denied ? "denied" : "allowed");
+      if (!s.logged_reason.empty()) StrAppend(out, " (authDeniedReason ", s.logged_reason, ")");
+      if (!s.logged_response.empty()) StrAppend(out, " responseCode ", s.logged_response);
     }
-    Append(out, "\n      ", s.request_json, "\n");
+    StrAppend(out, "\n      ", s.request_json, "\n");
   }
 }
 
@@ -322,57 +310,57 @@ Json ReplaySampleJson(const ReplaySample& s, bool shadow) {
 
 std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
   std::string out;
-  Append(&out, "latticepol simulate --replay: ", r.source, "\n");
-  Append(&out, "  ", Grouped(r.lines), " lines: ", Grouped(r.canonical), " canonical requests (",
+  StrAppend(&out, "latticepol simulate --replay: ", r.source, "\n");
+  StrAppend(&out, "  ", Grouped(r.lines), " lines: ", Grouped(r.canonical), " canonical requests (",
          Grouped(r.fallback), " via the full reader), ", Grouped(r.access_log),
          " access-log records, ", Grouped(r.malformed), " malformed, ", Grouped(r.blank), " blank\n");
   if (include_timing) {
-    Append(&out, absl::StrFormat("  %s bytes in %.3f s, %.1f MB/s\n", Grouped(r.bytes),
+    StrAppend(&out, absl::StrFormat("  %s bytes in %.3f s, %.1f MB/s\n", Grouped(r.bytes),
                                  r.wall_seconds, r.megabytes_per_second));
   }
   if (!r.errors.empty()) {
-    Append(&out, "\nMalformed lines", r.malformed > r.errors.size() ? " (first ones)" : "", "\n");
+    StrAppend(&out, "\nMalformed lines", r.malformed > r.errors.size() ? " (first ones)" : "", "\n");
     for (const ReplayLineError& e : r.errors) {
-      Append(&out, "  line ", e.line);
-      if (e.column > 0) Append(&out, ":", e.column);
-      Append(&out, ": ", e.message, "\n");
+      StrAppend(&out, "  line ", e.line);
+      if (e.column > 0) StrAppend(&out, ":", e.column);
+      StrAppend(&out, ": ", e.message, "\n");
     }
   }
-  Append(&out, "\nDecisions\n");
+  StrAppend(&out, "\nDecisions\n");
   for (DecisionKind k : kKinds) {
     const uint64_t n = r.totals[static_cast<int>(k)];
     Row(&out, {std::string(DecisionName(k)), Grouped(n), Percent(n, r.requests)}, {-14, 14, 7});
   }
   if (!r.statement_hits.empty()) {
-    Append(&out, "\nStatements (requests each one decided)\n");
+    StrAppend(&out, "\nStatements (requests each one decided)\n");
     for (const auto& [name, hits] : r.statement_hits) Row(&out, {name, Grouped(hits)}, {-30, 12});
   }
   if (r.access_log > 0) {
-    Append(&out, "\nAgainst the logged verdicts (", Grouped(r.log_compared), " records)\n");
-    Append(&out, "  agree: ", Grouped(r.log_agree), "\n");
-    Append(&out, "  logged allowed, candidate denies: ", Grouped(r.log_allowed_now_denied), "\n");
-    Append(&out, "  logged denied, candidate allows: ", Grouped(r.log_denied_now_allowed), "\n");
-    Append(&out, "  uncertain (L2/L3: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
+    StrAppend(&out, "\nAgainst the logged verdicts (", Grouped(r.log_compared), " records)\n");
+    StrAppend(&out, "  agree: ", Grouped(r.log_agree), "\n");
+    StrAppend(&out, "  logged allowed, candidate denies: ", Grouped(r.log_allowed_now_denied), "\n");
+    StrAppend(&out, "  logged denied, candidate allows: ", Grouped(r.log_denied_now_allowed), "\n");
+    StrAppend(&out, "  uncertain (L2/L3: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
            " (", Grouped(r.log_uncertain_disagree), " of them disagree)\n");
-    Append(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
+    StrAppend(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
     if (!r.log_disagreement_samples.empty()) {
-      Append(&out, "  disagreements (lowest line numbers first):\n");
+      StrAppend(&out, "  disagreements (lowest line numbers first):\n");
       ReplaySamplesText(&out, r.log_disagreement_samples, false);
     }
   }
-  Append(&out, "\nUncertain: fast path flagged ", Grouped(r.flagged), "; reference-checked ",
+  StrAppend(&out, "\nUncertain: fast path flagged ", Grouped(r.flagged), "; reference-checked ",
          Grouped(r.checked), ", of which ", Grouped(r.uncertain_checked), " rest on a DECISION\n");
-  for (const auto& [id, n] : r.by_id) Append(&out, "  ", id, ": ", Grouped(n), "\n");
+  for (const auto& [id, n] : r.by_id) StrAppend(&out, "  ", id, ": ", Grouped(n), "\n");
   if (r.shadow_enabled) {
-    Append(&out, "\nShadow policy ", r.shadow_name, "\n");
-    Append(&out, "  allowed -> denied: ", Grouped(r.shadow_allowed_to_denied),
+    StrAppend(&out, "\nShadow policy ", r.shadow_name, "\n");
+    StrAppend(&out, "  allowed -> denied: ", Grouped(r.shadow_allowed_to_denied),
            "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed), "\n");
     if (!r.shadow_allowed_to_denied_samples.empty()) {
-      Append(&out, "  allowed -> denied samples:\n");
+      StrAppend(&out, "  allowed -> denied samples:\n");
       ReplaySamplesText(&out, r.shadow_allowed_to_denied_samples, true);
     }
     if (!r.shadow_denied_to_allowed_samples.empty()) {
-      Append(&out, "  denied -> allowed samples:\n");
+      StrAppend(&out, "  denied -> allowed samples:\n");
       ReplaySamplesText(&out, r.shadow_denied_to_allowed_samples, true);
     }
   }

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "internal/strings.h"
+
 namespace latticepol::internal {
 namespace {
 
@@ -27,7 +29,10 @@ constexpr uint32_t kStrayByte = 0x110000;
 inline bool IsCont(unsigned char b) { return (b & 0xC0) == 0x80; }
 
 // Decodes the unit (a well-formed UTF-8 sequence, or one stray byte) that
-// starts at s[i]; i < s.size(). Returns its length in bytes.
+// starts at s[i]; i < s.size(). Returns its length in bytes. Not the shared
+// DecodeUtf8 of strings.h: that one is out of line (a call per code point in
+// GlobMatch and EqualsIgnoreCase) and rejects what this one maps to a stray
+// unit.
 inline size_t DecodeUnit(std::string_view s, size_t i, uint32_t* cp) {
   const unsigned char b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {
@@ -74,26 +79,6 @@ inline size_t UnitLength(std::string_view s, size_t i) {
   if (static_cast<unsigned char>(s[i]) < 0x80) return 1;
   uint32_t cp;
   return DecodeUnit(s, i, &cp);
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp >= kStrayByte) {
-    out->push_back(static_cast<char>(cp - kStrayByte));
-  } else if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 inline char AsciiLowerChar(char c) {
@@ -376,6 +361,8 @@ bool GlobMatchImpl(std::string_view pattern, std::string_view text) {
                pattern[p + run] != '\\') {
           ++run;
         }
+        // t < tn and p < pn: neither view is empty, so both pointers are
+        // non-null.
         if (tn - t >= run && std::memcmp(text.data() + t, pattern.data() + p, run) == 0) {
           t += run;
           p += run;
@@ -407,6 +394,7 @@ bool GlobMatchImpl(std::string_view pattern, std::string_view text) {
       // (ASCII or a lead byte), so the jump lands on a unit boundary.
       const unsigned char next = static_cast<unsigned char>(pattern[star_p]);
       if (next != '?' && next != '\\' && (next < 0x80 || next >= 0xC0)) {
+        // star_t < tn: the text is not empty, its pointer is non-null.
         const void* hit = std::memchr(text.data() + star_t, next, tn - star_t);
         if (hit == nullptr) return false;
         star_t = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
@@ -514,7 +502,7 @@ std::string FoldCase(std::string_view s) {
     if (folded == cp) {
       out.append(s.data() + i, len);  // byte-exact, also for stray bytes
     } else {
-      AppendUtf8(folded, &out);
+      AppendUtf8(folded, &out);  // a folded code point is never a stray byte
     }
     i += len;
   }
