@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/chain_util.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
@@ -276,17 +277,11 @@ LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
 
 // ---- The chain ---------------------------------------------------------------
 
-struct Composed {
-  DecisionKind kind = DecisionKind::kImplicitDeny;
-  Layer layer = Layer::kNone;
-  DecisionIdMask uncertain = 0;
-};
-
 struct FastChain {
   ChainPolicies chain;
   std::shared_ptr<const CompiledPolicy> network, service, identity, shadow;
   bool eval_network = false, eval_service = false;
-  std::array<std::array<Composed, 27>, 2> table;  // [signed][n*9+s*3+i]
+  std::array<internal::ComposeTable, 2> table;  // [signed]
   size_t network_statements = 0;
   bool log_unknowables = false;
   bool log_uses_time = false;
@@ -704,25 +699,26 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
   const bool is_signed = view.principal != nullptr;
   Decision dn, ds, di;
   DecisionIdMask maybe = 0;
-  int nk = 0, sk = 0, ik = 0;
+  // Layers that are not evaluated keep kAllow; the table ignores them.
+  DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
   if (c.eval_network) {
     dn = latticepol::Evaluate(*c.network, view);
     maybe |= dn.uncertain;
-    nk = static_cast<int>(dn.kind);
+    nk = dn.kind;
     if (dn.statement >= 0) ++agg.hits[dn.statement];
   }
   if (c.eval_service) {
     ds = latticepol::Evaluate(*c.service, view);
     maybe |= ds.uncertain;
-    sk = static_cast<int>(ds.kind);
+    sk = ds.kind;
     if (ds.statement >= 0) ++agg.hits[c.network_statements + ds.statement];
   }
   if (is_signed && c.identity != nullptr) {
     di = latticepol::Evaluate(*c.identity, view);
     maybe |= di.uncertain;
-    ik = static_cast<int>(di.kind);
+    ik = di.kind;
   }
-  const Composed& r = c.table[is_signed][nk * 9 + sk * 3 + ik];
+  const internal::ComposedDecision& r = c.table[is_signed].Get(nk, sk, ik);
   ++agg.requests;
   ++agg.totals[static_cast<int>(r.kind)];
   ++agg.by_layer[static_cast<int>(r.layer)];
@@ -786,11 +782,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
     }
   }
   if (c.shadow != nullptr) {
-    int shk = 0;
+    DecisionKind shk = DecisionKind::kAllow;
     if (c.chain.config.service_auth_type == AuthType::kAwsIam) {
-      shk = static_cast<int>(latticepol::Evaluate(*c.shadow, view).kind);
+      shk = latticepol::Evaluate(*c.shadow, view).kind;
     }
-    const Composed& sr = c.table[is_signed][nk * 9 + shk * 3 + ik];
+    const internal::ComposedDecision& sr = c.table[is_signed].Get(nk, shk, ik);
     ++agg.shadow_totals[static_cast<int>(sr.kind)];
     const bool was = r.kind == DecisionKind::kAllow, now = sr.kind == DecisionKind::kAllow;
     if (was != now) {
@@ -929,20 +925,8 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
                        PolicyHasUnknowables(chain.service_policy) ||
                        PolicyHasUnknowables(chain.identity_policy);
   for (int is_signed = 0; is_signed < 2; ++is_signed) {
-    for (int n = 0; n < 3; ++n) {
-      for (int v = 0; v < 3; ++v) {
-        for (int i = 0; i < 3; ++i) {
-          Decision dn, dv, di;
-          dn.kind = static_cast<DecisionKind>(n);
-          dv.kind = static_cast<DecisionKind>(v);
-          di.kind = static_cast<DecisionKind>(i);
-          ChainResult r = ComposeChain(chain.config, is_signed != 0, fc.network ? &dn : nullptr,
-                                       fc.service ? &dv : nullptr,
-                                       fc.identity ? &di : nullptr);
-          fc.table[is_signed][n * 9 + v * 3 + i] = Composed{r.decision, r.layer, r.uncertain};
-        }
-      }
-    }
+    fc.table[is_signed] = internal::ComposeTable(chain.config, is_signed != 0, fc.network != nullptr,
+                                                 fc.service != nullptr, fc.identity != nullptr);
   }
 
   int threads = options.threads;

@@ -23,7 +23,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
+#include "internal/chain_util.h"
+#include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/random.h"
 #include "latticepol/request_json.h"
@@ -31,20 +32,9 @@
 namespace latticepol {
 namespace {
 
-// absl 20220623 on Debian has its own string_view type: adapt std ones.
-inline absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
-template <typename T>
-const T& Av(const T& v) {
-  return v;
-}
-template <typename... Args>
-std::string Cat(const Args&... args) {
-  return absl::StrCat(Av(args)...);
-}
-template <typename... Args>
-void Append(std::string* out, const Args&... args) {
-  absl::StrAppend(out, Av(args)...);
-}
+using internal::ComposedDecision;
+using internal::ComposeTable;
+using internal::StrCat;
 
 // ---- Randomness ------------------------------------------------------------
 // Request i draws from a SplitMix64 stream started at MixSeed(seed, i); each
@@ -471,14 +461,6 @@ CallerMasks PrepareMasks(const std::vector<const CallerMatcher*>& matchers, cons
   return cm;
 }
 
-// ---- Chain composition table -------------------------------------------------
-
-struct Composed {
-  DecisionKind kind = DecisionKind::kImplicitDeny;
-  Layer layer = Layer::kNone;
-  DecisionIdMask uncertain = 0;
-};
-
 // Per-thread aggregates.
 struct Aggregate {
   std::array<uint64_t, 3> totals{};
@@ -512,7 +494,7 @@ class Simulation::Impl {
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
   // Per caller: [network kind][service kind][identity kind] -> composed.
-  std::vector<std::array<Composed, 27>> compose;
+  std::vector<ComposeTable> compose;
   std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
   std::vector<CallerMasks> masks;                    // per caller (<= 64 expectations)
   bool use_masks = false;
@@ -668,10 +650,9 @@ Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) c
   RequestView view;
   RenderView(d, &raw, &headers, &view);
   if (raw_query != nullptr) *raw_query = std::string(view.raw_query);
-  Request r;
-  r.action = std::string(view.action);
-  r.method = std::string(view.method);
-  r.path = std::string(view.path);
+  Request r = ToRequest(view);
+  // The query pairs as drawn, not re-split from the encoded raw query.
+  r.query.clear();
   const Mix& m = mixes[d.caller];
   for (size_t k = 0; k < m.query.size(); ++k) {
     const Choice& c = m.query[k].dist.choices[d.query[k]];
@@ -687,19 +668,6 @@ Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) c
         break;
     }
   }
-  for (size_t i = 0; i < view.headers.size(); ++i) {
-    r.headers.emplace_back(view.headers.name(i), view.headers.value(i));
-  }
-  auto own = [](const OptionalText& t) {
-    return t.present ? std::optional<std::string>(std::string(t.value)) : std::nullopt;
-  };
-  r.source_vpc = own(view.source_vpc);
-  r.source_vpc_owner_account = own(view.source_vpc_owner_account);
-  r.service_network_arn = own(view.service_network_arn);
-  r.service_arn = own(view.service_arn);
-  if (view.port >= 0) r.port = view.port;
-  if (view.principal != nullptr) r.principal = *view.principal;
-  r.resource_tags = scenario.resource_tags;
   return r;
 }
 
@@ -822,25 +790,26 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       // Layers.
       Decision dn, ds, di;
       DecisionIdMask maybe = 0;
-      int nk = 0, sk = 0, ik = 0;
+      // Layers that are not evaluated keep kAllow; the table ignores them.
+      DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
       if (evaluate_network) {
         dn = Evaluate(*network, view);
         maybe |= dn.uncertain;
-        nk = KindIndex(dn.kind);
+        nk = dn.kind;
         if (dn.statement >= 0) ++agg->statement_hits[dn.statement];
       }
       if (evaluate_service) {
         ds = Evaluate(*service, view);
         maybe |= ds.uncertain;
-        sk = KindIndex(ds.kind);
+        sk = ds.kind;
         if (ds.statement >= 0) ++agg->statement_hits[network_statements + ds.statement];
       }
       if (identity[c] != nullptr) {
         di = Evaluate(*identity[c], view);
         maybe |= di.uncertain;
-        ik = KindIndex(di.kind);
+        ik = di.kind;
       }
-      const Composed& r = compose[c][nk * 9 + sk * 3 + ik];
+      const ComposedDecision& r = compose[c].Get(nk, sk, ik);
       ++agg->totals[KindIndex(r.kind)];
       ++agg->by_layer[static_cast<int>(r.layer)];
       ++agg->callers[c][KindIndex(r.kind)];
@@ -879,11 +848,11 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       // Shadow.
       DecisionKind shadow_kind = r.kind;
       if (shadow != nullptr) {
-        int shk = 0;
+        DecisionKind shk = DecisionKind::kAllow;
         if (scenario.service_auth_type == AuthType::kAwsIam) {
-          shk = KindIndex(Evaluate(*shadow, view).kind);
+          shk = Evaluate(*shadow, view).kind;
         }
-        const Composed& sr = compose[c][nk * 9 + shk * 3 + ik];
+        const ComposedDecision& sr = compose[c].Get(nk, shk, ik);
         shadow_kind = sr.kind;
         ++agg->shadow_totals[KindIndex(sr.kind)];
         const bool was = r.kind == DecisionKind::kAllow;
@@ -980,7 +949,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     auto compiled = Compile(doc);
     if (!compiled.ok()) {
       return absl::InvalidArgumentError(
-          Cat("cannot compile the ", what, " policy: ", compiled.status().message()));
+          StrCat("cannot compile the ", what, " policy: ", compiled.status().message()));
     }
     return *compiled;
   };
@@ -1022,23 +991,8 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     }
     s.identity.push_back(identity);
     // Every combination of layer outcomes, composed once by the shared rule.
-    std::array<Composed, 27> table;
-    for (int n = 0; n < 3; ++n) {
-      for (int v = 0; v < 3; ++v) {
-        for (int i = 0; i < 3; ++i) {
-          Decision dn, dv, di;
-          dn.kind = static_cast<DecisionKind>(n);
-          dv.kind = static_cast<DecisionKind>(v);
-          di.kind = static_cast<DecisionKind>(i);
-          ChainResult r = ComposeChain(config, c.principal.has_value(),
-                                       s.network ? &dn : nullptr,
-                                       s.service ? &dv : nullptr,
-                                       identity ? &di : nullptr);
-          table[n * 9 + v * 3 + i] = Composed{r.decision, r.layer, r.uncertain};
-        }
-      }
-    }
-    s.compose.push_back(table);
+    s.compose.emplace_back(config, c.principal.has_value(), s.network != nullptr,
+                           s.service != nullptr, identity != nullptr);
   }
   for (const Expectation& e : scenario.expectations) {
     std::vector<CallerMatcher> per_caller;
