@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "internal/strings.h"
 #include "nlohmann/json.hpp"
 
 namespace latticepol {
@@ -22,19 +23,31 @@ bool HasErrors(const std::vector<Issue>& issues) {
   return false;
 }
 
+// Every part is escaped (control characters, invalid UTF-8, line breaking
+// and bidi characters), so an issue is always one line that cannot forge
+// another. Source names and pointers are cut only when absurdly long;
+// messages, which already quote (and cut) their user input, never: escaping
+// them again changes nothing.
 std::string FormatIssue(const Issue& issue, std::string_view source_name) {
+  using internal::EscapeForMessage;
+  using internal::kMaxQuotedPathChars;
+  using internal::StrAppend;
+  constexpr size_t kNoCut = std::string::npos;
   std::string out;
-  if (!source_name.empty()) out.append(source_name).append(":");
+  if (!source_name.empty()) {
+    StrAppend(&out, EscapeForMessage(source_name, kMaxQuotedPathChars), ":");
+  }
   if (issue.location.line > 0) {
-    absl::StrAppend(&out, issue.location.line, ":", issue.location.column, ":");
+    StrAppend(&out, issue.location.line, ":", issue.location.column, ":");
   }
   if (!issue.location.json_pointer.empty()) {
-    absl::StrAppend(&out, out.empty() ? "" : " ", issue.location.json_pointer, ":");
+    StrAppend(&out, out.empty() ? "" : " ",
+              EscapeForMessage(issue.location.json_pointer, kMaxQuotedPathChars), ":");
   }
-  absl::StrAppend(&out, out.empty() ? "" : " ",
-                  issue.severity == Severity::kError ? "error: " : "warning: ",
-                  issue.message);
-  if (!issue.code.empty()) absl::StrAppend(&out, " [", issue.code, "]");
+  StrAppend(&out, out.empty() ? "" : " ",
+            issue.severity == Severity::kError ? "error: " : "warning: ",
+            EscapeForMessage(issue.message, kNoCut));
+  if (!issue.code.empty()) StrAppend(&out, " [", EscapeForMessage(issue.code, kNoCut), "]");
   return out;
 }
 

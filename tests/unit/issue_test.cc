@@ -45,6 +45,22 @@ TEST(IssueTest, FormatIssueLeavesOutUnknownParts) {
             "p: warning: no location\n");
 }
 
+TEST(IssueTest, FormatIssueEscapesEveryPart) {
+  const Issue issue = MakeIssue(Severity::kError, "bad-key", "unknown key `a\nb`\nforged: error",
+                                "/Condition/StringEquals/x\ny\x1b[31m", 2, 5);
+  const std::string line = FormatIssue(issue, "dir/\rp\xFF.json");
+  EXPECT_EQ(line,
+            "dir/\\rp\\xff.json:2:5: /Condition/StringEquals/x\\ny\\x1b[31m: error: unknown key "
+            "`a\\nb`\\nforged: error [bad-key]");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  // Already escaped text is left as it is: a backslash is not a control character.
+  const Issue escaped = MakeIssue(Severity::kWarning, "", "value `a\\nb`", "/a\\b", 0, 0);
+  EXPECT_EQ(FormatIssue(escaped, ""), "/a\\b: warning: value `a\\nb`");
+  // Long pointers and source names are kept whole up to 1024 characters.
+  const std::string long_name(300, 'n');
+  EXPECT_EQ(FormatIssue(escaped, long_name).substr(0, 301), long_name + ":");
+}
+
 TEST(IssueTest, IssuesToJson) {
   const std::string json = IssuesToJson(
       {MakeIssue(Severity::kError, "json-syntax", "bad \"quote\"", "", 1, 2),
