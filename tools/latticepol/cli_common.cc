@@ -2,15 +2,27 @@
 // Stage: CLI. Shared helpers of the `latticepol` subcommands.
 #include "cli_common.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
+#include <vector>
+
+// The CLI's include path holds only tools/latticepol; the shared message
+// helpers are the library's internal ones.
+#include "../../src/internal/strings.h"
 
 namespace latticepol::cli {
+
+using internal::kMaxQuotedPathChars;
+using internal::QuoteForMessage;
+using internal::StrCat;
 
 namespace {
 
@@ -27,6 +39,13 @@ std::string Wrap(const std::string& text, size_t width) {
   }
   out += line;
   return out;
+}
+
+// "1 MiB", "64 MiB", else "N bytes".
+std::string ByteLimit(size_t bytes) {
+  constexpr size_t kMiB = size_t{1} << 20;
+  if (bytes % kMiB == 0) return StrCat(bytes / kMiB, " MiB");
+  return StrCat(bytes, " bytes");
 }
 
 }  // namespace
@@ -56,29 +75,93 @@ std::string SourceName(std::string_view path) {
   return path == "-" ? std::string("<stdin>") : std::string(path);
 }
 
-bool ReadInput(const std::string& path, std::string* out) {
+std::string InputLimitsHelp() {
+  return StrCat("Input limits: policy files up to ", ByteLimit(kMaxPolicyBytes),
+                ", other input files (cases, requests, topologies) up to ",
+                ByteLimit(kMaxInputBytes),
+                "; a path must name a regular file (pipe anything else into `-`).");
+}
+
+bool ReadFileWithLimit(const std::string& path, size_t max_bytes, std::string* out,
+                       std::string* error) {
+  out->clear();
+  const std::string name = QuoteForMessage(SourceName(path), kMaxQuotedPathChars);
   if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
+    // Read one byte past the limit to tell "exactly at" from "over".
+    std::vector<char> chunk(64 * 1024);
+    while (std::cin && out->size() <= max_bytes) {
+      std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      out->append(chunk.data(), static_cast<size_t>(std::cin.gcount()));
+    }
     if (std::cin.bad()) {
-      std::cerr << "latticepol: cannot read `<stdin>`\n";
+      *error = StrCat("cannot read ", name);
       return false;
     }
-    *out = buffer.str();
+    if (out->size() > max_bytes) {
+      out->clear();
+      *error = StrCat("input ", name, " is larger than the ", ByteLimit(max_bytes), " limit");
+      return false;
+    }
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "latticepol: cannot read `" << path << "`: " << std::strerror(errno)
-              << "\n";
+  // O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can
+  // refuse it. It has no effect on the reads of a regular file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
     return false;
   }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    std::cerr << "latticepol: cannot read `" << path << "`\n";
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    *error = StrCat("cannot read ", name, ": it is a directory");
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *error = StrCat("cannot read ", name,
+                    ": not a regular file (to read a pipe or device, pass `-` and redirect it)");
+    return false;
+  }
+  const std::string too_large =
+      StrCat("file ", name, " is larger than the ", ByteLimit(max_bytes), " limit");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    *error = too_large;
+    return false;
+  }
+  out->reserve(static_cast<size_t>(st.st_size));
+  // The file may grow while it is read: stop one byte past the limit.
+  char chunk[64 * 1024];
+  while (out->size() <= max_bytes) {
+    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
+      out->clear();
+      return false;
+    }
+    out->append(chunk, static_cast<size_t>(n));
+  }
+  if (out->size() > max_bytes) {
+    out->clear();
+    *error = too_large;
     return false;
   }
   return true;
+}
+
+bool ReadInput(const std::string& path, std::string* out, size_t max_bytes) {
+  std::string error;
+  if (ReadFileWithLimit(path, max_bytes, out, &error)) return true;
+  std::cerr << "latticepol: " << error << "\n";
+  return false;
 }
 
 void PrintIssues(const std::vector<Issue>& issues, std::string_view source_name) {
@@ -91,7 +174,7 @@ void PrintIssues(const std::vector<Issue>& issues, std::string_view source_name)
 std::optional<PolicyDocument> LoadPolicy(const std::string& path,
                                          const ParseOptions& options) {
   std::string text;
-  if (!ReadInput(path, &text)) return std::nullopt;
+  if (!ReadInput(path, &text, kMaxPolicyBytes)) return std::nullopt;
   ParseResult result = ParsePolicy(text, options);
   PrintIssues(result.issues, SourceName(path));
   if (!result.ok()) return std::nullopt;

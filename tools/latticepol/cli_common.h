@@ -10,6 +10,7 @@
 #ifndef LATTICEPOL_TOOLS_LATTICEPOL_CLI_COMMON_H_
 #define LATTICEPOL_TOOLS_LATTICEPOL_CLI_COMMON_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,15 +56,34 @@ void AddLenientOption(CLI::App* command, bool* lenient);
 // Returns "<stdin>" for "-", else `path`.
 std::string SourceName(std::string_view path);
 
-// Reads `path`, or stdin when it is "-". On failure prints
-// "latticepol: cannot read `path`: <reason>" to stderr and returns false.
-bool ReadInput(const std::string& path, std::string* out);
+// Size limits of the files the CLI reads whole (F5): policies, and every other
+// input (case files, requests, topologies, stack outputs). Both are far above
+// anything real (Lattice itself caps an auth policy at a few KiB); they only
+// stop a mistaken path (a log, an image, /dev/zero) from exhausting memory.
+inline constexpr size_t kMaxPolicyBytes = size_t{1} << 20;  // 1 MiB
+inline constexpr size_t kMaxInputBytes = size_t{64} << 20;  // 64 MiB
+
+// The limits as `latticepol --help` states them.
+std::string InputLimitsHelp();
+
+// Reads `path`, or stdin when it is "-", into `*out`. A path must name a
+// regular file: directories, FIFOs and devices are refused (pipe them into
+// stdin with `-` instead). Input over `max_bytes` is refused. On failure sets
+// `*error` to a one-line message (e.g. "file `p.json` is larger than the
+// 1 MiB limit") and returns false.
+bool ReadFileWithLimit(const std::string& path, size_t max_bytes, std::string* out,
+                       std::string* error);
+
+// ReadFileWithLimit that prints "latticepol: <error>" to stderr on failure.
+bool ReadInput(const std::string& path, std::string* out,
+               size_t max_bytes = kMaxInputBytes);
 
 // Prints issues (errors and warnings) to stderr, one per line.
 void PrintIssues(const std::vector<Issue>& issues, std::string_view source_name);
 
-// Reads and parses a policy file, printing its issues to stderr. Returns
-// nullopt (after printing) when the file is unreadable or invalid.
+// Reads (at most kMaxPolicyBytes) and parses a policy file, printing its
+// issues to stderr. Returns nullopt (after printing) when the file is
+// unreadable, too large or invalid.
 std::optional<PolicyDocument> LoadPolicy(const std::string& path,
                                          const ParseOptions& options);
 

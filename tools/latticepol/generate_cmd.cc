@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,12 +39,18 @@ struct GenerateCliOptions {
   bool dry_run = false;
 };
 
+// The content of an existing output file, or nullopt when there is none (or
+// it cannot be read: it then counts as different from the new content, so it
+// is only replaced with --force).
 std::optional<std::string> ReadIfExists(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string content, error;
+  if (!ReadFileWithLimit(path.string(), kMaxInputBytes, &content, &error)) {
+    PrintError(kCommand, error);
+    return std::nullopt;
+  }
+  return content;
 }
 
 // Writes `content` to `path` via a temporary file in the same directory and a

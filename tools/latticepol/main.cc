@@ -43,8 +43,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 ok/ALLOW, 1 failure (a failing case, internal error), "
-      "2 usage error, 3 deny (eval), 4 invalid input.\n"
-      "Run `latticepol <command> --help` for a command's options and an example.");
+      "2 usage error, 3 deny (eval), 4 invalid input.\n" +
+      latticepol::cli::InputLimitsHelp() +
+      "\nRun `latticepol <command> --help` for a command's options and an example.");
 
   CommandContext context;
 #define LATTICEPOL_REGISTER_COMMAND(Name) \

@@ -22,7 +22,7 @@ struct ValidateOptions {
 
 ExitCode RunValidate(const ValidateOptions& opts) {
   std::string text;
-  if (!ReadInput(opts.policy_path, &text)) return ExitCode::kInvalidInput;
+  if (!ReadInput(opts.policy_path, &text, kMaxPolicyBytes)) return ExitCode::kInvalidInput;
   ParseOptions parse_options;
   parse_options.strict = !opts.lenient;
   parse_options.identity_policy = opts.identity;
