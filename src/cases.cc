@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "internal/explain_text.h"
 #include "internal/json_reader.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
@@ -163,7 +164,8 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
     out.layer = fast.kind == DecisionKind::kAllow ? Layer::kNone : Layer::kService;
     if (fast.kind != DecisionKind::kAllow) out.failing_layers.push_back(Layer::kService);
     out.uncertain = DecisionIdNames(ref.decision.uncertain);
-    out.explanation = ExplainText(ref, options);
+    // The ids are in `uncertain`: the text does not repeat them.
+    out.explanation = internal::ExplainTextWithoutUncertain(ref, options);
     while (!out.explanation.empty() && out.explanation.back() == '\n') {
       out.explanation.pop_back();
     }
@@ -225,7 +227,7 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
                                          input.identity_policy != nullptr);
     std::string block = headline;
     if (info.evaluation->has_value()) {
-      std::string text = ExplainText(**info.evaluation, options);
+      std::string text = internal::ExplainTextWithoutUncertain(**info.evaluation, options);
       while (!text.empty() && text.back() == '\n') text.pop_back();
       if (!text.empty()) block += StrCat("\n", Indent(text, 2));
     }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/explain_text.h"
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
 #include "nlohmann/json.hpp"
@@ -113,12 +114,14 @@ std::string Plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// The explanation lines shared by the text and JSON forms.
-std::vector<std::string> SummaryLines(const Evaluation& ev,
-                                      const ExplainOptions& options) {
+// The explanation lines shared by the text and JSON forms. `with_uncertain`:
+// include the `uncertain:` line of the DECISION ids.
+std::vector<std::string> SummaryLines(const Evaluation& ev, const ExplainOptions& options,
+                                      bool with_uncertain = true) {
   std::vector<std::string> lines;
   lines.push_back("decision: " + std::string(DecisionName(ev.decision.kind)));
-  const std::vector<std::string> ids = DecisionIdNames(ev.decision.uncertain);
+  const std::vector<std::string> ids =
+      with_uncertain ? DecisionIdNames(ev.decision.uncertain) : std::vector<std::string>();
   if (!ids.empty()) {
     std::string u = "uncertain:";
     for (size_t i = 0; i < ids.size(); ++i) u += (i ? ", " : " ") + ids[i];
@@ -198,16 +201,25 @@ nlohmann::json StatementJson(const StatementTrace& s) {
   return j;
 }
 
-}  // namespace
-
-std::string ExplainText(const Evaluation& evaluation,
-                        const ExplainOptions& options) {
+std::string JoinLines(const std::vector<std::string>& lines) {
   std::string out;
-  for (const std::string& line : SummaryLines(evaluation, options)) {
+  for (const std::string& line : lines) {
     out += line;
     out += '\n';
   }
   return out;
+}
+
+}  // namespace
+
+std::string ExplainText(const Evaluation& evaluation,
+                        const ExplainOptions& options) {
+  return JoinLines(SummaryLines(evaluation, options));
+}
+
+std::string internal::ExplainTextWithoutUncertain(const Evaluation& evaluation,
+                                                  const ExplainOptions& options) {
+  return JoinLines(SummaryLines(evaluation, options, /*with_uncertain=*/false));
 }
 
 std::string ExplainJson(const Evaluation& evaluation,

@@ -130,6 +130,42 @@ printf '{"Version": "2012-10-17",\n  "Statement": [}' >"$TMP/syntax.json"
 run "validate syntax error" 4 "$LP" validate "$TMP/syntax.json"
 expect_in "validate syntax error" "$TMP/out" "syntax.json:2:"
 
+# --- uncertain DECISION ids are shown once ---------------------------------------
+cat >"$TMP/uncertain.jsonl" <<'CASES'
+{"name": "repeated q", "request": {"query": "q=blue&q=blue", "sourceVpcOwnerAccount": "111111111111"}, "expect": "IMPLICIT_DENY"}
+{"name": "repeated q, chain", "request": {"query": "q=blue&q=blue", "sourceVpcOwnerAccount": "111111111111"}, "expect": "IMPLICIT_DENY", "networkAuthType": "NONE"}
+CASES
+run "check uncertain" 0 "$LP" check --cases "$TMP/uncertain.jsonl" --policy "$POLICY" --verbose
+n=$(grep -c 'uncertain: Q2' "$TMP/out" || true)
+[ "$n" -eq 2 ] || { fail "check uncertain: \`uncertain: Q2\` printed $n times for 2 cases"; cat "$TMP/out" >&2; }
+run "eval uncertain text" 3 "$LP" eval --policy "$POLICY" --request - \
+  <<<'{"query": "q=blue&q=blue", "sourceVpcOwnerAccount": "111111111111"}'
+n=$(grep -c 'uncertain: Q2' "$TMP/out" || true)
+[ "$n" -eq 1 ] || { fail "eval uncertain text: \`uncertain: Q2\` printed $n times"; cat "$TMP/out" >&2; }
+
+# --- input limits and special files (F5) -----------------------------------------
+run "validate a directory" 4 "$LP" validate "$TMP"
+expect_in "validate a directory" "$TMP/err" "is a directory"
+mkfifo "$TMP/fifo"
+run "validate a FIFO" 4 timeout 10 "$LP" validate "$TMP/fifo"
+expect_in "validate a FIFO" "$TMP/err" "not a regular file"
+run "check a device" 4 "$LP" check --cases /dev/null --policy "$POLICY"
+expect_in "check a device" "$TMP/err" "not a regular file"
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TMP/big-policy.json"
+run "validate over 1 MiB" 4 "$LP" validate "$TMP/big-policy.json"
+expect_in "validate over 1 MiB" "$TMP/err" "big-policy.json\` is larger than the 1 MiB limit"
+run "eval policy over 1 MiB" 4 "$LP" eval --policy "$TMP/big-policy.json" --request "$TMP/blue.json"
+expect_in "eval policy over 1 MiB" "$TMP/err" "is larger than the 1 MiB limit"
+run "validate stdin over 1 MiB" 4 "$LP" validate - <"$TMP/big-policy.json"
+expect_in "validate stdin over 1 MiB" "$TMP/err" "input \`<stdin>\` is larger than the 1 MiB limit"
+# Exactly at the limit is read (and then rejected by the parser as empty JSON).
+head -c $((1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/at-limit.json"
+run "validate at 1 MiB" 4 "$LP" validate "$TMP/at-limit.json"
+grep -qF "larger than" "$TMP/err" && fail "validate at 1 MiB: refused as too large"
+run "cases file over 1 MiB is fine" 0 "$LP" check --cases "$TMP/big-policy.json" --policy "$POLICY"
+run "--help states the limits" 0 "$LP" --help
+expect_in "--help limits" "$TMP/out" "policy files up to 1 MiB"
+
 # --- help, version, usage -------------------------------------------------------
 run "--version" 0 "$LP" --version
 grep -qE '^latticepol [0-9]+\.[0-9]+\.[0-9]+' "$TMP/out" || fail "--version printed \`$(cat "$TMP/out")\`"

@@ -323,7 +323,15 @@ TEST(RunCasesTest, ReportsFailuresUncertaintyAndSkips) {
   EXPECT_THAT(text, Not(HasSubstr("FAIL ok")));
   EXPECT_THAT(text, HasSubstr("SKIP later (line 4)"));
   EXPECT_THAT(text, ::testing::EndsWith("\n2 passed, 1 failed, 1 skipped\n"));
-  EXPECT_THAT(CheckReportToText(report, /*verbose=*/true), HasSubstr("PASS ok (line 1)"));
+  const std::string verbose = CheckReportToText(report, /*verbose=*/true);
+  EXPECT_THAT(verbose, HasSubstr("PASS ok (line 1)"));
+  // The DECISION ids are shown once, in the case header, not again inside the
+  // explanation.
+  EXPECT_THAT(repeated.explanation, Not(HasSubstr("uncertain")));
+  const std::string header = "uncertain: Q2";
+  const size_t first = verbose.find(header);
+  ASSERT_NE(first, std::string::npos) << verbose;
+  EXPECT_EQ(verbose.find("Q2", first + header.size()), std::string::npos) << verbose;
 
   nlohmann::json j = nlohmann::json::parse(CheckReportToJson(report));
   EXPECT_EQ(j["passed"], 2);
