@@ -16,7 +16,7 @@
 
 // The CLI's include path holds only tools/latticepol; the shared message
 // helpers are the library's internal ones.
-#include "../../src/internal/strings.h"
+#include "internal/strings.h"
 
 namespace latticepol::cli {
 
