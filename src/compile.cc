@@ -621,7 +621,8 @@ absl::Status Compiler::BuildResource(const Statement& s,
     const bool is_arn = StartsWith(pattern, "arn:");
     if (is_arn) {
       std::array<std::string_view, 6> f;
-      if (internal::SplitArn(pattern, &f) && StartsWith(f[5], "servicenetwork")) {
+      if (internal::SplitArn(pattern, &f) && f[2] == "vpc-lattice" &&
+          StartsWith(f[5], "servicenetwork")) {
         im.static_uncertain = true;  // R2: never matches
         continue;
       }
@@ -637,33 +638,34 @@ absl::Status Compiler::BuildResource(const Statement& s,
         if (pattern[pos] == ':') ++colons;
         ++pos;
       }
-      if (colons < 5) {
-        p.kind = Kind::kNever;
+      // Spec 1.6 rule 2 as amended (D1, docs/spec-deviations.md): a `*`
+      // ending one of the first five segments (or the pattern) crosses
+      // colons. When every head wildcard is such a `*`, the pattern is an
+      // ordinary whole-string glob; otherwise it is matched by segments.
+      const std::string_view tail =
+          colons < 5 ? std::string_view() : std::string_view(pattern).substr(pos);
+      if (colons == 5 && vars) NoteVariableKeys(tail, SubstituteFor::kGlob);
+      if (colons == 5 && vars && internal::HasVariable(tail)) {
+        p.kind = Kind::kDynamicArn;
+        p.text = pattern;
+        p.head_glob = internal::GlobFromPolicyText(
+            std::string_view(pattern).substr(0, pos));
+        p.tail_pos = pos;
+        p.dynamic_slot = im.dynamic_resource_count++;
+        if (internal::ArnSegmentGlob::NeedsSegments(p.head_glob)) {
+          p.use_segments = true;
+          p.segments = internal::ArnSegmentGlob::Parse(p.head_glob, /*dynamic_tail=*/true);
+        }
       } else {
-        const std::string_view tail = std::string_view(pattern).substr(pos);
-        if (vars) NoteVariableKeys(tail, SubstituteFor::kGlob);
-        if (vars && internal::HasVariable(tail)) {
-          p.kind = Kind::kDynamicArn;
-          p.text = pattern;
-          p.head_glob = internal::GlobFromPolicyText(
-              std::string_view(pattern).substr(0, pos));
-          p.tail_pos = pos;
-          p.dynamic_slot = im.dynamic_resource_count++;
+        // No variables in the resource segment, or no resource segment at
+        // all (fewer than five colons: every `${` is literal text).
+        const std::string glob = internal::GlobFromPolicyText(pattern);
+        if (internal::ArnSegmentGlob::NeedsSegments(glob)) {
+          p.kind = Kind::kArnSegments;
+          p.segments = internal::ArnSegmentGlob::Parse(glob, /*dynamic_tail=*/false);
         } else {
-          const std::string glob = internal::GlobFromPolicyText(pattern);
-          std::array<std::string_view, 6> gf;
-          internal::SplitArn(glob, &gf);  // has five colons and starts with arn:
-          bool head_literal = true;
-          for (int i = 1; i < 5; ++i) {
-            head_literal = head_literal && internal::GlobIsLiteral(gf[i]);
-          }
-          if (head_literal) {
-            p.kind = Kind::kGlob;
-            p.glob = internal::GlobPattern::Parse(glob);
-          } else {
-            p.kind = Kind::kArnFields;
-            SplitArnGlob(glob, &p.fields);
-          }
+          p.kind = Kind::kGlob;
+          p.glob = internal::GlobPattern::Parse(glob);
         }
       }
     } else {

@@ -32,7 +32,9 @@
 //   Q2  a plain (non-set) operator met a key with two or more values.
 //   Q3  a referenced query key or value needed percent-decoding (raw queries).
 //   Q4  a referenced query value is empty (it came from `k` or `k=`).
-//   A2  aws:PrincipalAccount was evaluated for an anonymous caller.
+//   A2  aws:PrincipalAccount was evaluated for an anonymous caller (it
+//       resolves to `anonymous`, following the IAM docs rather than the
+//       spec: docs/spec-deviations.md D2).
 //   A3  aws:PrincipalIsAWSService was evaluated for a signed caller.
 //   A4  aws:SourceIp was evaluated.      A5  aws:CurrentTime/EpochTime was.
 //   A6  an unknown `aws:` key (not a K2 near-miss) was evaluated.
@@ -53,6 +55,12 @@
 // H2 (joined header repeats) is not visible after normalisation and is never
 // recorded here; E1/E2 are recorded by the chain (authorize.cc).
 //
+// Deviations from the spec, following the AWS docs (docs/spec-deviations.md):
+// D1 Resource/NotResource `arn:` patterns: a `*` ending one of the first five
+// colon-separated segments, or ending the pattern, may match `:` (see
+// ResourceArnMatch); D2 aws:PrincipalAccount is `anonymous` for anonymous
+// callers (A2 still recorded).
+//
 // Conventions not spelled out in the spec (kept identical in the compiled
 // path): an empty service ARN counts as absent (no request resource);
 // aws:EpochTime is absent when the request time does not parse; Service
@@ -67,6 +75,7 @@
 #include <utility>
 #include <vector>
 
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/policy.h"
@@ -106,6 +115,69 @@ bool IsAccountId(std::string_view s) {
 bool ContainsWildcard(std::string_view s) {
   return s.find('*') != std::string_view::npos ||
          s.find('?') != std::string_view::npos;
+}
+
+// Length of the text unit at text[t] (t < text.size()): a well-formed UTF-8
+// sequence, or one stray byte (the unit of internal::GlobMatch).
+size_t UnitLength(std::string_view text, size_t t) {
+  uint32_t cp = 0;
+  const int len = internal::DecodeUtf8(text, t, &cp);
+  return len == 0 ? 1 : static_cast<size_t>(len);
+}
+
+// Resource/NotResource matching of a pattern that starts with `arn:` (spec
+// 1.6 rule 2, amended per the IAM Resource-element page: docs/spec-deviations.md
+// D1). `glob` is the pattern in internal glob syntax (variables already
+// substituted in the resource segment). Its segments are delimited by its
+// first five colons; the sixth segment is the rest. Over the whole `text`:
+//  - a `:` of the pattern matches only `:`; other literals match themselves;
+//  - in the sixth segment, `*` matches any run and `?` any one unit;
+//  - in the first five segments, a `*` that is the last character of its
+//    segment (the next pattern character is a segment colon) or of the whole
+//    pattern matches any run, colons included; every other `*` matches a run
+//    without `:`, and `?` one unit other than `:`.
+// A plain set-of-positions simulation over the pattern, one token at a time:
+// reach[t] says the pattern so far can match text[0, t).
+bool ResourceArnMatch(std::string_view glob, std::string_view text) {
+  const size_t n = text.size();
+  std::vector<char> reach(n + 1, 0);
+  std::vector<char> next(n + 1, 0);
+  reach[0] = 1;
+  int colons = 0;  // segment colons of the pattern seen so far
+  for (size_t i = 0; i < glob.size(); ++i) {
+    std::fill(next.begin(), next.end(), 0);
+    const char c = glob[i];
+    const bool in_resource_segment = colons >= 5;
+    if (c == '*') {
+      const bool crosses =
+          in_resource_segment || i + 1 == glob.size() || glob[i + 1] == ':';
+      for (size_t t = 0; t <= n; ++t) {
+        if (reach[t]) next[t] = 1;
+        if (next[t] && t < n && (crosses || text[t] != ':')) {
+          next[t + UnitLength(text, t)] = 1;
+        }
+      }
+    } else if (c == '?') {
+      for (size_t t = 0; t < n; ++t) {
+        if (reach[t] && (in_resource_segment || text[t] != ':')) {
+          next[t + UnitLength(text, t)] = 1;
+        }
+      }
+    } else {
+      char literal = c;
+      if (c == '\\' && i + 1 < glob.size()) {
+        literal = glob[++i];  // an escaped byte is never a segment colon
+      } else if (c == ':') {
+        ++colons;
+      }
+      for (size_t t = 0; t < n; ++t) {
+        if (reach[t] && text[t] == literal) next[t + 1] = 1;
+      }
+    }
+    reach.swap(next);
+    if (std::find(reach.begin(), reach.end(), 1) == reach.end()) return false;
+  }
+  return reach[n] != 0;
 }
 
 // Canonical key spellings (spec 2.1, 2.2), for the K2 near-miss test.
@@ -367,7 +439,7 @@ bool ReferenceEvaluator::EvalResource(const Statement& s) {
         ++pos;
       }
       if (colons < 5) {
-        glob = internal::GlobFromPolicyText(pattern);
+        glob = internal::GlobFromPolicyText(pattern);  // no resource segment
       } else {
         std::string tail;
         if (!Substitute(std::string_view(pattern).substr(pos),
@@ -378,7 +450,8 @@ bool ReferenceEvaluator::EvalResource(const Statement& s) {
                    std::string_view(pattern).substr(0, pos)) +
                tail;
       }
-      if (internal::ArnGlobMatch(glob, resource_arn_)) any = true;
+      // Rule 2 as amended (D1): segment-ending `*` may cross colons.
+      if (ResourceArnMatch(glob, resource_arn_)) any = true;
     } else {
       // DECISION R1: whole-string glob.
       if (!Substitute(pattern, SubstituteFor::kGlob, &glob)) continue;
@@ -510,8 +583,11 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       return NonEmpty(p->arn);
     case KeyKind::kPrincipalAccount:
       if (p == nullptr) {
-        Note(DecisionId::kA2);  // absent for anonymous callers
-        return {};
+        // IAM: "For anonymous requests, the request context returns
+        // anonymous" (D2; the spec's A2 said absent). The Lattice docs are
+        // silent, so A2 is still recorded.
+        Note(DecisionId::kA2);
+        return Single("anonymous");
       }
       return NonEmpty(p->account);
     case KeyKind::kPrincipalOrgId:

@@ -21,7 +21,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -214,7 +213,10 @@ LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const Request
       *out = p->arn;
       return !p->arn.empty();
     case KeyKind::kPrincipalAccount:
-      if (p == nullptr) return false;
+      if (p == nullptr) {  // IAM docs: `anonymous` (D2; A2 is still reported)
+        *out = "anonymous";
+        return true;
+      }
       *out = p->account;
       return !p->account.empty();
     case KeyKind::kPrincipalOrgId:
@@ -327,15 +329,8 @@ class ResourceState {
             case Kind::kGlob:
               m = p.glob.Matches(arn);
               break;
-            case Kind::kArnFields:
-              if (!split_ready_) {
-                split_ready_ = true;
-                fields_.emplace();
-                split_ok_ = SplitArn(arn, &*fields_);
-              }
-              m = split_ok_ && ArnFieldsMatch(p.fields, *fields_);
-              break;
-            case Kind::kNever:
+            case Kind::kArnSegments:
+              m = p.segments.Matches(arn);
               break;
             case Kind::kDynamicArn:
             case Kind::kDynamicGlob:
@@ -356,12 +351,9 @@ class ResourceState {
   const RequestView& r_;
   bool connect_;
   bool ready_ = false;
-  bool split_ready_ = false;
-  bool split_ok_ = false;
   std::string_view arn_;
   char* const buf_;
   std::unique_ptr<std::string> heap_;
-  std::optional<std::array<std::string_view, 6>> fields_;
 };
 
 // kW > 0: the plan has at most kW words of clause bits and at most 64 keys,
@@ -978,7 +970,9 @@ void Evaluator<kW>::EvalDynamicResources() {
                         SubstituteFor::kGlob, &tail)) {
           continue;
         }
-        dynamic_resources_[p.dynamic_slot] = ArnGlobMatch(p.head_glob + tail, arn);
+        dynamic_resources_[p.dynamic_slot] = p.use_segments
+                                                 ? p.segments.Matches(arn, &tail)
+                                                 : GlobMatch(p.head_glob + tail, arn);
       } else if (p.kind == Kind::kDynamicGlob) {
         std::string glob;
         if (!Substitute(p.text, SubstituteFor::kGlob, &glob)) continue;

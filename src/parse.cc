@@ -811,11 +811,7 @@ class PolicyParser {
     }
     std::array<std::string_view, 6> f;
     if (!internal::SplitArn(r, &f)) {
-      StrictError("resource-arn-field-count",
-                  StrCat("resource ", QuoteForMessage(r),
-                         " starts with `arn:` but has fewer than six colon-separated "
-                         "fields: it never matches"),
-                  item.pointer, item.offset);
+      CheckShortResourceArn(item);
       return;
     }
     if (HasWildcard(f[2])) {
@@ -842,6 +838,48 @@ class PolicyParser {
                          " is a service network arn, which never matches: requests are "
                          "checked against the service resource (use `*` or service arns)"),
                   item.pointer, item.offset);
+    }
+  }
+
+  // An `arn:` resource with fewer than six colon-separated fields. Per the IAM
+  // Resource-element page a `*` that ends a segment (or the pattern) may match
+  // across colons (docs/spec-deviations.md D1), so `arn:aws:vpc-lattice:*:service/*`
+  // is a valid pattern; without such a `*` the pattern can never match a
+  // resource ARN.
+  void CheckShortResourceArn(const StringItem& item) {
+    const std::string& r = item.value;
+    std::vector<std::string_view> segments;
+    size_t start = 0;
+    while (true) {
+      const size_t colon = r.find(':', start);
+      segments.push_back(std::string_view(r).substr(start, colon - start));
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+    if (segments.size() > 2 && HasWildcard(segments[2])) {
+      Error("resource-service-wildcard",
+            StrCat("resource ", QuoteForMessage(r),
+                   " has a wildcard in the service field, which is invalid"),
+            item.pointer, item.offset);
+      return;
+    }
+    bool crossing_star = false;
+    for (std::string_view seg : segments) {
+      crossing_star = crossing_star || (!seg.empty() && seg.back() == '*');
+    }
+    if (!crossing_star) {
+      StrictError("resource-arn-field-count",
+                  StrCat("resource ", QuoteForMessage(r),
+                         " starts with `arn:` but has fewer than six colon-separated "
+                         "fields: it never matches"),
+                  item.pointer, item.offset);
+      return;
+    }
+    if (VariablesActive(result_.doc) && internal::HasVariable(r)) {
+      Warn("resource-variable-position",
+           StrCat("resource ", QuoteForMessage(r),
+                  " has a policy variable before the resource field: it never matches"),
+           item.pointer, item.offset);
     }
   }
 

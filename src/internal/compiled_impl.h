@@ -248,15 +248,16 @@ struct PrincipalCheck {
 
 struct ResourcePattern {
   enum class Kind : uint8_t {
-    kGlob,         // whole-string glob (R1, or an ARN whose first five fields are literal)
-    kArnFields,    // field-wise ARN glob with wildcards before the resource field
-    kNever,        // a malformed ARN pattern: never matches
+    kGlob,         // whole-string glob: R1, or an `arn:` pattern whose head
+                   // wildcards are all colon-crossing `*`s (D1)
+    kArnSegments,  // an `arn:` pattern with a colon-bound head wildcard (D1)
     kDynamicArn,   // variables in the resource field
     kDynamicGlob,  // variables in a non-ARN pattern
   };
   Kind kind = Kind::kGlob;
   GlobPattern glob;                // kGlob
-  std::array<GlobPattern, 5> fields;  // kArnFields
+  ArnSegmentGlob segments;         // kArnSegments; kDynamicArn when use_segments
+  bool use_segments = false;       // kDynamicArn: match with `segments`
   std::string text;                // the policy text (dynamic kinds)
   std::string head_glob;           // kDynamicArn: glob of the first five fields
   size_t tail_pos = 0;             // kDynamicArn: start of the resource field

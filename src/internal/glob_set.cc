@@ -4,6 +4,7 @@
 #include "internal/glob_set.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -178,6 +179,162 @@ std::string GlobPattern::Describe() const {
       return absl::StrCat("glob(`", glob, "`)");
   }
   return "?";
+}
+
+// ---- ARN resource segments --------------------------------------------------
+
+namespace {
+
+// Splits internal glob syntax at its first five unescaped colons; returns the
+// pieces (at most six). Escapes are kept.
+std::vector<std::string_view> SplitGlobSegments(std::string_view glob) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i < glob.size() && out.size() < 5; ++i) {
+    if (glob[i] == '\\') {
+      ++i;
+    } else if (glob[i] == ':') {
+      out.push_back(glob.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(glob.substr(start));
+  return out;
+}
+
+// Returns true iff `segment` (internal glob syntax) ends with an unescaped `*`.
+bool EndsWithStar(std::string_view segment) {
+  if (segment.empty() || segment.back() != '*') return false;
+  size_t backslashes = 0;
+  for (size_t i = segment.size() - 1; i > 0 && segment[i - 1] == '\\'; --i) ++backslashes;
+  return backslashes % 2 == 0;
+}
+
+// Returns true iff `segment` has a wildcard other than one final `*`.
+bool HasInnerWildcard(std::string_view segment) {
+  const size_t end = EndsWithStar(segment) ? segment.size() - 1 : segment.size();
+  for (size_t i = 0; i < end; ++i) {
+    if (segment[i] == '\\') {
+      ++i;
+    } else if (segment[i] == '*' || segment[i] == '?') {
+      // `**` at the end: the earlier `*` is inside the segment, but a
+      // colon-free run followed by a crossing run is the same as the
+      // crossing run alone; only a wildcard followed by something else is
+      // restricted.
+      size_t j = i;
+      while (j < end && segment[j] == '*') ++j;
+      if (segment[i] == '?' || j < end) return true;
+      i = j - 1;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ArnSegmentGlob::NeedsSegments(std::string_view glob) {
+  const std::vector<std::string_view> seg = SplitGlobSegments(glob);
+  const size_t head = seg.size() == 6 ? 5 : seg.size();
+  for (size_t i = 0; i < head; ++i) {
+    if (HasInnerWildcard(seg[i])) return true;
+  }
+  return false;
+}
+
+ArnSegmentGlob ArnSegmentGlob::Parse(std::string_view glob, bool dynamic_tail) {
+  ArnSegmentGlob a;
+  const std::vector<std::string_view> seg = SplitGlobSegments(glob);
+  a.has_tail = seg.size() == 6;
+  const size_t followed = a.has_tail ? 5 : seg.size() - 1;  // segments before a colon
+  for (size_t i = 0; i < followed; ++i) {
+    a.head.push_back(GlobPattern::Parse(seg[i]));
+    a.crossing.push_back(EndsWithStar(seg[i]) ? 1 : 0);
+  }
+  if (a.has_tail) {
+    if (!dynamic_tail) a.tail = GlobPattern::Parse(seg[5]);
+  } else {
+    a.last = GlobPattern::Parse(seg.back());
+    a.last_crossing = EndsWithStar(seg.back());
+  }
+  return a;
+}
+
+bool ArnSegmentGlob::Matches(std::string_view text, const std::string* tail_glob) const {
+  // Field starts: field j is text[starts[j], starts[j + 1] - 1) (the last one
+  // runs to the end). Small texts use the stack.
+  constexpr size_t kInline = 64;
+  size_t inline_starts[kInline + 1];
+  uint8_t inline_live[kInline + 1];
+  std::vector<size_t> heap_starts;
+  std::vector<uint8_t> heap_live;
+  size_t* starts = inline_starts;
+  uint8_t* live = inline_live;
+  size_t fields = 1;
+  for (char c : text) fields += c == ':';
+  if (fields > kInline) {
+    heap_starts.resize(fields + 1);
+    heap_live.resize(fields + 1);
+    starts = heap_starts.data();
+    live = heap_live.data();
+  }
+  {
+    size_t j = 0;
+    starts[j++] = 0;
+    for (size_t t = 0; t < text.size(); ++t) {
+      if (text[t] == ':') starts[j++] = t + 1;
+    }
+    starts[fields] = text.size() + 1;  // sentinel: one past the virtual colon
+  }
+  const size_t last_field = fields - 1;  // N
+  auto field = [&](size_t j) {
+    return text.substr(starts[j], starts[j + 1] - 1 - starts[j]);
+  };
+  // live[j]: the next segment may start at field j.
+  std::memset(live, 0, fields);
+  live[0] = 1;
+  for (size_t i = 0; i < head.size(); ++i) {
+    bool any = false;
+    if (crossing[i]) {
+      // From the first field the segment's `G*` matches, any later field
+      // boundary: the next segment starts anywhere after it.
+      size_t from = fields;
+      for (size_t j = 0; j < last_field; ++j) {
+        if (live[j] && head[i].Matches(field(j))) {
+          from = j;
+          break;
+        }
+      }
+      for (size_t j = 0; j < fields; ++j) {
+        live[j] = j > from ? 1 : 0;
+        any = any || live[j];
+      }
+    } else {
+      // Descending, so live[j + 1] is written after it was read.
+      live[last_field] = 0;  // no colon after the last field
+      for (size_t j = last_field; j-- > 0;) {
+        const bool hit = live[j] && head[i].Matches(field(j));
+        live[j + 1] = hit ? 1 : 0;
+        any = any || hit;
+      }
+      live[0] = 0;
+    }
+    if (!any) return false;
+  }
+  if (has_tail) {
+    for (size_t j = 0; j < fields; ++j) {
+      if (!live[j]) continue;
+      const std::string_view rest = text.substr(starts[j]);
+      if (tail_glob != nullptr ? GlobMatch(*tail_glob, rest) : tail.Matches(rest)) return true;
+    }
+    return false;
+  }
+  if (last_crossing) {
+    for (size_t j = 0; j < fields; ++j) {
+      if (live[j] && last.Matches(field(j))) return true;
+    }
+    return false;
+  }
+  return live[last_field] && last.Matches(field(last_field));
 }
 
 struct GlobSet::Re2Set {

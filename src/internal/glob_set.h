@@ -186,6 +186,45 @@ struct GlobPattern {
   bool MatchesSlow(std::string_view text) const;
 };
 
+// A Resource/NotResource pattern that starts with `arn:` and has a wildcard
+// that must not cross a colon (spec 1.6 rule 2 as amended per the IAM
+// Resource-element page, docs/spec-deviations.md D1). The pattern's first
+// five colons delimit its segments; a `*` that ends one of the first five
+// segments (or the whole pattern) may match `:`, every other `*`/`?` there
+// stays inside a colon-free field, and the sixth segment is an ordinary glob
+// over the rest of the text.
+//
+// Matching splits the text at every colon into fields f_0..f_N and tracks
+// the set of fields at which the next pattern segment can start: a segment
+// ending in a crossing `*` (`G*`) matches a field that starts with G and
+// then absorbs any number of whole fields; another segment matches exactly
+// one field. (Patterns whose only head wildcards are crossing `*`s are plain
+// globs and never get here; see NeedsSegments.)
+struct ArnSegmentGlob {
+  // Segments 0..k-1 of the head: each is followed by a pattern colon. The
+  // last head segment (when the pattern has fewer than five colons) is
+  // `last`; with five colons, `tail` is the sixth segment instead.
+  std::vector<GlobPattern> head;
+  std::vector<uint8_t> crossing;  // head[i] ends with a crossing `*`
+  bool has_tail = false;          // five colons: `tail` is the resource segment
+  GlobPattern last;               // !has_tail: the final head segment
+  bool last_crossing = false;     // ... which ends with a `*`
+  GlobPattern tail;               // has_tail, static patterns only
+
+  // Returns true iff the head of `glob` (internal glob syntax) has a
+  // wildcard that may not cross a colon, so a whole-string glob would be
+  // wrong. Only the text before the fifth colon is examined.
+  static bool NeedsSegments(std::string_view glob);
+  // Parses `glob` (internal glob syntax, starting with `arn:`). With
+  // `dynamic_tail`, the resource segment is supplied per call (Matches with
+  // a tail glob) and `tail` stays empty.
+  static ArnSegmentGlob Parse(std::string_view glob, bool dynamic_tail);
+
+  // Returns true iff `text` matches. `tail_glob` (internal glob syntax) is
+  // used instead of `tail` when not null (patterns with variables).
+  bool Matches(std::string_view text, const std::string* tail_glob = nullptr) const;
+};
+
 class GlobSet {
  public:
   // With at least this many kStars/kGeneral patterns, Compile() also builds

@@ -161,6 +161,21 @@ std::vector<TestRequest> Requests() {
     r.service_network_arn = "not-an-arn";
     out.push_back(Make("user-alice", r, "q=x%2Ay&q2=*"));
   }
+  {
+    // Resource ARNs with colons in unusual places (D1 segment matching).
+    Request r = InvokeRequest();
+    r.path = "/a:b/c:d";
+    out.push_back(Make("path-with-colons", r, ""));
+    r.service_arn = "arn:aws:vpc-lattice:eu-west-1:444455556666:service/svc-0123456789abcdef0";
+    out.push_back(Make("other-region", r, ""));
+    r.service_arn = "arn:aws:vpc-lattice:us:east:1:444455556666:service/svc-0123456789abcdef0";
+    out.push_back(Make("extra-fields", r, ""));
+    r.service_arn = "arn:aws:vpc-lattice:us-east-1";
+    r.path = "/";
+    out.push_back(Make("short-service-arn", r, ""));
+    r.action = std::string(kConnectAction);
+    out.push_back(Make("short-service-arn-connect", r, ""));
+  }
   return out;
 }
 
@@ -234,6 +249,17 @@ std::vector<std::string> FeaturePolicies() {
   p.push_back(PolicyJson({AStar(R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/q":["blue","green"],"vpc-lattice-svcs:RequestQueryString/Q":"blue"}})"),
                           AStar(R"("Condition":{"StringNotEquals":{"vpc-lattice-svcs:RequestQueryString/q":"blue"}})", "Deny")}));
   p.push_back(PolicyJson({AStar(R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestQueryString/q":["x*y","*"]},"StringEquals":{"vpc-lattice-svcs:RequestQueryString/q2":"*"}})")}));
+  // D1: segment-ending `*` crosses colons; other head wildcards do not.
+  p.push_back(PolicyJson({R"({"Effect":"Deny","Principal":"*","Action":"*","Resource":"arn:aws:vpc-lattice:*:service/*"})", AStar()}));
+  p.push_back(PolicyJson({R"({"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:vpc-lattice:*6666*:service/*","arn:aws:vpc-lattice:us-east-?:*:service/*/c:d"]})"}));
+  p.push_back(PolicyJson({R"({"Effect":"Allow","Principal":"*","Action":"*","Resource":["arn:aws:vpc-lattice:us*1:*","arn:aws:vpc-lattice:us-east-1:4444*"]})"}));
+  p.push_back(PolicyJson({R"({"Effect":"Deny","Principal":"*","Action":"*","NotResource":"arn:aws:vpc-lattice:u?-*:*:service/*"})", AStar()}));
+  p.push_back(PolicyJson({R"({"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:vpc-lattice:u*1:*:service/*/${aws:PrincipalAccount}*"})"}));
+  // D2: aws:PrincipalAccount is `anonymous` for anonymous callers.
+  p.push_back(PolicyJson({AStar(R"("Condition":{"StringEqualsIfExists":{"aws:PrincipalAccount":"111122223333"}})"),
+                          AStar(R"("Condition":{"Null":{"aws:PrincipalAccount":"true"}})")}));
+  p.push_back(PolicyJson({AStar(R"("Condition":{"StringNotEquals":{"aws:PrincipalAccount":["111122223333","anonymous"]}})", "Deny"),
+                          AStar(R"("Condition":{"StringLike":{"aws:PrincipalAccount":"anon*"}})")}));
   return p;
 }
 
@@ -601,6 +627,84 @@ TEST(GlobSetTest, ShapesAreClassified) {
   EXPECT_EQ(GlobPattern::Parse("a?c").shape, GlobShape::kGeneral);
   EXPECT_EQ(GlobPattern::Parse("a\\*c").shape, GlobShape::kExact);
   EXPECT_EQ(GlobPattern::Parse("a\\*c").prefix, "a*c");
+}
+
+// D1: every `arn:` Resource pattern over a small alphabet (colons, wildcards,
+// UTF-8) against every short resource ARN: the compiled matcher (whole-string
+// glob or ArnSegmentGlob) must equal the reference evaluator.
+TEST(ArnSegmentGlobTest, ExhaustiveAgainstReference) {
+  const std::vector<std::string> atoms = {"a", ":", "*", "?", "\xC3\xA9"};
+  const std::vector<std::string> text_atoms = {"a", ":", "\xC3\xA9", "\xC3"};
+  auto grow = [](const std::vector<std::string>& alphabet, int max_len) {
+    std::vector<std::string> all = {""};
+    std::vector<std::string> frontier = {""};
+    for (int len = 1; len <= max_len; ++len) {
+      std::vector<std::string> grown;
+      for (const std::string& p : frontier) {
+        for (const std::string& a : alphabet) grown.push_back(p + a);
+      }
+      all.insert(all.end(), grown.begin(), grown.end());
+      frontier = std::move(grown);
+    }
+    return all;
+  };
+  const std::vector<std::string> patterns = grow(atoms, 4);
+  const std::vector<std::string> texts = grow(text_atoms, 4);
+  int64_t checks = 0;
+  int segment_patterns = 0;
+  int crossing_hits = 0;
+  for (const std::string& body : patterns) {
+    const std::string pattern = "arn:" + body;
+    if (internal::ArnSegmentGlob::NeedsSegments(pattern)) ++segment_patterns;
+    Statement st;
+    st.effect = Effect::kAllow;
+    st.principal.wildcard = true;
+    st.actions = {"*"};
+    st.resources = {pattern};
+    PolicyDocument doc;
+    doc.version = PolicyVersion::k2012_10_17;
+    doc.has_version = true;
+    doc.statements = {st};
+    auto compiled = Compile(doc);
+    ASSERT_TRUE(compiled.ok()) << compiled.status();
+    for (const std::string& t : texts) {
+      Request r = InvokeRequest();
+      r.action = std::string(kConnectAction);  // resource = the service ARN
+      r.service_arn = "arn:" + t;
+      const bool want = EvaluateReference(doc, r.view()).decision.allowed();
+      ASSERT_EQ(Evaluate(**compiled, r.view()).allowed(), want)
+          << "pattern `" << pattern << "` resource `arn:" << t << "`";
+      if (want && !internal::ArnGlobMatch(internal::GlobFromPolicyText(pattern), "arn:" + t)) {
+        ++crossing_hits;  // matches only because a `*` crossed a colon
+      }
+      ++checks;
+    }
+  }
+  EXPECT_GT(checks, 100000);
+  EXPECT_GT(segment_patterns, 100);
+  EXPECT_GT(crossing_hits, 1000);
+}
+
+TEST(ArnSegmentGlobTest, NeedsSegmentsOnlyForColonBoundWildcards) {
+  using internal::ArnSegmentGlob;
+  EXPECT_FALSE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:*:service/*"));
+  EXPECT_FALSE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:*:*:service/*/a?b*c"));
+  EXPECT_FALSE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us-**:x"));
+  EXPECT_FALSE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us-east-1:4444*"));
+  EXPECT_TRUE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us-*-1:*:service/*"));
+  EXPECT_TRUE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us-east-?:*:service/*"));
+  EXPECT_TRUE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:*6666*:service/*"));
+  EXPECT_TRUE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:*6666"));
+  EXPECT_FALSE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us\\*a:x"));  // `\*` is literal
+  EXPECT_TRUE(ArnSegmentGlob::NeedsSegments("arn:aws:vpc-lattice:us\\\\*a:x"));  // `\\` then `*`
+  const ArnSegmentGlob a = ArnSegmentGlob::Parse("arn:aws:vpc-lattice:us-*-1:*:service/*", false);
+  EXPECT_TRUE(a.has_tail);
+  ASSERT_EQ(a.head.size(), 5u);
+  EXPECT_EQ(a.crossing, (std::vector<uint8_t>{0, 0, 0, 0, 1}));
+  EXPECT_TRUE(a.Matches("arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-1/x"));
+  EXPECT_TRUE(a.Matches("arn:aws:vpc-lattice:us-east-1:4444:extra:service/svc-1/x"));
+  EXPECT_FALSE(a.Matches("arn:aws:vpc-lattice:us:east-1:444455556666:service/svc-1/x"));
+  EXPECT_FALSE(a.Matches("arn:aws:vpc-lattice:us-east-1:service/svc-1/x"));
 }
 
 // Every pattern over a small alphabet (with escapes and UTF-8) against every

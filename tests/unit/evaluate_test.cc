@@ -194,10 +194,17 @@ const ClauseCase kClauseCases[] = {
   // ---- Variables (3.5) -------------------------------------------------------
   {"VariableResolves", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, None(), true, "matched"},
   {"VariableResolvesMiss", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, Owner("777788889999"), false, "no-value-matched"},
-  {"VariableUnresolvedPositive", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), false, "unresolved-variable", {D::kA2}},
-  {"VariableUnresolvedNegated", "StringNotEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), true, "unresolved-variable", {D::kA2}},
-  {"VariableUnresolvedNegatedOtherValueHits", "StringNotEquals", kOwner, {"${aws:PrincipalAccount}", "111122223333"}, Anon(), false, "nor-hit"},
-  {"VariableDefault", "StringEquals", kOwner, {"${aws:PrincipalAccount, '111122223333'}"}, Anon(), true, "matched"},
+  // D2 (docs/spec-deviations.md): aws:PrincipalAccount is `anonymous` for
+  // anonymous callers, so the variable resolves (A2 is still recorded).
+  {"VariableAnonymousAccountPositive", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), false, "no-value-matched", {D::kA2}},
+  {"VariableAnonymousAccountNegated", "StringNotEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), true, "matched", {D::kA2}},
+  {"VariableAnonymousAccountMatchesAnonymous", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, All({Anon(), Owner("anonymous")}), true, "matched", {D::kA2}},
+  {"VariableAnonymousAccountNegatedOtherValueHits", "StringNotEquals", kOwner, {"${aws:PrincipalAccount}", "111122223333"}, Anon(), false, "nor-hit", {D::kA2}},
+  {"VariableAnonymousAccountIgnoresDefault", "StringEquals", kOwner, {"${aws:PrincipalAccount, '111122223333'}"}, Anon(), false, "no-value-matched", {D::kA2}},
+  {"VariableUnresolvedPositive", "StringEquals", kOwner, {"${aws:PrincipalOrgID}"}, Anon(), false, "unresolved-variable"},
+  {"VariableUnresolvedNegated", "StringNotEquals", kOwner, {"${aws:PrincipalOrgID}"}, Anon(), true, "unresolved-variable"},
+  {"VariableUnresolvedNegatedOtherValueHits", "StringNotEquals", kOwner, {"${aws:PrincipalOrgID}", "111122223333"}, Anon(), false, "nor-hit"},
+  {"VariableDefault", "StringEquals", kOwner, {"${aws:PrincipalOrgID, '111122223333'}"}, Anon(), true, "matched"},
   {"VariableMultiValuedKeyUnresolved", "StringEquals", kXTeam, {"${aws:PrincipalOrgPaths}"}, All({Header("x-team", "a/"), OrgPaths({"a/"})}), false, "unresolved-variable"},
   {"VariableEscapeStarLiteral", "StringLike", kXTeam, {"a${*}b"}, Header("x-team", "axxb"), false, "no-value-matched"},
   {"VariableEscapeStarMatchesStar", "StringLike", kXTeam, {"a${*}b"}, Header("x-team", "a*b"), true, "matched"},
@@ -274,7 +281,15 @@ const ClauseCase kClauseCases[] = {
   // ---- Keys (spec 2) -----------------------------------------------------------
   {"PrincipalTypeAnonymous", "StringEquals", "aws:PrincipalType", {"Anonymous"}, Anon(), true, "matched"},
   {"PrincipalTypeSigned", "StringEquals", "aws:PrincipalType", {"AssumedRole"}, None(), true, "matched"},
-  {"PrincipalAccountAnonAbsent", "StringEquals", "aws:PrincipalAccount", {"111122223333"}, Anon(), false, "absent-positive", {D::kA2}},
+  // D2: `anonymous` for anonymous callers (the spec's A2 said absent).
+  {"PrincipalAccountAnonymous", "StringEquals", "aws:PrincipalAccount", {"111122223333"}, Anon(), false, "no-value-matched", {D::kA2}},
+  {"PrincipalAccountAnonymousValue", "StringEquals", "aws:PrincipalAccount", {"anonymous"}, Anon(), true, "matched", {D::kA2}},
+  {"PrincipalAccountAnonymousIfExists", "StringEqualsIfExists", "aws:PrincipalAccount", {"111122223333"}, Anon(), false, "no-value-matched", {D::kA2}},
+  {"PrincipalAccountAnonymousNegated", "StringNotEquals", "aws:PrincipalAccount", {"111122223333"}, Anon(), true, "matched", {D::kA2}},
+  {"PrincipalAccountAnonymousNullTrue", "Null", "aws:PrincipalAccount", {"true"}, Anon(), false, "null-check", {D::kA2}},
+  {"PrincipalAccountAnonymousNullFalse", "Null", "aws:PrincipalAccount", {"false"}, Anon(), true, "null-check", {D::kA2}},
+  {"PrincipalAccountAnonymousForAnyValue", "ForAnyValue:StringLike", "aws:PrincipalAccount", {"anon*"}, Anon(), true, "matched", {D::kA2}},
+  {"PrincipalAccountSigned", "StringEqualsIfExists", "aws:PrincipalAccount", {"111122223333"}, None(), true, "matched"},
   {"PrincipalTagKeyCaseInsensitive", "StringEquals", "aws:PrincipalTag/Team", {"Payments"}, PrincipalTag("team", "Payments"), true, "matched"},
   {"PrincipalTagValueCaseSensitive", "StringEquals", "aws:PrincipalTag/Team", {"Payments"}, PrincipalTag("team", "payments"), false, "no-value-matched"},
   {"ResourceTagForAnon", "StringEquals", "aws:ResourceTag/env", {"prod"}, All({Anon(), ResourceTag("ENV", "prod")}), true, "matched"},
@@ -590,7 +605,31 @@ const ResourceCase kResourceCases[] = {
   {"NotResourceUnlisted", {kSvcArn + "/public/*"}, true, Path("/private/x"), true},
   {"GrpcPath", {kSvcArn + "/api.parking/*"}, false, Path("/api.parking/GetRates"), true},
   {"VariableInResourceField", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, Path("/111122223333/x"), true},
-  {"VariableUnresolved", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, All({Anon(), Path("/111122223333/x")}), false},
+  {"VariableUnresolved", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalTag/team}/*"}, false, Path("/blue/x"), false},
+  {"VariableAnonymousAccount", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, All({Anon(), Path("/anonymous/x")}), true},
+  {"VariableAnonymousAccountMiss", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, All({Anon(), Path("/111122223333/x")}), false},
+  // D1 (docs/spec-deviations.md, IAM Resource element): a `*` ending one of
+  // the first five segments, or the pattern, may match across colons; other
+  // wildcards there stay inside their segment.
+  {"SegmentStarCrossesColons", {"arn:aws:vpc-lattice:*:service/*"}, false, None(), true},
+  {"SegmentStarCrossesColonsConnect", {"arn:aws:vpc-lattice:*:service/svc-0123456789abcdef0"}, false, Connect(), true},
+  {"SegmentStarCaseSensitive", {"arn:aws:vpc-lattice:*:Service/*"}, false, None(), false},
+  {"SegmentPrefixStarCrosses", {"arn:aws:vpc-lattice:us-*:service/*"}, false, None(), true},
+  {"PatternEndingStarCrosses", {"arn:aws:vpc-lattice:*"}, false, None(), true},
+  {"PatternEndingAccountStarCrosses", {"arn:aws:vpc-lattice:us-east-1:4444*"}, false, Path("/rates"), true},
+  {"PatternEndingStarWrongService", {"arn:aws:ec2:*"}, false, None(), false},
+  {"ShortPatternWithoutSegmentStar", {"arn:aws:vpc-lattice:us-east-1"}, false, None(), false},
+  {"MidSegmentStarStaysInSegment", {"arn:aws:vpc-lattice:*6666*:service/*"}, false, None(), false},
+  {"MidSegmentStarInOwnField", {"arn:aws:vpc-lattice:us-east-1:*6666:service/*"}, false, None(), true},
+  {"MidSegmentStarCannotReachNextField", {"arn:aws:vpc-lattice:us*6666:service/*"}, false, None(), false},
+  {"MidSegmentQuestionIsNotColon", {"arn:aws:vpc-lattice:us-east-1?444455556666:service/*"}, false, None(), false},
+  {"MidSegmentStarThenSegmentStar", {"arn:aws:vpc-lattice:*east*:service/*"}, false, None(), true},
+  {"SixFieldMidStarStaysInField", {"arn:aws:vpc-lattice:us*1:*:service/*"}, false, None(), true},
+  {"SixFieldMidStarMiss", {"arn:aws:vpc-lattice:u*2:*:service/*"}, false, None(), false},
+  {"ResourceSegmentStarCrossesColons", {kSvcArn + "/a*"}, false, Path("/a:b:c"), true},
+  {"ResourceSegmentQuestionMatchesColon", {kSvcArn + "/a?b"}, false, Path("/a:b"), true},
+  {"SegmentStarThenPathWithColon", {"arn:aws:vpc-lattice:*:service/*/x:y"}, false, Path("/x:y"), true},
+  {"NotResourceSegmentStar", {"arn:aws:vpc-lattice:*:service/*"}, true, None(), false},
 };
 // clang-format on
 

@@ -731,6 +731,25 @@ TEST(ParseActionResourceTest, StringsArraysAndNegatedForms) {
   EXPECT_TRUE(star.issues.empty());
 }
 
+// D1 (docs/spec-deviations.md): a `*` that ends an ARN segment may match
+// across colons (IAM Resource element), so an `arn:` resource with fewer than
+// six fields is valid when it has one; without it the pattern never matches.
+TEST(ParseActionResourceTest, ShortArnResourceNeedsSegmentEndingStar) {
+  const ParseResult ok = MustParse(OneStatement(
+      R"("Effect":"Deny","Principal":"*","Action":"*","Resource":)"
+      R"(["arn:aws:vpc-lattice:*:service/*","arn:aws:vpc-lattice:*","arn:aws:vpc-lattice:us-east-1:4444*"])"));
+  EXPECT_TRUE(ok.issues.empty()) << FormatIssues(ok.issues, "p");
+  auto codes = [](std::string_view resource) {
+    return Codes(ParsePolicy(OneStatement(
+        std::string(R"("Effect":"Allow","Principal":"*","Action":"*","Resource":")") +
+        std::string(resource) + "\"")));
+  };
+  EXPECT_THAT(codes("arn:aws:vpc-lattice:us-east-1:service/svc-1"),
+              ElementsAre("resource-arn-field-count"));
+  EXPECT_THAT(codes("arn:aws:vpc-lattice*"), ElementsAre("resource-service-wildcard"));
+  EXPECT_THAT(codes("arn:aws:*:us-east-1:*"), ElementsAre("resource-service-wildcard"));
+}
+
 TEST(ParseActionResourceTest, ManagementPrefixAndUnknownActionsAreWarnings) {
   const ParseResult r = MustParse(OneStatement(
       R"("Effect":"Allow","Principal":"*","Action":["vpc-lattice:*","s3:GetObject","vpc-lattice-svcs:invoke2"],)"
