@@ -111,6 +111,7 @@ const Strings& Methods() {
 }
 const Strings& Paths() {
   static const Strings* v = new Strings{"/",
+                                        "/a:b",
                                         "/api",
                                         "/api/",
                                         "/api/v1",
@@ -487,8 +488,15 @@ const Strings& KeyVocabulary(KeyKind kind) {
       return PrincipalTypes();
     case KeyKind::kPrincipalArn:
       return *arns;
-    case KeyKind::kPrincipalAccount:
-      return Accounts();
+    case KeyKind::kPrincipalAccount: {
+      // D2: anonymous callers have aws:PrincipalAccount = `anonymous`.
+      static const Strings* accounts = [] {
+        auto* v = new Strings(Accounts());
+        v->push_back("anonymous");
+        return v;
+      }();
+      return *accounts;
+    }
     case KeyKind::kPrincipalOrgId:
       return OrgIds();
     case KeyKind::kPrincipalOrgPaths:
@@ -1017,7 +1025,26 @@ const Strings& ResourcePatterns() {
                        svc + "/${aws:PrincipalAccount}",
                        svc + "/public/*",
                        "arn:aws:vpc-lattice:us-east-1:${aws:PrincipalAccount}:service/*",
-                       "/rates"};
+                       "/rates",
+                       // D1: a `*` ending one of the first five segments (or
+                       // the pattern) crosses colons; other head wildcards
+                       // stay inside their segment.
+                       "arn:aws:vpc-lattice:*:service/*",
+                       "arn:aws:vpc-lattice:*:service/svc-0123456789abcdef0/*",
+                       "arn:aws:vpc-lattice:us-*:service/*",
+                       "arn:aws:vpc-lattice:*",
+                       "arn:aws:vpc-lattice:us-east-1:4444*",
+                       "arn:aws:vpc-lattice:*:*",
+                       "arn:*:vpc-lattice:*:*:service/*/rates",
+                       "arn:aws:vpc-lattice:us-*-1:*:service/*",
+                       "arn:aws:vpc-lattice:*6666*:service/*",
+                       "arn:aws:vpc-lattice:us*6666:service/*",
+                       "arn:aws:vpc-lattice:us-east-1:*6666:service/*",
+                       "arn:aws:vpc-lattice:us-east-?:*:service/*",
+                       "arn:aws:vpc-lattice:us-east-1?444455556666:service/*",
+                       "arn:aws:vpc-lattice:*east*:service/*/a:b",
+                       "arn:aws:vpc-lattice:u?-*:*:service/${aws:PrincipalAccount}*",
+                       svc + "/a:*"};
   }();
   return *v;
 }
@@ -1174,6 +1201,9 @@ std::string ResolveVariableGuess(Rng& rng, std::string_view body) {
     }
     body = body.substr(0, comma);
   }
+  if (body.find("PrincipalAccount") != std::string_view::npos && rng.Percent(20)) {
+    return "anonymous";  // D2: the value for anonymous callers
+  }
   if (body.find("Account") != std::string_view::npos) return rng.Pick(Accounts());
   if (body.find("Tag/") != std::string_view::npos) return rng.Pick(TagValues());
   if (body.find("OrgID") != std::string_view::npos) return rng.Pick(OrgIds());
@@ -1186,7 +1216,7 @@ std::string ResolveVariableGuess(Rng& rng, std::string_view body) {
 // Turns a policy value into a request value that it plausibly matches:
 // variables resolved against the vocabulary, wildcards (if `glob`)
 // instantiated.
-std::string Instantiate(Rng& rng, std::string_view v, bool glob) {
+std::string Instantiate(Rng& rng, std::string_view v, bool glob, bool colon_runs = false) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '$' && i + 1 < v.size() && v[i + 1] == '{') {
@@ -1199,7 +1229,11 @@ std::string Instantiate(Rng& rng, std::string_view v, bool glob) {
     }
     if (glob && v[i] == '*') {
       static const Strings* runs = new Strings{"", "", "x", "/a", "-b", "1"};
-      out += rng.Pick(*runs);
+      // Resource patterns (D1): runs that cross colons, so a `*` that may
+      // (or may not) span segments is exercised both ways.
+      static const Strings* colon = new Strings{
+          "us-east-1:444455556666", ":", "a:b", "east-1:4444", "x:", "us-east-1:444455556666:service"};
+      out += colon_runs && rng.Percent(35) ? rng.Pick(*colon) : rng.Pick(*runs);
     } else if (glob && v[i] == '?') {
       static const Strings* ones = new Strings{"x", "1", "/", "e"};
       out += rng.Pick(*ones);
@@ -1224,7 +1258,7 @@ std::string AccountOf(std::string_view arn) {
 }
 
 void CollectResource(Rng& rng, std::string_view pattern, Candidates* c) {
-  std::string inst = Instantiate(rng, pattern, /*glob=*/true);
+  std::string inst = Instantiate(rng, pattern, /*glob=*/true, /*colon_runs=*/true);
   size_t svc = inst.find(":service/");
   if (svc != std::string::npos) {
     size_t slash = inst.find('/', svc + 9);
@@ -1547,7 +1581,12 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
     r.source_vpc_owner_account = b.Present(KeyKind::kSourceVpcOwnerAccount, Accounts());
   }
   if (!b.Absent()) {
-    static const Strings* svcs = new Strings{kSvc, kSvc, kSvc2};
+    // Mostly the real services; sometimes another region or an ARN with
+    // extra colon-separated fields (D1: which Resource `*` may span them).
+    static const Strings* svcs = new Strings{
+        kSvc, kSvc, kSvc2, kSvc, kSvc, kSvc2,
+        "arn:aws:vpc-lattice:eu-west-1:444455556666:service/svc-0123456789abcdef0",
+        "arn:aws:vpc-lattice:us:east:1:444455556666:service/svc-0123456789abcdef0"};
     r.service_arn = b.Present(KeyKind::kServiceArn, *svcs);
   }
   if (!b.Absent()) {

@@ -13,6 +13,7 @@
 // A failure prints the seed, the policy JSON, the request JSON and both
 // decisions. tools/difftest.sh runs any number of pairs.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -20,9 +21,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "internal/glob_set.h"
+#include "internal/text.h"
 #include "latticepol/authorize.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/decision.h"
@@ -145,12 +149,24 @@ struct Coverage {
       }
       for (const std::string& r : st.resources) {
         if (r.find_first_of("*?") != std::string::npos) features.insert("resource-wildcard");
+        if (r.rfind("arn:", 0) == 0) {
+          std::array<std::string_view, 6> f;
+          // D1: a segment-ending `*` in a short ARN, and a head wildcard
+          // that must stay inside its segment.
+          if (!internal::SplitArn(r, &f) && r.find_first_of("*?") != std::string::npos) {
+            features.insert("resource-short-arn-star");
+          }
+          if (internal::ArnSegmentGlob::NeedsSegments(internal::GlobFromPolicyText(r))) {
+            features.insert("resource-mid-segment-wildcard");
+          }
+        }
         if (r.find("${") != std::string::npos) features.insert("resource-variable");
         if (r.find(":servicenetwork/") != std::string::npos) {
           features.insert("service-network-resource");
         }
       }
       for (const Condition& c : st.conditions) {
+        if (c.key.kind == KeyKind::kPrincipalAccount) features.insert("principal-account-key");
         ops.insert(static_cast<int>(c.op));
         if (c.if_exists) ops_if_exists.insert(static_cast<int>(c.op));
         sets.insert(static_cast<int>(c.set));
@@ -220,6 +236,9 @@ struct Coverage {
                           "action-wildcard",
                           "resource-wildcard",
                           "resource-variable",
+                          "resource-short-arn-star",
+                          "resource-mid-segment-wildcard",
+                          "principal-account-key",
                           "several-values",
                           "var-principal-account",
                           "var-principal-tag",
@@ -266,6 +285,42 @@ bool SameDecision(const Decision& ref, const Decision& fast) {
   return ::testing::AssertionSuccess();
 }
 
+// Returns true iff `st`'s Resource test passed only because of D1 (a `*`
+// that crossed a colon): no pattern matches under the spec's field-wise rule
+// 1.6/2 (patterns with variables are skipped, so this undercounts).
+bool MatchedOnlyByCrossing(const Statement& st, const StatementTrace& t) {
+  if (!t.resource_matched || st.not_resource || t.request_resource.empty()) return false;
+  bool crossing = false;
+  for (const std::string& r : st.resources) {
+    if (r == "*" || r.find("${") != std::string::npos) return false;
+    const std::string glob = internal::GlobFromPolicyText(r);
+    if (r.rfind("arn:", 0) != 0) {
+      if (internal::GlobMatch(glob, t.request_resource)) return false;
+    } else if (internal::ArnGlobMatch(glob, t.request_resource)) {
+      return false;
+    } else {
+      crossing = true;
+    }
+  }
+  return crossing;
+}
+
+// Returns true iff the policy mentions aws:PrincipalAccount (key or variable).
+bool MentionsPrincipalAccount(const PolicyDocument& doc) {
+  for (const Statement& st : doc.statements) {
+    for (const std::string& r : st.resources) {
+      if (r.find("aws:PrincipalAccount") != std::string::npos) return true;
+    }
+    for (const Condition& c : st.conditions) {
+      if (c.key.kind == KeyKind::kPrincipalAccount) return true;
+      for (const std::string& v : c.values) {
+        if (v.find("aws:PrincipalAccount") != std::string::npos) return true;
+      }
+    }
+  }
+  return false;
+}
+
 // Runs `pairs` policy/request pairs from `base`; policies come from
 // `policy_options` and are parsed strictly unless `lenient`.
 void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_options,
@@ -277,6 +332,7 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
   uint64_t done = 0;
   uint64_t policies = 0;
   uint64_t allows = 0, explicit_denies = 0, uncertain = 0, maybe_uncertain = 0;
+  uint64_t crossing_matches = 0, anonymous_account = 0;
   int failures = 0;
   for (uint64_t i = 0; done < pairs && failures < kMaxReportedFailures; ++i) {
     const uint64_t seed = only ? only_seed : MixSeed(base, i);
@@ -310,13 +366,22 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
     }
     std::vector<Decision> batch(views.size());
     EvaluateBatch(**compiled, views, absl::MakeSpan(batch));
+    const bool mentions_account = MentionsPrincipalAccount(doc);
 
     for (size_t v = 0; v < views.size(); ++v) {
       const Request& request = requests[v / 2];
       const bool raw_view = v % 2 == 1;
-      const Decision ref = EvaluateReference(doc, views[v]).decision;
+      const Evaluation ref_eval = EvaluateReference(doc, views[v]);
+      const Decision& ref = ref_eval.decision;
       const Decision fast = Evaluate(**compiled, views[v]);
       if (!raw_view) {
+        for (size_t s = 0; s < doc.statements.size(); ++s) {
+          if (MatchedOnlyByCrossing(doc.statements[s], ref_eval.statements[s])) {
+            ++crossing_matches;
+            break;
+          }
+        }
+        anonymous_account += mentions_account && !request.principal;
         allows += ref.kind == DecisionKind::kAllow;
         explicit_denies += ref.kind == DecisionKind::kExplicitDeny;
         uncertain += ref.uncertain != 0;
@@ -359,12 +424,19 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
   }
   std::printf(
       "differential: %llu pairs (x2 views) over %llu policies: %llu allow, %llu "
-      "explicit deny, %llu uncertain (compiled: %llu maybe-uncertain)\n",
+      "explicit deny, %llu uncertain (compiled: %llu maybe-uncertain); %llu resource "
+      "matches only by a colon-crossing `*` (D1), %llu anonymous callers vs a "
+      "PrincipalAccount policy (D2)\n",
       static_cast<unsigned long long>(done), static_cast<unsigned long long>(policies),
       static_cast<unsigned long long>(allows), static_cast<unsigned long long>(explicit_denies),
       static_cast<unsigned long long>(uncertain),
-      static_cast<unsigned long long>(maybe_uncertain));
+      static_cast<unsigned long long>(maybe_uncertain),
+      static_cast<unsigned long long>(crossing_matches),
+      static_cast<unsigned long long>(anonymous_account));
   if (only) return;
+  // Both doc-driven deviations must be exercised, or agreement proves little.
+  EXPECT_GT(crossing_matches, done / 1000) << "D1 colon-crossing resource matches too rare";
+  EXPECT_GT(anonymous_account, done / 1000) << "D2 anonymous PrincipalAccount pairs too rare";
   // The run must exercise both outcomes often, or it proves little.
   EXPECT_GT(allows, done / 50) << "too few ALLOW decisions: requests do not hit the policies";
   EXPECT_GT(explicit_denies, done / 100) << "too few EXPLICIT_DENY decisions";
