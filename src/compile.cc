@@ -731,7 +731,7 @@ void Compiler::BuildSimplePlan() {
     s.multi_check = (k.checks & internal::kCheckMulti) != 0;
     s.case_sibling = k.query_case_sibling;
     s.suffix = k.key.suffix;
-    s.suffix_head = internal::HeadOf(s.suffix.data(), s.suffix.size());
+    s.plain_only = k.one.any == 0 && k.one.all == 0;
     switch (k.key.kind) {
       case KeyKind::kRequestMethod:
         s.string_field = &RequestView::method;
@@ -765,10 +765,9 @@ void Compiler::BuildSimplePlan() {
       s.n_entries = static_cast<int>(entries.size());
       for (size_t i = 0; i < entries.size(); ++i) {
         internal::InlineEntry& e = s.entries[i];
-        e.head = entries[i].head;
+        e.data = entries[i].value.data();
         e.mask = im.masks[entries[i].mask];
         e.size = static_cast<uint32_t>(entries[i].value.size());
-        e.rest = entries[i].value.size() > 8 ? entries[i].value.data() + 8 : nullptr;
       }
     }
     return s;
@@ -783,7 +782,15 @@ void Compiler::BuildSimplePlan() {
       sp = internal::SimplePlan();
       return;
     }
-    if (k.key.kind != KeyKind::kRequestQueryString) sp.keys.push_back(make(k));
+    if (k.key.kind == KeyKind::kRequestQueryString) continue;
+    internal::SimpleKey s = make(k);
+    if (s.optional_field != nullptr) {
+      sp.optional_keys.push_back(std::move(s));
+    } else if (s.string_field != nullptr) {
+      sp.string_keys.push_back(std::move(s));
+    } else {
+      sp.other_keys.push_back(std::move(s));
+    }
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
   sp.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
@@ -796,6 +803,7 @@ void Compiler::BuildSimplePlan() {
     ss.invoke = cs.invoke;
     ss.connect = cs.connect;
     ss.trivial = cs.principal_always && cs.resource_always;
+    sp.any_nontrivial = sp.any_nontrivial || !ss.trivial;
     ss.full = &cs;
     sp.statements.push_back(ss);
   }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +117,7 @@ constexpr std::array<uint8_t, 256> MakeQueryClass() {
   return t;
 }
 constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
+
 
 // Writes the decimal text of `v` at the end of `buf` (24 bytes).
 std::string_view FormatInt(int64_t v, char* buf) {
@@ -1182,23 +1184,20 @@ LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
                                                const SimpleKey& k, std::string_view v) {
   if (k.n_entries >= 0) {
     const size_t n = v.size();
-    uint64_t head = 0;
-    bool have_head = false;
     for (int i = 0; i < k.n_entries; ++i) {
       const InlineEntry& e = k.entries[i];
-      if (e.size != n) continue;
-      if (!have_head) {
-        head = HeadOf(v.data(), n);
-        have_head = true;
-      }
-      if (e.head == head && (n <= 8 || BytesEqual(e.rest, v.data() + 8, n - 8))) {
-        return e.mask;
-      }
+      if (e.size == n && BytesEqual(e.data, v.data(), n)) return e.mask;
     }
     return 0;
   }
   const MaskRef* m = k.key->exact.Find(v);
   return m == nullptr ? 0 : im.masks[*m];
+}
+
+// The clause bits a present single value `v` of key `k` yields.
+LATTICEPOL_ALWAYS_INLINE uint64_t SimpleValueBits(const CompiledPolicy::Impl& im,
+                                                  const SimpleKey& k, std::string_view v) {
+  return ((SimpleLookup(im, k, v) ^ k.neg) & k.value) | k.null_present;
 }
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
@@ -1228,50 +1227,45 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
 
   // Single-valued keys: one lookup each decides all their clauses.
   uint64_t res = sp.const_res;
-  char num_buf[24];
-  for (const SimpleKey& k : sp.keys) {
-    std::string_view v;
-    bool present;
-    if (k.optional_field != nullptr) {
-      const OptionalText& t = r.*k.optional_field;
-      v = t.value;
-      present = t.present;
-    } else if (k.string_field != nullptr) {
-      v = r.*k.string_field;
-      present = !connect;
-    } else {
-      present = SingleValue(k.key->key, r, connect, num_buf, &v);
+  for (const SimpleKey& k : sp.optional_keys) {
+    const OptionalText& t = r.*k.optional_field;
+    res |= (t.present ? SimpleValueBits(im, k, t.value) : k.absent_true) & k.static_all;
+  }
+  for (const SimpleKey& k : sp.string_keys) {
+    res |= (connect ? k.absent_true : SimpleValueBits(im, k, r.*k.string_field)) & k.static_all;
+  }
+  if (!sp.other_keys.empty()) {
+    char num_buf[24];
+    for (const SimpleKey& k : sp.other_keys) {
+      std::string_view v;
+      const bool present = SingleValue(k.key->key, r, connect, num_buf, &v);
+      res |= (present ? SimpleValueBits(im, k, v) : k.absent_true) & k.static_all;
     }
-    const uint64_t out = present
-                             ? ((SimpleLookup(im, k, v) ^ k.neg) & k.value) | k.null_present
-                             : k.absent_true;
-    res |= out & k.static_all;
   }
 
-  // Query keys: stream every value, then apply the set/Q2 rules.
+  // Query keys: stream every value, then apply the set/Q2 rules. A
+  // plain-only key (no set qualifier) keeps its first value, looked up once
+  // after the scan and only when it is the key's only value.
   if (!sp.query.empty()) {
     if (connect) {
       for (const SimpleKey& q : sp.query) res |= q.absent_true & q.static_all;
     } else {
-      uint64_t first = 0;
+      uint64_t first = 0;     // bits of each key's first value, once resolved
+      uint64_t resolved = 0;  // slots whose first value is already in `first`
       uint64_t any = 0;
       uint64_t all = ~uint64_t{0};
       uint64_t once = 0;
       uint64_t many = 0;
+      // By slot (the plan has at most 8); read only for slots in `once`, so
+      // left uninitialised.
+      const char* first_data[8];
+      size_t first_size[8];
       const size_t nq = sp.query.size();
       auto find_slot = [&](std::string_view key) __attribute__((always_inline)) -> int {
         const size_t n = key.size();
-        uint64_t head = 0;
-        bool have_head = false;
         for (size_t i = 0; i < nq; ++i) {
           const SimpleKey& q = sp.query[i];
-          if (q.suffix.size() != n) continue;
-          if (!have_head) {
-            head = HeadOf(key.data(), n);
-            have_head = true;
-          }
-          if (q.suffix_head == head &&
-              (n <= 8 || BytesEqual(q.suffix.data() + 8, key.data() + 8, n - 8))) {
+          if (q.suffix.size() == n && BytesEqual(q.suffix.data(), key.data(), n)) {
             return static_cast<int>(i);
           }
         }
@@ -1286,15 +1280,28 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
           }
         }
       };
-      auto add = [&](int slot, std::string_view value) __attribute__((always_inline)) {
+      // `stable`: `value` outlives the scan (it points into the request).
+      auto add = [&](int slot, std::string_view value, bool stable)
+                     __attribute__((always_inline)) {
         const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
         if (value.empty()) unc = true;  // Q4
         if (q.case_sibling) unc = true;  // Q1 for the sibling key
-        const uint64_t rr = (SimpleLookup(im, q, value) ^ q.neg) & q.value;
         const uint64_t bit = uint64_t{1} << slot;
-        if ((once & bit) == 0) first |= rr;
+        const bool seen = (once & bit) != 0;
         many |= once & bit;
         once |= bit;
+        if (q.plain_only && stable) {
+          if (!seen) {
+            first_data[slot] = value.data();
+            first_size[slot] = value.size();
+          }
+          return;
+        }
+        const uint64_t rr = (SimpleLookup(im, q, value) ^ q.neg) & q.value;
+        if (!seen) {
+          first |= rr;
+          resolved |= bit;
+        }
         any |= rr;
         all &= rr | ~q.value;
       };
@@ -1302,6 +1309,7 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
         const std::string_view raw = r.raw_query;
         const char* const data = raw.data();
         const size_t n = raw.size();
+        // Decoded pairs live in WithDecodedPair's buffers: not stable.
         auto decoded_pair = [&](std::string_view dk, std::string_view dv, bool decoded) {
           const int slot = find_slot(dk);
           if (slot < 0) {
@@ -1309,7 +1317,7 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
             return;
           }
           if (decoded) unc = true;  // Q3
-          add(slot, dv);
+          add(slot, dv, false);
         };
         size_t pos = 0;
         while (pos <= n) {
@@ -1317,6 +1325,14 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
           size_t eq = std::string_view::npos;
           bool pct = false;
           for (;;) {
+            // Four bytes per step while none of them is special.
+            while (end + 4 <= n &&
+                   (kQueryClass[static_cast<unsigned char>(data[end])] |
+                    kQueryClass[static_cast<unsigned char>(data[end + 1])] |
+                    kQueryClass[static_cast<unsigned char>(data[end + 2])] |
+                    kQueryClass[static_cast<unsigned char>(data[end + 3])]) == 0) {
+              end += 4;
+            }
             while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
             if (end >= n || data[end] == '&') break;
             if (data[end] == '=') {
@@ -1343,7 +1359,7 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
             no_slot(key);
             continue;
           }
-          add(slot, value);
+          add(slot, value, true);
         }
       } else {
         for (size_t i = 0; i < r.query.size(); ++i) {
@@ -1353,7 +1369,7 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
             no_slot(name);
             continue;
           }
-          add(slot, r.query.value(i));
+          add(slot, r.query.value(i), true);
         }
       }
       for (size_t i = 0; i < nq; ++i) {
@@ -1363,8 +1379,15 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
         if (once & bit) {
           const bool two = (many & bit) != 0;
           if (two && q.multi_check) unc = true;  // Q2
-          out = (two ? 0 : (first & q.plain)) | (any & q.any) | (all & q.all) |
-                q.null_present;
+          uint64_t single = 0;
+          if (!two) {
+            single = (resolved & bit) ? first
+                                      : (SimpleLookup(im, q, std::string_view(first_data[i],
+                                                                              first_size[i])) ^
+                                         q.neg) &
+                                            q.value;
+          }
+          out = (single & q.plain) | (any & q.any) | (all & q.all) | q.null_present;
         }
         res |= out & q.static_all;
       }
@@ -1372,8 +1395,10 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
   }
 
   // Statements: Deny first, then Allow, each in document order.
+  // The resource state (and its ARN buffer) only for statements that test
+  // a Resource pattern.
   char arn_buf[kArnBuffer];
-  ResourceState rs(r, connect, arn_buf);
+  std::optional<ResourceState> rs;
   Decision d;
   for (const SimpleStatement& s : sp.statements) {
     if ((res & s.cond) != s.cond) continue;
@@ -1383,7 +1408,10 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
     if (!act) continue;
     if (!s.trivial) {
       const CompiledStatement& full = *s.full;
-      if (!full.resource_always && !rs.Matches(full.resource, nullptr)) continue;
+      if (!full.resource_always) {
+        if (!rs) rs.emplace(r, connect, arn_buf);
+        if (!rs->Matches(full.resource, nullptr)) continue;
+      }
       if (!full.principal_always && !ignore_principal &&
           !PrincipalTest(full.principal, r.principal)) {
         continue;

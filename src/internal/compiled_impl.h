@@ -285,13 +285,14 @@ struct CompiledStatement {
   ResourceCheck resource;
 };
 
-// An exact value of a simple key, inline: size, first-8-bytes word, the
-// rest of the bytes, and the clause mask word it yields.
+// An exact value of a simple key, inline: its bytes (interned in the key's
+// ExactTable), its size and the clause mask word it yields. Compared with a
+// size check and an inline BytesEqual (cheaper than a head word for the
+// short values policies use).
 struct InlineEntry {
-  uint64_t head = 0;
+  const char* data = nullptr;
   uint64_t mask = 0;
   uint32_t size = 0;
-  const char* rest = nullptr;  // value bytes from offset 8 (when size > 8)
 };
 
 // A key of a "simple" plan (see SimplePlan): its one-word masks inline.
@@ -307,10 +308,13 @@ struct SimpleKey {
   uint64_t neg = 0, value = 0, absent_true = 0, null_present = 0, static_all = 0,
            plain = 0, any = 0, all = 0;
   std::string_view suffix;   // query keys: the parameter name
-  uint64_t suffix_head = 0;  // HeadOf(suffix)
   bool has_exact = false;
   bool multi_check = false;  // kCheckMulti: Q2 when two or more values
   bool case_sibling = false; // CompiledKey::query_case_sibling
+  // Query keys without ForAnyValue/ForAllValues clauses: only the first
+  // value and the value count matter, so the value is looked up once, after
+  // the scan, and only if it occurred exactly once.
+  bool plain_only = false;
 };
 
 // The fast plan for the common policy shape: at most 64 clauses, no
@@ -334,8 +338,13 @@ struct SimplePlan {
   bool base_uncertain[2] = {false, false};
   std::vector<SimpleStatement> statements;  // Deny first
   uint64_t const_res = 0;        // clauses on unknown keys (always absent)
-  std::vector<SimpleKey> keys;   // single-valued keys
+  // Single-valued keys, by where their value lives: an OptionalText field,
+  // a string field (absent for Connect), or anything else (SingleValue).
+  std::vector<SimpleKey> optional_keys;
+  std::vector<SimpleKey> string_keys;
+  std::vector<SimpleKey> other_keys;
   std::vector<SimpleKey> query;  // RequestQueryString keys, in slot order
+  bool any_nontrivial = false;   // some statement tests Principal or Resource
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).

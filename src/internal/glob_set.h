@@ -47,6 +47,12 @@ inline uint32_t Load32(const char* p) {
   return v;
 }
 
+inline uint16_t Load16(const char* p) {
+  uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;  // only compared for equality: byte order does not matter
+}
+
 // The first min(8, n) bytes at `p` as a little-endian word, zero padded
 // (byte i of the text is byte i of the word). Branch-light, no call.
 inline uint64_t HeadOf(const char* p, size_t n) {
@@ -64,19 +70,19 @@ inline uint64_t HeadOf(const char* p, size_t n) {
 }
 
 // Returns true iff the `n` bytes at `a` and `b` are equal; inline, no call.
-inline bool BytesEqual(const char* a, const char* b, size_t n) {
+inline __attribute__((always_inline)) bool BytesEqual(const char* a, const char* b, size_t n) {
   if (n >= 8) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    // Overlapping words: the first and the last eight bytes, and any in
+    // between eight at a time.
+    if (Load64(a) != Load64(b)) return false;
+    for (size_t i = 8; i + 8 < n; i += 8) {
       if (Load64(a + i) != Load64(b + i)) return false;
     }
-    return i == n || Load64(a + n - 8) == Load64(b + n - 8);
+    return Load64(a + n - 8) == Load64(b + n - 8);
   }
   if (n >= 4) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
+  if (n >= 2) return Load16(a) == Load16(b) && Load16(a + n - 2) == Load16(b + n - 2);
+  return n == 0 || a[0] == b[0];
 }
 
 // The first and the last (up to) eight bytes of a text as words: byte i of

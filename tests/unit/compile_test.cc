@@ -77,6 +77,11 @@ std::vector<TestRequest> Requests() {
   out.push_back(Make("q-twice", InvokeRequest(), "q=blue&q=blue"));
   out.push_back(Make("q-upper-key", InvokeRequest(), "Q=blue"));
   out.push_back(Make("q-percent", InvokeRequest(), "q=bl%75e&%71=green"));
+  // A decoded value that is the key's only value (the simple plan looks it
+  // up before the decode buffer goes away), and a decoded repeat.
+  out.push_back(Make("seed-q-percent", InvokeRequest("111111111111"), "x=1&q=bl%75e"));
+  out.push_back(Make("seed-q-percent-repeat", InvokeRequest("111111111111"), "q=blue&%71=blue"));
+  out.push_back(Make("seed-q-bare-then-value", InvokeRequest("111111111111"), "q&q=blue"));
   out.push_back(Make("q-bare", InvokeRequest(), "q&&=x&tag"));
   out.push_back(Make("q-empty", InvokeRequest(), "q=&tag=a"));
   out.push_back(Make("tags-ac", InvokeRequest(), "tag=a&tag=c&debug=false&debug=true"));
