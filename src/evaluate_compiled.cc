@@ -1395,11 +1395,26 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
   }
 
   // Statements: Deny first, then Allow, each in document order.
+  Decision d;
+  d.uncertain = unc ? kMaybeUncertain : 0;
+  if (!sp.any_nontrivial) {
+    // Every statement passes its Principal and Resource tests.
+    for (const SimpleStatement& s : sp.statements) {
+      if ((res & s.cond) != s.cond) continue;
+      const bool act = action_kind == 0   ? s.invoke
+                       : action_kind == 1 ? s.connect
+                                          : ActionTest(im.doc.statements[s.index], action);
+      if (!act) continue;
+      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = s.index;
+      break;
+    }
+    return d;
+  }
   // The resource state (and its ARN buffer) only for statements that test
   // a Resource pattern.
   char arn_buf[kArnBuffer];
   std::optional<ResourceState> rs;
-  Decision d;
   for (const SimpleStatement& s : sp.statements) {
     if ((res & s.cond) != s.cond) continue;
     const bool act = action_kind == 0   ? s.invoke
@@ -1421,7 +1436,6 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
     d.statement = s.index;
     break;
   }
-  d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
 }
 
