@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "internal/json_reader.h"
 #include "latticepol/issue.h"
 
 namespace latticepol::fuzz {
@@ -23,7 +24,7 @@ inline constexpr size_t kMaxInputBytes = 64 << 10;
 // Returns true iff the invariant tagged `tag` is listed in the environment
 // variable LATTICEPOL_FUZZ_KNOWN (comma-separated), i.e. a known finding that
 // should not stop a run looking for new ones. Tags: multiline-message,
-// control-character, offset-past-end.
+// control-character, invalid-utf8-message, offset-past-end.
 inline bool KnownFinding(std::string_view tag) {
   const char* known = std::getenv("LATTICEPOL_FUZZ_KNOWN");
   return known != nullptr && std::string_view(known).find(tag) != std::string_view::npos;
@@ -46,6 +47,9 @@ inline void CheckIssues(const std::vector<Issue>& issues, std::string_view text,
     if (issue.message.empty()) Fail("issue without a message", formatted);
     if (issue.message.find('\n') != std::string::npos && !KnownFinding("multiline-message")) {
       Fail("multi-line issue message", formatted);
+    }
+    if (!internal::IsValidUtf8(issue.message) && !KnownFinding("invalid-utf8-message")) {
+      Fail("an issue message is not valid UTF-8", formatted);
     }
     for (char c : issue.message) {
       if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && !KnownFinding("control-character")) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "internal/json_reader.h"
 #include "latticepol/cases.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
@@ -203,6 +204,12 @@ std::vector<BadInput> Table() {
        1},
       {"PolicyNulAfterDocument", Format::kPolicy,
        [] { return std::string(kPolicy) + std::string(1, '\0'); }, "json-syntax", "", 1},
+      {"PolicyBadEscapeControlByte", Format::kPolicy,
+       [] { return Replace(kPolicy, "AllowBlue", "A\\\x01"); }, "json-syntax", "", 1,
+       "F8: the invalid-escape message quotes the raw byte"},
+      {"PolicyBadEscapeNonAscii", Format::kPolicy,
+       [] { return Replace(kPolicy, "AllowBlue", "A\\\xff"); }, "json-syntax", "", 1,
+       "F8: the invalid-escape message quotes the raw byte"},
       {"PolicyByteOrderMark", Format::kPolicy, [] { return "\xef\xbb\xbf" + std::string(kPolicy); },
        "json-syntax", "", 1},
       {"PolicyRawControlCharacter", Format::kPolicy,
@@ -628,6 +635,12 @@ std::string CheckRow(const BadInput& row, const std::vector<Issue>& issues) {
     if (issue.code.empty()) return "an issue without a code: " + formatted;
     if (issue.message.empty()) return "an issue without a message: " + formatted;
     if (issue.message.find('\n') != std::string::npos) return "a multi-line message: " + formatted;
+    for (char c : issue.message) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        return "a raw control character in a message: " + formatted;
+      }
+    }
+    if (!internal::IsValidUtf8(issue.message)) return "a message that is not UTF-8: " + formatted;
     if (issue.message.back() == '.') return "a message ending in a period: " + formatted;
     if (issue.message[0] >= 'A' && issue.message[0] <= 'Z') {
       return "a message starting with a capital: " + formatted;
