@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "internal/compiled_impl.h"
 #include "internal/glob_set.h"
+#include "internal/keys.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/policy.h"
@@ -63,43 +64,11 @@ bool IsAccountId(std::string_view s) {
   return true;
 }
 
-// Canonical key spellings, for the K2 near-miss rule (kept identical to the
-// reference evaluator's list).
-constexpr std::array<std::string_view, 16> kExactKeys = {
-    "vpc-lattice-svcs:Port",
-    "vpc-lattice-svcs:RequestMethod",
-    "vpc-lattice-svcs:RequestPath",
-    "vpc-lattice-svcs:ServiceArn",
-    "vpc-lattice-svcs:ServiceNetworkArn",
-    "vpc-lattice-svcs:SourceVpc",
-    "vpc-lattice-svcs:SourceVpcOwnerAccount",
-    "aws:PrincipalType",
-    "aws:PrincipalArn",
-    "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalIsAWSService",
-    "aws:SourceIp",
-    "aws:CurrentTime",
-    "aws:EpochTime",
-};
-constexpr std::array<std::string_view, 4> kPrefixKeys = {
-    "vpc-lattice-svcs:RequestHeader/",
-    "vpc-lattice-svcs:RequestQueryString/",
-    "aws:PrincipalTag/",
-    "aws:ResourceTag/",
-};
-
-// Returns true iff evaluating the unknown key `name` records K2 or A6.
+// Returns true iff evaluating the unknown key `name` records K2 (a mis-cased
+// canonical key) or A6 (any other `aws:` key), as the reference does.
 bool UnknownKeyIsNoted(std::string_view name) {
-  const std::string lower = internal::AsciiLower(name);
-  for (std::string_view k : kExactKeys) {
-    if (lower == internal::AsciiLower(k)) return true;
-  }
-  for (std::string_view k : kPrefixKeys) {
-    if (StartsWith(lower, internal::AsciiLower(k))) return true;
-  }
-  return StartsWith(lower, "aws:");
+  return internal::IsCaseNearMissKey(name) ||
+         StartsWith(internal::AsciiLower(name), "aws:");
 }
 
 bool PolicyValueParses(OperatorFamily family, const std::string& value) {

@@ -75,6 +75,7 @@
 #include <utility>
 #include <vector>
 
+#include "internal/keys.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/evaluate.h"
@@ -178,45 +179,6 @@ bool ResourceArnMatch(std::string_view glob, std::string_view text) {
     if (std::find(reach.begin(), reach.end(), 1) == reach.end()) return false;
   }
   return reach[n] != 0;
-}
-
-// Canonical key spellings (spec 2.1, 2.2), for the K2 near-miss test.
-constexpr std::array<std::string_view, 16> kExactKeys = {
-    "vpc-lattice-svcs:Port",
-    "vpc-lattice-svcs:RequestMethod",
-    "vpc-lattice-svcs:RequestPath",
-    "vpc-lattice-svcs:ServiceArn",
-    "vpc-lattice-svcs:ServiceNetworkArn",
-    "vpc-lattice-svcs:SourceVpc",
-    "vpc-lattice-svcs:SourceVpcOwnerAccount",
-    "aws:PrincipalType",
-    "aws:PrincipalArn",
-    "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:PrincipalIsAWSService",
-    "aws:SourceIp",
-    "aws:CurrentTime",
-    "aws:EpochTime",
-};
-constexpr std::array<std::string_view, 4> kPrefixKeys = {
-    "vpc-lattice-svcs:RequestHeader/",
-    "vpc-lattice-svcs:RequestQueryString/",
-    "aws:PrincipalTag/",
-    "aws:ResourceTag/",
-};
-
-// Returns true iff `name` equals a canonical key (or prefixed key family)
-// ASCII-case-insensitively.
-bool IsCaseNearMissKey(std::string_view name) {
-  const std::string lower = internal::AsciiLower(name);
-  for (std::string_view k : kExactKeys) {
-    if (lower == internal::AsciiLower(k)) return true;
-  }
-  for (std::string_view k : kPrefixKeys) {
-    if (StartsWith(lower, internal::AsciiLower(k))) return true;
-  }
-  return false;
 }
 
 // The values of one condition key in one request. A multi-valued key with
@@ -637,7 +599,7 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       return Single(std::to_string(seconds));
     }
     case KeyKind::kUnknown:
-      if (IsCaseNearMissKey(key.name)) {
+      if (internal::IsCaseNearMissKey(key.name)) {
         Note(DecisionId::kK2);
       } else if (StartsWith(internal::AsciiLower(key.name), "aws:")) {
         Note(DecisionId::kA6);

@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "internal/json_reader.h"
+#include "internal/keys.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/issue.h"
@@ -118,18 +119,6 @@ constexpr std::array<std::string_view, 2> kEffects = {"Allow", "Deny"};
 constexpr std::array<std::string_view, 3> kKnownActions = {
     "vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect", "vpc-lattice-svcs:*"};
 
-// Canonical key spellings (spec 2.1, 2.2); entries ending in '/' take a suffix.
-constexpr std::array<std::string_view, 20> kCanonicalKeys = {
-    "vpc-lattice-svcs:Port",          "vpc-lattice-svcs:RequestMethod",
-    "vpc-lattice-svcs:RequestPath",   "vpc-lattice-svcs:RequestHeader/",
-    "vpc-lattice-svcs:RequestQueryString/", "vpc-lattice-svcs:ServiceArn",
-    "vpc-lattice-svcs:ServiceNetworkArn",   "vpc-lattice-svcs:SourceVpc",
-    "vpc-lattice-svcs:SourceVpcOwnerAccount", "aws:PrincipalType",
-    "aws:PrincipalArn",               "aws:PrincipalAccount",
-    "aws:PrincipalOrgID",             "aws:PrincipalOrgPaths",
-    "aws:PrincipalTag/",              "aws:PrincipalIsAWSService",
-    "aws:ResourceTag/",               "aws:SourceIp",
-    "aws:CurrentTime",                "aws:EpochTime"};
 
 // Global keys that exist in IAM but are never present in Lattice (A6), with
 // the Lattice equivalent where there is one.
@@ -997,7 +986,7 @@ class PolicyParser {
     }
     if (key.kind != KeyKind::kUnknown) return;
     // Mis-cased canonical key (K2).
-    for (std::string_view canonical : kCanonicalKeys) {
+    for (std::string_view canonical : internal::CanonicalKeyNames()) {
       std::string suggestion;
       if (EndsWith(canonical, "/")) {
         if (name.size() > canonical.size() &&
@@ -1028,7 +1017,7 @@ class PolicyParser {
       }
     }
     // A suffix key with nothing after the slash.
-    for (std::string_view canonical : kCanonicalKeys) {
+    for (std::string_view canonical : internal::CanonicalKeyNames()) {
       if (EndsWith(canonical, "/") && AsciiEqualsIgnoreCase(name, canonical)) {
         Warn("unknown-condition-key",
              StrCat("condition key ", QuoteForMessage(name), " needs a name after the `/`"),
@@ -1041,7 +1030,7 @@ class PolicyParser {
     const size_t slash = name.find('/');
     if (slash != std::string::npos) {
       std::vector<std::string_view> prefixes;
-      for (std::string_view c : kCanonicalKeys) {
+      for (std::string_view c : internal::CanonicalKeyNames()) {
         if (EndsWith(c, "/")) prefixes.push_back(c);
       }
       const std::string_view best =
@@ -1049,7 +1038,7 @@ class PolicyParser {
       if (!best.empty()) suggestion = StrCat(best, name.substr(slash + 1));
     } else {
       std::vector<std::string_view> plain;
-      for (std::string_view c : kCanonicalKeys) {
+      for (std::string_view c : internal::CanonicalKeyNames()) {
         if (!EndsWith(c, "/")) plain.push_back(c);
       }
       suggestion = std::string(internal::ClosestMatch(name, plain));

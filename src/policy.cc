@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "internal/keys.h"
 #include "internal/strings.h"
 #include "nlohmann/json.hpp"
 
@@ -160,6 +161,30 @@ std::string_view OperatorName(ConditionOperator op) { return Info(op).name; }
 OperatorFamily FamilyOf(ConditionOperator op) { return Info(op).family; }
 
 bool IsNegated(ConditionOperator op) { return Info(op).negated; }
+
+namespace internal {
+
+const std::vector<std::string_view>& CanonicalKeyNames() {
+  static const auto* const names = [] {
+    auto* v = new std::vector<std::string_view>();
+    for (const KeyInfo& k : kKeys) v->push_back(k.name);
+    return v;
+  }();
+  return *names;
+}
+
+bool IsCaseNearMissKey(std::string_view name) {
+  for (const KeyInfo& k : kKeys) {
+    const bool family = !k.name.empty() && k.name.back() == '/';
+    if (family ? absl::StartsWithIgnoreCase(AbslView(name), AbslView(k.name))
+               : absl::EqualsIgnoreCase(AbslView(name), AbslView(k.name))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace internal
 
 ConditionKey ResolveConditionKey(std::string_view name) {
   ConditionKey key;

@@ -95,7 +95,9 @@ void Check(const std::string& policy, const Request& request, Expect expect,
   const Decision fast = Evaluate(**compiled, request.view());
   EXPECT_EQ(DecisionName(fast.kind), DecisionName(ev.decision.kind));
   EXPECT_EQ(fast.statement, ev.decision.statement);
-  if (ev.decision.uncertain != 0) EXPECT_NE(fast.uncertain, 0u);
+  if (ev.decision.uncertain != 0) {
+    EXPECT_NE(fast.uncertain, 0u);
+  }
   // The deciding statement is consistent with the kind.
   if (ev.decision.kind == kIDeny) {
     EXPECT_EQ(ev.decision.statement, -1);
