@@ -289,7 +289,9 @@ class Reader {
             if (!ParseUnicodeEscape(out)) return false;
             continue;
           default:
-            return Fail(pos_, StrCat("invalid escape `\\", std::string(1, e), "` in string"));
+            return Fail(pos_, StrCat("invalid escape ",
+                                      QuoteForMessage(StrCat("\\", std::string(1, e))),
+                                      " in string"));
         }
         out->push_back(decoded);
         pos_ += 2;
