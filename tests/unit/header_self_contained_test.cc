@@ -20,6 +20,7 @@
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/issue.h"
+#include "latticepol/latticepol.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
 #include "latticepol/random.h"
