@@ -23,6 +23,7 @@
 #include "internal/compiled_impl.h"
 #include "internal/glob_set.h"
 #include "internal/keys.h"
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/policy.h"
@@ -38,31 +39,10 @@ using internal::MaskRef;
 using internal::NumCmp;
 using internal::SubstituteFor;
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-bool HasNonAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-
-bool HasAsciiUpper(std::string_view s) {
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') return true;
-  }
-  return false;
-}
-
-bool IsAccountId(std::string_view s) {
-  if (s.size() != 12) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+using internal::HasAsciiUpper;
+using internal::HasNonAscii;
+using internal::IsAccountId;
+using internal::StartsWith;
 
 // Returns true iff evaluating the unknown key `name` records K2 (a mis-cased
 // canonical key) or A6 (any other `aws:` key), as the reference does.

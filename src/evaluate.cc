@@ -87,31 +87,10 @@ namespace {
 
 using internal::SubstituteFor;
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-bool HasNonAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-
-bool HasAsciiUpper(std::string_view s) {
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') return true;
-  }
-  return false;
-}
-
-bool IsAccountId(std::string_view s) {
-  if (s.size() != 12) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+using internal::HasAsciiUpper;
+using internal::HasNonAscii;
+using internal::IsAccountId;
+using internal::StartsWith;
 
 bool ContainsWildcard(std::string_view s) {
   return s.find('*') != std::string_view::npos ||

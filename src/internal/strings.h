@@ -63,6 +63,32 @@ void StrAppend(std::string* out, const Args&... args) {
 // ---- User input in messages -----------------------------------------------------
 
 // Values longer than this many characters are cut (with `...`) in messages.
+// Small byte-level predicates shared by both evaluators (kept inline: they run
+// on the evaluation paths).
+inline bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+inline bool HasNonAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+inline bool HasAsciiUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
+// Returns true iff `s` is a 12-digit AWS account id.
+inline bool IsAccountId(std::string_view s) {
+  if (s.size() != 12) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 inline constexpr size_t kMaxQuotedChars = 80;
 // File paths are cut only past this: a shortened path is of no use.
 inline constexpr size_t kMaxQuotedPathChars = 1024;
