@@ -51,26 +51,7 @@ bool UnknownKeyIsNoted(std::string_view name) {
          StartsWith(internal::AsciiLower(name), "aws:");
 }
 
-bool PolicyValueParses(OperatorFamily family, const std::string& value) {
-  switch (family) {
-    case OperatorFamily::kNumeric:
-      return internal::IsValidNumber(value);
-    case OperatorFamily::kDate: {
-      int64_t ms = 0;
-      return internal::ParseDate(value, &ms);
-    }
-    case OperatorFamily::kIp: {
-      internal::IpNet net;
-      return internal::ParseCidr(value, &net);
-    }
-    case OperatorFamily::kBinary: {
-      std::string decoded;
-      return internal::Base64Decode(value, &decoded);
-    }
-    default:
-      return true;
-  }
-}
+using internal::PolicyValueParses;
 
 NumCmp CmpOf(ConditionOperator op) {
   switch (op) {

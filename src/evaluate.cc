@@ -217,7 +217,6 @@ class ReferenceEvaluator {
   bool Substitute(std::string_view value, SubstituteFor mode,
                   std::string* out);
   PolicyValue PreparePolicyValue(const Condition& c, const std::string& value);
-  bool PolicyValueParses(OperatorFamily family, const std::string& value);
   Cmp Compare(const Condition& c, std::string_view v, const PolicyValue& p);
 
   const PolicyDocument& doc_;
@@ -619,27 +618,6 @@ PolicyValue ReferenceEvaluator::PreparePolicyValue(const Condition& c,
   return pv;
 }
 
-bool ReferenceEvaluator::PolicyValueParses(OperatorFamily family,
-                                           const std::string& value) {
-  switch (family) {
-    case OperatorFamily::kNumeric:
-      return internal::IsValidNumber(value);
-    case OperatorFamily::kDate: {
-      int64_t ms = 0;
-      return internal::ParseDate(value, &ms);
-    }
-    case OperatorFamily::kIp: {
-      internal::IpNet net;
-      return internal::ParseCidr(value, &net);
-    }
-    case OperatorFamily::kBinary: {
-      std::string decoded;
-      return internal::Base64Decode(value, &decoded);
-    }
-    default:
-      return true;  // String, Bool ("other text never matches"), Arn, Null
-  }
-}
 
 Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
                                 const PolicyValue& p) {
@@ -802,7 +780,7 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
   for (const std::string& v : c.values) {
     pvs.push_back(PreparePolicyValue(c, v));
     t.policy_values.push_back(pvs.back().display);
-    if (!PolicyValueParses(family, v)) policy_type_error = true;
+    if (!internal::PolicyValueParses(family, v)) policy_type_error = true;
   }
 
   // DECISION T1: a policy-side type error makes the entry false, for positive

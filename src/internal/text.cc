@@ -1090,4 +1090,25 @@ bool SubstituteVariables(std::string_view value, SubstituteFor mode,
   return resolved_all;
 }
 
+bool PolicyValueParses(OperatorFamily family, std::string_view value) {
+  switch (family) {
+    case OperatorFamily::kNumeric:
+      return IsValidNumber(value);
+    case OperatorFamily::kDate: {
+      int64_t ms = 0;
+      return ParseDate(value, &ms);
+    }
+    case OperatorFamily::kIp: {
+      IpNet net;
+      return ParseCidr(value, &net);
+    }
+    case OperatorFamily::kBinary: {
+      std::string decoded;
+      return Base64Decode(value, &decoded);
+    }
+    default:
+      return true;  // String, Bool ("other text never matches"), Arn, Null
+  }
+}
+
 }  // namespace latticepol::internal

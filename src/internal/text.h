@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "latticepol/decision.h"
+#include "latticepol/policy.h"
 
 namespace latticepol::internal {
 
@@ -86,6 +87,12 @@ bool CidrContains(const IpNet& net, const IpNet& addr);
 // "true"/"false", case-insensitive (O4).
 bool ParseBool(std::string_view s, bool* value);
 bool Base64Decode(std::string_view s, std::string* out);
+
+// ---- Typed policy values (T1) ---------------------------------------------
+// Returns true iff a policy value parses for the operator family (Numeric,
+// Date, IP, Binary); the other families accept any text. Used by both
+// evaluators for the lenient-mode type-error rule.
+bool PolicyValueParses(OperatorFamily family, std::string_view value);
 
 // ---- Policy variables (spec 3.5) ------------------------------------------
 // Looks up a single-valued key for `${key}`. Returns false when absent.
