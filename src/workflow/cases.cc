@@ -1,4 +1,4 @@
-// File: src/cases.cc
+// File: src/workflow/cases.cc
 // Stage: check. Case files (JSON Lines) -> TestCases; deciding requests with
 // the compiled path and explaining them with the reference path; check
 // reports as text and JSON. The only nlohmann user in this stage.

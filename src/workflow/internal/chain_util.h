@@ -1,10 +1,10 @@
-// File: src/internal/chain_util.h
+// File: src/workflow/internal/chain_util.h
 // Stage: evaluate (internal). The chain composition table shared by the
 // simulator and the log replayer: every combination of per-layer decision
 // kinds is composed once by ComposeChain, so the hot loops look the chain's
 // outcome up instead of composing it per request.
-#ifndef LATTICEPOL_INTERNAL_CHAIN_UTIL_H_
-#define LATTICEPOL_INTERNAL_CHAIN_UTIL_H_
+#ifndef LATTICEPOL_WORKFLOW_INTERNAL_CHAIN_UTIL_H_
+#define LATTICEPOL_WORKFLOW_INTERNAL_CHAIN_UTIL_H_
 
 #include <array>
 
@@ -62,4 +62,4 @@ class ComposeTable {
 
 }  // namespace latticepol::internal
 
-#endif  // LATTICEPOL_INTERNAL_CHAIN_UTIL_H_
+#endif  // LATTICEPOL_WORKFLOW_INTERNAL_CHAIN_UTIL_H_

@@ -1,4 +1,4 @@
-// File: src/topology.cc
+// File: src/workflow/topology.cc
 // Stage: generate (input). Reads and validates a topology file (YAML or JSON)
 // with yaml-cpp. Every problem becomes an Issue with a JSON pointer and the
 // line:column of the offending node; yaml-cpp exceptions never escape.
@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "internal/yaml_util.h"
+#include "workflow/internal/yaml_util.h"
 #include "re2/re2.h"
 #include "yaml-cpp/yaml.h"
 

@@ -1,4 +1,4 @@
-// File: src/generate.cc
+// File: src/workflow/generate.cc
 // Stage: generate. Topology -> auth policy, Pulumi stack settings files,
 // simulation scenario and CloudFormation/Terraform snippets (spec section 6),
 // after verifying the policy against the topology's intent with both
@@ -24,7 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "internal/text.h"
-#include "internal/yaml_util.h"
+#include "workflow/internal/yaml_util.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"

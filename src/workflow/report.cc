@@ -1,4 +1,4 @@
-// File: src/report.cc
+// File: src/workflow/report.cc
 // Stage: simulate (output). Renders a SimulationReport as aligned text tables
 // (the CLI default) or as one JSON object (`--format json`). Sample requests
 // are embedded as canonical request JSON objects so they can be pasted into

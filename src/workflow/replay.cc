@@ -1,4 +1,4 @@
-// File: src/replay.cc
+// File: src/workflow/replay.cc
 // Stage: simulate (replay). Streams JSON Lines of canonical requests or VPC
 // Lattice access-log records through the compiled chain: blocks are read,
 // split into lines, parsed (simdjson On-Demand fast path, ParseRequestJson as
@@ -22,7 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "internal/chain_util.h"
+#include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"

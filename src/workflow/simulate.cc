@@ -1,4 +1,4 @@
-// File: src/simulate.cc
+// File: src/workflow/simulate.cc
 // Stage: simulate (engine). Prepares a scenario (effective per-caller mixes,
 // cumulative choice thresholds, percent-encoded query fragments, compiled
 // chains, expectation masks), then generates and evaluates the stream in
@@ -23,7 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "internal/chain_util.h"
+#include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/random.h"

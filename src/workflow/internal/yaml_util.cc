@@ -1,7 +1,7 @@
-// File: src/internal/yaml_util.cc
+// File: src/workflow/internal/yaml_util.cc
 // Stage: generate (internal). yaml-cpp helpers: input checks, marks,
 // pointers, quoted emission.
-#include "internal/yaml_util.h"
+#include "workflow/internal/yaml_util.h"
 
 #include <algorithm>
 #include <string>

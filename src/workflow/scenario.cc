@@ -1,4 +1,4 @@
-// File: src/scenario.cc
+// File: src/workflow/scenario.cc
 // Stage: simulate (input). Reads a simulation scenario (YAML or JSON, via
 // yaml-cpp) into a `Scenario`, reporting every problem as an Issue located by
 // line:column and JSON pointer. yaml-cpp throws; everything that calls into it
@@ -22,7 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "internal/yaml_util.h"
+#include "workflow/internal/yaml_util.h"
 #include "latticepol/parse.h"
 #include "yaml-cpp/yaml.h"
 

@@ -1,10 +1,10 @@
-// File: src/internal/yaml_util.h
+// File: src/workflow/internal/yaml_util.h
 // Stage: generate (internal). Small yaml-cpp helpers shared by the topology
 // and scenario readers and the generators: input checks, source locations
 // from yaml-cpp marks, JSON pointers and quoted emission. yaml-cpp throws;
 // every function here that calls into it catches, so nothing escapes.
-#ifndef LATTICEPOL_INTERNAL_YAML_UTIL_H_
-#define LATTICEPOL_INTERNAL_YAML_UTIL_H_
+#ifndef LATTICEPOL_WORKFLOW_INTERNAL_YAML_UTIL_H_
+#define LATTICEPOL_WORKFLOW_INTERNAL_YAML_UTIL_H_
 
 #include <string>
 #include <string_view>
@@ -64,4 +64,4 @@ std::string TabsToSpacesIfJson(std::string_view text);
 
 }  // namespace latticepol::internal
 
-#endif  // LATTICEPOL_INTERNAL_YAML_UTIL_H_
+#endif  // LATTICEPOL_WORKFLOW_INTERNAL_YAML_UTIL_H_
