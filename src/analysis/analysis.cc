@@ -287,8 +287,16 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
                                     {options.max_nodes, 0});
   DiffResult result;
   analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
+  std::vector<Leaf> leaves;
+  for (const Found& f : found) leaves.push_back(f.leaf);
+  std::vector<size_t> kept;
+  analysis::MergeSiblings(s.space, &leaves, [&](size_t i, size_t j) {
+    return found[i].old_kind == found[j].old_kind && found[i].new_kind == found[j].new_kind;
+  }, &kept);
   analysis::Verifier verifier;
-  for (const Found& f : found) {
+  for (size_t k : kept) {
+    Found f = found[k];
+    f.leaf = leaves[k];
     Difference d;
     d.region = analysis::DescribeRegion(s.space, f.leaf);
     d.old_decision = f.old_kind;
@@ -378,8 +386,16 @@ absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
                                     {options.max_nodes, 0});
   AnalyzeResult result;
   analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
+  std::vector<Leaf> merged;
+  for (const auto& l : leaves) merged.push_back(l.first);
+  std::vector<size_t> kept;
+  analysis::MergeSiblings(s.space, &merged, [&](size_t i, size_t j) {
+    return leaves[i].second == leaves[j].second;
+  }, &kept);
   analysis::Verifier verifier;
-  for (const auto& [leaf, kind] : leaves) {
+  for (size_t k : kept) {
+    const Leaf& leaf = merged[k];
+    const DecisionKind kind = leaves[k].second;
     const Request request = s.space.Build(leaf.assignment);
     const int caller = leaf.assignment[s.space.caller_field()];
     auto w = verifier.Check(analysis::ChainFor(s.space, caller, &policy, options.network_policy),

@@ -16,16 +16,22 @@ namespace {
 
 constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
 
+// Positive predicates name the class; negated globs are added because globs
+// overlap (literals do not). No positive at all: "none of (...)".
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
-  std::string pos, neg;
+  std::string pos, neg, all;
   for (size_t i = 0; i < sig.size(); ++i) {
-    std::string& out = sig[i] ? pos : neg;
-    if (!out.empty()) out += ", ";
-    out += sig[i] ? field.predicates[i].description : "not " + field.predicates[i].description;
+    const StringPredicate& p = field.predicates[i];
+    all += (all.empty() ? "" : ", ") + p.description;
+    if (sig[i]) {
+      pos += (pos.empty() ? "" : " and ") + p.description;
+    } else if (p.description.rfind("= ", 0) != 0) {
+      neg += " and not " + p.description;
+    }
   }
-  if (pos.empty() && neg.empty()) return "any value";
-  if (pos.empty()) return neg;
-  return neg.empty() ? pos : pos + ", " + neg;
+  if (all.empty()) return "any value";
+  if (pos.empty()) return "none of (" + all + ")";
+  return pos + neg;
 }
 
 std::string ShortAction(const std::string& action) {
@@ -36,7 +42,7 @@ std::string ShortAction(const std::string& action) {
 void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>& desc,
                    Space* space, Field* field) {
   for (size_t i = 0; i < base.size(); ++i) {
-    field->atoms.push_back({false, {base[i].witness}, "one value, " + desc[i]});
+    field->atoms.push_back({false, {base[i].witness}, "one value " + desc[i]});
   }
   const size_t k = base.size();
   const bool full = k <= kMaxFullSubsets;
@@ -56,7 +62,7 @@ void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>
       d += (d.empty() ? "" : "; ") + desc[i];
     }
     if (atom.values.size() == 1) atom.values.push_back(atom.values[0]);
-    atom.description = "repeated, values {" + d + "}";
+    atom.description = "repeated {" + d + "}";
     field->atoms.push_back(std::move(atom));
   }
 }
@@ -113,8 +119,12 @@ int MinNeed(int a, int b) {
 Space NewSpace(const AnalysisContext& context) {
   Space space;
   space.context = context;
-  space.fields.push_back({{FieldKind::kAction, ""}, "action", false, {}, {}, {}});
-  space.fields.push_back({{FieldKind::kCaller, ""}, "caller", false, {}, {}, {}});
+  for (FieldKind kind : {FieldKind::kAction, FieldKind::kCaller}) {
+    Field f;
+    f.ref.kind = kind;
+    f.label = kind == FieldKind::kAction ? "action" : "caller";
+    space.fields.push_back(std::move(f));
+  }
   space.FieldFor({FieldKind::kMethod, ""});
   space.FieldFor({FieldKind::kPath, ""});
   return space;
@@ -419,6 +429,49 @@ bool Search(Space* space, Elements* el, const std::function<Visit(const Assignme
   return !s.exhausted;
 }
 
+void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
+                   const std::function<bool(size_t, size_t)>& same_outcome,
+                   std::vector<size_t>* kept) {
+  const size_t n = space.fields.size();
+  auto full = [&](size_t f) {
+    std::vector<int> all;
+    for (size_t x = 0; x < space.fields[f].atoms.size(); ++x) all.push_back(static_cast<int>(x));
+    return all;
+  };
+  for (Leaf& l : *leaves) {
+    for (size_t f = 0; f < n; ++f) {
+      if (l.groups[f].empty()) l.groups[f] = full(f);
+      std::sort(l.groups[f].begin(), l.groups[f].end());
+    }
+  }
+  std::vector<bool> alive(leaves->size(), true);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < leaves->size(); ++i) {
+      for (size_t j = i + 1; alive[i] && j < leaves->size(); ++j) {
+        if (!alive[j] || !same_outcome(i, j)) continue;
+        Leaf& a = (*leaves)[i];
+        const Leaf& b = (*leaves)[j];
+        int differing = -1;
+        for (size_t f = 0; f < n && differing != -2; ++f) {
+          if (a.groups[f] != b.groups[f]) differing = differing == -1 ? static_cast<int>(f) : -2;
+        }
+        if (differing < 0) continue;
+        std::vector<int>& g = a.groups[differing];
+        g.insert(g.end(), b.groups[differing].begin(), b.groups[differing].end());
+        std::sort(g.begin(), g.end());
+        g.erase(std::unique(g.begin(), g.end()), g.end());
+        alive[j] = false;
+        changed = true;
+      }
+    }
+  }
+  kept->clear();
+  for (size_t i = 0; i < leaves->size(); ++i) {
+    if (alive[i]) kept->push_back(i);
+  }
+}
+
 Region DescribeRegion(const Space& space, const Leaf& leaf) {
   Region region;
   for (size_t f = 0; f < space.fields.size(); ++f) {
@@ -428,12 +481,14 @@ Region DescribeRegion(const Space& space, const Leaf& leaf) {
     std::string d;
     if (g.size() == 1) {
       d = field.atoms[g[0]].description;
-    } else if (g.size() + 1 == field.atoms.size()) {
+    } else if (2 * g.size() > field.atoms.size()) {
+      std::string others;
       for (size_t x = 0; x < field.atoms.size(); ++x) {
         if (std::find(g.begin(), g.end(), static_cast<int>(x)) == g.end()) {
-          d = "not (" + field.atoms[x].description + ")";
+          others += (others.empty() ? "" : " | ") + field.atoms[x].description;
         }
       }
+      d = "not (" + others + ")";
     } else {
       for (int x : g) d += (d.empty() ? "" : " | ") + field.atoms[x].description;
     }

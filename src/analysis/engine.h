@@ -160,6 +160,14 @@ bool Search(Space* space, Elements* el, const std::function<Visit(const Assignme
 
 Region DescribeRegion(const Space& space, const Leaf& leaf);
 
+// Merges leaves that differ in one field's group and have the same outcome
+// (repeatedly), so reported regions are as coarse as the search allows.
+// `kept` receives the indices of the surviving (widened) leaves; each keeps
+// its own assignment, which lies inside its widened region.
+void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
+                   const std::function<bool(size_t, size_t)>& same_outcome,
+                   std::vector<size_t>* kept);
+
 int MinNeed(int a, int b);
 
 // Evaluates `request` with both evaluators on a chain; fails loudly when they
