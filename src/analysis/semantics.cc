@@ -1,12 +1,15 @@
 // File: src/analysis/semantics.cc
-// Stage: analysis. See semantics.h. Key facts come from policy.h
-// (ResolveConditionKey, FamilyOf); value syntax from internal/text.h.
+// Stage: analysis. See semantics.h. Key and operator facts come from the
+// shared semantics table (internal/semantics.h); value syntax from
+// internal/text.h.
 #include "analysis/semantics.h"
 
 #include <array>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 
@@ -43,49 +46,44 @@ std::string Glob(const std::string& value, bool variables_active) {
 
 KeyInfo KeyInfoFor(const ConditionKey& key) {
   KeyInfo info;
-  switch (key.kind) {
-    case KeyKind::kRequestMethod:
-      info = {KeySource::kField, {FieldKind::kMethod, ""}, true};
-      break;
-    case KeyKind::kRequestPath:
-      info = {KeySource::kField, {FieldKind::kPath, ""}, true};
-      break;
-    case KeyKind::kRequestHeader:
-      // Request header names are lower-case (H1: the suffix is compared
-      // exactly), so a suffix with an upper-case letter never matches.
-      if (HasUpper(key.suffix)) {
+  if (!internal::IsKnownKey(key.kind)) {
+    info.source = KeySource::kNever;
+    return info;
+  }
+  const internal::KeyRow& row = internal::KeySemantics(key.kind);
+  info.depends_on_action = row.absent_on_connect;
+  auto field = [&](FieldKind kind, std::string name) {
+    info.source = KeySource::kField;
+    info.field = {kind, std::move(name)};
+  };
+  switch (row.field) {
+    case internal::RequestField::kMethod: field(FieldKind::kMethod, ""); break;
+    case internal::RequestField::kPath: field(FieldKind::kPath, ""); break;
+    case internal::RequestField::kQuery: field(FieldKind::kQuery, key.suffix); break;
+    case internal::RequestField::kHeaders:
+      // Names arrive lower-case: a suffix with an upper-case letter never matches.
+      if (row.suffix == internal::SuffixRule::kExactLowerArrives && HasUpper(key.suffix)) {
         info.source = KeySource::kNever;
       } else {
-        info = {KeySource::kField, {FieldKind::kHeader, key.suffix}, true};
+        field(FieldKind::kHeader, key.suffix);
       }
       break;
-    case KeyKind::kRequestQueryString:
-      info = {KeySource::kField, {FieldKind::kQuery, key.suffix}, true};
+    case internal::RequestField::kSourceVpc: field(FieldKind::kSourceVpc, ""); break;
+    case internal::RequestField::kSourceVpcOwnerAccount:
+      field(FieldKind::kSourceVpcOwner, "");
       break;
-    case KeyKind::kSourceVpc:
-      info = {KeySource::kField, {FieldKind::kSourceVpc, ""}, false};
-      break;
-    case KeyKind::kSourceVpcOwnerAccount:
-      info = {KeySource::kField, {FieldKind::kSourceVpcOwner, ""}, false};
-      break;
-    case KeyKind::kPort:
-      info.source = KeySource::kPort;
-      break;
-    case KeyKind::kPrincipalType:
-    case KeyKind::kPrincipalArn:
-    case KeyKind::kPrincipalAccount:
-    case KeyKind::kPrincipalOrgId:
-    case KeyKind::kPrincipalOrgPaths:
-    case KeyKind::kPrincipalTag:
-    case KeyKind::kPrincipalIsAwsService:
+    case internal::RequestField::kPort: info.source = KeySource::kPort; break;
+    case internal::RequestField::kPrincipalType:
+    case internal::RequestField::kPrincipalArn:
+    case internal::RequestField::kPrincipalAccount:
+    case internal::RequestField::kPrincipalOrgId:
+    case internal::RequestField::kPrincipalOrgPaths:
+    case internal::RequestField::kPrincipalTags:
+    case internal::RequestField::kPrincipalSigned:
       info.source = KeySource::kCaller;
       break;
-    case KeyKind::kUnknown:
-      info.source = KeySource::kNever;
-      break;
-    default:
-      info.source = KeySource::kContext;
-      break;
+    case internal::RequestField::kNone: info.source = KeySource::kNever; break;
+    default: info.source = KeySource::kContext; break;
   }
   return info;
 }
@@ -97,19 +95,11 @@ bool UsesVariable(const std::string& value, bool variables_active) {
 std::optional<StringPredicate> ConditionPredicate(const Condition& condition,
                                                   const std::string& value,
                                                   bool variables_active) {
-  switch (condition.op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-      return LiteralPredicate(Literal(value, variables_active));
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-      return IgnoreCasePredicate(Literal(value, variables_active));
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-      return GlobPredicate(Glob(value, variables_active));
-    default:
-      return std::nullopt;
-  }
+  const internal::OperatorRow& row = internal::OperatorSemantics(condition.op);
+  if (row.family != OperatorFamily::kString) return std::nullopt;
+  if (row.glob) return GlobPredicate(Glob(value, variables_active));
+  if (row.ignore_case) return IgnoreCasePredicate(Literal(value, variables_active));
+  return LiteralPredicate(Literal(value, variables_active));
 }
 
 std::optional<StringPredicate> ResourcePredicate(const std::string& pattern,

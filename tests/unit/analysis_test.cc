@@ -9,6 +9,7 @@
 //  (e) the shipped scenario proves, the backdoor candidates do not.
 // LATTICEPOL_ANALYSIS_PAIRS raises the number of generated pairs (default 40).
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -21,7 +22,6 @@
 #include "latticepol/analysis.h"
 #include "latticepol/authorize.h"
 #include "latticepol/parse.h"
-#include "latticepol/random.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 
@@ -32,6 +32,27 @@ int Pairs() {
   const char* env = std::getenv("LATTICEPOL_ANALYSIS_PAIRS");
   return env ? std::atoi(env) : 20;
 }
+
+// A tiny deterministic PRNG (SplitMix64), so these tests do not depend on
+// the test-support generators.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint64_t Uniform(uint64_t n) { return Next() % n; }
+  int Range(int lo, int hi) { return lo + static_cast<int>(Uniform(hi - lo + 1)); }
+  bool Percent(int p) { return static_cast<int>(Uniform(100)) < p; }
+  template <typename C>
+  const typename C::value_type& Pick(const C& c) { return c[Uniform(c.size())]; }
+
+ private:
+  uint64_t state_;
+};
 
 // ---- a small policy generator over a tiny alphabet -------------------------
 
