@@ -232,15 +232,37 @@ int Elements::Add(Element e) {
 
 Tri Elements::Value(int id, const Assignment& a) {
   const Element& e = elements_[id];
-  std::string key;
-  for (int f : e.deps) {
-    if (a[f] < 0) return Tri::kUnknown;
-    key += std::to_string(a[f]) + ',';
+  Memo& memo = memo_[id];
+  if (!memo.ready) {
+    uint64_t size = 1;
+    for (int f : e.deps) {
+      const uint64_t n = std::max<size_t>(space_->fields[f].atoms.size(), 1);
+      memo.radix.push_back(n);
+      size = size > (uint64_t{1} << 20) / n ? (uint64_t{1} << 21) : size * n;
+    }
+    if (size <= (uint64_t{1} << 20)) memo.dense.assign(size, -1);
+    memo.ready = true;
   }
-  auto it = memo_[id].find(key);
-  if (it != memo_[id].end()) return it->second ? Tri::kTrue : Tri::kFalse;
+  uint64_t key = 0;
+  std::vector<int> exact;  // sparse memo: the atoms themselves (no overflow)
+  for (size_t i = 0; i < e.deps.size(); ++i) {
+    const int x = a[e.deps[i]];
+    if (x < 0) return Tri::kUnknown;
+    if (memo.dense.empty()) {
+      exact.push_back(x);
+    } else {
+      key = key * memo.radix[i] + static_cast<uint64_t>(x);  // < dense.size()
+    }
+  }
+  if (!memo.dense.empty()) {
+    int8_t& slot = memo.dense[key];
+    if (slot < 0) slot = e.eval(space_->Build(a), a) ? 1 : 0;
+    return slot ? Tri::kTrue : Tri::kFalse;
+  }
+  auto it = memo.sparse.find(exact);
+  if (it != memo.sparse.end()) return it->second ? Tri::kTrue : Tri::kFalse;
   const bool v = e.eval(space_->Build(a), a);
-  memo_[id].emplace(std::move(key), v);
+  memo.sparse.emplace(std::move(exact), v);
   return v ? Tri::kTrue : Tri::kFalse;
 }
 

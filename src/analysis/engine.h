@@ -8,6 +8,7 @@
 #define LATTICEPOL_SRC_ANALYSIS_ENGINE_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,7 +101,15 @@ class Elements {
  private:
   const Space* space_;
   std::vector<Element> elements_;
-  std::vector<std::unordered_map<std::string, bool>> memo_;
+  // Per element: values by mixed-radix index over its deps' atoms, dense
+  // (-1 = not yet computed) when small, else hashed.
+  struct Memo {
+    std::vector<uint64_t> radix;  // per dep: atom count
+    std::vector<int8_t> dense;
+    std::map<std::vector<int>, bool> sparse;
+    bool ready = false;
+  };
+  std::vector<Memo> memo_;
   std::vector<std::vector<int>> readers_;
 };
 
