@@ -16,10 +16,13 @@ namespace {
 
 constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
 
-// Positive predicates name the class; negated globs are added because globs
-// overlap (literals do not). No positive at all: "none of (...)".
+// Positive predicates name the class; with few patterns, negated globs are
+// added because globs overlap (literals do not). No positive at all:
+// "none of (...)", or "none of the N patterns" when there are many.
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
+  constexpr size_t kFew = 4;
   std::string pos, neg, all;
+  size_t negated_globs = 0;
   for (size_t i = 0; i < sig.size(); ++i) {
     const StringPredicate& p = field.predicates[i];
     all += (all.empty() ? "" : ", ") + p.description;
@@ -27,11 +30,15 @@ std::string SignatureDescription(const Field& field, const std::vector<bool>& si
       pos += (pos.empty() ? "" : " and ") + p.description;
     } else if (p.description.rfind("= ", 0) != 0) {
       neg += " and not " + p.description;
+      ++negated_globs;
     }
   }
   if (all.empty()) return "any value";
-  if (pos.empty()) return "none of (" + all + ")";
-  return pos + neg;
+  if (pos.empty()) {
+    return sig.size() <= kFew ? "none of (" + all + ")"
+                              : "none of the " + std::to_string(sig.size()) + " patterns";
+  }
+  return negated_globs <= kFew ? pos + neg : pos;
 }
 
 std::string ShortAction(const std::string& action) {
