@@ -22,6 +22,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "output_file.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
 #include "latticepol/request_json.h"
@@ -100,19 +101,48 @@ class ProgressBar {
   std::thread thread_;
 };
 
-// Writes the report to stdout or to --output (refusing to overwrite).
+// Writes the report to stdout or publishes it at --output (output_file.h:
+// without --force, refusing a file that appeared during the run).
 bool Emit(const SimulateOptions& opts, const std::string& text) {
   if (opts.output.empty() || opts.output == "-") {
     std::cout << text;
     std::cout.flush();
     return true;
   }
-  std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << text)) {
-    PrintError("simulate", "cannot write `" + opts.output + "`");
+  std::string error;
+  if (!PublishFile(opts.output, text, opts.force, &error)) {
+    PrintError("simulate", error);
     return false;
   }
   return true;
+}
+
+// Writes the scenario's stream as canonical request JSON Lines.
+ExitCode EmitRequests(const SimulateOptions& opts, const Simulation& sim) {
+  OutputFile file;
+  std::string error;
+  std::FILE* out = stdout;
+  if (opts.emit != "-") {
+    if (!file.Open(opts.emit, opts.force, &error)) {
+      PrintError("simulate", error);
+      return ExitCode::kFailure;
+    }
+    out = file.file();
+  }
+  std::string line;
+  bool ok = true;
+  for (uint64_t i = 0; i < sim.count() && ok; ++i) {
+    line = RequestToJson(sim.GenerateRequest(i));
+    line.push_back('\n');
+    ok = std::fwrite(line.data(), 1, line.size(), out) == line.size();
+  }
+  ok = ok && std::fflush(out) == 0;
+  if (ok && opts.emit != "-") ok = file.Publish(&error);
+  if (!ok) {
+    PrintError("simulate", error.empty() ? "cannot write `" + opts.emit + "`" : error);
+    return ExitCode::kFailure;
+  }
+  return ExitCode::kOk;
 }
 
 ExitCode RunReplay(const SimulateOptions& opts) {
@@ -194,10 +224,13 @@ ExitCode RunReplay(const SimulateOptions& opts) {
 }
 
 ExitCode RunSimulate(const SimulateOptions& opts) {
-  if (!opts.output.empty() && opts.output != "-" && !opts.force &&
-      std::filesystem::exists(opts.output)) {
-    PrintError("simulate", "`" + opts.output + "` exists: use --force to overwrite it");
-    return ExitCode::kUsage;
+  // Refuse an output that could not be published before the run starts.
+  for (const std::string* target : {&opts.output, &opts.emit}) {
+    std::string error;
+    if (!target->empty() && *target != "-" && !CheckOutputTarget(*target, opts.force, &error)) {
+      PrintError("simulate", error);
+      return ExitCode::kUsage;
+    }
   }
   if (!opts.replay.empty()) return RunReplay(opts);
   if (opts.scenario.empty()) {
@@ -228,28 +261,8 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
     PrintError("simulate", std::string(sim.status().message()));
     return ExitCode::kInvalidInput;
   }
-  if (!opts.emit.empty()) {
-    // Export the stream as canonical JSON Lines (e.g. to feed --replay).
-    if (opts.emit != "-" && !opts.force && std::filesystem::exists(opts.emit)) {
-      PrintError("simulate", "`" + opts.emit + "` exists: use --force to overwrite it");
-      return ExitCode::kUsage;
-    }
-    std::ofstream file;
-    if (opts.emit != "-") file.open(opts.emit, std::ios::binary | std::ios::trunc);
-    std::ostream& out = opts.emit == "-" ? std::cout : file;
-    std::string line;
-    for (uint64_t i = 0; i < (*sim)->count() && out; ++i) {
-      line = RequestToJson((*sim)->GenerateRequest(i));
-      line.push_back('\n');
-      out.write(line.data(), static_cast<std::streamsize>(line.size()));
-    }
-    out.flush();
-    if (!out) {
-      PrintError("simulate", "cannot write `" + opts.emit + "`");
-      return ExitCode::kFailure;
-    }
-    return ExitCode::kOk;
-  }
+  // Export the stream as canonical JSON Lines (e.g. to feed --replay).
+  if (!opts.emit.empty()) return EmitRequests(opts, **sim);
   std::atomic<uint64_t> progress{0};
   SimulationReport report;
   {
@@ -284,7 +297,19 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       "--shadow candidate.json --format json --output report.json\n"
       "  latticepol simulate --replay access.log --policy policies/shared-service/auth-policy.json");
   cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)");
-  cmd->add_option("--count", opts->count, "Requests to generate (overrides the scenario)");
+  // Digits only: CLI11 would otherwise read `-1` as 2^64-1.
+  cmd->add_option("--count", opts->count, "Requests to generate (overrides the scenario)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            const bool digits = !value.empty() && value.size() <= 20 &&
+                                value.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stold(value) > static_cast<long double>(kMaxScenarioCount)) {
+              return "--count must be a whole number from 0 to " +
+                     std::to_string(kMaxScenarioCount);
+            }
+            return "";
+          },
+          "0.." + std::to_string(kMaxScenarioCount)));
   cmd->add_option("--seed", opts->seed, "Seed of the stream (overrides the scenario)");
   cmd->add_option("--threads", opts->threads, "Worker threads, 0 = every core")
       ->check(CLI::Range(0, 1024));
