@@ -144,6 +144,45 @@ printf -- 'consumers: []\n---\nconsumers: []\n' >"$TMP/two-topology.yaml"
 probe "topology second document" 4 "$LP" generate "$TMP/two-topology.yaml" --out "$TMP/gen" --dry-run
 expect_in "topology second document" "$TMP/err" "a second document"
 
+# --- item 8: files written ------------------------------------------------------
+# A dangling symbolic link at --output is refused (it once created the link's target).
+ln -s "$TMP/nowhere.txt" "$TMP/dangling.txt"
+probe "dangling symlink output" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/dangling.txt" --force
+expect_in "dangling symlink output" "$TMP/err" "symbolic link to a file that does not exist"
+[ -e "$TMP/nowhere.txt" ] && fail "dangling symlink output: the link's target was created"
+# The folder is checked before the run.
+probe "output folder missing" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/no/such/report.txt"
+expect_in "output folder missing" "$TMP/err" "does not exist"
+# A file that appears during the run is not overwritten without --force (it
+# once was: the existence check ran only before the run).
+mkdir -p "$TMP/race"
+"$LP" simulate "$SCENARIO" --count 200000 --emit-requests "$TMP/race/requests.jsonl" \
+  >"$TMP/race.out" 2>"$TMP/race.err" &
+racer=$!
+for _ in $(seq 1 400); do
+  ls -a "$TMP/race" | grep -q latticepol-tmp && break
+  sleep 0.01
+done
+printf 'mine\n' >"$TMP/race/requests.jsonl"
+code=0
+wait "$racer" || code=$?
+[ "$code" -eq 1 ] || fail "file created during the run: exit code $code, expected 1"
+[ "$(cat "$TMP/race/requests.jsonl")" = "mine" ] || fail "file created during the run was overwritten"
+grep -qF "created by someone else during the run" "$TMP/race.err" ||
+  fail "file created during the run: no message"
+ls -a "$TMP/race" | grep -q latticepol-tmp && fail "file created during the run: temporary left behind"
+# Two generate runs into one folder never both write: the second is refused
+# while the first holds the folder (here: an flock(1) holder).
+mkdir -p "$TMP/gen-locked"
+flock -n "$TMP/gen-locked" -c "sleep 5" &
+holder=$!
+sleep 0.3
+probe "generate into a locked folder" 1 "$LP" generate "$SHARED/topology.yaml" --out "$TMP/gen-locked"
+expect_in "generate into a locked folder" "$TMP/err" "another latticepol process is writing into"
+[ -z "$(ls -A "$TMP/gen-locked")" ] || fail "generate into a locked folder: files were written"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures reliability probe(s) failed" >&2
   exit 1
