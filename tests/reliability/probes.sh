@@ -6,7 +6,7 @@
 # Usage: bash probes.sh <path-to-latticepol> <source-dir>
 set -uo pipefail
 
-LP="$1"
+LP="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 SRC="$(cd "$2" && pwd)"
 SHARED="$SRC/policies/shared-service"
 SCENARIO="$SHARED/scenario.yaml"
@@ -182,6 +182,18 @@ expect_in "generate into a locked folder" "$TMP/err" "another latticepol process
 [ -z "$(ls -A "$TMP/gen-locked")" ] || fail "generate into a locked folder: files were written"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+
+# --- item 10: smaller input paths ----------------------------------------------------
+probe "replay a directory" 4 "$LP" simulate --replay "$TMP" --policy "$POLICY"
+expect_in "replay a directory" "$TMP/err" "cannot read \`$TMP\`: it is a directory"
+printf 'garbage\n{"x":\n' >"$TMP/malformed.jsonl"
+probe "replay only malformed lines" 4 "$LP" simulate --replay "$TMP/malformed.jsonl" --policy "$POLICY"
+expect_in "replay only malformed lines" "$TMP/err" "no valid request"
+(cd "$SHARED" && (ulimit -v "$MEMORY_KB"; timeout "$SECONDS_LIMIT" "$LP" simulate - --count 1000) \
+  <"$SCENARIO" >"$TMP/out" 2>"$TMP/err") || fail "simulate - : exit code $?"
+expect_in "simulate -" "$TMP/out" "latticepol simulate: <stdin>"
+expect_in "simulate -" "$TMP/out" "Result: all 7 expectations hold"
+probe "two inputs from stdin" 2 "$LP" simulate - --shadow - </dev/null
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures reliability probe(s) failed" >&2

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -101,6 +103,22 @@ class ProgressBar {
   std::thread thread_;
 };
 
+// Loads the scenario file, or reads it from stdin for `-` (relative policy
+// paths then resolve against the current directory).
+ScenarioLoadResult LoadScenario(const std::string& path) {
+  if (path != "-") return LoadScenarioFile(path);
+  std::string text, error;
+  if (!ReadFileWithLimit(path, kMaxInputBytes, &text, &error)) {
+    ScenarioLoadResult result;
+    Issue issue;
+    issue.code = "file-not-found";
+    issue.message = error;
+    result.issues.push_back(std::move(issue));
+    return result;
+  }
+  return ParseScenario(text, SourceName(path), "");
+}
+
 // Writes the report to stdout or publishes it at --output (output_file.h:
 // without --force, refusing a file that appeared during the run).
 bool Emit(const SimulateOptions& opts, const std::string& text) {
@@ -164,8 +182,8 @@ ExitCode RunReplay(const SimulateOptions& opts) {
   }
   std::optional<Scenario> scenario;
   if (!opts.scenario.empty()) {
-    ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
-    PrintIssues(loaded.issues, opts.scenario);
+    ScenarioLoadResult loaded = LoadScenario(opts.scenario);
+    PrintIssues(loaded.issues, SourceName(opts.scenario));
     if (!loaded.ok()) return ExitCode::kInvalidInput;
     scenario = std::move(loaded.scenario);
   }
@@ -191,16 +209,35 @@ ExitCode RunReplay(const SimulateOptions& opts) {
 
   std::FILE* file = stdin;
   if (opts.replay != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(opts.replay, ec)) {
+      PrintError("simulate", "cannot read `" + opts.replay + "`: it is a directory");
+      return ExitCode::kInvalidInput;
+    }
     file = std::fopen(opts.replay.c_str(), "rb");
     if (file == nullptr) {
-      PrintError("simulate", "cannot read `" + opts.replay + "`");
+      PrintError("simulate", "cannot read `" + opts.replay + "`: " + std::strerror(errno));
       return ExitCode::kInvalidInput;
     }
   }
-  absl::StatusOr<ReplayReport> report = ReplayFile(file, chain, ro);
+  int read_errno = 0;
+  absl::StatusOr<ReplayReport> report = Replay(
+      [file, &read_errno](char* buf, size_t size) -> int64_t {
+        const size_t n = std::fread(buf, 1, size, file);
+        if (n == 0 && std::ferror(file)) {
+          read_errno = errno;
+          return -1;
+        }
+        return static_cast<int64_t>(n);
+      },
+      chain, ro);
   if (file != stdin) std::fclose(file);
   if (!report.ok()) {
-    PrintError("simulate", std::string(report.status().message()));
+    std::string message(report.status().message());
+    if (read_errno != 0) {
+      message = "cannot read `" + SourceName(opts.replay) + "`: " + std::strerror(read_errno);
+    }
+    PrintError("simulate", message);
     return ExitCode::kInvalidInput;
   }
   report->source = SourceName(opts.replay);
@@ -219,11 +256,25 @@ ExitCode RunReplay(const SimulateOptions& opts) {
   const std::string text = opts.format == Format::kJson ? ReplayReportToJson(*report)
                                                         : ReplayReportToText(*report);
   if (!Emit(opts, text)) return ExitCode::kFailure;
+  // Nothing but malformed lines: the input is not what it was meant to be.
+  if (report->requests == 0 && report->malformed > 0) {
+    PrintError("simulate", "no valid request in `" + report->source + "` (" +
+                               std::to_string(report->malformed) + " malformed lines)");
+    return ExitCode::kInvalidInput;
+  }
   return report->log_allowed_now_denied + report->log_denied_now_allowed > 0 ? ExitCode::kDeny
                                                                               : ExitCode::kOk;
 }
 
 ExitCode RunSimulate(const SimulateOptions& opts) {
+  int from_stdin = 0;
+  for (const std::string* input : {&opts.scenario, &opts.replay, &opts.policy, &opts.shadow}) {
+    from_stdin += *input == "-";
+  }
+  if (from_stdin > 1) {
+    PrintError("simulate", "only one input can be read from stdin (`-`)");
+    return ExitCode::kUsage;
+  }
   // Refuse an output that could not be published before the run starts.
   for (const std::string* target : {&opts.output, &opts.emit}) {
     std::string error;
@@ -241,8 +292,8 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
     PrintError("simulate", "--policy and --strict only apply with --replay");
     return ExitCode::kUsage;
   }
-  ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
-  PrintIssues(loaded.issues, opts.scenario);
+  ScenarioLoadResult loaded = LoadScenario(opts.scenario);
+  PrintIssues(loaded.issues, SourceName(opts.scenario));
   if (!loaded.ok()) return ExitCode::kInvalidInput;
 
   SimulationOptions so;
