@@ -425,7 +425,8 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
   if (r.shadow_enabled) {
     StrAppend(&out, "\nShadow policy ", r.shadow_name, "\n");
     StrAppend(&out, "  allowed -> denied: ", Grouped(r.shadow_allowed_to_denied),
-           "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed), "\n");
+           "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed),
+           "   deny kind changed: ", Grouped(r.shadow_deny_kind_changed), "\n");
     if (!r.shadow_allowed_to_denied_samples.empty()) {
       StrAppend(&out, "  allowed -> denied samples:\n");
       ReplaySamplesText(&out, r.shadow_allowed_to_denied_samples, true);
@@ -496,6 +497,7 @@ std::string ReplayReportToJson(const ReplayReport& r, bool include_timing) {
     s["totals"] = DecisionCounts(r.shadow_totals);
     s["allowedToDenied"] = r.shadow_allowed_to_denied;
     s["deniedToAllowed"] = r.shadow_denied_to_allowed;
+    s["denyKindChanged"] = r.shadow_deny_kind_changed;
     Json a = Json::array(), b = Json::array();
     for (const ReplaySample& x : r.shadow_allowed_to_denied_samples) a.push_back(ReplaySampleJson(x, true));
     for (const ReplaySample& x : r.shadow_denied_to_allowed_samples) b.push_back(ReplaySampleJson(x, true));

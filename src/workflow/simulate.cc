@@ -918,18 +918,22 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         const ComposedDecision& sr = compose[c].Get(nk, shk, ik);
         shadow_kind = sr.kind;
         ++agg->shadow_totals[KindIndex(sr.kind)];
-        const bool was = r.kind == DecisionKind::kAllow;
-        const bool now = sr.kind == DecisionKind::kAllow;
-        if (was && !now) {
-          if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-            agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (!was && now) {
-          if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-            agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (r.kind != sr.kind) {
-          ++agg->kind_changed;
+        switch (internal::CompareShadow(r.kind, sr.kind)) {
+          case internal::ShadowChange::kAllowedToDenied:
+            if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+              agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDeniedToAllowed:
+            if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+              agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDenyKindChanged:
+            ++agg->kind_changed;
+            break;
+          case internal::ShadowChange::kSame:
+            break;
         }
       }
       // Expectations, against the scenario's chain and the candidate's.
