@@ -306,7 +306,7 @@ struct Agg {
            log_uncertain_disagree = 0, port_inferred = 0;
   std::vector<ReplaySample> log_samples;
   std::array<uint64_t, 3> shadow_totals{};
-  uint64_t sh_a2d = 0, sh_d2a = 0;
+  uint64_t sh_a2d = 0, sh_d2a = 0, sh_kind_changed = 0;
   std::vector<ReplaySample> sh_a2d_samples, sh_d2a_samples;
   uint64_t min_error_line = UINT64_MAX;
 };
@@ -782,8 +782,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
     }
     const internal::ComposedDecision& sr = c.table[is_signed].Get(nk, shk, ik);
     ++agg.shadow_totals[static_cast<int>(sr.kind)];
-    const bool was = r.kind == DecisionKind::kAllow, now = sr.kind == DecisionKind::kAllow;
-    if (was != now) {
+    const internal::ShadowChange change = internal::CompareShadow(r.kind, sr.kind);
+    if (change == internal::ShadowChange::kDenyKindChanged) ++agg.sh_kind_changed;
+    if (change == internal::ShadowChange::kAllowedToDenied ||
+        change == internal::ShadowChange::kDeniedToAllowed) {
+      const bool was = change == internal::ShadowChange::kAllowedToDenied;
       uint64_t& n = was ? agg.sh_a2d : agg.sh_d2a;
       std::vector<ReplaySample>& samples = was ? agg.sh_a2d_samples : agg.sh_d2a_samples;
       if (++n <= static_cast<uint64_t>(options_.max_samples)) {
@@ -1111,6 +1114,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
     for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
     report.shadow_allowed_to_denied += a->sh_a2d;
     report.shadow_denied_to_allowed += a->sh_d2a;
+    report.shadow_deny_kind_changed += a->sh_kind_changed;
     for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
     for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
   }

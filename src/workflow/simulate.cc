@@ -34,6 +34,7 @@ namespace {
 
 using internal::ComposedDecision;
 using internal::ComposeTable;
+using internal::StrAppend;
 using internal::StrCat;
 
 // ---- Randomness ------------------------------------------------------------
@@ -730,6 +731,56 @@ namespace {
 
 inline int KindIndex(DecisionKind k) { return static_cast<int>(k); }
 
+std::string StatementLabel(Layer layer, const PolicyDocument* doc, int statement) {
+  std::string label = StrCat(LayerName(layer), " #", statement);
+  if (doc != nullptr && statement >= 0 &&
+      static_cast<size_t>(statement) < doc->statements.size() &&
+      !doc->statements[statement].sid.empty()) {
+    StrAppend(&label, " ", doc->statements[statement].sid);
+  }
+  return label;
+}
+
+// Fills a violation sample's `statement` and `explanation` from the
+// reference evaluation of `chain`: the deciding layer (E3) for a denial; for
+// ALLOW the service layer when it has a policy, else the network layer.
+void ExplainSample(const ChainPolicies& chain, const RequestView& view, SimulationSample* s) {
+  const ChainEvaluation ev = AuthorizeReference(chain, view);
+  Layer layer = ev.result.layer;
+  if (layer == Layer::kNone) {
+    layer = ev.result.service.evaluated && ev.result.service.has_policy ? Layer::kService
+            : ev.result.network.evaluated && ev.result.network.has_policy ? Layer::kNetwork
+                                                                          : Layer::kIdentity;
+  }
+  const LayerResult& lr = layer == Layer::kNetwork   ? ev.result.network
+                          : layer == Layer::kService ? ev.result.service
+                                                     : ev.result.identity;
+  const std::optional<Evaluation>& trace = layer == Layer::kNetwork   ? ev.network
+                                           : layer == Layer::kService ? ev.service
+                                                                      : ev.identity;
+  const PolicyDocument* doc = layer == Layer::kNetwork   ? chain.network_policy
+                              : layer == Layer::kService ? chain.service_policy
+                                                         : chain.identity_policy;
+  if (trace.has_value()) {
+    if (trace->decision.statement >= 0) {
+      s->statement = StatementLabel(layer, doc, trace->decision.statement);
+    }
+    ExplainOptions options;
+    options.max_closest = 1;
+    s->explanation = StrCat(LayerName(layer), " layer: ", ExplainText(*trace, options));
+  } else if (!lr.evaluated) {
+    s->explanation = StrCat(LayerName(layer), " layer: not evaluated");
+  } else if (lr.assumed) {
+    s->explanation = StrCat(LayerName(layer), " layer: no identity input, assumed to allow (E2)");
+  } else if (!lr.has_policy && layer != Layer::kIdentity) {
+    s->explanation = StrCat(LayerName(layer), " layer: AWS_IAM with no policy attached: ",
+                            DecisionName(lr.decision.kind));
+  } else {
+    s->explanation = StrCat(LayerName(layer), " layer: the scenario's identity decision ",
+                            DecisionName(lr.decision.kind));
+  }
+}
+
 void KeepLowest(std::vector<SimulationSample>* samples, int max) {
   std::sort(samples->begin(), samples->end(),
             [](const SimulationSample& a, const SimulationSample& b) { return a.index < b.index; });
@@ -746,6 +797,10 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       network_statements + (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
       0);
   agg->expectations.resize(scenario.expectations.size());
+  for (ExpectationResult& er : agg->expectations) {
+    er.violations_by_caller.assign(n_callers, 0);
+    er.shadow_violations_by_caller.assign(n_callers, 0);
+  }
   Draw d;
   d.query.resize(max_query_keys);
   d.query_random.resize(max_query_keys);
@@ -774,6 +829,14 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     s.shadow_decision = shadow_kind;
     s.layer = layer;
     s.request_json = RequestToJson(view);
+    return s;
+  };
+  // An expectation violation's sample, with the reference explanation of
+  // the chain (the candidate's chain when `candidate`).
+  auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
+                       Layer layer, bool candidate) {
+    SimulationSample s = sample(draw, kind, shadow_kind, layer);
+    ExplainSample(Chain(draw.caller, candidate), view, &s);
     return s;
   };
 
@@ -855,21 +918,25 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         const ComposedDecision& sr = compose[c].Get(nk, shk, ik);
         shadow_kind = sr.kind;
         ++agg->shadow_totals[KindIndex(sr.kind)];
-        const bool was = r.kind == DecisionKind::kAllow;
-        const bool now = sr.kind == DecisionKind::kAllow;
-        if (was && !now) {
-          if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-            agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (!was && now) {
-          if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-            agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (r.kind != sr.kind) {
-          ++agg->kind_changed;
+        switch (internal::CompareShadow(r.kind, sr.kind)) {
+          case internal::ShadowChange::kAllowedToDenied:
+            if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+              agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDeniedToAllowed:
+            if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+              agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDenyKindChanged:
+            ++agg->kind_changed;
+            break;
+          case internal::ShadowChange::kSame:
+            break;
         }
       }
-      // Expectations.
+      // Expectations, against the scenario's chain and the candidate's.
       const int e = Match(d);
       if (e < 0) {
         ++agg->unmatched;
@@ -878,8 +945,18 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         ++er.matched;
         ++er.by_decision[KindIndex(r.kind)];
         if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
+          ++er.violations_by_caller[c];
           if (++er.violations <= static_cast<uint64_t>(max_samples)) {
-            er.samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
+            er.samples.push_back(violation(d, r.kind, shadow_kind, r.layer, false));
+          }
+        }
+        if (shadow != nullptr) {
+          ++er.shadow_by_decision[KindIndex(shadow_kind)];
+          if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
+            ++er.shadow_violations_by_caller[c];
+            if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
+              er.shadow_samples.push_back(violation(d, r.kind, shadow_kind, r.layer, true));
+            }
           }
         }
       }
@@ -900,12 +977,20 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   s.scenario = scenario;
   if (scenario.callers.empty()) return absl::InvalidArgumentError("the scenario has no callers");
   s.count = options.count.value_or(scenario.count);
+  if (s.count > kMaxScenarioCount) {
+    return absl::InvalidArgumentError(
+        StrCat("count ", s.count, " is above the limit of ", kMaxScenarioCount, " requests"));
+  }
   s.seed = options.seed.value_or(scenario.seed);
   int threads = options.threads.value_or(scenario.threads);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const uint64_t chunks = (s.count + kSimulationChunk - 1) / kSimulationChunk;
   s.threads = static_cast<int>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
   s.max_samples = options.max_samples.value_or(scenario.max_samples);
+  if (s.max_samples < 0 || s.max_samples > 10000) {
+    return absl::InvalidArgumentError(
+        StrCat("samples must be between 0 and 10000, got ", s.max_samples));
+  }
 
   std::vector<double> weights;
   for (const ScenarioCaller& c : scenario.callers) {
@@ -1110,6 +1195,8 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
     r.index = static_cast<int>(e);
     r.name = sc.expectations[e].name;
     r.expect = sc.expectations[e].expect;
+    r.violations_by_caller.assign(sc.callers.size(), 0);
+    r.shadow_violations_by_caller.assign(sc.callers.size(), 0);
     report.expectations.push_back(r);
   }
   std::array<uint64_t, 64> ids{};
@@ -1127,8 +1214,17 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
       ExpectationResult& r = report.expectations[e];
       r.matched += a.expectations[e].matched;
       r.violations += a.expectations[e].violations;
+      r.shadow_violations += a.expectations[e].shadow_violations;
       for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
+      for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
+      for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
+        r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
+        r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
+      }
       for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
+      for (SimulationSample& smp : a.expectations[e].shadow_samples) {
+        r.shadow_samples.push_back(std::move(smp));
+      }
     }
     report.unmatched += a.unmatched;
     report.uncertain.flagged += a.flagged;
@@ -1144,7 +1240,9 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
   }
   for (ExpectationResult& r : report.expectations) {
     KeepLowest(&r.samples, s.max_samples);
+    KeepLowest(&r.shadow_samples, s.max_samples);
     report.violations += r.violations;
+    report.shadow.violations += r.shadow_violations;
   }
   KeepLowest(&report.shadow.allowed_to_denied_samples, s.max_samples);
   KeepLowest(&report.shadow.denied_to_allowed_samples, s.max_samples);

@@ -19,6 +19,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "output_file.h"
 #include "latticepol/generate.h"
 #include "latticepol/issue.h"
 #include "latticepol/topology.h"
@@ -53,34 +54,18 @@ std::optional<std::string> ReadIfExists(const fs::path& path) {
   return content;
 }
 
-// Writes `content` to `path` via a temporary file in the same directory and a
-// rename, so a reader never sees a half-written file.
-bool WriteAtomically(const fs::path& path, const std::string& content, std::string* error) {
+// Publishes `content` at `path` (output_file.h), creating its folder. A new
+// target is published without clobbering (a file that appeared meanwhile is
+// refused); an overwrite (already allowed by --force) replaces by rename.
+bool WriteAtomically(const fs::path& path, const std::string& content, bool overwrite,
+                     std::string* error) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) {
     *error = "cannot create `" + path.parent_path().string() + "`: " + ec.message();
     return false;
   }
-  fs::path tmp = path;
-  tmp += ".latticepol-tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      *error = "cannot write `" + tmp.string() + "`: " + std::strerror(errno);
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot rename `" + tmp.string() + "` to `" + path.string() + "`: " + ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
+  return PublishFile(path.string(), content, overwrite, error);
 }
 
 ExitCode RunGenerate(const GenerateCliOptions& opts) {
@@ -109,6 +94,23 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     options.stack_outputs_source = SourceName(opts.stack_outputs_path);
   }
   const fs::path out_dir(opts.out_dir);
+  // One run at a time per output folder: the existing files are read, merged
+  // and replaced under the lock, so two runs never both write or mix files.
+  // A folder that does not exist yet is created (and locked) only once there
+  // is something to write.
+  FolderLock lock;
+  auto lock_out_dir = [&]() {
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    std::string error;
+    if (ec) error = "cannot create `" + out_dir.string() + "`: " + ec.message();
+    if (!ec && lock.Acquire(out_dir.string(), &error)) return true;
+    PrintError(kCommand, error);
+    return false;
+  };
+  std::error_code exists_ec;
+  const bool locked_early = !opts.dry_run && fs::is_directory(out_dir, exists_ec);
+  if (locked_early && !lock_out_dir()) return ExitCode::kFailure;
   options.command_root = out_dir.string() == "." ? "" : (out_dir / "").string();
   options.read_existing = [&out_dir](const std::string& path) {
     return ReadIfExists(out_dir / path);
@@ -136,6 +138,7 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     return ExitCode::kInvalidInput;
   }
 
+  if (!opts.dry_run && !locked_early && !lock_out_dir()) return ExitCode::kFailure;
   // Check every target before writing any.
   struct Target {
     fs::path path;
@@ -175,7 +178,8 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
                                                             : "overwrite";
     if (!opts.dry_run && target.state != Target::kUnchanged) {
       std::string error;
-      if (!WriteAtomically(target.path, *target.content, &error)) {
+      if (!WriteAtomically(target.path, *target.content, target.state == Target::kOverwrite,
+                           &error)) {
         PrintError(kCommand, error);
         return ExitCode::kFailure;
       }
