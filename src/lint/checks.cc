@@ -17,6 +17,7 @@
 
 #include "internal/strings.h"
 #include "internal/text.h"
+#include "latticepol/request_json.h"
 #include "lint/key_facts.h"
 
 namespace latticepol::lint {
@@ -220,13 +221,31 @@ void CheckAllowIfExists(const Statement& s, CheckContext& ctx) {
   }
 }
 
+// Whether anonymous callers get through `s`, by the analysis when it runs:
+// returns false when it proves they never do; sets `*witness` to an
+// anonymous request that `s` decides ALLOW for. Without the analysis, a Deny
+// of every anonymous caller is the only thing that rules them out.
+bool AnonymousGetsThrough(const Statement& s, CheckContext& ctx, std::string* witness) {
+  const Reachability& reach = ctx.anonymous_reach();
+  int i = PositionOf(ctx.doc(), s);
+  if (!reach.ok || i < 0) return !DocumentDeniesAnonymous(ctx.doc());
+  const StatementReach& r = reach.statements[static_cast<size_t>(i)];
+  if (r.effective && r.effective_witness.has_value()) {
+    *witness = RequestToJson(r.effective_witness->request);
+    return true;
+  }
+  return !reach.complete;
+}
+
 void CheckAllowAnonymousAnyNetwork(const Statement& s, CheckContext& ctx) {
   if (!IsAllow(s) || StatementExcludesAnonymous(s) || NetworkRestricted(s)) return;
-  if (DocumentDeniesAnonymous(ctx.doc())) return;
+  std::string witness;
+  if (!AnonymousGetsThrough(s, ctx, &witness)) return;
   ctx.Report(s.pointer,
              "this Allow lets anonymous (unsigned) callers through from any vpc of any account: "
              "restrict `vpc-lattice-svcs:SourceVpc` or `vpc-lattice-svcs:SourceVpcOwnerAccount`, "
-             "or require an identity (e.g. `aws:PrincipalOrgID`)");
+             "or require an identity (e.g. `aws:PrincipalOrgID`)",
+             witness);
 }
 
 void CheckAllowAnySignedPrincipal(const Statement& s, CheckContext& ctx) {
@@ -467,11 +486,13 @@ void CheckWildcardWithoutLike(const Statement& s, CheckContext& ctx) {
 
 void CheckAnonymousNetworkRestricted(const Statement& s, CheckContext& ctx) {
   if (!IsAllow(s) || StatementExcludesAnonymous(s) || !NetworkRestricted(s)) return;
-  if (DocumentDeniesAnonymous(ctx.doc())) return;
+  std::string witness;
+  if (!AnonymousGetsThrough(s, ctx, &witness)) return;
   ctx.Report(s.pointer,
              "this Allow also lets anonymous (unsigned) callers through from the allowed "
              "vpcs or accounts; if only signed callers should pass, add "
-             "`\"StringNotEqualsIgnoreCase\": {\"aws:PrincipalType\": \"anonymous\"}`");
+             "`\"StringNotEqualsIgnoreCase\": {\"aws:PrincipalType\": \"anonymous\"}`",
+             witness);
 }
 
 void CheckEmptySid(const Statement& s, CheckContext& ctx) {
@@ -603,6 +624,18 @@ const std::vector<Check>& AllChecks() {
         "an Allow that admits anonymous callers from restricted VPCs or accounts"},
        CheckAnonymousNetworkRestricted},
       {{"empty-sid", S::kSuggestion, "an empty Sid"}, CheckEmptySid},
+      {{"statement-never-applies", S::kWarning,
+        "a statement no request satisfies (proved by the analysis)"},
+       CheckNeverApplies},
+      {{"allow-shadowed-by-deny", S::kWarning,
+        "an Allow that Deny statements fully shadow (proved, with a witness)"},
+       CheckAllowShadowed},
+      {{"deny-never-applies", S::kWarning,
+        "a Deny that never changes a decision (proved, with a witness)"},
+       CheckDenyNeverApplies},
+      {{"redundant-statement", S::kSuggestion,
+        "a statement the others make redundant (proved equivalent without it)"},
+       CheckRedundantStatement},
       {{"mergeable-statements", S::kSuggestion, "statements that can be merged into one"},
        nullptr, CheckMergeableStatements},
   };

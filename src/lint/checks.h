@@ -6,11 +6,13 @@
 #ifndef LATTICEPOL_SRC_LINT_CHECKS_H_
 #define LATTICEPOL_SRC_LINT_CHECKS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "internal/json_reader.h"
+#include "latticepol/analysis.h"
 #include "latticepol/lint.h"
 #include "latticepol/policy.h"
 
@@ -35,6 +37,16 @@ class Locator {
   bool ok_ = false;
 };
 
+// The exact analysis's per-statement facts (latticepol/analysis.h), computed
+// once per document on first use. `ok` is false when the analysis could not
+// run (identity policies, documents it rejects); `complete` is false when a
+// negative fact ("never applies") is not proved.
+struct Reachability {
+  bool ok = false;
+  bool complete = false;
+  std::vector<StatementReach> statements;  // by position in doc.statements
+};
+
 // What a check sees, and where it reports.
 class CheckContext {
  public:
@@ -45,6 +57,9 @@ class CheckContext {
   const Locator& locator() const { return locator_; }
   // Set by the driver before each check runs.
   void SetCheck(const LintCheckInfo* info) { info_ = info; }
+  // Reachability over every caller, and over anonymous callers only.
+  const Reachability& reach();
+  const Reachability& anonymous_reach();
   // Reports a finding of the running check at `pointer`.
   void Report(std::string_view pointer, std::string message, std::string witness = "");
 
@@ -53,6 +68,8 @@ class CheckContext {
   const Locator& locator_;
   std::vector<LintFinding>* out_;
   const LintCheckInfo* info_ = nullptr;
+  std::optional<Reachability> reach_;
+  std::optional<Reachability> anonymous_reach_;
 };
 
 using StatementCheckFn = void (*)(const Statement& statement, CheckContext& ctx);
@@ -64,6 +81,18 @@ struct Check {
   StatementCheckFn statement = nullptr;
   DocumentCheckFn document = nullptr;
 };
+
+// Computes the reachability facts of `doc` for the given caller classes.
+Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool signed_callers);
+
+// The checks backed by the exact analysis (reach_checks.cc).
+void CheckNeverApplies(const Statement& s, CheckContext& ctx);
+void CheckAllowShadowed(const Statement& s, CheckContext& ctx);
+void CheckDenyNeverApplies(const Statement& s, CheckContext& ctx);
+void CheckRedundantStatement(const Statement& s, CheckContext& ctx);
+
+// Returns the statement's position in the document, or -1.
+int PositionOf(const PolicyDocument& doc, const Statement& s);
 
 // The checks, in the order they run.
 const std::vector<Check>& AllChecks();

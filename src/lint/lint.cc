@@ -81,6 +81,16 @@ SourceLocation Locator::Locate(std::string_view pointer) const {
   return loc;
 }
 
+const Reachability& CheckContext::reach() {
+  if (!reach_) reach_ = ComputeReachability(doc_, true, true);
+  return *reach_;
+}
+
+const Reachability& CheckContext::anonymous_reach() {
+  if (!anonymous_reach_) anonymous_reach_ = ComputeReachability(doc_, true, false);
+  return *anonymous_reach_;
+}
+
 void CheckContext::Report(std::string_view pointer, std::string message, std::string witness) {
   LintFinding f;
   f.issue.severity = info_->severity;

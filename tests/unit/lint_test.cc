@@ -342,6 +342,86 @@ TEST(LintTest, MergeableStatements) {
   EXPECT_FALSE(Has(seedlike, "mergeable-statements"));
 }
 
+// Two statements: `a` then `b` (each a full statement object).
+std::string TwoStatements(const std::string& a, const std::string& b) {
+  return "{\"Version\":\"2012-10-17\",\"Statement\":[" + a + "," + b + "]}";
+}
+
+std::string Stmt(const std::string& effect, const std::string& condition) {
+  return "{\"Effect\":\"" + effect + "\",\"Principal\":\"*\",\"Action\":\"vpc-lattice-svcs:Invoke\","
+         "\"Resource\":\"*\",\"Condition\":" + condition + "}";
+}
+
+const std::string kVpcGet =
+    "{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\",\"vpc-lattice-svcs:RequestMethod\":\"GET\"}}";
+
+TEST(LintTest, AllowShadowedByDenyIsProvedWithAWitness) {
+  std::string hit = TwoStatements(Stmt("Allow", kVpcGet),
+                                  Stmt("Deny", "{\"StringEquals\":{\"vpc-lattice-svcs:RequestMethod\":\"GET\"}}"));
+  LintResult r = LintPolicy(hit);
+  const LintFinding* f = Find(r, "allow-shadowed-by-deny");
+  ASSERT_NE(f, nullptr) << LintFindingsToJson(r.findings);
+  EXPECT_EQ(f->issue.location.json_pointer, "/Statement/0");
+  EXPECT_THAT(f->witness, ::testing::HasSubstr("vpc-0abc1234"));
+  EXPECT_THAT(LintFindingsToJson(r.findings), ::testing::HasSubstr("\"witness\":{"));
+  // Near-miss: the Deny covers only part of the Allow.
+  std::string partial = TwoStatements(
+      Stmt("Allow", kVpcGet),
+      Stmt("Deny", "{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":\"/admin/*\"}}"));
+  EXPECT_FALSE(Has(partial, "allow-shadowed-by-deny"));
+  EXPECT_FALSE(Has(partial, "deny-never-applies"));
+}
+
+TEST(LintTest, DenyThatNeverChangesADecision) {
+  std::string hit = TwoStatements(
+      Stmt("Allow", kVpcGet),
+      Stmt("Deny", "{\"StringEquals\":{\"vpc-lattice-svcs:RequestMethod\":\"DELETE\"}}"));
+  LintResult r = LintPolicy(hit);
+  const LintFinding* f = Find(r, "deny-never-applies");
+  ASSERT_NE(f, nullptr) << LintFindingsToJson(r.findings);
+  EXPECT_EQ(f->issue.location.json_pointer, "/Statement/1");
+  EXPECT_FALSE(f->witness.empty());
+  // Near-miss: the Allow grants DELETE too.
+  std::string near = TwoStatements(
+      Stmt("Allow", "{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\"}}"),
+      Stmt("Deny", "{\"StringEquals\":{\"vpc-lattice-svcs:RequestMethod\":\"DELETE\"}}"));
+  EXPECT_FALSE(Has(near, "deny-never-applies"));
+}
+
+TEST(LintTest, RedundantStatement) {
+  std::string hit = TwoStatements(
+      Stmt("Allow", "{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\"}}"),
+      Stmt("Allow", kVpcGet));
+  LintResult r = LintPolicy(hit);
+  const LintFinding* f = Find(r, "redundant-statement");
+  ASSERT_NE(f, nullptr) << LintFindingsToJson(r.findings);
+  EXPECT_EQ(f->issue.severity, Severity::kSuggestion);
+  EXPECT_EQ(f->issue.location.json_pointer, "/Statement/1");
+  EXPECT_FALSE(Has(hit, "allow-shadowed-by-deny"));
+  // Near-miss: different VPCs.
+  std::string near = TwoStatements(
+      Stmt("Allow", "{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1235\"}}"),
+      Stmt("Allow", kVpcGet));
+  EXPECT_FALSE(Has(near, "redundant-statement"));
+}
+
+TEST(LintTest, StatementThatNeverApplies) {
+  std::string hit = Allow("{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\"},"
+                          "\"StringNotEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\"}}");
+  EXPECT_TRUE(Has(hit, "statement-never-applies"));
+  EXPECT_FALSE(Has(Allow("{\"StringEquals\":{\"vpc-lattice-svcs:SourceVpc\":\"vpc-0abc1234\"}}"),
+                   "statement-never-applies"));
+}
+
+TEST(LintTest, AnonymousFindingCarriesAnAnonymousWitness) {
+  LintResult r = LintPolicy(Allow("{\"StringEquals\":{\"vpc-lattice-svcs:RequestMethod\":\"GET\"}}"));
+  const LintFinding* f = Find(r, "allow-anonymous-any-network");
+  ASSERT_NE(f, nullptr);
+  nlohmann::json w = nlohmann::json::parse(f->witness);
+  EXPECT_TRUE(w.contains("principal") ? w["principal"].is_null() : true) << f->witness;
+  EXPECT_EQ(w.value("method", "GET"), "GET");
+}
+
 TEST(LintTest, FindingsJsonKeepsTheIssueShape) {
   LintResult r = LintPolicy(Policy("Allow", "\"Action\":\"vpc-lattice-svcs:Invoke\",\"Resource\":\"*\""));
   nlohmann::json j = nlohmann::json::parse(LintFindingsToJson(r.findings));
