@@ -16,6 +16,37 @@
 
 namespace latticepol {
 
+std::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kSecurity: return "security";
+    case Severity::kSuggestion: return "suggestion";
+  }
+  return "error";
+}
+
+int SeverityRank(Severity severity) {
+  switch (severity) {
+    case Severity::kError: return 0;
+    case Severity::kSecurity: return 1;
+    case Severity::kWarning: return 2;
+    case Severity::kSuggestion: return 3;
+  }
+  return 0;
+}
+
+bool ParseSeverityName(std::string_view name, Severity* severity) {
+  for (Severity s : {Severity::kError, Severity::kWarning, Severity::kSecurity,
+                     Severity::kSuggestion}) {
+    if (name == SeverityName(s)) {
+      *severity = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool HasErrors(const std::vector<Issue>& issues) {
   for (const Issue& issue : issues) {
     if (issue.severity == Severity::kError) return true;
@@ -45,7 +76,7 @@ std::string FormatIssue(const Issue& issue, std::string_view source_name) {
               EscapeForMessage(issue.location.json_pointer, kMaxQuotedPathChars), ":");
   }
   StrAppend(&out, out.empty() ? "" : " ",
-            issue.severity == Severity::kError ? "error: " : "warning: ",
+            SeverityName(issue.severity), ": ",
             EscapeForMessage(issue.message, kNoCut));
   if (!issue.code.empty()) StrAppend(&out, " [", EscapeForMessage(issue.code, kNoCut), "]");
   return out;
@@ -64,7 +95,7 @@ std::string IssuesToJson(const std::vector<Issue>& issues) {
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const Issue& issue : issues) {
     nlohmann::ordered_json item;
-    item["severity"] = issue.severity == Severity::kError ? "error" : "warning";
+    item["severity"] = std::string(SeverityName(issue.severity));
     item["code"] = issue.code;
     item["message"] = issue.message;
     item["pointer"] = issue.location.json_pointer;

@@ -12,7 +12,18 @@
 
 namespace latticepol {
 
-enum class Severity : uint8_t { kError, kWarning };
+// kError and kWarning are what the parsers report. The linter
+// (latticepol/lint.h) adds kSecurity (grants more than it seems to) and
+// kSuggestion (a simplification); ranked error > security > warning >
+// suggestion by SeverityRank.
+enum class Severity : uint8_t { kError, kWarning, kSecurity, kSuggestion };
+
+// Returns "error", "warning", "security" or "suggestion".
+std::string_view SeverityName(Severity severity);
+// Returns 0 for kError, 1 kSecurity, 2 kWarning, 3 kSuggestion (lower is worse).
+int SeverityRank(Severity severity);
+// Parses a SeverityName. Returns false for anything else.
+bool ParseSeverityName(std::string_view name, Severity* severity);
 
 // Where an issue is. `json_pointer` is an RFC 6901 pointer (`/` in a key is
 // escaped as `~1`, so `vpc-lattice-svcs:RequestHeader/x-api-key` appears as

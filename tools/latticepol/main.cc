@@ -17,6 +17,7 @@
 // and add one line `X(Foo)` here (see cli_common.h).
 #define LATTICEPOL_CLI_COMMANDS(X) \
   X(Eval)                          \
+  X(Fmt)                           \
   X(Check)                         \
   X(Generate)                      \
   X(Simulate)                      \
