@@ -1,5 +1,5 @@
 // File: src/policy.cc
-// Stage: AST. Operator and condition-key tables (spec sections 2 and 3) and
+// Stage: AST. Operator and condition-key tables (docs/semantics.md §2 and 3) and
 // the canonical single-line serialisation of a PolicyDocument.
 #include "latticepol/policy.h"
 

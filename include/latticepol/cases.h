@@ -17,8 +17,8 @@
 //    "skip": true | "reason"}                 // optional (extension)
 //
 // A case that names no auth type, no network policy and no identity decision
-// evaluates its policy alone (the single-policy result of spec 4.1). Any of
-// those fields makes it a Lattice chain case (spec 4.2): the network auth type
+// evaluates its policy alone (the single-policy result of docs/semantics.md §4.1). Any of
+// those fields makes it a Lattice chain case (docs/semantics.md §4.2): the network auth type
 // defaults to AWS_IAM when a network policy is given and to NONE otherwise;
 // the service auth type defaults to AWS_IAM.
 //

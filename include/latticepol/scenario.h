@@ -10,7 +10,7 @@
 // errors with a did-you-mean suggestion):
 //
 //   policies:
-//     service: ../shared-service/auth-policy.json  # path relative to this file
+//     service: ../common/auth-policy.json  # path relative to this file
 //     serviceAuthType: AWS_IAM          # AWS_IAM (default) | NONE
 //     network: network-policy.json      # optional service-network policy
 //     networkAuthType: NONE             # default: AWS_IAM if `network` is set, else NONE

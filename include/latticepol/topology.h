@@ -2,7 +2,7 @@
 // Stage: generate (input). The deployment topology of a shared Lattice service
 // and its consumers, as described in one YAML (or JSON) file: the shared
 // service's Pulumi project and account, each consumer's project, account and
-// allowed request classes, and the generator options (spec section 6).
+// allowed request classes, and the generator options (docs/semantics.md §6).
 //
 // A topology is the single source of truth from which `Generate`
 // (generate.h) derives the auth policy, the Pulumi stack settings files and a

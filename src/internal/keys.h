@@ -1,5 +1,5 @@
 // File: src/internal/keys.h
-// The condition-key table of spec 2.1/2.2, shared by the parser (did-you-mean
+// The condition-key table of docs/semantics.md §2.1/2.2, shared by the parser (did-you-mean
 // and K2 diagnostics) and both evaluators (the K2 uncertainty rule), so there
 // is one list of canonical spellings. Implemented in src/policy.cc next to
 // ResolveConditionKey.

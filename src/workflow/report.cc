@@ -157,7 +157,7 @@ std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& o
       SamplesText(&out, e.samples, false);
     }
   }
-  StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
+  StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a DECISION (see docs/semantics.md)");
   StrAppend(&out, " (fast path flagged ", Grouped(r.uncertain.flagged), ", unverified ",
                   Grouped(r.uncertain.unverified), ")\n");
   for (const auto& [id, n] : r.uncertain.by_id) {

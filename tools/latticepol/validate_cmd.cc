@@ -58,7 +58,7 @@ void RegisterValidateCommand(CLI::App& app, CommandContext& context) {
       "issue as `file:line:col: pointer: severity: message [code]` (JSON syntax "
       "errors by line and column, semantic errors by the JSON pointer of the "
       "element) and a closing summary. Strict mode (the default) rejects what "
-      "Lattice rejects; --lenient follows the spec's DECISIONs instead. Exit "
+      "Lattice rejects; --lenient follows the DECISIONs of docs/semantics.md instead. Exit "
       "code 0 when the policy is valid (warnings allowed), 4 when it is invalid "
       "or unreadable, 2 for usage errors.",
       "  latticepol validate policies/shared-service/auth-policy.json");
