@@ -1074,7 +1074,8 @@ absl::StatusOr<GenerateResult> GenerateImpl(const Topology& topology,
     issue.code = "policy-too-large";
     issue.message =
         internal::StrCat("the generated policy has ", result.policy_json.size(),
-                         " characters; lattice accepts at most ", kMaxGeneratedPolicySize, " (G1)");
+                         " characters; lattice accepts at most ", kMaxGeneratedPolicySize,
+                         " (G1, docs/semantics.md)");
     result.issues.push_back(std::move(issue));
     result.issues_source = t.source_name;
     return result;

@@ -340,7 +340,7 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
     StrAppend(&out, "  agree: ", Grouped(r.log_agree), "\n");
     StrAppend(&out, "  logged allowed, candidate denies: ", Grouped(r.log_allowed_now_denied), "\n");
     StrAppend(&out, "  logged denied, candidate allows: ", Grouped(r.log_denied_now_allowed), "\n");
-    StrAppend(&out, "  uncertain (L2/L3: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
+    StrAppend(&out, "  uncertain (L2/L3 in docs/semantics.md: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
            " (", Grouped(r.log_uncertain_disagree), " of them disagree)\n");
     StrAppend(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
     if (!r.log_disagreement_samples.empty()) {

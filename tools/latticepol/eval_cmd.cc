@@ -152,6 +152,7 @@ void RegisterEvalCommand(CLI::App& app, CommandContext& context) {
       "given, else NONE; service auth type defaults to AWS_IAM; a signed caller "
       "with no identity input is ASSUMED_ALLOW and marked uncertain E2). Prints "
       "the decision, the deciding layer, the DECISION ids that made it uncertain "
+      "(each explained in docs/semantics.md §8) "
       "and the explanation. Exit code 0 for ALLOW, 3 for EXPLICIT_DENY or "
       "IMPLICIT_DENY, 4 for invalid input, 2 for usage errors.",
       "  echo '{\"query\": \"q=blue\", \"sourceVpcOwnerAccount\": \"111111111111\"}' |\n"
