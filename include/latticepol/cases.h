@@ -4,8 +4,8 @@
 // the compiled path and explains the outcome with the reference path. The CLI
 // (`latticepol check`) and the Python module share this code.
 //
-// Case file format, one JSON object per line (blank lines are skipped,
-// unknown fields are ignored):
+// Case file format (docs/formats/case-files.md, docs/schemas/case.schema.json),
+// one JSON object per line (blank lines are skipped, unknown fields are ignored):
 //
 //   {"name": "blue allowed", "request": {...canonical request JSON...},
 //    "expect": "ALLOW" | "EXPLICIT_DENY" | "IMPLICIT_DENY",

@@ -7,7 +7,8 @@
 //   scenario.yaml:12:5: /callers/1/weight: error: weight must be a non-negative number [invalid-weight]
 //
 // FILE FORMAT (every key is optional unless marked required; unknown keys are
-// errors with a did-you-mean suggestion):
+// errors with a did-you-mean suggestion). Full reference:
+// docs/formats/scenario.md; JSON Schema: docs/schemas/scenario.schema.json.
 //
 //   policies:
 //     service: ../common/auth-policy.json  # path relative to this file

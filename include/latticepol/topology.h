@@ -9,7 +9,8 @@
 // simulation scenario. Problems in the file are `Issue`s (code, message, JSON
 // pointer such as `/consumers/1/accountId`, line:column), never exceptions.
 //
-// Example file (the blue/green setup):
+// Example file (the blue/green setup; full reference docs/formats/topology.md,
+// JSON Schema docs/schemas/topology.schema.json):
 //
 //   sharedService:
 //     project: common-service        # default
