@@ -50,7 +50,7 @@ done
 # spaces to `-`; plus the explicit <a id> anchors.
 anchors="$(grep -E '^#+ ' "$SEM" | sed -E 's/^#+ //' | tr 'A-Z' 'a-z' |
            sed -E 's/[^a-z0-9 _-]//g; s/ /-/g'; grep -oE '<a id="[^"]+">' "$SEM" | sed -E 's/<a id="([^"]+)">/\1/')"
-for doc in "$SRC"/README.md "$SRC"/docs/*.md "$SRC"/docs/formats/*.md; do
+for doc in "$SRC"/README.md "$SRC"/policies/README.md "$SRC"/docs/*.md "$SRC"/docs/formats/*.md; do
   [ -f "$doc" ] || continue
   dir="$(dirname "$doc")"
   while IFS= read -r link; do
