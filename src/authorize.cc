@@ -1,5 +1,5 @@
 // File: src/authorize.cc
-// Stage: evaluate. The Lattice authorization chain of spec 4.2: identity,
+// Stage: evaluate. The Lattice authorization chain of docs/semantics.md §4.2: identity,
 // service-network and service layers, composed by one pure function
 // (ComposeChain) that the reference and compiled paths share.
 //
@@ -148,7 +148,7 @@ ChainEvaluation AuthorizeReference(const ChainPolicies& policies,
   const bool signed_caller = request.principal != nullptr;
 
   // Only policies whose layer is active are evaluated (a policy is Inactive
-  // under NONE, spec 1.1).
+  // under NONE, docs/semantics.md §1.1).
   if (network_iam && policies.network_policy != nullptr) {
     out.network = EvaluateReference(*policies.network_policy, request);
   }

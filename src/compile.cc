@@ -405,7 +405,7 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
       continue;
     }
     const bool negated = IsNegated(c.op);
-    // Spec 3.1 step 2, first matching rule wins.
+    // docs/semantics.md §3.1 step 2, first matching rule wins.
     bool absent_result;
     if (c.set == SetQualifier::kForAnyValue) {
       absent_result = false;
@@ -550,7 +550,7 @@ absl::Status Compiler::BuildResource(const Statement& s,
         if (pattern[pos] == ':') ++colons;
         ++pos;
       }
-      // Spec 1.6 rule 2 as amended (D1, docs/spec-deviations.md): a `*`
+      // docs/semantics.md §1.6 rule 2 as amended (D1, docs/semantics.md §9): a `*`
       // ending one of the first five segments (or the pattern) crosses
       // colons. When every head wildcard is such a `*`, the pattern is an
       // ordinary whole-string glob; otherwise it is matched by segments.

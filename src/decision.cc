@@ -1,6 +1,6 @@
 // File: src/decision.cc
-// Stage: evaluate (shared). Names of decision kinds and of the spec's
-// DECISION ids (auth-policy-semantics.md section 8).
+// Stage: evaluate (shared). Names of decision kinds and of the
+// DECISION ids (docs/semantics.md §8).
 #include "latticepol/decision.h"
 
 #include <array>
@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kIdCount = static_cast<int>(DecisionId::kCount);
 
-// Spelled as in the spec; indexed by DecisionId.
+// Spelled as in docs/semantics.md §8; indexed by DecisionId.
 constexpr std::array<std::string_view, kIdCount> kIdNames = {
     "G2", "G3", "A1", "P-S", "N1", "R1", "R2", "R3", "C1", "K1",
     "K2", "H1", "H2", "H3", "Q1", "Q2", "Q3", "Q4", "A2", "A3",

@@ -1,13 +1,13 @@
 // File: src/evaluate.cc
 // Stage: evaluate (reference). The gold-standard evaluator: it follows
-// /work/shared/spec/auth-policy-semantics.md (sections 1.4-1.6, 2, 3 and 4.1)
+// docs/semantics.md (sections 1.4-1.6, 2, 3 and 4.1)
 // line by line, evaluates every statement and every condition entry (no
 // short-circuit) and records a trace of each. Speed is a non-goal: it
 // allocates freely. The compiled matcher (compiled_policy.h) is tested
 // against it.
 //
-// Uncertainty rule. Decision::uncertain is the set of DECISION ids (spec
-// section 8) whose rule was actually exercised while evaluating the request,
+// Uncertainty rule. Decision::uncertain is the set of DECISION ids
+// (docs/semantics.md §8) whose rule was actually exercised while evaluating the request,
 // in any statement, whether or not that statement applies. Because nothing is
 // short-circuited, the set depends only on (policy, request). The complete
 // list of recording points, each marked `Note(DecisionId::kX)` in the code:
@@ -22,8 +22,8 @@
 //       tested (it never matches).
 //   K1  a RequestPath key was evaluated (any request); or RequestMethod,
 //       RequestPath, RequestHeader/* or RequestQueryString/* was evaluated on
-//       a Connect request (spec 7 row 57); or a non-"*" Resource pattern was
-//       tested against a Connect request (spec 7 row 56: the TCP resource has
+//       a Connect request (docs/semantics.md §7 row 57); or a non-"*" Resource pattern was
+//       tested against a Connect request (docs/semantics.md §7 row 56: the TCP resource has
 //       no path).
 //   K2  a condition key that is unknown but matches a canonical key
 //       case-insensitively was evaluated (it is absent).
@@ -33,8 +33,8 @@
 //   Q3  a referenced query key or value needed percent-decoding (raw queries).
 //   Q4  a referenced query value is empty (it came from `k` or `k=`).
 //   A2  aws:PrincipalAccount was evaluated for an anonymous caller (it
-//       resolves to `anonymous`, following the IAM docs rather than the
-//       spec: docs/spec-deviations.md D2).
+//       resolves to `anonymous`, following the IAM docs rather than an
+//       earlier reading: docs/semantics.md D2).
 //   A3  aws:PrincipalIsAWSService was evaluated for a signed caller.
 //   A4  aws:SourceIp was evaluated.      A5  aws:CurrentTime/EpochTime was.
 //   A6  an unknown `aws:` key (not a K2 near-miss) was evaluated.
@@ -55,13 +55,13 @@
 // H2 (joined header repeats) is not visible after normalisation and is never
 // recorded here; E1/E2 are recorded by the chain (authorize.cc).
 //
-// Deviations from the spec, following the AWS docs (docs/spec-deviations.md):
+// Corrections that follow the AWS docs (docs/semantics.md §9):
 // D1 Resource/NotResource `arn:` patterns: a `*` ending one of the first five
 // colon-separated segments, or ending the pattern, may match `:` (see
 // ResourceArnMatch); D2 aws:PrincipalAccount is `anonymous` for anonymous
 // callers (A2 still recorded).
 //
-// Conventions not spelled out in the spec (kept identical in the compiled
+// Conventions not spelled out in docs/semantics.md (kept identical in the compiled
 // path): an empty service ARN counts as absent (no request resource);
 // aws:EpochTime is absent when the request time does not parse; Service
 // principals never match (P-S); a role/user ARN principal is compared to
@@ -106,8 +106,8 @@ size_t UnitLength(std::string_view text, size_t t) {
   return len == 0 ? 1 : static_cast<size_t>(len);
 }
 
-// Resource/NotResource matching of a pattern that starts with `arn:` (spec
-// 1.6 rule 2, amended per the IAM Resource-element page: docs/spec-deviations.md
+// Resource/NotResource matching of a pattern that starts with `arn:`
+// (docs/semantics.md §1.6 rule 2, amended per the IAM Resource-element page: docs/semantics.md D1
 // D1). `glob` is the pattern in internal glob syntax (variables already
 // substituted in the resource segment). Its segments are delimited by its
 // first five colons; the sixth segment is the rest. Over the whole `text`:
@@ -162,7 +162,7 @@ bool ResourceArnMatch(std::string_view glob, std::string_view text) {
 }
 
 // The values of one condition key in one request. A multi-valued key with
-// zero values is absent (spec 3.1 step 1).
+// zero values is absent (docs/semantics.md §3.1 step 1).
 struct KeyValues {
   bool present = false;
   std::vector<std::string> values;
@@ -278,7 +278,7 @@ StatementTrace ReferenceEvaluator::EvalStatement(const Statement& s,
   return t;
 }
 
-// ---- Principal (spec 1.4) ---------------------------------------------------
+// ---- Principal (docs/semantics.md §1.4) ---------------------------------------------------
 
 bool ReferenceEvaluator::AwsPrincipalMatches(std::string_view value) const {
   const Principal* p = request_.principal;
@@ -335,7 +335,7 @@ bool ReferenceEvaluator::EvalPrincipal(const Statement& s) {
   return !exempt;
 }
 
-// ---- Action (spec 1.5) ------------------------------------------------------
+// ---- Action (docs/semantics.md §1.5) ------------------------------------------------------
 
 bool ReferenceEvaluator::EvalAction(const Statement& s) {
   bool any = false;
@@ -346,7 +346,7 @@ bool ReferenceEvaluator::EvalAction(const Statement& s) {
   return s.not_action ? !any : any;
 }
 
-// ---- Resource (spec 1.6) ----------------------------------------------------
+// ---- Resource (docs/semantics.md §1.6) ----------------------------------------------------
 
 bool ReferenceEvaluator::EvalResource(const Statement& s) {
   bool any = false;
@@ -355,7 +355,7 @@ bool ReferenceEvaluator::EvalResource(const Statement& s) {
       any = true;
       continue;
     }
-    if (request_.is_connect()) Note(DecisionId::kK1);  // spec 7 row 56
+    if (request_.is_connect()) Note(DecisionId::kK1);  // docs/semantics.md §7 row 56
     const bool is_arn = StartsWith(pattern, "arn:");
     if (is_arn) {
       std::array<std::string_view, 6> f;
@@ -402,7 +402,7 @@ bool ReferenceEvaluator::EvalResource(const Statement& s) {
   return s.not_resource ? !any : any;
 }
 
-// ---- Variables (spec 3.5) ---------------------------------------------------
+// ---- Variables (docs/semantics.md §3.5) ---------------------------------------------------
 
 bool ReferenceEvaluator::Substitute(std::string_view value, SubstituteFor mode,
                                     std::string* out) {
@@ -431,7 +431,7 @@ bool ReferenceEvaluator::Substitute(std::string_view value, SubstituteFor mode,
   return ok;
 }
 
-// ---- Condition keys (spec 2) ------------------------------------------------
+// ---- Condition keys (docs/semantics.md §2) ------------------------------------------------
 
 KeyValues ReferenceEvaluator::QueryValues(std::string_view suffix) {
   KeyValues kv;
@@ -583,7 +583,7 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
   return {};
 }
 
-// ---- Conditions (spec 3) ----------------------------------------------------
+// ---- Conditions (docs/semantics.md §3) ----------------------------------------------------
 
 PolicyValue ReferenceEvaluator::PreparePolicyValue(const Condition& c,
                                                    const std::string& value) {
@@ -742,7 +742,7 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
     return t;
   }
 
-  // Spec 3.7: Null tests presence only. `true` = must be absent.
+  // docs/semantics.md §3.7: Null tests presence only. `true` = must be absent.
   if (c.op == ConditionOperator::kNull) {
     bool result = false;
     for (const PolicyValue& pv : pvs) {

@@ -263,7 +263,7 @@ LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const Request
   return false;
 }
 
-// The principal test of one statement (spec 1.4, N1 for NotPrincipal).
+// The principal test of one statement (docs/semantics.md §1.4, N1 for NotPrincipal).
 bool PrincipalTest(const PrincipalCheck& pc, const Principal* p) {
   using Kind = PrincipalCheck::Kind;
   switch (pc.kind) {
@@ -287,7 +287,7 @@ bool PrincipalTest(const PrincipalCheck& pc, const Principal* p) {
   return false;
 }
 
-// The request resource ARN (spec 1.6), built lazily on the stack, and the
+// The request resource ARN (docs/semantics.md §1.6), built lazily on the stack, and the
 // Resource test of statements against it.
 class ResourceState {
  public:

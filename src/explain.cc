@@ -1,6 +1,6 @@
 // File: src/explain.cc
 // Stage: explain. Renders a reference Evaluation (evaluate.h) as the
-// explanation of spec 4.3, in text or JSON:
+// explanation of docs/semantics.md §4.3, in text or JSON:
 //   ALLOW          the allowing statement(s);
 //   EXPLICIT_DENY  the denying statement(s) and the conditions that made them
 //                  apply;

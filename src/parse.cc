@@ -1,13 +1,13 @@
 // File: src/parse.cc
-// Stage: parse. Auth policy text -> PolicyDocument + issues (spec sections 1
+// Stage: parse. Auth policy text -> PolicyDocument + issues (docs/semantics.md §1
 // and 3). The text is read by the strict internal JSON reader, which keeps a
 // byte offset for every value and key; each element then has a small parse
 // function below (ParseStatement, ParsePrincipal, ParseCondition, ...) that
 // reports problems as Issues with a stable code, a JSON pointer and an offset.
 // Offsets become line:column once, at the end.
 //
-// Strict mode rejects what Lattice would reject (and what the spec's
-// DECISIONs call errors); lenient mode downgrades the DECISION-dependent ones
+// Strict mode rejects what Lattice would reject (and what the
+// DECISIONs of docs/semantics.md call errors); lenient mode downgrades the DECISION-dependent ones
 // to warnings and records their effect in the AST (docs/issue-codes.md lists
 // every code and its severity in both modes).
 #include "latticepol/parse.h"
@@ -285,7 +285,7 @@ class PolicyParser {
     }
   }
 
-  // ---- Whole-text checks (spec 1.1). Returns false if parsing must stop. ----
+  // ---- Whole-text checks (docs/semantics.md §1.1). Returns false if parsing must stop. ----
   bool CheckText() {
     const size_t first = text_.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) {
@@ -362,7 +362,7 @@ class PolicyParser {
     return false;
   }
 
-  // ---- Top level (spec 1.2) ----
+  // ---- Top level (docs/semantics.md §1.2) ----
   void ParseTopLevel(const JsonValue& root) {
     if (!root.is_object()) {
       TypeError("the policy", "a json object", root, "");
@@ -435,7 +435,7 @@ class PolicyParser {
     }
   }
 
-  // ---- One statement (spec 1.3) ----
+  // ---- One statement (docs/semantics.md §1.3) ----
   void ParseStatement(const JsonValue& v, const std::string& pointer, int index) {
     if (!v.is_object()) {
       TypeError("a statement", "an object", v, pointer);
@@ -559,7 +559,7 @@ class PolicyParser {
     return true;
   }
 
-  // ---- Principal / NotPrincipal (spec 1.4) ----
+  // ---- Principal / NotPrincipal (docs/semantics.md §1.4) ----
   void ParsePrincipalElement(const JsonValue& statement, const std::string& pointer,
                              Statement* st) {
     if (options_.identity_policy) {
@@ -721,7 +721,7 @@ class PolicyParser {
     return false;
   }
 
-  // ---- Action / NotAction (spec 1.5) ----
+  // ---- Action / NotAction (docs/semantics.md §1.5) ----
   void ParseActionElement(const JsonValue& statement, const std::string& pointer,
                           Statement* st) {
     const JsonMember* m = FindOneOf(statement, pointer, "Action", "NotAction", "missing-action",
@@ -765,7 +765,7 @@ class PolicyParser {
          item.pointer, item.offset);
   }
 
-  // ---- Resource / NotResource (spec 1.6) ----
+  // ---- Resource / NotResource (docs/semantics.md §1.6) ----
   void ParseResourceElement(const JsonValue& statement, const std::string& pointer,
                             Statement* st) {
     const JsonMember* m = FindOneOf(statement, pointer, "Resource", "NotResource",
@@ -833,7 +833,7 @@ class PolicyParser {
 
   // An `arn:` resource with fewer than six colon-separated fields. Per the IAM
   // Resource-element page a `*` that ends a segment (or the pattern) may match
-  // across colons (docs/spec-deviations.md D1), so `arn:aws:vpc-lattice:*:service/*`
+  // across colons (docs/semantics.md D1), so `arn:aws:vpc-lattice:*:service/*`
   // is a valid pattern; without such a `*` the pattern can never match a
   // resource ARN.
   void CheckShortResourceArn(const StringItem& item) {
@@ -881,7 +881,7 @@ class PolicyParser {
          pointer, offset);
   }
 
-  // ---- Condition (spec 1.7 and 3) ----
+  // ---- Condition (docs/semantics.md §1.7 and 3) ----
   void ParseCondition(const JsonValue& v, const std::string& pointer, Statement* st) {
     if (!v.is_object()) {
       TypeError("`Condition`", "an object", v, pointer);
@@ -1052,7 +1052,7 @@ class PolicyParser {
          pointer, offset);
   }
 
-  // T1 and the variable rules of spec 3.5. Returns false on a type error.
+  // T1 and the variable rules of docs/semantics.md §3.5. Returns false on a type error.
   bool CheckTypedValue(const Condition& c, const StringItem& item) {
     const OperatorFamily family = FamilyOf(c.op);
     const std::string& value = item.value;

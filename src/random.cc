@@ -1062,7 +1062,7 @@ PolicyDocument RandomPolicy(Rng& rng, const RandomPolicyOptions& options) {
   for (int i = 0; i < n; ++i) {
     doc.statements.push_back(RandomStatement(rng, i, /*single=*/false, VariablesActive(doc), o));
   }
-  // Stay under the PutAuthPolicy maximum (spec 1.1), which is a parse error.
+  // Stay under the PutAuthPolicy maximum (docs/semantics.md §1.1), which is a parse error.
   while (doc.statements.size() > 1 && PolicyToJson(doc).size() > kMaxGeneratedSize) {
     doc.statements.pop_back();
   }

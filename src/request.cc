@@ -1,6 +1,6 @@
 // File: src/request.cc
 // Stage: request. The owning `Request`, its borrowed `RequestView`, and the
-// query/header normalisation of spec 2.3: lower-cased, comma-joined, trimmed
+// query/header normalisation of docs/semantics.md §2.3: lower-cased, comma-joined, trimmed
 // headers (H1-H3) and `&`-split, percent-decoded query strings (Q1-Q4).
 #include "latticepol/request.h"
 

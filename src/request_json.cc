@@ -729,7 +729,7 @@ class Reader {
   }
 
   // Fills `type` and `account` from the ARN when they were left out, and
-  // turns an sts assumed-role ARN into the role ARN (spec L2).
+  // turns an sts assumed-role ARN into the role ARN (DECISION L2).
   void InferFromArn(const std::string& pointer, bool has_account, bool has_type,
                     bool has_session, Principal* p) {
     if (p->arn.empty()) return;

@@ -7,6 +7,7 @@ packages=(
   libabsl-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-setuptools python3-pip
+  python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
 )
 missing=()

@@ -5,13 +5,13 @@
 # each target for N seconds (default 60) on its seed corpus:
 #
 #   tools/fuzz.sh            # 60 s per target
-#   tools/fuzz.sh 5          # the brief CI run
+#   tools/fuzz.sh 5          # the CI run
 #   tools/fuzz.sh 600 parse_fuzzer   # one target, ten minutes
 #
 # Failing inputs land in build-fuzz/fuzz/artifacts/<target>/; reproduce one
 # with `build-fuzz/<target> <file>`. Exits non-zero if any target failed.
 #
-# To look past known findings (/work/notes/hardening-findings.md) in a longer
+# To look past known findings ("Known gaps" in docs/limits.md) in a longer
 # run: LATTICEPOL_FUZZ_KNOWN=multiline-message,control-character,offset-past-end
 # skips those issue-format invariants, and LATTICEPOL_FUZZ_CXXFLAGS adds
 # compiler flags (e.g. -fno-sanitize=nonnull-attribute).

@@ -588,5 +588,5 @@ PYBIND11_MODULE(_latticepol, m) {
       out.emplace_back(DecisionIdName(static_cast<DecisionId>(i)));
     }
     return out;
-  }, "Every DECISION id of the spec, in order.");
+  }, "Every DECISION id (docs/semantics.md §8), in order.");
 }

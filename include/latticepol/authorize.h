@@ -1,5 +1,5 @@
 // File: latticepol/authorize.h
-// Stage: evaluate. The Lattice authorization chain of spec 4.2: network auth
+// Stage: evaluate. The Lattice authorization chain of docs/semantics.md §4.2: network auth
 // type + optional network policy, service auth type + optional service policy,
 // signed vs anonymous caller, optional identity decision or identity policy.
 // The composition is one small pure function (`ComposeChain`) shared by the

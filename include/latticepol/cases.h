@@ -4,8 +4,8 @@
 // the compiled path and explains the outcome with the reference path. The CLI
 // (`latticepol check`) and the Python module share this code.
 //
-// Case file format, one JSON object per line (blank lines are skipped,
-// unknown fields are ignored):
+// Case file format (docs/formats/case-files.md, docs/schemas/case.schema.json),
+// one JSON object per line (blank lines are skipped, unknown fields are ignored):
 //
 //   {"name": "blue allowed", "request": {...canonical request JSON...},
 //    "expect": "ALLOW" | "EXPLICIT_DENY" | "IMPLICIT_DENY",
@@ -17,8 +17,8 @@
 //    "skip": true | "reason"}                 // optional (extension)
 //
 // A case that names no auth type, no network policy and no identity decision
-// evaluates its policy alone (the single-policy result of spec 4.1). Any of
-// those fields makes it a Lattice chain case (spec 4.2): the network auth type
+// evaluates its policy alone (the single-policy result of docs/semantics.md §4.1). Any of
+// those fields makes it a Lattice chain case (docs/semantics.md §4.2): the network auth type
 // defaults to AWS_IAM when a network policy is given and to NONE otherwise;
 // the service auth type defaults to AWS_IAM.
 //

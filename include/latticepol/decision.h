@@ -1,7 +1,7 @@
 // File: latticepol/decision.h
 // The result types shared by both evaluators: a trivially copyable Decision
-// (kind + deciding statement + uncertainty bits) and the DECISION ids of the
-// spec that can make an outcome uncertain.
+// (kind + deciding statement + uncertainty bits) and the DECISION ids of
+// docs/semantics.md that can make an outcome uncertain.
 #ifndef LATTICEPOL_DECISION_H_
 #define LATTICEPOL_DECISION_H_
 
@@ -19,7 +19,7 @@ std::string_view DecisionName(DecisionKind kind);
 // Parses the names above; returns false on anything else.
 bool ParseDecisionName(std::string_view name, DecisionKind* kind);
 
-// The spec's DECISION ids (auth-policy-semantics.md section 8) that the
+// The DECISION ids (docs/semantics.md §8) that the
 // evaluators report when one of them affected an outcome. One bit each.
 enum class DecisionId : uint8_t {
   kG2, kG3, kA1, kPS, kN1, kR1, kR2, kR3, kC1, kK1, kK2, kH1, kH2, kH3, kQ1,
@@ -27,7 +27,7 @@ enum class DecisionId : uint8_t {
   kV2, kT1, kT2, kT3, kE1, kE2, kE3, kL2, kL3,
   kCount,
 };
-// "G2", "P-S", ... as written in the spec.
+// "G2", "P-S", ... as written in docs/semantics.md.
 std::string_view DecisionIdName(DecisionId id);
 
 using DecisionIdMask = uint64_t;

@@ -1,6 +1,6 @@
 // File: latticepol/evaluate.h
 // Stage: evaluate (reference). A plain evaluator that follows
-// auth-policy-semantics.md line by line, never short-circuits, and records a
+// docs/semantics.md line by line, never short-circuits, and records a
 // trace of every statement and condition entry. It is the gold standard the
 // compiled matcher (compiled_policy.h) is tested against; it allocates freely
 // and is not meant for the hot path.
@@ -26,7 +26,7 @@ struct ClauseTrace {
   bool absent = false;                      // the key had no value in the request
   std::vector<std::string> request_values;  // empty when absent
   bool result = false;
-  // Why the entry has its result (spec 4.3): "matched", "no-value-matched",
+  // Why the entry has its result (docs/semantics.md §4.3): "matched", "no-value-matched",
   // "nor-hit", "absent-positive", "absent-negated", "ifexists-absent",
   // "forallvalues-absent", "foranyvalue-absent", "multi-value-plain-op",
   // "type-error", "unresolved-variable", "null-check".
@@ -61,7 +61,7 @@ struct Evaluation {
 Evaluation EvaluateReference(const PolicyDocument& policy,
                              const RequestView& request);
 
-// Returns the request resource ARN (spec 1.6): `<serviceArn><path>` for
+// Returns the request resource ARN (docs/semantics.md §1.6): `<serviceArn><path>` for
 // Invoke, `<serviceArn>` for Connect; empty when the service ARN is absent.
 std::string RequestResourceArn(const RequestView& request);
 
@@ -69,7 +69,7 @@ struct ExplainOptions {
   int max_closest = 3;  // IMPLICIT_DENY: how many closest Allow statements to show
 };
 
-// Renders the explanation of spec 4.3 as text: for ALLOW the allowing
+// Renders the explanation of docs/semantics.md §4.3 as text: for ALLOW the allowing
 // statement(s); for EXPLICIT_DENY the denying statement and the conditions that
 // made it apply; for IMPLICIT_DENY the closest Allow statements (fewest failed
 // elements first), each with its first failing element and, where known, the

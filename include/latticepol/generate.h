@@ -1,5 +1,5 @@
 // File: latticepol/generate.h
-// Stage: generate. Topology -> deployable artefacts (spec section 6): the auth
+// Stage: generate. Topology -> deployable artefacts (docs/semantics.md §6): the auth
 // policy (minified, single line, <= 10,000 characters, byte-for-byte
 // deterministic), one Pulumi stack settings file per project, a scenario for
 // `latticepol simulate`, and optionally a CloudFormation or Terraform snippet.

@@ -4,7 +4,7 @@
 //
 //   parse.h            policy text -> PolicyDocument + located issues
 //   compiled_policy.h  PolicyDocument -> CompiledPolicy; Evaluate (fast path)
-//   evaluate.h         EvaluateReference (spec, line by line) + explanations
+//   evaluate.h         EvaluateReference (docs/semantics.md, line by line) + explanations
 //   authorize.h        the Lattice chain: network, service, identity layers
 //   request.h          Request / RequestView; request_json.h: canonical JSON
 //   cases.h            case files and RunCases (`latticepol check`)

@@ -17,17 +17,17 @@ namespace latticepol {
 
 struct ParseOptions {
   // Strict (the default) rejects what Lattice would reject. Lenient follows
-  // the spec's DECISIONs: unknown principal types never match, bad typed values
+  // the DECISIONs of docs/semantics.md: unknown principal types never match, bad typed values
   // make their entry false (T1), mis-cased keys are evaluated as absent (K2).
   bool strict = true;
-  // Characters above which the policy is an error (spec 1.1: 36,864 is the
+  // Characters above which the policy is an error (docs/semantics.md §1.1: 36,864 is the
   // PutAuthPolicy maximum; above 10,000 is a warning).
   size_t max_size = 36864;
   size_t warn_size = 10000;
   // Nesting deeper than this is rejected before it can exhaust the stack.
   int max_depth = 64;
   // Parse an identity-based policy: Principal/NotPrincipal are not allowed and
-  // not required (spec 4.2 E2).
+  // not required (docs/semantics.md §4.2 E2).
   bool identity_policy = false;
 };
 

@@ -28,7 +28,7 @@ struct PrincipalSpec {
   std::vector<std::string> canonical_user;  // {"CanonicalUser": ...}: lenient only, never matches
 };
 
-// The condition operator families of spec section 3, without set prefixes or
+// The condition operator families of docs/semantics.md §3, without set prefixes or
 // the IfExists suffix.
 enum class ConditionOperator : uint8_t {
   kStringEquals,
@@ -75,7 +75,7 @@ bool IsNegated(ConditionOperator op);
 
 enum class SetQualifier : uint8_t { kNone, kForAnyValue, kForAllValues };
 
-// The condition keys of spec section 2. kUnknown keys are always absent.
+// The condition keys of docs/semantics.md §2. kUnknown keys are always absent.
 enum class KeyKind : uint8_t {
   // vpc-lattice-svcs:
   kPort,
@@ -109,7 +109,7 @@ struct ConditionKey {
   std::string suffix;  // for kRequestHeader, kRequestQueryString, kPrincipalTag, kResourceTag
 };
 
-// Resolves a key name per spec 2.3 (DECISION K2): the prefix and base name must
+// Resolves a key name per docs/semantics.md §2.3 (DECISION K2): the prefix and base name must
 // match the canonical spelling exactly; anything else is kUnknown.
 ConditionKey ResolveConditionKey(std::string_view name);
 // Returns true if the key can have several values (ArrayOfString).

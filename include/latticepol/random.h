@@ -130,8 +130,8 @@ struct RandomRequestOptions {
 // miss, paths with and without trailing parts.
 //
 // The query is stored split and decoded in `Request::query`. If `raw_query`
-// is not null it receives an undecoded query string that decodes (spec
-// 2.3, Q1-Q4) to exactly `Request::query`; use RawQueryView to evaluate the
+// is not null it receives an undecoded query string that decodes
+// (docs/semantics.md §2.3, Q1-Q4) to exactly `Request::query`; use RawQueryView to evaluate the
 // same request from the raw form.
 Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomRequestOptions& options,
                       std::string* raw_query = nullptr);

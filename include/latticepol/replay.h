@@ -1,7 +1,7 @@
 // File: latticepol/replay.h
 // Stage: simulate (replay). Evaluates recorded traffic through the Lattice
 // chain: JSON Lines of canonical request JSON (request_json.h) or of VPC
-// Lattice access-log records (spec section 5), detected per line or forced.
+// Lattice access-log records (docs/semantics.md §5), detected per line or forced.
 //
 // STREAMING. Input is read in blocks of about `batch_bytes`; the lines of a
 // block are parsed and evaluated in parallel (groups of kReplayGroupLines
@@ -18,7 +18,7 @@
 // reported with its 1-based line number; with `strict` the run stops at the
 // first one.
 //
-// ACCESS LOGS (spec 5). requestMethod/requestPath -> method/path (logs carry
+// ACCESS LOGS (docs/semantics.md §5). requestMethod/requestPath -> method/path (logs carry
 // no query string); hostHeader/userAgent -> headers `host`/`user-agent`;
 // sourceVpcArn -> sourceVpc + sourceVpcOwnerAccount; serviceArn,
 // serviceNetworkArn; callerPrincipal -> principal per DECISION L2 ("-" =

@@ -3,7 +3,7 @@
 // `RequestView` borrows it and is what the evaluators take. Build a view once
 // and evaluate it against many policies.
 //
-// Field semantics follow spec section 2 (keys) and the canonical request JSON
+// Field semantics follow docs/semantics.md §2 (keys) and the canonical request JSON
 // (see request_json.h). A field that is absent makes its condition keys absent.
 #ifndef LATTICEPOL_REQUEST_H_
 #define LATTICEPOL_REQUEST_H_
@@ -131,8 +131,8 @@ struct Request {
   RequestView view() const;
 };
 
-// Splits a raw query string (no leading `?`) into decoded pairs per spec
-// 2.3: `&`-separated; the first `=` splits key and value; `?k` and `?k=` give
+// Splits a raw query string (no leading `?`) into decoded pairs per
+// docs/semantics.md §2.3: `&`-separated; the first `=` splits key and value; `?k` and `?k=` give
 // `k = ""`; a pair with an empty key is dropped; keys and values are
 // percent-decoded as bytes (`+` and malformed `%` sequences stay literal).
 std::vector<StringPair> SplitQuery(std::string_view raw);

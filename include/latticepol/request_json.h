@@ -1,6 +1,7 @@
 // File: latticepol/request_json.h
 // Stage: request. The canonical request JSON, shared by the CLI, the Python
-// module, case files and simulation output:
+// module, case files and simulation output (docs/formats/request-json.md,
+// docs/schemas/request.schema.json):
 //
 //   {"action": "vpc-lattice-svcs:Invoke", "method": "GET", "path": "/",
 //    "query": [["q", "blue"]], "headers": [["content-type", "application/json"]],

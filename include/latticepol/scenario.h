@@ -7,10 +7,11 @@
 //   scenario.yaml:12:5: /callers/1/weight: error: weight must be a non-negative number [invalid-weight]
 //
 // FILE FORMAT (every key is optional unless marked required; unknown keys are
-// errors with a did-you-mean suggestion):
+// errors with a did-you-mean suggestion). Full reference:
+// docs/formats/scenario.md; JSON Schema: docs/schemas/scenario.schema.json.
 //
 //   policies:
-//     service: ../shared-service/auth-policy.json  # path relative to this file
+//     service: ../common/auth-policy.json  # path relative to this file
 //     serviceAuthType: AWS_IAM          # AWS_IAM (default) | NONE
 //     network: network-policy.json      # optional service-network policy
 //     networkAuthType: NONE             # default: AWS_IAM if `network` is set, else NONE

@@ -2,14 +2,15 @@
 // Stage: generate (input). The deployment topology of a shared Lattice service
 // and its consumers, as described in one YAML (or JSON) file: the shared
 // service's Pulumi project and account, each consumer's project, account and
-// allowed request classes, and the generator options (spec section 6).
+// allowed request classes, and the generator options (docs/semantics.md §6).
 //
 // A topology is the single source of truth from which `Generate`
 // (generate.h) derives the auth policy, the Pulumi stack settings files and a
 // simulation scenario. Problems in the file are `Issue`s (code, message, JSON
 // pointer such as `/consumers/1/accountId`, line:column), never exceptions.
 //
-// Example file (the blue/green setup):
+// Example file (the blue/green setup; full reference docs/formats/topology.md,
+// JSON Schema docs/schemas/topology.schema.json):
 //
 //   sharedService:
 //     project: common-service        # default

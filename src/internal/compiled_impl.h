@@ -16,7 +16,7 @@
 //    base64 bytes and CIDRs. Matching one request value ORs the masks of the
 //    atoms it hits; negated clauses flip the bit (NOR); set qualifiers fold
 //    the per-value bits (ANY / ALL), and the per-key finalisation applies the
-//    absent, Q2, type-error (T2) and Null rules of spec 3.1.
+//    absent, Q2, type-error (T2) and Null rules of docs/semantics.md §3.1.
 //  - Clauses with active policy variables ("dynamic") are evaluated per
 //    request by a slow path that substitutes the variables.
 //  - Statements are conjunctions over clause bits (a short list of
@@ -417,7 +417,7 @@ class CompiledPolicy::Impl {
 namespace internal {
 
 // Evaluates with the principal test forced to pass (identity layers whose
-// document was not parsed as an identity policy, spec 4.2 E2).
+// document was not parsed as an identity policy, docs/semantics.md §4.2 E2).
 Decision EvaluateCompiled(const CompiledPolicy& policy,
                           const RequestView& request, bool ignore_principal);
 

@@ -193,8 +193,8 @@ struct GlobPattern {
 };
 
 // A Resource/NotResource pattern that starts with `arn:` and has a wildcard
-// that must not cross a colon (spec 1.6 rule 2 as amended per the IAM
-// Resource-element page, docs/spec-deviations.md D1). The pattern's first
+// that must not cross a colon (docs/semantics.md §1.6 rule 2 as amended per the IAM
+// Resource-element page, docs/semantics.md D1). The pattern's first
 // five colons delimit its segments; a `*` that ends one of the first five
 // segments (or the whole pattern) may match `:`, every other `*`/`?` there
 // stays inside a colon-free field, and the sixth segment is an ordinary glob

@@ -1,5 +1,5 @@
 // File: src/internal/text.cc
-// Stage: primitives. The value primitives of spec section 3 declared in
+// Stage: primitives. The value primitives of docs/semantics.md §3 declared in
 // text.h: globs, ARNs, Unicode simple case folding (O1), exact decimal
 // numbers (O3), ISO 8601 / epoch dates, IP networks (O5), booleans (O4),
 // base64 and policy variables (3.5, V1, V2).

@@ -1,5 +1,5 @@
 // File: src/internal/text.h
-// Low-level value primitives of spec section 3, shared by the parser (strict
+// Low-level value primitives of docs/semantics.md §3, shared by the parser (strict
 // validation), both evaluators and the generators: globs, ARNs, case folding,
 // numbers, dates, IP networks, booleans, base64 and policy variables.
 // Each is small, allocation-free where possible and unit-tested on its own
@@ -37,7 +37,7 @@ bool GlobIsLiteral(std::string_view pattern);
 // Returns the unescaped text of a literal glob.
 std::string GlobUnescape(std::string_view pattern);
 
-// Action matching (spec 1.5): case-insensitive glob, `*` any run, `?` one
+// Action matching (docs/semantics.md §1.5): case-insensitive glob, `*` any run, `?` one
 // character (A1). No escapes.
 bool ActionMatches(std::string_view pattern, std::string_view action);
 
@@ -45,7 +45,7 @@ bool ActionMatches(std::string_view pattern, std::string_view action);
 // Splits at the first five colons. Returns false if there are fewer than six
 // fields or the first is not `arn`.
 bool SplitArn(std::string_view arn, std::array<std::string_view, 6>* fields);
-// Field-wise glob (spec 1.6 rule 2 and 3.3): `pattern` is in internal glob
+// Field-wise glob (docs/semantics.md §1.6 rule 2 and 3.3): `pattern` is in internal glob
 // syntax; both must split into six fields; each field globbed separately.
 bool ArnGlobMatch(std::string_view pattern, std::string_view arn);
 
@@ -94,7 +94,7 @@ bool Base64Decode(std::string_view s, std::string* out);
 // evaluators for the lenient-mode type-error rule.
 bool PolicyValueParses(OperatorFamily family, std::string_view value);
 
-// ---- Policy variables (spec 3.5) ------------------------------------------
+// ---- Policy variables (docs/semantics.md §3.5) ------------------------------------------
 // Looks up a single-valued key for `${key}`. Returns false when absent.
 using VariableResolver =
     std::function<bool(std::string_view key, std::string* value)>;

@@ -106,7 +106,7 @@ int TopFieldId(std::string_view k) {
   return -1;
 }
 
-// Fields only access-log records have (spec 5); serviceArn and
+// Fields only access-log records have (docs/semantics.md §5); serviceArn and
 // serviceNetworkArn are shared with the canonical form.
 bool IsAccessLogField(std::string_view k) {
   static constexpr std::string_view kFields[] = {

@@ -202,7 +202,7 @@ std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& o
       if (r.shadow.enabled && e.shadow_violations != 0) ViolationText(&out, r, e, true);
     }
   }
-  StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
+  StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a DECISION (see docs/semantics.md)");
   StrAppend(&out, " (fast path flagged ", Grouped(r.uncertain.flagged), ", unverified ",
                   Grouped(r.uncertain.unverified), ")\n");
   for (const auto& [id, n] : r.uncertain.by_id) {
@@ -411,7 +411,7 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
     StrAppend(&out, "  agree: ", Grouped(r.log_agree), "\n");
     StrAppend(&out, "  logged allowed, candidate denies: ", Grouped(r.log_allowed_now_denied), "\n");
     StrAppend(&out, "  logged denied, candidate allows: ", Grouped(r.log_denied_now_allowed), "\n");
-    StrAppend(&out, "  uncertain (L2/L3: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
+    StrAppend(&out, "  uncertain (L2/L3 in docs/semantics.md: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
            " (", Grouped(r.log_uncertain_disagree), " of them disagree)\n");
     StrAppend(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
     if (!r.log_disagreement_samples.empty()) {

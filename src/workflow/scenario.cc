@@ -625,7 +625,7 @@ class Loader {
       }
     }
     if (!ok) return false;
-    // Fill in what the ARN implies (spec L2 for session ARNs).
+    // Fill in what the ARN implies (DECISION L2 for session ARNs).
     std::string_view arn = principal.arn;
     std::vector<std::string> fields = absl::StrSplit(principal.arn, absl::MaxSplits(':', 5));
     if (!arn.empty()) {

@@ -6,8 +6,8 @@
 //
 // Policy paths resolve against a private temporary directory holding a few
 // policy files. Inputs that name device or proc files are skipped: reading
-// `/dev/zero` as a policy would never end (see docs/limits.md and
-// /work/notes/hardening-findings.md).
+// `/dev/zero` as a policy would never end (see "Known gaps" in
+// docs/limits.md).
 #include <unistd.h>
 
 #include <algorithm>

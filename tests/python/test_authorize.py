@@ -1,4 +1,4 @@
-"""latticepol.authorize: the Lattice chain (spec 4.2)."""
+"""latticepol.authorize: the Lattice chain (docs/semantics.md §4.2)."""
 
 import json
 import subprocess

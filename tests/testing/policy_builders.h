@@ -1,6 +1,6 @@
 // File: tests/testing/policy_builders.h
 // Test support for the reference evaluator tests: the accounts and ARNs of
-// spec section 7, request builders (signed blue role, anonymous caller) and
+// docs/semantics.md §7, request builders (signed blue role, anonymous caller) and
 // small PolicyDocument builders that do not go through the parser.
 #ifndef LATTICEPOL_TESTS_TESTING_POLICY_BUILDERS_H_
 #define LATTICEPOL_TESTS_TESTING_POLICY_BUILDERS_H_
@@ -16,7 +16,7 @@
 
 namespace latticepol::testing {
 
-// Spec section 7 accounts: blue 1111..., green 7777..., other 9999...,
+// docs/semantics.md §7 accounts: blue 1111..., green 7777..., other 9999...,
 // service owner 4444....
 inline constexpr std::string_view kBlueAccount = "111122223333";
 inline constexpr std::string_view kGreenAccount = "777788889999";
@@ -33,7 +33,7 @@ inline constexpr std::string_view kRoleBArn =
 inline constexpr std::string_view kRoleBSessionArn =
     "arn:aws:sts::111122223333:assumed-role/blue-role/session-1";
 
-// The signed blue role (roleB of spec section 7).
+// The signed blue role (roleB of docs/semantics.md §7).
 Principal RoleB();
 
 // An Invoke request `GET /` to kServiceArn through kNetworkArnA on port 443,

@@ -1,5 +1,5 @@
 // File: tests/unit/authorize_test.cc
-// Stage: evaluate. The Lattice chain of spec 4.2: all four auth-type
+// Stage: evaluate. The Lattice chain of docs/semantics.md §4.2: all four auth-type
 // combinations, anonymous vs signed callers, the identity layer (decision
 // given, absent -> ASSUMED_ALLOW, identity policy), AWS_IAM without a policy,
 // and the E3 primary-layer order. ComposeChain is tested directly as a pure

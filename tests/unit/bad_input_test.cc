@@ -152,7 +152,7 @@ struct BadInput {
   std::string code;     // the expected error code
   std::string pointer;  // its JSON pointer ("" for the whole document)
   int line = -1;        // its line: -1 = must be known (> 0), 0 = unknown is fine, N = exactly N
-  // Non-empty: a known bug in another stage (see /work/notes/hardening-findings.md).
+  // Non-empty: a known bug in another stage (see "Known gaps" in docs/limits.md).
   // While the row still fails it is skipped with this text; once fixed it passes.
   std::string known_issue = "";
 };

@@ -286,8 +286,8 @@ bool SameDecision(const Decision& ref, const Decision& fast) {
 }
 
 // Returns true iff `st`'s Resource test passed only because of D1 (a `*`
-// that crossed a colon): no pattern matches under the spec's field-wise rule
-// 1.6/2 (patterns with variables are skipped, so this undercounts).
+// that crossed a colon): no pattern matches under the old field-wise reading of
+// docs/semantics.md §1.6 rule 2 (patterns with variables are skipped, so this undercounts).
 bool MatchedOnlyByCrossing(const Statement& st, const StatementTrace& t) {
   if (!t.resource_matched || st.not_resource || t.request_resource.empty()) return false;
   bool crossing = false;

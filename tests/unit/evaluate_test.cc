@@ -1,8 +1,8 @@
 // File: tests/unit/evaluate_test.cc
 // Stage: evaluate (reference). Table-driven tests of EvaluateReference: every
 // operator family with its absent-key, IfExists, set-operator, NOR and
-// variable rules (spec 3), then the principal, action and resource tests
-// (spec 1.4-1.6), the decision rule (4.1) and the uncertainty ids. Policies
+// variable rules (docs/semantics.md §3), then the principal, action and resource tests
+// (docs/semantics.md §1.4-1.6), the decision rule (4.1) and the uncertainty ids. Policies
 // are built directly (no parser) so these tests pin the evaluator alone.
 #include <functional>
 #include <optional>
@@ -194,7 +194,7 @@ const ClauseCase kClauseCases[] = {
   // ---- Variables (3.5) -------------------------------------------------------
   {"VariableResolves", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, None(), true, "matched"},
   {"VariableResolvesMiss", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, Owner("777788889999"), false, "no-value-matched"},
-  // D2 (docs/spec-deviations.md): aws:PrincipalAccount is `anonymous` for
+  // D2 (docs/semantics.md §9): aws:PrincipalAccount is `anonymous` for
   // anonymous callers, so the variable resolves (A2 is still recorded).
   {"VariableAnonymousAccountPositive", "StringEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), false, "no-value-matched", {D::kA2}},
   {"VariableAnonymousAccountNegated", "StringNotEquals", kOwner, {"${aws:PrincipalAccount}"}, Anon(), true, "matched", {D::kA2}},
@@ -278,10 +278,10 @@ const ClauseCase kClauseCases[] = {
   {"NullFalsePresent", "Null", "aws:PrincipalArn", {"false"}, None(), true, "null-check"},
   {"NullFalseAbsent", "Null", "aws:PrincipalArn", {"false"}, Anon(), false, "null-check"},
   {"NullCaseInsensitive", "Null", kXTeam, {"TRUE"}, None(), true, "null-check"},
-  // ---- Keys (spec 2) -----------------------------------------------------------
+  // ---- Keys (docs/semantics.md §2) -----------------------------------------------------------
   {"PrincipalTypeAnonymous", "StringEquals", "aws:PrincipalType", {"Anonymous"}, Anon(), true, "matched"},
   {"PrincipalTypeSigned", "StringEquals", "aws:PrincipalType", {"AssumedRole"}, None(), true, "matched"},
-  // D2: `anonymous` for anonymous callers (the spec's A2 said absent).
+  // D2: `anonymous` for anonymous callers (an earlier reading of A2 said absent).
   {"PrincipalAccountAnonymous", "StringEquals", "aws:PrincipalAccount", {"111122223333"}, Anon(), false, "no-value-matched", {D::kA2}},
   {"PrincipalAccountAnonymousValue", "StringEquals", "aws:PrincipalAccount", {"anonymous"}, Anon(), true, "matched", {D::kA2}},
   {"PrincipalAccountAnonymousIfExists", "StringEqualsIfExists", "aws:PrincipalAccount", {"111122223333"}, Anon(), false, "no-value-matched", {D::kA2}},
@@ -608,7 +608,7 @@ const ResourceCase kResourceCases[] = {
   {"VariableUnresolved", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalTag/team}/*"}, false, Path("/blue/x"), false},
   {"VariableAnonymousAccount", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, All({Anon(), Path("/anonymous/x")}), true},
   {"VariableAnonymousAccountMiss", {"arn:aws:vpc-lattice:*:*:service/*/${aws:PrincipalAccount}/*"}, false, All({Anon(), Path("/111122223333/x")}), false},
-  // D1 (docs/spec-deviations.md, IAM Resource element): a `*` ending one of
+  // D1 (docs/semantics.md §9, IAM Resource element): a `*` ending one of
   // the first five segments, or the pattern, may match across colons; other
   // wildcards there stay inside their segment.
   {"SegmentStarCrossesColons", {"arn:aws:vpc-lattice:*:service/*"}, false, None(), true},

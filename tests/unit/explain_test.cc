@@ -18,7 +18,7 @@ using ::latticepol::testing::InvokeRequest;
 using ::latticepol::testing::MustParse;
 using ::latticepol::testing::PolicyJson;
 
-// The seed policy of the brief: blue = 111111111111, green = 222222222222.
+// A blue/green seed policy: blue = 111111111111, green = 222222222222.
 std::string SeedStatement(const std::string& sid, const std::string& q,
                           const std::string& owner) {
   return "{\"Sid\":\"" + sid +

@@ -640,7 +640,7 @@ TEST(ParsePolicyTest, MutatedSeedPoliciesNeverCrash) {
   EXPECT_GT(ok_count, 10);
 }
 
-// ---- Principal forms (spec 1.4) -------------------------------------------------------
+// ---- Principal forms (docs/semantics.md §1.4) -------------------------------------------------------
 
 PrincipalSpec ParsePrincipalOf(std::string_view principal, std::vector<std::string>* codes = nullptr,
                                const ParseOptions& options = {}) {
@@ -712,7 +712,7 @@ TEST(ParsePrincipalTest, NotPrincipalWithDenyAndIdentityPolicies) {
               ElementsAre("missing-principal"));
 }
 
-// ---- Action and Resource (spec 1.5, 1.6) ------------------------------------------------
+// ---- Action and Resource (docs/semantics.md §1.5, 1.6) ------------------------------------------------
 
 TEST(ParseActionResourceTest, StringsArraysAndNegatedForms) {
   const ParseResult r = MustParse(OneStatement(
@@ -731,7 +731,7 @@ TEST(ParseActionResourceTest, StringsArraysAndNegatedForms) {
   EXPECT_TRUE(star.issues.empty());
 }
 
-// D1 (docs/spec-deviations.md): a `*` that ends an ARN segment may match
+// D1 (docs/semantics.md §9): a `*` that ends an ARN segment may match
 // across colons (IAM Resource element), so an `arn:` resource with fewer than
 // six fields is valid when it has one; without it the pattern never matches.
 TEST(ParseActionResourceTest, ShortArnResourceNeedsSegmentEndingStar) {
@@ -758,7 +758,7 @@ TEST(ParseActionResourceTest, ManagementPrefixAndUnknownActionsAreWarnings) {
   EXPECT_THAT(r.issues[2].message, HasSubstr("did you mean `vpc-lattice-svcs:Invoke`?"));
 }
 
-// ---- Condition (spec 1.7, 3) ---------------------------------------------------------------
+// ---- Condition (docs/semantics.md §1.7, 3) ---------------------------------------------------------------
 
 TEST(ParseConditionTest, OperatorQualifiers) {
   const ParseResult r = MustParse(WithCondition(

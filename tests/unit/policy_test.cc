@@ -47,7 +47,7 @@ TEST(OperatorTest, NamesFamiliesAndNegation) {
   EXPECT_FALSE(IsNegated(ConditionOperator::kBool));
 }
 
-// ---- Condition keys (spec 2, DECISION K2) ------------------------------------
+// ---- Condition keys (docs/semantics.md §2, DECISION K2) ------------------------------------
 
 struct KeyCase {
   const char* name;

@@ -55,7 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
         GlobCase{"a*b*c", "acb", false}, GlobCase{"*ab", "aab", true},
         GlobCase{"*aab", "aaab", true}, GlobCase{"*abab", "abaabab", true},
         GlobCase{"a?c", "abc", true}, GlobCase{"a?c", "ac", false},
-        // Spec tricky cases 38, 39, 18-20.
+        // Worked cases 38, 39, 18-20 of docs/semantics.md §7.
         GlobCase{"/api/*", "/api", false}, GlobCase{"/api/*", "/api/", true},
         GlobCase{"/v?/items", "/v1/items", true}, GlobCase{"/v?/items", "/v10/items", false},
         GlobCase{"svc/*", "svc/", true}, GlobCase{"*/rates", "arn:x:svc/rates", true},

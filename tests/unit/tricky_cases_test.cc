@@ -1,13 +1,13 @@
 // File: tests/unit/tricky_cases_test.cc
-// Stage: parse -> evaluate (reference and compiled). Every row (1-57) of spec
-// section 7, "Tricky cases", as a test: the policy text goes through
+// Stage: parse -> evaluate (reference and compiled). Every row (1-57) of
+// docs/semantics.md §7, "Worked cases", as a test: the policy text goes through
 // ParsePolicy, the request through Request::view(), and the reference
 // decision must match the table (the compiled matcher must agree). Rows
 // marked "(uncertain)" must also report a DECISION id. The rows after 57
-// pin the places where latticepol follows the AWS docs rather than the spec
-// (docs/spec-deviations.md D1, D2).
+// pin the places where latticepol follows the AWS docs rather than an earlier
+// reading (docs/semantics.md D1, D2).
 //
-// Shorthand as in the spec: A* = {Allow, Principal "*", Action
+// Shorthand as in docs/semantics.md §7: A* = {Allow, Principal "*", Action
 // vpc-lattice-svcs:Invoke, Resource "*"}; SEED = the blue/green policy;
 // accounts blue 1111..., green 7777..., other 9999..., owner 4444....
 #include <optional>
@@ -437,7 +437,7 @@ TEST(TrickyCasesTest, Row45_VariableResolvesToCallerAccount) {
 }
 
 TEST(TrickyCasesTest, Row46_AnonymousAccountVariableEqualsNoOwner) {
-  // The spec says the variable is unresolvable; per the IAM docs it resolves
+  // An earlier reading said the variable is unresolvable; per the IAM docs it resolves
   // to `anonymous` (D2), which equals no VPC owner account either way.
   Check(OwnerIsCaller("2012-10-17"), Anon(), {kIDeny, true});
 }
@@ -539,10 +539,10 @@ TEST(TrickyCasesTest, Row57_ConnectHasNoRequestMethod) {
   Check(p, Blue(), {kAllow});
 }
 
-// ---- Deviations from the spec, following the AWS docs -----------------------------
+// ---- Corrections that follow the AWS docs (docs/semantics.md §9) ------------------
 
 // D1, IAM Resource element: a `*` ending an ARN segment "can expand to match
-// beyond the colon boundaries". Under spec 1.6 rule 2 (field-count mismatch
+// beyond the colon boundaries". Under the old field-wise reading (field-count mismatch
 // = no match) this Deny would be inert.
 TEST(TrickyCasesTest, D1_SegmentEndingStarResourceDenyApplies) {
   const std::string deny =
@@ -587,7 +587,7 @@ TEST(TrickyCasesTest, D1_MidSegmentWildcardDoesNotCrossColons) {
 }
 
 // D2, IAM global condition keys: aws:PrincipalAccount is present for every
-// request and is `anonymous` for anonymous callers (spec A2 said absent).
+// request and is `anonymous` for anonymous callers (an earlier reading of A2 said absent).
 TEST(TrickyCasesTest, D2_IfExistsPrincipalAccountNoLongerAllowsAnonymous) {
   const std::string p = PolicyJson({AStar(
       Cond("StringEqualsIfExists", "aws:PrincipalAccount", Q("111122223333")))});

@@ -68,7 +68,7 @@ void AddFormatOption(CLI::App* command, Format* format) {
 
 void AddLenientOption(CLI::App* command, bool* lenient) {
   command->add_flag("--lenient", *lenient,
-                    "Follow the spec's DECISIONs instead of rejecting what Lattice rejects");
+                    "Follow the DECISIONs of docs/semantics.md instead of rejecting what Lattice rejects");
 }
 
 std::string SourceName(std::string_view path) {

@@ -50,7 +50,7 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
 // Adds `--format text|json` (default text) to `command`.
 void AddFormatOption(CLI::App* command, Format* format);
 
-// Adds `--lenient` (spec DECISIONs instead of rejecting what Lattice rejects).
+// Adds `--lenient` (the DECISIONs of docs/semantics.md instead of rejecting what Lattice rejects).
 void AddLenientOption(CLI::App* command, bool* lenient);
 
 // Returns "<stdin>" for "-", else `path`.

@@ -145,13 +145,14 @@ void RegisterEvalCommand(CLI::App& app, CommandContext& context) {
   CLI::App* cmd = AddCommand(
       app, "eval", "Decide one request against a policy or the Lattice chain and explain why",
       "Decide one request against an auth policy and explain the decision. With "
-      "only --policy the policy is evaluated alone (spec 4.1); any of "
+      "only --policy the policy is evaluated alone (docs/semantics.md §4.1); any of "
       "--network-policy, --network-auth-type, --service-auth-type, "
       "--identity-decision or --identity-policy evaluates the Lattice chain "
-      "(spec 4.2: network auth type defaults to AWS_IAM when a network policy is "
+      "(docs/semantics.md §4.2: network auth type defaults to AWS_IAM when a network policy is "
       "given, else NONE; service auth type defaults to AWS_IAM; a signed caller "
       "with no identity input is ASSUMED_ALLOW and marked uncertain E2). Prints "
       "the decision, the deciding layer, the DECISION ids that made it uncertain "
+      "(each explained in docs/semantics.md §8) "
       "and the explanation. Exit code 0 for ALLOW, 3 for EXPLICIT_DENY or "
       "IMPLICIT_DENY, 4 for invalid input, 2 for usage errors.",
       "  echo '{\"query\": \"q=blue\", \"sourceVpcOwnerAccount\": \"111111111111\"}' |\n"

@@ -78,7 +78,7 @@ __version__: str = getattr(_core, "__version__", "0.0.0")
 #: ``line:col: pointer: severity: message [code]``.
 Issue = _core.Issue
 
-#: Every DECISION id of the semantics spec, in order (``"G2"``, ``"P-S"``, ...).
+#: Every DECISION id (docs/semantics.md §8), in order (``"G2"``, ``"P-S"``, ...).
 DECISION_IDS: List[str] = list(_core.decision_id_names())
 
 
@@ -332,7 +332,7 @@ class Result:
 
     @property
     def uncertain(self) -> List[str]:
-        """The spec's DECISION ids (e.g. ``"Q2"``) the outcome rests on; empty when none."""
+        """The DECISION ids (docs/semantics.md §8) (e.g. ``"Q2"``) the outcome rests on; empty when none."""
         return list(self._core.uncertain)
 
     @property
@@ -381,7 +381,7 @@ class Policy:
 
     Create one with :meth:`from_json`, :meth:`from_dict` or :meth:`from_file`.
     Strict parsing (the default) rejects what Lattice rejects; ``lenient=True``
-    follows the spec's DECISIONs instead. ``identity=True`` parses an
+    follows the DECISIONs of docs/semantics.md instead. ``identity=True`` parses an
     identity-based policy (no Principal) for the identity layer of
     :func:`authorize`. Policies pickle (by their JSON text).
     """
@@ -461,7 +461,7 @@ class Policy:
 
     def evaluate(self, request: Union[Mapping[str, Any], Request, str, None] = None,
                  **kwargs: Any) -> Result:
-        """Decides one request against this policy alone (spec 4.1).
+        """Decides one request against this policy alone (docs/semantics.md §4.1).
 
         ``request`` is a dict in the canonical request JSON shape, a
         :class:`Request`, or JSON text; keyword arguments (``method``,
@@ -564,7 +564,7 @@ class LayerResult:
 
 
 class ChainResult:
-    """The decision of the Lattice authorization chain (spec 4.2)."""
+    """The decision of the Lattice authorization chain (docs/semantics.md §4.2)."""
 
     def __init__(self, d: Mapping[str, Any]) -> None:
         self._d = d
@@ -618,7 +618,7 @@ def authorize(request: Union[Mapping[str, Any], Request, str, None] = None, *,
               identity_policy: Any = None, identity_decision: Union[Decision, str, None] = None,
               **kwargs: Any) -> ChainResult:
     """Decides a request through the Lattice chain: service-network layer,
-    service layer, identity layer (spec 4.2).
+    service layer, identity layer (docs/semantics.md §4.2).
 
     Policies may be :class:`Policy` objects, dicts, JSON text or paths.
     ``service_auth_type`` defaults to ``"AWS_IAM"``; ``network_auth_type`` to
@@ -910,7 +910,7 @@ def generate(topology: Any, stack_outputs: Any = None, *, format: str = "pulumi"
              out_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
              command_root: str = "") -> GeneratedFiles:
     """Generates the auth policy, the Pulumi stack settings files and a
-    simulation scenario from a topology (spec section 6), after verifying the
+    simulation scenario from a topology (docs/semantics.md §6), after verifying the
     policy against the topology's intent with both evaluators.
 
     ``topology`` is a topology file path, YAML/JSON text or a dict;

@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("cases", metavar="CASES", help="JSON Lines case file")
     parser.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
     parser.add_argument("--lenient", action="store_true",
-                        help="parse with the spec's DECISIONs instead of rejecting what Lattice rejects")
+                        help="parse with the DECISIONs of docs/semantics.md instead of rejecting what Lattice rejects")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="output format (default: text)")
     return parser
