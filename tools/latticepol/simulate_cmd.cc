@@ -7,6 +7,7 @@
 // --strict: a malformed line), 2 usage errors.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -19,11 +20,13 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
+#include "latticepol/replay_inputs.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 #include "latticepol/simulate.h"
@@ -42,7 +45,7 @@ struct SimulateOptions {
   std::string output;
   bool force = false;
   bool no_progress = false;
-  std::string replay;
+  std::vector<std::string> replay;  // files, globs, .gz; "-" = stdin
   std::string policy;
   std::string replay_format = "auto";
   bool strict = false;
@@ -128,7 +131,9 @@ ExitCode RunReplay(const SimulateOptions& opts) {
     PrintError("simulate", "--replay needs --policy (or a scenario to take the policies from)");
     return ExitCode::kUsage;
   }
-  if (opts.policy == "-" && opts.replay == "-") {
+  const bool replay_stdin =
+      std::find(opts.replay.begin(), opts.replay.end(), "-") != opts.replay.end();
+  if (opts.policy == "-" && replay_stdin) {
     PrintError("simulate", "only one input can be read from stdin (`-`)");
     return ExitCode::kUsage;
   }
@@ -159,30 +164,22 @@ ExitCode RunReplay(const SimulateOptions& opts) {
   }
   if (policy) chain.service_policy = &*policy;
 
-  std::FILE* file = stdin;
-  if (opts.replay != "-") {
-    file = std::fopen(opts.replay.c_str(), "rb");
-    if (file == nullptr) {
-      PrintError("simulate", "cannot read `" + opts.replay + "`");
-      return ExitCode::kInvalidInput;
-    }
-  }
-  absl::StatusOr<ReplayReport> report = ReplayFile(file, chain, ro);
-  if (file != stdin) std::fclose(file);
+  absl::StatusOr<std::vector<std::string>> inputs = ExpandReplayInputs(opts.replay);
+  absl::StatusOr<ReplayReport> report =
+      inputs.ok() ? ReplayInputFiles(*inputs, chain, ro) : inputs.status();
   if (!report.ok()) {
     PrintError("simulate", std::string(report.status().message()));
     return ExitCode::kInvalidInput;
   }
-  report->source = SourceName(opts.replay);
   if (report->stopped) {
     const ReplayLineError& e = report->errors.front();
-    std::cerr << report->source << ":" << e.line;
+    std::cerr << (e.source.empty() ? report->source : e.source) << ":" << e.line;
     if (e.column > 0) std::cerr << ":" << e.column;
     std::cerr << ": error: " << e.message << "\n";
     return ExitCode::kInvalidInput;
   }
   for (const ReplayLineError& e : report->errors) {
-    std::cerr << report->source << ":" << e.line;
+    std::cerr << (e.source.empty() ? report->source : e.source) << ":" << e.line;
     if (e.column > 0) std::cerr << ":" << e.column;
     std::cerr << ": error: " << e.message << "\n";
   }
@@ -297,7 +294,8 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
   cmd->add_option("--replay", opts->replay,
-                  "Replay recorded traffic from this JSON Lines file (`-` for stdin)");
+                  "Replay recorded traffic from these JSON Lines files, globs (quoted) or "
+                  ".gz files (`-` for stdin); repeatable");
   cmd->add_option("--policy", opts->policy,
                   "Replay: the candidate service policy (overrides the scenario's)");
   cmd->add_option("--replay-format", opts->replay_format,
