@@ -876,6 +876,7 @@ PYBIND11_MODULE(_latticepol, m) {
   m.def("read_input_file", &ReadInputFileShim, py::arg("path"), py::arg("max_bytes"));
   m.attr("MAX_POLICY_BYTES") = kMaxPolicyFileBytes;
   m.attr("MAX_INPUT_BYTES") = kMaxInputFileBytes;
+  m.attr("REPLAY_GROUP_LINES") = kReplayGroupLines;
   m.def("authorize", &AuthorizeChain, py::arg("request"), py::arg("service"), py::arg("network"),
         py::arg("identity"), py::arg("service_auth_type"), py::arg("network_auth_type"),
         py::arg("identity_decision"), py::arg("max_closest") = 3);
