@@ -9,6 +9,7 @@ packages=(
   pybind11-dev python3-dev python3-pytest python3-setuptools python3-pip
   python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
+  zlib1g-dev python3-numpy python3-dask python3-distributed
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -21,10 +22,13 @@
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/generate.h"
+#include "latticepol/input_file.h"
 #include "latticepol/issue.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
 #include "latticepol/request.h"
+#include "latticepol/replay.h"
+#include "latticepol/replay_inputs.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 #include "latticepol/simulate.h"
@@ -114,6 +118,33 @@ py::tuple ParsePolicyText(const std::string& text, bool strict, bool identity) {
   core->compiled = *std::move(compiled);
   core->warnings = parsed.issues;
   return py::make_tuple(PolicyPtr(std::move(core)), IssueList(parsed.issues));
+}
+
+// ---- Files -----------------------------------------------------------------------
+
+// Reads a whole input file with the library's limits and file checks.
+// Returns (bytes, "", 0) or (None, message, errno): ENOENT, EACCES, EISDIR,
+// EFBIG (over the limit), EINVAL (not a regular file) or EIO. Python raises
+// the matching OSError.
+py::tuple ReadInputFileShim(const std::string& path, size_t max_bytes) {
+  absl::StatusOr<std::string> text;
+  {
+    py::gil_scoped_release release;
+    text = ReadInputFile(path, max_bytes);
+  }
+  if (text.ok()) return py::make_tuple(py::bytes(*text), "", 0);
+  const std::string message(text.status().message());
+  int code = EIO;
+  switch (text.status().code()) {
+    case absl::StatusCode::kNotFound: code = ENOENT; break;
+    case absl::StatusCode::kPermissionDenied: code = EACCES; break;
+    case absl::StatusCode::kResourceExhausted: code = EFBIG; break;
+    case absl::StatusCode::kFailedPrecondition:
+      code = message.find("directory") != std::string::npos ? EISDIR : EINVAL;
+      break;
+    default: break;
+  }
+  return py::make_tuple(py::none(), Text(message), code);
 }
 
 // ---- Requests -----------------------------------------------------------------
@@ -453,6 +484,278 @@ py::dict GenerateFiles(const TopologyPtr& topology, std::optional<std::string> s
   return d;
 }
 
+
+// ---- Bulk decisions and replay ------------------------------------------------------------
+
+// A C-contiguous byte view of any buffer-protocol object (bytes, bytearray,
+// memoryview, mmap, numpy arrays), released on destruction. While it is held,
+// a bytearray cannot be resized, so the bytes stay put with the GIL released.
+class ByteView {
+ public:
+  explicit ByteView(const py::object& obj) {
+    if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_C_CONTIGUOUS) != 0) {
+      throw py::error_already_set();
+    }
+  }
+  ~ByteView() { PyBuffer_Release(&view_); }
+  ByteView(const ByteView&) = delete;
+  ByteView& operator=(const ByteView&) = delete;
+  std::string_view bytes() const {
+    return std::string_view(static_cast<const char*>(view_.buf), static_cast<size_t>(view_.len));
+  }
+
+ private:
+  Py_buffer view_{};
+};
+
+// The chain of a bulk call: the policies stay alive in the PolicyPtrs.
+struct ChainArgs {
+  PolicyPtr service, network, identity;
+  std::string service_auth_type = "AWS_IAM", network_auth_type = "NONE";
+  std::optional<std::string> identity_decision;
+
+  ChainPolicies Chain() const {
+    ChainPolicies chain;
+    chain.config.service_auth_type = AuthTypeFromName(service_auth_type);
+    chain.config.network_auth_type = AuthTypeFromName(network_auth_type);
+    if (identity_decision) chain.config.identity_decision = DecisionFromName(*identity_decision);
+    chain.service_policy = service ? &service->doc : nullptr;
+    chain.network_policy = network ? &network->doc : nullptr;
+    chain.identity_policy = identity ? &identity->doc : nullptr;
+    return chain;
+  }
+};
+
+ReplayFormat FormatFromName(const std::string& name) {
+  ReplayFormat format;
+  if (!ParseReplayFormat(name, &format)) {
+    throw py::value_error("unknown format `" + name + "`: expected auto, jsonl or accesslog");
+  }
+  return format;
+}
+
+// One uint8 per non-blank line (ReplayOptions::line_decisions without the
+// blank marks), returned as a bytearray for numpy.frombuffer.
+py::object DecideLines(const py::object& data, const ChainArgs& args, const std::string& format,
+                       int threads) {
+  ReplayOptions options;
+  options.format = FormatFromName(format);
+  options.threads = threads;
+  options.max_samples = 0;
+  options.max_errors = 0;
+  const ChainPolicies chain = args.Chain();
+  std::vector<uint8_t> marks;
+  options.line_decisions = &marks;
+  ByteView view(data);
+  absl::Status status;
+  size_t kept = 0;
+  {
+    py::gil_scoped_release release;
+    absl::StatusOr<ReplayReport> report = ReplayText(view.bytes(), chain, options);
+    status = report.status();
+    for (uint8_t m : marks) {
+      if (m != kReplayBlankLine) marks[kept++] = m;
+    }
+  }
+  if (!status.ok()) throw py::value_error(std::string(status.message()));
+  PyObject* out = PyByteArray_FromStringAndSize(reinterpret_cast<const char*>(marks.data()),
+                                                static_cast<Py_ssize_t>(kept));
+  if (out == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(out);
+}
+
+struct ReplayArgs {
+  ChainArgs chain;
+  PolicyPtr candidate;
+  std::string candidate_name = "candidate";
+  std::string format = "auto";
+  bool strict = false;
+  int threads = 1;
+  int max_samples = 5;
+  int max_errors = 20;
+  uint64_t first_line = 0;
+
+  ReplayOptions Options() const {
+    ReplayOptions options;
+    options.format = FormatFromName(format);
+    options.strict = strict;
+    options.threads = threads;
+    options.max_samples = max_samples;
+    options.max_errors = max_errors;
+    options.first_line = first_line;
+    if (candidate) {
+      options.shadow_service_policy = &candidate->doc;
+      options.shadow_name = candidate_name;
+    }
+    return options;
+  }
+};
+
+struct ReplayCore {
+  ReplayReport report;
+};
+using ReplayPtr = std::shared_ptr<ReplayCore>;
+
+ReplayPtr WrapReport(absl::StatusOr<ReplayReport> report) {
+  if (!report.ok()) {
+    const absl::StatusCode code = report.status().code();
+    const std::string message(report.status().message());
+    // Bad options, policies or patterns; everything else is an input file
+    // problem (OSError in Python).
+    if (code == absl::StatusCode::kInvalidArgument) throw py::value_error(message);
+    throw std::runtime_error(message);
+  }
+  auto core = std::make_shared<ReplayCore>();
+  core->report = *std::move(report);
+  return core;
+}
+
+ReplayPtr ReplayBuffer(const py::object& data, const ReplayArgs& args, const std::string& source) {
+  const ChainPolicies chain = args.chain.Chain();
+  const ReplayOptions options = args.Options();
+  ByteView view(data);
+  absl::StatusOr<ReplayReport> report;
+  {
+    py::gil_scoped_release release;
+    report = ReplayText(view.bytes(), chain, options);
+  }
+  if (report.ok()) report->source = source;
+  return WrapReport(std::move(report));
+}
+
+ReplayPtr ReplayFiles(const std::vector<std::string>& paths, const ReplayArgs& args) {
+  const ChainPolicies chain = args.chain.Chain();
+  const ReplayOptions options = args.Options();
+  absl::StatusOr<ReplayReport> report;
+  {
+    py::gil_scoped_release release;
+    absl::StatusOr<std::vector<std::string>> expanded = ExpandReplayInputs(paths);
+    report = expanded.ok() ? ReplayInputFiles(*expanded, chain, options)
+                           : absl::StatusOr<ReplayReport>(expanded.status());
+  }
+  return WrapReport(std::move(report));
+}
+
+ReplayPtr MergeReports(const std::vector<ReplayPtr>& parts, const ReplayArgs& args,
+                       double wall_seconds) {
+  std::vector<ReplayReport> reports;
+  reports.reserve(parts.size());
+  for (const ReplayPtr& p : parts) reports.push_back(p->report);
+  auto core = std::make_shared<ReplayCore>();
+  core->report = MergeReplayReports(std::move(reports), args.Options());
+  if (wall_seconds > 0) {
+    core->report.wall_seconds = wall_seconds;
+    core->report.megabytes_per_second =
+        static_cast<double>(core->report.bytes) / 1e6 / wall_seconds;
+  }
+  return core;
+}
+
+// Pickle state of a report: plain tuples, so partial reports travel between
+// Dask worker processes and the client with any pickle protocol.
+py::tuple SampleState(const ReplaySample& s) {
+  return py::make_tuple(s.line, py::bytes(s.source), static_cast<int>(s.decision),
+                        static_cast<int>(s.shadow_decision), static_cast<int>(s.layer), s.logged,
+                        s.logged_denied, py::bytes(s.logged_reason), py::bytes(s.logged_response),
+                        s.uncertain, py::bytes(s.request_json));
+}
+
+ReplaySample SampleFromState(const py::tuple& t) {
+  ReplaySample s;
+  s.line = t[0].cast<uint64_t>();
+  s.source = t[1].cast<std::string>();
+  s.decision = static_cast<DecisionKind>(t[2].cast<int>());
+  s.shadow_decision = static_cast<DecisionKind>(t[3].cast<int>());
+  s.layer = static_cast<Layer>(t[4].cast<int>());
+  s.logged = t[5].cast<bool>();
+  s.logged_denied = t[6].cast<bool>();
+  s.logged_reason = t[7].cast<std::string>();
+  s.logged_response = t[8].cast<std::string>();
+  s.uncertain = t[9].cast<bool>();
+  s.request_json = t[10].cast<std::string>();
+  return s;
+}
+
+py::tuple SamplesState(const std::vector<ReplaySample>& v) {
+  py::list out;
+  for (const ReplaySample& s : v) out.append(SampleState(s));
+  return py::tuple(out);
+}
+
+std::vector<ReplaySample> SamplesFromState(const py::tuple& t) {
+  std::vector<ReplaySample> out;
+  for (py::handle h : t) out.push_back(SampleFromState(h.cast<py::tuple>()));
+  return out;
+}
+
+py::tuple ReportState(const ReplayReport& r) {
+  py::list errors;
+  for (const ReplayLineError& e : r.errors) {
+    errors.append(py::make_tuple(e.line, py::bytes(e.source), e.column, py::bytes(e.message)));
+  }
+  py::list hits;
+  for (const auto& [name, n] : r.statement_hits) hits.append(py::make_tuple(py::bytes(name), n));
+  py::list ids;
+  for (const auto& [id, n] : r.by_id) ids.append(py::make_tuple(id, n));
+  std::vector<uint64_t> counts = {
+      r.lines, r.blank, r.malformed, r.requests, r.canonical, r.access_log, r.fallback, r.bytes,
+      r.flagged, r.checked, r.uncertain_checked, r.log_compared, r.log_agree,
+      r.log_allowed_now_denied, r.log_denied_now_allowed, r.log_uncertain,
+      r.log_uncertain_disagree, r.port_inferred, r.shadow_allowed_to_denied,
+      r.shadow_denied_to_allowed};
+  for (uint64_t x : r.totals) counts.push_back(x);
+  for (uint64_t x : r.by_layer) counts.push_back(x);
+  for (uint64_t x : r.shadow_totals) counts.push_back(x);
+  return py::make_tuple(1, py::bytes(r.source), counts, r.stopped, r.shadow_enabled,
+                        py::bytes(r.shadow_name), py::tuple(errors), py::tuple(hits),
+                        py::tuple(ids), SamplesState(r.log_disagreement_samples),
+                        SamplesState(r.shadow_allowed_to_denied_samples),
+                        SamplesState(r.shadow_denied_to_allowed_samples), r.wall_seconds);
+}
+
+ReplayPtr ReportFromState(const py::tuple& t) {
+  if (t.size() != 13 || t[0].cast<int>() != 1) throw py::value_error("invalid replay report state");
+  auto core = std::make_shared<ReplayCore>();
+  ReplayReport& r = core->report;
+  r.source = t[1].cast<std::string>();
+  std::vector<uint64_t> c = t[2].cast<std::vector<uint64_t>>();
+  if (c.size() != 30) throw py::value_error("invalid replay report state");
+  uint64_t* fields[] = {&r.lines, &r.blank, &r.malformed, &r.requests, &r.canonical,
+                        &r.access_log, &r.fallback, &r.bytes, &r.flagged, &r.checked,
+                        &r.uncertain_checked, &r.log_compared, &r.log_agree,
+                        &r.log_allowed_now_denied, &r.log_denied_now_allowed, &r.log_uncertain,
+                        &r.log_uncertain_disagree, &r.port_inferred, &r.shadow_allowed_to_denied,
+                        &r.shadow_denied_to_allowed};
+  size_t i = 0;
+  for (uint64_t* f : fields) *f = c[i++];
+  for (uint64_t& x : r.totals) x = c[i++];
+  for (uint64_t& x : r.by_layer) x = c[i++];
+  for (uint64_t& x : r.shadow_totals) x = c[i++];
+  r.stopped = t[3].cast<bool>();
+  r.shadow_enabled = t[4].cast<bool>();
+  r.shadow_name = t[5].cast<std::string>();
+  for (py::handle h : t[6].cast<py::tuple>()) {
+    py::tuple e = h.cast<py::tuple>();
+    r.errors.push_back(ReplayLineError{e[0].cast<uint64_t>(), e[2].cast<int>(),
+                                       e[3].cast<std::string>(), e[1].cast<std::string>()});
+  }
+  for (py::handle h : t[7].cast<py::tuple>()) {
+    py::tuple e = h.cast<py::tuple>();
+    r.statement_hits.emplace_back(e[0].cast<std::string>(), e[1].cast<uint64_t>());
+  }
+  for (py::handle h : t[8].cast<py::tuple>()) {
+    py::tuple e = h.cast<py::tuple>();
+    r.by_id[e[0].cast<std::string>()] = e[1].cast<uint64_t>();
+  }
+  r.log_disagreement_samples = SamplesFromState(t[9].cast<py::tuple>());
+  r.shadow_allowed_to_denied_samples = SamplesFromState(t[10].cast<py::tuple>());
+  r.shadow_denied_to_allowed_samples = SamplesFromState(t[11].cast<py::tuple>());
+  r.wall_seconds = t[12].cast<double>();
+  r.megabytes_per_second =
+      r.wall_seconds > 0 ? static_cast<double>(r.bytes) / 1e6 / r.wall_seconds : 0;
+  return core;
+}
+
 }  // namespace
 }  // namespace latticepol::python
 
@@ -514,26 +817,22 @@ PYBIND11_MODULE(_latticepol, m) {
       .def("debug_string", [](const PolicyCore& p) { return Text(p.compiled->DebugString()); })
       .def("evaluate", &EvaluateOne)
       .def("evaluate_many", &EvaluateMany, py::arg("requests"), py::arg("release_gil") = true)
-      .def(py::pickle(
-          [](const PolicyCore& p) { return py::make_tuple(p.text, p.strict, p.identity); },
-          [](const py::tuple& state) {
-            if (state.size() != 3) throw std::runtime_error("invalid PolicyCore state");
-            py::tuple parsed = ParsePolicyText(state[0].cast<std::string>(), state[1].cast<bool>(),
-                                               state[2].cast<bool>());
-            if (parsed[0].is_none()) throw py::value_error("pickled policy no longer parses");
-            return parsed[0].cast<PolicyPtr>();
-          }));
+      // __reduce__ rather than py::pickle: pickle protocols 0 and 1 would
+      // otherwise allocate the object through copyreg, which pybind11 refuses.
+      // The restoring function is a plain Python one (pybind11 functions do
+      // not pickle by reference).
+      .def("__reduce__", [](const PolicyCore& p) {
+        return py::make_tuple(py::module_::import("latticepol").attr("_restore_policy_core"),
+                              py::make_tuple(py::bytes(p.text), p.strict, p.identity));
+      });
 
   py::class_<RequestCore, RequestPtr>(m, "RequestCore")
       .def("to_json", [](const RequestCore& r) { return Text(RequestToJson(r.request)); })
       .def_property_readonly("is_signed", [](const RequestCore& r) { return r.request.principal.has_value(); })
-      .def(py::pickle(
-          [](const RequestCore& r) { return py::make_tuple(RequestToJson(r.request)); },
-          [](const py::tuple& state) {
-            py::tuple parsed = ParseRequestText(state[0].cast<std::string>());
-            if (parsed[0].is_none()) throw py::value_error("pickled request no longer parses");
-            return parsed[0].cast<RequestPtr>();
-          }));
+      .def("__reduce__", [](const RequestCore& r) {
+        return py::make_tuple(py::module_::import("latticepol").attr("_restore_request_core"),
+                              py::make_tuple(py::bytes(RequestToJson(r.request))));
+      });
 
   py::class_<ResultCore, ResultPtr>(m, "ResultCore")
       .def_property_readonly("decision", [](const ResultCore& r) { return std::string(DecisionName(r.fast.kind)); })
@@ -564,6 +863,20 @@ PYBIND11_MODULE(_latticepol, m) {
   m.def("parse_policy", &ParsePolicyText, py::arg("text"), py::arg("strict") = true,
         py::arg("identity") = false);
   m.def("parse_request", &ParseRequestText, py::arg("text"));
+  m.def("_restore_policy", [](const std::string& text, bool strict, bool identity) {
+    py::tuple parsed = ParsePolicyText(text, strict, identity);
+    if (parsed[0].is_none()) throw py::value_error("pickled policy no longer parses");
+    return parsed[0].cast<PolicyPtr>();
+  });
+  m.def("_restore_request", [](const std::string& text) {
+    py::tuple parsed = ParseRequestText(text);
+    if (parsed[0].is_none()) throw py::value_error("pickled request no longer parses");
+    return parsed[0].cast<RequestPtr>();
+  });
+  m.def("read_input_file", &ReadInputFileShim, py::arg("path"), py::arg("max_bytes"));
+  m.attr("MAX_POLICY_BYTES") = kMaxPolicyFileBytes;
+  m.attr("MAX_INPUT_BYTES") = kMaxInputFileBytes;
+  m.attr("REPLAY_GROUP_LINES") = kReplayGroupLines;
   m.def("authorize", &AuthorizeChain, py::arg("request"), py::arg("service"), py::arg("network"),
         py::arg("identity"), py::arg("service_auth_type"), py::arg("network_auth_type"),
         py::arg("identity_decision"), py::arg("max_closest") = 3);
@@ -582,6 +895,55 @@ PYBIND11_MODULE(_latticepol, m) {
   m.def("generate", &GenerateFiles, py::arg("topology"), py::arg("stack_outputs"),
         py::arg("stack_outputs_source"), py::arg("format"), py::arg("command_root"),
         py::arg("read_existing"));
+  py::class_<ChainArgs>(m, "ChainArgs")
+      .def(py::init<>())
+      .def_readwrite("service", &ChainArgs::service)
+      .def_readwrite("network", &ChainArgs::network)
+      .def_readwrite("identity", &ChainArgs::identity)
+      .def_readwrite("service_auth_type", &ChainArgs::service_auth_type)
+      .def_readwrite("network_auth_type", &ChainArgs::network_auth_type)
+      .def_readwrite("identity_decision", &ChainArgs::identity_decision);
+  py::class_<ReplayArgs>(m, "ReplayArgs")
+      .def(py::init<>())
+      .def_readwrite("chain", &ReplayArgs::chain)
+      .def_readwrite("candidate", &ReplayArgs::candidate)
+      .def_readwrite("candidate_name", &ReplayArgs::candidate_name)
+      .def_readwrite("format", &ReplayArgs::format)
+      .def_readwrite("strict", &ReplayArgs::strict)
+      .def_readwrite("threads", &ReplayArgs::threads)
+      .def_readwrite("max_samples", &ReplayArgs::max_samples)
+      .def_readwrite("max_errors", &ReplayArgs::max_errors)
+      .def_readwrite("first_line", &ReplayArgs::first_line);
+  py::class_<ReplayCore, ReplayPtr>(m, "ReplayCore")
+      .def("to_json", [](const ReplayCore& r, bool timing) {
+        return Text(ReplayReportToJson(r.report, timing));
+      }, py::arg("include_timing") = true)
+      .def("to_text", [](const ReplayCore& r, bool timing) {
+        return Text(ReplayReportToText(r.report, timing));
+      }, py::arg("include_timing") = true)
+      .def_property_readonly("lines", [](const ReplayCore& r) { return r.report.lines; })
+      .def_property_readonly("stopped", [](const ReplayCore& r) { return r.report.stopped; })
+      .def_property_readonly("disagreements", [](const ReplayCore& r) {
+        return r.report.log_allowed_now_denied + r.report.log_denied_now_allowed;
+      })
+      .def("errors", [](const ReplayCore& r) {
+        py::list out;
+        for (const ReplayLineError& e : r.report.errors) {
+          out.append(py::make_tuple(Text(e.source), e.line, e.column, Text(e.message)));
+        }
+        return out;
+      })
+      .def("__reduce__", [](const ReplayCore& r) {
+        return py::make_tuple(py::module_::import("latticepol").attr("_restore_replay_core"),
+                              py::make_tuple(ReportState(r.report)));
+      });
+  m.def("_restore_replay", &ReportFromState);
+  m.def("decide_lines", &DecideLines, py::arg("data"), py::arg("chain"), py::arg("format"),
+        py::arg("threads"));
+  m.def("replay_buffer", &ReplayBuffer, py::arg("data"), py::arg("args"), py::arg("source"));
+  m.def("replay_files", &ReplayFiles, py::arg("paths"), py::arg("args"));
+  m.def("merge_replay_reports", &MergeReports, py::arg("parts"), py::arg("args"),
+        py::arg("wall_seconds"));
   m.def("decision_id_names", []() {
     std::vector<std::string> out;
     for (int i = 0; i < static_cast<int>(DecisionId::kCount); ++i) {

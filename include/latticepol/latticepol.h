@@ -7,8 +7,10 @@
 //   evaluate.h         EvaluateReference (docs/semantics.md, line by line) + explanations
 //   authorize.h        the Lattice chain: network, service, identity layers
 //   request.h          Request / RequestView; request_json.h: canonical JSON
+//   input_file.h       whole-file reads with the shared size limits
 //   cases.h            case files and RunCases (`latticepol check`)
 //   scenario.h, simulate.h, replay.h   synthetic streams and recorded traffic
+//   replay_inputs.h    replay of many files, globs and .gz
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
 //   random.h           seeded random policies and requests (tests, fuzzers)
 //
@@ -36,11 +38,13 @@
 #include "latticepol/decision.h"         // IWYU pragma: export
 #include "latticepol/evaluate.h"         // IWYU pragma: export
 #include "latticepol/generate.h"         // IWYU pragma: export
+#include "latticepol/input_file.h"       // IWYU pragma: export
 #include "latticepol/issue.h"            // IWYU pragma: export
 #include "latticepol/parse.h"            // IWYU pragma: export
 #include "latticepol/policy.h"           // IWYU pragma: export
 #include "latticepol/random.h"           // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
+#include "latticepol/replay_inputs.h"    // IWYU pragma: export
 #include "latticepol/request.h"          // IWYU pragma: export
 #include "latticepol/request_json.h"     // IWYU pragma: export
 #include "latticepol/scenario.h"         // IWYU pragma: export

@@ -68,12 +68,29 @@ struct ReplayOptions {
   // A candidate service policy evaluated on the same stream.
   const PolicyDocument* shadow_service_policy = nullptr;
   std::string shadow_name;
+
+  // PARTIAL REPLAYS (bulk and distributed use). `first_line` is the number of
+  // lines of the whole stream before this input: line numbers in the report
+  // (errors, samples) are global, and the uncertainty-check budget follows the
+  // global groups of kReplayGroupLines lines, so replaying consecutive pieces
+  // with the right `first_line` and merging them (MergeReplayReports) gives
+  // exactly the report of one replay of the whole stream (timing aside).
+  uint64_t first_line = 0;
+  // When set, receives one entry per line of this input (index = line number
+  // - first_line - 1): the chain's DecisionKind as 0 ALLOW, 1 EXPLICIT_DENY,
+  // 2 IMPLICIT_DENY, or kReplayBlankLine / kReplayMalformedLine. Resized by
+  // Replay; one byte per line, so bounded by the input size.
+  std::vector<uint8_t>* line_decisions = nullptr;
 };
+
+inline constexpr uint8_t kReplayBlankLine = 254;
+inline constexpr uint8_t kReplayMalformedLine = 255;
 
 struct ReplayLineError {
   uint64_t line = 0;    // 1-based line number in the input
   int column = 0;       // 1-based, 0 = unknown
   std::string message;  // e.g. "/query/0: expected a string, got a number [invalid-type]"
+  std::string source;   // the input (file) it is in; empty for a single input
 };
 
 struct ReplaySample {
@@ -87,6 +104,7 @@ struct ReplaySample {
   std::string logged_response;  // responseCode as text
   bool uncertain = false;       // L2/L3 (access logs)
   std::string request_json;
+  std::string source;           // as ReplayLineError::source
 };
 
 struct ReplayReport {
@@ -147,6 +165,19 @@ absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolici
                                         const ReplayOptions& options);
 absl::StatusOr<ReplayReport> ReplayFile(std::FILE* file, const ChainPolicies& chain,
                                         const ReplayOptions& options);
+
+// Merges the reports of the pieces of one or more streams into one report.
+// `parts` are in stream order: consecutive pieces of one input (same
+// `source`, each replayed with ReplayOptions::first_line = the lines before
+// it) and then the next input. Counts, totals, hits and uncertain ids are
+// summed; errors and samples are merged and the lowest (input order, line)
+// ones kept, `options.max_errors` / `options.max_samples` of them, so the
+// result does not depend on how the inputs were cut. Errors and samples are
+// tagged with their part's `source` when the parts come from more than one
+// input; the merged `source` lists the inputs. With `options.strict`, parts
+// after the first stopped one are dropped. Timing: the sum of the parts'
+// wall time (the caller may set the wall time it measured instead).
+ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOptions& options);
 
 std::string ReplayReportToText(const ReplayReport& report, bool include_timing = true);
 std::string ReplayReportToJson(const ReplayReport& report, bool include_timing = true);

@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "workflow/internal/chain_util.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
@@ -345,11 +346,20 @@ class Worker {
   Request owned_;
 };
 
+// Records a line's outcome in ReplayOptions::line_decisions, if requested
+// (sized by Replay for the current batch before the workers start).
+inline void MarkLine(const ReplayOptions& options, uint64_t line_no, uint8_t mark) {
+  if (options.line_decisions != nullptr) {
+    (*options.line_decisions)[line_no - options.first_line - 1] = mark;
+  }
+}
+
 void Worker::Error(uint64_t line_no, int column, std::string message) {
+  MarkLine(options_, line_no, kReplayMalformedLine);
   ++agg.malformed;
   agg.min_error_line = std::min(agg.min_error_line, line_no);
   if (static_cast<int>(agg.errors.size()) < options_.max_errors) {
-    agg.errors.push_back(ReplayLineError{line_no, column, std::move(message)});
+    agg.errors.push_back(ReplayLineError{line_no, column, std::move(message), {}});
   }
 }
 
@@ -715,6 +725,7 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
   const internal::ComposedDecision& r = c.table[is_signed].Get(nk, sk, ik);
   ++agg.requests;
   ++agg.totals[static_cast<int>(r.kind)];
+  MarkLine(options_, line_no, static_cast<uint8_t>(r.kind));
   ++agg.by_layer[static_cast<int>(r.layer)];
   if (maybe != 0) {
     ++agg.flagged;
@@ -805,6 +816,7 @@ void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int*
   size_t lead = 0;
   while (lead < line.size() && (line[lead] == ' ' || line[lead] == '\t')) ++lead;
   if (lead == line.size()) {
+    MarkLine(options_, line_no, kReplayBlankLine);
     ++agg.blank;
     return;
   }
@@ -939,7 +951,8 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   size_t filled = 0;
   bool eof = false;
   bool skipping = false;  // dropping the rest of an over-long line
-  uint64_t line_base = 0;  // lines before this batch
+  uint64_t line_base = options.first_line;  // lines before this batch
+  if (options.line_decisions != nullptr) options.line_decisions->clear();
   std::vector<LineRef> lines;
   struct Unit {
     size_t begin, end;
@@ -995,11 +1008,14 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
         while (last > 0 && p[last - 1] != '\n') --last;
         if (last == 0 && !eof) {
           ++line_base;
+          if (options.line_decisions != nullptr) {
+            options.line_decisions->resize(line_base - options.first_line, kReplayMalformedLine);
+          }
           extra.malformed++;
           extra.min_error_line = std::min(extra.min_error_line, line_base);
           extra.errors.push_back(ReplayLineError{
               line_base, 0,
-              absl::StrCat("line is longer than ", options.max_line_bytes, " bytes")});
+              absl::StrCat("line is longer than ", options.max_line_bytes, " bytes"), {}});
           filled = 0;
           skipping = true;
           if (options.strict) {
@@ -1023,6 +1039,10 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
         lines.push_back(LineRef{pos, static_cast<uint32_t>(end - pos)});
         pos = end + 1;
       }
+    }
+    if (options.line_decisions != nullptr) {
+      options.line_decisions->resize(line_base - options.first_line + lines.size(),
+                                     kReplayBlankLine);
     }
     // Evaluate in parallel. Work units follow the global groups of
     // kReplayGroupLines lines, so each group's reference-check budget is
@@ -1082,7 +1102,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   }
 
   // Merge.
-  report.lines = line_base;
+  report.lines = line_base - options.first_line;
   std::array<uint64_t, 64> ids{};
   std::vector<Agg*> aggs;
   aggs.push_back(&extra);
@@ -1144,6 +1164,96 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   report.megabytes_per_second =
       report.wall_seconds > 0 ? static_cast<double>(report.bytes) / 1e6 / report.wall_seconds : 0;
   return report;
+}
+
+namespace {
+
+// Merges the samples or errors of `parts` (already tagged with their input
+// index in `order`) keeping the lowest (input, line) `max` ones.
+template <typename T>
+void MergeLowest(std::vector<std::pair<size_t, T>>* tagged, size_t max, std::vector<T>* out) {
+  std::stable_sort(tagged->begin(), tagged->end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.line < b.second.line;
+  });
+  out->clear();
+  for (auto& [input, item] : *tagged) {
+    if (out->size() >= max) break;
+    out->push_back(std::move(item));
+  }
+}
+
+}  // namespace
+
+ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOptions& options) {
+  ReplayReport out;
+  if (parts.empty()) return out;
+  std::vector<std::string> sources;  // distinct, in order
+  for (const ReplayReport& p : parts) {
+    if (sources.empty() || sources.back() != p.source) sources.push_back(p.source);
+  }
+  const bool tag = sources.size() > 1;
+  out.source = absl::StrJoin(sources, ", ");
+  out.shadow_enabled = parts.front().shadow_enabled;
+  out.shadow_name = parts.front().shadow_name;
+  out.statement_hits = parts.front().statement_hits;
+  for (auto& h : out.statement_hits) h.second = 0;
+  std::vector<std::pair<size_t, ReplayLineError>> errors;
+  std::vector<std::pair<size_t, ReplaySample>> log_s, a2d_s, d2a_s;
+  size_t input = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    ReplayReport& p = parts[i];
+    if (i > 0 && p.source != parts[i - 1].source) ++input;
+    out.lines += p.lines;
+    out.blank += p.blank;
+    out.malformed += p.malformed;
+    out.requests += p.requests;
+    out.canonical += p.canonical;
+    out.access_log += p.access_log;
+    out.fallback += p.fallback;
+    out.bytes += p.bytes;
+    for (int k = 0; k < 3; ++k) out.totals[k] += p.totals[k];
+    for (int k = 0; k < 4; ++k) out.by_layer[k] += p.by_layer[k];
+    for (size_t k = 0; k < p.statement_hits.size() && k < out.statement_hits.size(); ++k) {
+      out.statement_hits[k].second += p.statement_hits[k].second;
+    }
+    out.flagged += p.flagged;
+    out.checked += p.checked;
+    out.uncertain_checked += p.uncertain_checked;
+    for (const auto& [id, n] : p.by_id) out.by_id[id] += n;
+    out.log_compared += p.log_compared;
+    out.log_agree += p.log_agree;
+    out.log_allowed_now_denied += p.log_allowed_now_denied;
+    out.log_denied_now_allowed += p.log_denied_now_allowed;
+    out.log_uncertain += p.log_uncertain;
+    out.log_uncertain_disagree += p.log_uncertain_disagree;
+    out.port_inferred += p.port_inferred;
+    for (int k = 0; k < 3; ++k) out.shadow_totals[k] += p.shadow_totals[k];
+    out.shadow_allowed_to_denied += p.shadow_allowed_to_denied;
+    out.shadow_denied_to_allowed += p.shadow_denied_to_allowed;
+    out.wall_seconds += p.wall_seconds;
+    auto take = [&](auto& from, auto* into) {
+      for (auto& item : from) {
+        if (tag && item.source.empty()) item.source = p.source;
+        into->emplace_back(input, std::move(item));
+      }
+    };
+    take(p.errors, &errors);
+    take(p.log_disagreement_samples, &log_s);
+    take(p.shadow_allowed_to_denied_samples, &a2d_s);
+    take(p.shadow_denied_to_allowed_samples, &d2a_s);
+    if (options.strict && p.stopped) {
+      out.stopped = true;
+      break;
+    }
+  }
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  MergeLowest(&errors, static_cast<size_t>(std::max(0, options.max_errors)), &out.errors);
+  MergeLowest(&log_s, max_samples, &out.log_disagreement_samples);
+  MergeLowest(&a2d_s, max_samples, &out.shadow_allowed_to_denied_samples);
+  MergeLowest(&d2a_s, max_samples, &out.shadow_denied_to_allowed_samples);
+  out.megabytes_per_second =
+      out.wall_seconds > 0 ? static_cast<double>(out.bytes) / 1e6 / out.wall_seconds : 0;
+  return out;
 }
 
 absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolicies& chain,

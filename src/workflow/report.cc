@@ -350,7 +350,8 @@ namespace {
 
 void ReplaySamplesText(std::string* out, const std::vector<ReplaySample>& samples, bool shadow) {
   for (const ReplaySample& s : samples) {
-    StrAppend(out, "    line ", s.line, ": ", DecisionName(s.decision));
+    StrAppend(out, "    ", s.source, s.source.empty() ? "" : " ", "line ", s.line, ": ",
+              DecisionName(s.decision));
     if (shadow) StrAppend(out, " -> candidate ", DecisionName(s.shadow_decision));
     if (s.logged) {
       StrAppend(out, "; logged ", s.logged_denied ? "denied" : "allowed");
@@ -363,6 +364,7 @@ void ReplaySamplesText(std::string* out, const std::vector<ReplaySample>& sample
 
 Json ReplaySampleJson(const ReplaySample& s, bool shadow) {
   Json j;
+  if (!s.source.empty()) j["source"] = s.source;
   j["line"] = s.line;
   j["decision"] = std::string(DecisionName(s.decision));
   if (shadow) j["shadowDecision"] = std::string(DecisionName(s.shadow_decision));
@@ -392,7 +394,7 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
   if (!r.errors.empty()) {
     StrAppend(&out, "\nMalformed lines", r.malformed > r.errors.size() ? " (first ones)" : "", "\n");
     for (const ReplayLineError& e : r.errors) {
-      StrAppend(&out, "  line ", e.line);
+      StrAppend(&out, "  ", e.source, e.source.empty() ? "" : " ", "line ", e.line);
       if (e.column > 0) StrAppend(&out, ":", e.column);
       StrAppend(&out, ": ", e.message, "\n");
     }
@@ -454,6 +456,7 @@ std::string ReplayReportToJson(const ReplayReport& r, bool include_timing) {
   Json errors = Json::array();
   for (const ReplayLineError& e : r.errors) {
     Json x;
+    if (!e.source.empty()) x["source"] = e.source;
     x["line"] = e.line;
     x["column"] = e.column;
     x["message"] = e.message;

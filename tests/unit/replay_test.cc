@@ -391,5 +391,121 @@ TEST(ReplayTest, AbsentFieldsDoNotShareTheCacheWithAnyValue) {
   EXPECT_EQ(report.log_uncertain, 1u);  // the second may have had q=blue
 }
 
+// Pieces of one stream replayed with their first_line and merged give the
+// report of one replay (pieces cut at check-group boundaries: exactly).
+TEST(ReplayTest, PartialReplaysMergeToTheWholeReport) {
+  ScenarioLoadResult loaded = LoadScenarioFile(kShared + "/scenario.yaml");
+  ASSERT_TRUE(loaded.ok());
+  SimulationOptions so;
+  so.count = 9000;
+  auto sim = Simulation::Create(loaded.scenario, so);
+  ASSERT_TRUE(sim.ok());
+  std::vector<std::string> lines;
+  for (uint64_t i = 0; i < 9000; ++i) {
+    lines.push_back(RequestToJson((*sim)->GenerateRequest(i)));
+    if (i % 700 == 3) lines.push_back(kMixedLines[8 + i % 7]);  // blank and malformed
+  }
+  const PolicyDocument policy = *loaded.scenario.service_policy;
+  const PolicyDocument shadow = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"})");
+  const ChainPolicies chain = Chain(&policy);
+  ReplayOptions options;
+  options.threads = 2;
+  options.max_errors = 3;
+  options.max_samples = 2;
+  options.shadow_service_policy = &shadow;
+  options.shadow_name = "all";
+  const ReplayReport whole = Replayed(Join(lines), chain, options);
+  ASSERT_GT(whole.malformed, 3u);
+  ASSERT_GT(whole.shadow_denied_to_allowed, 2u);
+  auto piece = [&](size_t begin, size_t end) {
+    ReplayOptions o = options;
+    o.first_line = begin;
+    std::vector<std::string> part(lines.begin() + begin, lines.begin() + end);
+    ReplayReport r = Replayed(Join(part), chain, o);
+    EXPECT_EQ(r.lines, end - begin);
+    return r;
+  };
+  // Cut at group boundaries: identical, uncertain-check budget included.
+  std::vector<ReplayReport> aligned = {piece(0, 4096), piece(4096, 8192),
+                                       piece(8192, lines.size())};
+  ReplayReport merged = MergeReplayReports(aligned, options);
+  EXPECT_EQ(NoTiming(merged), NoTiming(whole));
+  // Cut anywhere: the same counts, hits, errors and samples.
+  std::vector<ReplayReport> ragged = {piece(0, 1), piece(1, 3001), piece(3001, 3002),
+                                      piece(3002, lines.size())};
+  ReplayReport r = MergeReplayReports(ragged, options);
+  EXPECT_EQ(r.lines, whole.lines);
+  EXPECT_EQ(r.totals, whole.totals);
+  EXPECT_EQ(r.statement_hits, whole.statement_hits);
+  EXPECT_EQ(r.malformed, whole.malformed);
+  EXPECT_EQ(r.flagged, whole.flagged);
+  ASSERT_EQ(r.errors.size(), whole.errors.size());
+  for (size_t i = 0; i < r.errors.size(); ++i) {
+    EXPECT_EQ(r.errors[i].line, whole.errors[i].line);
+    EXPECT_EQ(r.errors[i].message, whole.errors[i].message);
+    EXPECT_EQ(r.errors[i].source, "");  // one input: untagged
+  }
+  ASSERT_EQ(r.shadow_denied_to_allowed_samples.size(), 2u);
+  EXPECT_EQ(r.shadow_denied_to_allowed_samples[1].line,
+            whole.shadow_denied_to_allowed_samples[1].line);
+}
+
+TEST(ReplayTest, MergingInputsTagsErrorsWithTheirSource) {
+  const PolicyDocument policy = SeedPolicy();
+  ReplayOptions options;
+  options.max_errors = 3;
+  ReplayReport a = Replayed("{\"methd\":1}\n{}\n", Chain(&policy), options);
+  ReplayReport b = Replayed("{}\n[]\n[]\n[]\n", Chain(&policy), options);
+  a.source = "a.jsonl";
+  b.source = "b.jsonl";
+  ReplayReport m = MergeReplayReports({a, b}, options);
+  EXPECT_EQ(m.source, "a.jsonl, b.jsonl");
+  EXPECT_EQ(m.lines, 6u);
+  EXPECT_EQ(m.malformed, 4u);
+  ASSERT_EQ(m.errors.size(), 3u);  // the lowest (input, line) ones
+  EXPECT_EQ(m.errors[0].source, "a.jsonl");
+  EXPECT_EQ(m.errors[0].line, 1u);
+  EXPECT_EQ(m.errors[1].source, "b.jsonl");
+  EXPECT_EQ(m.errors[1].line, 2u);
+  EXPECT_EQ(m.errors[2].line, 3u);
+  EXPECT_THAT(ReplayReportToText(m), HasSubstr("b.jsonl line 2"));
+  EXPECT_THAT(ReplayReportToJson(m), HasSubstr("\"source\": \"b.jsonl\""));
+  EXPECT_EQ(MergeReplayReports({}, options).lines, 0u);
+}
+
+TEST(ReplayTest, LineDecisionsMarkEveryLine) {
+  const PolicyDocument policy = SeedPolicy();
+  std::vector<uint8_t> marks;
+  ReplayOptions options;
+  options.line_decisions = &marks;
+  options.first_line = 100;  // indexes stay relative to this input
+  options.batch_bytes = 4096;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 30; ++i) {
+    for (const std::string& l : kMixedLines) lines.push_back(l);
+  }
+  const ReplayReport r = Replayed(Join(lines), Chain(&policy), options);
+  ASSERT_EQ(marks.size(), lines.size());
+  std::array<uint64_t, 3> totals{};
+  uint64_t blank = 0, malformed = 0;
+  for (uint8_t m : marks) {
+    if (m == kReplayBlankLine) {
+      ++blank;
+    } else if (m == kReplayMalformedLine) {
+      ++malformed;
+    } else {
+      ASSERT_LT(m, 3);
+      ++totals[m];
+    }
+  }
+  EXPECT_EQ(totals, r.totals);
+  EXPECT_EQ(blank, r.blank);
+  EXPECT_EQ(malformed, r.malformed);
+  EXPECT_EQ(marks[7], kReplayBlankLine);
+  EXPECT_EQ(marks[8], kReplayMalformedLine);
+  EXPECT_EQ(r.errors.front().line, 109u);  // global line numbers
+}
+
 }  // namespace
 }  // namespace latticepol

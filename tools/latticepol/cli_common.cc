@@ -17,6 +17,7 @@
 // The CLI's include path holds only tools/latticepol; the shared message
 // helpers are the library's internal ones.
 #include "internal/strings.h"
+#include "latticepol/input_file.h"
 
 namespace latticepol::cli {
 
@@ -41,12 +42,7 @@ std::string Wrap(const std::string& text, size_t width) {
   return out;
 }
 
-// "1 MiB", "64 MiB", else "N bytes".
-std::string ByteLimit(size_t bytes) {
-  constexpr size_t kMiB = size_t{1} << 20;
-  if (bytes % kMiB == 0) return StrCat(bytes / kMiB, " MiB");
-  return StrCat(bytes, " bytes");
-}
+std::string ByteLimit(size_t bytes) { return ByteLimitText(bytes); }
 
 }  // namespace
 
@@ -104,56 +100,12 @@ bool ReadFileWithLimit(const std::string& path, size_t max_bytes, std::string* o
     }
     return true;
   }
-  // O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can
-  // refuse it. It has no effect on the reads of a regular file.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
+  absl::StatusOr<std::string> text = ReadInputFile(path, max_bytes);
+  if (!text.ok()) {
+    *error = std::string(text.status().message());
     return false;
   }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
-    return false;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *error = StrCat("cannot read ", name, ": it is a directory");
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    *error = StrCat("cannot read ", name,
-                    ": not a regular file (to read a pipe or device, pass `-` and redirect it)");
-    return false;
-  }
-  const std::string too_large =
-      StrCat("file ", name, " is larger than the ", ByteLimit(max_bytes), " limit");
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    *error = too_large;
-    return false;
-  }
-  out->reserve(static_cast<size_t>(st.st_size));
-  // The file may grow while it is read: stop one byte past the limit.
-  char chunk[64 * 1024];
-  while (out->size() <= max_bytes) {
-    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *error = StrCat("cannot read ", name, ": ", std::strerror(errno));
-      out->clear();
-      return false;
-    }
-    out->append(chunk, static_cast<size_t>(n));
-  }
-  if (out->size() > max_bytes) {
-    out->clear();
-    *error = too_large;
-    return false;
-  }
+  *out = *std::move(text);
   return true;
 }
 

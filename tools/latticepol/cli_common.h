@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "latticepol/input_file.h"
 #include "latticepol/issue.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
@@ -60,8 +61,8 @@ std::string SourceName(std::string_view path);
 // input (case files, requests, topologies, stack outputs). Both are far above
 // anything real (Lattice itself caps an auth policy at a few KiB); they only
 // stop a mistaken path (a log, an image, /dev/zero) from exhausting memory.
-inline constexpr size_t kMaxPolicyBytes = size_t{1} << 20;  // 1 MiB
-inline constexpr size_t kMaxInputBytes = size_t{64} << 20;  // 64 MiB
+inline constexpr size_t kMaxPolicyBytes = kMaxPolicyFileBytes;  // 1 MiB
+inline constexpr size_t kMaxInputBytes = kMaxInputFileBytes;    // 64 MiB
 
 // The limits as `latticepol --help` states them.
 std::string InputLimitsHelp();

@@ -7,6 +7,7 @@
 // --strict: a malformed line), 2 usage errors.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -21,12 +22,14 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "output_file.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
+#include "latticepol/replay_inputs.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 #include "latticepol/simulate.h"
@@ -45,7 +48,7 @@ struct SimulateOptions {
   std::string output;
   bool force = false;
   bool no_progress = false;
-  std::string replay;
+  std::vector<std::string> replay;  // files, globs, .gz; "-" = stdin
   std::string policy;
   std::string replay_format = "auto";
   bool strict = false;
@@ -176,7 +179,9 @@ ExitCode RunReplay(const SimulateOptions& opts) {
     PrintError("simulate", "--replay needs --policy (or a scenario to take the policies from)");
     return ExitCode::kUsage;
   }
-  if (opts.policy == "-" && opts.replay == "-") {
+  const bool replay_stdin =
+      std::find(opts.replay.begin(), opts.replay.end(), "-") != opts.replay.end();
+  if (opts.policy == "-" && replay_stdin) {
     PrintError("simulate", "only one input can be read from stdin (`-`)");
     return ExitCode::kUsage;
   }
@@ -207,49 +212,22 @@ ExitCode RunReplay(const SimulateOptions& opts) {
   }
   if (policy) chain.service_policy = &*policy;
 
-  std::FILE* file = stdin;
-  if (opts.replay != "-") {
-    std::error_code ec;
-    if (std::filesystem::is_directory(opts.replay, ec)) {
-      PrintError("simulate", "cannot read `" + opts.replay + "`: it is a directory");
-      return ExitCode::kInvalidInput;
-    }
-    file = std::fopen(opts.replay.c_str(), "rb");
-    if (file == nullptr) {
-      PrintError("simulate", "cannot read `" + opts.replay + "`: " + std::strerror(errno));
-      return ExitCode::kInvalidInput;
-    }
-  }
-  int read_errno = 0;
-  absl::StatusOr<ReplayReport> report = Replay(
-      [file, &read_errno](char* buf, size_t size) -> int64_t {
-        const size_t n = std::fread(buf, 1, size, file);
-        if (n == 0 && std::ferror(file)) {
-          read_errno = errno;
-          return -1;
-        }
-        return static_cast<int64_t>(n);
-      },
-      chain, ro);
-  if (file != stdin) std::fclose(file);
+  absl::StatusOr<std::vector<std::string>> inputs = ExpandReplayInputs(opts.replay);
+  absl::StatusOr<ReplayReport> report =
+      inputs.ok() ? ReplayInputFiles(*inputs, chain, ro) : inputs.status();
   if (!report.ok()) {
-    std::string message(report.status().message());
-    if (read_errno != 0) {
-      message = "cannot read `" + SourceName(opts.replay) + "`: " + std::strerror(read_errno);
-    }
-    PrintError("simulate", message);
+    PrintError("simulate", std::string(report.status().message()));
     return ExitCode::kInvalidInput;
   }
-  report->source = SourceName(opts.replay);
   if (report->stopped) {
     const ReplayLineError& e = report->errors.front();
-    std::cerr << report->source << ":" << e.line;
+    std::cerr << (e.source.empty() ? report->source : e.source) << ":" << e.line;
     if (e.column > 0) std::cerr << ":" << e.column;
     std::cerr << ": error: " << e.message << "\n";
     return ExitCode::kInvalidInput;
   }
   for (const ReplayLineError& e : report->errors) {
-    std::cerr << report->source << ":" << e.line;
+    std::cerr << (e.source.empty() ? report->source : e.source) << ":" << e.line;
     if (e.column > 0) std::cerr << ":" << e.column;
     std::cerr << ": error: " << e.message << "\n";
   }
@@ -373,7 +351,8 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
   cmd->add_option("--replay", opts->replay,
-                  "Replay recorded traffic from this JSON Lines file (`-` for stdin)");
+                  "Replay recorded traffic from these JSON Lines files, globs (quoted) or "
+                  ".gz files (`-` for stdin); repeatable");
   cmd->add_option("--policy", opts->policy,
                   "Replay: the candidate service policy (overrides the scenario's)");
   cmd->add_option("--replay-format", opts->replay_format,

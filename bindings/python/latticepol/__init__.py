@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import errno
 import json
 import os
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
@@ -68,6 +69,15 @@ __all__ = [
     "simulate",
     "generate",
     "DECISION_IDS",
+    "ReplayReport",
+    "decide_lines",
+    "replay",
+    "DECIDE_ALLOW",
+    "DECIDE_EXPLICIT_DENY",
+    "DECIDE_IMPLICIT_DENY",
+    "DECIDE_INVALID",
+    "MAX_POLICY_BYTES",
+    "MAX_INPUT_BYTES",
 ]
 
 __version__: str = getattr(_core, "__version__", "0.0.0")
@@ -80,6 +90,11 @@ Issue = _core.Issue
 
 #: Every DECISION id (docs/semantics.md §8), in order (``"G2"``, ``"P-S"``, ...).
 DECISION_IDS: List[str] = list(_core.decision_id_names())
+
+#: Size limits of the files read whole, the CLI's: policy files (1 MiB) and
+#: other inputs such as case files and topologies (64 MiB).
+MAX_POLICY_BYTES: int = _core.MAX_POLICY_BYTES
+MAX_INPUT_BYTES: int = _core.MAX_INPUT_BYTES
 
 
 class Decision(str, enum.Enum):
@@ -396,10 +411,11 @@ class Policy:
     @classmethod
     def from_json(cls, text: str, *, lenient: bool = False, identity: bool = False,
                   source: str = "") -> "Policy":
-        """Parses policy JSON text. Raises :class:`PolicyError` with ``.issues``."""
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        core, issues = _core.parse_policy(text, not lenient, identity)
+        """Parses policy JSON text (``str``, or UTF-8 ``bytes``/``bytearray``/
+        ``memoryview``). Raises :class:`PolicyError` with ``.issues``; invalid
+        UTF-8 is one of them, located like any other (never a
+        ``UnicodeDecodeError``)."""
+        core, issues = _core.parse_policy(_utf8_bytes(text, "policy"), not lenient, identity)
         if core is None:
             raise PolicyError(issues, source)
         return cls(core)
@@ -418,11 +434,15 @@ class Policy:
     @classmethod
     def from_file(cls, path: Union[str, "os.PathLike[str]"], *, lenient: bool = False,
                   identity: bool = False) -> "Policy":
-        """Reads and parses a policy file. Issues are formatted with the file name."""
-        with open(path, "rb") as f:
-            data = f.read()
-        return cls.from_json(data.decode("utf-8", errors="replace"), lenient=lenient,
-                             identity=identity, source=os.fspath(path))
+        """Reads and parses a policy file. Issues are formatted with the file name.
+
+        The file is read with the same checks and limits as the CLI: it must
+        be a regular file (directories, FIFOs and devices such as /dev/zero
+        raise ``OSError``: ``IsADirectoryError`` or ``errno.EINVAL``) of at
+        most ``MAX_POLICY_BYTES`` (1 MiB; larger raises ``OSError`` with
+        ``errno.EFBIG``); a missing file raises ``FileNotFoundError``."""
+        data = _read_file(path, _core.MAX_POLICY_BYTES)
+        return cls.from_json(data, lenient=lenient, identity=identity, source=os.fspath(path))
 
     @property
     def warnings(self) -> List[Issue]:
@@ -480,14 +500,33 @@ class Policy:
         running. Raises :class:`RequestError` naming the first invalid request."""
         return [Result(c) for c in self._core.evaluate_many(_request_cores(requests), True)]
 
+    def decide_lines(self, data: Any, *, format: str = "auto", threads: int = 1) -> Any:
+        """Decides every non-blank line of ``data`` against this policy alone
+        and returns a ``numpy.ndarray`` of ``uint8``, one entry per non-blank
+        line: 0 ALLOW, 1 EXPLICIT_DENY, 2 IMPLICIT_DENY, 255 for a line that
+        is not a valid record (``DECIDE_*`` constants).
+
+        ``data`` is any buffer: ``bytes``, ``bytearray``, ``memoryview``,
+        ``mmap.mmap``, holding canonical request JSON Lines and/or VPC Lattice
+        access-log records (``format``: ``"auto"`` per line, ``"jsonl"`` or
+        ``"accesslog"``). The bytes are read in place with the GIL released
+        and no Python object per line; memory is one byte per line plus the
+        replay's batch. ``threads`` > 1 evaluates groups of lines in
+        parallel (0 = every core). Same decisions as :meth:`evaluate` on each
+        line (the policy is the service layer of a chain with no network
+        layer, so a signed caller's identity layer is assumed to allow, E2).
+        Needs numpy."""
+        return decide_lines(data, service_policy=self, format=format, threads=threads)
+
     def _evaluate_many_holding_gil(self, requests: Iterable[Any]) -> List[Result]:
         # FOR TESTING ONLY: the same batch without releasing the GIL (the
         # control of the GIL-release test).
         return [Result(c) for c in self._core.evaluate_many(_request_cores(requests), False)]
 
     def __reduce__(self) -> Any:
-        # The C++ core pickles itself as (text, strict, identity) and re-parses.
-        return (Policy, (self._core,))
+        # (text, strict, identity), re-parsed on load; plain data, so every
+        # pickle protocol (0 to 5) works.
+        return (_restore_policy, (self._core.text.encode("utf-8"), self.lenient, self.identity))
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Policy) and self.text == other.text
@@ -498,6 +537,49 @@ class Policy:
 
     def __repr__(self) -> str:
         return "Policy(statements=%d, sids=%r)" % (len(self), self.sids)
+
+
+# Unpicklers of the extension's objects (their __reduce__ names these).
+def _restore_policy_core(text: bytes, strict: bool, identity: bool) -> Any:
+    return _core._restore_policy(text, strict, identity)
+
+
+def _restore_request_core(text: bytes) -> Any:
+    return _core._restore_request(text)
+
+
+def _restore_replay_core(state: Any) -> Any:
+    return _core._restore_replay(state)
+
+
+def _restore_policy(text: bytes, lenient: bool, identity: bool) -> Policy:
+    return Policy.from_json(text, lenient=lenient, identity=identity)
+
+
+def _utf8_bytes(text: Any, what: str) -> bytes:
+    """str | bytes-like -> UTF-8 bytes for the library, which reports invalid
+    UTF-8 as a located issue (lone surrogates in a str become such bytes)."""
+    if isinstance(text, str):
+        return text.encode("utf-8", "surrogatepass")
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return bytes(text)
+    raise TypeError("%s must be str or bytes, not %s" % (what, type(text).__name__))
+
+
+def _read_file(path: Union[str, "os.PathLike[str]"], max_bytes: int) -> bytes:
+    """Reads a whole input file with the library's checks and limits (the
+    CLI's): regular files only, at most ``max_bytes``."""
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if not isinstance(name, str):
+        raise TypeError("path must be str or os.PathLike, not %s" % type(path).__name__)
+    data, message, code = _core.read_input_file(name, max_bytes)
+    if data is None:
+        exc = {errno.ENOENT: FileNotFoundError, errno.EACCES: PermissionError,
+               errno.EISDIR: IsADirectoryError}.get(code, OSError)
+        raise exc(code, message, name)
+    return data
 
 
 def _request_cores(requests: Iterable[Any]) -> List[Any]:
@@ -644,6 +726,188 @@ def authorize(request: Union[Mapping[str, Any], Request, str, None] = None, *,
     return ChainResult(d)
 
 
+# ---- Bulk decisions and replay ------------------------------------------------------
+
+#: Values of :func:`decide_lines` arrays.
+DECIDE_ALLOW = 0
+DECIDE_EXPLICIT_DENY = 1
+DECIDE_IMPLICIT_DENY = 2
+DECIDE_INVALID = 255
+
+
+def _chain_args(service_policy: Any, network_policy: Any, identity_policy: Any,
+                service_auth_type: Any, network_auth_type: Any,
+                identity_decision: Any) -> Any:
+    """The chain of :func:`authorize`, as the extension's ChainArgs."""
+    service = _as_policy(service_policy, what="service_policy")
+    network = _as_policy(network_policy, what="network_policy")
+    identity = _as_policy(identity_policy, identity=True, what="identity_policy")
+    args = _core.ChainArgs()
+    args.service = service and service._core
+    args.network = network and network._core
+    args.identity = identity and identity._core
+    args.service_auth_type = _name(service_auth_type) or "AWS_IAM"
+    args.network_auth_type = _name(network_auth_type) or ("AWS_IAM" if network else "NONE")
+    args.identity_decision = _name(identity_decision)
+    return args
+
+
+def _check_threads(threads: Any) -> int:
+    _check_count("threads", threads, minimum=0)
+    return 1 if threads is None else threads
+
+
+def decide_lines(data: Any, *, service_policy: Any = None, network_policy: Any = None,
+                 identity_policy: Any = None, service_auth_type: Optional[str] = None,
+                 network_auth_type: Optional[str] = None,
+                 identity_decision: Union[Decision, str, None] = None,
+                 format: str = "auto", threads: int = 1) -> Any:
+    """The chain variant of :meth:`Policy.decide_lines`: every non-blank line
+    of ``data`` through the Lattice chain, configured as in :func:`authorize`
+    (policies as objects, dicts, JSON text or paths; the same defaults).
+    Returns a ``numpy.ndarray`` of ``uint8`` (0 ALLOW, 1 EXPLICIT_DENY,
+    2 IMPLICIT_DENY, 255 invalid line), one entry per non-blank line."""
+    import numpy  # lazily: the rest of the module works without numpy
+
+    args = _chain_args(service_policy, network_policy, identity_policy, service_auth_type,
+                       network_auth_type, identity_decision)
+    if isinstance(data, str):
+        raise TypeError("decide_lines expects bytes-like data (encode text as UTF-8)")
+    out = _core.decide_lines(data, args, format, _check_threads(threads))
+    return numpy.frombuffer(out, dtype=numpy.uint8)
+
+
+class ReplayReport:
+    """The report of :func:`replay` (and ``latticepol.dask.replay``): the
+    same report as ``latticepol simulate --replay``. ``str()`` is its text
+    report; :meth:`to_dict` its JSON report (the same keys). Picklable."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Any) -> None:
+        if not isinstance(core, _core.ReplayCore):
+            raise TypeError("ReplayReport is returned by latticepol.replay")
+        self._core = core
+
+    def to_dict(self, include_timing: bool = True) -> Dict[str, Any]:
+        """The JSON report of ``latticepol simulate --replay --format json``
+        (``include_timing=False`` drops ``timing``)."""
+        return json.loads(self._core.to_json(include_timing))
+
+    def to_text(self, include_timing: bool = True) -> str:
+        return self._core.to_text(include_timing)
+
+    @property
+    def lines(self) -> int:
+        return int(self._core.lines)
+
+    @property
+    def errors(self) -> List[Tuple[str, int, int, str]]:
+        """The malformed lines listed in the report: ``(source, line, column,
+        message)``; ``source`` is empty for a single input."""
+        return list(self._core.errors())
+
+    @property
+    def disagreements(self) -> int:
+        """Access-log records whose logged verdict the policy certainly contradicts."""
+        return int(self._core.disagreements)
+
+    @property
+    def ok(self) -> bool:
+        """True iff no certain disagreement with a logged verdict (the CLI's exit 0)."""
+        return self.disagreements == 0
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __reduce__(self) -> Any:
+        return (ReplayReport, (self._core,))
+
+    def __str__(self) -> str:
+        return self.to_text().rstrip("\n")
+
+    def __repr__(self) -> str:
+        return "ReplayReport(lines=%d, disagreements=%d)" % (self.lines, self.disagreements)
+
+
+def _replay_args(policy: Any, network_policy: Any, identity_policy: Any, service_auth_type: Any,
+                 network_auth_type: Any, identity_decision: Any, candidate: Any,
+                 candidate_name: str, format: str, strict: bool, threads: Any,
+                 max_samples: Any, max_errors: Any) -> Any:
+    args = _core.ReplayArgs()
+    args.chain = _chain_args(policy, network_policy, identity_policy, service_auth_type,
+                             network_auth_type, identity_decision)
+    cand = _as_policy(candidate, what="candidate")
+    args.candidate = cand and cand._core
+    args.candidate_name = candidate_name
+    args.format = format
+    args.strict = bool(strict)
+    args.threads = _check_threads(threads)
+    _check_count("max_samples", max_samples, minimum=0)
+    _check_count("max_errors", max_errors, minimum=0)
+    args.max_samples = 5 if max_samples is None else max_samples
+    args.max_errors = 20 if max_errors is None else max_errors
+    return args
+
+
+def _candidate_name(candidate: Any, name: Optional[str]) -> str:
+    """The CLI names the shadow policy by its path."""
+    if name is not None:
+        return name
+    if isinstance(candidate, os.PathLike) or (
+            isinstance(candidate, str) and not _looks_like_json(candidate)):
+        return os.fspath(candidate)
+    return "candidate"
+
+
+def _is_buffer(data: Any) -> bool:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return True
+    try:
+        memoryview(data).release()
+        return True
+    except TypeError:
+        return False
+
+
+def replay(inputs: Any, policy: Any = None, *, network_policy: Any = None,
+           identity_policy: Any = None, service_auth_type: Optional[str] = None,
+           network_auth_type: Optional[str] = None,
+           identity_decision: Union[Decision, str, None] = None, candidate: Any = None,
+           candidate_name: Optional[str] = None, format: str = "auto", strict: bool = False,
+           threads: int = 1, max_samples: Optional[int] = None,
+           max_errors: Optional[int] = None, source: str = "<buffer>") -> ReplayReport:
+    """Replays recorded traffic like ``latticepol simulate --replay``:
+    totals, per-statement hits, uncertain counts, disagreements with logged
+    verdicts, malformed lines with their line numbers, and the candidate
+    (shadow) comparison.
+
+    ``inputs`` is a path, a glob, a list of them (``.gz`` files are read
+    compressed; each file keeps its own line numbers) or a bytes-like buffer
+    (named ``source`` in the report). ``policy`` is the service policy (as in
+    :func:`authorize`, with the same chain options); ``candidate`` a service
+    policy evaluated on the same stream (``--shadow``). ``max_samples``
+    (default 5) and ``max_errors`` (default 20) bound what is listed. The GIL
+    is released while it runs. Raises ``OSError`` for an unreadable input
+    and ``ValueError`` for a bad option or a glob that matches nothing."""
+    args = _replay_args(policy, network_policy, identity_policy, service_auth_type,
+                        network_auth_type, identity_decision, candidate,
+                        _candidate_name(candidate, candidate_name),
+                        format, strict, threads, max_samples, max_errors)
+    if isinstance(inputs, str) or isinstance(inputs, os.PathLike):
+        paths = [os.fspath(inputs)]
+    elif _is_buffer(inputs):
+        return ReplayReport(_core.replay_buffer(inputs, args, source))
+    else:
+        paths = [os.fspath(p) for p in inputs]
+        if not paths:
+            raise ValueError("replay needs at least one input")
+    try:
+        return ReplayReport(_core.replay_files(paths, args))
+    except RuntimeError as e:
+        raise OSError(str(e)) from None
+
+
 # ---- Case files ---------------------------------------------------------------------
 
 
@@ -725,8 +989,7 @@ class Report:
 
 
 def _read_text(path: Union[str, "os.PathLike[str]"]) -> str:
-    with open(path, "rb") as f:
-        return f.read().decode("utf-8", errors="replace")
+    return _read_file(path, _core.MAX_INPUT_BYTES).decode("utf-8", errors="replace")
 
 
 def _cases_text(cases: Any) -> Tuple[str, str]:
@@ -827,6 +1090,16 @@ class SimulationReport:
 _MAX_SCENARIO_COUNT = 1 << 62
 
 
+def _check_count(name: str, value: Any, *, minimum: int) -> None:
+    """None, or an int >= minimum (bool is not an int here)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (name, type(value).__name__))
+    if value < minimum or value > 2**31 - 1:
+        raise ValueError("%s must be between %d and %d, got %d" % (name, minimum, 2**31 - 1, value))
+
+
 def _is_text_document(text: str) -> bool:
     return "\n" in text or _looks_like_json(text)
 
@@ -868,6 +1141,8 @@ def simulate(scenario: Any, *, count: Optional[int] = None, seed: Optional[int] 
                               or not 0 <= count <= _MAX_SCENARIO_COUNT):
         raise ValueError("count must be a whole number from 0 to %d, got %r"
                          % (_MAX_SCENARIO_COUNT, count))
+    _check_count("threads", threads, minimum=0)
+    _check_count("max_samples", max_samples, minimum=0)
     shadow_policy = _as_policy(shadow, what="shadow")
     out_text, out_json = _core.simulate(core, count, seed, threads, max_samples,
                                         shadow_policy and shadow_policy._core, shadow_name,

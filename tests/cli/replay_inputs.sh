@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# CLI tests for `latticepol simulate --replay` over many inputs: several
+# files, quoted globs, .gz files and stdin; per-file line numbers in the
+# malformed-line messages; bad inputs (no match, directory, device, corrupt
+# gzip) exit 4 naming the path.
+# Usage: bash replay_inputs.sh <path-to-latticepol> <source-dir>
+set -euo pipefail
+
+LP="$1"
+SRC="$(cd "$2" && pwd)"
+POLICY="$SRC/policies/shared-service/auth-policy.json"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+run() {
+  local name="$1" expected="$2"
+  shift 2
+  local code=0
+  "$@" >"$TMP/out" 2>"$TMP/err" || code=$?
+  if [ "$code" -ne "$expected" ]; then
+    fail "$name: exit code $code, expected $expected"
+    echo "--- stdout" >&2; head -40 "$TMP/out" >&2
+    echo "--- stderr" >&2; head -40 "$TMP/err" >&2
+  fi
+}
+
+expect_in() {
+  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; head -40 "$2" >&2; }
+}
+
+BLUE='{"query":"q=blue","sourceVpcOwnerAccount":"111111111111"}'
+mkdir -p "$TMP/logs"
+printf '%s\n%s\n{"methd":"GET"}\n' "$BLUE" "$BLUE" >"$TMP/logs/a.jsonl"
+printf '%s\n\n[]\n%s\n' "$BLUE" "$BLUE" | gzip -c >"$TMP/logs/b.jsonl.gz"
+cat "$TMP/logs/a.jsonl" >"$TMP/all.jsonl"
+gzip -dc "$TMP/logs/b.jsonl.gz" >>"$TMP/all.jsonl"
+
+run "two files" 0 "$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/logs/b.jsonl.gz" --policy "$POLICY"
+expect_in "two files" "$TMP/out" "7 lines"
+expect_in "two files" "$TMP/out" "2 malformed"
+expect_in "two files" "$TMP/err" "a.jsonl:3:"
+expect_in "two files" "$TMP/err" "b.jsonl.gz:3:"
+cp "$TMP/out" "$TMP/two.txt"
+
+run "glob" 0 "$LP" simulate --replay "$TMP/logs/*.jsonl*" --policy "$POLICY"
+grep -v 'MB/s' "$TMP/out" >"$TMP/glob.txt"
+grep -v 'MB/s' "$TMP/two.txt" >"$TMP/two-notime.txt"
+cmp -s "$TMP/glob.txt" "$TMP/two-notime.txt" || fail "glob: report differs from the explicit files"
+
+run "repeated option" 0 "$LP" simulate --replay "$TMP/logs/a.jsonl" --replay "$TMP/logs/b.jsonl.gz" \
+  --policy "$POLICY" --format json
+expect_in "repeated option" "$TMP/out" '"lines": 7'
+expect_in "repeated option" "$TMP/out" '"source": "'"$TMP/logs/b.jsonl.gz"'"'
+
+# The totals equal those of the concatenation.
+run "concatenation" 0 "$LP" simulate --replay "$TMP/all.jsonl" --policy "$POLICY" --format json
+grep -F '"ALLOW"' "$TMP/out" >"$TMP/allow-one"
+"$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/logs/b.jsonl.gz" --policy "$POLICY" --format json \
+  2>/dev/null | grep -F '"ALLOW"' >"$TMP/allow-two"
+cmp -s "$TMP/allow-one" "$TMP/allow-two" || fail "concatenation: totals differ"
+
+run "gzip from stdin" 0 "$LP" simulate --replay - --policy "$POLICY" <"$TMP/logs/b.jsonl.gz"
+expect_in "gzip from stdin" "$TMP/out" "4 lines"
+
+run "no match" 4 "$LP" simulate --replay "$TMP/logs/*.none" --policy "$POLICY"
+expect_in "no match" "$TMP/err" "no file matches"
+run "directory" 4 "$LP" simulate --replay "$TMP/logs" --policy "$POLICY"
+expect_in "directory" "$TMP/err" "it is a directory"
+run "device" 4 "$LP" simulate --replay /dev/zero --policy "$POLICY"
+expect_in "device" "$TMP/err" "not a regular file"
+head -c 30 "$TMP/logs/b.jsonl.gz" >"$TMP/cut.jsonl.gz"
+run "truncated gzip" 4 "$LP" simulate --replay "$TMP/cut.jsonl.gz" --policy "$POLICY"
+expect_in "truncated gzip" "$TMP/err" "cut.jsonl.gz"
+
+if [ "$failures" -ne 0 ]; then
+  echo "replay_inputs.sh: $failures failure(s)" >&2
+  exit 1
+fi
+echo "replay_inputs.sh: all checks passed"
