@@ -66,12 +66,18 @@ bool Refine(const SimulationReport& r, const std::vector<std::string>& outcome, 
   }
   // Greedy, in value order: a value joins the first group it agrees with on
   // every shared key (and shares at least one); keys a run never produced
-  // (sparse classes) do not keep values apart.
-  std::vector<std::map<std::string, std::set<std::string>>> groups;
+  // (sparse classes) do not keep values apart. Equal signatures are found by
+  // lookup; the pairwise search stops at kMaxGreedyGroups groups (bounded
+  // time for a dimension with thousands of values).
+  constexpr size_t kMaxGreedyGroups = 128;
+  using Signature = std::map<std::string, std::set<std::string>>;
+  std::map<Signature, int> exact;
+  std::vector<Signature> groups;
   std::vector<int> group(sig.size());
   for (size_t value = 0; value < sig.size(); ++value) {
-    int found = -1;
-    for (size_t g = 0; g < groups.size() && found < 0; ++g) {
+    auto known = exact.find(sig[value]);
+    int found = known == exact.end() ? -1 : known->second;
+    for (size_t g = 0; found < 0 && g < groups.size() && groups.size() < kMaxGreedyGroups; ++g) {
       bool shared = false, agree = true;
       for (const auto& [key, outcomes] : sig[value]) {
         auto it = groups[g].find(key);
@@ -86,6 +92,7 @@ bool Refine(const SimulationReport& r, const std::vector<std::string>& outcome, 
       groups.emplace_back();
     }
     groups[found].insert(sig[value].begin(), sig[value].end());
+    exact.emplace(sig[value], found);
     group[value] = found;
   }
   const auto count = [](const std::vector<int>& g) {
