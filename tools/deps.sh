@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-setuptools python3-pip
   clang libclang-rt-14-dev
+  chromium  # the HTML report's browser test (tests/browser)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -74,7 +74,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 table.matrix th.col{text-transform:none;letter-spacing:0;font-weight:500;font-size:12px;color:var(--ink);vertical-align:bottom;min-width:78px;max-width:150px}
 table.matrix th.col .k{display:block;color:var(--mute);font-size:10.5px}
 table.matrix th.col .v{display:block;font-family:ui-monospace,"DejaVu Sans Mono",monospace;overflow-wrap:break-word}
-table.matrix th.row{text-transform:none;letter-spacing:0;font-size:13px;color:var(--ink);font-weight:600;white-space:nowrap}
+table.matrix th.row{text-transform:none;letter-spacing:0;font-size:13px;color:var(--ink);font-weight:600;max-width:230px;overflow-wrap:anywhere}
 table.matrix td.c{text-align:center;border:3px solid #fff;border-radius:6px;font-variant-numeric:tabular-nums;font-weight:600;min-width:70px;padding:7px 6px}
 td.c.al{background:var(--al-bg);color:var(--al)}td.c.ed{background:var(--ed-bg);color:var(--ed)}
 td.c.id{background:var(--id-bg);color:var(--id)}td.c.none{background:#fafbfc;color:#b8c0c8;font-weight:400}
