@@ -23,6 +23,7 @@
 #include "internal/compiled_impl.h"
 #include "internal/glob_set.h"
 #include "internal/keys.h"
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
@@ -44,32 +45,18 @@ using internal::HasNonAscii;
 using internal::IsAccountId;
 using internal::StartsWith;
 
-// Returns true iff evaluating the unknown key `name` records K2 (a mis-cased
-// canonical key) or A6 (any other `aws:` key), as the reference does.
-bool UnknownKeyIsNoted(std::string_view name) {
-  return internal::IsCaseNearMissKey(name) ||
-         StartsWith(internal::AsciiLower(name), "aws:");
-}
-
 using internal::PolicyValueParses;
 
+// The compiled comparison of an ordered operator (its table row's ordering).
 NumCmp CmpOf(ConditionOperator op) {
-  switch (op) {
-    case ConditionOperator::kNumericLessThan:
-    case ConditionOperator::kDateLessThan:
-      return NumCmp::kLt;
-    case ConditionOperator::kNumericLessThanEquals:
-    case ConditionOperator::kDateLessThanEquals:
-      return NumCmp::kLe;
-    case ConditionOperator::kNumericGreaterThan:
-    case ConditionOperator::kDateGreaterThan:
-      return NumCmp::kGt;
-    case ConditionOperator::kNumericGreaterThanEquals:
-    case ConditionOperator::kDateGreaterThanEquals:
-      return NumCmp::kGe;
-    default:
-      return NumCmp::kEq;
+  switch (internal::OperatorSemantics(op).ordering) {
+    case internal::Ordering::kEq: return NumCmp::kEq;
+    case internal::Ordering::kLt: return NumCmp::kLt;
+    case internal::Ordering::kLe: return NumCmp::kLe;
+    case internal::Ordering::kGt: return NumCmp::kGt;
+    case internal::Ordering::kGe: return NumCmp::kGe;
   }
+  return NumCmp::kEq;
 }
 
 const char* CmpName(NumCmp c) {
@@ -81,11 +68,6 @@ const char* CmpName(NumCmp c) {
     case NumCmp::kGe: return ">=";
   }
   return "?";
-}
-
-bool VariableFamily(OperatorFamily f) {
-  return f == OperatorFamily::kString || f == OperatorFamily::kArn ||
-         f == OperatorFamily::kBool;
 }
 
 // Splits an ARN glob into GlobPatterns for fields 1..5. Returns false if the
@@ -121,6 +103,9 @@ class Compiler {
   void SetBit(MaskRef m, const CompiledKey& k, uint32_t clause);
   absl::Status BuildKey(uint32_t key_id);
   void AddClauseAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
+  void AddFoldedAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
+  void AddGlobAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
+  void AddArnAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
   absl::Status BuildStatement(const Statement& s, int index,
                               CompiledStatement* out);
   void BuildPrincipal(const Statement& s, internal::PrincipalCheck* out);
@@ -147,31 +132,25 @@ absl::Status Compiler::Charge(size_t bytes) {
 // resolving `key` causes in the reference (ResolveKey's Note calls).
 void Compiler::NoteKeyReference(const ConditionKey& key) {
   CompiledPolicy::Impl& im = *impl_;
-  switch (key.kind) {
-    case KeyKind::kRequestPath:
-      im.static_uncertain = true;  // K1 for every request
-      im.triggers |= internal::kTriggerConnectKeys;
+  if (key.kind == KeyKind::kUnknown) {
+    DecisionId id;
+    if (internal::UnknownKeyNote(key.name, &id)) im.static_uncertain = true;  // K2, A6
+    return;
+  }
+  const internal::KeyRow& row = internal::KeySemantics(key.kind);
+  if (row.absent_on_connect) im.triggers |= internal::kTriggerConnectKeys;
+  switch (row.resolve_when) {
+    case internal::NoteWhen::kNever:
+    case internal::NoteWhen::kOnConnect:  // kTriggerConnectKeys above
       break;
-    case KeyKind::kRequestMethod:
-    case KeyKind::kRequestHeader:
-    case KeyKind::kRequestQueryString:
-      im.triggers |= internal::kTriggerConnectKeys;
+    case internal::NoteWhen::kAlways:
+      im.static_uncertain = true;  // e.g. K1 for RequestPath, A4, A5
       break;
-    case KeyKind::kPrincipalAccount:
+    case internal::NoteWhen::kAnonymous:
       im.triggers |= internal::kTriggerAnonymousAccount;
       break;
-    case KeyKind::kPrincipalIsAwsService:
+    case internal::NoteWhen::kSigned:
       im.triggers |= internal::kTriggerSignedAwsService;
-      break;
-    case KeyKind::kSourceIp:
-    case KeyKind::kCurrentTime:
-    case KeyKind::kEpochTime:
-      im.static_uncertain = true;  // A4, A5
-      break;
-    case KeyKind::kUnknown:
-      if (UnknownKeyIsNoted(key.name)) im.static_uncertain = true;  // K2, A6
-      break;
-    default:
       break;
   }
 }
@@ -220,49 +199,54 @@ void Compiler::SetBit(MaskRef m, const CompiledKey& k, uint32_t clause) {
   impl_->masks[m + bit / 64 - k.word_lo] |= uint64_t{1} << (bit % 64);
 }
 
+// *IgnoreCase: case-folded exact values (O1 for non-ASCII policy values).
+void Compiler::AddFoldedAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
+  auto new_mask = [&] { return NewMask(k); };
+  k.checks |= internal::kCheckNonAscii;
+  for (const std::string& v : c.values) {
+    if (HasNonAscii(v)) impl_->static_uncertain = true;  // O1
+    const size_t before = k.folded.size();
+    const MaskRef m = k.folded.Intern(internal::FoldCase(v), new_mask);
+    if (k.folded.size() != before) k.fold_atoms.push_back({v, m});
+    SetBit(m, k, id);
+  }
+}
+
+// *Like: literal patterns join the exact values, the rest the grouped globs.
+void Compiler::AddGlobAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
+  auto new_mask = [&] { return NewMask(k); };
+  k.checks |= internal::kCheckNewline;
+  for (const std::string& v : c.values) {
+    const std::string glob = internal::GlobFromPolicyText(v);
+    if (internal::GlobIsLiteral(glob)) {
+      SetBit(k.exact.Intern(v, new_mask), k, id);
+      continue;
+    }
+    size_t i = 0;
+    while (i < k.globs.size() && k.globs.pattern(i).glob != glob) ++i;
+    if (i == k.globs.size()) {
+      k.globs.Add(glob);
+      k.glob_masks.push_back(NewMask(k));
+    }
+    SetBit(k.glob_masks[i], k, id);
+  }
+}
+
 void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
   CompiledPolicy::Impl& im = *impl_;
   auto new_mask = [&] { return NewMask(k); };
-  switch (c.op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-      for (const std::string& v : c.values) SetBit(k.exact.Intern(v, new_mask), k, id);
-      break;
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-      k.checks |= internal::kCheckNonAscii;
-      for (const std::string& v : c.values) {
-        if (HasNonAscii(v)) im.static_uncertain = true;  // O1
-        const size_t before = k.folded.size();
-        const MaskRef m = k.folded.Intern(internal::FoldCase(v), new_mask);
-        if (k.folded.size() != before) k.fold_atoms.push_back({v, m});
-        SetBit(m, k, id);
+  const internal::OperatorRow& op = internal::OperatorSemantics(c.op);
+  switch (op.family) {
+    case OperatorFamily::kString:
+      if (op.ignore_case) {
+        AddFoldedAtoms(k, id, c);
+      } else if (op.glob) {
+        AddGlobAtoms(k, id, c);
+      } else {
+        for (const std::string& v : c.values) SetBit(k.exact.Intern(v, new_mask), k, id);
       }
       break;
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-      k.checks |= internal::kCheckNewline;
-      for (const std::string& v : c.values) {
-        const std::string glob = internal::GlobFromPolicyText(v);
-        if (internal::GlobIsLiteral(glob)) {
-          SetBit(k.exact.Intern(v, new_mask), k, id);
-          continue;
-        }
-        size_t i = 0;
-        while (i < k.globs.size() && k.globs.pattern(i).glob != glob) ++i;
-        if (i == k.globs.size()) {
-          k.globs.Add(glob);
-          k.glob_masks.push_back(NewMask(k));
-        }
-        SetBit(k.glob_masks[i], k, id);
-      }
-      break;
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-    case ConditionOperator::kNumericLessThan:
-    case ConditionOperator::kNumericLessThanEquals:
-    case ConditionOperator::kNumericGreaterThan:
-    case ConditionOperator::kNumericGreaterThanEquals:
+    case OperatorFamily::kNumeric:
       if (!c.values.empty()) {
         SetBit(k.err_numeric, k, id);
         k.typed |= internal::kTypedNumeric;
@@ -285,12 +269,7 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         SetBit(k.numbers[i].mask, k, id);
       }
       break;
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-    case ConditionOperator::kDateLessThan:
-    case ConditionOperator::kDateLessThanEquals:
-    case ConditionOperator::kDateGreaterThan:
-    case ConditionOperator::kDateGreaterThanEquals:
+    case OperatorFamily::kDate:
       if (!c.values.empty()) {
         SetBit(k.err_date, k, id);
         k.typed |= internal::kTypedDate;
@@ -304,7 +283,7 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         k.dates.push_back(a);
       }
       break;
-    case ConditionOperator::kBool:
+    case OperatorFamily::kBool:
       k.checks |= internal::kCheckUpper;
       if (!c.values.empty()) {
         SetBit(k.err_bool, k, id);
@@ -319,7 +298,7 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         k.bools.push_back(a);
       }
       break;
-    case ConditionOperator::kBinaryEquals:
+    case OperatorFamily::kBinary:
       for (const std::string& v : c.values) {
         internal::BinaryAtom a;
         internal::Base64Decode(v, &a.bytes);
@@ -328,8 +307,7 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         k.binaries.push_back(std::move(a));
       }
       break;
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
+    case OperatorFamily::kIp:
       if (!c.values.empty()) {
         SetBit(k.err_ip, k, id);
         k.typed |= internal::kTypedIp;
@@ -345,43 +323,47 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         k.ips.push_back(a);
       }
       break;
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike:
-      k.checks |= internal::kCheckArnShape;
-      for (const std::string& v : c.values) {
-        internal::ArnAtom a;
-        a.glob = internal::GlobFromPolicyText(v);
-        if (!SplitArnGlob(a.glob, &a.fields)) continue;  // never hits
-        // With literal fields 1..4 the field-wise match is a whole-string
-        // glob (the value then has the same first five fields), so the
-        // pattern joins the key's exact values or grouped globs.
-        bool head_literal = true;
-        for (int i = 0; i < 4; ++i) {
-          head_literal = head_literal && a.fields[i].shape == internal::GlobShape::kExact;
-        }
-        if (head_literal) {
-          if (internal::GlobIsLiteral(a.glob)) {
-            SetBit(k.exact.Intern(v, new_mask), k, id);
-            continue;
-          }
-          size_t i = 0;
-          while (i < k.globs.size() && k.globs.pattern(i).glob != a.glob) ++i;
-          if (i == k.globs.size()) {
-            k.globs.Add(a.glob);
-            k.glob_masks.push_back(NewMask(k));
-          }
-          SetBit(k.glob_masks[i], k, id);
-          continue;
-        }
-        a.mask = NewMask(k);
-        SetBit(a.mask, k, id);
-        k.arns.push_back(std::move(a));
+    case OperatorFamily::kArn:
+      AddArnAtoms(k, id, c);
+      break;
+    case OperatorFamily::kNull:
+      break;
+  }
+}
+
+// ARN family: field-wise globs, or whole-string exact values / grouped globs
+// when fields 1..4 are literal.
+void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
+  auto new_mask = [&] { return NewMask(k); };
+  k.checks |= internal::kCheckArnShape;
+  for (const std::string& v : c.values) {
+    internal::ArnAtom a;
+    a.glob = internal::GlobFromPolicyText(v);
+    if (!SplitArnGlob(a.glob, &a.fields)) continue;  // never hits
+    // With literal fields 1..4 the field-wise match is a whole-string
+    // glob (the value then has the same first five fields), so the
+    // pattern joins the key's exact values or grouped globs.
+    bool head_literal = true;
+    for (int i = 0; i < 4; ++i) {
+      head_literal = head_literal && a.fields[i].shape == internal::GlobShape::kExact;
+    }
+    if (head_literal) {
+      if (internal::GlobIsLiteral(a.glob)) {
+        SetBit(k.exact.Intern(v, new_mask), k, id);
+        continue;
       }
-      break;
-    case ConditionOperator::kNull:
-      break;
+      size_t i = 0;
+      while (i < k.globs.size() && k.globs.pattern(i).glob != a.glob) ++i;
+      if (i == k.globs.size()) {
+        k.globs.Add(a.glob);
+        k.glob_masks.push_back(NewMask(k));
+      }
+      SetBit(k.glob_masks[i], k, id);
+      continue;
+    }
+    a.mask = NewMask(k);
+    SetBit(a.mask, k, id);
+    k.arns.push_back(std::move(a));
   }
 }
 
@@ -761,12 +743,8 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
       cl.key = InternKey(c.key);
       NoteKeyReference(c.key);
       const OperatorFamily family = FamilyOf(c.op);
-      if (family == OperatorFamily::kString &&
-          (c.key.kind == KeyKind::kPort || c.key.kind == KeyKind::kEpochTime ||
-           c.key.kind == KeyKind::kPrincipalIsAwsService)) {
-        im.static_uncertain = true;  // T3
-      }
-      if (VariableFamily(family)) {
+      if (internal::RecordsT3(c.op, c.key.kind)) im.static_uncertain = true;
+      if (internal::OperatorSemantics(c.op).variables) {
         for (const std::string& v : c.values) {
           if (!doc.has_version && v.find("${") != std::string::npos) {
             im.static_uncertain = true;  // G2

@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "internal/keys.h"
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/evaluate.h"
@@ -476,25 +477,39 @@ KeyValues ReferenceEvaluator::QueryValues(std::string_view suffix) {
 KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
   const Principal* p = request_.principal;
   const bool connect = request_.is_connect();
+  if (key.kind == KeyKind::kUnknown) {
+    DecisionId id;
+    if (internal::UnknownKeyNote(key.name, &id)) Note(id);
+    return {};
+  }
+  // The request-independent and caller-dependent ids of the key table.
+  const internal::KeyRow& row = internal::KeySemantics(key.kind);
+  switch (row.resolve_when) {
+    case internal::NoteWhen::kNever:
+      break;
+    case internal::NoteWhen::kAlways:
+      Note(row.resolve_id);
+      break;
+    case internal::NoteWhen::kOnConnect:
+      if (connect) Note(row.resolve_id);
+      break;
+    case internal::NoteWhen::kAnonymous:
+      if (p == nullptr) Note(row.resolve_id);
+      break;
+    case internal::NoteWhen::kSigned:
+      if (p != nullptr) Note(row.resolve_id);
+      break;
+  }
+  if (connect && row.absent_on_connect) return {};  // K1
   switch (key.kind) {
     case KeyKind::kPort:
       if (request_.port < 0) return {};
       return Single(std::to_string(request_.port));
     case KeyKind::kRequestMethod:
-      if (connect) {
-        Note(DecisionId::kK1);
-        return {};
-      }
       return Single(request_.method);
     case KeyKind::kRequestPath:
-      Note(DecisionId::kK1);  // present for every Invoke, absent for Connect
-      if (connect) return {};
       return Single(request_.path);
     case KeyKind::kRequestHeader:
-      if (connect) {
-        Note(DecisionId::kK1);
-        return {};
-      }
       for (size_t i = 0; i < request_.headers.size(); ++i) {
         if (request_.headers.name(i) == key.suffix) {  // H1: exact suffix
           return Single(request_.headers.value(i));
@@ -502,10 +517,6 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       }
       return {};
     case KeyKind::kRequestQueryString:
-      if (connect) {
-        Note(DecisionId::kK1);
-        return {};
-      }
       return QueryValues(key.suffix);
     case KeyKind::kServiceArn:
       return FromOptional(request_.service_arn);
@@ -516,19 +527,13 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
     case KeyKind::kSourceVpcOwnerAccount:
       return FromOptional(request_.source_vpc_owner_account);
     case KeyKind::kPrincipalType:
-      if (p == nullptr) return Single("Anonymous");  // spec 2.4
+      if (p == nullptr) return Single(std::string(row.anonymous_value));
       return NonEmpty(p->type);
     case KeyKind::kPrincipalArn:
       if (p == nullptr) return {};
       return NonEmpty(p->arn);
     case KeyKind::kPrincipalAccount:
-      if (p == nullptr) {
-        // IAM: "For anonymous requests, the request context returns
-        // anonymous" (D2; the spec's A2 said absent). The Lattice docs are
-        // silent, so A2 is still recorded.
-        Note(DecisionId::kA2);
-        return Single("anonymous");
-      }
+      if (p == nullptr) return Single(std::string(row.anonymous_value));  // D2, A2
       return NonEmpty(p->account);
     case KeyKind::kPrincipalOrgId:
       if (p == nullptr) return {};
@@ -550,8 +555,7 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       return {};
     case KeyKind::kPrincipalIsAwsService:
       if (p == nullptr) return {};
-      Note(DecisionId::kA3);  // signed callers: "false"
-      return Single("false");
+      return Single(std::string(row.signed_value));  // A3
     case KeyKind::kResourceTag:
       for (size_t i = 0; i < request_.resource_tags.size(); ++i) {
         if (internal::EqualsIgnoreCase(request_.resource_tags.name(i),
@@ -561,13 +565,10 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       }
       return {};
     case KeyKind::kSourceIp:
-      Note(DecisionId::kA4);
       return FromOptional(request_.source_ip);
     case KeyKind::kCurrentTime:
-      Note(DecisionId::kA5);
       return FromOptional(request_.time);
     case KeyKind::kEpochTime: {
-      Note(DecisionId::kA5);
       if (!request_.time.present) return {};
       int64_t millis = 0;
       if (!internal::ParseDate(request_.time.value, &millis)) return {};
@@ -577,11 +578,6 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
       return Single(std::to_string(seconds));
     }
     case KeyKind::kUnknown:
-      if (internal::IsCaseNearMissKey(key.name)) {
-        Note(DecisionId::kK2);
-      } else if (StartsWith(internal::AsciiLower(key.name), "aws:")) {
-        Note(DecisionId::kA6);
-      }
       return {};
   }
   return {};
@@ -592,14 +588,9 @@ KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
 PolicyValue ReferenceEvaluator::PreparePolicyValue(const Condition& c,
                                                    const std::string& value) {
   PolicyValue pv;
-  const OperatorFamily family = FamilyOf(c.op);
-  const bool glob_op = c.op == ConditionOperator::kStringLike ||
-                       c.op == ConditionOperator::kStringNotLike ||
-                       family == OperatorFamily::kArn;
-  // Variables are allowed in String, ARN and Bool values only (spec 3.5).
-  const bool variables_allowed = family == OperatorFamily::kString ||
-                                 family == OperatorFamily::kArn ||
-                                 family == OperatorFamily::kBool;
+  const internal::OperatorRow& op = internal::OperatorSemantics(c.op);
+  const bool glob_op = op.glob;
+  const bool variables_allowed = op.variables;  // String, ARN and Bool values
   if (!variables_allowed) {
     pv.display = value;
     pv.glob = internal::GlobFromPolicyText(value);
@@ -619,82 +610,47 @@ PolicyValue ReferenceEvaluator::PreparePolicyValue(const Condition& c,
 }
 
 
+// True iff `cmp` (<0, 0, >0: request value vs policy value) satisfies the
+// operator's ordering.
+bool OrderingHolds(internal::Ordering ordering, int cmp) {
+  switch (ordering) {
+    case internal::Ordering::kEq: return cmp == 0;
+    case internal::Ordering::kLt: return cmp < 0;
+    case internal::Ordering::kLe: return cmp <= 0;
+    case internal::Ordering::kGt: return cmp > 0;
+    case internal::Ordering::kGe: return cmp >= 0;
+  }
+  return false;
+}
+
 Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
                                 const PolicyValue& p) {
-  switch (c.op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
+  const internal::OperatorRow& op = internal::OperatorSemantics(c.op);
+  switch (op.family) {
+    case OperatorFamily::kString:
+      if (op.ignore_case) {
+        if (HasNonAscii(v) || HasNonAscii(p.display)) Note(DecisionId::kO1);
+        return internal::EqualsIgnoreCase(v, p.display) ? Cmp::kHit : Cmp::kNoHit;
+      }
+      if (op.glob) {
+        if (v.find('\n') != std::string_view::npos) Note(DecisionId::kO2);
+        return internal::GlobMatch(p.glob, v) ? Cmp::kHit : Cmp::kNoHit;
+      }
       return v == p.display ? Cmp::kHit : Cmp::kNoHit;
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-      if (HasNonAscii(v) || HasNonAscii(p.display)) Note(DecisionId::kO1);
-      return internal::EqualsIgnoreCase(v, p.display) ? Cmp::kHit
-                                                      : Cmp::kNoHit;
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-      if (v.find('\n') != std::string_view::npos) Note(DecisionId::kO2);
-      return internal::GlobMatch(p.glob, v) ? Cmp::kHit : Cmp::kNoHit;
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-    case ConditionOperator::kNumericLessThan:
-    case ConditionOperator::kNumericLessThanEquals:
-    case ConditionOperator::kNumericGreaterThan:
-    case ConditionOperator::kNumericGreaterThanEquals: {
+    case OperatorFamily::kNumeric: {
       if (!internal::IsValidNumber(v)) return Cmp::kRequestTypeError;
       const int cmp = internal::CompareNumbers(v, p.display);
-      bool hit = false;
-      switch (c.op) {
-        case ConditionOperator::kNumericEquals:
-        case ConditionOperator::kNumericNotEquals:
-          hit = cmp == 0;
-          break;
-        case ConditionOperator::kNumericLessThan:
-          hit = cmp < 0;
-          break;
-        case ConditionOperator::kNumericLessThanEquals:
-          hit = cmp <= 0;
-          break;
-        case ConditionOperator::kNumericGreaterThan:
-          hit = cmp > 0;
-          break;
-        default:
-          hit = cmp >= 0;
-          break;
-      }
-      return hit ? Cmp::kHit : Cmp::kNoHit;
+      return OrderingHolds(op.ordering, cmp) ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-    case ConditionOperator::kDateLessThan:
-    case ConditionOperator::kDateLessThanEquals:
-    case ConditionOperator::kDateGreaterThan:
-    case ConditionOperator::kDateGreaterThanEquals: {
+    case OperatorFamily::kDate: {
       int64_t rv = 0;
       int64_t pv = 0;
       if (!internal::ParseDate(v, &rv)) return Cmp::kRequestTypeError;
       if (!internal::ParseDate(p.display, &pv)) return Cmp::kNoHit;
-      bool hit = false;
-      switch (c.op) {
-        case ConditionOperator::kDateEquals:
-        case ConditionOperator::kDateNotEquals:
-          hit = rv == pv;
-          break;
-        case ConditionOperator::kDateLessThan:
-          hit = rv < pv;
-          break;
-        case ConditionOperator::kDateLessThanEquals:
-          hit = rv <= pv;
-          break;
-        case ConditionOperator::kDateGreaterThan:
-          hit = rv > pv;
-          break;
-        default:
-          hit = rv >= pv;
-          break;
-      }
-      return hit ? Cmp::kHit : Cmp::kNoHit;
+      const int cmp = rv < pv ? -1 : (rv > pv ? 1 : 0);
+      return OrderingHolds(op.ordering, cmp) ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kBool: {
+    case OperatorFamily::kBool: {
       if (HasAsciiUpper(v) || HasAsciiUpper(p.display)) Note(DecisionId::kO4);
       bool rb = false;
       bool pb = false;
@@ -702,13 +658,12 @@ Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
       if (!internal::ParseBool(p.display, &pb)) return Cmp::kNoHit;
       return rb == pb ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kBinaryEquals: {
+    case OperatorFamily::kBinary: {
       std::string decoded;
       if (!internal::Base64Decode(p.display, &decoded)) return Cmp::kNoHit;
       return v == decoded ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress: {
+    case OperatorFamily::kIp: {
       if (p.display.find(':') != std::string::npos &&
           p.display.find('/') == std::string::npos) {
         Note(DecisionId::kO5);  // bare IPv6 = /128
@@ -720,10 +675,7 @@ Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
       if (addr.v6 != net.v6) return Cmp::kNoHit;
       return internal::CidrContains(net, addr) ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike: {
+    case OperatorFamily::kArn: {
       std::array<std::string_view, 6> f;
       if (!internal::SplitArn(v, &f)) {
         Note(DecisionId::kO6);  // positive false, negated true
@@ -731,7 +683,7 @@ Cmp ReferenceEvaluator::Compare(const Condition& c, std::string_view v,
       }
       return internal::ArnGlobMatch(p.glob, v) ? Cmp::kHit : Cmp::kNoHit;
     }
-    case ConditionOperator::kNull:
+    case OperatorFamily::kNull:
       return Cmp::kNoHit;  // handled by EvalCondition
   }
   return Cmp::kNoHit;
@@ -768,9 +720,7 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
 
   const OperatorFamily family = FamilyOf(c.op);
   const bool negated = IsNegated(c.op);
-  if (family == OperatorFamily::kString &&
-      (c.key.kind == KeyKind::kPort || c.key.kind == KeyKind::kEpochTime ||
-       c.key.kind == KeyKind::kPrincipalIsAwsService)) {
+  if (internal::RecordsT3(c.op, c.key.kind)) {
     Note(DecisionId::kT3);  // compares the canonical text
   }
 
@@ -884,17 +834,12 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
 
   // A hint for explanations: a failed positive equality with one obvious
   // value ("would pass with `q=blue`").
-  const bool equality_op = c.op == ConditionOperator::kStringEquals ||
-                           c.op == ConditionOperator::kStringEqualsIgnoreCase ||
-                           c.op == ConditionOperator::kNumericEquals;
+  const bool equality_op = internal::OperatorSemantics(c.op).would_pass_hint;
   const bool fixable_reason = t.reason == "no-value-matched" ||
                               t.reason == "absent-positive" ||
                               t.reason == "foranyvalue-absent";
-  const bool connect_only_absent =
-      request_.is_connect() && (c.key.kind == KeyKind::kRequestMethod ||
-                                c.key.kind == KeyKind::kRequestPath ||
-                                c.key.kind == KeyKind::kRequestHeader ||
-                                c.key.kind == KeyKind::kRequestQueryString);
+  const bool connect_only_absent = request_.is_connect() && internal::IsKnownKey(c.key.kind) &&
+                                   internal::KeySemantics(c.key.kind).absent_on_connect;
   if (!t.result && equality_op && fixable_reason &&
       c.set != SetQualifier::kForAllValues && c.key.kind != KeyKind::kUnknown &&
       !connect_only_absent && pvs.size() == 1 && pvs[0].resolved) {

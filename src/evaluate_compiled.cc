@@ -28,6 +28,7 @@
 
 #include "absl/types/span.h"
 #include "internal/compiled_impl.h"
+#include "internal/semantics.h"
 #include "internal/text.h"
 #include "latticepol/authorize.h"
 #include "latticepol/compiled_policy.h"
@@ -868,11 +869,10 @@ bool Evaluator<kW>::SlowClause(const Condition& c) {
     std::string glob;
     bool resolved = true;
   };
-  const OperatorFamily family = FamilyOf(c.op);
-  const bool negated = IsNegated(c.op);
-  const bool glob_op = c.op == ConditionOperator::kStringLike ||
-                       c.op == ConditionOperator::kStringNotLike ||
-                       family == OperatorFamily::kArn;
+  const internal::OperatorRow& op = internal::OperatorSemantics(c.op);
+  const OperatorFamily family = op.family;
+  const bool negated = op.negated;
+  const bool glob_op = op.glob;
   std::vector<std::string> values;
   const bool present = SlowValues(c.key, &values);
   std::vector<PolicyValue> pvs;
@@ -905,15 +905,14 @@ bool Evaluator<kW>::SlowClause(const Condition& c) {
       if (!pv.resolved) continue;
       switch (family) {
         case OperatorFamily::kString:
-          if (c.op == ConditionOperator::kStringEquals ||
-              c.op == ConditionOperator::kStringNotEquals) {
-            hit = hit || v == pv.display;
+          if (op.ignore_case) {
+            if (HasNonAscii(v) || HasNonAscii(pv.display)) unc_ = true;  // O1
+            hit = hit || EqualsIgnoreCase(v, pv.display);
           } else if (glob_op) {
             if (v.find('\n') != std::string::npos) unc_ = true;  // O2
             hit = hit || GlobMatch(pv.glob, v);
           } else {
-            if (HasNonAscii(v) || HasNonAscii(pv.display)) unc_ = true;  // O1
-            hit = hit || EqualsIgnoreCase(v, pv.display);
+            hit = hit || v == pv.display;
           }
           break;
         case OperatorFamily::kBool: {

@@ -31,6 +31,7 @@
 #include "absl/strings/str_format.h"
 #include "internal/json_reader.h"
 #include "internal/keys.h"
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/issue.h"
@@ -145,7 +146,7 @@ const std::vector<std::string>& AllOperatorNames() {
       const auto op = static_cast<ConditionOperator>(i);
       const std::string base(OperatorName(op));
       v->push_back(base);
-      if (op == ConditionOperator::kNull) continue;
+      if (!internal::OperatorSemantics(op).set_qualifiable) continue;
       v->push_back(base + "IfExists");
       for (std::string_view prefix : {"ForAnyValue:", "ForAllValues:"}) {
         v->push_back(StrCat(prefix, base));
@@ -896,7 +897,8 @@ class PolicyParser {
               op_pointer, block.key_offset);
         continue;
       }
-      if (op.op == ConditionOperator::kNull && (op.if_exists || op.set != SetQualifier::kNone)) {
+      if (!internal::OperatorSemantics(op.op).set_qualifiable &&
+          (op.if_exists || op.set != SetQualifier::kNone)) {
         Error("invalid-null-operator",
               StrCat("operator ", QuoteForMessage(block.key),
                      " is invalid: `Null` takes no `IfExists` suffix and no set prefix"),
@@ -972,13 +974,14 @@ class PolicyParser {
   // K2, H1, A6 and suggestions for unknown keys.
   void CheckConditionKey(const ConditionKey& key, const std::string& pointer, int64_t offset) {
     const std::string& name = key.name;
-    if (key.kind == KeyKind::kRequestHeader) {
+    if (internal::IsKnownKey(key.kind) &&
+        internal::KeySemantics(key.kind).suffix == internal::SuffixRule::kExactLowerArrives) {
       if (std::any_of(key.suffix.begin(), key.suffix.end(), absl::ascii_isupper)) {
         StrictError("uppercase-header-name",
                     StrCat("header name ", QuoteForMessage(key.suffix),
                            " has uppercase letters, but header names arrive lower-cased: "
                            "it never matches",
-                           DidYouMean(StrCat("vpc-lattice-svcs:RequestHeader/",
+                           DidYouMean(StrCat(internal::KeySemantics(key.kind).name,
                                              absl::AsciiStrToLower(key.suffix)))),
                     pointer, offset);
       }

@@ -1,6 +1,7 @@
 // File: src/policy.cc
-// Stage: AST. Operator and condition-key tables (spec sections 2 and 3) and
-// the canonical single-line serialisation of a PolicyDocument.
+// Stage: AST. The public operator and condition-key lookups (read from the
+// table in internal/semantics.h) and the canonical single-line serialisation
+// of a PolicyDocument.
 #include "latticepol/policy.h"
 
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "internal/keys.h"
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "nlohmann/json.hpp"
 
@@ -18,77 +20,6 @@ namespace {
 
 using internal::AbslView;
 using internal::StrCat;
-
-struct OperatorInfo {
-  std::string_view name;
-  OperatorFamily family;
-  bool negated;
-};
-
-// Indexed by ConditionOperator; the order must follow the enum.
-constexpr OperatorInfo kOperators[kConditionOperatorCount] = {
-    {"StringEquals", OperatorFamily::kString, false},
-    {"StringNotEquals", OperatorFamily::kString, true},
-    {"StringEqualsIgnoreCase", OperatorFamily::kString, false},
-    {"StringNotEqualsIgnoreCase", OperatorFamily::kString, true},
-    {"StringLike", OperatorFamily::kString, false},
-    {"StringNotLike", OperatorFamily::kString, true},
-    {"NumericEquals", OperatorFamily::kNumeric, false},
-    {"NumericNotEquals", OperatorFamily::kNumeric, true},
-    {"NumericLessThan", OperatorFamily::kNumeric, false},
-    {"NumericLessThanEquals", OperatorFamily::kNumeric, false},
-    {"NumericGreaterThan", OperatorFamily::kNumeric, false},
-    {"NumericGreaterThanEquals", OperatorFamily::kNumeric, false},
-    {"DateEquals", OperatorFamily::kDate, false},
-    {"DateNotEquals", OperatorFamily::kDate, true},
-    {"DateLessThan", OperatorFamily::kDate, false},
-    {"DateLessThanEquals", OperatorFamily::kDate, false},
-    {"DateGreaterThan", OperatorFamily::kDate, false},
-    {"DateGreaterThanEquals", OperatorFamily::kDate, false},
-    {"Bool", OperatorFamily::kBool, false},
-    {"BinaryEquals", OperatorFamily::kBinary, false},
-    {"IpAddress", OperatorFamily::kIp, false},
-    {"NotIpAddress", OperatorFamily::kIp, true},
-    {"ArnEquals", OperatorFamily::kArn, false},
-    {"ArnLike", OperatorFamily::kArn, false},
-    {"ArnNotEquals", OperatorFamily::kArn, true},
-    {"ArnNotLike", OperatorFamily::kArn, true},
-    {"Null", OperatorFamily::kNull, false},
-};
-static_assert(static_cast<int>(ConditionOperator::kNull) + 1 == kConditionOperatorCount,
-              "kOperators must cover every ConditionOperator");
-
-const OperatorInfo& Info(ConditionOperator op) {
-  return kOperators[static_cast<int>(op)];
-}
-
-struct KeyInfo {
-  std::string_view name;  // canonical spelling; keys with a suffix end in '/'
-  KeyKind kind;
-};
-
-constexpr KeyInfo kKeys[] = {
-    {"vpc-lattice-svcs:Port", KeyKind::kPort},
-    {"vpc-lattice-svcs:RequestMethod", KeyKind::kRequestMethod},
-    {"vpc-lattice-svcs:RequestPath", KeyKind::kRequestPath},
-    {"vpc-lattice-svcs:RequestHeader/", KeyKind::kRequestHeader},
-    {"vpc-lattice-svcs:RequestQueryString/", KeyKind::kRequestQueryString},
-    {"vpc-lattice-svcs:ServiceArn", KeyKind::kServiceArn},
-    {"vpc-lattice-svcs:ServiceNetworkArn", KeyKind::kServiceNetworkArn},
-    {"vpc-lattice-svcs:SourceVpc", KeyKind::kSourceVpc},
-    {"vpc-lattice-svcs:SourceVpcOwnerAccount", KeyKind::kSourceVpcOwnerAccount},
-    {"aws:PrincipalType", KeyKind::kPrincipalType},
-    {"aws:PrincipalArn", KeyKind::kPrincipalArn},
-    {"aws:PrincipalAccount", KeyKind::kPrincipalAccount},
-    {"aws:PrincipalOrgID", KeyKind::kPrincipalOrgId},
-    {"aws:PrincipalOrgPaths", KeyKind::kPrincipalOrgPaths},
-    {"aws:PrincipalTag/", KeyKind::kPrincipalTag},
-    {"aws:PrincipalIsAWSService", KeyKind::kPrincipalIsAwsService},
-    {"aws:ResourceTag/", KeyKind::kResourceTag},
-    {"aws:SourceIp", KeyKind::kSourceIp},
-    {"aws:CurrentTime", KeyKind::kCurrentTime},
-    {"aws:EpochTime", KeyKind::kEpochTime},
-};
 
 // ---- Serialisation --------------------------------------------------------
 
@@ -156,32 +87,23 @@ Json StatementToJson(const Statement& s, bool identity_policy) {
 
 }  // namespace
 
-std::string_view OperatorName(ConditionOperator op) { return Info(op).name; }
+std::string_view OperatorName(ConditionOperator op) {
+  return internal::OperatorSemantics(op).name;
+}
 
-OperatorFamily FamilyOf(ConditionOperator op) { return Info(op).family; }
+OperatorFamily FamilyOf(ConditionOperator op) { return internal::OperatorSemantics(op).family; }
 
-bool IsNegated(ConditionOperator op) { return Info(op).negated; }
+bool IsNegated(ConditionOperator op) { return internal::OperatorSemantics(op).negated; }
 
 namespace internal {
 
 const std::vector<std::string_view>& CanonicalKeyNames() {
   static const auto* const names = [] {
     auto* v = new std::vector<std::string_view>();
-    for (const KeyInfo& k : kKeys) v->push_back(k.name);
+    for (const internal::KeyRow& k : internal::KeyTable()) v->push_back(k.name);
     return v;
   }();
   return *names;
-}
-
-bool IsCaseNearMissKey(std::string_view name) {
-  for (const KeyInfo& k : kKeys) {
-    const bool family = !k.name.empty() && k.name.back() == '/';
-    if (family ? absl::StartsWithIgnoreCase(AbslView(name), AbslView(k.name))
-               : absl::EqualsIgnoreCase(AbslView(name), AbslView(k.name))) {
-      return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace internal
@@ -189,17 +111,15 @@ bool IsCaseNearMissKey(std::string_view name) {
 ConditionKey ResolveConditionKey(std::string_view name) {
   ConditionKey key;
   key.name = std::string(name);
-  for (const KeyInfo& info : kKeys) {
-    if (absl::EndsWith(AbslView(info.name), "/")) {
+  for (const internal::KeyRow& info : internal::KeyTable()) {
+    if (info.suffix != internal::SuffixRule::kNone) {
       // A suffix key needs a non-empty suffix after the exact prefix.
       if (name.size() > info.name.size() && absl::StartsWith(AbslView(name), AbslView(info.name))) {
         key.kind = info.kind;
         key.suffix = std::string(name.substr(info.name.size()));
         // Tag keys compare case-insensitively (K2); header names (H1) and
         // query keys (Q1) compare exactly.
-        if (info.kind == KeyKind::kPrincipalTag || info.kind == KeyKind::kResourceTag) {
-          absl::AsciiStrToLower(&key.suffix);
-        }
+        if (info.suffix == internal::SuffixRule::kIgnoreCase) absl::AsciiStrToLower(&key.suffix);
         return key;
       }
     } else if (name == info.name) {
@@ -212,7 +132,7 @@ ConditionKey ResolveConditionKey(std::string_view name) {
 }
 
 bool IsMultiValued(KeyKind kind) {
-  return kind == KeyKind::kRequestQueryString || kind == KeyKind::kPrincipalOrgPaths;
+  return internal::IsKnownKey(kind) && internal::KeySemantics(kind).multi_valued;
 }
 
 std::string PolicyToJson(const PolicyDocument& doc) {

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "internal/semantics.h"
+
 namespace latticepol {
 
 // ---- PRNG -----------------------------------------------------------------
@@ -380,78 +382,32 @@ const Strings& VariableValues() {
 
 constexpr int kKeyKindCount = static_cast<int>(KeyKind::kUnknown) + 1;
 
+// A key of `kind` spelled as in the key table; family keys get a suffix
+// from the generator's vocabulary (tag keys lower-cased, as the parser does).
 ConditionKey MakeKey(KeyKind kind, Rng& rng) {
   ConditionKey k;
   k.kind = kind;
-  switch (kind) {
-    case KeyKind::kPort:
-      k.name = "vpc-lattice-svcs:Port";
-      break;
-    case KeyKind::kRequestMethod:
-      k.name = "vpc-lattice-svcs:RequestMethod";
-      break;
-    case KeyKind::kRequestPath:
-      k.name = "vpc-lattice-svcs:RequestPath";
-      break;
-    case KeyKind::kRequestHeader:
+  if (kind == KeyKind::kUnknown) {
+    k.name = rng.Pick(UnknownKeys());
+    return k;
+  }
+  const internal::KeyRow& row = internal::KeySemantics(kind);
+  k.name = std::string(row.name);
+  switch (row.field) {
+    case internal::RequestField::kHeaders:
       k.suffix = rng.Pick(HeaderNames());
-      k.name = "vpc-lattice-svcs:RequestHeader/" + k.suffix;
       break;
-    case KeyKind::kRequestQueryString:
+    case internal::RequestField::kQuery:
       k.suffix = rng.Pick(QueryKeys());
-      k.name = "vpc-lattice-svcs:RequestQueryString/" + k.suffix;
       break;
-    case KeyKind::kServiceArn:
-      k.name = "vpc-lattice-svcs:ServiceArn";
-      break;
-    case KeyKind::kServiceNetworkArn:
-      k.name = "vpc-lattice-svcs:ServiceNetworkArn";
-      break;
-    case KeyKind::kSourceVpc:
-      k.name = "vpc-lattice-svcs:SourceVpc";
-      break;
-    case KeyKind::kSourceVpcOwnerAccount:
-      k.name = "vpc-lattice-svcs:SourceVpcOwnerAccount";
-      break;
-    case KeyKind::kPrincipalType:
-      k.name = "aws:PrincipalType";
-      break;
-    case KeyKind::kPrincipalArn:
-      k.name = "aws:PrincipalArn";
-      break;
-    case KeyKind::kPrincipalAccount:
-      k.name = "aws:PrincipalAccount";
-      break;
-    case KeyKind::kPrincipalOrgId:
-      k.name = "aws:PrincipalOrgID";
-      break;
-    case KeyKind::kPrincipalOrgPaths:
-      k.name = "aws:PrincipalOrgPaths";
-      break;
-    case KeyKind::kPrincipalTag:
+    case internal::RequestField::kPrincipalTags:
+    case internal::RequestField::kResourceTags:
       k.suffix = rng.Pick(TagKeys());
-      k.name = "aws:PrincipalTag/" + k.suffix;
       break;
-    case KeyKind::kPrincipalIsAwsService:
-      k.name = "aws:PrincipalIsAWSService";
-      break;
-    case KeyKind::kResourceTag:
-      k.suffix = rng.Pick(TagKeys());
-      k.name = "aws:ResourceTag/" + k.suffix;
-      break;
-    case KeyKind::kSourceIp:
-      k.name = "aws:SourceIp";
-      break;
-    case KeyKind::kCurrentTime:
-      k.name = "aws:CurrentTime";
-      break;
-    case KeyKind::kEpochTime:
-      k.name = "aws:EpochTime";
-      break;
-    case KeyKind::kUnknown:
-      k.name = rng.Pick(UnknownKeys());
+    default:
       break;
   }
+  k.name += k.suffix;
   return k;
 }
 
@@ -534,63 +490,25 @@ const Strings& ArnPatternsFor(KeyKind kind) {
 
 // ---- Operators ----------------------------------------------------------------
 
-constexpr ConditionOperator kStringOps[] = {ConditionOperator::kStringEquals,
-                                            ConditionOperator::kStringNotEquals,
-                                            ConditionOperator::kStringEqualsIgnoreCase,
-                                            ConditionOperator::kStringNotEqualsIgnoreCase,
-                                            ConditionOperator::kStringLike,
-                                            ConditionOperator::kStringNotLike};
-constexpr ConditionOperator kNumericOps[] = {
-    ConditionOperator::kNumericEquals,      ConditionOperator::kNumericNotEquals,
-    ConditionOperator::kNumericLessThan,    ConditionOperator::kNumericLessThanEquals,
-    ConditionOperator::kNumericGreaterThan, ConditionOperator::kNumericGreaterThanEquals};
-constexpr ConditionOperator kDateOps[] = {
-    ConditionOperator::kDateEquals,      ConditionOperator::kDateNotEquals,
-    ConditionOperator::kDateLessThan,    ConditionOperator::kDateLessThanEquals,
-    ConditionOperator::kDateGreaterThan, ConditionOperator::kDateGreaterThanEquals};
-constexpr ConditionOperator kArnOps[] = {ConditionOperator::kArnEquals, ConditionOperator::kArnLike,
-                                         ConditionOperator::kArnNotEquals,
-                                         ConditionOperator::kArnNotLike};
-constexpr ConditionOperator kIpOps[] = {ConditionOperator::kIpAddress,
-                                        ConditionOperator::kNotIpAddress};
+// The operators of one family, in table order.
+std::vector<ConditionOperator> OpsOf(OperatorFamily family) {
+  std::vector<ConditionOperator> ops;
+  for (const internal::OperatorRow& row : internal::OperatorTable()) {
+    if (row.family == family) ops.push_back(row.op);
+  }
+  return ops;
+}
+const std::vector<ConditionOperator> kStringOps = OpsOf(OperatorFamily::kString);
+const std::vector<ConditionOperator> kNumericOps = OpsOf(OperatorFamily::kNumeric);
+const std::vector<ConditionOperator> kDateOps = OpsOf(OperatorFamily::kDate);
+const std::vector<ConditionOperator> kArnOps = OpsOf(OperatorFamily::kArn);
+const std::vector<ConditionOperator> kIpOps = OpsOf(OperatorFamily::kIp);
 
-template <size_t N>
-ConditionOperator PickOp(Rng& rng, const ConditionOperator (&ops)[N]) {
-  return ops[rng.Uniform(N)];
+ConditionOperator PickOp(Rng& rng, const std::vector<ConditionOperator>& ops) {
+  return ops[rng.Uniform(ops.size())];
 }
 
-// Canonical operator names, kept here so the generator does not depend on
-// OperatorName() (implemented elsewhere) for its own output.
-std::string_view OpName(ConditionOperator op) {
-  static constexpr std::string_view kNames[kConditionOperatorCount] = {"StringEquals",
-                                                                       "StringNotEquals",
-                                                                       "StringEqualsIgnoreCase",
-                                                                       "StringNotEqualsIgnoreCase",
-                                                                       "StringLike",
-                                                                       "StringNotLike",
-                                                                       "NumericEquals",
-                                                                       "NumericNotEquals",
-                                                                       "NumericLessThan",
-                                                                       "NumericLessThanEquals",
-                                                                       "NumericGreaterThan",
-                                                                       "NumericGreaterThanEquals",
-                                                                       "DateEquals",
-                                                                       "DateNotEquals",
-                                                                       "DateLessThan",
-                                                                       "DateLessThanEquals",
-                                                                       "DateGreaterThan",
-                                                                       "DateGreaterThanEquals",
-                                                                       "Bool",
-                                                                       "BinaryEquals",
-                                                                       "IpAddress",
-                                                                       "NotIpAddress",
-                                                                       "ArnEquals",
-                                                                       "ArnLike",
-                                                                       "ArnNotEquals",
-                                                                       "ArnNotLike",
-                                                                       "Null"};
-  return kNames[static_cast<int>(op)];
-}
+std::string_view OpName(ConditionOperator op) { return internal::OperatorSemantics(op).name; }
 
 // Picks an operator for a key: mostly its natural family, sometimes any
 // operator (T2/T3 type mismatches must agree too).

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "workflow/internal/chain_util.h"
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
@@ -123,21 +124,9 @@ bool IsAccessLogField(std::string_view k) {
   return false;
 }
 
-// What a policy tests that access logs cannot supply (L2/L3).
-bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role) {
-  switch (key.kind) {
-    case KeyKind::kRequestQueryString:
-    case KeyKind::kPrincipalTag:
-    case KeyKind::kSourceIp:
-      return true;
-    case KeyKind::kRequestHeader:
-      return key.suffix != "host" && key.suffix != "user-agent";
-    case KeyKind::kPrincipalArn:
-      return assumed_role;
-    default:
-      return false;
-  }
-}
+// What a policy tests that access logs cannot supply (L2/L3): the key
+// table's `logs` column.
+using internal::KeyUnknowableInLogs;
 
 bool StatementNamesRole(const Statement& s) {
   for (const std::string& p : s.principal.aws) {
@@ -161,7 +150,12 @@ bool PolicyUsesTime(const PolicyDocument* doc) {
   if (doc == nullptr) return false;
   for (const Statement& s : doc->statements) {
     for (const Condition& c : s.conditions) {
-      if (c.key.kind == KeyKind::kCurrentTime || c.key.kind == KeyKind::kEpochTime) return true;
+      if (!internal::IsKnownKey(c.key.kind)) continue;
+      const internal::RequestField field = internal::KeySemantics(c.key.kind).field;
+      if (field == internal::RequestField::kTime ||
+          field == internal::RequestField::kTimeEpochSeconds) {
+        return true;
+      }
     }
   }
   return false;

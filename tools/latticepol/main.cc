@@ -20,7 +20,10 @@
   X(Check)                         \
   X(Generate)                      \
   X(Simulate)                      \
-  X(Validate)
+  X(Validate)                      \
+  X(Diff)                          \
+  X(Prove)                         \
+  X(Analyze)
 
 namespace latticepol::cli {
 #define LATTICEPOL_DECLARE_COMMAND(Name) \

@@ -1,0 +1,419 @@
+// File: src/analysis/analysis.cc
+// Stage: analysis. The public questions of latticepol/analysis.h on top of
+// the engine: caller classes, the diff / prove / analyze searches, and
+// witness verification.
+#include "latticepol/analysis.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/engine.h"
+#include "internal/strings.h"
+#include "internal/text.h"
+#include "latticepol/simulate.h"
+
+namespace latticepol {
+namespace analysis {
+namespace {
+
+struct Names {
+  std::set<std::string> accounts;
+  std::vector<std::string> arns;  // iam (non-root) and sts assumed-role ARNs
+  std::set<std::string> org_ids;
+};
+
+void NoteArn(const std::string& v, Names* names) {
+  if (internal::IsAccountId(v)) {
+    names->accounts.insert(v);
+    return;
+  }
+  std::array<std::string_view, 6> f;
+  if (!internal::SplitArn(v, &f)) return;
+  if (internal::IsAccountId(f[4])) names->accounts.insert(std::string(f[4]));
+  if (f[5] == "root") return;
+  if (std::find(names->arns.begin(), names->arns.end(), v) == names->arns.end()) {
+    names->arns.push_back(v);
+  }
+}
+
+bool CallerConditionExact(const Condition& c) {
+  const bool equality = c.op == ConditionOperator::kStringEquals ||
+                        c.op == ConditionOperator::kStringNotEquals ||
+                        c.op == ConditionOperator::kNull;
+  switch (c.key.kind) {
+    case KeyKind::kPrincipalAccount:
+    case KeyKind::kPrincipalArn:
+    case KeyKind::kPrincipalOrgId:
+      return equality;
+    case KeyKind::kPrincipalType:
+      if (!equality) return false;
+      for (const std::string& v : c.values) {
+        if (v != "Anonymous" && v != "AssumedRole" && v != "User") return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+void CollectNames(const PolicyDocument& doc, Names* names, Space* space) {
+  for (const Statement& s : doc.statements) {
+    for (const std::string& v : s.principal.aws) NoteArn(v, names);
+    for (const Condition& c : s.conditions) {
+      if (KeyInfoFor(c.key).source != KeySource::kCaller) continue;
+      if (!CallerConditionExact(c)) {
+        space->Incomplete("statement " + std::to_string(s.index) + ": " + c.operator_name +
+                          " on " + c.key.name +
+                          " is checked only for callers built from the names the policies use");
+      }
+      for (const std::string& v : c.values) {
+        if (c.key.kind == KeyKind::kPrincipalOrgId) {
+          names->org_ids.insert(v);
+        } else if (c.key.kind == KeyKind::kPrincipalAccount ||
+                   c.key.kind == KeyKind::kPrincipalArn) {
+          NoteArn(v, names);
+        }
+      }
+    }
+  }
+}
+
+std::string OtherAccount(const std::set<std::string>& used) {
+  for (std::string a : {"123456789012", "000000000000", "999999999999", "555555555555"}) {
+    if (!used.count(a)) return a;
+  }
+  return "010101010101";
+}
+
+Principal PrincipalForArn(const std::string& arn) {
+  std::array<std::string_view, 6> f;
+  internal::SplitArn(arn, &f);
+  Principal p;
+  p.account = std::string(f[4]);
+  const std::string_view res = f[5];
+  if (f[2] == "sts" && internal::StartsWith(res, "assumed-role/")) {
+    const std::string_view rest = res.substr(13);
+    const std::string role(rest.substr(0, rest.find('/')));
+    p.session_arn = arn;
+    p.arn = "arn:" + std::string(f[1]) + ":iam::" + p.account + ":role/" + role;
+    p.type = "AssumedRole";
+  } else {
+    p.arn = arn;
+    p.type = internal::StartsWith(res, "user/") ? "User" : "AssumedRole";
+  }
+  return p;
+}
+
+void AddSigned(const Principal& base, const std::string& what, const Names& names,
+               const AnalysisOptions& options, Space* space) {
+  auto add = [&](const Principal& p, const std::string& desc) {
+    CallerAtom c;
+    c.name = "signed-" + std::to_string(space->callers.size());
+    c.description = desc;
+    c.principal = p;
+    c.config = options.config;
+    c.identity_policy = options.identity_policy;
+    space->callers.push_back(std::move(c));
+  };
+  add(base, what);
+  for (const std::string& org : names.org_ids) {
+    Principal p = base;
+    p.org_id = org;
+    add(p, what + " in org " + org);
+  }
+}
+
+void BuildCallers(const std::vector<const PolicyDocument*>& docs, const AnalysisOptions& options,
+                  Space* space) {
+  Names names;
+  for (const PolicyDocument* d : docs) {
+    if (d != nullptr) CollectNames(*d, &names, space);
+  }
+  if (options.include_anonymous) {
+    CallerAtom c;
+    c.name = "anonymous";
+    c.description = "anonymous";
+    c.config = options.config;
+    space->callers.push_back(std::move(c));
+  }
+  if (!options.include_signed) return;
+  for (const std::string& arn : names.arns) {
+    Principal p = PrincipalForArn(arn);
+    AddSigned(p, "signed as " + arn, names, options, space);
+  }
+  std::set<std::string> used = names.accounts;
+  for (const std::string& account : names.accounts) {
+    Principal p;
+    p.account = account;
+    p.arn = "arn:aws:iam::" + account + ":role/any-other-role";
+    p.type = "AssumedRole";
+    AddSigned(p, "signed, account " + account + " (another role)", names, options, space);
+  }
+  Principal other;
+  other.account = OtherAccount(used);
+  other.arn = "arn:aws:iam::" + other.account + ":role/any-role";
+  other.type = "AssumedRole";
+  AddSigned(other, "signed, any other account", names, options, space);
+}
+
+ChainPolicies ChainFor(const Space& space, int caller, const PolicyDocument* service,
+                       const PolicyDocument* network) {
+  ChainPolicies chain;
+  const CallerAtom& c = space.callers[caller];
+  chain.config = c.config;
+  chain.network_policy = network;
+  chain.service_policy = service;
+  chain.identity_policy = c.identity_policy;
+  return chain;
+}
+
+// Everything diff, analyze and reachability share: one space over the given
+// service policies, with models.
+struct Setup {
+  Space space;
+  std::unique_ptr<Elements> elements;
+  std::vector<PolicyModel> services;
+  std::optional<PolicyModel> network;
+  std::optional<PolicyModel> identity;
+
+  ChainModel Chain(size_t i) const {
+    ChainModel m;
+    m.network = network ? &*network : nullptr;
+    m.service = &services[i];
+    m.identity.resize(space.callers.size());
+    for (size_t c = 0; c < space.callers.size(); ++c) {
+      if (space.callers[c].identity_policy != nullptr && identity) m.identity[c] = identity;
+    }
+    return m;
+  }
+};
+
+absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
+                       const AnalysisOptions& options, Setup* s) {
+  if (!options.include_anonymous && !options.include_signed) {
+    return absl::InvalidArgumentError("no caller class selected");
+  }
+  s->space = NewSpace(options.context);
+  s->space.actions = {std::string(kInvokeAction), std::string(kConnectAction)};
+  std::vector<const PolicyDocument*> all = services;
+  all.push_back(options.network_policy);
+  all.push_back(options.identity_policy);
+  BuildCallers(all, options, &s->space);
+  for (size_t i = 0; i < services.size(); ++i) {
+    CollectPredicates(*services[i], &s->space, services.size() > 1 ? (i ? "new" : "old") : "policy");
+  }
+  if (options.network_policy) CollectPredicates(*options.network_policy, &s->space, "network");
+  if (options.identity_policy) CollectPredicates(*options.identity_policy, &s->space, "identity");
+  s->space.Partition();
+  s->elements = std::make_unique<Elements>(&s->space);
+  for (size_t i = 0; i < services.size(); ++i) {
+    s->services.push_back(ModelPolicy(*services[i], &s->space, s->elements.get(),
+                                      services.size() > 1 ? (i ? "new" : "old") : "policy"));
+  }
+  if (options.network_policy) {
+    s->network = ModelPolicy(*options.network_policy, &s->space, s->elements.get(), "network");
+  }
+  if (options.identity_policy) {
+    s->identity = ModelPolicy(*options.identity_policy, &s->space, s->elements.get(), "identity");
+  }
+  return absl::OkStatus();
+}
+
+void Finish(const Space& space, bool searched_all, bool* complete,
+            std::vector<std::string>* reasons) {
+  *reasons = space.incomplete;
+  if (!searched_all) reasons->push_back("search budget exhausted");
+  *complete = reasons->empty();
+}
+
+}  // namespace
+}  // namespace analysis
+
+using analysis::Assignment;
+using analysis::Leaf;
+using analysis::Partial;
+using analysis::Verdict;
+using analysis::Visit;
+
+std::string Region::Describe() const {
+  if (constraints.empty()) return "any request";
+  std::string out;
+  for (const FieldConstraint& c : constraints) {
+    if (!out.empty()) out += ", ";
+    out += c.field + " " + c.description;
+  }
+  return out;
+}
+
+bool DiffResult::has_new_access() const {
+  return std::any_of(differences.begin(), differences.end(),
+                     [](const Difference& d) { return d.new_access(); });
+}
+
+bool ProofResult::all_hold() const {
+  return std::all_of(expectations.begin(), expectations.end(),
+                     [](const ExpectationProof& e) { return e.holds; });
+}
+
+absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
+                                        const PolicyDocument& new_policy,
+                                        const AnalysisOptions& options) {
+  analysis::Setup s;
+  absl::Status st = analysis::MakeSetup({&old_policy, &new_policy}, options, &s);
+  if (!st.ok()) return st;
+  const analysis::ChainModel co = s.Chain(0), cn = s.Chain(1);
+  struct Found {
+    Leaf leaf;
+    DecisionKind old_kind, new_kind;
+  };
+  std::vector<Found> found;
+  auto visit = [&](const Assignment& a) {
+    const Partial po = ChainDecision(co, s.space, s.elements.get(), a);
+    const Partial pn = ChainDecision(cn, s.space, s.elements.get(), a);
+    if (po.known && pn.known) return Visit{Verdict::kLeaf, -1};
+    return Visit{Verdict::kSplit, analysis::MinNeed(po.known ? -1 : po.need, pn.known ? -1 : pn.need)};
+  };
+  auto on_leaf = [&](const Leaf& leaf) {
+    const Partial po = ChainDecision(co, s.space, s.elements.get(), leaf.assignment);
+    const Partial pn = ChainDecision(cn, s.space, s.elements.get(), leaf.assignment);
+    if (po.kind != pn.kind) found.push_back({leaf, po.kind, pn.kind});
+  };
+  const bool all = analysis::Search(&s.space, s.elements.get(), visit, on_leaf,
+                                    {options.max_nodes, 0});
+  DiffResult result;
+  analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
+  std::vector<Leaf> leaves;
+  for (const Found& f : found) leaves.push_back(f.leaf);
+  std::vector<size_t> kept;
+  analysis::MergeSiblings(s.space, &leaves, [&](size_t i, size_t j) {
+    return found[i].old_kind == found[j].old_kind && found[i].new_kind == found[j].new_kind;
+  }, &kept);
+  analysis::Verifier verifier;
+  for (size_t k : kept) {
+    Found f = found[k];
+    f.leaf = leaves[k];
+    Difference d;
+    d.region = analysis::DescribeRegion(s.space, f.leaf);
+    d.old_decision = f.old_kind;
+    d.new_decision = f.new_kind;
+    const Request request = s.space.Build(f.leaf.assignment);
+    const int caller = f.leaf.assignment[s.space.caller_field()];
+    auto wo = verifier.Check(analysis::ChainFor(s.space, caller, &old_policy, options.network_policy),
+                             request, f.old_kind, "diff (old policy)");
+    if (!wo.ok()) return wo.status();
+    auto wn = verifier.Check(analysis::ChainFor(s.space, caller, &new_policy, options.network_policy),
+                             request, f.new_kind, "diff (new policy)");
+    if (!wn.ok()) return wn.status();
+    d.old_witness = std::move(*wo);
+    d.new_witness = std::move(*wn);
+    result.differences.push_back(std::move(d));
+  }
+  result.equivalent = result.differences.empty();
+  return result;
+}
+
+absl::StatusOr<std::vector<StatementReach>> StatementReachability(
+    const PolicyDocument& policy, const AnalysisOptions& options, bool* complete) {
+  analysis::Setup s;
+  absl::Status st = analysis::MakeSetup({&policy}, options, &s);
+  if (!st.ok()) return st;
+  bool all_complete = s.space.incomplete.empty();
+  std::vector<StatementReach> out;
+  for (size_t i = 0; i < policy.statements.size(); ++i) {
+    const Statement& stmt = policy.statements[i];
+    StatementReach r;
+    r.index = stmt.index;
+    r.sid = stmt.sid;
+    r.effect = stmt.effect;
+    const analysis::StatementModel& sm = s.services[0].statements[i];
+    std::optional<Leaf> hit;
+    auto visit = [&](const Assignment& a) {
+      int need = -1;
+      const analysis::Tri t = StatementValue(sm, s.elements.get(), a, &need);
+      if (t == analysis::Tri::kFalse) return Visit{Verdict::kPrune, -1};
+      if (t == analysis::Tri::kTrue) return Visit{Verdict::kLeaf, -1};
+      return Visit{Verdict::kSplit, need};
+    };
+    const bool all = analysis::Search(&s.space, s.elements.get(), visit,
+                                      [&](const Leaf& l) { hit = l; }, {options.max_nodes, 1});
+    all_complete &= all || hit.has_value();
+    if (hit) {
+      Request request = s.space.Build(hit->assignment);
+      const Evaluation ev = EvaluateReference(policy, request.view());
+      if (!ev.statements[i].applies) {
+        return absl::InternalError("analysis witness check failed: statement " +
+                                   std::to_string(stmt.index) + " does not apply to its witness");
+      }
+      r.applicable = true;
+      r.applies_witness = std::move(request);
+      PolicyDocument without = policy;
+      without.statements.erase(without.statements.begin() + static_cast<long>(i));
+      auto diff = DiffPolicies(policy, without, options);
+      if (!diff.ok()) return diff.status();
+      all_complete &= diff->complete;
+      if (!diff->equivalent) {
+        r.effective = true;
+        r.effective_witness = diff->differences.front().old_witness;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  if (complete != nullptr) *complete = all_complete;
+  return out;
+}
+
+absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
+                                            const AnalysisOptions& options) {
+  analysis::Setup s;
+  absl::Status st = analysis::MakeSetup({&policy}, options, &s);
+  if (!st.ok()) return st;
+  const analysis::ChainModel chain = s.Chain(0);
+  std::vector<std::pair<Leaf, DecisionKind>> leaves;
+  auto visit = [&](const Assignment& a) {
+    const Partial p = ChainDecision(chain, s.space, s.elements.get(), a);
+    return p.known ? Visit{Verdict::kLeaf, -1} : Visit{Verdict::kSplit, p.need};
+  };
+  auto on_leaf = [&](const Leaf& l) {
+    const Partial p = ChainDecision(chain, s.space, s.elements.get(), l.assignment);
+    if (p.kind != DecisionKind::kImplicitDeny) leaves.emplace_back(l, p.kind);
+  };
+  const bool all = analysis::Search(&s.space, s.elements.get(), visit, on_leaf,
+                                    {options.max_nodes, 0});
+  AnalyzeResult result;
+  analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
+  std::vector<Leaf> merged;
+  for (const auto& l : leaves) merged.push_back(l.first);
+  std::vector<size_t> kept;
+  analysis::MergeSiblings(s.space, &merged, [&](size_t i, size_t j) {
+    return leaves[i].second == leaves[j].second;
+  }, &kept);
+  analysis::Verifier verifier;
+  for (size_t k : kept) {
+    const Leaf& leaf = merged[k];
+    const DecisionKind kind = leaves[k].second;
+    const Request request = s.space.Build(leaf.assignment);
+    const int caller = leaf.assignment[s.space.caller_field()];
+    auto w = verifier.Check(analysis::ChainFor(s.space, caller, &policy, options.network_policy),
+                            request, kind, "analyze");
+    if (!w.ok()) return w.status();
+    DecidedRegion r{analysis::DescribeRegion(s.space, leaf), std::move(*w)};
+    (kind == DecisionKind::kAllow ? result.allowed : result.explicitly_denied)
+        .push_back(std::move(r));
+  }
+  bool reach_complete = true;
+  auto reach = StatementReachability(policy, options, &reach_complete);
+  if (!reach.ok()) return reach.status();
+  result.statements = std::move(*reach);
+  if (!reach_complete && result.complete) {
+    result.complete = false;
+    result.incomplete_reasons.push_back("statement reachability search incomplete");
+  }
+  return result;
+}
+
+}  // namespace latticepol

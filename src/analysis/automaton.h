@@ -1,0 +1,77 @@
+// File: src/analysis/automaton.h
+// Stage: analysis. String predicates as small NFAs (one state per pattern
+// token) and the product search that partitions a string key's value space
+// into atoms: every combination of predicates ("signature") that some string
+// realises, each with a shortest witness string. Exact for ASCII patterns:
+// characters that appear in no pattern all behave alike, so the alphabet is
+// the pattern characters plus one fresh character.
+#ifndef LATTICEPOL_SRC_ANALYSIS_AUTOMATON_H_
+#define LATTICEPOL_SRC_ANALYSIS_AUTOMATON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace latticepol::analysis {
+
+// One pattern token: a literal byte (optionally with a case variant), any one
+// character, or any run. `no_colon` excludes ':' (ARN resource segments).
+struct Token {
+  enum class Kind : uint8_t { kLiteral, kAny, kStar };
+  Kind kind = Kind::kLiteral;
+  char c = 0;
+  char alt = 0;  // second accepted byte for case-insensitive literals (0 = none)
+  bool no_colon = false;
+};
+
+// A whole-string predicate: the text matches the token sequence, after an
+// optional fixed prefix (e.g. the service ARN before a request path).
+struct StringPredicate {
+  std::vector<Token> tokens;
+  std::string prefix;       // consumed before the searched text
+  std::string description;  // e.g. `like "/reports/*"`
+  bool non_ascii = false;   // the pattern had bytes >= 0x80 (not modelled exactly)
+};
+
+// Builders for the pattern syntaxes the evaluators use.
+StringPredicate LiteralPredicate(std::string_view text);
+StringPredicate IgnoreCasePredicate(std::string_view text);
+// Internal glob syntax (`*`, `?`, `\` escapes), as internal::GlobMatch.
+StringPredicate GlobPredicate(std::string_view glob);
+// `*`-only glob without escapes (scenario expectation paths).
+StringPredicate StarGlobPredicate(std::string_view pattern);
+// A Resource `arn:` pattern in internal glob syntax with the segment rules of
+// the reference evaluator's ResourceArnMatch (a `*` ending one of the first
+// five segments, or the pattern, crosses colons).
+StringPredicate ResourceArnPredicate(std::string_view glob);
+
+// Returns true iff `text` (after the predicate's prefix) satisfies it.
+bool Matches(const StringPredicate& p, std::string_view text);
+
+struct Atom {
+  std::vector<bool> signature;  // per predicate
+  std::string witness;          // a shortest (or preferred) string with it
+};
+
+struct AtomSearchOptions {
+  std::string seed;                    // every witness starts with this
+  size_t min_length = 0;               // witnesses at least this long (with seed)
+  std::vector<std::string> preferred;  // tried first, kept as witnesses when new
+  size_t max_states = 50000;           // product states visited before giving up
+};
+
+struct AtomSearchResult {
+  std::vector<Atom> atoms;  // distinct signatures, preferred witnesses first
+  bool complete = true;     // false: the state budget ran out
+};
+
+// Explores the product of the predicates' NFAs breadth-first and returns
+// every reachable signature with a witness.
+AtomSearchResult FindAtoms(const std::vector<StringPredicate>& predicates,
+                           const AtomSearchOptions& options);
+
+}  // namespace latticepol::analysis
+
+#endif  // LATTICEPOL_SRC_ANALYSIS_AUTOMATON_H_

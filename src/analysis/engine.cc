@@ -1,0 +1,581 @@
+// File: src/analysis/engine.cc
+// Stage: analysis. See engine.h.
+#include "analysis/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "latticepol/evaluate.h"
+
+namespace latticepol::analysis {
+namespace {
+
+constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
+
+// Positive predicates name the class; with few patterns, negated globs are
+// added because globs overlap (literals do not). No positive at all:
+// "none of (...)", or "none of the N patterns" when there are many.
+std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
+  constexpr size_t kFew = 4;
+  std::string pos, neg, all;
+  size_t negated_globs = 0;
+  for (size_t i = 0; i < sig.size(); ++i) {
+    const StringPredicate& p = field.predicates[i];
+    all += (all.empty() ? "" : ", ") + p.description;
+    if (sig[i]) {
+      pos += (pos.empty() ? "" : " and ") + p.description;
+    } else if (p.description.rfind("= ", 0) != 0) {
+      neg += " and not " + p.description;
+      ++negated_globs;
+    }
+  }
+  if (all.empty()) return "any value";
+  if (pos.empty()) {
+    return sig.size() <= kFew ? "none of (" + all + ")"
+                              : "none of the " + std::to_string(sig.size()) + " patterns";
+  }
+  return negated_globs <= kFew ? pos + neg : pos;
+}
+
+std::string ShortAction(const std::string& action) {
+  const size_t colon = action.find(':');
+  return colon == std::string::npos ? action : action.substr(colon + 1);
+}
+
+void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>& desc,
+                   Space* space, Field* field) {
+  for (size_t i = 0; i < base.size(); ++i) {
+    field->atoms.push_back({false, {base[i].witness}, "one value " + desc[i]});
+  }
+  const size_t k = base.size();
+  const bool full = k <= kMaxFullSubsets;
+  if (!full) {
+    space->Incomplete(field->label + ": " + std::to_string(k) +
+                      " value classes; repeated keys are modelled with at most two classes");
+  }
+  for (uint32_t mask = 1; full ? mask < (1u << k) : mask < (1u << std::min<size_t>(k, 31));
+       ++mask) {
+    const int bits = __builtin_popcount(mask);
+    if (!full && bits > 2) continue;
+    FieldAtom atom;
+    std::string d;
+    for (size_t i = 0; i < k; ++i) {
+      if (!(mask & (1u << i))) continue;
+      atom.values.push_back(base[i].witness);
+      d += (d.empty() ? "" : "; ") + desc[i];
+    }
+    if (atom.values.size() == 1) atom.values.push_back(atom.values[0]);
+    atom.description = "repeated {" + d + "}";
+    field->atoms.push_back(std::move(atom));
+  }
+}
+
+void PartitionStringField(Space* space, Field* field) {
+  AtomSearchOptions options;
+  options.preferred = field->preferred;
+  switch (field->ref.kind) {
+    case FieldKind::kMethod:
+      options.min_length = 1;
+      options.preferred.insert(options.preferred.begin(),
+                               {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"});
+      break;
+    case FieldKind::kPath:
+      options.seed = "/";
+      options.preferred.insert(options.preferred.begin(), {"/", "/items"});
+      break;
+    case FieldKind::kSourceVpc:
+      options.min_length = 1;
+      options.preferred.push_back("vpc-0example");
+      break;
+    case FieldKind::kSourceVpcOwner:
+      options.min_length = 1;
+      options.preferred.push_back("123456789012");
+      break;
+    default:
+      break;
+  }
+  for (const StringPredicate& p : field->predicates) {
+    if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
+  }
+  AtomSearchResult found = FindAtoms(field->predicates, options);
+  if (!found.complete) space->Incomplete(field->label + ": value-class search budget exhausted");
+  std::vector<std::string> desc;
+  for (const Atom& atom : found.atoms) desc.push_back(SignatureDescription(*field, atom.signature));
+  if (field->optional) field->atoms.push_back({true, {}, "absent"});
+  if (field->ref.kind == FieldKind::kQuery) {
+    AddQueryAtoms(found.atoms, desc, space, field);
+    return;
+  }
+  for (size_t i = 0; i < found.atoms.size(); ++i) {
+    field->atoms.push_back({false, {found.atoms[i].witness}, desc[i]});
+  }
+}
+
+}  // namespace
+
+int MinNeed(int a, int b) {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return std::min(a, b);
+}
+
+Space NewSpace(const AnalysisContext& context) {
+  Space space;
+  space.context = context;
+  for (FieldKind kind : {FieldKind::kAction, FieldKind::kCaller}) {
+    Field f;
+    f.ref.kind = kind;
+    f.label = kind == FieldKind::kAction ? "action" : "caller";
+    space.fields.push_back(std::move(f));
+  }
+  space.FieldFor({FieldKind::kMethod, ""});
+  space.FieldFor({FieldKind::kPath, ""});
+  return space;
+}
+
+int Space::FieldFor(const FieldRef& ref) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].ref == ref) return static_cast<int>(i);
+  }
+  Field f;
+  f.ref = ref;
+  switch (ref.kind) {
+    case FieldKind::kPort: f.label = "port"; break;
+    case FieldKind::kMethod: f.label = "method"; break;
+    case FieldKind::kPath: f.label = "path"; break;
+    case FieldKind::kHeader: f.label = "header " + ref.name; f.optional = true; break;
+    case FieldKind::kQuery: f.label = "query " + ref.name; f.optional = true; break;
+    case FieldKind::kSourceVpc: f.label = "sourceVpc"; break;
+    case FieldKind::kSourceVpcOwner: f.label = "sourceVpcOwnerAccount"; break;
+    default: f.label = "?"; break;
+  }
+  fields.push_back(std::move(f));
+  return static_cast<int>(fields.size() - 1);
+}
+
+void Space::Incomplete(const std::string& reason) {
+  if (std::find(incomplete.begin(), incomplete.end(), reason) == incomplete.end()) {
+    incomplete.push_back(reason);
+  }
+}
+
+void Space::Partition() {
+  Field& action = fields[action_field()];
+  action.atoms.clear();
+  for (const std::string& a : actions) action.atoms.push_back({false, {a}, ShortAction(a)});
+  Field& caller = fields[caller_field()];
+  caller.atoms.clear();
+  for (const CallerAtom& c : callers) caller.atoms.push_back({false, {c.name}, c.description});
+  if (!ports.empty()) {
+    Field& port = fields[FieldFor({FieldKind::kPort, ""})];
+    port.atoms.clear();
+    for (int32_t p : ports) port.atoms.push_back({false, {std::to_string(p)}, std::to_string(p)});
+  }
+  for (Field& f : fields) {
+    if (f.ref.kind == FieldKind::kAction || f.ref.kind == FieldKind::kCaller ||
+        f.ref.kind == FieldKind::kPort) {
+      continue;
+    }
+    f.atoms.clear();
+    PartitionStringField(this, &f);
+  }
+}
+
+Request Space::Build(const Assignment& a) const {
+  Request r;
+  auto atom = [&](size_t f) -> const FieldAtom& {
+    const int i = f < a.size() && a[f] >= 0 ? a[f] : 0;
+    return fields[f].atoms[i];
+  };
+  const CallerAtom* caller = nullptr;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    if (fields[f].atoms.empty()) continue;
+    const FieldAtom& v = atom(f);
+    switch (fields[f].ref.kind) {
+      case FieldKind::kAction: r.action = v.values[0]; break;
+      case FieldKind::kCaller: caller = &callers[f < a.size() && a[f] >= 0 ? a[f] : 0]; break;
+      case FieldKind::kPort: r.port = std::stoi(v.values[0]); break;
+      case FieldKind::kMethod: r.method = v.values[0]; break;
+      case FieldKind::kPath: r.path = v.values[0]; break;
+      case FieldKind::kHeader:
+        if (!v.absent) r.headers.emplace_back(fields[f].ref.name, v.values[0]);
+        break;
+      case FieldKind::kQuery:
+        for (const std::string& value : v.values) r.query.emplace_back(fields[f].ref.name, value);
+        break;
+      case FieldKind::kSourceVpc: r.source_vpc = v.values[0]; break;
+      case FieldKind::kSourceVpcOwner: r.source_vpc_owner_account = v.values[0]; break;
+    }
+  }
+  if (!context.service_arn.empty()) r.service_arn = context.service_arn;
+  r.service_network_arn = context.service_network_arn;
+  if (ports.empty()) r.port = context.port;
+  r.resource_tags = context.resource_tags;
+  r.source_ip = context.source_ip;
+  r.time = context.time;
+  if (caller != nullptr) {
+    r.principal = caller->principal;
+    if (caller->source_vpc) r.source_vpc = caller->source_vpc;
+    if (caller->source_vpc_owner_account) {
+      r.source_vpc_owner_account = caller->source_vpc_owner_account;
+    }
+    if (caller->service_network_arn) r.service_network_arn = caller->service_network_arn;
+  }
+  return r;
+}
+
+int Elements::Add(Element e) {
+  std::sort(e.deps.begin(), e.deps.end());
+  e.deps.erase(std::unique(e.deps.begin(), e.deps.end()), e.deps.end());
+  elements_.push_back(std::move(e));
+  memo_.emplace_back();
+  readers_.clear();
+  return static_cast<int>(elements_.size() - 1);
+}
+
+Tri Elements::Value(int id, const Assignment& a) {
+  const Element& e = elements_[id];
+  Memo& memo = memo_[id];
+  if (!memo.ready) {
+    uint64_t size = 1;
+    for (int f : e.deps) {
+      const uint64_t n = std::max<size_t>(space_->fields[f].atoms.size(), 1);
+      memo.radix.push_back(n);
+      size = size > (uint64_t{1} << 20) / n ? (uint64_t{1} << 21) : size * n;
+    }
+    if (size <= (uint64_t{1} << 20)) memo.dense.assign(size, -1);
+    memo.ready = true;
+  }
+  uint64_t key = 0;
+  std::vector<int> exact;  // sparse memo: the atoms themselves (no overflow)
+  for (size_t i = 0; i < e.deps.size(); ++i) {
+    const int x = a[e.deps[i]];
+    if (x < 0) return Tri::kUnknown;
+    if (memo.dense.empty()) {
+      exact.push_back(x);
+    } else {
+      key = key * memo.radix[i] + static_cast<uint64_t>(x);  // < dense.size()
+    }
+  }
+  if (!memo.dense.empty()) {
+    int8_t& slot = memo.dense[key];
+    if (slot < 0) slot = e.eval(space_->Build(a), a) ? 1 : 0;
+    return slot ? Tri::kTrue : Tri::kFalse;
+  }
+  auto it = memo.sparse.find(exact);
+  if (it != memo.sparse.end()) return it->second ? Tri::kTrue : Tri::kFalse;
+  const bool v = e.eval(space_->Build(a), a);
+  memo.sparse.emplace(std::move(exact), v);
+  return v ? Tri::kTrue : Tri::kFalse;
+}
+
+const std::vector<int>& Elements::Readers(int f) {
+  if (readers_.empty()) {
+    readers_.resize(space_->fields.size());
+    for (size_t i = 0; i < elements_.size(); ++i) {
+      for (int d : elements_[i].deps) readers_[d].push_back(static_cast<int>(i));
+    }
+  }
+  return readers_[f];
+}
+
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need) {
+  bool unknown = false;
+  int local_need = -1;
+  for (int e : s.elements) {
+    const Tri t = el->Value(e, a);
+    if (t == Tri::kFalse) return Tri::kFalse;
+    if (t == Tri::kUnknown) {
+      unknown = true;
+      for (int d : el->at(e).deps) {
+        if (a[d] < 0) {
+          local_need = MinNeed(local_need, d);
+          break;
+        }
+      }
+    }
+  }
+  if (!unknown) return Tri::kTrue;
+  *need = MinNeed(*need, local_need);
+  return Tri::kUnknown;
+}
+
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) {
+  Partial out;
+  int deny_need = -1, allow_need = -1;
+  bool deny_unknown = false, allow_true = false, allow_unknown = false;
+  for (const StatementModel& s : p.statements) {
+    if (s.effect == Effect::kDeny) {
+      const Tri t = StatementValue(s, el, a, &deny_need);
+      if (t == Tri::kTrue) {
+        out.known = true;
+        out.kind = DecisionKind::kExplicitDeny;
+        return out;
+      }
+      deny_unknown |= t == Tri::kUnknown;
+    }
+  }
+  if (deny_unknown) {
+    out.need = deny_need;
+    return out;
+  }
+  for (const StatementModel& s : p.statements) {
+    if (s.effect != Effect::kAllow) continue;
+    const Tri t = StatementValue(s, el, a, &allow_need);
+    if (t == Tri::kTrue) {
+      allow_true = true;
+      break;
+    }
+    allow_unknown |= t == Tri::kUnknown;
+  }
+  if (allow_true || !allow_unknown) {
+    out.known = true;
+    out.kind = allow_true ? DecisionKind::kAllow : DecisionKind::kImplicitDeny;
+    return out;
+  }
+  out.need = allow_need;
+  return out;
+}
+
+Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
+                      const Assignment& a) {
+  Partial out;
+  const int cf = space.caller_field();
+  if (a[cf] < 0) {
+    out.need = cf;
+    return out;
+  }
+  const CallerAtom& caller = space.callers[a[cf]];
+  const bool is_signed = caller.principal.has_value();
+  Decision net, svc, id;
+  const Decision* net_ptr = nullptr;
+  const Decision* svc_ptr = nullptr;
+  const Decision* id_ptr = nullptr;
+  auto layer = [&](const PolicyModel* model, Decision* d, const Decision** ptr) {
+    if (model == nullptr) return true;
+    const Partial p = PolicyDecision(*model, el, a);
+    if (!p.known) {
+      out.need = MinNeed(out.need, p.need);
+      return false;
+    }
+    d->kind = p.kind;
+    *ptr = d;
+    return true;
+  };
+  bool known = true;
+  if (caller.config.network_auth_type == AuthType::kAwsIam) {
+    known &= layer(chain.network, &net, &net_ptr);
+  }
+  if (caller.config.service_auth_type == AuthType::kAwsIam) {
+    known &= layer(chain.service, &svc, &svc_ptr);
+  }
+  if (is_signed && static_cast<size_t>(a[cf]) < chain.identity.size() &&
+      chain.identity[a[cf]].has_value()) {
+    known &= layer(&*chain.identity[a[cf]], &id, &id_ptr);
+  }
+  if (!known) return out;
+  out.known = true;
+  out.kind = ComposeChain(caller.config, is_signed, net_ptr, svc_ptr, id_ptr).decision;
+  return out;
+}
+
+namespace {
+
+std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f) {
+  const std::vector<int>& readers = el->Readers(f);
+  const size_t n = space->fields[f].atoms.size();
+  std::vector<std::vector<int>> groups;
+  std::map<std::string, size_t> index;
+  bool merge = true;
+  std::vector<std::string> keys(n);
+  for (size_t x = 0; x < n; ++x) {
+    (*a)[f] = static_cast<int>(x);
+    for (int r : readers) {
+      const Tri t = el->Value(r, *a);
+      if (t == Tri::kUnknown) merge = false;
+      keys[x].push_back(static_cast<char>('0' + static_cast<int>(t)));
+    }
+  }
+  (*a)[f] = -1;
+  for (size_t x = 0; x < n; ++x) {
+    const std::string key = merge ? keys[x] : std::to_string(x);
+    auto [it, inserted] = index.emplace(key, groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(static_cast<int>(x));
+  }
+  return groups;
+}
+
+struct SearchState {
+  Space* space;
+  Elements* el;
+  const std::function<Visit(const Assignment&)>* visit;
+  const std::function<void(const Leaf&)>* on_leaf;
+  SearchLimits limits;
+  Leaf leaf;
+  size_t nodes = 0;
+  size_t leaves = 0;
+  bool exhausted = false;
+};
+
+// Returns false to stop the whole search.
+bool Recurse(SearchState* s) {
+  if (++s->nodes > s->limits.max_nodes) {
+    s->exhausted = true;
+    return false;
+  }
+  const Visit v = (*s->visit)(s->leaf.assignment);
+  if (v.verdict == Verdict::kPrune) return true;
+  if (v.verdict == Verdict::kLeaf || v.field < 0) {
+    (*s->on_leaf)(s->leaf);
+    ++s->leaves;
+    return s->limits.max_leaves == 0 || s->leaves < s->limits.max_leaves;
+  }
+  const int f = v.field;
+  for (std::vector<int>& group : GroupAtoms(s->space, s->el, &s->leaf.assignment, f)) {
+    s->leaf.assignment[f] = group[0];
+    s->leaf.groups[f] = std::move(group);
+    const bool go_on = Recurse(s);
+    s->leaf.assignment[f] = -1;
+    s->leaf.groups[f].clear();
+    if (!go_on) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Search(Space* space, Elements* el, const std::function<Visit(const Assignment&)>& visit,
+            const std::function<void(const Leaf&)>& on_leaf, const SearchLimits& limits) {
+  SearchState s{space, el, &visit, &on_leaf, limits, {}, 0, 0, false};
+  s.leaf.assignment.assign(space->fields.size(), -1);
+  s.leaf.groups.assign(space->fields.size(), {});
+  Recurse(&s);
+  return !s.exhausted;
+}
+
+void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
+                   const std::function<bool(size_t, size_t)>& same_outcome,
+                   std::vector<size_t>* kept) {
+  const size_t n = space.fields.size();
+  auto full = [&](size_t f) {
+    std::vector<int> all;
+    for (size_t x = 0; x < space.fields[f].atoms.size(); ++x) all.push_back(static_cast<int>(x));
+    return all;
+  };
+  for (Leaf& l : *leaves) {
+    for (size_t f = 0; f < n; ++f) {
+      if (l.groups[f].empty()) l.groups[f] = full(f);
+      std::sort(l.groups[f].begin(), l.groups[f].end());
+    }
+  }
+  std::vector<bool> alive(leaves->size(), true);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < leaves->size(); ++i) {
+      for (size_t j = i + 1; alive[i] && j < leaves->size(); ++j) {
+        if (!alive[j] || !same_outcome(i, j)) continue;
+        Leaf& a = (*leaves)[i];
+        const Leaf& b = (*leaves)[j];
+        int differing = -1;
+        for (size_t f = 0; f < n && differing != -2; ++f) {
+          if (a.groups[f] != b.groups[f]) differing = differing == -1 ? static_cast<int>(f) : -2;
+        }
+        if (differing < 0) continue;
+        std::vector<int>& g = a.groups[differing];
+        g.insert(g.end(), b.groups[differing].begin(), b.groups[differing].end());
+        std::sort(g.begin(), g.end());
+        g.erase(std::unique(g.begin(), g.end()), g.end());
+        alive[j] = false;
+        changed = true;
+      }
+    }
+  }
+  kept->clear();
+  for (size_t i = 0; i < leaves->size(); ++i) {
+    if (alive[i]) kept->push_back(i);
+  }
+}
+
+Region DescribeRegion(const Space& space, const Leaf& leaf) {
+  Region region;
+  for (size_t f = 0; f < space.fields.size(); ++f) {
+    const std::vector<int>& g = leaf.groups[f];
+    const Field& field = space.fields[f];
+    if (g.empty() || g.size() == field.atoms.size()) continue;
+    std::string d;
+    if (g.size() == 1) {
+      d = field.atoms[g[0]].description;
+    } else if (2 * g.size() > field.atoms.size()) {
+      std::string others;
+      for (size_t x = 0; x < field.atoms.size(); ++x) {
+        if (std::find(g.begin(), g.end(), static_cast<int>(x)) == g.end()) {
+          others += (others.empty() ? "" : " | ") + field.atoms[x].description;
+        }
+      }
+      d = "not (" + others + ")";
+    } else {
+      for (int x : g) d += (d.empty() ? "" : " | ") + field.atoms[x].description;
+    }
+    region.constraints.push_back({field.label, d});
+  }
+  return region;
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Verifier::Compiled(
+    const PolicyDocument* doc) {
+  if (doc == nullptr) return std::shared_ptr<const CompiledPolicy>();
+  auto it = cache_.find(doc);
+  if (it != cache_.end()) return it->second;
+  auto compiled = Compile(*doc);
+  if (!compiled.ok()) return compiled.status();
+  cache_.emplace(doc, *compiled);
+  return *compiled;
+}
+
+absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Request& request,
+                                        std::optional<DecisionKind> expected,
+                                        const std::string& what) {
+  const RequestView view = request.view();
+  const ChainEvaluation ref = AuthorizeReference(chain, view);
+  CompiledChain cc;
+  cc.config = chain.config;
+  for (auto [doc, slot] : {std::pair{chain.network_policy, &cc.network_policy},
+                           std::pair{chain.service_policy, &cc.service_policy},
+                           std::pair{chain.identity_policy, &cc.identity_policy}}) {
+    auto c = Compiled(doc);
+    if (!c.ok()) return c.status();
+    *slot = *c;
+  }
+  const ChainResult fast = Authorize(cc, view);
+  if (fast.decision != ref.result.decision ||
+      (expected && *expected != ref.result.decision)) {
+    return absl::InternalError(
+        "analysis witness check failed for " + what + ": analysis expected " +
+        (expected ? std::string(DecisionName(*expected)) : std::string("-")) +
+        ", reference " + std::string(DecisionName(ref.result.decision)) + ", compiled " +
+        std::string(DecisionName(fast.decision)));
+  }
+  Witness w;
+  w.request = request;
+  w.decision = ref.result.decision;
+  w.layer = ref.result.layer;
+  auto deciding = [&](const char* name, const std::optional<Evaluation>& ev,
+                      const PolicyDocument* doc) {
+    if (!ev || doc == nullptr || ev->decision.statement < 0) return;
+    const Statement& s = doc->statements[ev->decision.statement];
+    w.deciding.push_back(std::string(name) + ": statement " + std::to_string(s.index) +
+                         (s.sid.empty() ? "" : " (" + s.sid + ")"));
+  };
+  deciding("network", ref.network, chain.network_policy);
+  deciding("service", ref.service, chain.service_policy);
+  deciding("identity", ref.identity, chain.identity_policy);
+  w.uncertain = DecisionIdNames(ref.result.uncertain);
+  return w;
+}
+
+}  // namespace latticepol::analysis

@@ -1,0 +1,197 @@
+// File: src/analysis/engine.h
+// Stage: analysis. The request space (fields, each partitioned into atoms),
+// policy elements as memoised boolean functions of a few fields (evaluated by
+// the reference evaluator on a one-element policy, so no rule is restated),
+// three-valued policy/chain decisions over partial assignments, and the
+// splitting search whose leaves are regions.
+#ifndef LATTICEPOL_SRC_ANALYSIS_ENGINE_H_
+#define LATTICEPOL_SRC_ANALYSIS_ENGINE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "analysis/automaton.h"
+#include "analysis/semantics.h"
+#include "latticepol/analysis.h"
+#include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/policy.h"
+#include "latticepol/request.h"
+
+namespace latticepol::analysis {
+
+enum class Tri : uint8_t { kFalse, kTrue, kUnknown };
+
+struct FieldAtom {
+  bool absent = false;
+  std::vector<std::string> values;  // one value, or 2+ for a repeated query key
+  std::string description;
+};
+
+struct Field {
+  FieldRef ref;
+  std::string label;  // "method", "header x-debug", ...
+  bool optional = false;
+  std::vector<StringPredicate> predicates;
+  std::vector<std::string> preferred;
+  std::vector<FieldAtom> atoms;  // filled by Space::Partition
+};
+
+// A caller class: who sends the request and what it does not control.
+struct CallerAtom {
+  std::string name;
+  std::string description;
+  std::optional<Principal> principal;
+  std::optional<std::string> source_vpc;  // set: overrides the VPC fields
+  std::optional<std::string> source_vpc_owner_account;
+  std::optional<std::string> service_network_arn;
+  ChainConfig config;
+  const PolicyDocument* identity_policy = nullptr;
+  int scenario_index = -1;
+};
+
+using Assignment = std::vector<int>;  // atom per field, -1 = free
+
+class Space {
+ public:
+  AnalysisContext context;
+  std::vector<Field> fields;
+  std::vector<CallerAtom> callers;
+  std::vector<std::string> actions = {"vpc-lattice-svcs:Invoke"};
+  std::vector<int32_t> ports;  // empty: context.port
+  // prove: the caller fixes VPC and owner account (no VPC fields).
+  bool vpc_from_caller = false;
+  std::vector<std::string> incomplete;
+
+  // Returns the field index, adding the field if new.
+  int FieldFor(const FieldRef& ref);
+  int action_field() const { return 0; }
+  int caller_field() const { return 1; }
+  int method_field() const { return 2; }
+  int path_field() const { return 3; }
+  // Computes every field's atoms from its predicates.
+  void Partition();
+  Request Build(const Assignment& a) const;
+  void Incomplete(const std::string& reason);
+};
+
+Space NewSpace(const AnalysisContext& context);
+
+struct Element {
+  std::vector<int> deps;  // field indices, sorted
+  std::function<bool(const Request&, const Assignment&)> eval;
+};
+
+class Elements {
+ public:
+  explicit Elements(const Space* space) : space_(space) {}
+  int Add(Element e);
+  Tri Value(int id, const Assignment& a);
+  const Element& at(int id) const { return elements_[id]; }
+  size_t size() const { return elements_.size(); }
+  // Elements that read field f.
+  const std::vector<int>& Readers(int f);
+
+ private:
+  const Space* space_;
+  std::vector<Element> elements_;
+  // Per element: values by mixed-radix index over its deps' atoms, dense
+  // (-1 = not yet computed) when small, else hashed.
+  struct Memo {
+    std::vector<uint64_t> radix;  // per dep: atom count
+    std::vector<int8_t> dense;
+    std::map<std::vector<int>, bool> sparse;
+    bool ready = false;
+  };
+  std::vector<Memo> memo_;
+  std::vector<std::vector<int>> readers_;
+};
+
+struct StatementModel {
+  Effect effect = Effect::kAllow;
+  std::vector<int> elements;
+};
+
+struct PolicyModel {
+  const PolicyDocument* doc = nullptr;
+  std::vector<StatementModel> statements;
+};
+
+// Registers the policy's predicates with the space's fields (call before
+// Space::Partition).
+void CollectPredicates(const PolicyDocument& doc, Space* space, const std::string& label);
+// Builds the elements of every statement (after Space::Partition).
+PolicyModel ModelPolicy(const PolicyDocument& doc, Space* space, Elements* elements,
+                        const std::string& label);
+
+struct Partial {
+  bool known = false;
+  DecisionKind kind = DecisionKind::kImplicitDeny;
+  int need = -1;  // smallest free field an undecided element reads
+};
+
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need);
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a);
+
+// A chain over one service-policy model (network/identity shared).
+struct ChainModel {
+  const PolicyModel* network = nullptr;
+  const PolicyModel* service = nullptr;
+  std::vector<std::optional<PolicyModel>> identity;  // per caller atom
+};
+Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
+                      const Assignment& a);
+
+// The search. `visit` returns kSplit with the field to split, kLeaf, or
+// kPrune. Leaves get the assignment and, per field, the atoms of its group.
+enum class Verdict : uint8_t { kPrune, kLeaf, kSplit };
+struct Visit {
+  Verdict verdict = Verdict::kPrune;
+  int field = -1;
+};
+struct Leaf {
+  Assignment assignment;
+  std::vector<std::vector<int>> groups;  // empty = free
+};
+struct SearchLimits {
+  size_t max_nodes = 200000;
+  size_t max_leaves = 0;  // 0 = all
+};
+// Returns false when the node budget ran out.
+bool Search(Space* space, Elements* el, const std::function<Visit(const Assignment&)>& visit,
+            const std::function<void(const Leaf&)>& on_leaf, const SearchLimits& limits);
+
+Region DescribeRegion(const Space& space, const Leaf& leaf);
+
+// Merges leaves that differ in one field's group and have the same outcome
+// (repeatedly), so reported regions are as coarse as the search allows.
+// `kept` receives the indices of the surviving (widened) leaves; each keeps
+// its own assignment, which lies inside its widened region.
+void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
+                   const std::function<bool(size_t, size_t)>& same_outcome,
+                   std::vector<size_t>* kept);
+
+int MinNeed(int a, int b);
+
+// Evaluates `request` with both evaluators on a chain; fails loudly when they
+// disagree with each other or with `expected`.
+class Verifier {
+ public:
+  absl::StatusOr<Witness> Check(const ChainPolicies& chain, const Request& request,
+                                std::optional<DecisionKind> expected,
+                                const std::string& what);
+
+ private:
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compiled(const PolicyDocument* doc);
+  std::unordered_map<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>> cache_;
+};
+
+}  // namespace latticepol::analysis
+
+#endif  // LATTICEPOL_SRC_ANALYSIS_ENGINE_H_

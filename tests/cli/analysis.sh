@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# CLI tests for the exact analysis: `latticepol prove` (0 all hold, 3 violated,
+# 4 invalid input, 2 usage), `diff` (0 equivalent, 1 different, --fail-on
+# new-access, --format json) and `analyze`. The three backdoor candidates of
+# policies/shared-service/examples/ pass `simulate` (its sampled mix never
+# visits their corners) but `prove` catches each with a counterexample.
+# Usage: bash analysis.sh <path-to-latticepol> <source-dir>
+set -euo pipefail
+
+LP="$1"
+SRC="$(cd "$2" && pwd)"
+SHARED="$SRC/policies/shared-service"
+SCENARIO="$SHARED/scenario.yaml"
+POLICY="$SHARED/auth-policy.json"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+run() {
+  local name="$1" expected="$2"
+  shift 2
+  local code=0
+  "$@" >"$TMP/out" 2>"$TMP/err" || code=$?
+  if [ "$code" -ne "$expected" ]; then
+    fail "$name: exit code $code, expected $expected"
+    echo "--- stdout" >&2; head -40 "$TMP/out" >&2
+    echo "--- stderr" >&2; head -40 "$TMP/err" >&2
+  fi
+}
+
+expect_in() {
+  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; head -40 "$2" >&2; }
+}
+
+json() {  # json <name> <python expression over `d`>
+  /usr/bin/python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert $2, d" \
+    || fail "$1: JSON check failed: $2"
+}
+
+# ---- prove: the shipped scenario holds ---------------------------------------
+run "prove shipped" 0 "$LP" prove "$SCENARIO"
+expect_in "prove shipped" "$TMP/out" "PROVED: all 7 expectations hold"
+run "prove shipped json" 0 "$LP" prove "$SCENARIO" --format json
+json "prove shipped json" "d['complete'] and all(e['holds'] and e['counterexample'] is None for e in d['expectations'])"
+
+# ---- the backdoors: simulate passes them, prove does not ----------------------
+check_backdoor() {  # <file> <violated expectation> <caller> <witness field check>
+  local file="$SHARED/examples/$1"
+  # A scenario whose service policy is the candidate, for simulate.
+  sed "s|^  service: auth-policy.json.*|  service: $file|" "$SCENARIO" >"$TMP/scenario.yaml"
+  run "simulate $1" 0 "$LP" simulate "$TMP/scenario.yaml" --count 20000 --threads 1
+  run "prove $1" 3 "$LP" prove "$SCENARIO" --policy "$file"
+  expect_in "prove $1" "$TMP/out" "VIOLATED  $2"
+  run "prove $1 json" 3 "$LP" prove "$SCENARIO" --policy "$file" --format json
+  json "prove $1 json" "[e for e in d['expectations'] if e['name']=='$2' and not e['holds'] and e['caller']=='$3' and e['decision']=='ALLOW' and $4]"
+}
+check_backdoor backdoor-debug-header.json "green never reads blue" green \
+  "['x-debug','on'] in e['counterexample']['headers']"
+check_backdoor backdoor-reports.json "green never reads blue" green \
+  "e['counterexample']['path'].startswith('/reports/')"
+check_backdoor backdoor-purge.json "unknown accounts get nothing" unknown-account \
+  "e['counterexample']['method']=='PURGE'"
+
+# ---- diff ------------------------------------------------------------------
+run "diff same" 0 "$LP" diff "$POLICY" "$POLICY"
+expect_in "diff same" "$TMP/out" "EQUIVALENT"
+run "diff backdoor" 1 "$LP" diff "$POLICY" "$SHARED/examples/backdoor-purge.json"
+expect_in "diff backdoor" "$TMP/out" "IMPLICIT_DENY -> ALLOW  [new access]"
+run "diff backdoor json" 1 "$LP" diff "$POLICY" "$SHARED/examples/backdoor-purge.json" --format json
+json "diff backdoor json" "not d['equivalent'] and d['complete'] and all(x['old']=='IMPLICIT_DENY' and x['new']=='ALLOW' and x['witness']['method']=='PURGE' for x in d['differences'])"
+# Reverse direction removes access only: --fail-on new-access passes.
+run "diff removal new-access" 0 "$LP" diff "$SHARED/examples/backdoor-purge.json" "$POLICY" --fail-on new-access
+run "diff removal any" 1 "$LP" diff "$SHARED/examples/backdoor-purge.json" "$POLICY"
+run "diff anonymous only" 1 "$LP" diff "$POLICY" "$SHARED/examples/backdoor-purge.json" --callers anonymous --format json
+json "diff anonymous only" "all(x['witness']['principal'] is None for x in d['differences'])"
+
+# ---- analyze ----------------------------------------------------------------
+run "analyze" 0 "$LP" analyze "$POLICY"
+expect_in "analyze" "$TMP/out" "allowed (2 regions)"
+expect_in "analyze" "$TMP/out" "0 (AllowBlue) Allow: effective"
+run "analyze json" 0 "$LP" analyze "$POLICY" --scenario "$SCENARIO" --format json
+json "analyze json" "len(d['allowed'])==2 and all(s['effective'] for s in d['statements'])"
+
+# ---- errors -------------------------------------------------------------------
+run "diff missing" 4 "$LP" diff "$POLICY" "$TMP/nope.json"
+run "diff invalid" 4 "$LP" diff "$POLICY" "$SRC/policies/invalid/json-syntax.json"
+run "diff usage" 2 "$LP" diff "$POLICY"
+run "diff bad fail-on" 2 "$LP" diff "$POLICY" "$POLICY" --fail-on sometimes
+run "prove usage" 2 "$LP" prove
+run "prove bad candidate" 4 "$LP" prove "$SCENARIO" --policy "$SRC/policies/invalid/unknown-operator.json"
+echo "callers: [" >"$TMP/bad.yaml"
+run "prove bad scenario" 4 "$LP" prove "$TMP/bad.yaml"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "analysis CLI tests passed"

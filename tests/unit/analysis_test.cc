@@ -1,0 +1,436 @@
+// File: tests/unit/analysis_test.cc
+// Stage: analysis. Checks the exact analysis against brute force:
+//  (a) small generated policies over a small alphabet: every request of a
+//      fixed universe that two policies decide differently must lie in a
+//      difference `DiffPolicies` reports (and `equivalent` must be false);
+//  (b) equivalence-preserving rewrites come out equivalent;
+//  (c) random mutations: every reported witness is verified (ok status);
+//  (d) the glob automata against internal::GlobMatch and brute force;
+//  (e) the shipped scenario proves, the backdoor candidates do not.
+// LATTICEPOL_ANALYSIS_PAIRS raises the number of generated pairs (default 40).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/automaton.h"
+#include "gtest/gtest.h"
+#include "internal/text.h"
+#include "latticepol/analysis.h"
+#include "latticepol/authorize.h"
+#include "latticepol/parse.h"
+#include "latticepol/request_json.h"
+#include "latticepol/scenario.h"
+
+namespace latticepol {
+namespace {
+
+int Pairs() {
+  const char* env = std::getenv("LATTICEPOL_ANALYSIS_PAIRS");
+  return env ? std::atoi(env) : 20;
+}
+
+// A tiny deterministic PRNG (SplitMix64), so these tests do not depend on
+// the test-support generators.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint64_t Uniform(uint64_t n) { return Next() % n; }
+  int Range(int lo, int hi) { return lo + static_cast<int>(Uniform(hi - lo + 1)); }
+  bool Percent(int p) { return static_cast<int>(Uniform(100)) < p; }
+  template <typename C>
+  const typename C::value_type& Pick(const C& c) { return c[Uniform(c.size())]; }
+
+ private:
+  uint64_t state_;
+};
+
+// ---- a small policy generator over a tiny alphabet -------------------------
+
+const std::vector<std::string> kValues = {"a", "b", "ab", "A", "a*", "*b", "?", "*", ""};
+
+std::string Q(const std::string& s) { return "\"" + s + "\""; }
+
+std::string RandomCondition(Rng& rng) {
+  static const std::vector<std::string> kKeys = {
+      "vpc-lattice-svcs:RequestMethod", "vpc-lattice-svcs:RequestPath",
+      "vpc-lattice-svcs:RequestHeader/x-a", "vpc-lattice-svcs:RequestQueryString/q",
+      "vpc-lattice-svcs:SourceVpcOwnerAccount", "aws:PrincipalAccount"};
+  static const std::vector<std::string> kOps = {
+      "StringEquals", "StringNotEquals", "StringLike", "StringNotLike",
+      "StringEqualsIgnoreCase", "StringEqualsIfExists", "StringNotLikeIfExists",
+      "ForAnyValue:StringLike", "ForAllValues:StringEquals", "Null"};
+  const std::string key = rng.Pick(kKeys);
+  const std::string op = rng.Pick(kOps);
+  std::vector<std::string> values;
+  const int n = rng.Range(1, 2);
+  for (int i = 0; i < n; ++i) {
+    std::string v;
+    if (op == "Null") {
+      v = rng.Percent(50) ? "true" : "false";
+    } else if (key == "vpc-lattice-svcs:SourceVpcOwnerAccount" || key == "aws:PrincipalAccount") {
+      v = rng.Percent(50) ? "111111111111" : "222222222222";
+      if (op.find("Like") != std::string::npos && rng.Percent(30)) v = "1*";
+    } else if (key == "vpc-lattice-svcs:RequestPath") {
+      v = "/" + rng.Pick(kValues);
+    } else {
+      v = rng.Pick(kValues);
+      if (op.find("Like") == std::string::npos && v.find_first_of("*?") != std::string::npos) v = "b";
+    }
+    values.push_back(Q(v));
+  }
+  std::string list = values.size() == 1 ? values[0] : "[" + values[0] + "," + values[1] + "]";
+  return Q(op) + ":{" + Q(key) + ":" + list + "}";
+}
+
+std::string RandomStatement(Rng& rng, int i) {
+  std::string s = "{\"Sid\":\"S" + std::to_string(i) + "\",\"Effect\":" +
+                  (rng.Percent(30) ? Q("Deny") : Q("Allow")) + ",\"Principal\":";
+  s += rng.Percent(75) ? Q("*") : "{\"AWS\":\"111111111111\"}";
+  s += ",\"Action\":" + (rng.Percent(85) ? Q("vpc-lattice-svcs:Invoke") : Q("*"));
+  s += ",\"Resource\":";
+  s += rng.Percent(80) ? Q("*")
+                       : Q("arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0/a*");
+  // Distinct operators per statement: a Condition object has unique keys.
+  std::set<std::string> seen;
+  std::string conds;
+  const int n = rng.Range(0, 3);
+  for (int c = 0; c < n; ++c) {
+    const std::string cond = RandomCondition(rng);
+    const std::string op = cond.substr(0, cond.find(':'));
+    if (!seen.insert(op).second) continue;
+    conds += (conds.empty() ? "" : ",") + cond;
+  }
+  if (!conds.empty()) s += ",\"Condition\":{" + conds + "}";
+  return s + "}";
+}
+
+std::string RandomPolicyText(Rng& rng) {
+  std::string out = "{\"Version\":\"2012-10-17\",\"Statement\":[";
+  const int n = rng.Range(1, 3);
+  for (int i = 0; i < n; ++i) out += (i ? "," : "") + RandomStatement(rng, i);
+  return out + "]}";
+}
+
+PolicyDocument MustParse(const std::string& text) {
+  ParseResult r = ParsePolicy(text);
+  EXPECT_TRUE(r.ok()) << text;
+  return r.doc;
+}
+
+// ---- the brute-force universe ----------------------------------------------
+
+std::vector<Request> Universe() {
+  std::vector<Request> out;
+  const std::vector<std::string> methods = {"GET", "a", "A", "ab", "b"};
+  const std::vector<std::string> paths = {"/", "/a", "/ab", "/b"};
+  const std::vector<std::vector<std::string>> headers = {{}, {""}, {"a"}, {"ab"}, {"A"}, {"ba"}};
+  const std::vector<std::vector<std::string>> queries = {
+      {}, {"a"}, {"b"}, {"ab"}, {""}, {"a", "b"}, {"a", "a"}, {"b", "ab"}};
+  for (int caller = 0; caller < 3; ++caller) {
+    for (const char* owner : {"111111111111", "222222222222"}) {
+      for (const char* action : {"vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"}) {
+        for (const auto& m : methods) {
+          for (const auto& p : paths) {
+            for (const auto& h : headers) {
+              for (const auto& q : queries) {
+                Request r;
+                r.action = action;
+                r.method = m;
+                r.path = p;
+                for (const auto& v : h) r.headers.emplace_back("x-a", v);
+                for (const auto& v : q) r.query.emplace_back("q", v);
+                r.source_vpc = "vpc-1";
+                r.source_vpc_owner_account = owner;
+                r.service_arn =
+                    "arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0";
+                if (caller > 0) {
+                  Principal pr;
+                  pr.account = caller == 1 ? "111111111111" : "333333333333";
+                  pr.arn = "arn:aws:iam::" + pr.account + ":role/r";
+                  pr.type = "AssumedRole";
+                  r.principal = pr;
+                }
+                out.push_back(std::move(r));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+DecisionKind Decide(const PolicyDocument& doc, const Request& r) {
+  ChainPolicies chain;
+  chain.service_policy = &doc;
+  return AuthorizeReference(chain, r.view()).result.decision;
+}
+
+TEST(AnalysisBruteForce, DiffFindsEveryDifferenceOfTheUniverse) {
+  const std::vector<Request> universe = Universe();
+  Rng rng(20261204);
+  int differing = 0;
+  for (int i = 0; i < Pairs(); ++i) {
+    const std::string a = RandomPolicyText(rng);
+    const std::string b = rng.Percent(30) ? a : RandomPolicyText(rng);
+    const PolicyDocument pa = MustParse(a), pb = MustParse(b);
+    auto diff = DiffPolicies(pa, pb);
+    ASSERT_TRUE(diff.ok()) << diff.status() << "\nold " << a << "\nnew " << b;
+    bool brute_differs = false;
+    for (const Request& r : universe) {
+      if (Decide(pa, r) != Decide(pb, r)) {
+        brute_differs = true;
+        ASSERT_FALSE(diff->equivalent) << "missed difference\nold " << a << "\nnew " << b
+                                       << "\nrequest " << RequestToJson(r);
+        break;
+      }
+    }
+    differing += brute_differs;
+    for (const Difference& d : diff->differences) {
+      EXPECT_NE(d.old_decision, d.new_decision);
+      EXPECT_EQ(Decide(pa, d.old_witness.request), d.old_decision);
+      EXPECT_EQ(Decide(pb, d.new_witness.request), d.new_decision);
+    }
+    if (a == b) {
+      EXPECT_TRUE(diff->equivalent) << a;
+    }
+  }
+  EXPECT_GT(differing, 0);  // the generator does produce different pairs
+}
+
+TEST(AnalysisBruteForce, AllowedRegionsCoverEveryAllowedRequest) {
+  const std::vector<Request> universe = Universe();
+  Rng rng(777);
+  for (int i = 0; i < Pairs() / 4; ++i) {
+    const std::string text = RandomPolicyText(rng);
+    const PolicyDocument doc = MustParse(text);
+    auto result = AnalyzePolicy(doc);
+    ASSERT_TRUE(result.ok()) << result.status() << "\n" << text;
+    bool any_allowed = false;
+    for (const Request& r : universe) any_allowed |= Decide(doc, r) == DecisionKind::kAllow;
+    if (any_allowed) {
+      EXPECT_FALSE(result->allowed.empty()) << text;
+    }
+    for (const DecidedRegion& region : result->allowed) {
+      EXPECT_EQ(Decide(doc, region.witness.request), DecisionKind::kAllow) << text;
+    }
+  }
+}
+
+// ---- (b) rewrites -------------------------------------------------------------
+
+TEST(AnalysisRewrites, EquivalentRewritesAreEquivalent) {
+  const std::string base =
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"A","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue"}}},)"
+      R"({"Sid":"D","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestPath":"/admin/*"}}}]})";
+  const std::vector<std::string> rewrites = {
+      // reordered statements
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"D","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestPath":"/admin/*"}}},)"
+      R"({"Sid":"A","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue"}}}]})",
+      // scalar vs one-element list, StringLike without wildcards vs StringEquals
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"A","Effect":"Allow","Principal":"*","Action":["vpc-lattice-svcs:Invoke"],"Resource":["*"],)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestMethod":["GET"],"vpc-lattice-svcs:RequestQueryString/q":"blue"}}},)"
+      R"({"Sid":"D","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestPath":["/admin/*"]}}}]})",
+      // duplicated statement
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"A","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue"}}},)"
+      R"({"Sid":"A2","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue"}}},)"
+      R"({"Sid":"D","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestPath":"/admin/*"}}}]})",
+  };
+  const PolicyDocument b = MustParse(base);
+  for (const std::string& text : rewrites) {
+    auto diff = DiffPolicies(b, MustParse(text));
+    ASSERT_TRUE(diff.ok()) << diff.status();
+    EXPECT_TRUE(diff->equivalent) << text << "\n" << DiffResultToText(*diff);
+    EXPECT_TRUE(diff->complete) << DiffResultToText(*diff);
+  }
+  // And a real change is caught with a new-access witness.
+  std::string widened = base;
+  widened.replace(widened.find("\"GET\""), 5, "[\"GET\",\"HEAD\"]");
+  auto diff = DiffPolicies(b, MustParse(widened));
+  ASSERT_TRUE(diff.ok());
+  ASSERT_FALSE(diff->equivalent);
+  EXPECT_TRUE(diff->has_new_access());
+  EXPECT_EQ(diff->differences[0].old_witness.request.method, "HEAD");
+}
+
+TEST(AnalysisRewrites, GeneratedPoliciesReorderedAndDuplicated) {
+  Rng rng(99);
+  for (int i = 0; i < Pairs(); ++i) {
+    const PolicyDocument doc = MustParse(RandomPolicyText(rng));
+    PolicyDocument shuffled = doc;
+    std::reverse(shuffled.statements.begin(), shuffled.statements.end());
+    shuffled.statements.push_back(doc.statements[0]);
+    for (size_t s = 0; s < shuffled.statements.size(); ++s) {
+      shuffled.statements[s].index = static_cast<int>(s);
+    }
+    auto diff = DiffPolicies(doc, shuffled);
+    ASSERT_TRUE(diff.ok()) << diff.status();
+    EXPECT_TRUE(diff->equivalent) << PolicyToJson(doc) << "\n" << DiffResultToText(*diff);
+  }
+}
+
+// ---- (c) mutations ------------------------------------------------------------
+
+TEST(AnalysisMutations, EveryWitnessIsVerified) {
+  Rng rng(4242);
+  for (int i = 0; i < Pairs(); ++i) {
+    const PolicyDocument doc = MustParse(RandomPolicyText(rng));
+    PolicyDocument mutated = doc;
+    Statement& s = mutated.statements[rng.Uniform(mutated.statements.size())];
+    switch (rng.Uniform(3)) {
+      case 0: s.effect = s.effect == Effect::kAllow ? Effect::kDeny : Effect::kAllow; break;
+      case 1: if (!s.conditions.empty()) s.conditions.pop_back(); break;
+      default: s.principal = PrincipalSpec{true, {}, {}, {}, {}}; break;
+    }
+    // DiffPolicies re-evaluates every witness with both evaluators and fails
+    // with an Internal status on any disagreement.
+    auto diff = DiffPolicies(doc, mutated);
+    ASSERT_TRUE(diff.ok()) << diff.status() << "\n" << PolicyToJson(doc);
+    for (const Difference& d : diff->differences) {
+      EXPECT_EQ(d.old_witness.decision, d.old_decision);
+      EXPECT_EQ(d.new_witness.decision, d.new_decision);
+    }
+    auto reach = StatementReachability(mutated);
+    ASSERT_TRUE(reach.ok()) << reach.status();
+  }
+}
+
+// ---- (d) glob automata ------------------------------------------------------
+
+std::vector<std::string> AllStrings(const std::string& alphabet, size_t max_len) {
+  std::vector<std::string> out = {""};
+  for (size_t begin = 0, len = 0; len < max_len; ++len) {
+    const size_t end = out.size();
+    for (size_t i = begin; i < end; ++i) {
+      for (char c : alphabet) out.push_back(out[i] + c);
+    }
+    begin = end;
+  }
+  return out;
+}
+
+TEST(AnalysisAutomaton, GlobPredicateMatchesGlobMatch) {
+  Rng rng(5);
+  const std::vector<std::string> texts = AllStrings("ab:", 4);
+  for (int i = 0; i < 300; ++i) {
+    std::string glob;
+    const int n = rng.Range(0, 5);
+    for (int k = 0; k < n; ++k) glob.push_back("ab*?:"[rng.Uniform(5)]);
+    const analysis::StringPredicate p = analysis::GlobPredicate(glob);
+    for (const std::string& t : texts) {
+      ASSERT_EQ(analysis::Matches(p, t), internal::GlobMatch(glob, t)) << glob << " / " << t;
+    }
+  }
+}
+
+TEST(AnalysisAutomaton, AtomsRealiseEveryBruteForceSignature) {
+  Rng rng(6);
+  const std::vector<std::string> texts = AllStrings("abc", 5);
+  for (int i = 0; i < 200; ++i) {
+    std::vector<analysis::StringPredicate> preds;
+    const int n = rng.Range(1, 4);
+    for (int k = 0; k < n; ++k) {
+      std::string g;
+      const int len = rng.Range(0, 3);
+      for (int j = 0; j < len; ++j) g.push_back("ab*?"[rng.Uniform(4)]);
+      preds.push_back(rng.Percent(30) ? analysis::LiteralPredicate(g == "" ? "a" : "ab")
+                      : rng.Percent(20) ? analysis::IgnoreCasePredicate("Ab")
+                                        : analysis::GlobPredicate(g));
+    }
+    const analysis::AtomSearchResult atoms = analysis::FindAtoms(preds, {});
+    ASSERT_TRUE(atoms.complete);
+    std::set<std::vector<bool>> found;
+    for (const analysis::Atom& a : atoms.atoms) {
+      std::vector<bool> sig;
+      for (const auto& p : preds) sig.push_back(analysis::Matches(p, a.witness));
+      EXPECT_EQ(sig, a.signature) << a.witness;
+      EXPECT_TRUE(found.insert(sig).second);  // one atom per signature
+    }
+    for (const std::string& t : texts) {
+      std::vector<bool> sig;
+      for (const auto& p : preds) sig.push_back(analysis::Matches(p, t));
+      EXPECT_TRUE(found.count(sig)) << "signature of `" << t << "` not found";
+    }
+  }
+}
+
+TEST(AnalysisAutomaton, ResourcePatternFollowsSegmentRules) {
+  analysis::StringPredicate p = analysis::ResourceArnPredicate("arn:aws:vpc-lattice:*:*:service/svc-1/*");
+  EXPECT_TRUE(analysis::Matches(p, "arn:aws:vpc-lattice:us-east-1:111:service/svc-1/a:b"));
+  EXPECT_FALSE(analysis::Matches(p, "arn:aws:vpc-lattice:us-east-1:111:service/svc-2/a"));
+  analysis::StringPredicate q = analysis::ResourceArnPredicate("arn:a*b:x");
+  EXPECT_FALSE(analysis::Matches(q, "arn:a:b:x"));  // a mid-segment `*` does not cross `:`
+}
+
+// ---- (e) the shipped scenario and its backdoors ----------------------------
+
+std::string SourceDir() { return LATTICEPOL_SOURCE_DIR; }
+
+TEST(AnalysisProve, ShippedScenarioProvesAndBackdoorsAreCaught) {
+  const std::string dir = SourceDir() + "/policies/shared-service/";
+  ScenarioLoadResult loaded = LoadScenarioFile(dir + "scenario.yaml");
+  ASSERT_TRUE(loaded.ok());
+  auto proof = ProveScenario(loaded.scenario);
+  ASSERT_TRUE(proof.ok()) << proof.status();
+  EXPECT_TRUE(proof->complete) << ProofResultToText(*proof);
+  EXPECT_TRUE(proof->all_hold()) << ProofResultToText(*proof);
+  struct Backdoor {
+    const char* file;
+    const char* violated;
+    const char* caller;
+  };
+  for (const Backdoor& b : {Backdoor{"backdoor-debug-header.json", "green never reads blue", "green"},
+                            Backdoor{"backdoor-reports.json", "green never reads blue", "green"},
+                            Backdoor{"backdoor-purge.json", "unknown accounts get nothing",
+                                     "unknown-account"}}) {
+    std::string text;
+    {
+      FILE* f = std::fopen((dir + "examples/" + b.file).c_str(), "rb");
+      ASSERT_NE(f, nullptr) << b.file;
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      std::fclose(f);
+    }
+    const PolicyDocument candidate = MustParse(text);
+    auto result = ProveScenario(loaded.scenario, &candidate);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_FALSE(result->all_hold()) << b.file;
+    bool found = false;
+    for (const ExpectationProof& e : result->expectations) {
+      if (e.name != b.violated) continue;
+      found = true;
+      ASSERT_FALSE(e.holds) << b.file;
+      ASSERT_TRUE(e.counterexample.has_value());
+      EXPECT_EQ(e.caller, b.caller);
+      EXPECT_EQ(e.counterexample->decision, DecisionKind::kAllow);
+    }
+    EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace
+}  // namespace latticepol

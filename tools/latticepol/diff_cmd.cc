@@ -1,0 +1,180 @@
+// File: tools/latticepol/diff_cmd.cc
+// Stage: CLI. `latticepol diff OLD NEW`: are two service policies equivalent
+// over every request; if not, every changed region with a verified witness
+// (latticepol/analysis.h does the work).
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "cli_common.h"
+#include "latticepol/analysis.h"
+
+namespace latticepol::cli {
+namespace {
+
+struct DiffOptions {
+  std::string old_path, new_path;
+  std::string network_policy_path, identity_policy_path;
+  std::string network_auth_type, service_auth_type, identity_decision;
+  std::string service_arn;
+  std::string callers = "any";
+  std::string fail_on = "any";
+  bool lenient = false;
+  Format format = Format::kText;
+};
+
+// Shared by diff and analyze: chain options into AnalysisOptions. Returns
+// false (after printing) when a policy does not load.
+bool ChainOptions(const DiffOptions& opts, const ParseOptions& parse,
+                  std::optional<PolicyDocument>* network,
+                  std::optional<PolicyDocument>* identity, AnalysisOptions* out) {
+  if (!opts.network_policy_path.empty()) {
+    *network = LoadPolicy(opts.network_policy_path, parse);
+    if (!*network) return false;
+    out->network_policy = &**network;
+    out->config.network_auth_type = AuthType::kAwsIam;
+  }
+  if (!opts.identity_policy_path.empty()) {
+    ParseOptions ip = parse;
+    ip.identity_policy = true;
+    *identity = LoadPolicy(opts.identity_policy_path, ip);
+    if (!*identity) return false;
+    out->identity_policy = &**identity;
+  }
+  if (!opts.network_auth_type.empty()) {
+    ParseAuthTypeName(opts.network_auth_type, &out->config.network_auth_type);
+  }
+  if (!opts.service_auth_type.empty()) {
+    ParseAuthTypeName(opts.service_auth_type, &out->config.service_auth_type);
+  }
+  if (!opts.identity_decision.empty()) {
+    DecisionKind kind;
+    ParseDecisionName(opts.identity_decision, &kind);
+    out->config.identity_decision = kind;
+  }
+  if (!opts.service_arn.empty()) out->context.service_arn = opts.service_arn;
+  out->include_anonymous = opts.callers != "signed";
+  out->include_signed = opts.callers != "anonymous";
+  return true;
+}
+
+ExitCode RunDiff(const DiffOptions& opts) {
+  ParseOptions parse;
+  parse.strict = !opts.lenient;
+  std::optional<PolicyDocument> old_policy = LoadPolicy(opts.old_path, parse);
+  std::optional<PolicyDocument> new_policy = LoadPolicy(opts.new_path, parse);
+  if (!old_policy || !new_policy) return ExitCode::kInvalidInput;
+  AnalysisOptions options;
+  std::optional<PolicyDocument> network, identity;
+  if (!ChainOptions(opts, parse, &network, &identity, &options)) return ExitCode::kInvalidInput;
+  auto result = DiffPolicies(*old_policy, *new_policy, options);
+  if (!result.ok()) {
+    PrintError("diff", std::string(result.status().message()));
+    return ExitCode::kFailure;
+  }
+  std::cout << (opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
+                                             : DiffResultToText(*result));
+  if (opts.fail_on == "new-access") {
+    return result->has_new_access() ? ExitCode::kFailure : ExitCode::kOk;
+  }
+  return result->equivalent ? ExitCode::kOk : ExitCode::kFailure;
+}
+
+void AddChainOptions(CLI::App* cmd, DiffOptions* opts) {
+  cmd->add_option("--network-policy", opts->network_policy_path,
+                  "Service-network auth policy JSON file (network auth type AWS_IAM)");
+  cmd->add_option("--identity-policy", opts->identity_policy_path,
+                  "Identity-based policy of signed callers (no Principal element)");
+  cmd->add_option("--network-auth-type", opts->network_auth_type, "Auth type of the service network")
+      ->check(CLI::IsMember({"AWS_IAM", "NONE"}));
+  cmd->add_option("--service-auth-type", opts->service_auth_type, "Auth type of the service")
+      ->check(CLI::IsMember({"AWS_IAM", "NONE"}));
+  cmd->add_option("--identity-decision", opts->identity_decision,
+                  "Precomputed identity-policy decision of signed callers")
+      ->check(CLI::IsMember({"ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY"}));
+  cmd->add_option("--service-arn", opts->service_arn,
+                  "ARN of the service the policy guards (Resource and ServiceArn checks)");
+  cmd->add_option("--callers", opts->callers, "Caller classes: anonymous, signed or any (default)")
+      ->check(CLI::IsMember({"anonymous", "signed", "any"}));
+  AddLenientOption(cmd, &opts->lenient);
+  AddFormatOption(cmd, &opts->format);
+}
+
+}  // namespace
+
+void RegisterDiffCommand(CLI::App& app, CommandContext& context) {
+  auto opts = std::make_shared<DiffOptions>();
+  CLI::App* cmd = AddCommand(
+      app, "diff", "Compare two service policies over every request, with witness requests",
+      "Decide whether two service auth policies give every request the same decision "
+      "(over all methods, paths, headers, query strings, source VPCs and callers, "
+      "Invoke and Connect). If not, list every changed region with the old and new "
+      "decision, the deciding statements and a witness request in canonical request "
+      "JSON, checked by both evaluators. `complete: false` says what was not modelled "
+      "exactly (docs/analysis.md). Exit 0 equivalent (with --fail-on new-access: no "
+      "request newly allowed), 1 different, 2 usage, 4 invalid input.",
+      "  latticepol diff policies/shared-service/auth-policy.json candidate.json --fail-on new-access");
+  cmd->add_option("old", opts->old_path, "The current service policy")->required();
+  cmd->add_option("new", opts->new_path, "The changed service policy")->required();
+  cmd->add_option("--fail-on", opts->fail_on,
+                  "Exit 1 on any difference (default) or only when NEW allows more")
+      ->check(CLI::IsMember({"any", "new-access"}));
+  AddChainOptions(cmd, opts.get());
+  cmd->callback([opts, &context] { context.Exit(RunDiff(*opts)); });
+}
+
+namespace {
+
+ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path) {
+  ParseOptions parse;
+  parse.strict = !opts.lenient;
+  std::optional<PolicyDocument> policy = LoadPolicy(opts.old_path, parse);
+  if (!policy) return ExitCode::kInvalidInput;
+  AnalysisOptions options;
+  std::optional<PolicyDocument> network, identity;
+  std::optional<Scenario> scenario;
+  if (!scenario_path.empty()) {
+    ScenarioLoadResult loaded = LoadScenarioFile(scenario_path);
+    PrintIssues(loaded.issues, scenario_path);
+    if (!loaded.ok()) return ExitCode::kInvalidInput;
+    scenario = std::move(loaded.scenario);
+    if (scenario->service_arn) options.context.service_arn = *scenario->service_arn;
+    options.context.resource_tags = scenario->resource_tags;
+    options.config.service_auth_type = scenario->service_auth_type;
+    options.config.network_auth_type = scenario->network_auth_type;
+    if (scenario->network_policy) options.network_policy = &*scenario->network_policy;
+  }
+  if (!ChainOptions(opts, parse, &network, &identity, &options)) return ExitCode::kInvalidInput;
+  auto result = AnalyzePolicy(*policy, options);
+  if (!result.ok()) {
+    PrintError("analyze", std::string(result.status().message()));
+    return ExitCode::kFailure;
+  }
+  std::cout << (opts.format == Format::kJson ? AnalyzeResultToJson(*result) + "\n"
+                                             : AnalyzeResultToText(*result));
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterAnalyzeCommand(CLI::App& app, CommandContext& context) {
+  auto opts = std::make_shared<DiffOptions>();
+  auto scenario = std::make_shared<std::string>();
+  CLI::App* cmd = AddCommand(
+      app, "analyze", "Who can do what: allowed and denied regions, per-statement reachability",
+      "List, over every request, the regions a service policy allows and the regions "
+      "a Deny statement carves out (caller class x method x path x query x headers x "
+      "source VPC), each with a verified witness request, and for every statement "
+      "whether it ever applies and whether it is ever effective (removing it changes "
+      "a decision). --scenario takes the service ARN, auth types and network policy "
+      "from a scenario file.",
+      "  latticepol analyze policies/shared-service/auth-policy.json");
+  cmd->add_option("policy", opts->old_path, "Service auth policy JSON file")->required();
+  cmd->add_option("--scenario", *scenario, "Scenario file for the service context");
+  AddChainOptions(cmd, opts.get());
+  cmd->callback([opts, scenario, &context] { context.Exit(RunAnalyze(*opts, *scenario)); });
+}
+
+}  // namespace latticepol::cli

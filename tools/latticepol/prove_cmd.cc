@@ -1,0 +1,68 @@
+// File: tools/latticepol/prove_cmd.cc
+// Stage: CLI. `latticepol prove SCENARIO [--policy CANDIDATE]`: every
+// expectation of a scenario over every request its callers can send, with a
+// counterexample per violated expectation (latticepol/analysis.h).
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "cli_common.h"
+#include "latticepol/analysis.h"
+#include "latticepol/scenario.h"
+
+namespace latticepol::cli {
+namespace {
+
+struct ProveOptions {
+  std::string scenario;
+  std::string policy;
+  bool lenient = false;
+  Format format = Format::kText;
+};
+
+ExitCode RunProve(const ProveOptions& opts) {
+  ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
+  PrintIssues(loaded.issues, opts.scenario);
+  if (!loaded.ok()) return ExitCode::kInvalidInput;
+  std::optional<PolicyDocument> candidate;
+  if (!opts.policy.empty()) {
+    ParseOptions parse;
+    parse.strict = !opts.lenient;
+    candidate = LoadPolicy(opts.policy, parse);
+    if (!candidate) return ExitCode::kInvalidInput;
+  }
+  auto result = ProveScenario(loaded.scenario, candidate ? &*candidate : nullptr);
+  if (!result.ok()) {
+    PrintError("prove", std::string(result.status().message()));
+    return result.status().code() == absl::StatusCode::kInvalidArgument ? ExitCode::kInvalidInput
+                                                                       : ExitCode::kFailure;
+  }
+  std::cout << (opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
+                                             : ProofResultToText(*result));
+  return result->all_hold() ? ExitCode::kOk : ExitCode::kDeny;
+}
+
+}  // namespace
+
+void RegisterProveCommand(CLI::App& app, CommandContext& context) {
+  auto opts = std::make_shared<ProveOptions>();
+  CLI::App* cmd = AddCommand(
+      app, "prove", "Prove a scenario's expectations over every request its callers can send",
+      "Check every expectation of a scenario (first match wins, as in simulate) over "
+      "ALL requests its callers can send: a caller controls the method, path, query "
+      "string and headers; the scenario fixes its VPC, account, principal, identity "
+      "input, the service, the actions and ports of the mix, and the network. Each "
+      "violated expectation gets a counterexample request, checked by both evaluators. "
+      "--policy replaces the scenario's service policy (a candidate). Exit 0 all hold, "
+      "3 an expectation is violated, 4 invalid input, 2 usage.",
+      "  latticepol prove policies/shared-service/scenario.yaml --policy candidate.json");
+  cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)")->required();
+  cmd->add_option("--policy", opts->policy, "Candidate service policy replacing the scenario's");
+  AddLenientOption(cmd, &opts->lenient);
+  AddFormatOption(cmd, &opts->format);
+  cmd->callback([opts, &context] { context.Exit(RunProve(*opts)); });
+}
+
+}  // namespace latticepol::cli
