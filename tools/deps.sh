@@ -10,6 +10,7 @@ packages=(
   python3-yaml python3-jsonschema
   clang libclang-rt-14-dev
   zlib1g-dev python3-numpy python3-dask python3-distributed
+  chromium  # the HTML report's browser test (tests/browser)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -66,7 +66,14 @@ struct SimulationOptions {
   // A candidate service policy evaluated on the same stream (`--shadow`).
   std::optional<PolicyDocument> shadow_service_policy;
   std::string shadow_name;  // for the report
+  // Fill SimulationReport::classes (the reachability matrix of the HTML
+  // report). Costs one array update per request.
+  bool request_classes = false;
 };
+
+// Request classes beyond this many (summed over callers) leave
+// SimulationReport::classes empty (`classes_omitted`).
+inline constexpr size_t kMaxRequestClasses = size_t{1} << 14;
 
 // One sample request of a finding.
 struct SimulationSample {
@@ -135,6 +142,22 @@ struct ShadowSummary {
   std::vector<SimulationSample> denied_to_allowed_samples;
 };
 
+// One cell of the reachability data (SimulationOptions::request_classes): a
+// caller and a request class, i.e. one choice each of the method, the path
+// and every query key of the caller's mix (actions, ports and headers are not
+// split, so one cell can hold several decisions). Only cells that received a
+// request are listed.
+struct RequestClassCell {
+  int caller = 0;                   // index into SimulationReport::callers
+  std::vector<std::string> values;  // one per SimulationReport::class_dimensions
+  std::array<uint64_t, 3> decisions{};         // by DecisionKind
+  std::array<uint64_t, 3> shadow_decisions{};  // by DecisionKind, with --shadow
+  // Per DecisionKind: the statement (index into SimulationReport::statements)
+  // that decided the lowest-index request of the cell with that decision; -1
+  // when no network or service statement did (default deny, identity layer).
+  std::array<int, 3> statement{-1, -1, -1};
+};
+
 struct SimulationReport {
   std::string scenario;
   uint64_t count = 0;
@@ -150,6 +173,13 @@ struct SimulationReport {
   uint64_t violations = 0;      // sum over expectations
   UncertainSummary uncertain;
   ShadowSummary shadow;
+  // Reachability data (SimulationOptions::request_classes). Dimensions are
+  // "method", "path" and "query <key>" for every query key of any mix; a
+  // value is the choice as text: `GET`, `/items`, `blue`, `(absent)`,
+  // `blue&green` (a repeated key), `(random)`.
+  std::vector<std::string> class_dimensions;
+  std::vector<RequestClassCell> classes;
+  bool classes_omitted = false;  // requested, but the class space is over kMaxRequestClasses
   double wall_seconds = 0;
   double requests_per_second = 0;
 

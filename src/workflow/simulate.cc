@@ -475,6 +475,13 @@ struct Aggregate {
   std::array<uint64_t, 3> shadow_totals{};
   uint64_t a2d = 0, d2a = 0, kind_changed = 0;
   std::vector<SimulationSample> a2d_samples, d2a_samples;
+  // Request classes (SimulationOptions::request_classes), by cell index.
+  struct ClassCount {
+    std::array<uint64_t, 3> n{}, shadow{};
+    std::array<int32_t, 3> statement{-1, -1, -1};
+    std::array<uint64_t, 3> first{UINT64_MAX, UINT64_MAX, UINT64_MAX};
+  };
+  std::vector<ClassCount> classes;
 };
 
 }  // namespace
@@ -505,6 +512,14 @@ class Simulation::Impl {
   size_t network_statements = 0;
   size_t max_query_keys = 0, max_headers = 0;
   size_t max_raw_query = 1;  // bytes: the longest raw query any mix can produce
+  // Request classes: cell = class_offset[caller] + the mixed-radix number of
+  // the method, path and query choices (class_query[caller][k]: the mix's
+  // index of query dimension k, -1 when the caller's mix lacks that key).
+  std::vector<std::string> class_dimensions;
+  std::vector<size_t> class_offset;
+  std::vector<std::vector<int>> class_query;
+  size_t class_cells = 0;
+  bool classes_omitted = false;
 
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
@@ -513,6 +528,10 @@ class Simulation::Impl {
                   std::vector<StringViewPair>* headers, RequestView* view) const;
   Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
+  void PrepareClasses();
+  void CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
+                  const Decision& ds, DecisionKind shadow_kind, Aggregate* agg) const;
+  RequestClassCell ClassCell(size_t cell) const;
   bool MatchOne(size_t e, const Draw& d) const;
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
@@ -801,6 +820,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     er.violations_by_caller.assign(n_callers, 0);
     er.shadow_violations_by_caller.assign(n_callers, 0);
   }
+  agg->classes.assign(class_cells, {});
   Draw d;
   d.query.resize(max_query_keys);
   d.query_random.resize(max_query_keys);
@@ -937,6 +957,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         }
       }
       // Expectations, against the scenario's chain and the candidate's.
+      if (class_cells != 0) CountClass(d, r, dn, ds, shadow_kind, agg);
+      // Expectations.
       const int e = Match(d);
       if (e < 0) {
         ++agg->unmatched;
@@ -1013,6 +1035,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   }
   s.callers.choices.resize(weights.size());
   PrepareThresholds(weights, &s.callers);
+  if (options.request_classes) s.PrepareClasses();
   auto opt = [](const std::optional<std::string>& text) {
     return text ? OptionalText{*text, true} : OptionalText{};
   };
@@ -1148,6 +1171,104 @@ int Simulation::MatchExpectation(int caller, const Request& request) const {
   return -1;
 }
 
+// ---- Request classes (the HTML reachability matrix) ----------------------------
+
+void Simulation::Impl::PrepareClasses() {
+  class_dimensions = {"method", "path"};
+  std::vector<std::string> keys;
+  for (const Mix& m : mixes) {
+    for (const KeyDist& k : m.query) {
+      if (std::find(keys.begin(), keys.end(), k.name) == keys.end()) keys.push_back(k.name);
+    }
+  }
+  for (const std::string& k : keys) class_dimensions.push_back(StrCat("query ", k));
+  size_t total = 0;
+  for (const Mix& m : mixes) {
+    std::vector<int> dims;
+    size_t cells = m.methods.choices.size() * m.paths.choices.size();
+    for (const std::string& k : keys) {
+      int found = -1;
+      for (size_t q = 0; q < m.query.size(); ++q) {
+        if (m.query[q].name == k) found = static_cast<int>(q);
+      }
+      dims.push_back(found);
+      if (found >= 0) cells *= std::max<size_t>(1, m.query[found].dist.choices.size());
+      if (cells > kMaxRequestClasses) break;
+    }
+    class_query.push_back(std::move(dims));
+    class_offset.push_back(total);
+    total += cells;
+    if (total > kMaxRequestClasses) {
+      classes_omitted = true;
+      return;
+    }
+  }
+  class_cells = total;
+}
+
+void Simulation::Impl::CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
+                                  const Decision& ds, DecisionKind shadow_kind,
+                                  Aggregate* agg) const {
+  const Mix& m = mixes[d.caller];
+  size_t cell = static_cast<size_t>(d.method) * m.paths.choices.size() + d.path;
+  for (int q : class_query[d.caller]) {
+    if (q < 0) continue;
+    cell = cell * m.query[q].dist.choices.size() + d.query[q];
+  }
+  Aggregate::ClassCount& c = agg->classes[class_offset[d.caller] + cell];
+  const int k = static_cast<int>(r.kind);
+  ++c.n[k];
+  ++c.shadow[static_cast<int>(shadow_kind)];
+  if (c.first[k] != UINT64_MAX) return;  // indices only grow within a worker
+  c.first[k] = d.index;
+  // The statement that decided the chain: the denying layer's, else (ALLOW)
+  // the service policy's allowing statement, else the network policy's.
+  int statement = -1;
+  if (r.layer == Layer::kNetwork || (r.layer == Layer::kNone && !evaluate_service)) {
+    statement = evaluate_network ? dn.statement : -1;
+  } else if (r.layer == Layer::kService || r.layer == Layer::kNone) {
+    statement = evaluate_service && ds.statement >= 0
+                    ? static_cast<int>(network_statements) + ds.statement : -1;
+  }
+  c.statement[k] = statement;
+}
+
+RequestClassCell Simulation::Impl::ClassCell(size_t cell) const {
+  RequestClassCell out;
+  size_t caller = 0;
+  while (caller + 1 < class_offset.size() && class_offset[caller + 1] <= cell) ++caller;
+  out.caller = static_cast<int>(caller);
+  const Mix& m = mixes[caller];
+  size_t rest = cell - class_offset[caller];
+  auto label = [](const Choice& c) -> std::string {
+    switch (c.kind) {
+      case ScenarioChoice::Kind::kAbsent: return "(absent)";
+      case ScenarioChoice::Kind::kRandom: return "(random)";
+      case ScenarioChoice::Kind::kRepeat: {
+        std::string joined;
+        for (const std::string& v : c.values) internal::StrAppend(&joined, joined.empty() ? "" : "&", v);
+        return joined;
+      }
+      case ScenarioChoice::Kind::kValue: break;
+    }
+    return c.value;
+  };
+  // Undo the mixed-radix number, last dimension first.
+  std::vector<std::string> query(class_query[caller].size(), "(absent)");
+  for (size_t k = class_query[caller].size(); k-- > 0;) {
+    const int q = class_query[caller][k];
+    if (q < 0) continue;
+    const size_t n = m.query[q].dist.choices.size();
+    query[k] = label(m.query[q].dist.choices[rest % n]);
+    rest /= n;
+  }
+  const size_t paths = m.paths.choices.size();
+  out.values.push_back(label(m.methods.choices[rest / paths]));
+  out.values.push_back(label(m.paths.choices[rest % paths]));
+  for (std::string& v : query) out.values.push_back(std::move(v));
+  return out;
+}
+
 uint64_t Simulation::count() const { return impl_->count; }
 int Simulation::threads() const { return impl_->threads; }
 
@@ -1253,6 +1374,29 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
   }
   report.shadow.enabled = s.shadow != nullptr;
   report.shadow.name = s.shadow_name;
+  report.classes_omitted = s.classes_omitted;
+  if (s.class_cells != 0) report.class_dimensions = s.class_dimensions;
+  for (size_t cell = 0; cell < s.class_cells; ++cell) {
+    Aggregate::ClassCount sum;
+    for (const Aggregate& a : aggs) {
+      if (a.classes.empty()) continue;
+      const Aggregate::ClassCount& c = a.classes[cell];
+      for (int k = 0; k < 3; ++k) {
+        sum.n[k] += c.n[k];
+        sum.shadow[k] += c.shadow[k];
+        if (c.first[k] < sum.first[k]) {
+          sum.first[k] = c.first[k];
+          sum.statement[k] = c.statement[k];
+        }
+      }
+    }
+    if (sum.n[0] + sum.n[1] + sum.n[2] == 0) continue;
+    RequestClassCell out = s.ClassCell(cell);
+    out.decisions = sum.n;
+    out.shadow_decisions = sum.shadow;
+    out.statement = {sum.statement[0], sum.statement[1], sum.statement[2]};
+    report.classes.push_back(std::move(out));
+  }
   report.wall_seconds = wall;
   report.requests_per_second = wall > 0 ? static_cast<double>(s.count) / wall : 0;
   return report;

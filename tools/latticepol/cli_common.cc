@@ -54,12 +54,17 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
   return command;
 }
 
-void AddFormatOption(CLI::App* command, Format* format) {
+void AddFormatOption(CLI::App* command, Format* format, bool allow_html) {
   static const std::map<std::string, Format> kFormats = {
       {"text", Format::kText}, {"json", Format::kJson}};
-  command->add_option("--format", *format, "Output format: text (default) or json")
-      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case))
-      ->option_text("text|json");
+  static const std::map<std::string, Format> kWithHtml = {
+      {"text", Format::kText}, {"json", Format::kJson}, {"html", Format::kHtml}};
+  command->add_option("--format", *format,
+                      allow_html ? "Output format: text (default), json or html (one "
+                                   "self-contained page)"
+                                 : "Output format: text (default) or json")
+      ->transform(CLI::CheckedTransformer(allow_html ? kWithHtml : kFormats, CLI::ignore_case))
+      ->option_text(allow_html ? "text|json|html" : "text|json");
 }
 
 void AddLenientOption(CLI::App* command, bool* lenient) {

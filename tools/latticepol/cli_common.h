@@ -33,11 +33,12 @@ enum class ExitCode : int {
   kInvalidInput = 4,  // unreadable or invalid policy, request or case file
 };
 
-enum class Format { kText, kJson };
+enum class Format { kText, kJson, kHtml };  // kHtml: AddFormatOption(..., true) only
 
 // State shared between main() and the subcommand callbacks.
 struct CommandContext {
   int exit_code = static_cast<int>(ExitCode::kOk);
+  std::vector<std::string> argv;  // the command line, for report headers
   void Exit(ExitCode code) { exit_code = static_cast<int>(code); }
 };
 
@@ -48,8 +49,9 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
                      const std::string& summary, const std::string& paragraph,
                      const std::string& example);
 
-// Adds `--format text|json` (default text) to `command`.
-void AddFormatOption(CLI::App* command, Format* format);
+// Adds `--format text|json` (default text) to `command`; `html` too with
+// `allow_html` (a self-contained page, latticepol/report_html.h).
+void AddFormatOption(CLI::App* command, Format* format, bool allow_html = false);
 
 // Adds `--lenient` (the DECISIONs of docs/semantics.md instead of rejecting what Lattice rejects).
 void AddLenientOption(CLI::App* command, bool* lenient);

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
       "\nRun `latticepol <command> --help` for a command's options and an example.");
 
   CommandContext context;
+  context.argv.assign(argv, argv + argc);
 #define LATTICEPOL_REGISTER_COMMAND(Name) \
   latticepol::cli::Register##Name##Command(app, context);
   LATTICEPOL_CLI_COMMANDS(LATTICEPOL_REGISTER_COMMAND)

@@ -27,9 +27,11 @@
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "output_file.h"
+#include "html_common.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
 #include "latticepol/replay_inputs.h"
+#include "latticepol/report_html.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 #include "latticepol/simulate.h"
@@ -166,7 +168,7 @@ ExitCode EmitRequests(const SimulateOptions& opts, const Simulation& sim) {
   return ExitCode::kOk;
 }
 
-ExitCode RunReplay(const SimulateOptions& opts) {
+ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
   ReplayOptions ro;
   if (!ParseReplayFormat(opts.replay_format, &ro.format)) {
     PrintError("simulate", "invalid --replay-format `" + opts.replay_format + "`");
@@ -231,8 +233,18 @@ ExitCode RunReplay(const SimulateOptions& opts) {
     if (e.column > 0) std::cerr << ":" << e.column;
     std::cerr << ": error: " << e.message << "\n";
   }
-  const std::string text = opts.format == Format::kJson ? ReplayReportToJson(*report)
-                                                        : ReplayReportToText(*report);
+  std::string text;
+  if (opts.format == Format::kHtml) {
+    std::vector<NamedInput> inputs = {{"scenario", opts.scenario}, {"service policy", opts.policy},
+                                      {"candidate", opts.shadow}, {"traffic", opts.replay}};
+    if (scenario && opts.policy.empty()) {
+      inputs.push_back({"service policy", scenario->service_policy_path});
+    }
+    if (scenario) inputs.push_back({"network policy", scenario->network_policy_path});
+    text = ReplayReportToHtml(*report, MakeHtmlContext(context, inputs));
+  } else {
+    text = opts.format == Format::kJson ? ReplayReportToJson(*report) : ReplayReportToText(*report);
+  }
   if (!Emit(opts, text)) return ExitCode::kFailure;
   // Nothing but malformed lines: the input is not what it was meant to be.
   if (report->requests == 0 && report->malformed > 0) {
@@ -244,7 +256,7 @@ ExitCode RunReplay(const SimulateOptions& opts) {
                                                                               : ExitCode::kOk;
 }
 
-ExitCode RunSimulate(const SimulateOptions& opts) {
+ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context) {
   int from_stdin = 0;
   for (const std::string* input : {&opts.scenario, &opts.replay, &opts.policy, &opts.shadow}) {
     from_stdin += *input == "-";
@@ -261,7 +273,7 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
       return ExitCode::kUsage;
     }
   }
-  if (!opts.replay.empty()) return RunReplay(opts);
+  if (!opts.replay.empty()) return RunReplay(opts, context);
   if (opts.scenario.empty()) {
     PrintError("simulate", "give a SCENARIO file (or --replay FILE)");
     return ExitCode::kUsage;
@@ -279,6 +291,7 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
   so.seed = opts.seed;
   so.threads = opts.threads;
   so.max_samples = opts.samples;
+  so.request_classes = opts.format == Format::kHtml;
   if (!opts.shadow.empty()) {
     std::optional<PolicyDocument> shadow = LoadPolicy(opts.shadow, ParseOptions());
     if (!shadow) return ExitCode::kInvalidInput;
@@ -298,8 +311,20 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
     ProgressBar bar(&progress, (*sim)->count(), !opts.no_progress);
     report = (*sim)->Run(&progress);
   }
-  const std::string text =
-      opts.format == Format::kJson ? ReportToJson(report) : ReportToText(report);
+  std::string text;
+  if (opts.format == Format::kHtml) {
+    std::vector<NamedInput> inputs = {
+        {"scenario", opts.scenario},
+        {"service policy", loaded.scenario.service_policy_path},
+        {"network policy", loaded.scenario.network_policy_path}};
+    for (const ScenarioCaller& c : loaded.scenario.callers) {
+      inputs.push_back({"identity policy (" + c.name + ")", c.identity_policy_path});
+    }
+    inputs.push_back({"candidate", opts.shadow});
+    text = SimulationReportToHtml(report, MakeHtmlContext(context, inputs));
+  } else {
+    text = opts.format == Format::kJson ? ReportToJson(report) : ReportToText(report);
+  }
   if (!Emit(opts, text)) return ExitCode::kFailure;
   return report.expectations_hold() ? ExitCode::kOk : ExitCode::kDeny;
 }
@@ -346,7 +371,7 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       ->check(CLI::Range(0, 10000));
   cmd->add_option("--shadow", opts->shadow,
                   "A candidate service policy evaluated on the same stream");
-  AddFormatOption(cmd, &opts->format);
+  AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
   cmd->add_option("--output", opts->output, "Write the report to this file");
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
@@ -362,7 +387,7 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--emit-requests", opts->emit,
                   "Write the scenario's stream as canonical request JSON Lines to this "
                   "file (`-` for stdout) instead of evaluating it");
-  cmd->callback([opts, &context] { context.Exit(RunSimulate(*opts)); });
+  cmd->callback([opts, &context] { context.Exit(RunSimulate(*opts, context)); });
 }
 
 }  // namespace latticepol::cli

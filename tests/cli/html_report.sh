@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# CLI tests for `--format html` (latticepol/report_html.h): simulate and
+# replay pages are well-formed XML (XHTML-compatible markup), carry the
+# expected sections, and do not grow with the request count (10^4 vs 10^5
+# requests: same order, under 1 MB). The browser checks are in
+# tests/browser/html_browser.sh.
+# Usage: bash html_report.sh <path-to-latticepol> <source-dir>
+set -euo pipefail
+
+LP="$1"
+SRC="$(cd "$2" && pwd)"
+SHARED="$SRC/policies/shared-service"
+SCENARIO="$SHARED/scenario.yaml"
+POLICY="$SHARED/auth-policy.json"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# well_formed <file> <needle>...: parses as XML and contains every needle.
+well_formed() {
+  local file="$1"
+  shift
+  python3 - "$file" "$@" <<'PY' || fail "$file: not well-formed or missing content"
+import sys, xml.etree.ElementTree as ET
+path, needles = sys.argv[1], sys.argv[2:]
+ET.parse(path)
+text = open(path, encoding="utf-8").read()
+missing = [n for n in needles if n not in text]
+if missing:
+    sys.exit(f"missing {missing}")
+PY
+}
+
+# --- simulate ------------------------------------------------------------------------
+code=0
+"$LP" simulate "$SCENARIO" --count 10000 --format html --output "$TMP/s4.html" --no-progress || code=$?
+[ "$code" -eq 0 ] || fail "simulate --format html: exit $code"
+well_formed "$TMP/s4.html" 'id="reachability"' 'id="expectations"' 'id="statements"' \
+  'PASS' 'AllowBlue' 'sha256:' 'auth-policy.json' '--format html' 'class="matrix"'
+"$LP" simulate "$SCENARIO" --count 100000 --format HTML --output "$TMP/s5.html" --no-progress
+python3 - "$TMP/s4.html" "$TMP/s5.html" <<'PY' || fail "the page grows with the request count"
+import os, sys
+a, b = (os.path.getsize(p) for p in sys.argv[1:])
+print(f"10^4 requests: {a} bytes, 10^5 requests: {b} bytes")
+assert b < 1 << 20 and b < 2 * a and a < 2 * b, (a, b)
+PY
+# Shadow: the change view with witnesses.
+python3 - "$POLICY" "$TMP/candidate.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["Statement"][0]["Condition"]["StringEquals"].pop("vpc-lattice-svcs:RequestMethod")
+json.dump(p, open(sys.argv[2], "w"))
+PY
+"$LP" simulate "$SCENARIO" --count 20000 --shadow "$TMP/candidate.json" --format html \
+  --output "$TMP/shadow.html" --no-progress || true
+well_formed "$TMP/shadow.html" 'id="change"' 'id="opens"' 'Opened: witnesses' 'candidate.json'
+# Stdout when no --output; an existing --output is refused without --force.
+"$LP" simulate "$SCENARIO" --count 1000 --format html --no-progress >"$TMP/stdout.html"
+well_formed "$TMP/stdout.html" '<!DOCTYPE html>'
+code=0
+"$LP" simulate "$SCENARIO" --count 1000 --format html --output "$TMP/s4.html" 2>/dev/null || code=$?
+[ "$code" -eq 2 ] || fail "existing --output: exit $code, expected 2"
+
+# --- replay ---------------------------------------------------------------------------
+"$LP" simulate "$SCENARIO" --count 2000 --emit-requests "$TMP/stream.jsonl"
+printf '{"method": 7}\n' >>"$TMP/stream.jsonl"
+code=0
+"$LP" simulate --replay "$TMP/stream.jsonl" --policy "$POLICY" --shadow "$TMP/candidate.json" \
+  --format html --output "$TMP/replay.html" 2>/dev/null || code=$?
+[ "$code" -eq 0 ] || fail "replay --format html: exit $code"
+well_formed "$TMP/replay.html" 'id="malformed"' 'id="change"' 'id="statements"' 'stream.jsonl' \
+  'sha256:'
+
+# --- help -----------------------------------------------------------------------------
+"$LP" simulate --help | grep -q 'text|json|html' || fail "simulate --help does not list html"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "html_report.sh: all passed"
