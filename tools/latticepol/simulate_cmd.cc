@@ -236,7 +236,8 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
   std::string text;
   if (opts.format == Format::kHtml) {
     std::vector<NamedInput> inputs = {{"scenario", opts.scenario}, {"service policy", opts.policy},
-                                      {"candidate", opts.shadow}, {"traffic", opts.replay}};
+                                      {"candidate", opts.shadow}};
+    for (const std::string& traffic : opts.replay) inputs.push_back({"traffic", traffic});
     if (scenario && opts.policy.empty()) {
       inputs.push_back({"service policy", scenario->service_policy_path});
     }
@@ -258,9 +259,10 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
 
 ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context) {
   int from_stdin = 0;
-  for (const std::string* input : {&opts.scenario, &opts.replay, &opts.policy, &opts.shadow}) {
+  for (const std::string* input : {&opts.scenario, &opts.policy, &opts.shadow}) {
     from_stdin += *input == "-";
   }
+  from_stdin += static_cast<int>(std::count(opts.replay.begin(), opts.replay.end(), "-"));
   if (from_stdin > 1) {
     PrintError("simulate", "only one input can be read from stdin (`-`)");
     return ExitCode::kUsage;
