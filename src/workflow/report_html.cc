@@ -330,7 +330,7 @@ void UncertainIds(std::string* out, const std::map<std::string, uint64_t>& by_id
 
 // ---- Simulation report --------------------------------------------------------
 
-// "S3" for statement index 2 of report.statements.
+// The short label of statement index i of report.statements: S followed by i + 1.
 std::string StatementRef(int statement) { return StrCat("S", statement + 1); }
 
 std::string StatementName(const SimulationReport& r, int statement) {
