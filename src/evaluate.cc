@@ -86,12 +86,22 @@
 namespace latticepol {
 namespace {
 
+using internal::StrCat;
 using internal::SubstituteFor;
 
 using internal::HasAsciiUpper;
 using internal::HasNonAscii;
 using internal::IsAccountId;
 using internal::StartsWith;
+
+// A request value as a trace keeps it: cut at kTraceValueBytes (on a UTF-8
+// boundary), saying how many bytes were cut.
+std::string TraceValue(const std::string& v) {
+  if (v.size() <= kTraceValueBytes) return v;
+  size_t keep = kTraceValueBytes;
+  while (keep > 0 && (static_cast<unsigned char>(v[keep]) & 0xC0) == 0x80) --keep;
+  return StrCat(std::string_view(v).substr(0, keep), "...[", v.size() - keep, " bytes cut]");
+}
 
 bool ContainsWildcard(std::string_view s) {
   return s.find('*') != std::string_view::npos ||
@@ -261,7 +271,7 @@ StatementTrace ReferenceEvaluator::EvalStatement(const Statement& s,
   t.sid = s.sid;
   t.effect = s.effect;
   t.pointer = s.pointer;
-  t.request_resource = resource_arn_;
+  t.request_resource = TraceValue(resource_arn_);
   t.principal_matched = EvalPrincipal(s);
   t.action_matched = EvalAction(s);
   t.resource_matched = EvalResource(s);
@@ -716,7 +726,10 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
   // Step 1: resolve the key.
   const KeyValues kv = ResolveKey(c.key);
   t.absent = !kv.present;
-  if (kv.present) t.request_values = kv.values;
+  if (kv.present) {
+    t.request_values.reserve(kv.values.size());
+    for (const std::string& v : kv.values) t.request_values.push_back(TraceValue(v));
+  }
 
   const OperatorFamily family = FamilyOf(c.op);
   const bool negated = IsNegated(c.op);

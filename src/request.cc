@@ -80,7 +80,14 @@ void Request::AppendRawQuery(std::string_view raw) {
   std::vector<StringPair> parts = SplitQuery(raw);
   if (query.empty()) {
     query = std::move(parts);
+    raw_query.assign(raw.data(), raw.size());
     return;
+  }
+  if (!raw_query.empty() && RawQueryPairCount(raw_query) == query.size()) {
+    raw_query.push_back('&');
+    raw_query.append(raw.data(), raw.size());
+  } else {
+    raw_query.clear();  // hand-written pairs: no raw form for the whole query
   }
   query.reserve(query.size() + parts.size());
   for (StringPair& p : parts) query.push_back(std::move(p));
@@ -91,8 +98,10 @@ RequestView Request::view() const {
   v.action = action;
   v.method = method;
   v.path = path;
-  v.query_is_raw = false;
   v.query = ParamList(query);
+  // The raw text, while it still splits into `query` (Q3 needs it).
+  v.query_is_raw = !raw_query.empty() && RawQueryPairCount(raw_query) == query.size();
+  if (v.query_is_raw) v.raw_query = raw_query;
   v.headers = ParamList(headers);
   v.source_vpc = ToOptionalText(source_vpc);
   v.source_vpc_owner_account = ToOptionalText(source_vpc_owner_account);
@@ -104,6 +113,26 @@ RequestView Request::view() const {
   v.source_ip = ToOptionalText(source_ip);
   v.time = ToOptionalText(time);
   return v;
+}
+
+size_t RawQueryPairCount(std::string_view raw) {
+  size_t count = 0;
+  size_t pos = 0;
+  while (pos <= raw.size()) {
+    size_t amp = raw.find('&', pos);
+    if (amp == std::string_view::npos) amp = raw.size();
+    // A pair counts iff its key (up to the first `=`) is not empty.
+    if (amp > pos && raw[pos] != '=') ++count;
+    pos = amp + 1;
+  }
+  return count;
+}
+
+bool HasPercentEscape(std::string_view raw) {
+  for (size_t i = 0; i + 2 < raw.size(); ++i) {
+    if (raw[i] == '%' && HexDigit(raw[i + 1]) >= 0 && HexDigit(raw[i + 2]) >= 0) return true;
+  }
+  return false;
 }
 
 bool PercentDecode(std::string_view in, std::string* out) {
@@ -170,6 +199,7 @@ Request ToRequest(const RequestView& view) {
   r.method = std::string(view.method);
   r.path = std::string(view.path);
   r.query = view.query_is_raw ? SplitQuery(view.raw_query) : CopyParams(view.query);
+  if (view.query_is_raw) r.raw_query = std::string(view.raw_query);
   r.headers = CopyParams(view.headers);
   r.source_vpc = FromOptionalText(view.source_vpc);
   r.source_vpc_owner_account = FromOptionalText(view.source_vpc_owner_account);
