@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "internal/request_keys.h"
 #include "internal/text.h"
 
 namespace latticepol {
@@ -25,13 +26,6 @@ std::string_view TrimHeaderValue(std::string_view v) {
   while (!v.empty() && IsHeaderSpace(v.front())) v.remove_prefix(1);
   while (!v.empty() && IsHeaderSpace(v.back())) v.remove_suffix(1);
   return v;
-}
-
-inline int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 inline OptionalText ToOptionalText(const std::optional<std::string>& s) {
@@ -130,44 +124,15 @@ size_t RawQueryPairCount(std::string_view raw) {
 
 bool HasPercentEscape(std::string_view raw) {
   for (size_t i = 0; i + 2 < raw.size(); ++i) {
-    if (raw[i] == '%' && HexDigit(raw[i + 1]) >= 0 && HexDigit(raw[i + 2]) >= 0) return true;
+    if (raw[i] == '%' && internal::HexValue(raw[i + 1]) >= 0 && internal::HexValue(raw[i + 2]) >= 0) return true;
   }
   return false;
 }
 
 bool PercentDecode(std::string_view in, std::string* out) {
-  // An empty view may have a null data(), which memchr must not get.
-  if (in.empty()) {
-    out->clear();
-    return false;
-  }
-  const char* pct =
-      static_cast<const char*>(std::memchr(in.data(), '%', in.size()));
-  if (pct == nullptr) {
-    out->assign(in.data(), in.size());
-    return false;
-  }
-  out->clear();
-  out->reserve(in.size());
+  out->resize(in.size());
   bool decoded = false;
-  size_t start = 0;
-  size_t i = static_cast<size_t>(pct - in.data());
-  while (i < in.size()) {
-    if (in[i] == '%' && in.size() - i >= 3) {
-      const int hi = HexDigit(in[i + 1]);
-      const int lo = HexDigit(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out->append(in.data() + start, i - start);
-        out->push_back(static_cast<char>((hi << 4) | lo));
-        decoded = true;
-        i += 3;
-        start = i;
-        continue;
-      }
-    }
-    ++i;
-  }
-  out->append(in.data() + start, in.size() - start);
+  out->resize(internal::PercentDecodeInto(in, out->data(), &decoded));
   return decoded;
 }
 
