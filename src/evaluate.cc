@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "internal/keys.h"
+#include "internal/request_keys.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
@@ -86,12 +87,22 @@
 namespace latticepol {
 namespace {
 
+using internal::StrCat;
 using internal::SubstituteFor;
 
 using internal::HasAsciiUpper;
 using internal::HasNonAscii;
 using internal::IsAccountId;
 using internal::StartsWith;
+
+// A request value as a trace keeps it: cut at kTraceValueBytes (on a UTF-8
+// boundary), saying how many bytes were cut.
+std::string TraceValue(const std::string& v) {
+  if (v.size() <= kTraceValueBytes) return v;
+  size_t keep = kTraceValueBytes;
+  while (keep > 0 && (static_cast<unsigned char>(v[keep]) & 0xC0) == 0x80) --keep;
+  return StrCat(std::string_view(v).substr(0, keep), "...[", v.size() - keep, " bytes cut]");
+}
 
 bool ContainsWildcard(std::string_view s) {
   return s.find('*') != std::string_view::npos ||
@@ -175,14 +186,6 @@ KeyValues Single(std::string_view v) {
   return kv;
 }
 
-KeyValues FromOptional(const OptionalText& t) {
-  return t.present ? Single(t.value) : KeyValues{};
-}
-
-KeyValues NonEmpty(const std::string& s) {
-  return s.empty() ? KeyValues{} : Single(s);
-}
-
 // One policy value of a condition entry after variable substitution.
 struct PolicyValue {
   std::string display;  // plain text, for traces and explanations
@@ -261,7 +264,7 @@ StatementTrace ReferenceEvaluator::EvalStatement(const Statement& s,
   t.sid = s.sid;
   t.effect = s.effect;
   t.pointer = s.pointer;
-  t.request_resource = resource_arn_;
+  t.request_resource = TraceValue(resource_arn_);
   t.principal_matched = EvalPrincipal(s);
   t.action_matched = EvalAction(s);
   t.resource_matched = EvalResource(s);
@@ -435,152 +438,44 @@ bool ReferenceEvaluator::Substitute(std::string_view value, SubstituteFor mode,
 
 KeyValues ReferenceEvaluator::QueryValues(std::string_view suffix) {
   KeyValues kv;
-  std::vector<StringPair> pairs;
-  if (request_.query_is_raw) {
-    pairs = SplitQuery(request_.raw_query);
-    // Q3: did a pair whose decoded key is `suffix` need percent-decoding?
-    std::string_view raw = request_.raw_query;
-    while (true) {
-      const size_t amp = raw.find('&');
-      const std::string_view seg = raw.substr(0, amp);
-      const size_t eq = seg.find('=');
-      const std::string_view rk = seg.substr(0, eq);
-      const std::string_view rv =
-          eq == std::string_view::npos ? std::string_view() : seg.substr(eq + 1);
-      std::string dk;
-      std::string dv;
-      const bool kd = PercentDecode(rk, &dk);
-      if (!kd) dk.assign(rk.data(), rk.size());
-      const bool vd = PercentDecode(rv, &dv);
-      if (!dk.empty() && dk == suffix && (kd || vd)) Note(DecisionId::kQ3);
-      if (amp == std::string_view::npos) break;
-      raw.remove_prefix(amp + 1);
-    }
-  } else {
-    for (size_t i = 0; i < request_.query.size(); ++i) {
-      pairs.emplace_back(std::string(request_.query.name(i)),
-                         std::string(request_.query.value(i)));
-    }
-  }
-  for (const StringPair& kvp : pairs) {
-    if (kvp.first == suffix) {
-      kv.values.push_back(kvp.second);
-      if (kvp.second.empty()) Note(DecisionId::kQ4);
-    } else if (internal::EqualsIgnoreCase(kvp.first, suffix)) {
+  internal::ForEachQueryPair(request_, [&](std::string_view key, std::string_view value,
+                                           bool decoded) {
+    if (key == suffix) {
+      kv.values.emplace_back(value);
+      if (value.empty()) Note(DecisionId::kQ4);
+      if (decoded) Note(DecisionId::kQ3);
+    } else if (internal::EqualsIgnoreCase(key, suffix)) {
       Note(DecisionId::kQ1);
     }
-  }
+  });
   kv.present = !kv.values.empty();
   return kv;
 }
 
+// The shared resolver (internal/request_keys.h) gives the value and the ids
+// of the key table; multi-valued keys collect their values here.
 KeyValues ReferenceEvaluator::ResolveKey(const ConditionKey& key) {
-  const Principal* p = request_.principal;
+  uncertain_ |= internal::ResolveIds(key, request_);
   const bool connect = request_.is_connect();
-  if (key.kind == KeyKind::kUnknown) {
-    DecisionId id;
-    if (internal::UnknownKeyNote(key.name, &id)) Note(id);
-    return {};
-  }
-  // The request-independent and caller-dependent ids of the key table.
-  const internal::KeyRow& row = internal::KeySemantics(key.kind);
-  switch (row.resolve_when) {
-    case internal::NoteWhen::kNever:
-      break;
-    case internal::NoteWhen::kAlways:
-      Note(row.resolve_id);
-      break;
-    case internal::NoteWhen::kOnConnect:
-      if (connect) Note(row.resolve_id);
-      break;
-    case internal::NoteWhen::kAnonymous:
-      if (p == nullptr) Note(row.resolve_id);
-      break;
-    case internal::NoteWhen::kSigned:
-      if (p != nullptr) Note(row.resolve_id);
-      break;
-  }
-  if (connect && row.absent_on_connect) return {};  // K1
-  switch (key.kind) {
-    case KeyKind::kPort:
-      if (request_.port < 0) return {};
-      return Single(std::to_string(request_.port));
-    case KeyKind::kRequestMethod:
-      return Single(request_.method);
-    case KeyKind::kRequestPath:
-      return Single(request_.path);
-    case KeyKind::kRequestHeader:
-      for (size_t i = 0; i < request_.headers.size(); ++i) {
-        if (request_.headers.name(i) == key.suffix) {  // H1: exact suffix
-          return Single(request_.headers.value(i));
-        }
-      }
-      return {};
-    case KeyKind::kRequestQueryString:
+  if (key.kind == KeyKind::kUnknown) return {};
+  if (connect && internal::KeySemantics(key.kind).absent_on_connect) return {};  // K1
+  switch (internal::KeySemantics(key.kind).field) {
+    case internal::RequestField::kQuery:
       return QueryValues(key.suffix);
-    case KeyKind::kServiceArn:
-      return FromOptional(request_.service_arn);
-    case KeyKind::kServiceNetworkArn:
-      return FromOptional(request_.service_network_arn);
-    case KeyKind::kSourceVpc:
-      return FromOptional(request_.source_vpc);
-    case KeyKind::kSourceVpcOwnerAccount:
-      return FromOptional(request_.source_vpc_owner_account);
-    case KeyKind::kPrincipalType:
-      if (p == nullptr) return Single(std::string(row.anonymous_value));
-      return NonEmpty(p->type);
-    case KeyKind::kPrincipalArn:
-      if (p == nullptr) return {};
-      return NonEmpty(p->arn);
-    case KeyKind::kPrincipalAccount:
-      if (p == nullptr) return Single(std::string(row.anonymous_value));  // D2, A2
-      return NonEmpty(p->account);
-    case KeyKind::kPrincipalOrgId:
-      if (p == nullptr) return {};
-      return NonEmpty(p->org_id);
-    case KeyKind::kPrincipalOrgPaths: {
+    case internal::RequestField::kPrincipalOrgPaths: {
       KeyValues kv;
-      if (p == nullptr) return kv;
-      kv.values = p->org_paths;
+      if (request_.principal == nullptr) return kv;
+      kv.values = request_.principal->org_paths;
       kv.present = !kv.values.empty();
       return kv;
     }
-    case KeyKind::kPrincipalTag:
-      if (p == nullptr) return {};
-      for (const StringPair& tag : p->tags) {
-        if (internal::EqualsIgnoreCase(tag.first, key.suffix)) {
-          return Single(tag.second);
-        }
-      }
-      return {};
-    case KeyKind::kPrincipalIsAwsService:
-      if (p == nullptr) return {};
-      return Single(std::string(row.signed_value));  // A3
-    case KeyKind::kResourceTag:
-      for (size_t i = 0; i < request_.resource_tags.size(); ++i) {
-        if (internal::EqualsIgnoreCase(request_.resource_tags.name(i),
-                                       key.suffix)) {
-          return Single(request_.resource_tags.value(i));
-        }
-      }
-      return {};
-    case KeyKind::kSourceIp:
-      return FromOptional(request_.source_ip);
-    case KeyKind::kCurrentTime:
-      return FromOptional(request_.time);
-    case KeyKind::kEpochTime: {
-      if (!request_.time.present) return {};
-      int64_t millis = 0;
-      if (!internal::ParseDate(request_.time.value, &millis)) return {};
-      // Floor division: epoch seconds as integer text.
-      int64_t seconds = millis / 1000;
-      if (millis % 1000 != 0 && millis < 0) --seconds;
-      return Single(std::to_string(seconds));
-    }
-    case KeyKind::kUnknown:
-      return {};
+    default:
+      break;
   }
-  return {};
+  char buf[internal::kNumberBufferBytes];
+  std::string_view value;
+  if (!internal::SingleKeyValue(key, request_, connect, buf, &value)) return {};
+  return Single(value);
 }
 
 // ---- Conditions (docs/semantics.md §3) ----------------------------------------------------
@@ -716,7 +611,10 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
   // Step 1: resolve the key.
   const KeyValues kv = ResolveKey(c.key);
   t.absent = !kv.present;
-  if (kv.present) t.request_values = kv.values;
+  if (kv.present) {
+    t.request_values.reserve(kv.values.size());
+    for (const std::string& v : kv.values) t.request_values.push_back(TraceValue(v));
+  }
 
   const OperatorFamily family = FamilyOf(c.op);
   const bool negated = IsNegated(c.op);

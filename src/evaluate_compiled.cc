@@ -28,6 +28,7 @@
 
 #include "absl/types/span.h"
 #include "internal/compiled_impl.h"
+#include "internal/request_keys.h"
 #include "internal/semantics.h"
 #include "internal/text.h"
 #include "latticepol/authorize.h"
@@ -43,7 +44,7 @@ namespace {
 
 constexpr size_t kInlineWords = 32;  // 2,048 clauses
 constexpr size_t kInlineKeys = 64;
-constexpr size_t kDecodeBuffer = 512;
+constexpr size_t kDecodeBuffer = kDecodeBufferBytes;
 constexpr size_t kArnBuffer = 1024;
 
 inline bool HasNonAscii(std::string_view s) {
@@ -72,43 +73,6 @@ inline bool Contains(const std::vector<std::string>& list, std::string_view v) {
   return false;
 }
 
-inline int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes `in` (Q3, exactly as latticepol::PercentDecode) into
-// `buf` (capacity kDecodeBuffer) or, when it does not fit, into `*heap`.
-// Returns the decoded text; `*decoded` is true iff an escape was decoded.
-std::string_view Decode(std::string_view in, char* buf, std::string* heap,
-                        bool* decoded) {
-  *decoded = false;
-  if (in.empty() || std::memchr(in.data(), '%', in.size()) == nullptr) return in;
-  if (in.size() > kDecodeBuffer) {
-    *decoded = PercentDecode(in, heap);
-    return *heap;
-  }
-  size_t o = 0;
-  size_t i = 0;
-  const size_t n = in.size();
-  while (i < n) {
-    if (in[i] == '%' && n - i >= 3) {
-      const int hi = HexDigit(in[i + 1]);
-      const int lo = HexDigit(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        buf[o++] = static_cast<char>((hi << 4) | lo);
-        *decoded = true;
-        i += 3;
-        continue;
-      }
-    }
-    buf[o++] = in[i++];
-  }
-  return std::string_view(buf, o);
-}
-
 // Bytes the raw query scanner stops at: `&`, `=`, `%`.
 constexpr std::array<uint8_t, 256> MakeQueryClass() {
   std::array<uint8_t, 256> t{};
@@ -119,19 +83,6 @@ constexpr std::array<uint8_t, 256> MakeQueryClass() {
 }
 constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
 
-
-// Writes the decimal text of `v` at the end of `buf` (24 bytes).
-std::string_view FormatInt(int64_t v, char* buf) {
-  const bool neg = v < 0;
-  uint64_t u = neg ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  size_t pos = 24;
-  do {
-    buf[--pos] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (neg) buf[--pos] = '-';
-  return std::string_view(buf + pos, 24 - pos);
-}
 
 // Returns true iff SplitArn(v) would succeed: `arn:` and five colons.
 inline bool LooksLikeArn(std::string_view v) {
@@ -160,107 +111,10 @@ bool ArnFieldsMatch(const std::array<GlobPattern, 5>& fields,
   return true;
 }
 
-// Returns true and sets `*out` iff the single-valued, non-query key `key`
-// is present in the request. `buf` (24 bytes) holds formatted numbers.
-// (PrincipalOrgPaths, the other multi-valued key, is handled by the caller.)
+// The shared resolver (internal/request_keys.h) for single-valued keys.
 LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const RequestView& r,
                                           bool connect, char* buf, std::string_view* out) {
-  const Principal* p = r.principal;
-  auto optional = [&](const OptionalText& t) {
-    *out = t.value;
-    return t.present;
-  };
-  switch (key.kind) {
-    case KeyKind::kPort:
-      if (r.port < 0) return false;
-      *out = FormatInt(r.port, buf);
-      return true;
-    case KeyKind::kRequestMethod:
-      *out = r.method;
-      return !connect;
-    case KeyKind::kRequestPath:
-      *out = r.path;
-      return !connect;
-    case KeyKind::kRequestHeader:
-      if (connect) return false;
-      for (size_t i = 0; i < r.headers.size(); ++i) {
-        const std::string_view name = r.headers.name(i);
-        if (name.size() == key.suffix.size() &&
-            BytesEqual(name.data(), key.suffix.data(), name.size())) {
-          *out = r.headers.value(i);
-          return true;
-        }
-      }
-      return false;
-    case KeyKind::kRequestQueryString:
-    case KeyKind::kPrincipalOrgPaths:
-    case KeyKind::kUnknown:
-      return false;
-    case KeyKind::kServiceArn:
-      return optional(r.service_arn);
-    case KeyKind::kServiceNetworkArn:
-      return optional(r.service_network_arn);
-    case KeyKind::kSourceVpc:
-      return optional(r.source_vpc);
-    case KeyKind::kSourceVpcOwnerAccount:
-      return optional(r.source_vpc_owner_account);
-    case KeyKind::kPrincipalType:
-      if (p == nullptr) {
-        *out = "Anonymous";
-        return true;
-      }
-      *out = p->type;
-      return !p->type.empty();
-    case KeyKind::kPrincipalArn:
-      if (p == nullptr) return false;
-      *out = p->arn;
-      return !p->arn.empty();
-    case KeyKind::kPrincipalAccount:
-      if (p == nullptr) {  // IAM docs: `anonymous` (D2; A2 is still reported)
-        *out = "anonymous";
-        return true;
-      }
-      *out = p->account;
-      return !p->account.empty();
-    case KeyKind::kPrincipalOrgId:
-      if (p == nullptr) return false;
-      *out = p->org_id;
-      return !p->org_id.empty();
-    case KeyKind::kPrincipalTag:
-      if (p == nullptr) return false;
-      for (const StringPair& tag : p->tags) {
-        if (EqualsIgnoreCase(tag.first, key.suffix)) {
-          *out = tag.second;
-          return true;
-        }
-      }
-      return false;
-    case KeyKind::kPrincipalIsAwsService:
-      *out = "false";
-      return p != nullptr;
-    case KeyKind::kResourceTag:
-      for (size_t i = 0; i < r.resource_tags.size(); ++i) {
-        if (EqualsIgnoreCase(r.resource_tags.name(i), key.suffix)) {
-          *out = r.resource_tags.value(i);
-          return true;
-        }
-      }
-      return false;
-    case KeyKind::kSourceIp:
-      return optional(r.source_ip);
-    case KeyKind::kCurrentTime:
-      return optional(r.time);
-    case KeyKind::kEpochTime: {
-      if (!r.time.present) return false;
-      int64_t millis = 0;
-      if (!ParseDate(r.time.value, &millis)) return false;
-      int64_t seconds = millis / 1000;
-      if (millis % 1000 != 0 && millis < 0) --seconds;
-      *out = FormatInt(seconds, buf);
-      return true;
-    }
-  }
-  return false;
+  return SingleKeyValue(key, r, connect, buf, out);
 }
 
 // The principal test of one statement (docs/semantics.md §1.4, N1 for NotPrincipal).
@@ -715,7 +569,7 @@ __attribute__((noinline)) void Evaluator<kW>::EncodedPair(std::string_view key,
   std::string key_heap;
   std::string value_heap;
   bool key_decoded = false;
-  const std::string_view dk = Decode(key, key_buf, &key_heap, &key_decoded);
+  const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
   const int slot = FindQuerySlot(dk);
   if (slot < 0) {
     CheckQueryCase(dk);
@@ -723,7 +577,7 @@ __attribute__((noinline)) void Evaluator<kW>::EncodedPair(std::string_view key,
   }
   bool value_decoded = false;
   std::string_view dv;
-  if (has_value) dv = Decode(value, value_buf, &value_heap, &value_decoded);
+  if (has_value) dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
   if (key_decoded || value_decoded) unc_ = true;  // Q3
   QueryValue(static_cast<uint32_t>(slot), dv);
 }
@@ -821,15 +675,9 @@ bool Evaluator<kW>::SlowValues(const ConditionKey& key, std::vector<std::string>
   values->clear();
   if (key.kind == KeyKind::kRequestQueryString) {
     if (connect_) return false;
-    if (r_.query_is_raw) {
-      for (StringPair& p : SplitQuery(r_.raw_query)) {
-        if (p.first == key.suffix) values->push_back(std::move(p.second));
-      }
-    } else {
-      for (size_t i = 0; i < r_.query.size(); ++i) {
-        if (r_.query.name(i) == key.suffix) values->emplace_back(r_.query.value(i));
-      }
-    }
+    ForEachQueryPair(r_, [&](std::string_view k, std::string_view v, bool /*decoded*/) {
+      if (k == key.suffix) values->emplace_back(v);
+    });
     return !values->empty();
   }
   char buf[24];
@@ -1174,8 +1022,8 @@ __attribute__((noinline)) void WithDecodedPair(std::string_view key, std::string
   std::string value_heap;
   bool key_decoded = false;
   bool value_decoded = false;
-  const std::string_view dk = Decode(key, key_buf, &key_heap, &key_decoded);
-  const std::string_view dv = Decode(value, value_buf, &value_heap, &value_decoded);
+  const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
+  const std::string_view dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
   fn(dk, dv, key_decoded || value_decoded);
 }
 

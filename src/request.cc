@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "internal/request_keys.h"
 #include "internal/text.h"
 
 namespace latticepol {
@@ -25,13 +26,6 @@ std::string_view TrimHeaderValue(std::string_view v) {
   while (!v.empty() && IsHeaderSpace(v.front())) v.remove_prefix(1);
   while (!v.empty() && IsHeaderSpace(v.back())) v.remove_suffix(1);
   return v;
-}
-
-inline int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 inline OptionalText ToOptionalText(const std::optional<std::string>& s) {
@@ -80,7 +74,14 @@ void Request::AppendRawQuery(std::string_view raw) {
   std::vector<StringPair> parts = SplitQuery(raw);
   if (query.empty()) {
     query = std::move(parts);
+    raw_query.assign(raw.data(), raw.size());
     return;
+  }
+  if (!raw_query.empty() && RawQueryPairCount(raw_query) == query.size()) {
+    raw_query.push_back('&');
+    raw_query.append(raw.data(), raw.size());
+  } else {
+    raw_query.clear();  // hand-written pairs: no raw form for the whole query
   }
   query.reserve(query.size() + parts.size());
   for (StringPair& p : parts) query.push_back(std::move(p));
@@ -91,8 +92,10 @@ RequestView Request::view() const {
   v.action = action;
   v.method = method;
   v.path = path;
-  v.query_is_raw = false;
   v.query = ParamList(query);
+  // The raw text, while it still splits into `query` (Q3 needs it).
+  v.query_is_raw = !raw_query.empty() && RawQueryPairCount(raw_query) == query.size();
+  if (v.query_is_raw) v.raw_query = raw_query;
   v.headers = ParamList(headers);
   v.source_vpc = ToOptionalText(source_vpc);
   v.source_vpc_owner_account = ToOptionalText(source_vpc_owner_account);
@@ -106,39 +109,30 @@ RequestView Request::view() const {
   return v;
 }
 
+size_t RawQueryPairCount(std::string_view raw) {
+  size_t count = 0;
+  size_t pos = 0;
+  while (pos <= raw.size()) {
+    size_t amp = raw.find('&', pos);
+    if (amp == std::string_view::npos) amp = raw.size();
+    // A pair counts iff its key (up to the first `=`) is not empty.
+    if (amp > pos && raw[pos] != '=') ++count;
+    pos = amp + 1;
+  }
+  return count;
+}
+
+bool HasPercentEscape(std::string_view raw) {
+  for (size_t i = 0; i + 2 < raw.size(); ++i) {
+    if (raw[i] == '%' && internal::HexValue(raw[i + 1]) >= 0 && internal::HexValue(raw[i + 2]) >= 0) return true;
+  }
+  return false;
+}
+
 bool PercentDecode(std::string_view in, std::string* out) {
-  // An empty view may have a null data(), which memchr must not get.
-  if (in.empty()) {
-    out->clear();
-    return false;
-  }
-  const char* pct =
-      static_cast<const char*>(std::memchr(in.data(), '%', in.size()));
-  if (pct == nullptr) {
-    out->assign(in.data(), in.size());
-    return false;
-  }
-  out->clear();
-  out->reserve(in.size());
+  out->resize(in.size());
   bool decoded = false;
-  size_t start = 0;
-  size_t i = static_cast<size_t>(pct - in.data());
-  while (i < in.size()) {
-    if (in[i] == '%' && in.size() - i >= 3) {
-      const int hi = HexDigit(in[i + 1]);
-      const int lo = HexDigit(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out->append(in.data() + start, i - start);
-        out->push_back(static_cast<char>((hi << 4) | lo));
-        decoded = true;
-        i += 3;
-        start = i;
-        continue;
-      }
-    }
-    ++i;
-  }
-  out->append(in.data() + start, in.size() - start);
+  out->resize(internal::PercentDecodeInto(in, out->data(), &decoded));
   return decoded;
 }
 
@@ -170,6 +164,7 @@ Request ToRequest(const RequestView& view) {
   r.method = std::string(view.method);
   r.path = std::string(view.path);
   r.query = view.query_is_raw ? SplitQuery(view.raw_query) : CopyParams(view.query);
+  if (view.query_is_raw) r.raw_query = std::string(view.raw_query);
   r.headers = CopyParams(view.headers);
   r.source_vpc = FromOptionalText(view.source_vpc);
   r.source_vpc_owner_account = FromOptionalText(view.source_vpc_owner_account);

@@ -199,6 +199,73 @@ int64_t LocatePointer(std::string_view text, std::string_view pointer,
   return static_cast<int64_t>(i);
 }
 
+// Builds the document Json::parse would build, from the strict reader's tree,
+// in time linear in its size: nlohmann's ordered object looks every key up
+// linearly while parsing, so an object of n keys (a query or header object)
+// costs n^2 there. As with Json::parse, a repeated key keeps its first
+// position and its last value. Returns false if a number does not convert
+// (the caller then parses with nlohmann, which reports it).
+bool TreeToJson(const internal::JsonValue& v, Json* out) {
+  using internal::JsonType;
+  switch (v.type) {
+    case JsonType::kNull:
+      *out = nullptr;
+      return true;
+    case JsonType::kBool:
+      *out = v.bool_value;
+      return true;
+    case JsonType::kString:
+      *out = v.text;
+      return true;
+    case JsonType::kNumber: {
+      Json n = Json::parse(v.text, nullptr, /*allow_exceptions=*/false);
+      if (n.is_discarded() || !n.is_number()) return false;
+      *out = std::move(n);
+      return true;
+    }
+    case JsonType::kArray: {
+      *out = Json::array();
+      Json::array_t& array = out->get_ref<Json::array_t&>();
+      array.reserve(v.elements.size());
+      for (const internal::JsonValue& e : v.elements) {
+        array.emplace_back();
+        if (!TreeToJson(e, &array.back())) return false;
+      }
+      return true;
+    }
+    case JsonType::kObject: {
+      *out = Json::object();
+      // The ordered object is a vector of pairs; append without its lookup.
+      using Members = Json::object_t::Container;
+      Members& members = out->get_ref<Json::object_t&>();
+      members.reserve(v.members.size());
+      absl::flat_hash_map<std::string_view, size_t> index;
+      index.reserve(v.members.size());
+      for (const internal::JsonMember& m : v.members) {
+        Json value;
+        if (!TreeToJson(m.value, &value)) return false;
+        auto [it, inserted] = index.try_emplace(m.key, members.size());
+        if (inserted) {
+          members.emplace_back(m.key, std::move(value));
+        } else {
+          members[it->second].second = std::move(value);
+        }
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// Parses `text` like Json::parse (which throws on errors), in linear time for
+// every input the strict reader accepts.
+Json ParseDocument(std::string_view text) {
+  internal::JsonValue root;
+  Json doc;
+  if (internal::ReadJson(text, {}, &root, nullptr) && TreeToJson(root, &doc)) return doc;
+  return Json::parse(text.begin(), text.end());
+}
+
 // Finds the first duplicated object key. Iterative, so deep nesting is safe.
 bool FindDuplicateKey(std::string_view text, std::string* pointer,
                       int64_t* offset) {
@@ -324,7 +391,7 @@ class Reader {
     }
     Json doc;
     try {
-      doc = Json::parse(text_.begin(), text_.end());
+      doc = ParseDocument(text_);
     } catch (const Json::parse_error& e) {
       SyntaxError(e.what(), e.byte);
       return;
@@ -604,12 +671,13 @@ class Reader {
     if (v.is_string()) {
       std::string raw;
       if (!ReadString(v, pointer, &raw)) return;
-      std::vector<StringPair> pairs = SplitQuery(raw);
-      if (!CheckCount(pairs.size(), limits_.max_query_params, "query parameters",
+      if (!CheckCount(RawQueryPairCount(raw), limits_.max_query_params, "query parameters",
                       pointer)) {
         return;
       }
-      r->query = std::move(pairs);
+      r->query.clear();
+      r->raw_query.clear();
+      r->AppendRawQuery(raw);  // keeps the raw text for Q3
       return;
     }
     ReadPairs(v, pointer, limits_.max_query_params, "query parameters",
@@ -881,7 +949,13 @@ std::string RequestToJson(const Request& request) {
   j["action"] = request.action;
   j["method"] = request.method;
   j["path"] = request.path;
-  if (!request.query.empty()) j["query"] = PairsToJson(request.query);
+  if (!request.query.empty()) {
+    // A query that needed percent-decoding is written as received, so
+    // reading it back reports Q3 again.
+    const bool raw = !request.raw_query.empty() && HasPercentEscape(request.raw_query) &&
+                     RawQueryPairCount(request.raw_query) == request.query.size();
+    j["query"] = raw ? Json(request.raw_query) : PairsToJson(request.query);
+  }
   if (!request.headers.empty()) j["headers"] = PairsToJson(request.headers);
   if (request.source_vpc) j["sourceVpc"] = *request.source_vpc;
   if (request.source_vpc_owner_account) {

@@ -7,6 +7,7 @@
 #ifndef LATTICEPOL_EVALUATE_H_
 #define LATTICEPOL_EVALUATE_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,13 +19,19 @@
 namespace latticepol {
 
 // Trace of one condition entry (one operator -> key -> values).
+// Request values longer than this are cut in traces and explanations.
+inline constexpr size_t kTraceValueBytes = 256;
+
 struct ClauseTrace {
   std::string pointer;        // JSON pointer of the entry
   std::string operator_name;  // as written
   std::string key;            // as written
   std::vector<std::string> policy_values;   // after variable substitution
   bool absent = false;                      // the key had no value in the request
-  std::vector<std::string> request_values;  // empty when absent
+  // Empty when absent. A value longer than kTraceValueBytes is cut there (at
+  // a UTF-8 boundary) and ends with `...[N bytes cut]`, so a trace's size
+  // does not grow with statements x request value size.
+  std::vector<std::string> request_values;
   bool result = false;
   // Why the entry has its result (docs/semantics.md §4.3): "matched", "no-value-matched",
   // "nor-hit", "absent-positive", "absent-negated", "ifexists-absent",
@@ -45,7 +52,7 @@ struct StatementTrace {
   bool principal_matched = false;
   bool action_matched = false;
   bool resource_matched = false;
-  std::string request_resource;  // the ARN checked against Resource (1.6)
+  std::string request_resource;  // the ARN checked against Resource (1.6), cut as request_values
   std::vector<ClauseTrace> clauses;
   bool applies = false;      // principal && action && resource && every clause
   int failed_elements = 0;   // failed principal/action/resource tests + failed clauses

@@ -110,6 +110,12 @@ struct Request {
   std::string method = "GET";
   std::string path = "/";
   std::vector<StringPair> query;    // decoded, in order; repeated keys kept (Q2)
+  // The query exactly as received, when it arrived as raw text (set by
+  // AppendRawQuery and the request readers; empty otherwise). While `query`
+  // still holds its pairs, view() hands the evaluators this text, so they can
+  // report percent-decoding of a referenced pair (Q3). Clear it if you edit
+  // `query` by hand.
+  std::string raw_query;
   std::vector<StringPair> headers;  // lower-case unique names (use AddHeader)
   std::optional<std::string> source_vpc;
   std::optional<std::string> source_vpc_owner_account;
@@ -125,7 +131,8 @@ struct Request {
   // repeated name onto the existing value with "," (H2).
   void AddHeader(std::string_view name, std::string_view value);
   // Splits and percent-decodes a raw query string (Q3, Q4) and appends its
-  // parameters to `query`.
+  // parameters to `query`; keeps the text in `raw_query` when every pair of
+  // `query` came from raw text.
   void AppendRawQuery(std::string_view raw);
 
   RequestView view() const;
@@ -136,6 +143,11 @@ struct Request {
 // `k = ""`; a pair with an empty key is dropped; keys and values are
 // percent-decoded as bytes (`+` and malformed `%` sequences stay literal).
 std::vector<StringPair> SplitQuery(std::string_view raw);
+
+// Returns how many pairs SplitQuery(raw) yields, without decoding.
+size_t RawQueryPairCount(std::string_view raw);
+// Returns true iff percent-decoding `raw` changes it (it has a `%XX` escape).
+bool HasPercentEscape(std::string_view raw);
 
 // Percent-decodes `in` per Q3. Returns true iff anything was decoded.
 bool PercentDecode(std::string_view in, std::string* out);

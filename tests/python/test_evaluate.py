@@ -105,6 +105,17 @@ def test_uncertain_ids_are_exact(policy):
     assert policy.evaluate(query="q=blue", source_vpc_owner_account="111111111111").uncertain == []
 
 
+def test_percent_encoded_query_reports_q3(policy):
+    # Q3: the referenced value needed percent-decoding; the id survives the
+    # dict, the Request object and its JSON/pickle round trip.
+    r = policy.evaluate(query="q=%62lue", source_vpc_owner_account="111111111111")
+    assert r.decision is Decision.ALLOW
+    assert r.uncertain == ["Q3"]
+    request = latticepol.Request({"query": "q=%62lue", "source_vpc_owner_account": "111111111111"})
+    assert policy.evaluate(request).uncertain == ["Q3"]
+    assert policy.evaluate(latticepol.Request.from_json(request.to_json())).uncertain == ["Q3"]
+
+
 def test_explanation_says_what_would_pass(policy):
     r = policy.evaluate(query="q=green", source_vpc_owner_account="111111111111")
     text = r.explain()

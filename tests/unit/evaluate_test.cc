@@ -749,5 +749,53 @@ TEST(WouldPassTest, Formats) {
   EXPECT_EQ(c[5].would_pass, "");
 }
 
+// Issue 16 item 6: a long request value is cut in every clause trace, so a
+// trace does not grow with statements x value size.
+TEST(TraceTest, LongRequestValuesAreCutInTraces) {
+  std::vector<Statement> statements;
+  for (int i = 0; i < 220; ++i) {
+    Statement s = StarStatement();
+    s.conditions.push_back(MakeCondition(
+        "StringEquals", "vpc-lattice-svcs:RequestQueryString/q", {std::to_string(i)}));
+    statements.push_back(std::move(s));
+  }
+  const PolicyDocument doc = MakeDocument(std::move(statements));
+  Request r = InvokeRequest();
+  // Two-byte characters, so the cut must find a UTF-8 boundary.
+  std::string value;
+  for (int i = 0; i < (1 << 19); ++i) value += "\xc3\xa9";
+  value += "x";
+  r.query = {{"q", value}};
+  const Evaluation e = EvaluateReference(doc, r.view());
+  EXPECT_EQ(e.decision.kind, DecisionKind::kImplicitDeny);
+  size_t bytes = 0;
+  for (const StatementTrace& st : e.statements) {
+    for (const ClauseTrace& c : st.clauses) {
+      for (const std::string& v : c.request_values) {
+        bytes += v.size();
+        EXPECT_LE(v.size(), kTraceValueBytes + 32);
+        EXPECT_THAT(v, ::testing::EndsWith("...[" + std::to_string(value.size() - kTraceValueBytes) +
+                                           " bytes cut]"));
+        EXPECT_EQ(v.substr(0, 4), "\xc3\xa9\xc3\xa9");
+      }
+    }
+  }
+  EXPECT_GT(bytes, 0u);
+  EXPECT_LE(bytes, 220 * (kTraceValueBytes + 32));
+}
+
+TEST(TraceTest, ShortRequestValuesAreKept) {
+  Statement s = StarStatement();
+  s.conditions.push_back(
+      MakeCondition("StringEquals", "vpc-lattice-svcs:RequestQueryString/q", {"blue"}));
+  Request r = InvokeRequest();
+  const std::string value(kTraceValueBytes, 'a');
+  r.query = {{"q", value}};
+  const Evaluation e = EvaluateReference(MakeDocument({s}), r.view());
+  ASSERT_EQ(e.statements.size(), 1u);
+  ASSERT_EQ(e.statements[0].clauses.size(), 1u);
+  EXPECT_EQ(e.statements[0].clauses[0].request_values, std::vector<std::string>{value});
+}
+
 }  // namespace
 }  // namespace latticepol

@@ -505,6 +505,23 @@ TEST(ReplayTest, LineDecisionsMarkEveryLine) {
   EXPECT_EQ(marks[7], kReplayBlankLine);
   EXPECT_EQ(marks[8], kReplayMalformedLine);
   EXPECT_EQ(r.errors.front().line, 109u);  // global line numbers
+// A percent-encoded query keeps Q3 on both canonical paths (the fast path's
+// raw view and the ParseRequestJson fallback, forced here by a header that
+// needs normalisation).
+TEST(ReplayTest, PercentEncodedQueryReportsQ3OnBothPaths) {
+  const PolicyDocument policy = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/q":"blue"}}})");
+  const ChainPolicies chain = Chain(&policy);
+  for (const std::string& line :
+       {std::string(R"({"query":"q=%62lue","principal":null})"),
+        std::string(R"({"query":"q=%62lue","headers":{"X-A":" b "},"principal":null})")}) {
+    const ReplayReport report = Replayed(line + "\n", chain);
+    EXPECT_EQ(report.totals[0] + report.totals[1] + report.totals[2], 1u) << line;
+    EXPECT_EQ(report.flagged, 1u) << line;
+    ASSERT_EQ(report.by_id.count("Q3"), 1u) << line;
+    EXPECT_EQ(report.by_id.at("Q3"), 1u) << line;
+  }
 }
 
 }  // namespace
