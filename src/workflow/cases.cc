@@ -121,7 +121,8 @@ std::string LayerHeadline(const LayerInfo& info, const ChainConfig& config,
   if (info.layer == Layer::kIdentity) {
     if (r.assumed) {
       return StrCat(name,
-                    " layer: ASSUMED_ALLOW (no identity decision or identity policy given, E2)");
+                    " layer: ASSUMED_ALLOW (no identity decision or identity policy given, "
+                    "E2 in docs/semantics.md)");
     }
     if (!has_identity_policy && config.identity_decision.has_value()) {
       return StrCat(name, " layer: ", DecisionName(r.decision.kind), " (given identity decision)");
@@ -219,7 +220,8 @@ absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
   std::vector<std::string> lines;
   if (input.config.network_auth_type == AuthType::kNone &&
       input.config.service_auth_type == AuthType::kNone) {
-    lines.push_back("both auth types are NONE: every request is allowed unevaluated (E1)");
+    lines.push_back("both auth types are NONE: every request is allowed unevaluated "
+                    "(E1 in docs/semantics.md)");
   }
   Json layers_json = Json::object();
   for (const LayerInfo& info : layers) {

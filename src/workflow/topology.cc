@@ -409,7 +409,8 @@ void TopologyReader::Rules(const YAML::Node& map, std::string_view key,
       if (header && absl::StripAsciiWhitespace(rule.values[i]) != rule.values[i]) {
         Error(nodes[i], vp, "invalid-value",
               internal::StrCat("header value ", QuoteForMessage(rule.values[i]),
-                               " has surrounding whitespace, which lattice trims (H3)"));
+                               " has surrounding whitespace, which lattice trims "
+                               "(H3 in docs/semantics.md)"));
       }
       if (!values.insert(rule.values[i]).second) {
         Error(nodes[i], vp, "duplicate-value",
