@@ -224,6 +224,39 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
   return absl::OkStatus();
 }
 
+// A statement's meaning without its position and Sid (which never affect a
+// decision kind), for matching statements shared by two policies.
+std::string StatementKey(const PolicyDocument& doc, const Statement& s) {
+  PolicyDocument one;
+  one.version = doc.version;
+  one.has_version = doc.has_version;
+  one.is_identity_policy = doc.is_identity_policy;
+  Statement c = s;
+  c.sid.clear();
+  c.index = 0;
+  c.pointer.clear();
+  for (Condition& cond : c.conditions) cond.pointer.clear();
+  one.statements.push_back(std::move(c));
+  return PolicyToJson(one);
+}
+
+// Indices of the statements of `a` not matched one-to-one by an identical
+// statement of `b`.
+std::vector<size_t> Unshared(const PolicyDocument& a, const PolicyDocument& b) {
+  std::multiset<std::string> others;
+  for (const Statement& s : b.statements) others.insert(StatementKey(b, s));
+  std::vector<size_t> out;
+  for (size_t i = 0; i < a.statements.size(); ++i) {
+    auto it = others.find(StatementKey(a, a.statements[i]));
+    if (it == others.end()) {
+      out.push_back(i);
+    } else {
+      others.erase(it);
+    }
+  }
+  return out;
+}
+
 void Finish(const Space& space, bool searched_all, bool* complete,
             std::vector<std::string>* reasons) {
   *reasons = space.incomplete;
@@ -272,7 +305,25 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
     DecisionKind old_kind, new_kind;
   };
   std::vector<Found> found;
+  // Decision kinds depend only on which Allow/Deny statements apply, so when
+  // every statement the two policies do not share is false on both sides, the
+  // region is decided alike everywhere: prune it.
+  const std::vector<size_t> only_old = analysis::Unshared(old_policy, new_policy);
+  const std::vector<size_t> only_new = analysis::Unshared(new_policy, old_policy);
+  auto all_false = [&](const analysis::PolicyModel& m, const std::vector<size_t>& idx,
+                       const Assignment& a) {
+    for (size_t i : idx) {
+      int need = -1;
+      if (StatementValue(m.statements[i], s.elements.get(), a, &need) != analysis::Tri::kFalse) {
+        return false;
+      }
+    }
+    return true;
+  };
   auto visit = [&](const Assignment& a) {
+    if (all_false(s.services[0], only_old, a) && all_false(s.services[1], only_new, a)) {
+      return Visit{Verdict::kPrune, -1};
+    }
     const Partial po = ChainDecision(co, s.space, s.elements.get(), a);
     const Partial pn = ChainDecision(cn, s.space, s.elements.get(), a);
     if (po.known && pn.known) return Visit{Verdict::kLeaf, -1};

@@ -391,8 +391,11 @@ std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment*
   std::vector<std::vector<int>> groups;
   std::map<std::string, size_t> index;
   bool merge = true;
-  std::vector<std::string> keys(n);
-  for (size_t x = 0; x < n; ++x) {
+  for (int r : readers) {  // another free dep: atoms cannot be told apart yet
+    for (int d : el->at(r).deps) merge &= d == f || (*a)[d] >= 0;
+  }
+  std::vector<std::string> keys(merge ? n : 0);
+  for (size_t x = 0; merge && x < n; ++x) {
     (*a)[f] = static_cast<int>(x);
     for (int r : readers) {
       const Tri t = el->Value(r, *a);
