@@ -432,5 +432,26 @@ TEST(AnalysisProve, ShippedScenarioProvesAndBackdoorsAreCaught) {
   }
 }
 
+TEST(AnalysisProve, CallerFixesTheServiceNetwork) {
+  // blue and unknown-account share a service network; green does not.
+  ScenarioLoadResult loaded =
+      LoadScenarioFile(SourceDir() + "/policies/shared-service/scenario.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const PolicyDocument candidate = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringEquals":{)"
+      R"("vpc-lattice-svcs:ServiceNetworkArn":"arn:aws:vpc-lattice:us-east-1:444455556666:servicenetwork/sn-0b1e0000000000001"}}}]})");
+  auto result = ProveScenario(loaded.scenario, &candidate);
+  ASSERT_TRUE(result.ok()) << result.status();
+  for (const ExpectationProof& e : result->expectations) {
+    if (e.name == "green reads green") EXPECT_FALSE(e.holds);
+    if (e.name == "nothing else from green") EXPECT_TRUE(e.holds);
+    if (e.name == "unknown accounts get nothing") {
+      ASSERT_FALSE(e.holds);
+      EXPECT_EQ(e.caller, "unknown-account");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace latticepol
