@@ -339,15 +339,18 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
   DiffResult result;
   analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
   std::vector<Leaf> leaves;
-  for (const Found& f : found) leaves.push_back(f.leaf);
+  leaves.reserve(found.size());
+  for (Found& f : found) leaves.push_back(std::move(f.leaf));
   std::vector<size_t> kept;
-  analysis::MergeSiblings(s.space, &leaves, [&](size_t i, size_t j) {
-    return found[i].old_kind == found[j].old_kind && found[i].new_kind == found[j].new_kind;
-  }, &kept);
+  std::vector<std::string> outcomes;
+  for (const Found& f : found) {
+    outcomes.push_back(std::string(DecisionName(f.old_kind)) + ">" +
+                       std::string(DecisionName(f.new_kind)));
+  }
+  analysis::MergeSiblings(s.space, &leaves, outcomes, &kept);
   analysis::Verifier verifier;
   for (size_t k : kept) {
-    Found f = found[k];
-    f.leaf = leaves[k];
+    Found f{std::move(leaves[k]), found[k].old_kind, found[k].new_kind};
     Difference d;
     d.region = analysis::DescribeRegion(s.space, f.leaf);
     d.old_decision = f.old_kind;
@@ -440,9 +443,9 @@ absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
   std::vector<Leaf> merged;
   for (const auto& l : leaves) merged.push_back(l.first);
   std::vector<size_t> kept;
-  analysis::MergeSiblings(s.space, &merged, [&](size_t i, size_t j) {
-    return leaves[i].second == leaves[j].second;
-  }, &kept);
+  std::vector<std::string> outcomes;
+  for (const auto& l : leaves) outcomes.emplace_back(DecisionName(l.second));
+  analysis::MergeSiblings(s.space, &merged, outcomes, &kept);
   analysis::Verifier verifier;
   for (size_t k : kept) {
     const Leaf& leaf = merged[k];
