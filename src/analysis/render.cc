@@ -226,7 +226,8 @@ std::string AnalyzeResultToText(const AnalyzeResult& result) {
   for (const StatementReach& s : result.statements) {
     out += "  " + std::to_string(s.index) + (s.sid.empty() ? "" : " (" + s.sid + ")") + " " +
            (s.effect == Effect::kAllow ? "Allow" : "Deny") + ": " +
-           (!s.applicable ? "never applies (unsatisfiable)"
+           (!s.applicable ? (result.complete ? "never applies (unsatisfiable)"
+                                             : "no applying request found (analysis incomplete)")
             : s.effective ? "effective"
                           : "applies but never changes a decision (redundant or shadowed)") +
            "\n";
