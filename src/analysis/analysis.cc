@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,7 +78,13 @@ void CollectNames(const PolicyDocument& doc, Names* names, Space* space) {
           names->org_ids.insert(v);
         } else if (c.key.kind == KeyKind::kPrincipalAccount ||
                    c.key.kind == KeyKind::kPrincipalArn) {
-          NoteArn(v, names);
+          // A pattern gets one instance (`*`, `?` -> `x`): a witness caller
+          // for the statement, not a proof (the entry is marked incomplete).
+          std::string instance = v;
+          for (char& ch : instance) {
+            if (ch == '*' || ch == '?') ch = 'x';
+          }
+          NoteArn(instance, names);
         }
       }
     }
@@ -193,6 +201,37 @@ struct Setup {
   }
 };
 
+// Listener ports to try when the context fixes none: every integer boundary
+// the policies' Port conditions name and its neighbours, the extremes and
+// 443. Numeric comparisons with these boundaries cannot tell apart two ports
+// between consecutive points, so this is exact for Numeric* operators.
+void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
+  std::set<int32_t> points;
+  for (const PolicyDocument* d : docs) {
+    if (d == nullptr) continue;
+    for (const Statement& st : d->statements) {
+      for (const Condition& c : st.conditions) {
+        if (KeyInfoFor(c.key).source != KeySource::kPort || c.op == ConditionOperator::kNull) {
+          continue;
+        }
+        if (FamilyOf(c.op) != OperatorFamily::kNumeric) {
+          space->Incomplete("statement " + std::to_string(st.index) + ": " + c.operator_name +
+                            " on " + c.key.name + " is checked only at the ports the policies name");
+        }
+        for (const std::string& v : c.values) {
+          const double x = std::atof(v.c_str());
+          for (double p : {std::floor(x) - 1, std::floor(x), std::ceil(x), std::ceil(x) + 1}) {
+            if (p >= 0 && p <= 65535) points.insert(static_cast<int32_t>(p));
+          }
+        }
+      }
+    }
+  }
+  if (points.empty()) return;
+  points.insert({443, 0, 65535});
+  space->ports.assign(points.begin(), points.end());
+}
+
 absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
                        const AnalysisOptions& options, Setup* s) {
   if (!options.include_anonymous && !options.include_signed) {
@@ -204,6 +243,7 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
   all.push_back(options.network_policy);
   all.push_back(options.identity_policy);
   BuildCallers(all, options, &s->space);
+  if (!options.context.port) PortPoints(all, &s->space);
   for (size_t i = 0; i < services.size(); ++i) {
     CollectPredicates(*services[i], &s->space, services.size() > 1 ? (i ? "new" : "old") : "policy");
   }

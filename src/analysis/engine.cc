@@ -576,12 +576,19 @@ absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Reques
   w.request = request;
   w.decision = ref.result.decision;
   w.layer = ref.result.layer;
+  // One entry per evaluated layer: "service: ALLOW by statement 1 (AllowGreen)"
+  // or "service: IMPLICIT_DENY (no statement applies)".
   auto deciding = [&](const char* name, const std::optional<Evaluation>& ev,
                       const PolicyDocument* doc) {
-    if (!ev || doc == nullptr || ev->decision.statement < 0) return;
-    const Statement& s = doc->statements[ev->decision.statement];
-    w.deciding.push_back(std::string(name) + ": statement " + std::to_string(s.index) +
-                         (s.sid.empty() ? "" : " (" + s.sid + ")"));
+    if (!ev || doc == nullptr) return;
+    std::string entry = std::string(name) + ": " + std::string(DecisionName(ev->decision.kind));
+    if (ev->decision.statement < 0) {
+      entry += " (no statement applies)";
+    } else {
+      const Statement& s = doc->statements[ev->decision.statement];
+      entry += " by statement " + std::to_string(s.index) + (s.sid.empty() ? "" : " (" + s.sid + ")");
+    }
+    w.deciding.push_back(std::move(entry));
   };
   deciding("network", ref.network, chain.network_policy);
   deciding("service", ref.service, chain.service_policy);

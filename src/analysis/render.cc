@@ -56,12 +56,10 @@ std::string Completeness(bool complete, const std::vector<std::string>& reasons)
 }
 
 std::string DecidedBy(const Witness& w) {
-  if (w.deciding.empty()) {
-    return w.decision == DecisionKind::kAllow ? "" : " (no statement applies)";
-  }
-  std::string out = " by ";
-  for (size_t i = 0; i < w.deciding.size(); ++i) out += (i ? ", " : "") + w.deciding[i];
-  return out;
+  if (w.deciding.empty()) return "";
+  std::string out = " (";
+  for (size_t i = 0; i < w.deciding.size(); ++i) out += (i ? "; " : "") + w.deciding[i];
+  return out + ")";
 }
 
 void TextReasons(bool complete, const std::vector<std::string>& reasons, std::string* out) {
