@@ -411,6 +411,33 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
   return result;
 }
 
+namespace analysis {
+namespace {
+
+// True iff some request makes statement `i` apply while no Deny applies.
+bool EscapesDenies(Setup& s, size_t i, size_t max_nodes) {
+  const PolicyModel& model = s.services[0];
+  bool found = false;
+  auto visit = [&](const Assignment& a) {
+    int need = -1;
+    const Tri t = StatementValue(model.statements[i], s.elements.get(), a, &need);
+    if (t == Tri::kFalse) return Visit{Verdict::kPrune, -1};
+    bool undecided = t == Tri::kUnknown;
+    for (const StatementModel& d : model.statements) {
+      if (d.effect != Effect::kDeny) continue;
+      const Tri dt = StatementValue(d, s.elements.get(), a, &need);
+      if (dt == Tri::kTrue) return Visit{Verdict::kPrune, -1};
+      undecided |= dt == Tri::kUnknown;
+    }
+    return undecided ? Visit{Verdict::kSplit, need} : Visit{Verdict::kLeaf, -1};
+  };
+  Search(&s.space, s.elements.get(), visit, [&](const Leaf&) { found = true; }, {max_nodes, 1});
+  return found;
+}
+
+}  // namespace
+}  // namespace analysis
+
 absl::StatusOr<std::vector<StatementReach>> StatementReachability(
     const PolicyDocument& policy, const AnalysisOptions& options, bool* complete) {
   analysis::Setup s;
@@ -445,6 +472,9 @@ absl::StatusOr<std::vector<StatementReach>> StatementReachability(
       }
       r.applicable = true;
       r.applies_witness = std::move(request);
+      if (stmt.effect == Effect::kAllow) {
+        r.escapes_denies = EscapesDenies(s, i, options.max_nodes);
+      }
       PolicyDocument without = policy;
       without.statements.erase(without.statements.begin() + static_cast<long>(i));
       auto diff = DiffPolicies(policy, without, options);

@@ -226,6 +226,7 @@ std::string AnalyzeResultToJson(const AnalyzeResult& result) {
            ", \"sid\": " + Quote(s.sid) + ", \"effect\": " +
            Quote(s.effect == Effect::kAllow ? "Allow" : "Deny") +
            ", \"applicable\": " + (s.applicable ? "true" : "false") +
+           ", \"escapes_denies\": " + (s.escapes_denies ? "true" : "false") +
            ", \"effective\": " + (s.effective ? "true" : "false") + ", \"witness\": " +
            (s.effective_witness ? RequestToJson(s.effective_witness->request)
             : s.applies_witness ? RequestToJson(*s.applies_witness)
@@ -252,7 +253,9 @@ std::string AnalyzeResultToText(const AnalyzeResult& result) {
            (!s.applicable ? (result.complete ? "never applies (unsatisfiable)"
                                              : "no applying request found (analysis incomplete)")
             : s.effective ? "effective"
-                          : "applies but never changes a decision (redundant or shadowed)") +
+            : s.effect == Effect::kAllow && !s.escapes_denies
+                ? "always overridden by a Deny (shadowed)"
+                : "applies but never changes a decision (redundant)") +
            "\n";
   }
   return out;
