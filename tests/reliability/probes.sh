@@ -195,6 +195,32 @@ expect_in "simulate -" "$TMP/out" "latticepol simulate: <stdin>"
 expect_in "simulate -" "$TMP/out" "Result: all 7 expectations hold"
 probe "two inputs from stdin" 2 "$LP" simulate - --shadow - </dev/null
 
+# An empty case file and /dev/null alike (the device was refused).
+: >"$TMP/empty.jsonl"
+probe "check empty case file" 0 "$LP" check --policy "$POLICY" --cases "$TMP/empty.jsonl"
+cp "$TMP/out" "$TMP/empty.out"
+probe "check /dev/null" 0 "$LP" check --policy "$POLICY" --cases /dev/null
+cmp -s "$TMP/out" "$TMP/empty.out" || fail "check /dev/null: output differs from an empty file"
+probe "check a folder" 4 "$LP" check --policy "$POLICY" --cases "$TMP"
+expect_in "check a folder" "$TMP/err" "it is a directory"
+# /dev/zero: one endless line, refused at the per-line cap, quickly.
+probe "check /dev/zero" 4 "$LP" check --policy "$POLICY" --cases /dev/zero
+expect_in "check /dev/zero" "$TMP/err" "case-line-too-long"
+
+# --- item 11: case streams over 64 MiB on stdin, memory bounded by the piece -------
+# 18 cases of ~4 MiB each (75 MB) once hit the 64 MiB whole-file cap; under
+# a 600 MiB address-space limit they must all run.
+python3 - "$SHARED/cases.jsonl" >"$TMP/big-cases.jsonl" <<'PY'
+import json, sys
+case = json.loads(open(sys.argv[1]).readline())
+for i in range(18):
+    case["name"] = "case-%d-%s" % (i, "n" * (4 << 20))
+    print(json.dumps(case))
+PY
+MEMORY_KB=614400 probe "check 75 MB on stdin" 0 bash -c "\"$LP\" check --policy \"$POLICY\" --cases - <\"$TMP/big-cases.jsonl\""
+expect_in "check 75 MB on stdin" "$TMP/out" "18 passed, 0 failed"
+rm -f "$TMP/big-cases.jsonl"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures reliability probe(s) failed" >&2
   exit 1
