@@ -627,6 +627,12 @@ std::vector<BadInput> Table() {
        [] { return std::string(kScenario) + "mix: {methods: [GET\n"; }, "yaml-syntax", "", -1},
       {"ScenarioAliasUndefined", Format::kScenario,
        [] { return std::string(kScenario) + "mix: *nothing\n"; }, "yaml-syntax", "", -1},
+      {"ScenarioCallerShortAccount", Format::kScenario,
+       [] { return Replace(kScenario, "\"111111111111\"", "\"1111\""); }, "invalid-value",
+       "/callers/0/sourceVpcOwnerAccount", 6},
+      {"ScenarioPrincipalAccountNotDigits", Format::kScenario,
+       [] { return std::string(kScenario) + "    principal: {account: \"12345678901x\"}\n"; },
+       "invalid-value", "/callers/0/principal/account", 7},
       {"ScenarioSecondEmptyDocument", Format::kScenario,
        [] { return std::string(kScenario) + "---\n"; }, "yaml-syntax", "", 7},
 
