@@ -183,6 +183,19 @@ expect_in "generate into a locked folder" "$TMP/err" "another latticepol process
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
+# An existing stack file with nested aliases is refused, not expanded.
+mkdir -p "$TMP/stack/blue-service"
+python3 - "$TMP/stack/blue-service/Pulumi.dev.yaml" <<'PY'
+import sys
+lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+for i in range(1, 10):
+    lines.append("a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)))
+lines.append("config:\n  aws:region: us-east-1")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+probe "stack file billion laughs" 4 "$LP" generate "$SHARED/topology.yaml" --out "$TMP/stack" --force
+expect_in "stack file billion laughs" "$TMP/err" "aliases expand the stack file beyond"
+
 # --- item 10: smaller input paths ----------------------------------------------------
 probe "replay a directory" 4 "$LP" simulate --replay "$TMP" --policy "$POLICY"
 expect_in "replay a directory" "$TMP/err" "cannot read \`$TMP\`: it is a directory"
