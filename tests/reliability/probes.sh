@@ -150,6 +150,8 @@ ln -s "$TMP/nowhere.txt" "$TMP/dangling.txt"
 probe "dangling symlink output" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/dangling.txt" --force
 expect_in "dangling symlink output" "$TMP/err" "symbolic link to a file that does not exist"
 [ -e "$TMP/nowhere.txt" ] && fail "dangling symlink output: the link's target was created"
+# A device is written in place (with --force, as before).
+probe "output to /dev/null" 0 "$LP" simulate "$SCENARIO" --count 100 --output /dev/null --force
 # The folder is checked before the run.
 probe "output folder missing" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/no/such/report.txt"
 expect_in "output folder missing" "$TMP/err" "does not exist"
