@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
@@ -274,10 +275,9 @@ LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
 
 struct FastChain {
   ChainPolicies chain;
-  std::shared_ptr<const CompiledPolicy> network, service, identity, shadow;
-  bool eval_network = false, eval_service = false;
+  internal::CompiledLayers layers;  // network, service, shadow
+  std::shared_ptr<const CompiledPolicy> identity;
   std::array<internal::ComposeTable, 2> table;  // [signed]
-  size_t network_statements = 0;
   bool log_unknowables = false;
   bool log_uses_time = false;
 };
@@ -316,7 +316,7 @@ class Worker {
  public:
   Worker(const FastChain& chain, const ReplayOptions& options)
       : chain_(chain), options_(options) {
-    agg.hits.assign(chain.network_statements +
+    agg.hits.assign(chain.layers.network_statements +
                         (chain.chain.service_policy ? chain.chain.service_policy->statements.size() : 0),
                     0);
   }
@@ -701,28 +701,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
                       int* checks_left) {
   const FastChain& c = chain_;
   const bool is_signed = view.principal != nullptr;
-  Decision dn, ds, di;
-  DecisionIdMask maybe = 0;
-  // Layers that are not evaluated keep kAllow; the table ignores them.
-  DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
-  if (c.eval_network) {
-    dn = latticepol::Evaluate(*c.network, view);
-    maybe |= dn.uncertain;
-    nk = dn.kind;
-    if (dn.statement >= 0) ++agg.hits[dn.statement];
-  }
-  if (c.eval_service) {
-    ds = latticepol::Evaluate(*c.service, view);
-    maybe |= ds.uncertain;
-    sk = ds.kind;
-    if (ds.statement >= 0) ++agg.hits[c.network_statements + ds.statement];
-  }
-  if (is_signed && c.identity != nullptr) {
-    di = latticepol::Evaluate(*c.identity, view);
-    maybe |= di.uncertain;
-    ik = di.kind;
-  }
-  const internal::ComposedDecision& r = c.table[is_signed].Get(nk, sk, ik);
+  // Layers, composition, statement hits and the candidate.
+  const internal::ChainStep step = internal::RunChainStep(
+      c.layers, is_signed ? c.identity.get() : nullptr, c.table[is_signed], view, agg.hits.data());
+  const internal::ComposedDecision& r = *step.result;
+  const DecisionIdMask maybe = step.maybe;
   ++agg.requests;
   ++agg.totals[static_cast<int>(r.kind)];
   MarkLine(options_, line_no, static_cast<uint8_t>(r.kind));
@@ -761,9 +744,9 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
         any_uncertain |= !lc.certain;
         some_layer_denies |= lc.certainly_denies;
       };
-      layer(c.chain.network_policy, c.eval_network, dn.kind);
-      layer(c.chain.service_policy, c.eval_service, ds.kind);
-      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, di.kind);
+      layer(c.chain.network_policy, c.layers.eval_network, step.network);
+      layer(c.chain.service_policy, c.layers.eval_service, step.service);
+      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, step.identity);
       uncertain = any_uncertain && !some_layer_denies;
       if (l3_cache_.size() >= (size_t{1} << 16)) l3_cache_.clear();
       l3_cache_.emplace(key, uncertain);
@@ -786,14 +769,9 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
       }
     }
   }
-  if (c.shadow != nullptr) {
-    DecisionKind shk = DecisionKind::kAllow;
-    if (c.chain.config.service_auth_type == AuthType::kAwsIam) {
-      shk = latticepol::Evaluate(*c.shadow, view).kind;
-    }
-    const internal::ComposedDecision& sr = c.table[is_signed].Get(nk, shk, ik);
-    ++agg.shadow_totals[static_cast<int>(sr.kind)];
-    const internal::ShadowChange change = internal::CompareShadow(r.kind, sr.kind);
+  if (c.layers.shadow != nullptr) {
+    ++agg.shadow_totals[static_cast<int>(step.shadow_kind)];
+    const internal::ShadowChange change = step.change;
     if (change == internal::ShadowChange::kDenyKindChanged) ++agg.sh_kind_changed;
     if (change == internal::ShadowChange::kAllowedToDenied ||
         change == internal::ShadowChange::kDeniedToAllowed) {
@@ -802,7 +780,7 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
       std::vector<ReplaySample>& samples = was ? agg.sh_a2d_samples : agg.sh_d2a_samples;
       if (++n <= static_cast<uint64_t>(options_.max_samples)) {
         ReplaySample s = Sample(view, line_no, r.kind, r.layer, log);
-        s.shadow_decision = sr.kind;
+        s.shadow_decision = step.shadow_kind;
         samples.push_back(std::move(s));
       }
     }
@@ -900,33 +878,24 @@ void KeepLowest(std::vector<T>* v, size_t max) {
 
 }  // namespace
 
-absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
-                                    const ReplayOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  FastChain fc;
+namespace {
+
+// Compiles the chain and the candidate once and prepares the composition
+// tables and the access-log uncertainty flags.
+absl::Status PrepareChain(const ChainPolicies& chain, const ReplayOptions& options,
+                          FastChain* out) {
+  FastChain& fc = *out;
   fc.chain = chain;
-  auto compile = [](const PolicyDocument* doc, const char* what,
-                    std::shared_ptr<const CompiledPolicy>* out) -> absl::Status {
-    if (doc == nullptr) return absl::OkStatus();
-    auto c = Compile(*doc);
-    if (!c.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot compile the ", what, " policy: ", c.status().message()));
-    }
-    *out = *c;
-    return absl::OkStatus();
-  };
-  absl::Status st = compile(chain.network_policy, "service-network", &fc.network);
-  if (st.ok()) st = compile(chain.service_policy, "service", &fc.service);
-  if (st.ok()) st = compile(chain.identity_policy, "identity", &fc.identity);
-  if (st.ok()) st = compile(options.shadow_service_policy, "shadow", &fc.shadow);
+  absl::Status st = internal::CompileLayers(chain, options.shadow_service_policy, &fc.layers);
+  if (st.ok() && chain.identity_policy != nullptr) {
+    auto identity = internal::CompileLayer(*chain.identity_policy, "identity");
+    if (identity.ok()) fc.identity = *identity;
+    st = identity.status();
+  }
   if (!st.ok()) return st;
-  fc.eval_network = chain.config.network_auth_type == AuthType::kAwsIam && fc.network != nullptr;
-  fc.eval_service = chain.config.service_auth_type == AuthType::kAwsIam && fc.service != nullptr;
   const bool any_iam = chain.config.network_auth_type == AuthType::kAwsIam ||
                        chain.config.service_auth_type == AuthType::kAwsIam;
   if (!any_iam) fc.identity = nullptr;
-  fc.network_statements = chain.network_policy ? chain.network_policy->statements.size() : 0;
   fc.log_uses_time = PolicyUsesTime(chain.network_policy) ||
                      PolicyUsesTime(chain.service_policy) ||
                      PolicyUsesTime(chain.identity_policy);
@@ -934,10 +903,139 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
                        PolicyHasUnknowables(chain.service_policy) ||
                        PolicyHasUnknowables(chain.identity_policy);
   for (int is_signed = 0; is_signed < 2; ++is_signed) {
-    fc.table[is_signed] = internal::ComposeTable(chain.config, is_signed != 0, fc.network != nullptr,
-                                                 fc.service != nullptr, fc.identity != nullptr);
+    fc.table[is_signed] =
+        internal::ComposeTable(chain.config, is_signed != 0, fc.layers.network != nullptr,
+                               fc.layers.service != nullptr, fc.identity != nullptr);
   }
 
+  return absl::OkStatus();
+}
+
+// Merges the workers' aggregates (and the reader's own errors) into `report`.
+void MergeAggregates(const std::vector<Agg*>& aggs, const FastChain& fc,
+                     const ReplayOptions& options, ReplayReport* out) {
+  ReplayReport& report = *out;
+  const ChainPolicies& chain = fc.chain;
+  std::array<uint64_t, 64> ids{};
+  std::vector<uint64_t> hits(aggs.back()->hits.size(), 0);
+  for (Agg* a : aggs) {
+    report.blank += a->blank;
+    report.malformed += a->malformed;
+    report.requests += a->requests;
+    report.canonical += a->canonical;
+    report.access_log += a->access_log;
+    report.fallback += a->fallback;
+    for (ReplayLineError& e : a->errors) report.errors.push_back(std::move(e));
+    for (int k = 0; k < 3; ++k) report.totals[k] += a->totals[k];
+    for (int k = 0; k < 4; ++k) report.by_layer[k] += a->by_layer[k];
+    for (size_t i = 0; i < a->hits.size() && i < hits.size(); ++i) hits[i] += a->hits[i];
+    report.flagged += a->flagged;
+    report.checked += a->checked;
+    report.uncertain_checked += a->uncertain_checked;
+    for (int k = 0; k < 64; ++k) ids[k] += a->ids[k];
+    report.log_compared += a->log_compared;
+    report.log_agree += a->log_agree;
+    report.log_allowed_now_denied += a->log_a2d;
+    report.log_denied_now_allowed += a->log_d2a;
+    report.log_uncertain += a->log_uncertain;
+    report.log_uncertain_disagree += a->log_uncertain_disagree;
+    report.port_inferred += a->port_inferred;
+    for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
+    for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
+    report.shadow_allowed_to_denied += a->sh_a2d;
+    report.shadow_denied_to_allowed += a->sh_d2a;
+    report.shadow_deny_kind_changed += a->sh_kind_changed;
+    for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
+    for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
+  }
+  KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  KeepLowest(&report.log_disagreement_samples, max_samples);
+  KeepLowest(&report.shadow_allowed_to_denied_samples, max_samples);
+  KeepLowest(&report.shadow_denied_to_allowed_samples, max_samples);
+  auto add_hits = [&](const PolicyDocument* doc, const char* layer, size_t offset) {
+    if (doc == nullptr) return;
+    for (size_t i = 0; i < doc->statements.size(); ++i) {
+      const Statement& s = doc->statements[i];
+      report.statement_hits.emplace_back(
+          absl::StrCat(layer, " #", s.index, s.sid.empty() ? "" : " ", s.sid),
+          offset + i < hits.size() ? hits[offset + i] : 0);
+    }
+  };
+  add_hits(chain.network_policy, "network", 0);
+  add_hits(chain.service_policy, "service", fc.layers.network_statements);
+  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
+    if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
+  }
+}
+
+// Evaluates one block's lines in parallel. Work units follow the global
+// groups of kReplayGroupLines lines, so each group's reference-check budget
+// is spent on the same lines whatever the block size or thread count (a
+// group cut by a block boundary carries its budget over).
+class Dispatcher {
+ public:
+  Dispatcher(std::vector<std::unique_ptr<Worker>>* workers, int threads)
+      : workers_(workers), threads_(threads) {}
+
+  // `lines` index into `buffer` (`size` bytes readable from its start);
+  // `line_base` lines came before this block.
+  void Run(const std::vector<LineRef>& lines, const char* buffer, size_t size,
+           uint64_t line_base) {
+    units_.clear();
+    for (size_t begin = 0; begin < lines.size();) {
+      const uint64_t global = line_base + begin;
+      const size_t end = std::min<size_t>(
+          lines.size(), begin + (kReplayGroupLines - global % kReplayGroupLines));
+      const uint64_t group = global / kReplayGroupLines;
+      units_.push_back(
+          Unit{begin, end, group == carry_group_ ? carry_left_ : kUncertainChecksPerChunk});
+      begin = end;
+    }
+    const uint64_t groups = units_.size();
+    std::atomic<uint64_t> next{0};
+    auto work = [&](Worker* w) {
+      while (true) {
+        const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
+        if (g >= groups) break;
+        Unit& unit = units_[g];
+        for (size_t i = unit.begin; i < unit.end; ++i) {
+          const LineRef& l = lines[i];
+          w->Line(std::string_view(buffer + l.offset, l.size), size - l.offset,
+                  line_base + i + 1, &unit.checks_left);
+        }
+      }
+    };
+    const int used = static_cast<int>(std::min<uint64_t>(threads_, std::max<uint64_t>(groups, 1)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < used; ++t) pool.emplace_back(work, (*workers_)[t].get());
+    work((*workers_)[0].get());
+    for (std::thread& t : pool) t.join();
+    if (!units_.empty()) {
+      carry_group_ = (line_base + units_.back().begin) / kReplayGroupLines;
+      carry_left_ = units_.back().checks_left;
+    }
+  }
+
+ private:
+  struct Unit {
+    size_t begin, end;
+    int checks_left;
+  };
+  std::vector<std::unique_ptr<Worker>>* workers_;
+  int threads_;
+  std::vector<Unit> units_;
+  uint64_t carry_group_ = UINT64_MAX;
+  int carry_left_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
+                                    const ReplayOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  FastChain fc;
+  if (absl::Status st = PrepareChain(chain, options, &fc); !st.ok()) return st;
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<Worker>> workers;
@@ -954,13 +1052,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   uint64_t line_base = options.first_line;  // lines before this batch
   if (options.line_decisions != nullptr) options.line_decisions->clear();
   std::vector<LineRef> lines;
-  struct Unit {
-    size_t begin, end;
-    int checks_left;
-  };
-  std::vector<Unit> units;
-  uint64_t carry_group = UINT64_MAX;
-  int carry_left = 0;
+  Dispatcher dispatcher(&workers, threads);
   Agg extra;  // problems found by the reader itself (over-long lines)
 
   while (!(eof && filled == 0)) {
@@ -1044,45 +1136,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
       options.line_decisions->resize(line_base - options.first_line + lines.size(),
                                      kReplayBlankLine);
     }
-    // Evaluate in parallel. Work units follow the global groups of
-    // kReplayGroupLines lines, so each group's reference-check budget is
-    // spent on the same lines whatever the block size or thread count.
-    units.clear();
-    {
-      size_t begin = 0;
-      while (begin < lines.size()) {
-        const uint64_t global = line_base + begin;
-        const size_t end = std::min<size_t>(
-            lines.size(), begin + (kReplayGroupLines - global % kReplayGroupLines));
-        const uint64_t group = global / kReplayGroupLines;
-        units.push_back(Unit{begin, end, group == carry_group ? carry_left : kUncertainChecksPerChunk});
-        begin = end;
-      }
-    }
-    const uint64_t groups = units.size();
-    std::atomic<uint64_t> next{0};
-    auto work = [&](Worker* w) {
-      while (true) {
-        const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
-        if (g >= groups) break;
-        Unit& unit = units[g];
-        for (size_t i = unit.begin; i < unit.end; ++i) {
-          const LineRef& l = lines[i];
-          w->Line(std::string_view(buffer.get() + l.offset, l.size),
-                  capacity + simdjson::SIMDJSON_PADDING - l.offset, line_base + i + 1,
-                  &unit.checks_left);
-        }
-      }
-    };
-    const int used = static_cast<int>(std::min<uint64_t>(threads, std::max<uint64_t>(groups, 1)));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < used; ++t) pool.emplace_back(work, workers[t].get());
-    work(workers[0].get());
-    for (std::thread& t : pool) t.join();
-    if (!units.empty()) {
-      carry_group = (line_base + units.back().begin) / kReplayGroupLines;
-      carry_left = units.back().checks_left;
-    }
+    dispatcher.Run(lines, buffer.get(), capacity + simdjson::SIMDJSON_PADDING, line_base);
     line_base += lines.size();
     // Keep the carry-over.
     if (cut < filled) {
@@ -1103,61 +1157,11 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
 
   // Merge.
   report.lines = line_base - options.first_line;
-  std::array<uint64_t, 64> ids{};
   std::vector<Agg*> aggs;
   aggs.push_back(&extra);
   for (auto& w : workers) aggs.push_back(&w->agg);
-  std::vector<uint64_t> hits(workers[0]->agg.hits.size(), 0);
-  for (Agg* a : aggs) {
-    report.blank += a->blank;
-    report.malformed += a->malformed;
-    report.requests += a->requests;
-    report.canonical += a->canonical;
-    report.access_log += a->access_log;
-    report.fallback += a->fallback;
-    for (ReplayLineError& e : a->errors) report.errors.push_back(std::move(e));
-    for (int k = 0; k < 3; ++k) report.totals[k] += a->totals[k];
-    for (int k = 0; k < 4; ++k) report.by_layer[k] += a->by_layer[k];
-    for (size_t i = 0; i < a->hits.size() && i < hits.size(); ++i) hits[i] += a->hits[i];
-    report.flagged += a->flagged;
-    report.checked += a->checked;
-    report.uncertain_checked += a->uncertain_checked;
-    for (int k = 0; k < 64; ++k) ids[k] += a->ids[k];
-    report.log_compared += a->log_compared;
-    report.log_agree += a->log_agree;
-    report.log_allowed_now_denied += a->log_a2d;
-    report.log_denied_now_allowed += a->log_d2a;
-    report.log_uncertain += a->log_uncertain;
-    report.log_uncertain_disagree += a->log_uncertain_disagree;
-    report.port_inferred += a->port_inferred;
-    for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
-    for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
-    report.shadow_allowed_to_denied += a->sh_a2d;
-    report.shadow_denied_to_allowed += a->sh_d2a;
-    report.shadow_deny_kind_changed += a->sh_kind_changed;
-    for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
-    for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
-  }
-  KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
-  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
-  KeepLowest(&report.log_disagreement_samples, max_samples);
-  KeepLowest(&report.shadow_allowed_to_denied_samples, max_samples);
-  KeepLowest(&report.shadow_denied_to_allowed_samples, max_samples);
-  auto add_hits = [&](const PolicyDocument* doc, const char* layer, size_t offset) {
-    if (doc == nullptr) return;
-    for (size_t i = 0; i < doc->statements.size(); ++i) {
-      const Statement& s = doc->statements[i];
-      report.statement_hits.emplace_back(
-          absl::StrCat(layer, " #", s.index, s.sid.empty() ? "" : " ", s.sid),
-          offset + i < hits.size() ? hits[offset + i] : 0);
-    }
-  };
-  add_hits(chain.network_policy, "network", 0);
-  add_hits(chain.service_policy, "service", fc.network_statements);
-  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
-    if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
-  }
-  report.shadow_enabled = fc.shadow != nullptr;
+  MergeAggregates(aggs, fc, options, &report);
+  report.shadow_enabled = fc.layers.shadow != nullptr;
   report.shadow_name = options.shadow_name;
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -1230,6 +1234,7 @@ ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOpt
     for (int k = 0; k < 3; ++k) out.shadow_totals[k] += p.shadow_totals[k];
     out.shadow_allowed_to_denied += p.shadow_allowed_to_denied;
     out.shadow_denied_to_allowed += p.shadow_denied_to_allowed;
+    out.shadow_deny_kind_changed += p.shadow_deny_kind_changed;
     out.wall_seconds += p.wall_seconds;
     auto take = [&](auto& from, auto* into) {
       for (auto& item : from) {

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
@@ -498,7 +499,7 @@ class Simulation::Impl {
   Dist callers;
   std::vector<Principal> principals;  // per caller (unused for anonymous)
   std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
-  std::shared_ptr<const CompiledPolicy> network, service, shadow;
+  internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
   // Per caller: [network kind][service kind][identity kind] -> composed.
@@ -506,10 +507,8 @@ class Simulation::Impl {
   std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
   std::vector<CallerMasks> masks;                    // per caller (<= 64 expectations)
   bool use_masks = false;
-  bool evaluate_network = false, evaluate_service = false;
   std::optional<PolicyDocument> shadow_doc;
   std::string shadow_name;
-  size_t network_statements = 0;
   size_t max_query_keys = 0, max_headers = 0;
   size_t max_raw_query = 1;  // bytes: the longest raw query any mix can produce
   // Request classes: cell = class_offset[caller] + the mixed-radix number of
@@ -813,7 +812,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   const size_t n_callers = scenario.callers.size();
   agg->callers.assign(n_callers, {});
   agg->statement_hits.assign(
-      network_statements + (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
+      layers.network_statements +
+          (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
       0);
   agg->expectations.resize(scenario.expectations.size());
   for (ExpectationResult& er : agg->expectations) {
@@ -870,29 +870,11 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       DrawRequest(i, &d);
       RenderView(d, &raw, &headers, &view);
       const int c = d.caller;
-      // Layers.
-      Decision dn, ds, di;
-      DecisionIdMask maybe = 0;
-      // Layers that are not evaluated keep kAllow; the table ignores them.
-      DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
-      if (evaluate_network) {
-        dn = Evaluate(*network, view);
-        maybe |= dn.uncertain;
-        nk = dn.kind;
-        if (dn.statement >= 0) ++agg->statement_hits[dn.statement];
-      }
-      if (evaluate_service) {
-        ds = Evaluate(*service, view);
-        maybe |= ds.uncertain;
-        sk = ds.kind;
-        if (ds.statement >= 0) ++agg->statement_hits[network_statements + ds.statement];
-      }
-      if (identity[c] != nullptr) {
-        di = Evaluate(*identity[c], view);
-        maybe |= di.uncertain;
-        ik = di.kind;
-      }
-      const ComposedDecision& r = compose[c].Get(nk, sk, ik);
+      // Layers, composition, statement hits and the candidate.
+      const internal::ChainStep step = internal::RunChainStep(
+          layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
+      const ComposedDecision& r = *step.result;
+      const DecisionIdMask maybe = step.maybe;
       ++agg->totals[KindIndex(r.kind)];
       ++agg->by_layer[static_cast<int>(r.layer)];
       ++agg->callers[c][KindIndex(r.kind)];
@@ -929,24 +911,18 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         }
       }
       // Shadow.
-      DecisionKind shadow_kind = r.kind;
-      if (shadow != nullptr) {
-        DecisionKind shk = DecisionKind::kAllow;
-        if (scenario.service_auth_type == AuthType::kAwsIam) {
-          shk = Evaluate(*shadow, view).kind;
-        }
-        const ComposedDecision& sr = compose[c].Get(nk, shk, ik);
-        shadow_kind = sr.kind;
-        ++agg->shadow_totals[KindIndex(sr.kind)];
-        switch (internal::CompareShadow(r.kind, sr.kind)) {
+      const DecisionKind shadow_kind = step.shadow_kind;
+      if (layers.shadow != nullptr) {
+        ++agg->shadow_totals[KindIndex(shadow_kind)];
+        switch (step.change) {
           case internal::ShadowChange::kAllowedToDenied:
             if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-              agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+              agg->a2d_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
             }
             break;
           case internal::ShadowChange::kDeniedToAllowed:
             if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-              agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
+              agg->d2a_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
             }
             break;
           case internal::ShadowChange::kDenyKindChanged:
@@ -972,7 +948,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
             er.samples.push_back(violation(d, r.kind, shadow_kind, r.layer, false));
           }
         }
-        if (shadow != nullptr) {
+        if (layers.shadow != nullptr) {
           ++er.shadow_by_decision[KindIndex(shadow_kind)];
           if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
             ++er.shadow_violations_by_caller[c];
@@ -1052,35 +1028,21 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.caller_views.push_back(v);
   }
 
-  auto compile = [](const PolicyDocument& doc, const char* what)
-      -> absl::StatusOr<std::shared_ptr<const CompiledPolicy>> {
-    auto compiled = Compile(doc);
-    if (!compiled.ok()) {
-      return absl::InvalidArgumentError(
-          StrCat("cannot compile the ", what, " policy: ", compiled.status().message()));
-    }
-    return *compiled;
-  };
-  if (scenario.network_policy) {
-    auto c = compile(*scenario.network_policy, "service-network");
-    if (!c.ok()) return c.status();
-    s.network = *c;
-    s.network_statements = scenario.network_policy->statements.size();
-  }
-  if (scenario.service_policy) {
-    auto c = compile(*scenario.service_policy, "service");
-    if (!c.ok()) return c.status();
-    s.service = *c;
-  }
   if (options.shadow_service_policy) {
     s.shadow_doc = options.shadow_service_policy;
     s.shadow_name = options.shadow_name;
-    auto c = compile(*s.shadow_doc, "shadow");
-    if (!c.ok()) return c.status();
-    s.shadow = *c;
   }
-  s.evaluate_network = scenario.network_auth_type == AuthType::kAwsIam && s.network != nullptr;
-  s.evaluate_service = scenario.service_auth_type == AuthType::kAwsIam && s.service != nullptr;
+  // The network and service layers (and the candidate) are compiled once.
+  ChainPolicies chain;
+  chain.config.network_auth_type = scenario.network_auth_type;
+  chain.config.service_auth_type = scenario.service_auth_type;
+  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
+  chain.service_policy = scenario.service_policy ? &*scenario.service_policy : nullptr;
+  if (absl::Status st = internal::CompileLayers(chain, s.shadow_doc ? &*s.shadow_doc : nullptr,
+                                                &s.layers);
+      !st.ok()) {
+    return st;
+  }
   const bool any_iam = scenario.network_auth_type == AuthType::kAwsIam ||
                        scenario.service_auth_type == AuthType::kAwsIam;
 
@@ -1093,14 +1055,14 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.configs.push_back(config);
     std::shared_ptr<const CompiledPolicy> identity;
     if (c.identity_policy && c.principal && any_iam) {
-      auto compiled = compile(*c.identity_policy, "identity");
+      auto compiled = internal::CompileLayer(*c.identity_policy, "identity");
       if (!compiled.ok()) return compiled.status();
       identity = *compiled;
     }
     s.identity.push_back(identity);
     // Every combination of layer outcomes, composed once by the shared rule.
-    s.compose.emplace_back(config, c.principal.has_value(), s.network != nullptr,
-                           s.service != nullptr, identity != nullptr);
+    s.compose.emplace_back(config, c.principal.has_value(), s.layers.network != nullptr,
+                           s.layers.service != nullptr, identity != nullptr);
   }
   for (const Expectation& e : scenario.expectations) {
     std::vector<CallerMatcher> per_caller;
@@ -1372,7 +1334,7 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
       report.uncertain.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
     }
   }
-  report.shadow.enabled = s.shadow != nullptr;
+  report.shadow.enabled = s.layers.shadow != nullptr;
   report.shadow.name = s.shadow_name;
   report.classes_omitted = s.classes_omitted;
   if (s.class_cells != 0) report.class_dimensions = s.class_dimensions;

@@ -150,6 +150,8 @@ ln -s "$TMP/nowhere.txt" "$TMP/dangling.txt"
 probe "dangling symlink output" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/dangling.txt" --force
 expect_in "dangling symlink output" "$TMP/err" "symbolic link to a file that does not exist"
 [ -e "$TMP/nowhere.txt" ] && fail "dangling symlink output: the link's target was created"
+# A device is written in place (with --force, as before).
+probe "output to /dev/null" 0 "$LP" simulate "$SCENARIO" --count 100 --output /dev/null --force
 # The folder is checked before the run.
 probe "output folder missing" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/no/such/report.txt"
 expect_in "output folder missing" "$TMP/err" "does not exist"
@@ -183,6 +185,19 @@ expect_in "generate into a locked folder" "$TMP/err" "another latticepol process
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
+# An existing stack file with nested aliases is refused, not expanded.
+mkdir -p "$TMP/stack/blue-service"
+python3 - "$TMP/stack/blue-service/Pulumi.dev.yaml" <<'PY'
+import sys
+lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+for i in range(1, 10):
+    lines.append("a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)))
+lines.append("config:\n  aws:region: us-east-1")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+probe "stack file billion laughs" 4 "$LP" generate "$SHARED/topology.yaml" --out "$TMP/stack" --force
+expect_in "stack file billion laughs" "$TMP/err" "aliases expand the stack file beyond"
+
 # --- item 10: smaller input paths ----------------------------------------------------
 probe "replay a directory" 4 "$LP" simulate --replay "$TMP" --policy "$POLICY"
 expect_in "replay a directory" "$TMP/err" "cannot read \`$TMP\`: it is a directory"
@@ -194,6 +209,32 @@ expect_in "replay only malformed lines" "$TMP/err" "no valid request"
 expect_in "simulate -" "$TMP/out" "latticepol simulate: <stdin>"
 expect_in "simulate -" "$TMP/out" "Result: all 7 expectations hold"
 probe "two inputs from stdin" 2 "$LP" simulate - --shadow - </dev/null
+
+# An empty case file and /dev/null alike (the device was refused).
+: >"$TMP/empty.jsonl"
+probe "check empty case file" 0 "$LP" check --policy "$POLICY" --cases "$TMP/empty.jsonl"
+cp "$TMP/out" "$TMP/empty.out"
+probe "check /dev/null" 0 "$LP" check --policy "$POLICY" --cases /dev/null
+cmp -s "$TMP/out" "$TMP/empty.out" || fail "check /dev/null: output differs from an empty file"
+probe "check a folder" 4 "$LP" check --policy "$POLICY" --cases "$TMP"
+expect_in "check a folder" "$TMP/err" "it is a directory"
+# /dev/zero: one endless line, refused at the per-line cap, quickly.
+probe "check /dev/zero" 4 "$LP" check --policy "$POLICY" --cases /dev/zero
+expect_in "check /dev/zero" "$TMP/err" "case-line-too-long"
+
+# --- item 11: case streams over 64 MiB on stdin, memory bounded by the piece -------
+# 18 cases of ~4 MiB each (75 MB) once hit the 64 MiB whole-file cap; under
+# a 600 MiB address-space limit they must all run.
+python3 - "$SHARED/cases.jsonl" >"$TMP/big-cases.jsonl" <<'PY'
+import json, sys
+case = json.loads(open(sys.argv[1]).readline())
+for i in range(18):
+    case["name"] = "case-%d-%s" % (i, "n" * (4 << 20))
+    print(json.dumps(case))
+PY
+MEMORY_KB=614400 probe "check 75 MB on stdin" 0 bash -c "\"$LP\" check --policy \"$POLICY\" --cases - <\"$TMP/big-cases.jsonl\""
+expect_in "check 75 MB on stdin" "$TMP/out" "18 passed, 0 failed"
+rm -f "$TMP/big-cases.jsonl"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures reliability probe(s) failed" >&2

@@ -23,6 +23,7 @@
 #include "latticepol/generate.h"
 #include "latticepol/issue.h"
 #include "latticepol/topology.h"
+#include "yaml-cpp/yaml.h"
 
 namespace latticepol::cli {
 namespace {
@@ -66,6 +67,51 @@ bool WriteAtomically(const fs::path& path, const std::string& content, bool over
     return false;
   }
   return PublishFile(path.string(), content, overwrite, error);
+}
+
+// The `config` entries of a stack file as key -> value text ("" when the file
+// has none or is not YAML). Bare keys stay as written.
+std::map<std::string, std::string> ConfigEntries(const std::string& text) {
+  std::map<std::string, std::string> out;
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) return out;
+    const YAML::Node config = root["config"];
+    if (!config.IsMap()) return out;
+    for (const auto& kv : config) {
+      if (!kv.first.IsScalar()) continue;
+      if (kv.second.IsScalar()) {
+        out[kv.first.Scalar()] = kv.second.Scalar();
+      } else {
+        YAML::Emitter e;
+        e << YAML::Flow << kv.second;
+        out[kv.first.Scalar()] = e.c_str();
+      }
+    }
+  } catch (const YAML::Exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+// Prints each config key a stack-file overwrite changes, as old -> new.
+void PrintConfigChanges(const std::string& old_text, const std::string& new_text) {
+  const std::map<std::string, std::string> before = ConfigEntries(old_text);
+  const std::map<std::string, std::string> after = ConfigEntries(new_text);
+  for (const auto& [key, value] : after) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      std::cout << "    " << key << ": (unset) -> " << JsonQuote(value) << "\n";
+    } else if (it->second != value) {
+      std::cout << "    " << key << ": " << JsonQuote(it->second) << " -> " << JsonQuote(value)
+                << "\n";
+    }
+  }
+  for (const auto& [key, value] : before) {
+    if (after.count(key) == 0) {
+      std::cout << "    " << key << ": " << JsonQuote(value) << " -> (removed)\n";
+    }
+  }
 }
 
 ExitCode RunGenerate(const GenerateCliOptions& opts) {
@@ -161,7 +207,8 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     }
     targets.push_back(target);
   }
-  if (!refused.empty()) {
+  // A dry run shows what would happen, refusals included, and succeeds.
+  if (!refused.empty() && !opts.dry_run) {
     for (const std::string& path : refused) {
       PrintError(kCommand, "refusing to overwrite `" + path + "` (use --force)");
     }
@@ -176,6 +223,12 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     const char* what = target.state == Target::kNew         ? "create"
                        : target.state == Target::kUnchanged ? "unchanged"
                                                             : "overwrite";
+    // A stack file's content before it is replaced, for its key changes.
+    std::optional<std::string> previous;
+    if (target.state == Target::kOverwrite &&
+        target.path.filename().string().rfind("Pulumi.", 0) == 0) {
+      previous = ReadIfExists(target.path);
+    }
     if (!opts.dry_run && target.state != Target::kUnchanged) {
       std::string error;
       if (!WriteAtomically(target.path, *target.content, target.state == Target::kOverwrite,
@@ -185,7 +238,10 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
       }
     }
     std::cout << (opts.dry_run ? "would " : "") << what << " " << target.path.string() << " ("
-              << target.content->size() << " bytes)\n";
+              << target.content->size() << " bytes)"
+              << (target.state == Target::kOverwrite && !opts.force ? ", needs --force" : "")
+              << "\n";
+    if (previous) PrintConfigChanges(*previous, *target.content);
   }
   if (!result.pending_commands.empty()) {
     std::cout << "\nThe consumer stacks still need the " << parsed.topology.shared.project
