@@ -232,3 +232,24 @@ def test_module_imports_without_numpy(python_env, policy_path):
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_decide_lines_releases_the_gil(policy):
+    from test_concurrency import _count_during, _spin_rate
+    line = b'{"query":"q=blue&q=blue","sourceVpcOwnerAccount":"111111111111"}\n'
+    data = line * 1000
+    while True:  # grow until one call takes >= 0.3 s (many 5 ms switch intervals)
+        _, elapsed = _count_during(lambda: policy.decide_lines(data))
+        if elapsed >= 0.3 or len(data) >= 1 << 28:
+            break
+        data = data * 2
+    attempts = []
+    for _ in range(3):  # the machine may be busy
+        rate = _spin_rate()
+        during, elapsed = _count_during(lambda: policy.decide_lines(data))
+        attempts.append((rate, during, elapsed))
+        # A held GIL lets the counter move for a switch interval or two only.
+        if during > 0.2 * rate * elapsed:
+            break
+    else:
+        raise AssertionError("the counter did not advance during decide_lines: %r" % attempts)
