@@ -91,6 +91,9 @@ def test_decide_lines_edge_cases(policy):
     # No trailing newline: the last line still counts.
     blue = b'{"query":"q=blue","sourceVpcOwnerAccount":"111111111111"}'
     assert list(policy.decide_lines(blue)) == [0]
+    # An over-long line is one invalid entry; the lines after it still count.
+    huge = b'{"x":"' + b"a" * (5 << 20) + b'"}'
+    assert list(policy.decide_lines(b"\n".join([blue, huge, blue, b"", blue]))) == [0, 255, 0, 0]
     with pytest.raises(TypeError):
         policy.decide_lines("text is not bytes")
     with pytest.raises(TypeError):
@@ -200,6 +203,13 @@ def test_replay_report_pickles(policy_path, data_path):
 def test_replay_bad_inputs(policy_path, inputs, exc):
     with pytest.raises(exc):
         latticepol.replay(inputs, policy_path)
+
+
+def test_replay_strict_stops_at_the_first_malformed_line(policy_path, data):
+    report = latticepol.replay(data, policy_path, strict=True)
+    assert report.stopped
+    assert report.errors[0][1] == latticepol.replay(data, policy_path).errors[0][1]
+    assert not latticepol.replay(data, policy_path).stopped
 
 
 def test_replay_bad_options(policy_path, data):
