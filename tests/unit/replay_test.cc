@@ -485,5 +485,12 @@ TEST(ReplayTest, LineDecisionsMarkEveryLine) {
   EXPECT_EQ(r.errors.front().line, 109u);  // global line numbers
 }
 
+TEST(ReplayTest, CountReplayLinesCountsLikeReplay) {
+  const PolicyDocument policy = SeedPolicy();
+  for (const std::string text : {"", "\n", "a", "a\n", "a\nb", "\n\n\n", "{}\n\n[]"}) {
+    EXPECT_EQ(CountReplayLines(text), Replayed(text, Chain(&policy)).lines) << text;
+  }
+}
+
 }  // namespace
 }  // namespace latticepol
