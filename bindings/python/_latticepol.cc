@@ -998,6 +998,11 @@ PYBIND11_MODULE(_latticepol, m) {
   m.def("_restore_replay", &ReportFromState);
   m.def("decide_lines", &DecideLines, py::arg("data"), py::arg("chain"), py::arg("format"),
         py::arg("threads"));
+  m.def("count_lines", [](const py::object& data) {
+    ByteView view(data);
+    py::gil_scoped_release release;
+    return CountReplayLines(view.bytes());
+  }, py::arg("data"));
   m.def("replay_buffer", &ReplayBuffer, py::arg("data"), py::arg("args"), py::arg("source"));
   m.def("replay_files", &ReplayFiles, py::arg("paths"), py::arg("args"));
   m.def("merge_replay_reports", &MergeReports, py::arg("parts"), py::arg("args"),

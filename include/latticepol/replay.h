@@ -83,6 +83,11 @@ struct ReplayOptions {
   std::vector<uint8_t>* line_decisions = nullptr;
 };
 
+// The number of lines Replay counts in `text` (ReplayReport::lines): one per
+// newline, plus a last line without one. Cuts partitions of a stream for
+// ReplayOptions::first_line.
+uint64_t CountReplayLines(std::string_view text);
+
 inline constexpr uint8_t kReplayBlankLine = 254;
 inline constexpr uint8_t kReplayMalformedLine = 255;
 

@@ -1170,6 +1170,19 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   return report;
 }
 
+uint64_t CountReplayLines(std::string_view text) {
+  uint64_t n = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) return n + 1;  // a last line without a newline
+    ++n;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return n;
+}
+
 namespace {
 
 // Merges the samples or errors of `parts` (already tagged with their input

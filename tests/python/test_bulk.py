@@ -91,6 +91,9 @@ def test_decide_lines_edge_cases(policy):
     # No trailing newline: the last line still counts.
     blue = b'{"query":"q=blue","sourceVpcOwnerAccount":"111111111111"}'
     assert list(policy.decide_lines(blue)) == [0]
+    # An over-long line is one invalid entry; the lines after it still count.
+    huge = b'{"x":"' + b"a" * (5 << 20) + b'"}'
+    assert list(policy.decide_lines(b"\n".join([blue, huge, blue, b"", blue]))) == [0, 255, 0, 0]
     with pytest.raises(TypeError):
         policy.decide_lines("text is not bytes")
     with pytest.raises(TypeError):
@@ -202,6 +205,13 @@ def test_replay_bad_inputs(policy_path, inputs, exc):
         latticepol.replay(inputs, policy_path)
 
 
+def test_replay_strict_stops_at_the_first_malformed_line(policy_path, data):
+    report = latticepol.replay(data, policy_path, strict=True)
+    assert report.stopped
+    assert report.errors[0][1] == latticepol.replay(data, policy_path).errors[0][1]
+    assert not latticepol.replay(data, policy_path).stopped
+
+
 def test_replay_bad_options(policy_path, data):
     with pytest.raises(ValueError):
         latticepol.replay(data, policy_path, max_samples=-1)
@@ -232,3 +242,24 @@ def test_module_imports_without_numpy(python_env, policy_path):
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_decide_lines_releases_the_gil(policy):
+    from test_concurrency import _count_during, _spin_rate
+    line = b'{"query":"q=blue&q=blue","sourceVpcOwnerAccount":"111111111111"}\n'
+    data = line * 1000
+    while True:  # grow until one call takes >= 0.3 s (many 5 ms switch intervals)
+        _, elapsed = _count_during(lambda: policy.decide_lines(data))
+        if elapsed >= 0.3 or len(data) >= 1 << 28:
+            break
+        data = data * 2
+    attempts = []
+    for _ in range(3):  # the machine may be busy
+        rate = _spin_rate()
+        during, elapsed = _count_during(lambda: policy.decide_lines(data))
+        attempts.append((rate, during, elapsed))
+        # A held GIL lets the counter move for a switch interval or two only.
+        if during > 0.2 * rate * elapsed:
+            break
+    else:
+        raise AssertionError("the counter did not advance during decide_lines: %r" % attempts)

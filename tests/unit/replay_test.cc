@@ -524,5 +524,12 @@ TEST(ReplayTest, PercentEncodedQueryReportsQ3OnBothPaths) {
   }
 }
 
+TEST(ReplayTest, CountReplayLinesCountsLikeReplay) {
+  const PolicyDocument policy = SeedPolicy();
+  for (const std::string text : {"", "\n", "a", "a\n", "a\nb", "\n\n\n", "{}\n\n[]"}) {
+    EXPECT_EQ(CountReplayLines(text), Replayed(text, Chain(&policy)).lines) << text;
+  }
+}
+
 }  // namespace
 }  // namespace latticepol

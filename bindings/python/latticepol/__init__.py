@@ -828,6 +828,11 @@ class ReplayReport:
         return list(self._core.errors())
 
     @property
+    def stopped(self) -> bool:
+        """``strict=True`` stopped at a malformed line (the CLI exits 4)."""
+        return bool(self._core.stopped)
+
+    @property
     def disagreements(self) -> int:
         """Access-log records whose logged verdict the policy certainly contradicts."""
         return int(self._core.disagreements)

@@ -2,12 +2,18 @@
 import datetime
 import enum
 import os
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 __version__: str
 __all__: List[str]
 
 DECISION_IDS: List[str]
+MAX_POLICY_BYTES: int
+MAX_INPUT_BYTES: int
+DECIDE_ALLOW: int
+DECIDE_EXPLICIT_DENY: int
+DECIDE_IMPLICIT_DENY: int
+DECIDE_INVALID: int
 
 _PathLike = Union[str, os.PathLike[str]]
 _RequestLike = Union[Mapping[str, Any], "Request", str, None]
@@ -108,7 +114,7 @@ class Result:
 
 class Policy:
     @classmethod
-    def from_json(cls, text: Union[str, bytes], *, lenient: bool = False, identity: bool = False,
+    def from_json(cls, text: Union[str, bytes, bytearray, memoryview], *, lenient: bool = False, identity: bool = False,
                   source: str = "") -> Policy: ...
     @classmethod
     def from_dict(cls, document: Mapping[str, Any], *, lenient: bool = False,
@@ -148,6 +154,7 @@ class Policy:
         time: Union[str, int, datetime.datetime, None] = ...,
     ) -> Result: ...
     def evaluate_many(self, requests: Iterable[Union[Mapping[str, Any], Request, str]]) -> List[Result]: ...
+    def decide_lines(self, data: Any, *, format: str = "auto", threads: int = 1) -> Any: ...  # numpy.ndarray[uint8]
 
 class LayerResult:
     layer: Layer
@@ -261,3 +268,50 @@ def generate(
     out_dir: Optional[_PathLike] = None,
     command_root: str = "",
 ) -> GeneratedFiles: ...
+
+def decide_lines(
+    data: Any,
+    *,
+    service_policy: Optional[_PolicyLike] = None,
+    network_policy: Optional[_PolicyLike] = None,
+    identity_policy: Optional[_PolicyLike] = None,
+    service_auth_type: Optional[str] = None,
+    network_auth_type: Optional[str] = None,
+    identity_decision: Union[Decision, str, None] = None,
+    format: str = "auto",
+    threads: int = 1,
+) -> Any: ...  # numpy.ndarray[uint8]
+
+class ReplayReport:
+    def to_dict(self, include_timing: bool = True) -> Dict[str, Any]: ...
+    def to_text(self, include_timing: bool = True) -> str: ...
+    @property
+    def lines(self) -> int: ...
+    @property
+    def errors(self) -> List[Tuple[str, int, int, str]]: ...
+    @property
+    def stopped(self) -> bool: ...
+    @property
+    def disagreements(self) -> int: ...
+    @property
+    def ok(self) -> bool: ...
+    def __bool__(self) -> bool: ...
+
+def replay(
+    inputs: Union[_PathLike, Sequence[_PathLike], bytes, bytearray, memoryview, Any],
+    policy: Optional[_PolicyLike] = None,
+    *,
+    network_policy: Optional[_PolicyLike] = None,
+    identity_policy: Optional[_PolicyLike] = None,
+    service_auth_type: Optional[str] = None,
+    network_auth_type: Optional[str] = None,
+    identity_decision: Union[Decision, str, None] = None,
+    candidate: Optional[_PolicyLike] = None,
+    candidate_name: Optional[str] = None,
+    format: str = "auto",
+    strict: bool = False,
+    threads: int = 1,
+    max_samples: Optional[int] = None,
+    max_errors: Optional[int] = None,
+    source: str = "<buffer>",
+) -> ReplayReport: ...

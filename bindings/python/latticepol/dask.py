@@ -132,8 +132,7 @@ def _read_block(path: str, start: int, end: int) -> Tuple[int, bytes]:
 
 
 def _count_lines(block: Any) -> int:
-    data = block[1] if isinstance(block, tuple) else block
-    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    return _core.count_lines(block[1] if isinstance(block, tuple) else block)
 
 
 def _skip_lines(data: bytes, n: int) -> Tuple[int, int]:
@@ -146,7 +145,7 @@ def _skip_lines(data: bytes, n: int) -> Tuple[int, int]:
     return pos, skipped
 
 
-def _aligned(data: bytes, first_line: int, more: Any) -> Tuple[bytes, int]:
+def _aligned(data: bytes, lines: int, first_line: int, more: Any) -> Tuple[bytes, int]:
     """Moves a partition's edges to the library's groups of
     REPLAY_GROUP_LINES lines: its first lines up to a group boundary belong
     to the previous partition, which reads on (through `more(n)`, giving up
@@ -156,10 +155,9 @@ def _aligned(data: bytes, first_line: int, more: Any) -> Tuple[bytes, int]:
     group = _core.REPLAY_GROUP_LINES
     pos, skipped = _skip_lines(data, (-first_line) % group)
     own_first = first_line + skipped
-    n = data.count(b"\n", pos)
+    n = lines - skipped  # `lines` of `data` (CountReplayLines)
     if pos < len(data) and not data.endswith(b"\n"):
-        n += 1  # the stream's last line, without a newline: nothing follows
-        need = 0
+        need = 0  # the stream's last line, without a newline: nothing follows
     else:
         need = (-(own_first + n)) % group if pos < len(data) else 0
     extra = more(need) if need else b""
@@ -177,7 +175,8 @@ def _bag_block(lines: Sequence[Any]) -> bytes:
     return b"".join(parts)
 
 
-def _replay_range(block: Tuple[int, bytes], first_line: int, path: str, spec: Dict[str, Any]) -> Any:
+def _replay_range(block: Tuple[int, bytes], lines: int, first_line: int, path: str,
+                  spec: Dict[str, Any]) -> Any:
     start, data = block
 
     def more(n: int) -> bytes:
@@ -185,7 +184,7 @@ def _replay_range(block: Tuple[int, bytes], first_line: int, path: str, spec: Di
             f.seek(start + len(data))
             return b"".join(f.readline() for _ in range(n))
 
-    body, own_first = _aligned(data, first_line, more)
+    body, own_first = _aligned(data, lines, first_line, more)
     return _core.replay_buffer(body, _replay_args(spec, own_first), path)
 
 
@@ -201,15 +200,18 @@ def _replay_file(path: str, spec: Dict[str, Any]) -> Any:
 # ---- The graph ----------------------------------------------------------------------------
 
 
-def _offsets(blocks: List[Any]) -> List[Any]:
-    """The first line number of each block: the sum of the earlier blocks'
-    line counts (cheap tasks on blocks already in the workers' memory)."""
+def _offsets(blocks: List[Any]) -> Tuple[List[Any], List[Any]]:
+    """The line count of each block and its first line number (the sum of
+    the earlier blocks' counts): cheap tasks (memchr, GIL released) on blocks
+    already in the workers' memory."""
+    counts: List[Any] = []
     offsets: List[Any] = []
     offset: Any = 0
     for block in blocks:
         offsets.append(offset)
-        offset = delayed(operator.add, pure=True)(offset, delayed(_count_lines)(block))
-    return offsets
+        counts.append(delayed(_count_lines)(block))
+        offset = delayed(operator.add, pure=True)(offset, counts[-1])
+    return counts, offsets
 
 
 def _stream_tasks(blocks: List[Any], spec: Dict[str, Any], source: str) -> List[Any]:
@@ -217,7 +219,7 @@ def _stream_tasks(blocks: List[Any], spec: Dict[str, Any], source: str) -> List[
     each told its first line number. Counts, hits and line numbers are exact;
     the reference checks of uncertain ids restart at each partition edge
     (``flagged`` is exact, ``checked`` and ``byId`` may be higher)."""
-    offsets = _offsets(blocks)
+    _, offsets = _offsets(blocks)
     return [delayed(_replay_block, pure=False)(block, offsets[i], spec, source)
             for i, block in enumerate(blocks)]
 
@@ -255,9 +257,9 @@ def _file_tasks(path: str, spec: Dict[str, Any], blocksize: int) -> List[Any]:
     size = os.path.getsize(path)
     starts = list(range(0, max(size, 1), blocksize))
     blocks = [delayed(_read_block, pure=False)(path, s, min(s + blocksize, size)) for s in starts]
-    offsets = _offsets(blocks)
-    return [delayed(_replay_range, pure=False)(block, offset, path, spec)
-            for block, offset in zip(blocks, offsets)]
+    counts, offsets = _offsets(blocks)
+    return [delayed(_replay_range, pure=False)(block, count, offset, path, spec)
+            for block, count, offset in zip(blocks, counts, offsets)]
 
 
 def _spec(policy: Any, network_policy: Any, identity_policy: Any, service_auth_type: Any,
