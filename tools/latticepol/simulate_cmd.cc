@@ -32,6 +32,7 @@ namespace latticepol::cli {
 namespace {
 
 struct SimulateOptions {
+  bool as_submitted = false;  // --as-submitted: refuse pretty-printed policies
   std::string scenario;
   std::optional<uint64_t> count;
   std::optional<uint64_t> seed;
@@ -141,11 +142,11 @@ ExitCode RunReplay(const SimulateOptions& opts) {
   }
   std::optional<PolicyDocument> policy, shadow;
   if (!opts.policy.empty()) {
-    policy = LoadPolicy(opts.policy, ParseOptions());
+    policy = LoadPolicy(opts.policy, ParseOptions(), opts.as_submitted);
     if (!policy) return ExitCode::kInvalidInput;
   }
   if (!opts.shadow.empty()) {
-    shadow = LoadPolicy(opts.shadow, ParseOptions());
+    shadow = LoadPolicy(opts.shadow, ParseOptions(), opts.as_submitted);
     if (!shadow) return ExitCode::kInvalidInput;
     ro.shadow_service_policy = &*shadow;
     ro.shadow_name = opts.shadow;
@@ -218,7 +219,7 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
   so.threads = opts.threads;
   so.max_samples = opts.samples;
   if (!opts.shadow.empty()) {
-    std::optional<PolicyDocument> shadow = LoadPolicy(opts.shadow, ParseOptions());
+    std::optional<PolicyDocument> shadow = LoadPolicy(opts.shadow, ParseOptions(), opts.as_submitted);
     if (!shadow) return ExitCode::kInvalidInput;
     so.shadow_service_policy = std::move(shadow);
     so.shadow_name = opts.shadow;
@@ -295,6 +296,7 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   AddFormatOption(cmd, &opts->format);
   cmd->add_option("--output", opts->output, "Write the report to this file");
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
+  AddAsSubmittedOption(cmd, &opts->as_submitted);
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
   cmd->add_option("--replay", opts->replay,
                   "Replay recorded traffic from this JSON Lines file (`-` for stdin)");
