@@ -268,7 +268,9 @@ ExitCode RunSimulate(const SimulateOptions& opts) {
 void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<SimulateOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate",
+      "simulate", "Simulate a scenario's traffic (or replay logs) through the Lattice chain");
+  // The long description heads the command's own --help (footer).
+  const std::string long_description =
       "Generate a scenario's request stream (callers, request mix, count, seed), "
       "evaluate every request through the Lattice chain with the compiled matcher "
       "and report totals, a caller x decision matrix, per-statement hits, "
@@ -277,9 +279,9 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       "canonical requests or VPC Lattice access-log records (compared with their "
       "logged verdicts). Exit code 0 when every expectation holds, 3 when one is "
       "violated (replay: the candidate disagrees with a logged verdict), 4 for "
-      "invalid input, 2 for usage errors.");
-  cmd->footer(
-      "Examples:\n"
+      "invalid input, 2 for usage errors.";
+  cmd->footer(long_description + "\n\n" +
+              "Examples:\n"
       "  latticepol simulate policies/shared-service/scenario.yaml\n"
       "  latticepol simulate policies/shared-service/scenario.yaml --count 1000000 "
       "--shadow candidate.json --format json --output report.json\n"
