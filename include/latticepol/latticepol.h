@@ -10,6 +10,7 @@
 //   cases.h            case files and RunCases (`latticepol check`)
 //   scenario.h, simulate.h, replay.h   synthetic streams and recorded traffic
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
+//   lint.h, policy_format.h            findings in four severities; canonical formatting
 //   random.h           seeded random policies and requests (tests, fuzzers)
 //
 // Example:
@@ -37,8 +38,10 @@
 #include "latticepol/evaluate.h"         // IWYU pragma: export
 #include "latticepol/generate.h"         // IWYU pragma: export
 #include "latticepol/issue.h"            // IWYU pragma: export
+#include "latticepol/lint.h"             // IWYU pragma: export
 #include "latticepol/parse.h"            // IWYU pragma: export
 #include "latticepol/policy.h"           // IWYU pragma: export
+#include "latticepol/policy_format.h"    // IWYU pragma: export
 #include "latticepol/random.h"           // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
 #include "latticepol/request.h"          // IWYU pragma: export

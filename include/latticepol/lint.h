@@ -17,6 +17,7 @@
 #ifndef LATTICEPOL_LINT_H_
 #define LATTICEPOL_LINT_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
