@@ -8,7 +8,7 @@
 // one JSON object per line (blank lines are skipped, unknown fields are ignored):
 //
 //   {"name": "blue allowed", "request": {...canonical request JSON...},
-//    "expect": "ALLOW" | "EXPLICIT_DENY" | "IMPLICIT_DENY",
+//    "expect": "ALLOW" | "DENY" | "EXPLICIT_DENY" | "IMPLICIT_DENY",
 //    "policy": {...},             // optional: overrides the default policy
 //    "networkPolicy": {...},      // optional: service-network auth policy
 //    "networkAuthType": "AWS_IAM" | "NONE",   // optional
@@ -93,6 +93,9 @@ struct TestCase {
   int line = 0;
   Request request;
   DecisionKind expect = DecisionKind::kImplicitDeny;
+  // `"expect": "DENY"` (as in scenarios): EXPLICIT_DENY or IMPLICIT_DENY
+  // passes; `expect` is then kImplicitDeny.
+  bool expect_any_deny = false;
   std::optional<PolicyDocument> policy;          // inline "policy"
   std::optional<PolicyDocument> network_policy;  // inline "networkPolicy"
   std::optional<AuthType> network_auth_type;
@@ -151,6 +154,7 @@ struct CaseResult {
   std::string name;
   int line = 0;
   DecisionKind expected = DecisionKind::kImplicitDeny;
+  bool expected_any_deny = false;  // `"expect": "DENY"`: any deny passes
   DecisionKind got = DecisionKind::kImplicitDeny;
   Layer layer = Layer::kNone;  // deciding layer; kService for single-policy denies
   bool chain = false;          // evaluated as a Lattice chain

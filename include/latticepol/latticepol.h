@@ -12,6 +12,7 @@
 //   scenario.h, simulate.h, replay.h   synthetic streams and recorded traffic
 //   replay_inputs.h    replay of many files, globs and .gz
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
+//   lint.h, policy_format.h            findings in four severities; canonical formatting
 //   random.h           seeded random policies and requests (tests, fuzzers)
 //
 // Example:
@@ -40,8 +41,10 @@
 #include "latticepol/generate.h"         // IWYU pragma: export
 #include "latticepol/input_file.h"       // IWYU pragma: export
 #include "latticepol/issue.h"            // IWYU pragma: export
+#include "latticepol/lint.h"             // IWYU pragma: export
 #include "latticepol/parse.h"            // IWYU pragma: export
 #include "latticepol/policy.h"           // IWYU pragma: export
+#include "latticepol/policy_format.h"    // IWYU pragma: export
 #include "latticepol/random.h"           // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
 #include "latticepol/replay_inputs.h"    // IWYU pragma: export

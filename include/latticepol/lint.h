@@ -17,6 +17,7 @@
 #ifndef LATTICEPOL_LINT_H_
 #define LATTICEPOL_LINT_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,14 @@ struct LintOptions {
   // still gets the checks when it parses leniently (e.g. a pretty-printed
   // file), so one run shows every problem.
   ParseOptions parse;
+  // Budget of the checks backed by the exact analysis (reachability,
+  // shadowing, redundancy, witnesses), whose cost grows with the square of
+  // the statement count. Above `max_analyzed_statements` they are skipped and
+  // one `reachability-not-checked` suggestion says so (`latticepol analyze`
+  // answers exactly); `analysis_max_nodes` bounds each search (an exhausted
+  // search proves nothing and reports nothing).
+  int max_analyzed_statements = 8;
+  size_t analysis_max_nodes = 20000;
 };
 
 struct LintResult {

@@ -11,6 +11,7 @@
 #ifndef LATTICEPOL_POLICY_FORMAT_H_
 #define LATTICEPOL_POLICY_FORMAT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -636,6 +636,9 @@ const std::vector<Check>& AllChecks() {
       {{"redundant-statement", S::kSuggestion,
         "a statement the others make redundant (proved equivalent without it)"},
        CheckRedundantStatement},
+      {{"reachability-not-checked", S::kSuggestion,
+        "the analysis-backed checks were skipped: the policy exceeds their budget"},
+       nullptr, CheckReachabilityBudget},
       {{"mergeable-statements", S::kSuggestion, "statements that can be merged into one"},
        nullptr, CheckMergeableStatements},
   };

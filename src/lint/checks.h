@@ -50,11 +50,16 @@ struct Reachability {
 // What a check sees, and where it reports.
 class CheckContext {
  public:
-  CheckContext(const PolicyDocument& doc, const Locator& locator,
+  CheckContext(const PolicyDocument& doc, const Locator& locator, const LintOptions& options,
                std::vector<LintFinding>* out)
-      : doc_(doc), locator_(locator), out_(out) {}
+      : doc_(doc), locator_(locator), options_(options), out_(out) {}
   const PolicyDocument& doc() const { return doc_; }
   const Locator& locator() const { return locator_; }
+  const LintOptions& options() const { return options_; }
+  // True iff the analysis-backed checks run for this document (budget).
+  bool analysis_enabled() const {
+    return static_cast<int>(doc_.statements.size()) <= options_.max_analyzed_statements;
+  }
   // Set by the driver before each check runs.
   void SetCheck(const LintCheckInfo* info) { info_ = info; }
   // Reachability over every caller, and over anonymous callers only.
@@ -66,6 +71,7 @@ class CheckContext {
  private:
   const PolicyDocument& doc_;
   const Locator& locator_;
+  const LintOptions& options_;
   std::vector<LintFinding>* out_;
   const LintCheckInfo* info_ = nullptr;
   std::optional<Reachability> reach_;
@@ -83,13 +89,15 @@ struct Check {
 };
 
 // Computes the reachability facts of `doc` for the given caller classes.
-Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool signed_callers);
+Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool signed_callers,
+                                 size_t max_nodes);
 
 // The checks backed by the exact analysis (reach_checks.cc).
 void CheckNeverApplies(const Statement& s, CheckContext& ctx);
 void CheckAllowShadowed(const Statement& s, CheckContext& ctx);
 void CheckDenyNeverApplies(const Statement& s, CheckContext& ctx);
 void CheckRedundantStatement(const Statement& s, CheckContext& ctx);
+void CheckReachabilityBudget(CheckContext& ctx);
 
 // Returns the statement's position in the document, or -1.
 int PositionOf(const PolicyDocument& doc, const Statement& s);

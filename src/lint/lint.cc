@@ -82,12 +82,20 @@ SourceLocation Locator::Locate(std::string_view pointer) const {
 }
 
 const Reachability& CheckContext::reach() {
-  if (!reach_) reach_ = ComputeReachability(doc_, true, true);
+  if (!reach_) {
+    reach_ = analysis_enabled()
+                 ? ComputeReachability(doc_, true, true, options_.analysis_max_nodes)
+                 : Reachability();
+  }
   return *reach_;
 }
 
 const Reachability& CheckContext::anonymous_reach() {
-  if (!anonymous_reach_) anonymous_reach_ = ComputeReachability(doc_, true, false);
+  if (!anonymous_reach_) {
+    anonymous_reach_ = analysis_enabled()
+                           ? ComputeReachability(doc_, true, false, options_.analysis_max_nodes)
+                           : Reachability();
+  }
   return *anonymous_reach_;
 }
 
@@ -117,7 +125,7 @@ LintResult LintPolicy(std::string_view text, const LintOptions& options) {
   if (!parsed.ok()) return result;
   result.checked = true;
   lint::Locator locator(text);
-  lint::CheckContext ctx(parsed.doc, locator, &result.findings);
+  lint::CheckContext ctx(parsed.doc, locator, options, &result.findings);
   for (const lint::Check& check : lint::AllChecks()) {
     ctx.SetCheck(&check.info);
     if (check.document != nullptr) {

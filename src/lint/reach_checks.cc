@@ -16,12 +16,14 @@ namespace latticepol::lint {
 
 using internal::StrCat;
 
-Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool signed_callers) {
+Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool signed_callers,
+                                 size_t max_nodes) {
   Reachability r;
   if (doc.is_identity_policy || doc.statements.empty()) return r;
   AnalysisOptions options;
   options.include_anonymous = anonymous;
   options.include_signed = signed_callers;
+  options.max_nodes = max_nodes;
   bool complete = false;
   absl::StatusOr<std::vector<StatementReach>> reach = StatementReachability(doc, options, &complete);
   if (!reach.ok() || reach->size() != doc.statements.size()) return r;
@@ -75,12 +77,26 @@ enum class Ineffective { kNo, kRedundant, kShadowed };
 // anything it denies). Sets `*witness` to a request it applies to.
 // Returns whether removing the Deny at position `i` of `doc` gives some
 // request access (the Deny was blocking an Allow); nullopt: not proved.
-std::optional<bool> DenyBlocksSomething(const PolicyDocument& doc, int i) {
+std::optional<bool> DenyBlocksSomething(const PolicyDocument& doc, int i, size_t max_nodes) {
   PolicyDocument without = doc;
   without.statements.erase(without.statements.begin() + i);
-  absl::StatusOr<DiffResult> diff = DiffPolicies(doc, without);
+  AnalysisOptions options;
+  options.max_nodes = max_nodes;
+  absl::StatusOr<DiffResult> diff = DiffPolicies(doc, without, options);
   if (!diff.ok() || !diff->complete) return std::nullopt;
   return diff->has_new_access();
+}
+
+// Returns whether removing the statement at position `i` of `doc` changes
+// any decision; nullopt: not proved.
+std::optional<bool> RemovalChangesSomething(const PolicyDocument& doc, int i, size_t max_nodes) {
+  PolicyDocument without = doc;
+  without.statements.erase(without.statements.begin() + i);
+  AnalysisOptions options;
+  options.max_nodes = max_nodes;
+  absl::StatusOr<DiffResult> diff = DiffPolicies(doc, without, options);
+  if (!diff.ok() || !diff->complete) return std::nullopt;
+  return !diff->equivalent;
 }
 
 Ineffective Classify(const Statement& s, CheckContext& ctx, std::string* witness) {
@@ -96,16 +112,16 @@ Ineffective Classify(const Statement& s, CheckContext& ctx, std::string* witness
   if (s.effect == Effect::kAllow) {
     // Removing an applicable Allow changes a decision iff it allows something.
     if (r.effective) return Ineffective::kNo;
-    Reachability solo = ComputeReachability(alone, true, true);
-    if (!solo.ok || !solo.complete) return Ineffective::kNo;
+    std::optional<bool> changes_alone = RemovalChangesSomething(alone, at, ctx.options().analysis_max_nodes);
+    if (!changes_alone.has_value()) return Ineffective::kNo;
     useless = true;
-    useless_alone = !solo.statements[static_cast<size_t>(at)].effective;
+    useless_alone = !*changes_alone;
   } else {
     // A Deny matters iff some request it applies to would be allowed
     // without it (explicit vs implicit deny is no change of access).
-    std::optional<bool> blocks = DenyBlocksSomething(ctx.doc(), i);
+    std::optional<bool> blocks = DenyBlocksSomething(ctx.doc(), i, ctx.options().analysis_max_nodes);
     if (!blocks.has_value() || *blocks) return Ineffective::kNo;
-    std::optional<bool> blocks_alone = DenyBlocksSomething(alone, at);
+    std::optional<bool> blocks_alone = DenyBlocksSomething(alone, at, ctx.options().analysis_max_nodes);
     if (!blocks_alone.has_value()) return Ineffective::kNo;
     useless = true;
     useless_alone = !*blocks_alone;
@@ -144,6 +160,16 @@ void CheckRedundantStatement(const Statement& s, CheckContext& ctx) {
                     " statements already decide every request it applies to, so removing it "
                     "changes no decision (proved)"),
              witness);
+}
+
+void CheckReachabilityBudget(CheckContext& ctx) {
+  if (ctx.analysis_enabled() || ctx.doc().is_identity_policy) return;
+  ctx.Report("/Statement",
+             StrCat("the policy has ", ctx.doc().statements.size(),
+                    " statements, more than the linter's analysis budget (",
+                    ctx.options().max_analyzed_statements,
+                    "): shadowed, redundant and never-applying statements were not checked; "
+                    "run `latticepol analyze` for the exact answer"));
 }
 
 }  // namespace latticepol::lint

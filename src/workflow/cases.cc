@@ -325,6 +325,28 @@ const JsonMember* FindField(const CaseLine& c, std::string_view field, size_t* i
 
 int ColumnOf(const JsonMember& m) { return static_cast<int>(m.value.offset) + 1; }
 
+// The fields a case may have (anything else is ignored).
+constexpr std::string_view kCaseFields[] = {
+    "name", "request", "expect", "policy", "networkPolicy", "networkAuthType",
+    "serviceAuthType", "identityDecision", "skip"};
+
+// The issue for a missing required `field`: when an unknown field is a near
+// miss of it (`expcet`), the issue points there with a did-you-mean.
+Issue MissingFieldIssue(const CaseLine& c, std::string_view field, int line) {
+  for (const JsonMember& m : c.root.members) {
+    bool known = false;
+    for (std::string_view k : kCaseFields) known = known || m.key == k;
+    if (known || internal::ClosestMatch(m.key, {field}).empty()) continue;
+    return MakeIssue(Severity::kError, "case-missing-field",
+                     StrCat("missing field `", field, "`: unknown field ", QuoteForMessage(m.key),
+                            internal::DidYouMean(field, ": ")),
+                     StrCat("/", EscapeJsonPointerToken(m.key)), line,
+                     static_cast<int>(m.key_offset) + 1);
+  }
+  return MakeIssue(Severity::kError, "case-missing-field", StrCat("missing field `", field, "`"),
+                   "", line, 1);
+}
+
 bool ParseAuthTypeField(const CaseLine& c, const char* field,
                         std::optional<AuthType>* out, std::vector<Issue>* issues) {
   size_t index = 0;
@@ -422,8 +444,7 @@ bool ParseCaseLine(std::string_view text, int line,
 
   const JsonMember* name = FindField(c, "name", nullptr);
   if (name == nullptr) {
-    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `name`", "", line, 1));
+    issues->push_back(MissingFieldIssue(c, "name", line));
     ok = false;
   } else if (!name->value.is_string()) {
     issues->push_back(
@@ -440,18 +461,21 @@ bool ParseCaseLine(std::string_view text, int line,
     if (m.key == "expect") expect_member = &m;
   }
   if (expect_member == nullptr) {
-    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `expect`", "", line, 1));
+    issues->push_back(MissingFieldIssue(c, "expect", line));
     ok = false;
   } else if (expect_member->value.is_null()) {
     issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
-                                "`expect` must be `ALLOW`, `EXPLICIT_DENY` or "
+                                "`expect` must be `ALLOW`, `DENY`, `EXPLICIT_DENY` or "
                                 "`IMPLICIT_DENY`, not `null`",
                                 "/expect", line, ColumnOf(*expect_member)));
     ok = false;
   } else {
     std::optional<DecisionKind> kind;
-    if (ParseDecisionField(c, "expect", &kind, issues) && kind) {
+    if (expect_member->value.is_string() && expect_member->value.text == "DENY") {
+      // As in scenarios: either kind of deny passes.
+      out->expect = DecisionKind::kImplicitDeny;
+      out->expect_any_deny = true;
+    } else if (ParseDecisionField(c, "expect", &kind, issues) && kind) {
       out->expect = *kind;
     } else {
       ok = false;
@@ -461,8 +485,7 @@ bool ParseCaseLine(std::string_view text, int line,
   size_t request_index = 0;
   const JsonMember* request = FindField(c, "request", &request_index);
   if (request == nullptr) {
-    issues->push_back(MakeIssue(Severity::kError, "case-missing-field",
-                                "missing field `request`", "", line, 1));
+    issues->push_back(MissingFieldIssue(c, "request", line));
     ok = false;
   } else if (!request->value.is_object()) {
     issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
@@ -589,6 +612,7 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
     result.name = test_case.name;
     result.line = test_case.line;
     result.expected = test_case.expect;
+    result.expected_any_deny = test_case.expect_any_deny;
     result.chain = test_case.uses_chain();
     if (test_case.skip) {
       result.skipped = true;
@@ -647,7 +671,9 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
       result.explanation =
           StrCat("internal error: ", outcome->internal_error, "\n", result.explanation);
     }
-    result.passed = !result.internal_error && result.got == result.expected;
+    result.passed = !result.internal_error &&
+                    (result.expected_any_deny ? result.got != DecisionKind::kAllow
+                                              : result.got == result.expected);
     if (result.passed) {
       ++report.passed;
     } else {
@@ -681,7 +707,7 @@ std::string CheckReportToText(const CheckReport& report, bool verbose) {
     }
     if (r.passed && !verbose) continue;
     out += StrCat(r.passed ? "PASS " : "FAIL ", escaped(r.name), " (line ", r.line, ")\n");
-    out += StrCat("  expected: ", DecisionName(r.expected), "\n");
+    out += StrCat("  expected: ", r.expected_any_deny ? "DENY" : DecisionName(r.expected), "\n");
     out += StrCat("  got:      ", DecisionName(r.got));
     if (r.layer != Layer::kNone) out += StrCat(" (layer ", LayerName(r.layer), ")");
     out += '\n';
@@ -707,7 +733,7 @@ std::string CheckReportToJson(const CheckReport& report) {
     Json c = Json::object();
     c["name"] = r.name;
     c["line"] = r.line;
-    c["expected"] = std::string(DecisionName(r.expected));
+    c["expected"] = r.expected_any_deny ? std::string("DENY") : std::string(DecisionName(r.expected));
     if (r.skipped) {
       c["got"] = nullptr;
       c["layer"] = nullptr;

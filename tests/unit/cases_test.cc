@@ -153,6 +153,35 @@ TEST(ParseCasesTest, SkipField) {
   EXPECT_FALSE(file.cases[1].skip);
 }
 
+TEST(ParseCasesTest, ExpectDenyAcceptsEitherKindOfDeny) {
+  CaseFile file = ParseCases(
+      R"({"name": "d", "request": {"query": "q=red"}, "expect": "DENY"})"
+      "\n"
+      R"({"name": "a", "request": {"query": "q=blue", "sourceVpcOwnerAccount": "111111111111"}, "expect": "DENY"})");
+  ASSERT_TRUE(file.ok()) << FormatIssues(file.issues, "c");
+  ASSERT_EQ(file.cases.size(), 2u);
+  EXPECT_TRUE(file.cases[0].expect_any_deny);
+  PolicyDocument policy = BlueGreen();
+  CheckReport report = RunCases(file.cases, &policy);
+  EXPECT_EQ(report.passed, 1);
+  EXPECT_EQ(report.failed, 1);
+  EXPECT_TRUE(report.results[0].expected_any_deny);
+  EXPECT_NE(CheckReportToText(report).find("expected: DENY"), std::string::npos);
+}
+
+TEST(ParseCasesTest, MisspelledRequiredFieldGetsADidYouMean) {
+  CaseFile file = ParseCases(R"({"name": "t", "request": {}, "expcet": "ALLOW"})");
+  ASSERT_EQ(file.issues.size(), 1u);
+  EXPECT_EQ(file.issues[0].code, "case-missing-field");
+  EXPECT_EQ(file.issues[0].location.json_pointer, "/expcet");
+  EXPECT_NE(file.issues[0].message.find("did you mean `expect`?"), std::string::npos)
+      << file.issues[0].message;
+  // Near-miss: an unrelated unknown field keeps the plain message.
+  CaseFile plain = ParseCases(R"({"name": "t", "request": {}, "note": "x"})");
+  ASSERT_EQ(plain.issues.size(), 1u);
+  EXPECT_EQ(plain.issues[0].message, "missing field `expect`");
+}
+
 struct BadCase {
   const char* line;
   const char* code;     // expected issue code

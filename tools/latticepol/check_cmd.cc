@@ -16,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "junit.h"
 #include "latticepol/cases.h"
 
 namespace latticepol::cli {
@@ -26,7 +27,8 @@ struct CheckOptions {
   std::string policy_path;
   bool lenient = false;
   bool verbose = false;
-  Format format = Format::kText;
+  bool as_submitted = false;
+  std::string format = "text";
 };
 
 // The case file is read in pieces of about this many bytes, cut at line
@@ -51,6 +53,27 @@ int OpenCases(const std::string& path, std::string* error) {
     return -1;
   }
   return fd;
+// One JUnit test case per case of the file (failed, skipped or passed).
+std::string CheckReportToJUnit(const CheckReport& report, const std::string& cases_name) {
+  JUnitSuite suite;
+  suite.name = cases_name;
+  for (const CaseResult& r : report.results) {
+    JUnitCase c;
+    c.name = r.name;
+    c.classname = "latticepol.check";
+    c.skipped = r.skipped;
+    c.failed = !r.skipped && !r.passed;
+    if (c.skipped) c.message = r.skip_reason;
+    if (c.failed) {
+      c.type = "decision";
+      c.message = "line " + std::to_string(r.line) + ": expected " +
+                  std::string(DecisionName(r.expected)) + ", got " +
+                  std::string(DecisionName(r.got));
+      c.text = r.explanation;
+    }
+    suite.cases.push_back(std::move(c));
+  }
+  return JUnitXml({suite}, "latticepol check");
 }
 
 ExitCode RunCheck(const CheckOptions& opts) {
@@ -63,7 +86,7 @@ ExitCode RunCheck(const CheckOptions& opts) {
 
   std::optional<PolicyDocument> policy;
   if (!opts.policy_path.empty()) {
-    policy = LoadPolicy(opts.policy_path, parse_options);
+    policy = LoadPolicy(opts.policy_path, parse_options, opts.as_submitted);
     if (!policy) return ExitCode::kInvalidInput;
   }
   std::string error;
@@ -78,7 +101,7 @@ ExitCode RunCheck(const CheckOptions& opts) {
   std::vector<Issue> parse_issues;
   CheckReport report;
   bool invalid = false;
-  const bool keep_all = opts.verbose || opts.format == Format::kJson;
+  const bool keep_all = opts.verbose || opts.format != "text";
   // Parses one piece and, while the file is valid so far, runs its cases.
   auto piece = [&](std::string_view text) {
     CaseFile file = parser.Parse(text);
@@ -132,8 +155,10 @@ ExitCode RunCheck(const CheckOptions& opts) {
   PrintIssues(report.issues, SourceName(opts.cases_path));
   if (HasErrors(report.issues)) return ExitCode::kInvalidInput;
 
-  if (opts.format == Format::kJson) {
+  if (opts.format == "json") {
     std::cout << CheckReportToJson(report) << "\n";
+  } else if (opts.format == "junit") {
+    std::cout << CheckReportToJUnit(report, SourceName(opts.cases_path));
   } else {
     std::cout << CheckReportToText(report, opts.verbose);
   }
@@ -164,7 +189,10 @@ void RegisterCheckCommand(CLI::App& app, CommandContext& context) {
                   "Default auth policy for cases without an inline policy");
   cmd->add_flag("--verbose,-v", opts->verbose, "List passing cases too");
   AddLenientOption(cmd, &opts->lenient);
-  AddFormatOption(cmd, &opts->format);
+  AddAsSubmittedOption(cmd, &opts->as_submitted);
+  cmd->add_option("--format", opts->format, "Output format: text (default), json or junit")
+      ->check(CLI::IsMember({"text", "json", "junit"}, CLI::ignore_case))
+      ->option_text("text|json|junit");
   cmd->callback([opts, &context] { context.Exit(RunCheck(*opts)); });
 }
 

@@ -129,13 +129,39 @@ void PrintIssues(const std::vector<Issue>& issues, std::string_view source_name)
 }
 
 std::optional<PolicyDocument> LoadPolicy(const std::string& path,
-                                         const ParseOptions& options) {
+                                         const ParseOptions& options,
+                                         bool as_submitted) {
   std::string text;
   if (!ReadInput(path, &text, kMaxPolicyBytes)) return std::nullopt;
   ParseResult result = ParsePolicy(text, options);
+  if (!as_submitted && options.strict) {
+    // The newline check does not stop the parse: when it is the only error,
+    // the document is complete. Evaluate it, but say what the API needs.
+    bool only_newlines = !result.ok();
+    for (const Issue& issue : result.issues) {
+      if (issue.severity == Severity::kError && issue.code != "policy-has-newlines") {
+        only_newlines = false;
+      }
+    }
+    if (only_newlines) {
+      for (Issue& issue : result.issues) {
+        if (issue.code != "policy-has-newlines") continue;
+        issue.severity = Severity::kWarning;
+        issue.message =
+            "the policy contains newlines, which vpc lattice rejects: evaluated anyway; submit "
+            "it minified (`latticepol fmt --minify`; --as-submitted refuses it)";
+      }
+    }
+  }
   PrintIssues(result.issues, SourceName(path));
   if (!result.ok()) return std::nullopt;
   return std::move(result.doc);
+}
+
+void AddAsSubmittedOption(CLI::App* command, bool* as_submitted) {
+  command->add_flag("--as-submitted", *as_submitted,
+                    "Refuse a pretty-printed policy as the Lattice API does (default: evaluate "
+                    "it with a warning)");
 }
 
 void PrintError(std::string_view command, std::string_view message) {

@@ -86,9 +86,16 @@ void PrintIssues(const std::vector<Issue>& issues, std::string_view source_name)
 
 // Reads (at most kMaxPolicyBytes) and parses a policy file, printing its
 // issues to stderr. Returns nullopt (after printing) when the file is
-// unreadable, too large or invalid.
+// unreadable, too large or invalid. A strict parse whose only errors are
+// `policy-has-newlines` (a pretty-printed file) is accepted with a warning
+// that the API needs it minified, unless `as_submitted` (the exact bytes
+// that will be sent) keeps the strict refusal.
 std::optional<PolicyDocument> LoadPolicy(const std::string& path,
-                                         const ParseOptions& options);
+                                         const ParseOptions& options,
+                                         bool as_submitted = false);
+
+// Adds `--as-submitted` (refuse a pretty-printed policy, as the API does).
+void AddAsSubmittedOption(CLI::App* command, bool* as_submitted);
 
 // Prints "latticepol <command>: <message>" to stderr.
 void PrintError(std::string_view command, std::string_view message);

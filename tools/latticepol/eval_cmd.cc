@@ -26,6 +26,7 @@ struct EvalOptions {
   std::string service_auth_type;
   std::string identity_decision;
   bool lenient = false;
+  bool as_submitted = false;
   Format format = Format::kText;
 };
 
@@ -70,17 +71,17 @@ ExitCode RunEval(const EvalOptions& opts) {
   std::optional<PolicyDocument> policy, network_policy, identity_policy;
   bool inputs_ok = true;
   if (!opts.policy_path.empty()) {
-    policy = LoadPolicy(opts.policy_path, parse_options);
+    policy = LoadPolicy(opts.policy_path, parse_options, opts.as_submitted);
     inputs_ok &= policy.has_value();
   }
   if (!opts.network_policy_path.empty()) {
-    network_policy = LoadPolicy(opts.network_policy_path, parse_options);
+    network_policy = LoadPolicy(opts.network_policy_path, parse_options, opts.as_submitted);
     inputs_ok &= network_policy.has_value();
   }
   if (!opts.identity_policy_path.empty()) {
     ParseOptions identity_options = parse_options;
     identity_options.identity_policy = true;
-    identity_policy = LoadPolicy(opts.identity_policy_path, identity_options);
+    identity_policy = LoadPolicy(opts.identity_policy_path, identity_options, opts.as_submitted);
     inputs_ok &= identity_policy.has_value();
   }
   std::string request_text;
@@ -176,6 +177,7 @@ void RegisterEvalCommand(CLI::App& app, CommandContext& context) {
                   "Precomputed identity-policy decision of the signed caller")
       ->check(CLI::IsMember({"ALLOW", "EXPLICIT_DENY", "IMPLICIT_DENY"}));
   AddLenientOption(cmd, &opts->lenient);
+  AddAsSubmittedOption(cmd, &opts->as_submitted);
   AddFormatOption(cmd, &opts->format);
   cmd->callback([opts, &context] { context.Exit(RunEval(*opts)); });
 }

@@ -258,7 +258,9 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
 void RegisterGenerateCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<GenerateCliOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "generate",
+      "generate", "Generate the auth policy, Pulumi stack configs and a scenario from a topology");
+  // The long description heads the command's own --help (footer).
+  const std::string long_description =
       "Generate the shared service's auth policy, the Pulumi stack settings "
       "files of the shared service and of every consumer, and a scenario for "
       "`latticepol simulate`, all from one topology file. Before anything is "
@@ -270,9 +272,9 @@ void RegisterGenerateCommand(CLI::App& app, CommandContext& context) {
       "overwritten without --force; stack files are merged (other top-level "
       "keys, other config keys and `secure:` values are kept). Exit codes: 0 "
       "ok, 1 verification failed or overwrite refused, 2 usage, 4 invalid "
-      "topology or stack outputs.");
-  cmd->footer(
-      "Workflow (blue/green shared service):\n"
+      "topology or stack outputs.";
+  cmd->footer(long_description + "\n\n" +
+              "Workflow (blue/green shared service):\n"
       "  1. latticepol generate topology.yaml --out infra\n"
       "       writes infra/auth-policy.json, infra/common-service/Pulumi.dev.yaml,\n"
       "       infra/blue-service/... and infra/green-service/... (without the\n"

@@ -40,6 +40,7 @@ namespace latticepol::cli {
 namespace {
 
 struct SimulateOptions {
+  bool as_submitted = false;  // --as-submitted: refuse pretty-printed policies
   std::string scenario;
   std::optional<uint64_t> count;
   std::optional<uint64_t> seed;
@@ -196,11 +197,11 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
   }
   std::optional<PolicyDocument> policy, shadow;
   if (!opts.policy.empty()) {
-    policy = LoadPolicy(opts.policy, ParseOptions());
+    policy = LoadPolicy(opts.policy, ParseOptions(), opts.as_submitted);
     if (!policy) return ExitCode::kInvalidInput;
   }
   if (!opts.shadow.empty()) {
-    shadow = LoadPolicy(opts.shadow, ParseOptions());
+    shadow = LoadPolicy(opts.shadow, ParseOptions(), opts.as_submitted);
     if (!shadow) return ExitCode::kInvalidInput;
     ro.shadow_service_policy = &*shadow;
     ro.shadow_name = opts.shadow;
@@ -295,7 +296,7 @@ ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context)
   so.max_samples = opts.samples;
   so.request_classes = opts.format == Format::kHtml;
   if (!opts.shadow.empty()) {
-    std::optional<PolicyDocument> shadow = LoadPolicy(opts.shadow, ParseOptions());
+    std::optional<PolicyDocument> shadow = LoadPolicy(opts.shadow, ParseOptions(), opts.as_submitted);
     if (!shadow) return ExitCode::kInvalidInput;
     so.shadow_service_policy = std::move(shadow);
     so.shadow_name = opts.shadow;
@@ -336,7 +337,9 @@ ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context)
 void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   auto opts = std::make_shared<SimulateOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate",
+      "simulate", "Simulate a scenario's traffic (or replay logs) through the Lattice chain");
+  // The long description heads the command's own --help (footer).
+  const std::string long_description =
       "Generate a scenario's request stream (callers, request mix, count, seed), "
       "evaluate every request through the Lattice chain with the compiled matcher "
       "and report totals, a caller x decision matrix, per-statement hits, "
@@ -346,9 +349,9 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       "logged verdicts). With --shadow, the expectations are checked against the "
       "candidate too. Exit code 0 when every expectation holds, 3 when one is "
       "violated, by the scenario's policies or the candidate (replay: the candidate "
-      "disagrees with a logged verdict), 4 for invalid input, 2 for usage errors.");
-  cmd->footer(
-      "Examples:\n"
+      "disagrees with a logged verdict), 4 for invalid input, 2 for usage errors.";
+  cmd->footer(long_description + "\n\n" +
+              "Examples:\n"
       "  latticepol simulate policies/shared-service/scenario.yaml\n"
       "  latticepol simulate policies/shared-service/scenario.yaml --count 1000000 "
       "--shadow candidate.json --format json --output report.json\n"
@@ -378,6 +381,7 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
   cmd->add_option("--output", opts->output, "Write the report to this file");
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
+  AddAsSubmittedOption(cmd, &opts->as_submitted);
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
   cmd->add_option("--replay", opts->replay,
                   "Replay recorded traffic from these JSON Lines files, globs (quoted) or "
