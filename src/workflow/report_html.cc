@@ -98,6 +98,7 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border:1px soli
 .foot{font-size:12.5px;color:var(--mute);columns:2;column-gap:30px;margin-top:8px}
 .foot div{break-inside:avoid}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+main a{color:var(--accent);text-decoration:none}
 footer{color:var(--mute);font-size:12px;text-align:center;padding:10px 0 30px}
 @media print{body{background:#fff;font-size:11px}header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 10px}
 dl.facts dt,table.inputs td.role,.brand{color:#444}table.inputs,.cmd{color:#000}nav{display:none}
