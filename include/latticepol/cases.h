@@ -31,6 +31,7 @@
 #define LATTICEPOL_CASES_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,6 +128,23 @@ struct CaseParseOptions {
 // or request keep their own pointer, prefixed with the case field (e.g.
 // `/policy/Statement/0/Effect`), and carry the line of the case.
 CaseFile ParseCases(std::string_view text, const CaseParseOptions& options = {});
+
+// Parses a case file piece by piece, so a large file or stream needs memory
+// for one piece only: give Parse() the file's text in order, each piece
+// ending at a line boundary (after a '\n'; only the last may end without
+// one). Line numbers count from the start of the file and duplicate names are
+// found across pieces; the result of each call holds that piece's cases and
+// issues. ParseCases(text) is one Parse(text).
+class CaseStreamParser {
+ public:
+  explicit CaseStreamParser(const CaseParseOptions& options = {});
+  CaseFile Parse(std::string_view lines);
+
+ private:
+  CaseParseOptions options_;
+  int next_line_ = 1;
+  std::set<std::string> names_;
+};
 
 // The outcome of one case.
 struct CaseResult {

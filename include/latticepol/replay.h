@@ -125,6 +125,7 @@ struct ReplayReport {
   std::string shadow_name;
   std::array<uint64_t, 3> shadow_totals{};
   uint64_t shadow_allowed_to_denied = 0, shadow_denied_to_allowed = 0;
+  uint64_t shadow_deny_kind_changed = 0;  // EXPLICIT_DENY <-> IMPLICIT_DENY
   std::vector<ReplaySample> shadow_allowed_to_denied_samples, shadow_denied_to_allowed_samples;
 
   double wall_seconds = 0;

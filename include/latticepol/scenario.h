@@ -176,11 +176,14 @@ struct Scenario {
   ScenarioMix mix;
   std::vector<ScenarioCaller> callers;
   std::vector<Expectation> expectations;
-  uint64_t count = 1000000;
+  uint64_t count = 1000000;  // at most kMaxScenarioCount
   uint64_t seed = 1;
   int threads = 0;      // 0 = hardware concurrency
   int max_samples = 5;
 };
+
+// The largest request count a scenario (or an override of it) may ask for.
+inline constexpr uint64_t kMaxScenarioCount = uint64_t{1} << 62;
 
 struct ScenarioLoadResult {
   Scenario scenario;

@@ -83,6 +83,15 @@ struct SimulationSample {
   DecisionKind shadow_decision = DecisionKind::kImplicitDeny;  // shadow samples only
   Layer layer = Layer::kNone;
   std::string request_json;  // canonical request JSON (paste into `latticepol eval`)
+  // Expectation violations only: why the chain (the candidate's chain for
+  // candidate violations) decided as it did, from the reference evaluator.
+  // `statement` names the deciding statement, e.g. "service #2 AllowBlue"
+  // (empty when no statement decided: an implicit deny, or a layer without a
+  // policy); `explanation` is ExplainText of the deciding layer (for ALLOW:
+  // the service layer if it has a policy, else the network layer), one or
+  // more lines, no final newline.
+  std::string statement;
+  std::string explanation;
 };
 
 // Statements of the service-network and service policies (identity
@@ -104,7 +113,14 @@ struct ExpectationResult {
   uint64_t matched = 0;
   std::array<uint64_t, 3> by_decision{};  // matched requests, by DecisionKind
   uint64_t violations = 0;
+  std::vector<uint64_t> violations_by_caller;  // [caller], as SimulationReport::callers
   std::vector<SimulationSample> samples;  // lowest indices first
+  // With a shadow policy, the same expectation checked against the candidate
+  // chain (the scenario's chain with the shadow as service policy).
+  std::array<uint64_t, 3> shadow_by_decision{};
+  uint64_t shadow_violations = 0;
+  std::vector<uint64_t> shadow_violations_by_caller;
+  std::vector<SimulationSample> shadow_samples;  // lowest indices first
 };
 
 struct UncertainSummary {
@@ -121,6 +137,7 @@ struct ShadowSummary {
   uint64_t allowed_to_denied = 0;
   uint64_t denied_to_allowed = 0;
   uint64_t deny_kind_changed = 0;  // EXPLICIT_DENY <-> IMPLICIT_DENY
+  uint64_t violations = 0;         // expectation violations by the candidate (sum)
   std::vector<SimulationSample> allowed_to_denied_samples;
   std::vector<SimulationSample> denied_to_allowed_samples;
 };
@@ -166,7 +183,9 @@ struct SimulationReport {
   double wall_seconds = 0;
   double requests_per_second = 0;
 
-  bool expectations_hold() const { return violations == 0; }
+  // Every expectation holds for the scenario's policies and, with a shadow
+  // policy, for the candidate too.
+  bool expectations_hold() const { return violations == 0 && shadow.violations == 0; }
 };
 
 class Simulation {

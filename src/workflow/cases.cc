@@ -535,9 +535,18 @@ std::string DecideOutcomeToJson(const DecideOutcome& outcome) {
 }
 
 CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
+  CaseStreamParser parser(options);
+  return parser.Parse(text);
+}
+
+CaseStreamParser::CaseStreamParser(const CaseParseOptions& options) : options_(options) {}
+
+CaseFile CaseStreamParser::Parse(std::string_view text) {
+  const CaseParseOptions& options = options_;
+  std::set<std::string>& names = names_;
   CaseFile file;
-  std::set<std::string> names;
-  int line_number = 0;
+  int line_number = next_line_ - 1;
+  for (char c : text) next_line_ += c == '\n';
   for (std::string_view raw : SplitLines(text)) {
     ++line_number;
     if (raw.size() > options.max_line_bytes) {

@@ -598,6 +598,228 @@ bool IsSecure(const YAML::Node& node) {
   return node.IsMap() && node["secure"].IsDefined();
 }
 
+// ---- Line-wise merge of an existing stack file ---------------------------------
+// A stack file is the user's: merging edits only the lines of the config keys
+// latticepol writes and keeps every other byte (comments, order, quoting,
+// blank lines). Layouts this editor does not understand (flow-style config,
+// sequences, odd indentation) fall back to re-emitting the file.
+
+// The part of a value text before a trailing comment, and the comment.
+std::pair<std::string_view, std::string_view> SplitComment(std::string_view value) {
+  size_t end = std::string_view::npos;
+  size_t i = 0;
+  while (i < value.size() && value[i] == ' ') ++i;
+  if (i < value.size() && (value[i] == '"' || value[i] == '\'')) {
+    const char q = value[i];
+    for (size_t j = i + 1; j < value.size(); ++j) {
+      if (q == '"' && value[j] == '\\') {
+        ++j;
+      } else if (value[j] == q) {
+        if (q == '\'' && j + 1 < value.size() && value[j + 1] == '\'') {
+          ++j;
+          continue;
+        }
+        end = j + 1;
+        break;
+      }
+    }
+    if (end == std::string_view::npos) return {value, {}};
+    const size_t hash = value.find('#', end);
+    return hash == std::string_view::npos ? std::make_pair(value, std::string_view())
+                                          : std::make_pair(value.substr(0, hash), value.substr(hash));
+  }
+  if (i < value.size() && value[i] == '#') return {value.substr(0, i), value.substr(i)};
+  const size_t hash = value.find(" #");
+  if (hash == std::string_view::npos) return {value, {}};
+  return {value.substr(0, hash), value.substr(hash + 1)};
+}
+
+std::string_view TrimSpaces(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  return v;
+}
+
+std::string YamlDoubleQuoted(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += absl::StrCat("\\x", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+struct StackLine {
+  size_t index = 0;        // line index
+  size_t end = 0;          // one past its last (nested) line
+  std::string key;         // fully qualified
+  bool qualified = true;   // written with its namespace
+  std::string_view value;  // after "key:", comment included
+};
+
+// Edits `text` so that every generated entry holds its value. Returns nullopt
+// when the layout is not one this editor handles. `kept_secure` receives the
+// keys whose existing `secure:` value was kept.
+std::optional<std::string> EditStackFileLines(
+    std::string_view text, const std::string& project, const std::vector<ConfigEntry>& entries,
+    const std::vector<std::pair<std::string, YAML::Node>>& old_entries,
+    std::vector<std::string>* kept_secure) {
+  std::vector<std::string_view> lines;
+  for (size_t pos = 0; pos <= text.size();) {
+    const size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      if (pos < text.size()) lines.push_back(text.substr(pos));
+      break;
+    }
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  auto indent_of = [](std::string_view l) {
+    size_t i = 0;
+    while (i < l.size() && l[i] == ' ') ++i;
+    return i;
+  };
+  auto blank_or_comment = [&](std::string_view l) {
+    const size_t i = indent_of(l);
+    return i == l.size() || l[i] == '#' || l[i] == '\r';
+  };
+  // The block-style `config:` line.
+  size_t config = lines.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].substr(0, 7) != "config:" ||
+        (lines[i].size() > 7 && lines[i][7] != ' ' && lines[i][7] != '\r')) {
+      continue;
+    }
+    if (!TrimSpaces(SplitComment(lines[i].substr(7)).first).empty()) {
+      return std::nullopt;  // flow style or a scalar
+    }
+    config = i;
+    break;
+  }
+  std::vector<StackLine> keys;
+  size_t block_end = config == lines.size() ? lines.size() : config + 1;
+  size_t indent = 2;
+  if (config < lines.size()) {
+    size_t i = config + 1;
+    bool have_indent = false;
+    for (; i < lines.size(); ++i) {
+      const std::string_view l = lines[i];
+      if (blank_or_comment(l)) continue;
+      const size_t in = indent_of(l);
+      if (in == 0) break;  // the next top-level key
+      if (!have_indent) {
+        indent = in;
+        have_indent = true;
+      }
+      if (in > indent) {
+        if (keys.empty()) return std::nullopt;
+        keys.back().end = i + 1;  // nested under the previous key
+        continue;
+      }
+      if (in < indent || l[in] == '-' || l[in] == '{' || l[in] == '[') return std::nullopt;
+      // The key: quoted, or plain up to ": " or a final ':'.
+      std::string_view rest = l.substr(in);
+      std::string key;
+      size_t after = 0;
+      if (rest[0] == '"' || rest[0] == '\'') {
+        const size_t close = rest.find(rest[0], 1);
+        if (close == std::string_view::npos || rest.find('\\') < close) return std::nullopt;
+        key = std::string(rest.substr(1, close - 1));
+        after = close + 1;
+        if (after >= rest.size() || rest[after] != ':') return std::nullopt;
+      } else {
+        size_t colon = 0;
+        while (true) {
+          colon = rest.find(':', colon);
+          if (colon == std::string_view::npos) return std::nullopt;
+          if (colon + 1 == rest.size() || rest[colon + 1] == ' ') break;
+          ++colon;
+        }
+        key = std::string(TrimSpaces(rest.substr(0, colon)));
+        after = colon;
+      }
+      StackLine sl;
+      sl.index = i;
+      sl.end = i + 1;
+      sl.qualified = key.find(':') != std::string::npos;
+      sl.key = sl.qualified ? key : project + ":" + key;
+      sl.value = rest.substr(after + 1);
+      keys.push_back(std::move(sl));
+    }
+    block_end = keys.empty() ? config + 1 : keys.back().end;
+  }
+  auto is_secure = [&](const std::string& key) {
+    for (const auto& [k, v] : old_entries) {
+      if (k == key) return IsSecure(v);
+    }
+    return false;
+  };
+  // Replacements by line index, and new lines after the block.
+  std::map<size_t, std::string> replaced;
+  std::set<size_t> dropped;
+  std::vector<std::string> added;
+  const std::string pad(indent, ' ');
+  for (const ConfigEntry& e : entries) {
+    const StackLine* found = nullptr;
+    for (const StackLine& sl : keys) {
+      if (sl.key == e.key) found = &sl;
+    }
+    const std::string line = internal::StrCat(pad, e.key, ": ", YamlDoubleQuoted(e.value));
+    if (found == nullptr) {
+      added.push_back(line);
+      continue;
+    }
+    if (is_secure(e.key)) {
+      kept_secure->push_back(e.key);
+      continue;
+    }
+    const auto [value, comment] = SplitComment(found->value);
+    const bool nested = found->end > found->index + 1;
+    if (!nested && found->qualified) {
+      std::string current;
+      try {
+        const YAML::Node node = YAML::Load(std::string(value));
+        if (node.IsScalar()) current = node.Scalar();
+      } catch (const YAML::Exception&) {
+        current.clear();
+      }
+      if (current == e.value && !TrimSpaces(value).empty()) continue;
+    }
+    replaced[found->index] = comment.empty() ? line : internal::StrCat(line, "  ", comment);
+    for (size_t k = found->index + 1; k < found->end; ++k) dropped.insert(k);
+  }
+  // A bare key is in the project's namespace: it is written qualified.
+  for (const StackLine& sl : keys) {
+    if (!sl.qualified && replaced.count(sl.index) == 0) {
+      replaced[sl.index] = internal::StrCat(pad, sl.key, ":", sl.value);
+    }
+  }
+  std::string out;
+  if (config == lines.size() && !added.empty()) {
+    lines.push_back("config:");
+    config = lines.size() - 1;
+    block_end = lines.size();
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i == block_end) {
+      for (const std::string& a : added) internal::StrAppend(&out, a, "\n");
+    }
+    if (dropped.count(i) != 0) continue;
+    auto it = replaced.find(i);
+    internal::StrAppend(&out, it != replaced.end() ? std::string_view(it->second) : lines[i], "\n");
+  }
+  if (block_end >= lines.size()) {
+    for (const std::string& a : added) internal::StrAppend(&out, a, "\n");
+  }
+  return out;
+}
+
 // Renders one stack file, merged with `existing`. Records the config keys of
 // the result in `keys`.
 std::string RenderStackFile(const std::string& path, const std::string& project,
@@ -658,6 +880,23 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
     return nullptr;
   };
 
+  // An existing file is edited line-wise where its layout allows.
+  if (existing.has_value() && root.IsMap()) {
+    std::vector<std::string> kept;
+    std::optional<std::string> edited =
+        EditStackFileLines(*existing, project, entries, old_entries, &kept);
+    if (edited.has_value()) {
+      for (const std::string& key : kept) {
+        problem(Severity::kWarning, "kept-secure-value",
+                internal::StrCat("kept the `secure:` value of ", QuoteForMessage(key), " in ",
+                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                                 "; the generated value was not written"));
+      }
+      for (const ConfigEntry& e : entries) keys->insert(e.key);
+      for (const auto& [k, v] : old_entries) keys->insert(k);
+      return *edited;
+    }
+  }
   YAML::Emitter out;
   out.SetIndent(2);
   out << YAML::Comment(comment) << YAML::Newline;

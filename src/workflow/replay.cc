@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
@@ -273,10 +274,9 @@ LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
 
 struct FastChain {
   ChainPolicies chain;
-  std::shared_ptr<const CompiledPolicy> network, service, identity, shadow;
-  bool eval_network = false, eval_service = false;
+  internal::CompiledLayers layers;  // network, service, shadow
+  std::shared_ptr<const CompiledPolicy> identity;
   std::array<internal::ComposeTable, 2> table;  // [signed]
-  size_t network_statements = 0;
   bool log_unknowables = false;
   bool log_uses_time = false;
 };
@@ -306,7 +306,7 @@ struct Agg {
            log_uncertain_disagree = 0, port_inferred = 0;
   std::vector<ReplaySample> log_samples;
   std::array<uint64_t, 3> shadow_totals{};
-  uint64_t sh_a2d = 0, sh_d2a = 0;
+  uint64_t sh_a2d = 0, sh_d2a = 0, sh_kind_changed = 0;
   std::vector<ReplaySample> sh_a2d_samples, sh_d2a_samples;
   uint64_t min_error_line = UINT64_MAX;
 };
@@ -315,7 +315,7 @@ class Worker {
  public:
   Worker(const FastChain& chain, const ReplayOptions& options)
       : chain_(chain), options_(options) {
-    agg.hits.assign(chain.network_statements +
+    agg.hits.assign(chain.layers.network_statements +
                         (chain.chain.service_policy ? chain.chain.service_policy->statements.size() : 0),
                     0);
   }
@@ -691,28 +691,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
                       int* checks_left) {
   const FastChain& c = chain_;
   const bool is_signed = view.principal != nullptr;
-  Decision dn, ds, di;
-  DecisionIdMask maybe = 0;
-  // Layers that are not evaluated keep kAllow; the table ignores them.
-  DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
-  if (c.eval_network) {
-    dn = latticepol::Evaluate(*c.network, view);
-    maybe |= dn.uncertain;
-    nk = dn.kind;
-    if (dn.statement >= 0) ++agg.hits[dn.statement];
-  }
-  if (c.eval_service) {
-    ds = latticepol::Evaluate(*c.service, view);
-    maybe |= ds.uncertain;
-    sk = ds.kind;
-    if (ds.statement >= 0) ++agg.hits[c.network_statements + ds.statement];
-  }
-  if (is_signed && c.identity != nullptr) {
-    di = latticepol::Evaluate(*c.identity, view);
-    maybe |= di.uncertain;
-    ik = di.kind;
-  }
-  const internal::ComposedDecision& r = c.table[is_signed].Get(nk, sk, ik);
+  // Layers, composition, statement hits and the candidate.
+  const internal::ChainStep step = internal::RunChainStep(
+      c.layers, is_signed ? c.identity.get() : nullptr, c.table[is_signed], view, agg.hits.data());
+  const internal::ComposedDecision& r = *step.result;
+  const DecisionIdMask maybe = step.maybe;
   ++agg.requests;
   ++agg.totals[static_cast<int>(r.kind)];
   ++agg.by_layer[static_cast<int>(r.layer)];
@@ -750,9 +733,9 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
         any_uncertain |= !lc.certain;
         some_layer_denies |= lc.certainly_denies;
       };
-      layer(c.chain.network_policy, c.eval_network, dn.kind);
-      layer(c.chain.service_policy, c.eval_service, ds.kind);
-      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, di.kind);
+      layer(c.chain.network_policy, c.layers.eval_network, step.network);
+      layer(c.chain.service_policy, c.layers.eval_service, step.service);
+      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, step.identity);
       uncertain = any_uncertain && !some_layer_denies;
       if (l3_cache_.size() >= (size_t{1} << 16)) l3_cache_.clear();
       l3_cache_.emplace(key, uncertain);
@@ -775,20 +758,18 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
       }
     }
   }
-  if (c.shadow != nullptr) {
-    DecisionKind shk = DecisionKind::kAllow;
-    if (c.chain.config.service_auth_type == AuthType::kAwsIam) {
-      shk = latticepol::Evaluate(*c.shadow, view).kind;
-    }
-    const internal::ComposedDecision& sr = c.table[is_signed].Get(nk, shk, ik);
-    ++agg.shadow_totals[static_cast<int>(sr.kind)];
-    const bool was = r.kind == DecisionKind::kAllow, now = sr.kind == DecisionKind::kAllow;
-    if (was != now) {
+  if (c.layers.shadow != nullptr) {
+    ++agg.shadow_totals[static_cast<int>(step.shadow_kind)];
+    const internal::ShadowChange change = step.change;
+    if (change == internal::ShadowChange::kDenyKindChanged) ++agg.sh_kind_changed;
+    if (change == internal::ShadowChange::kAllowedToDenied ||
+        change == internal::ShadowChange::kDeniedToAllowed) {
+      const bool was = change == internal::ShadowChange::kAllowedToDenied;
       uint64_t& n = was ? agg.sh_a2d : agg.sh_d2a;
       std::vector<ReplaySample>& samples = was ? agg.sh_a2d_samples : agg.sh_d2a_samples;
       if (++n <= static_cast<uint64_t>(options_.max_samples)) {
         ReplaySample s = Sample(view, line_no, r.kind, r.layer, log);
-        s.shadow_decision = sr.kind;
+        s.shadow_decision = step.shadow_kind;
         samples.push_back(std::move(s));
       }
     }
@@ -890,28 +871,16 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   const auto start = std::chrono::steady_clock::now();
   FastChain fc;
   fc.chain = chain;
-  auto compile = [](const PolicyDocument* doc, const char* what,
-                    std::shared_ptr<const CompiledPolicy>* out) -> absl::Status {
-    if (doc == nullptr) return absl::OkStatus();
-    auto c = Compile(*doc);
-    if (!c.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot compile the ", what, " policy: ", c.status().message()));
-    }
-    *out = *c;
-    return absl::OkStatus();
-  };
-  absl::Status st = compile(chain.network_policy, "service-network", &fc.network);
-  if (st.ok()) st = compile(chain.service_policy, "service", &fc.service);
-  if (st.ok()) st = compile(chain.identity_policy, "identity", &fc.identity);
-  if (st.ok()) st = compile(options.shadow_service_policy, "shadow", &fc.shadow);
+  absl::Status st = internal::CompileLayers(chain, options.shadow_service_policy, &fc.layers);
+  if (st.ok() && chain.identity_policy != nullptr) {
+    auto identity = internal::CompileLayer(*chain.identity_policy, "identity");
+    if (identity.ok()) fc.identity = *identity;
+    st = identity.status();
+  }
   if (!st.ok()) return st;
-  fc.eval_network = chain.config.network_auth_type == AuthType::kAwsIam && fc.network != nullptr;
-  fc.eval_service = chain.config.service_auth_type == AuthType::kAwsIam && fc.service != nullptr;
   const bool any_iam = chain.config.network_auth_type == AuthType::kAwsIam ||
                        chain.config.service_auth_type == AuthType::kAwsIam;
   if (!any_iam) fc.identity = nullptr;
-  fc.network_statements = chain.network_policy ? chain.network_policy->statements.size() : 0;
   fc.log_uses_time = PolicyUsesTime(chain.network_policy) ||
                      PolicyUsesTime(chain.service_policy) ||
                      PolicyUsesTime(chain.identity_policy);
@@ -919,8 +888,9 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
                        PolicyHasUnknowables(chain.service_policy) ||
                        PolicyHasUnknowables(chain.identity_policy);
   for (int is_signed = 0; is_signed < 2; ++is_signed) {
-    fc.table[is_signed] = internal::ComposeTable(chain.config, is_signed != 0, fc.network != nullptr,
-                                                 fc.service != nullptr, fc.identity != nullptr);
+    fc.table[is_signed] =
+        internal::ComposeTable(chain.config, is_signed != 0, fc.layers.network != nullptr,
+                               fc.layers.service != nullptr, fc.identity != nullptr);
   }
 
   int threads = options.threads;
@@ -1111,6 +1081,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
     for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
     report.shadow_allowed_to_denied += a->sh_a2d;
     report.shadow_denied_to_allowed += a->sh_d2a;
+    report.shadow_deny_kind_changed += a->sh_kind_changed;
     for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
     for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
   }
@@ -1129,11 +1100,11 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
     }
   };
   add_hits(chain.network_policy, "network", 0);
-  add_hits(chain.service_policy, "service", fc.network_statements);
+  add_hits(chain.service_policy, "service", fc.layers.network_statements);
   for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
     if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
   }
-  report.shadow_enabled = fc.shadow != nullptr;
+  report.shadow_enabled = fc.layers.shadow != nullptr;
   report.shadow_name = options.shadow_name;
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

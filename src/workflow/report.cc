@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -63,6 +64,17 @@ Json SampleJson(const SimulationSample& s, bool shadow) {
   j["layer"] = std::string(LayerName(s.layer));
   Json request = Json::parse(s.request_json, nullptr, /*allow_exceptions=*/false);
   j["request"] = request.is_discarded() ? Json(s.request_json) : request;
+  if (!s.statement.empty()) j["statement"] = s.statement;
+  if (!s.explanation.empty()) j["explanation"] = s.explanation;
+  return j;
+}
+
+// {"caller": violations} for the callers with any.
+Json ByCallerJson(const std::vector<std::string>& callers, const std::vector<uint64_t>& counts) {
+  Json j = Json::object();
+  for (size_t c = 0; c < counts.size() && c < callers.size(); ++c) {
+    if (counts[c] != 0) j[callers[c]] = counts[c];
+  }
   return j;
 }
 
@@ -85,8 +97,41 @@ void SamplesText(std::string* out, const std::vector<SimulationSample>& samples,
     StrAppend(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
     if (shadow) StrAppend(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
     if (s.layer != Layer::kNone) StrAppend(out, ", layer ", LayerName(s.layer));
+    if (!s.statement.empty()) StrAppend(out, ", decided by ", s.statement);
     StrAppend(out, "\n      ", s.request_json, "\n");
+    if (!s.explanation.empty()) {
+      // The explanation, indented under its request.
+      std::string_view text = s.explanation;
+      std::string_view prefix = "      why: ";
+      while (!text.empty()) {
+        const size_t nl = text.find('\n');
+        StrAppend(out, prefix, text.substr(0, nl), "\n");
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+        prefix = "           ";
+      }
+    }
   }
+}
+
+// One violated expectation: what it expected, what it got, by caller, samples.
+void ViolationText(std::string* out, const SimulationReport& r, const ExpectationResult& e,
+                   bool candidate) {
+  const std::array<uint64_t, 3>& got = candidate ? e.shadow_by_decision : e.by_decision;
+  const std::vector<uint64_t>& by_caller =
+      candidate ? e.shadow_violations_by_caller : e.violations_by_caller;
+  StrAppend(out, "\nViolated ", candidate ? "by the candidate " : "", "#", e.index, " ", e.name,
+            ": expected ", ExpectedOutcomeName(e.expect), ", got");
+  for (DecisionKind k : kKinds) {
+    const uint64_t n = got[static_cast<int>(k)];
+    if (n != 0 && !OutcomeSatisfies(e.expect, k)) StrAppend(out, " ", DecisionName(k), " x", Grouped(n));
+  }
+  StrAppend(out, "\n  by caller:");
+  for (size_t c = 0; c < by_caller.size() && c < r.callers.size(); ++c) {
+    if (by_caller[c] != 0) StrAppend(out, " ", r.callers[c], " ", Grouped(by_caller[c]));
+  }
+  StrAppend(out, "\n  samples (lowest request index first):\n");
+  SamplesText(out, candidate ? e.shadow_samples : e.samples, candidate);
 }
 
 }  // namespace
@@ -135,26 +180,26 @@ std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& o
     StrAppend(&out, "\nExpectations (first match wins)\n");
     int w = 11;
     for (const ExpectationResult& e : r.expectations) w = std::max<int>(w, e.name.size());
-    Row(&out, {"#", "expectation", "expect", "matched", "violations"}, {2, -w, -13, 12, 12});
+    std::vector<std::string> head = {"#", "expectation", "expect", "matched", "violations"};
+    std::vector<int> widths = {2, -w, -13, 12, 12};
+    if (r.shadow.enabled) {
+      head.push_back("candidate");
+      widths.push_back(12);
+    }
+    Row(&out, head, widths);
     for (const ExpectationResult& e : r.expectations) {
-      Row(&out,
-          {StrCat(e.index), e.name, std::string(ExpectedOutcomeName(e.expect)),
-           Grouped(e.matched), Grouped(e.violations)},
-          {2, -w, -13, 12, 12});
+      std::vector<std::string> cells = {StrCat(e.index), e.name,
+                                        std::string(ExpectedOutcomeName(e.expect)),
+                                        Grouped(e.matched), Grouped(e.violations)};
+      if (r.shadow.enabled) cells.push_back(Grouped(e.shadow_violations));
+      Row(&out, cells, widths);
     }
     StrAppend(&out, "  unmatched requests: ", Grouped(r.unmatched), "\n");
     for (const ExpectationResult& e : r.expectations) {
-      if (e.violations == 0) continue;
-      StrAppend(&out, "\nViolated #", e.index, " ", e.name, ": expected ",
-                      ExpectedOutcomeName(e.expect), ", got");
-      for (DecisionKind k : kKinds) {
-        const uint64_t n = e.by_decision[static_cast<int>(k)];
-        if (n != 0 && !OutcomeSatisfies(e.expect, k)) {
-          StrAppend(&out, " ", DecisionName(k), " x", Grouped(n));
-        }
-      }
-      StrAppend(&out, "\n  samples (lowest request index first):\n");
-      SamplesText(&out, e.samples, false);
+      if (e.violations != 0) ViolationText(&out, r, e, false);
+    }
+    for (const ExpectationResult& e : r.expectations) {
+      if (r.shadow.enabled && e.shadow_violations != 0) ViolationText(&out, r, e, true);
     }
   }
   StrAppend(&out, "\nUncertain: ", Grouped(r.uncertain.uncertain), " requests rest on a spec DECISION");
@@ -180,15 +225,29 @@ std::string ReportToText(const SimulationReport& r, const ReportFormatOptions& o
       SamplesText(&out, r.shadow.denied_to_allowed_samples, true);
     }
   }
+  int violated = 0, candidate_violated = 0;
+  for (const ExpectationResult& e : r.expectations) {
+    violated += e.violations != 0;
+    candidate_violated += e.shadow_violations != 0;
+  }
   if (r.expectations.empty()) {
     StrAppend(&out, "\nResult: no expectations\n");
   } else if (r.expectations_hold()) {
-    StrAppend(&out, "\nResult: all ", r.expectations.size(), " expectations hold\n");
+    StrAppend(&out, "\nResult: all ", r.expectations.size(), " expectations hold");
+    if (r.shadow.enabled) StrAppend(&out, ", for the candidate too");
+    StrAppend(&out, "\n");
+  } else if (r.violations == 0) {
+    StrAppend(&out, "\nResult: ", candidate_violated, " of ", r.expectations.size(),
+              " expectations violated by the candidate ", r.shadow.name, " (",
+              Grouped(r.shadow.violations), " requests); the current policies hold them all\n");
   } else {
-    int violated = 0;
-    for (const ExpectationResult& e : r.expectations) violated += e.violations != 0;
     StrAppend(&out, "\nResult: ", violated, " of ", r.expectations.size(),
-                    " expectations violated (", Grouped(r.violations), " requests)\n");
+                    " expectations violated (", Grouped(r.violations), " requests)");
+    if (r.shadow.enabled) {
+      StrAppend(&out, "; by the candidate: ", candidate_violated, " (",
+                Grouped(r.shadow.violations), " requests)");
+    }
+    StrAppend(&out, "\n");
   }
   return out;
 }
@@ -233,9 +292,20 @@ std::string ReportToJson(const SimulationReport& r, const ReportFormatOptions& o
     x["matched"] = e.matched;
     x["decisions"] = DecisionCounts(e.by_decision);
     x["violations"] = e.violations;
+    x["violationsByCaller"] = ByCallerJson(r.callers, e.violations_by_caller);
     Json samples = Json::array();
     for (const SimulationSample& s : e.samples) samples.push_back(SampleJson(s, false));
     x["samples"] = samples;
+    if (r.shadow.enabled) {
+      Json c;
+      c["decisions"] = DecisionCounts(e.shadow_by_decision);
+      c["violations"] = e.shadow_violations;
+      c["violationsByCaller"] = ByCallerJson(r.callers, e.shadow_violations_by_caller);
+      Json cs = Json::array();
+      for (const SimulationSample& s : e.shadow_samples) cs.push_back(SampleJson(s, true));
+      c["samples"] = cs;
+      x["candidate"] = c;
+    }
     expectations.push_back(x);
   }
   j["expectations"] = expectations;
@@ -256,6 +326,7 @@ std::string ReportToJson(const SimulationReport& r, const ReportFormatOptions& o
     s["allowedToDenied"] = r.shadow.allowed_to_denied;
     s["deniedToAllowed"] = r.shadow.denied_to_allowed;
     s["denyKindChanged"] = r.shadow.deny_kind_changed;
+    s["violations"] = r.shadow.violations;
     Json a = Json::array(), b = Json::array();
     for (const SimulationSample& x : r.shadow.allowed_to_denied_samples) a.push_back(SampleJson(x, true));
     for (const SimulationSample& x : r.shadow.denied_to_allowed_samples) b.push_back(SampleJson(x, true));
@@ -354,7 +425,8 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
   if (r.shadow_enabled) {
     StrAppend(&out, "\nShadow policy ", r.shadow_name, "\n");
     StrAppend(&out, "  allowed -> denied: ", Grouped(r.shadow_allowed_to_denied),
-           "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed), "\n");
+           "   denied -> allowed: ", Grouped(r.shadow_denied_to_allowed),
+           "   deny kind changed: ", Grouped(r.shadow_deny_kind_changed), "\n");
     if (!r.shadow_allowed_to_denied_samples.empty()) {
       StrAppend(&out, "  allowed -> denied samples:\n");
       ReplaySamplesText(&out, r.shadow_allowed_to_denied_samples, true);
@@ -425,6 +497,7 @@ std::string ReplayReportToJson(const ReplayReport& r, bool include_timing) {
     s["totals"] = DecisionCounts(r.shadow_totals);
     s["allowedToDenied"] = r.shadow_allowed_to_denied;
     s["deniedToAllowed"] = r.shadow_denied_to_allowed;
+    s["denyKindChanged"] = r.shadow_deny_kind_changed;
     Json a = Json::array(), b = Json::array();
     for (const ReplaySample& x : r.shadow_allowed_to_denied_samples) a.push_back(ReplaySampleJson(x, true));
     for (const ReplaySample& x : r.shadow_denied_to_allowed_samples) b.push_back(ReplaySampleJson(x, true));

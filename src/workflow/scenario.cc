@@ -484,6 +484,10 @@ class Loader {
       if (out->choices.empty() || !(total > 0)) {
         Error(node, pointer, "invalid-weight", "the weights of a distribution must not all be zero");
         ok = false;
+      } else if (!std::isfinite(total)) {
+        Error(node, pointer, "invalid-weight",
+              "the weights of a distribution add up to more than the largest number");
+        ok = false;
       }
     }
     return ok;
@@ -902,7 +906,7 @@ class Loader {
       } else if (key == "service") {
         Service(value, p, s);
       } else if (key == "count") {
-        if (Integer(value, p, "count", 0, uint64_t{1} << 62, &n)) s->count = n;
+        if (Integer(value, p, "count", 0, kMaxScenarioCount, &n)) s->count = n;
       } else if (key == "seed") {
         if (Integer(value, p, "seed", 0, UINT64_MAX, &n)) s->seed = n;
       } else if (key == "threads") {
@@ -944,6 +948,9 @@ class Loader {
     }
     if (!(total > 0)) {
       Error(callers, "/callers", "invalid-weight", "the caller weights must not all be zero");
+    } else if (!std::isfinite(total)) {
+      Error(callers, "/callers", "invalid-weight",
+            "the caller weights add up to more than the largest number");
     }
     if (expectations_node != nullptr) {
       const YAML::Node& list = *expectations_node;
@@ -1016,6 +1023,10 @@ ScenarioLoadResult ParseScenario(std::string_view text, std::string_view source_
   ScenarioLoadResult result;
   result.scenario.source_name = std::string(source_name);
   if (!internal::CheckYamlText(text, kScenarioDocument, &result.issues)) return result;
+  if (!internal::CheckYamlStructure(internal::TabsToSpacesIfJson(text), kScenarioDocument,
+                                    &result.issues)) {
+    return result;
+  }
   Loader loader(base_dir, &result.issues);
   try {
     std::string input = internal::TabsToSpacesIfJson(text);

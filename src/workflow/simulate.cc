@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
@@ -34,6 +35,7 @@ namespace {
 
 using internal::ComposedDecision;
 using internal::ComposeTable;
+using internal::StrAppend;
 using internal::StrCat;
 
 // ---- Randomness ------------------------------------------------------------
@@ -497,7 +499,7 @@ class Simulation::Impl {
   Dist callers;
   std::vector<Principal> principals;  // per caller (unused for anonymous)
   std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
-  std::shared_ptr<const CompiledPolicy> network, service, shadow;
+  internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
   // Per caller: [network kind][service kind][identity kind] -> composed.
@@ -505,10 +507,8 @@ class Simulation::Impl {
   std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
   std::vector<CallerMasks> masks;                    // per caller (<= 64 expectations)
   bool use_masks = false;
-  bool evaluate_network = false, evaluate_service = false;
   std::optional<PolicyDocument> shadow_doc;
   std::string shadow_name;
-  size_t network_statements = 0;
   size_t max_query_keys = 0, max_headers = 0;
   size_t max_raw_query = 1;  // bytes: the longest raw query any mix can produce
   // Request classes: cell = class_offset[caller] + the mixed-radix number of
@@ -528,8 +528,7 @@ class Simulation::Impl {
   Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
   void PrepareClasses();
-  void CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
-                  const Decision& ds, DecisionKind shadow_kind, Aggregate* agg) const;
+  void CountClass(const Draw& d, const internal::ChainStep& step, Aggregate* agg) const;
   RequestClassCell ClassCell(size_t cell) const;
   bool MatchOne(size_t e, const Draw& d) const;
   ChainPolicies Chain(int caller, bool shadow_policy) const;
@@ -749,6 +748,56 @@ namespace {
 
 inline int KindIndex(DecisionKind k) { return static_cast<int>(k); }
 
+std::string StatementLabel(Layer layer, const PolicyDocument* doc, int statement) {
+  std::string label = StrCat(LayerName(layer), " #", statement);
+  if (doc != nullptr && statement >= 0 &&
+      static_cast<size_t>(statement) < doc->statements.size() &&
+      !doc->statements[statement].sid.empty()) {
+    StrAppend(&label, " ", doc->statements[statement].sid);
+  }
+  return label;
+}
+
+// Fills a violation sample's `statement` and `explanation` from the
+// reference evaluation of `chain`: the deciding layer (E3) for a denial; for
+// ALLOW the service layer when it has a policy, else the network layer.
+void ExplainSample(const ChainPolicies& chain, const RequestView& view, SimulationSample* s) {
+  const ChainEvaluation ev = AuthorizeReference(chain, view);
+  Layer layer = ev.result.layer;
+  if (layer == Layer::kNone) {
+    layer = ev.result.service.evaluated && ev.result.service.has_policy ? Layer::kService
+            : ev.result.network.evaluated && ev.result.network.has_policy ? Layer::kNetwork
+                                                                          : Layer::kIdentity;
+  }
+  const LayerResult& lr = layer == Layer::kNetwork   ? ev.result.network
+                          : layer == Layer::kService ? ev.result.service
+                                                     : ev.result.identity;
+  const std::optional<Evaluation>& trace = layer == Layer::kNetwork   ? ev.network
+                                           : layer == Layer::kService ? ev.service
+                                                                      : ev.identity;
+  const PolicyDocument* doc = layer == Layer::kNetwork   ? chain.network_policy
+                              : layer == Layer::kService ? chain.service_policy
+                                                         : chain.identity_policy;
+  if (trace.has_value()) {
+    if (trace->decision.statement >= 0) {
+      s->statement = StatementLabel(layer, doc, trace->decision.statement);
+    }
+    ExplainOptions options;
+    options.max_closest = 1;
+    s->explanation = StrCat(LayerName(layer), " layer: ", ExplainText(*trace, options));
+  } else if (!lr.evaluated) {
+    s->explanation = StrCat(LayerName(layer), " layer: not evaluated");
+  } else if (lr.assumed) {
+    s->explanation = StrCat(LayerName(layer), " layer: no identity input, assumed to allow (E2)");
+  } else if (!lr.has_policy && layer != Layer::kIdentity) {
+    s->explanation = StrCat(LayerName(layer), " layer: AWS_IAM with no policy attached: ",
+                            DecisionName(lr.decision.kind));
+  } else {
+    s->explanation = StrCat(LayerName(layer), " layer: the scenario's identity decision ",
+                            DecisionName(lr.decision.kind));
+  }
+}
+
 void KeepLowest(std::vector<SimulationSample>* samples, int max) {
   std::sort(samples->begin(), samples->end(),
             [](const SimulationSample& a, const SimulationSample& b) { return a.index < b.index; });
@@ -762,10 +811,15 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   const size_t n_callers = scenario.callers.size();
   agg->callers.assign(n_callers, {});
   agg->statement_hits.assign(
-      network_statements + (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
+      layers.network_statements +
+          (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
       0);
   agg->expectations.resize(scenario.expectations.size());
   agg->classes.assign(class_cells, {});
+  for (ExpectationResult& er : agg->expectations) {
+    er.violations_by_caller.assign(n_callers, 0);
+    er.shadow_violations_by_caller.assign(n_callers, 0);
+  }
   Draw d;
   d.query.resize(max_query_keys);
   d.query_random.resize(max_query_keys);
@@ -796,6 +850,14 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     s.request_json = RequestToJson(view);
     return s;
   };
+  // An expectation violation's sample, with the reference explanation of
+  // the chain (the candidate's chain when `candidate`).
+  auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
+                       Layer layer, bool candidate) {
+    SimulationSample s = sample(draw, kind, shadow_kind, layer);
+    ExplainSample(Chain(draw.caller, candidate), view, &s);
+    return s;
+  };
 
   while (true) {
     const uint64_t chunk = next_chunk->fetch_add(1, std::memory_order_relaxed);
@@ -807,29 +869,11 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       DrawRequest(i, &d);
       RenderView(d, &raw, &headers, &view);
       const int c = d.caller;
-      // Layers.
-      Decision dn, ds, di;
-      DecisionIdMask maybe = 0;
-      // Layers that are not evaluated keep kAllow; the table ignores them.
-      DecisionKind nk = DecisionKind::kAllow, sk = nk, ik = nk;
-      if (evaluate_network) {
-        dn = Evaluate(*network, view);
-        maybe |= dn.uncertain;
-        nk = dn.kind;
-        if (dn.statement >= 0) ++agg->statement_hits[dn.statement];
-      }
-      if (evaluate_service) {
-        ds = Evaluate(*service, view);
-        maybe |= ds.uncertain;
-        sk = ds.kind;
-        if (ds.statement >= 0) ++agg->statement_hits[network_statements + ds.statement];
-      }
-      if (identity[c] != nullptr) {
-        di = Evaluate(*identity[c], view);
-        maybe |= di.uncertain;
-        ik = di.kind;
-      }
-      const ComposedDecision& r = compose[c].Get(nk, sk, ik);
+      // Layers, composition, statement hits and the candidate.
+      const internal::ChainStep step = internal::RunChainStep(
+          layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
+      const ComposedDecision& r = *step.result;
+      const DecisionIdMask maybe = step.maybe;
       ++agg->totals[KindIndex(r.kind)];
       ++agg->by_layer[static_cast<int>(r.layer)];
       ++agg->callers[c][KindIndex(r.kind)];
@@ -866,31 +910,29 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         }
       }
       // Shadow.
-      DecisionKind shadow_kind = r.kind;
-      if (shadow != nullptr) {
-        DecisionKind shk = DecisionKind::kAllow;
-        if (scenario.service_auth_type == AuthType::kAwsIam) {
-          shk = Evaluate(*shadow, view).kind;
-        }
-        const ComposedDecision& sr = compose[c].Get(nk, shk, ik);
-        shadow_kind = sr.kind;
-        ++agg->shadow_totals[KindIndex(sr.kind)];
-        const bool was = r.kind == DecisionKind::kAllow;
-        const bool now = sr.kind == DecisionKind::kAllow;
-        if (was && !now) {
-          if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-            agg->a2d_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (!was && now) {
-          if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-            agg->d2a_samples.push_back(sample(d, r.kind, sr.kind, r.layer));
-          }
-        } else if (r.kind != sr.kind) {
-          ++agg->kind_changed;
+      const DecisionKind shadow_kind = step.shadow_kind;
+      if (layers.shadow != nullptr) {
+        ++agg->shadow_totals[KindIndex(shadow_kind)];
+        switch (step.change) {
+          case internal::ShadowChange::kAllowedToDenied:
+            if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+              agg->a2d_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDeniedToAllowed:
+            if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+              agg->d2a_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
+            }
+            break;
+          case internal::ShadowChange::kDenyKindChanged:
+            ++agg->kind_changed;
+            break;
+          case internal::ShadowChange::kSame:
+            break;
         }
       }
-      if (class_cells != 0) CountClass(d, r, dn, ds, shadow_kind, agg);
-      // Expectations.
+      if (class_cells != 0) CountClass(d, step, agg);
+      // Expectations, against the scenario's chain and the candidate's.
       const int e = Match(d);
       if (e < 0) {
         ++agg->unmatched;
@@ -899,8 +941,18 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         ++er.matched;
         ++er.by_decision[KindIndex(r.kind)];
         if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
+          ++er.violations_by_caller[c];
           if (++er.violations <= static_cast<uint64_t>(max_samples)) {
-            er.samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
+            er.samples.push_back(violation(d, r.kind, shadow_kind, r.layer, false));
+          }
+        }
+        if (layers.shadow != nullptr) {
+          ++er.shadow_by_decision[KindIndex(shadow_kind)];
+          if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
+            ++er.shadow_violations_by_caller[c];
+            if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
+              er.shadow_samples.push_back(violation(d, r.kind, shadow_kind, r.layer, true));
+            }
           }
         }
       }
@@ -921,12 +973,20 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   s.scenario = scenario;
   if (scenario.callers.empty()) return absl::InvalidArgumentError("the scenario has no callers");
   s.count = options.count.value_or(scenario.count);
+  if (s.count > kMaxScenarioCount) {
+    return absl::InvalidArgumentError(
+        StrCat("count ", s.count, " is above the limit of ", kMaxScenarioCount, " requests"));
+  }
   s.seed = options.seed.value_or(scenario.seed);
   int threads = options.threads.value_or(scenario.threads);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const uint64_t chunks = (s.count + kSimulationChunk - 1) / kSimulationChunk;
   s.threads = static_cast<int>(std::max<uint64_t>(1, std::min<uint64_t>(threads, chunks)));
   s.max_samples = options.max_samples.value_or(scenario.max_samples);
+  if (s.max_samples < 0 || s.max_samples > 10000) {
+    return absl::InvalidArgumentError(
+        StrCat("samples must be between 0 and 10000, got ", s.max_samples));
+  }
 
   std::vector<double> weights;
   for (const ScenarioCaller& c : scenario.callers) {
@@ -966,35 +1026,21 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.caller_views.push_back(v);
   }
 
-  auto compile = [](const PolicyDocument& doc, const char* what)
-      -> absl::StatusOr<std::shared_ptr<const CompiledPolicy>> {
-    auto compiled = Compile(doc);
-    if (!compiled.ok()) {
-      return absl::InvalidArgumentError(
-          StrCat("cannot compile the ", what, " policy: ", compiled.status().message()));
-    }
-    return *compiled;
-  };
-  if (scenario.network_policy) {
-    auto c = compile(*scenario.network_policy, "service-network");
-    if (!c.ok()) return c.status();
-    s.network = *c;
-    s.network_statements = scenario.network_policy->statements.size();
-  }
-  if (scenario.service_policy) {
-    auto c = compile(*scenario.service_policy, "service");
-    if (!c.ok()) return c.status();
-    s.service = *c;
-  }
   if (options.shadow_service_policy) {
     s.shadow_doc = options.shadow_service_policy;
     s.shadow_name = options.shadow_name;
-    auto c = compile(*s.shadow_doc, "shadow");
-    if (!c.ok()) return c.status();
-    s.shadow = *c;
   }
-  s.evaluate_network = scenario.network_auth_type == AuthType::kAwsIam && s.network != nullptr;
-  s.evaluate_service = scenario.service_auth_type == AuthType::kAwsIam && s.service != nullptr;
+  // The network and service layers (and the candidate) are compiled once.
+  ChainPolicies chain;
+  chain.config.network_auth_type = scenario.network_auth_type;
+  chain.config.service_auth_type = scenario.service_auth_type;
+  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
+  chain.service_policy = scenario.service_policy ? &*scenario.service_policy : nullptr;
+  if (absl::Status st = internal::CompileLayers(chain, s.shadow_doc ? &*s.shadow_doc : nullptr,
+                                                &s.layers);
+      !st.ok()) {
+    return st;
+  }
   const bool any_iam = scenario.network_auth_type == AuthType::kAwsIam ||
                        scenario.service_auth_type == AuthType::kAwsIam;
 
@@ -1007,14 +1053,14 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.configs.push_back(config);
     std::shared_ptr<const CompiledPolicy> identity;
     if (c.identity_policy && c.principal && any_iam) {
-      auto compiled = compile(*c.identity_policy, "identity");
+      auto compiled = internal::CompileLayer(*c.identity_policy, "identity");
       if (!compiled.ok()) return compiled.status();
       identity = *compiled;
     }
     s.identity.push_back(identity);
     // Every combination of layer outcomes, composed once by the shared rule.
-    s.compose.emplace_back(config, c.principal.has_value(), s.network != nullptr,
-                           s.service != nullptr, identity != nullptr);
+    s.compose.emplace_back(config, c.principal.has_value(), s.layers.network != nullptr,
+                           s.layers.service != nullptr, identity != nullptr);
   }
   for (const Expectation& e : scenario.expectations) {
     std::vector<CallerMatcher> per_caller;
@@ -1120,9 +1166,9 @@ void Simulation::Impl::PrepareClasses() {
   class_cells = total;
 }
 
-void Simulation::Impl::CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
-                                  const Decision& ds, DecisionKind shadow_kind,
+void Simulation::Impl::CountClass(const Draw& d, const internal::ChainStep& step,
                                   Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
   const Mix& m = mixes[d.caller];
   size_t cell = static_cast<size_t>(d.method) * m.paths.choices.size() + d.path;
   for (int q : class_query[d.caller]) {
@@ -1132,17 +1178,17 @@ void Simulation::Impl::CountClass(const Draw& d, const ComposedDecision& r, cons
   Aggregate::ClassCount& c = agg->classes[class_offset[d.caller] + cell];
   const int k = static_cast<int>(r.kind);
   ++c.n[k];
-  ++c.shadow[static_cast<int>(shadow_kind)];
+  ++c.shadow[static_cast<int>(step.shadow_kind)];
   if (c.first[k] != UINT64_MAX) return;  // indices only grow within a worker
   c.first[k] = d.index;
   // The statement that decided the chain: the denying layer's, else (ALLOW)
   // the service policy's allowing statement, else the network policy's.
   int statement = -1;
-  if (r.layer == Layer::kNetwork || (r.layer == Layer::kNone && !evaluate_service)) {
-    statement = evaluate_network ? dn.statement : -1;
+  if (r.layer == Layer::kNetwork || (r.layer == Layer::kNone && !layers.eval_service)) {
+    statement = step.network_statement;
   } else if (r.layer == Layer::kService || r.layer == Layer::kNone) {
-    statement = evaluate_service && ds.statement >= 0
-                    ? static_cast<int>(network_statements) + ds.statement : -1;
+    statement = step.service_statement >= 0
+                    ? static_cast<int>(layers.network_statements) + step.service_statement : -1;
   }
   c.statement[k] = statement;
 }
@@ -1160,7 +1206,7 @@ RequestClassCell Simulation::Impl::ClassCell(size_t cell) const {
       case ScenarioChoice::Kind::kRandom: return "(random)";
       case ScenarioChoice::Kind::kRepeat: {
         std::string joined;
-        for (const std::string& v : c.values) internal::StrAppend(&joined, joined.empty() ? "" : "&", v);
+        for (const std::string& v : c.values) StrAppend(&joined, joined.empty() ? "" : "&", v);
         return joined;
       }
       case ScenarioChoice::Kind::kValue: break;
@@ -1230,6 +1276,8 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
     r.index = static_cast<int>(e);
     r.name = sc.expectations[e].name;
     r.expect = sc.expectations[e].expect;
+    r.violations_by_caller.assign(sc.callers.size(), 0);
+    r.shadow_violations_by_caller.assign(sc.callers.size(), 0);
     report.expectations.push_back(r);
   }
   std::array<uint64_t, 64> ids{};
@@ -1247,8 +1295,17 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
       ExpectationResult& r = report.expectations[e];
       r.matched += a.expectations[e].matched;
       r.violations += a.expectations[e].violations;
+      r.shadow_violations += a.expectations[e].shadow_violations;
       for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
+      for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
+      for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
+        r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
+        r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
+      }
       for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
+      for (SimulationSample& smp : a.expectations[e].shadow_samples) {
+        r.shadow_samples.push_back(std::move(smp));
+      }
     }
     report.unmatched += a.unmatched;
     report.uncertain.flagged += a.flagged;
@@ -1264,7 +1321,9 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
   }
   for (ExpectationResult& r : report.expectations) {
     KeepLowest(&r.samples, s.max_samples);
+    KeepLowest(&r.shadow_samples, s.max_samples);
     report.violations += r.violations;
+    report.shadow.violations += r.shadow_violations;
   }
   KeepLowest(&report.shadow.allowed_to_denied_samples, s.max_samples);
   KeepLowest(&report.shadow.denied_to_allowed_samples, s.max_samples);
@@ -1273,7 +1332,7 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
       report.uncertain.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
     }
   }
-  report.shadow.enabled = s.shadow != nullptr;
+  report.shadow.enabled = s.layers.shadow != nullptr;
   report.shadow.name = s.shadow_name;
   report.classes_omitted = s.classes_omitted;
   if (s.class_cells != 0) report.class_dimensions = s.class_dimensions;

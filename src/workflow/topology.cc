@@ -715,6 +715,10 @@ TopologyParseResult ParseTopology(std::string_view text, std::string_view source
   TopologyParseResult result;
   result.topology.source_name = std::string(source_name);
   if (!internal::CheckYamlText(text, kTopologyDocument, &result.issues)) return result;
+  if (!internal::CheckYamlStructure(internal::TabsToSpacesIfJson(text), kTopologyDocument,
+                                    &result.issues)) {
+    return result;
+  }
   try {
     YAML::Node root = YAML::Load(internal::TabsToSpacesIfJson(text));
     TopologyReader reader(&result.issues);

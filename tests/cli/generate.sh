@@ -58,7 +58,7 @@ run "rerun unchanged" 0 "$LP" generate "$TOPOLOGY" --out "$OUT" --stack-outputs 
 expect_in "rerun unchanged" "$TMP/out" "unchanged"
 
 # --- refusal: a changed file is not overwritten, and nothing else is written -
-printf 'config:\n  aws:region: "eu-west-1"\n  blue-service:token:\n    secure: AAAbbb==\n' \
+printf '# my notes\nconfig:\n  aws:region: "eu-west-1"\n  blue-service:token:\n    secure: AAAbbb==\n' \
   > "$OUT/blue-service/Pulumi.dev.yaml"
 cp "$OUT/blue-service/Pulumi.dev.yaml" "$TMP/blue-before.yaml"
 rm "$OUT/scenario.yaml"
@@ -75,12 +75,18 @@ expect_in "dry run" "$TMP/out" "would overwrite $OUT/blue-service/Pulumi.dev.yam
 expect_in "dry run" "$TMP/out" "would create $OUT/scenario.yaml"
 same "dry run wrote nothing" "$OUT/blue-service/Pulumi.dev.yaml" "$TMP/blue-before.yaml"
 [ -e "$OUT/scenario.yaml" ] && fail "dry run wrote scenario.yaml"
-run "dry run without force" 1 "$LP" generate "$TOPOLOGY" --out "$OUT" --stack-outputs "$OUTPUTS" --dry-run
+# A dry run succeeds whether or not files exist, naming what needs --force.
+run "dry run without force" 0 "$LP" generate "$TOPOLOGY" --out "$OUT" --stack-outputs "$OUTPUTS" --dry-run
+expect_in "dry run without force" "$TMP/out" "would overwrite $OUT/blue-service/Pulumi.dev.yaml"
+expect_in "dry run without force" "$TMP/out" ", needs --force"
+expect_in "dry run without force" "$TMP/out" " -> "
 
 # --- --force merges: the secure value survives, the region is regenerated ------
 run "force merge" 0 "$LP" generate "$TOPOLOGY" --out "$OUT" --stack-outputs "$OUTPUTS" --force
 expect_in "force merge" "$OUT/blue-service/Pulumi.dev.yaml" 'aws:region: "us-east-1"'
-expect_in "force merge" "$OUT/blue-service/Pulumi.dev.yaml" 'secure: "AAAbbb=="'
+expect_in "force merge" "$TMP/out" 'aws:region: "eu-west-1" -> "us-east-1"'
+expect_in "force merge" "$OUT/blue-service/Pulumi.dev.yaml" 'secure: AAAbbb=='  # the user's line, kept as written
+expect_in "force merge" "$OUT/blue-service/Pulumi.dev.yaml" '# my notes'
 expect_in "force merge" "$OUT/blue-service/Pulumi.dev.yaml" 'blue-service:lattice-network-arn: "arn:aws:vpc-lattice:us-east-1:444455556666:servicenetwork/sn-0b1e0000000000001"'
 same "scenario rewritten" "$OUT/scenario.yaml" "$GOLDEN/scenario.yaml"
 

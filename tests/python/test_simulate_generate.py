@@ -91,6 +91,30 @@ def test_simulate_shadow_policy(shared_dir):
     assert shadow["allowedToDenied"] > 0 and shadow["deniedToAllowed"] == 0
 
 
+def test_simulate_shadow_checks_expectations_against_the_candidate(shared_dir):
+    # Regression: a candidate that breaks the scenario used to report ok.
+    allow_all = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+    report = latticepol.simulate(SCENARIO, base_dir=str(shared_dir), threads=1, shadow=allow_all,
+                                 shadow_name="open", include_timing=False)
+    assert report.violations == 0
+    assert report.candidate_violations > 0
+    assert not report.ok and not report
+    nothing_else = report["expectations"][1]["candidate"]
+    assert nothing_else["violations"] == report.candidate_violations
+    assert nothing_else["violationsByCaller"] == {"blue": report.candidate_violations}
+    sample = nothing_else["samples"][0]
+    assert sample["statement"] == "service #0 Open"
+    assert "Open" in sample["explanation"]
+    assert "violated by the candidate open" in str(report)
+
+
+@pytest.mark.parametrize("count", [-1, (1 << 62) + 1, 1.5, True])
+def test_simulate_refuses_counts_outside_the_format(shared_dir, count):
+    with pytest.raises(ValueError, match="count must be"):
+        latticepol.simulate(SCENARIO, base_dir=str(shared_dir), count=count)
+
+
 def test_invalid_scenario_raises_scenario_error(shared_dir):
     bad = SCENARIO.replace("count: 5000", "count: many")
     with pytest.raises(latticepol.ScenarioError) as info:

@@ -522,6 +522,54 @@ std::vector<BadInput> Table() {
        [] { return Replace(kScenario, "blue", std::string("bl\0e", 4)); }, "yaml-syntax", "", 5},
       {"ScenarioInvalidUtf8", Format::kScenario,
        [] { return Replace(kScenario, "blue", "bl\xff"); }, "yaml-syntax", "", 5},
+      // Issue 16 items 3-5: weights whose sum overflows, counts over the
+      // format's limit, alias bombs and second documents.
+      {"ScenarioMethodWeightsOverflow", Format::kScenario,
+       [] { return std::string(kScenario) + "mix: {methods: {GET: 1e308, POST: 1e308, PUT: 1e-300}}\n"; },
+       "invalid-weight", "/mix/methods", 7},
+      {"ScenarioQueryWeightsOverflow", Format::kScenario,
+       [] {
+         return std::string(kScenario) +
+                "mix:\n  query:\n    q: [{value: a, weight: 1.7e308}, {value: b, weight: 1.7e308}]\n";
+       },
+       "invalid-weight", "/mix/query/q", 9},
+      {"ScenarioCallerWeightsOverflow", Format::kScenario,
+       t("policies:\n  service: auth-policy.json\ncallers:\n  - {name: a, weight: 1.7e308}\n"
+         "  - {name: b, weight: 1.7e308}\n"),
+       "invalid-weight", "/callers", 4},
+      {"ScenarioWeightInfinite", Format::kScenario,
+       [] { return std::string(kScenario) + "mix: {methods: {GET: .inf}}\n"; }, "invalid-weight",
+       "/mix/methods/GET", 7},
+      {"ScenarioWeightNan", Format::kScenario,
+       [] { return std::string(kScenario) + "mix: {methods: {GET: .nan}}\n"; }, "invalid-weight",
+       "/mix/methods/GET", 7},
+      {"ScenarioCountOverLimit", Format::kScenario,
+       [] { return Replace(kScenario, "count: 100", "count: 4611686018427387905"); },
+       "invalid-value", "/count", 3},
+      {"ScenarioCountNegative", Format::kScenario,
+       [] { return Replace(kScenario, "count: 100", "count: -1"); }, "invalid-value", "/count", 3},
+      {"ScenarioAliasBomb", Format::kScenario,
+       [] {
+         return std::string(kScenario) + "mix:\n  paths: [&a \"/" + std::string(10000, 'x') + "\"" +
+                Repeat(", *a", 70000) + "]\n";
+       },
+       "too-large", "", 8},
+      {"ScenarioNestedAliases", Format::kScenario,
+       [] {
+         std::string out(kScenario);
+         out += "x0: &x0 [a, a, a, a, a, a, a, a, a, a]\n";
+         for (int i = 1; i < 9; ++i) {
+           out += "x" + std::to_string(i) + ": &x" + std::to_string(i) + " [" +
+                  Repeat("*x" + std::to_string(i - 1) + ", ", 9) + "*x" + std::to_string(i - 1) +
+                  "]\n";
+         }
+         return out;
+       },
+       "too-large", "", -1},
+      {"ScenarioSecondDocument", Format::kScenario,
+       [] { return std::string(kScenario) + "---\ncount: 5\n"; }, "yaml-syntax", "", 7},
+      {"ScenarioSecondEmptyDocument", Format::kScenario,
+       [] { return std::string(kScenario) + "---\n"; }, "yaml-syntax", "", 7},
 
       // ---- Topologies ---------------------------------------------------------
       {"TopologyEmpty", Format::kTopology, t(""), "empty-topology", "", 0},
@@ -551,6 +599,17 @@ std::vector<BadInput> Table() {
       {"TopologyAccountIdOverflow", Format::kTopology,
        [] { return Replace(kTopology, "\"111111111111\"", "99999999999999999999999999"); },
        "invalid-account-id", "/consumers/0/accountId", 9},
+      {"TopologyAliasBomb", Format::kTopology,
+       [] {
+         return std::string(kTopology) + "    paths: [&a \"/" + std::string(10000, 'y') + "\"" +
+                Repeat(", *a", 70000) + "]\n";
+       },
+       "too-large", "", 13},
+      {"TopologySecondDocument", Format::kTopology,
+       [] { return std::string(kTopology) + "...\n---\nconsumers: []\n"; }, "syntax-error", "",
+       14},
+      {"TopologyJsonSecondDocument", Format::kTopology,
+       t("{\"consumers\": []}\n---\n{\"consumers\": []}\n"), "syntax-error", "", 2},
       {"TopologyAccountIdWithNewline", Format::kTopology,
        [] { return Replace(kTopology, "\"111111111111\"", "\"1111\\n1111\""); },
        "invalid-account-id", "/consumers/0/accountId", 9},

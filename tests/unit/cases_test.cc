@@ -110,6 +110,37 @@ TEST(ParseCasesTest, ByteOrderMarkIsSkipped) {
   EXPECT_EQ(file.cases[0].name, "a");
 }
 
+// The streaming parser (used by `check` to read case files and stdin in
+// pieces) gives the same cases, line numbers and duplicate-name warnings as
+// one ParseCases over the whole text, wherever the pieces are cut.
+TEST(ParseCasesTest, StreamParserMatchesWholeFileParse) {
+  const std::string line =
+      R"({"name":"a","request":{"method":"GET"},"expect":"ALLOW"})";
+  const std::string text = line + "\n\n" + line + "\n" +
+                           R"({"name":"b","request":{"method":7},"expect":"ALLOW"})" + "\n" +
+                           R"({"name":"c","request":{},"expect":"IMPLICIT_DENY"})";
+  const CaseFile whole = ParseCases(text);
+  ASSERT_EQ(whole.cases.size(), 3u);
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    if (cut != 0 && cut != text.size() && text[cut - 1] != '\n') continue;  // line boundaries only
+    CaseStreamParser parser;
+    CaseFile first = parser.Parse(std::string_view(text).substr(0, cut));
+    CaseFile second = parser.Parse(std::string_view(text).substr(cut));
+    std::vector<int> lines;
+    for (const CaseFile* f : {&first, &second}) {
+      for (const TestCase& c : f->cases) lines.push_back(c.line);
+    }
+    EXPECT_EQ(lines, (std::vector<int>{1, 3, 5})) << "cut at " << cut;
+    std::vector<std::string> issues;
+    for (const CaseFile* f : {&first, &second}) {
+      for (const Issue& i : f->issues) issues.push_back(i.code + "@" + std::to_string(i.location.line));
+    }
+    std::vector<std::string> expected;
+    for (const Issue& i : whole.issues) expected.push_back(i.code + "@" + std::to_string(i.location.line));
+    EXPECT_EQ(issues, expected) << "cut at " << cut;
+  }
+}
+
 TEST(ParseCasesTest, SkipField) {
   CaseFile file = ParseCases(
       R"({"name": "a", "request": {}, "expect": "ALLOW", "skip": "later"})"

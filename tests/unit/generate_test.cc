@@ -272,6 +272,54 @@ TEST(GenerateTest, MergeKeepsOtherKeysAndSecureValues) {
   EXPECT_TRUE(warned);
 }
 
+// Regression: merging dropped the user's comments and layout. Only the lines
+// of the keys latticepol writes change; a new key joins the config block.
+TEST(GenerateTest, MergeKeepsCommentsAndLayout) {
+  const std::string existing =
+      "# blue's dev stack: do not edit by hand (ha)\n"
+      "config:\n"
+      "    # the region we deploy to\n"
+      "    aws:region: eu-west-1   # moved in 2025\n"
+      "    blue-service:replicas: 3\n"
+      "    'blue-service:shared-service-fqdn':\n"
+      "        secure: AAABAFqdnSecret==\n"
+      "\n"
+      "# the environment\n"
+      "environment:\n"
+      "  - blue-env\n";
+  GenerateOptions options;
+  options.read_existing = [&](const std::string& path) -> std::optional<std::string> {
+    if (path == "blue-service/Pulumi.dev.yaml") return existing;
+    return std::nullopt;
+  };
+  options.stack_outputs_json = ReadFile(kDir + "/stack-outputs.example.json");
+  GenerateResult r = MustGenerate(Shipped(), options);
+  const std::string& text = r.files["blue-service/Pulumi.dev.yaml"];
+  EXPECT_THAT(text, HasSubstr("# blue's dev stack: do not edit by hand (ha)\n"));
+  EXPECT_THAT(text, HasSubstr("    # the region we deploy to\n"));
+  EXPECT_THAT(text, HasSubstr("    aws:region: \"us-east-1\"  # moved in 2025\n"));
+  EXPECT_THAT(text, HasSubstr("    blue-service:replicas: 3\n"));
+  EXPECT_THAT(text, HasSubstr("        secure: AAABAFqdnSecret==\n"));
+  EXPECT_THAT(text, HasSubstr("\n# the environment\nenvironment:\n  - blue-env\n"));
+  YAML::Node root = YAML::Load(text);
+  YAML::Node config = root["config"];
+  EXPECT_EQ(config["aws:region"].as<std::string>(), "us-east-1");
+  EXPECT_EQ(config["blue-service:replicas"].as<int>(), 3);
+  EXPECT_EQ(config["blue-service:shared-service-fqdn"]["secure"].as<std::string>(),
+            "AAABAFqdnSecret==");
+  EXPECT_EQ(config["blue-service:lattice-network-arn"].as<std::string>(),
+            "arn:aws:vpc-lattice:us-east-1:444455556666:servicenetwork/sn-0b1e0000000000001");
+  EXPECT_EQ(root["environment"][0].as<std::string>(), "blue-env");
+  // Merging the result again changes nothing.
+  const std::string again = text;
+  options.read_existing = [&](const std::string& path) -> std::optional<std::string> {
+    if (path == "blue-service/Pulumi.dev.yaml") return again;
+    return std::nullopt;
+  };
+  GenerateResult r2 = MustGenerate(Shipped(), options);
+  EXPECT_EQ(r2.files["blue-service/Pulumi.dev.yaml"], text);
+}
+
 TEST(GenerateTest, BrokenExistingStackFileIsAnError) {
   GenerateOptions options;
   options.read_existing = [](const std::string& path) -> std::optional<std::string> {

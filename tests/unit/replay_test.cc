@@ -335,6 +335,28 @@ TEST(ReplayTest, ShadowDiff) {
   EXPECT_EQ(report.shadow_totals[0], 3u);
 }
 
+// Regression (drift between simulate and replay): replay counted no deny-kind
+// changes. A candidate that explicitly denies what was implicitly denied is
+// one.
+TEST(ReplayTest, ShadowCountsDenyKindChanges) {
+  const PolicyDocument policy = SeedPolicy();
+  const PolicyDocument deny_all = Policy(
+      R"({"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"})");
+  const std::vector<std::string> lines = {
+      R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"query":"q=green","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"method":"POST","sourceVpcOwnerAccount":"222222222222"})",
+  };
+  ReplayOptions options;
+  options.shadow_service_policy = &deny_all;
+  options.shadow_name = "deny-all";
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy), options);
+  EXPECT_EQ(report.shadow_allowed_to_denied, 1u);
+  EXPECT_EQ(report.shadow_deny_kind_changed, 2u);
+  EXPECT_THAT(ReplayReportToText(report, false), ::testing::HasSubstr("deny kind changed: 2"));
+  EXPECT_THAT(ReplayReportToJson(report, false), ::testing::HasSubstr("\"denyKindChanged\": 2"));
+}
+
 TEST(ReplayTest, EmptyInput) {
   const PolicyDocument policy = SeedPolicy();
   const ReplayReport report = Replayed("", Chain(&policy));

@@ -341,6 +341,108 @@ TEST(SimulateTest, ShadowDiffMatchesTheReference) {
   EXPECT_THAT(ReportToText(report), ::testing::HasSubstr("Shadow policy candidate.json"));
 }
 
+// Regression: a candidate that breaks an expectation used to pass (`Result:
+// all N expectations hold`, exit 0). The expectations are now checked against
+// the candidate chain, per expectation and per caller, and every violation
+// sample names the deciding statement with its explanation.
+TEST(SimulateTest, ShadowChecksExpectationsAgainstTheCandidate) {
+  const Scenario scenario = Load(kScenario);
+  ParseResult shadow = ParsePolicy(
+      "{\"Version\":\"2012-10-17\",\"Statement\":["
+      "{\"Sid\":\"AllowEveryone\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+      "\"Action\":\"*\",\"Resource\":\"*\"}]}");
+  ASSERT_TRUE(shadow.ok()) << FormatIssues(shadow.issues, "shadow");
+  SimulationOptions options;
+  options.shadow_service_policy = shadow.doc;
+  options.shadow_name = "open.json";
+  auto sim = Make(scenario, options);
+  const SimulationReport report = sim->Run();
+  const size_t n_exp = scenario.expectations.size();
+  std::vector<std::vector<uint64_t>> by_caller(n_exp,
+                                               std::vector<uint64_t>(scenario.callers.size()));
+  std::vector<uint64_t> violations(n_exp), first(n_exp, UINT64_MAX);
+  for (uint64_t i = 0; i < report.count; ++i) {
+    int c = -1;
+    std::string raw;
+    const Request request = sim->GenerateRequest(i, &c, &raw);
+    const int e = sim->MatchExpectation(c, request);
+    if (e < 0) continue;
+    ChainPolicies chain = sim->ReferenceChain(c);
+    chain.service_policy = &shadow.doc;
+    const DecisionKind after =
+        AuthorizeReference(chain, RawQueryView(request, raw)).result.decision;
+    if (!OutcomeSatisfies(scenario.expectations[e].expect, after)) {
+      ++violations[e];
+      ++by_caller[e][c];
+      first[e] = std::min(first[e], i);
+    }
+  }
+  uint64_t total = 0;
+  for (size_t e = 0; e < n_exp; ++e) {
+    const ExpectationResult& er = report.expectations[e];
+    EXPECT_EQ(er.shadow_violations, violations[e]) << "expectation " << e;
+    EXPECT_EQ(er.shadow_violations_by_caller, by_caller[e]) << "expectation " << e;
+    total += violations[e];
+    if (violations[e] == 0) continue;
+    ASSERT_FALSE(er.shadow_samples.empty());
+    EXPECT_EQ(er.shadow_samples[0].index, first[e]);
+    if (er.shadow_samples[0].shadow_decision == DecisionKind::kAllow) {
+      EXPECT_EQ(er.shadow_samples[0].statement, "service #0 AllowEveryone");
+    }
+    EXPECT_FALSE(er.shadow_samples[0].explanation.empty());
+  }
+  EXPECT_GT(total, 0u);  // green may now read blue
+  EXPECT_EQ(report.shadow.violations, total);
+  EXPECT_FALSE(report.expectations_hold());
+  const std::string text = ReportToText(report);
+  EXPECT_THAT(text, ::testing::HasSubstr("Violated by the candidate #"));
+  EXPECT_THAT(text, ::testing::HasSubstr("decided by service #0 AllowEveryone"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("expectations hold")));
+}
+
+// The shipped scenario holds for its policy; a candidate that lets green
+// read blue must fail it, naming green and the candidate's statement.
+TEST(SimulateTest, ShippedScenarioFailsForACandidateThatOpensBlue) {
+  ScenarioLoadResult loaded = LoadScenarioFile(kShared + "/scenario.yaml");
+  ASSERT_TRUE(loaded.ok()) << FormatIssues(loaded.issues, "scenario.yaml");
+  ParseResult shadow = ParsePolicy(
+      "{\"Version\":\"2012-10-17\",\"Statement\":["
+      "{\"Sid\":\"OpenToAll\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+      "\"Action\":\"vpc-lattice-svcs:Invoke\",\"Resource\":\"*\"}]}");
+  ASSERT_TRUE(shadow.ok());
+  SimulationOptions options;
+  options.count = 20000;
+  options.shadow_service_policy = shadow.doc;
+  options.shadow_name = "open.json";
+  auto sim = Make(loaded.scenario, options);
+  const SimulationReport report = sim->Run();
+  EXPECT_EQ(report.violations, 0u);
+  EXPECT_GT(report.shadow.violations, 0u);
+  EXPECT_FALSE(report.expectations_hold());
+  const std::string text = ReportToText(report);
+  EXPECT_THAT(text, ::testing::HasSubstr("expectations violated by the candidate open.json"));
+  EXPECT_THAT(text, ::testing::HasSubstr("decided by service #0 OpenToAll"));
+  const std::string json = DeterministicJson(report);
+  EXPECT_THAT(json, ::testing::HasSubstr("\"result\": \"fail\""));
+  EXPECT_THAT(json, ::testing::HasSubstr("\"violationsByCaller\""));
+}
+
+// Violation samples of the scenario's own chain carry their explanation too:
+// an implicit deny names the closest Allow statement and what failed.
+TEST(SimulateTest, ViolationSamplesCarryTheirExplanation) {
+  const Scenario scenario = Load(kScenario);
+  auto sim = Make(scenario);
+  const SimulationReport report = sim->Run();
+  int explained = 0;
+  for (const ExpectationResult& er : report.expectations) {
+    for (const SimulationSample& smp : er.samples) {
+      EXPECT_FALSE(smp.explanation.empty()) << er.name;
+      ++explained;
+    }
+  }
+  EXPECT_GT(explained, 0);
+}
+
 TEST(SimulateTest, EmptyRunAndPassingRun) {
   Scenario scenario = Load(kScenario);
   SimulationOptions none;

@@ -1,10 +1,18 @@
 // File: tools/latticepol/check_cmd.cc
 // Stage: CLI. `latticepol check`: runs a JSON Lines case file against a policy
 // and reports failing cases, then `N passed, M failed`.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
@@ -21,6 +29,30 @@ struct CheckOptions {
   Format format = Format::kText;
 };
 
+// The case file is read in pieces of about this many bytes, cut at line
+// boundaries: memory is bounded by the piece (plus the results kept for the
+// report: failing cases in text mode, every case with --verbose or JSON), not
+// by the file. A line may be at most CaseParseOptions::max_line_bytes long.
+constexpr size_t kPieceBytes = size_t{4} << 20;
+
+// Opens the case file (or stdin for "-"). Regular files, pipes and devices
+// are read alike (/dev/null is an empty case file); a folder is refused.
+int OpenCases(const std::string& path, std::string* error) {
+  if (path == "-") return STDIN_FILENO;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot read `" + path + "`: " + std::strerror(errno);
+    return -1;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    *error = "cannot read `" + path + "`: it is a directory";
+    return -1;
+  }
+  return fd;
+}
+
 ExitCode RunCheck(const CheckOptions& opts) {
   if (opts.cases_path == "-" && opts.policy_path == "-") {
     PrintError("check", "only one input can be read from stdin (`-`)");
@@ -34,15 +66,69 @@ ExitCode RunCheck(const CheckOptions& opts) {
     policy = LoadPolicy(opts.policy_path, parse_options);
     if (!policy) return ExitCode::kInvalidInput;
   }
-  std::string text;
-  if (!ReadInput(opts.cases_path, &text)) return ExitCode::kInvalidInput;
+  std::string error;
+  const int fd = OpenCases(opts.cases_path, &error);
+  if (fd < 0) {
+    std::cerr << "latticepol: " << error << "\n";
+    return ExitCode::kInvalidInput;
+  }
   CaseParseOptions case_options;
   case_options.policy_options = parse_options;
-  CaseFile file = ParseCases(text, case_options);
-  PrintIssues(file.issues, SourceName(opts.cases_path));
-  if (!file.ok()) return ExitCode::kInvalidInput;
-
-  CheckReport report = RunCases(file.cases, policy ? &*policy : nullptr);
+  CaseStreamParser parser(case_options);
+  std::vector<Issue> parse_issues;
+  CheckReport report;
+  bool invalid = false;
+  const bool keep_all = opts.verbose || opts.format == Format::kJson;
+  // Parses one piece and, while the file is valid so far, runs its cases.
+  auto piece = [&](std::string_view text) {
+    CaseFile file = parser.Parse(text);
+    for (Issue& issue : file.issues) parse_issues.push_back(std::move(issue));
+    invalid |= !file.ok();
+    if (invalid) return;  // keep parsing, to report every bad line
+    CheckReport part = RunCases(file.cases, policy ? &*policy : nullptr);
+    report.passed += part.passed;
+    report.failed += part.failed;
+    report.skipped += part.skipped;
+    for (Issue& issue : part.issues) report.issues.push_back(std::move(issue));
+    for (CaseResult& r : part.results) {
+      if (keep_all || !r.passed || r.skipped) report.results.push_back(std::move(r));
+    }
+  };
+  std::string buffer;
+  std::vector<char> chunk(size_t{1} << 16);
+  bool read_error = false;
+  while (true) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = "cannot read `" + SourceName(opts.cases_path) + "`: " + std::strerror(errno);
+      read_error = true;
+      break;
+    }
+    if (n == 0) break;
+    buffer.append(chunk.data(), static_cast<size_t>(n));
+    if (buffer.size() < kPieceBytes) continue;
+    const size_t cut = buffer.rfind('\n');
+    if (cut != std::string::npos) {
+      piece(std::string_view(buffer).substr(0, cut + 1));
+      buffer.erase(0, cut + 1);
+    } else if (buffer.size() > case_options.max_line_bytes) {
+      // One line over the limit: report it and stop reading (the file is
+      // invalid; the rest of the line may never end, e.g. /dev/zero).
+      piece(buffer);
+      buffer.clear();
+      invalid = true;
+      break;
+    }
+  }
+  if (fd != STDIN_FILENO) ::close(fd);
+  if (read_error) {
+    std::cerr << "latticepol: " << error << "\n";
+    return ExitCode::kInvalidInput;
+  }
+  if (!buffer.empty() || parse_issues.empty()) piece(buffer);
+  PrintIssues(parse_issues, SourceName(opts.cases_path));
+  if (invalid) return ExitCode::kInvalidInput;
   PrintIssues(report.issues, SourceName(opts.cases_path));
   if (HasErrors(report.issues)) return ExitCode::kInvalidInput;
 

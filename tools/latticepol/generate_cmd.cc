@@ -19,9 +19,11 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "output_file.h"
 #include "latticepol/generate.h"
 #include "latticepol/issue.h"
 #include "latticepol/topology.h"
+#include "yaml-cpp/yaml.h"
 
 namespace latticepol::cli {
 namespace {
@@ -53,34 +55,63 @@ std::optional<std::string> ReadIfExists(const fs::path& path) {
   return content;
 }
 
-// Writes `content` to `path` via a temporary file in the same directory and a
-// rename, so a reader never sees a half-written file.
-bool WriteAtomically(const fs::path& path, const std::string& content, std::string* error) {
+// Publishes `content` at `path` (output_file.h), creating its folder. A new
+// target is published without clobbering (a file that appeared meanwhile is
+// refused); an overwrite (already allowed by --force) replaces by rename.
+bool WriteAtomically(const fs::path& path, const std::string& content, bool overwrite,
+                     std::string* error) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) {
     *error = "cannot create `" + path.parent_path().string() + "`: " + ec.message();
     return false;
   }
-  fs::path tmp = path;
-  tmp += ".latticepol-tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      *error = "cannot write `" + tmp.string() + "`: " + std::strerror(errno);
-      fs::remove(tmp, ec);
-      return false;
+  return PublishFile(path.string(), content, overwrite, error);
+}
+
+// The `config` entries of a stack file as key -> value text ("" when the file
+// has none or is not YAML). Bare keys stay as written.
+std::map<std::string, std::string> ConfigEntries(const std::string& text) {
+  std::map<std::string, std::string> out;
+  try {
+    const YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) return out;
+    const YAML::Node config = root["config"];
+    if (!config.IsMap()) return out;
+    for (const auto& kv : config) {
+      if (!kv.first.IsScalar()) continue;
+      if (kv.second.IsScalar()) {
+        out[kv.first.Scalar()] = kv.second.Scalar();
+      } else {
+        YAML::Emitter e;
+        e << YAML::Flow << kv.second;
+        out[kv.first.Scalar()] = e.c_str();
+      }
+    }
+  } catch (const YAML::Exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+// Prints each config key a stack-file overwrite changes, as old -> new.
+void PrintConfigChanges(const std::string& old_text, const std::string& new_text) {
+  const std::map<std::string, std::string> before = ConfigEntries(old_text);
+  const std::map<std::string, std::string> after = ConfigEntries(new_text);
+  for (const auto& [key, value] : after) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      std::cout << "    " << key << ": (unset) -> " << JsonQuote(value) << "\n";
+    } else if (it->second != value) {
+      std::cout << "    " << key << ": " << JsonQuote(it->second) << " -> " << JsonQuote(value)
+                << "\n";
     }
   }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot rename `" + tmp.string() + "` to `" + path.string() + "`: " + ec.message();
-    fs::remove(tmp, ec);
-    return false;
+  for (const auto& [key, value] : before) {
+    if (after.count(key) == 0) {
+      std::cout << "    " << key << ": " << JsonQuote(value) << " -> (removed)\n";
+    }
   }
-  return true;
 }
 
 ExitCode RunGenerate(const GenerateCliOptions& opts) {
@@ -109,6 +140,23 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     options.stack_outputs_source = SourceName(opts.stack_outputs_path);
   }
   const fs::path out_dir(opts.out_dir);
+  // One run at a time per output folder: the existing files are read, merged
+  // and replaced under the lock, so two runs never both write or mix files.
+  // A folder that does not exist yet is created (and locked) only once there
+  // is something to write.
+  FolderLock lock;
+  auto lock_out_dir = [&]() {
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    std::string error;
+    if (ec) error = "cannot create `" + out_dir.string() + "`: " + ec.message();
+    if (!ec && lock.Acquire(out_dir.string(), &error)) return true;
+    PrintError(kCommand, error);
+    return false;
+  };
+  std::error_code exists_ec;
+  const bool locked_early = !opts.dry_run && fs::is_directory(out_dir, exists_ec);
+  if (locked_early && !lock_out_dir()) return ExitCode::kFailure;
   options.command_root = out_dir.string() == "." ? "" : (out_dir / "").string();
   options.read_existing = [&out_dir](const std::string& path) {
     return ReadIfExists(out_dir / path);
@@ -136,6 +184,7 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     return ExitCode::kInvalidInput;
   }
 
+  if (!opts.dry_run && !locked_early && !lock_out_dir()) return ExitCode::kFailure;
   // Check every target before writing any.
   struct Target {
     fs::path path;
@@ -158,7 +207,8 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     }
     targets.push_back(target);
   }
-  if (!refused.empty()) {
+  // A dry run shows what would happen, refusals included, and succeeds.
+  if (!refused.empty() && !opts.dry_run) {
     for (const std::string& path : refused) {
       PrintError(kCommand, "refusing to overwrite `" + path + "` (use --force)");
     }
@@ -173,15 +223,25 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
     const char* what = target.state == Target::kNew         ? "create"
                        : target.state == Target::kUnchanged ? "unchanged"
                                                             : "overwrite";
+    // A stack file's content before it is replaced, for its key changes.
+    std::optional<std::string> previous;
+    if (target.state == Target::kOverwrite &&
+        target.path.filename().string().rfind("Pulumi.", 0) == 0) {
+      previous = ReadIfExists(target.path);
+    }
     if (!opts.dry_run && target.state != Target::kUnchanged) {
       std::string error;
-      if (!WriteAtomically(target.path, *target.content, &error)) {
+      if (!WriteAtomically(target.path, *target.content, target.state == Target::kOverwrite,
+                           &error)) {
         PrintError(kCommand, error);
         return ExitCode::kFailure;
       }
     }
     std::cout << (opts.dry_run ? "would " : "") << what << " " << target.path.string() << " ("
-              << target.content->size() << " bytes)\n";
+              << target.content->size() << " bytes)"
+              << (target.state == Target::kOverwrite && !opts.force ? ", needs --force" : "")
+              << "\n";
+    if (previous) PrintConfigChanges(*previous, *target.content);
   }
   if (!result.pending_commands.empty()) {
     std::cout << "\nThe consumer stacks still need the " << parsed.topology.shared.project

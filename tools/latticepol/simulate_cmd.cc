@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -23,6 +25,7 @@
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "html_common.h"
+#include "output_file.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
 #include "latticepol/report_html.h"
@@ -102,19 +105,64 @@ class ProgressBar {
   std::thread thread_;
 };
 
-// Writes the report to stdout or to --output (refusing to overwrite).
+// Loads the scenario file, or reads it from stdin for `-` (relative policy
+// paths then resolve against the current directory).
+ScenarioLoadResult LoadScenario(const std::string& path) {
+  if (path != "-") return LoadScenarioFile(path);
+  std::string text, error;
+  if (!ReadFileWithLimit(path, kMaxInputBytes, &text, &error)) {
+    ScenarioLoadResult result;
+    Issue issue;
+    issue.code = "file-not-found";
+    issue.message = error;
+    result.issues.push_back(std::move(issue));
+    return result;
+  }
+  return ParseScenario(text, SourceName(path), "");
+}
+
+// Writes the report to stdout or publishes it at --output (output_file.h:
+// without --force, refusing a file that appeared during the run).
 bool Emit(const SimulateOptions& opts, const std::string& text) {
   if (opts.output.empty() || opts.output == "-") {
     std::cout << text;
     std::cout.flush();
     return true;
   }
-  std::ofstream out(opts.output, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << text)) {
-    PrintError("simulate", "cannot write `" + opts.output + "`");
+  std::string error;
+  if (!PublishFile(opts.output, text, opts.force, &error)) {
+    PrintError("simulate", error);
     return false;
   }
   return true;
+}
+
+// Writes the scenario's stream as canonical request JSON Lines.
+ExitCode EmitRequests(const SimulateOptions& opts, const Simulation& sim) {
+  OutputFile file;
+  std::string error;
+  std::FILE* out = stdout;
+  if (opts.emit != "-") {
+    if (!file.Open(opts.emit, opts.force, &error)) {
+      PrintError("simulate", error);
+      return ExitCode::kFailure;
+    }
+    out = file.file();
+  }
+  std::string line;
+  bool ok = true;
+  for (uint64_t i = 0; i < sim.count() && ok; ++i) {
+    line = RequestToJson(sim.GenerateRequest(i));
+    line.push_back('\n');
+    ok = std::fwrite(line.data(), 1, line.size(), out) == line.size();
+  }
+  ok = ok && std::fflush(out) == 0;
+  if (ok && opts.emit != "-") ok = file.Publish(&error);
+  if (!ok) {
+    PrintError("simulate", error.empty() ? "cannot write `" + opts.emit + "`" : error);
+    return ExitCode::kFailure;
+  }
+  return ExitCode::kOk;
 }
 
 ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
@@ -136,8 +184,8 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
   }
   std::optional<Scenario> scenario;
   if (!opts.scenario.empty()) {
-    ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
-    PrintIssues(loaded.issues, opts.scenario);
+    ScenarioLoadResult loaded = LoadScenario(opts.scenario);
+    PrintIssues(loaded.issues, SourceName(opts.scenario));
     if (!loaded.ok()) return ExitCode::kInvalidInput;
     scenario = std::move(loaded.scenario);
   }
@@ -163,16 +211,35 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
 
   std::FILE* file = stdin;
   if (opts.replay != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(opts.replay, ec)) {
+      PrintError("simulate", "cannot read `" + opts.replay + "`: it is a directory");
+      return ExitCode::kInvalidInput;
+    }
     file = std::fopen(opts.replay.c_str(), "rb");
     if (file == nullptr) {
-      PrintError("simulate", "cannot read `" + opts.replay + "`");
+      PrintError("simulate", "cannot read `" + opts.replay + "`: " + std::strerror(errno));
       return ExitCode::kInvalidInput;
     }
   }
-  absl::StatusOr<ReplayReport> report = ReplayFile(file, chain, ro);
+  int read_errno = 0;
+  absl::StatusOr<ReplayReport> report = Replay(
+      [file, &read_errno](char* buf, size_t size) -> int64_t {
+        const size_t n = std::fread(buf, 1, size, file);
+        if (n == 0 && std::ferror(file)) {
+          read_errno = errno;
+          return -1;
+        }
+        return static_cast<int64_t>(n);
+      },
+      chain, ro);
   if (file != stdin) std::fclose(file);
   if (!report.ok()) {
-    PrintError("simulate", std::string(report.status().message()));
+    std::string message(report.status().message());
+    if (read_errno != 0) {
+      message = "cannot read `" + SourceName(opts.replay) + "`: " + std::strerror(read_errno);
+    }
+    PrintError("simulate", message);
     return ExitCode::kInvalidInput;
   }
   report->source = SourceName(opts.replay);
@@ -201,15 +268,32 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
     text = opts.format == Format::kJson ? ReplayReportToJson(*report) : ReplayReportToText(*report);
   }
   if (!Emit(opts, text)) return ExitCode::kFailure;
+  // Nothing but malformed lines: the input is not what it was meant to be.
+  if (report->requests == 0 && report->malformed > 0) {
+    PrintError("simulate", "no valid request in `" + report->source + "` (" +
+                               std::to_string(report->malformed) + " malformed lines)");
+    return ExitCode::kInvalidInput;
+  }
   return report->log_allowed_now_denied + report->log_denied_now_allowed > 0 ? ExitCode::kDeny
                                                                               : ExitCode::kOk;
 }
 
 ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context) {
-  if (!opts.output.empty() && opts.output != "-" && !opts.force &&
-      std::filesystem::exists(opts.output)) {
-    PrintError("simulate", "`" + opts.output + "` exists: use --force to overwrite it");
+  int from_stdin = 0;
+  for (const std::string* input : {&opts.scenario, &opts.replay, &opts.policy, &opts.shadow}) {
+    from_stdin += *input == "-";
+  }
+  if (from_stdin > 1) {
+    PrintError("simulate", "only one input can be read from stdin (`-`)");
     return ExitCode::kUsage;
+  }
+  // Refuse an output that could not be published before the run starts.
+  for (const std::string* target : {&opts.output, &opts.emit}) {
+    std::string error;
+    if (!target->empty() && *target != "-" && !CheckOutputTarget(*target, opts.force, &error)) {
+      PrintError("simulate", error);
+      return ExitCode::kUsage;
+    }
   }
   if (!opts.replay.empty()) return RunReplay(opts, context);
   if (opts.scenario.empty()) {
@@ -220,8 +304,8 @@ ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context)
     PrintError("simulate", "--policy and --strict only apply with --replay");
     return ExitCode::kUsage;
   }
-  ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
-  PrintIssues(loaded.issues, opts.scenario);
+  ScenarioLoadResult loaded = LoadScenario(opts.scenario);
+  PrintIssues(loaded.issues, SourceName(opts.scenario));
   if (!loaded.ok()) return ExitCode::kInvalidInput;
 
   SimulationOptions so;
@@ -241,28 +325,8 @@ ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context)
     PrintError("simulate", std::string(sim.status().message()));
     return ExitCode::kInvalidInput;
   }
-  if (!opts.emit.empty()) {
-    // Export the stream as canonical JSON Lines (e.g. to feed --replay).
-    if (opts.emit != "-" && !opts.force && std::filesystem::exists(opts.emit)) {
-      PrintError("simulate", "`" + opts.emit + "` exists: use --force to overwrite it");
-      return ExitCode::kUsage;
-    }
-    std::ofstream file;
-    if (opts.emit != "-") file.open(opts.emit, std::ios::binary | std::ios::trunc);
-    std::ostream& out = opts.emit == "-" ? std::cout : file;
-    std::string line;
-    for (uint64_t i = 0; i < (*sim)->count() && out; ++i) {
-      line = RequestToJson((*sim)->GenerateRequest(i));
-      line.push_back('\n');
-      out.write(line.data(), static_cast<std::streamsize>(line.size()));
-    }
-    out.flush();
-    if (!out) {
-      PrintError("simulate", "cannot write `" + opts.emit + "`");
-      return ExitCode::kFailure;
-    }
-    return ExitCode::kOk;
-  }
+  // Export the stream as canonical JSON Lines (e.g. to feed --replay).
+  if (!opts.emit.empty()) return EmitRequests(opts, **sim);
   std::atomic<uint64_t> progress{0};
   SimulationReport report;
   {
@@ -309,7 +373,19 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       "--shadow candidate.json --format json --output report.json\n"
       "  latticepol simulate --replay access.log --policy policies/shared-service/auth-policy.json");
   cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)");
-  cmd->add_option("--count", opts->count, "Requests to generate (overrides the scenario)");
+  // Digits only: CLI11 would otherwise read `-1` as 2^64-1.
+  cmd->add_option("--count", opts->count, "Requests to generate (overrides the scenario)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            const bool digits = !value.empty() && value.size() <= 20 &&
+                                value.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stold(value) > static_cast<long double>(kMaxScenarioCount)) {
+              return "--count must be a whole number from 0 to " +
+                     std::to_string(kMaxScenarioCount);
+            }
+            return "";
+          },
+          "0.." + std::to_string(kMaxScenarioCount)));
   cmd->add_option("--seed", opts->seed, "Seed of the stream (overrides the scenario)");
   cmd->add_option("--threads", opts->threads, "Worker threads, 0 = every core")
       ->check(CLI::Range(0, 1024));

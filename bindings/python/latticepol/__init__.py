@@ -803,9 +803,15 @@ class SimulationReport:
         return int(self._data.get("violations", 0))
 
     @property
+    def candidate_violations(self) -> int:
+        """Requests that broke an expectation when evaluated with the shadow
+        (candidate) policy; 0 without ``shadow``."""
+        return int(self._data.get("shadow", {}).get("violations", 0))
+
+    @property
     def ok(self) -> bool:
-        """True iff every expectation held."""
-        return self.violations == 0
+        """True iff every expectation held, for the candidate too."""
+        return self.violations == 0 and self.candidate_violations == 0
 
     def __bool__(self) -> bool:
         return self.ok
@@ -815,6 +821,10 @@ class SimulationReport:
 
     def __repr__(self) -> str:
         return "SimulationReport(count=%s, violations=%d)" % (self._data.get("count"), self.violations)
+
+
+# The scenario format's limit on `count` (kMaxScenarioCount in scenario.h).
+_MAX_SCENARIO_COUNT = 1 << 62
 
 
 def _is_text_document(text: str) -> bool:
@@ -833,7 +843,9 @@ def simulate(scenario: Any, *, count: Optional[int] = None, seed: Optional[int] 
     policy paths resolve against ``base_dir``, default: the file's directory,
     or the current directory for text). ``count``, ``seed``, ``threads`` and
     ``max_samples`` override the scenario; ``shadow`` (a policy) is evaluated
-    on the same stream. The GIL is released while it runs. Raises
+    on the same stream as a candidate service policy, and the expectations are
+    checked against it too (``candidate_violations``; ``ok`` is False when the
+    candidate breaks one). The GIL is released while it runs. Raises
     :class:`ScenarioError` for an invalid scenario.
     """
     if isinstance(scenario, Mapping):
@@ -852,6 +864,10 @@ def simulate(scenario: Any, *, count: Optional[int] = None, seed: Optional[int] 
         core, issues = _core.parse_scenario(text, source, base_dir or "")
     if core is None:
         raise ScenarioError(issues, source)
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)
+                              or not 0 <= count <= _MAX_SCENARIO_COUNT):
+        raise ValueError("count must be a whole number from 0 to %d, got %r"
+                         % (_MAX_SCENARIO_COUNT, count))
     shadow_policy = _as_policy(shadow, what="shadow")
     out_text, out_json = _core.simulate(core, count, seed, threads, max_samples,
                                         shadow_policy and shadow_policy._core, shadow_name,

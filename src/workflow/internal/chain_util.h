@@ -7,6 +7,7 @@
 #define LATTICEPOL_WORKFLOW_INTERNAL_CHAIN_UTIL_H_
 
 #include <array>
+#include <cstdint>
 
 #include "latticepol/authorize.h"
 #include "latticepol/decision.h"
@@ -59,6 +60,18 @@ class ComposeTable {
 
   std::array<ComposedDecision, 27> entries_;
 };
+
+// How a shadow (candidate) chain's decision differs from the current one;
+// the one classification simulate and replay both report.
+enum class ShadowChange : uint8_t { kSame, kAllowedToDenied, kDeniedToAllowed, kDenyKindChanged };
+
+inline ShadowChange CompareShadow(DecisionKind current, DecisionKind candidate) {
+  const bool was = current == DecisionKind::kAllow;
+  const bool now = candidate == DecisionKind::kAllow;
+  if (was && !now) return ShadowChange::kAllowedToDenied;
+  if (!was && now) return ShadowChange::kDeniedToAllowed;
+  return current == candidate ? ShadowChange::kSame : ShadowChange::kDenyKindChanged;
+}
 
 }  // namespace latticepol::internal
 

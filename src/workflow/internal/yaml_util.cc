@@ -4,6 +4,7 @@
 #include "workflow/internal/yaml_util.h"
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "internal/json_reader.h"
 #include "internal/strings.h"
 #include "re2/re2.h"
+#include "yaml-cpp/anchor.h"
+#include "yaml-cpp/eventhandler.h"
+#include "yaml-cpp/parser.h"
 
 namespace latticepol::internal {
 
@@ -52,6 +56,112 @@ bool CheckYamlText(std::string_view text, const YamlDocumentKind& kind,
   issue.code = std::string(kind.syntax_code);
   issue.location.offset = bad;
   OffsetToLineColumn(text, bad, &issue.location.line, &issue.location.column);
+  issues->push_back(std::move(issue));
+  return false;
+}
+
+namespace {
+
+// Counts the scalar bytes and nodes a document holds once its aliases are
+// expanded, in one pass over the parser's events: an anchored node's size is
+// the growth of the running totals between its start and its end (aliases
+// inside it already expanded), and an alias adds its anchor's size.
+class AliasBudget : public YAML::EventHandler {
+ public:
+  struct Exceeded {
+    YAML::Mark mark;
+  };
+
+  void OnDocumentStart(const YAML::Mark& mark) override { document_start_ = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { Leaf(anchor, 0); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor < sizes_.size()) {
+      alias_bytes_ += sizes_[anchor].bytes;
+      alias_nodes_ += sizes_[anchor].nodes;
+      bytes_ += sizes_[anchor].bytes;
+      nodes_ += sizes_[anchor].nodes;
+    }
+    if (alias_bytes_ > kMaxYamlAliasBytes || alias_nodes_ > kMaxYamlAliasNodes) {
+      throw Exceeded{mark};
+    }
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Leaf(anchor, value.size());
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+  const YAML::Mark& document_start() const { return document_start_; }
+
+ private:
+  struct Size {
+    uint64_t bytes = 0, nodes = 0;
+  };
+  struct Frame {
+    YAML::anchor_t anchor;
+    Size start;
+  };
+  void Record(YAML::anchor_t anchor, Size size) {
+    if (anchor == YAML::NullAnchor) return;
+    if (anchor >= sizes_.size()) sizes_.resize(anchor + 1);
+    sizes_[anchor] = size;
+  }
+  void Leaf(YAML::anchor_t anchor, uint64_t bytes) {
+    bytes_ += bytes;
+    ++nodes_;
+    Record(anchor, Size{bytes, 1});
+  }
+  void Open(YAML::anchor_t anchor) {
+    stack_.push_back(Frame{anchor, Size{bytes_, nodes_}});
+    ++nodes_;
+  }
+  void Close() {
+    if (stack_.empty()) return;
+    const Frame f = stack_.back();
+    stack_.pop_back();
+    Record(f.anchor, Size{bytes_ - f.start.bytes, nodes_ - f.start.nodes});
+  }
+
+  std::vector<Size> sizes_;  // by anchor id
+  std::vector<Frame> stack_;
+  uint64_t bytes_ = 0, nodes_ = 0;
+  uint64_t alias_bytes_ = 0, alias_nodes_ = 0;
+  YAML::Mark document_start_ = YAML::Mark::null_mark();
+};
+
+}  // namespace
+
+bool CheckYamlStructure(std::string_view text, const YamlDocumentKind& kind,
+                        std::vector<Issue>* issues) {
+  std::istringstream in{std::string(text)};
+  AliasBudget budget;
+  Issue issue;
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(budget)) return true;
+    if (!parser.HandleNextDocument(budget)) return true;
+    issue.code = std::string(kind.syntax_code);
+    issue.message = StrCat("invalid yaml: a second document; a ", kind.name,
+                           " is one YAML document");
+    issue.location = LocationFromMark(budget.document_start(), "");
+  } catch (const AliasBudget::Exceeded& e) {
+    issue.code = std::string(kind.too_large_code);
+    issue.message = StrCat("aliases expand the ", kind.name, " beyond ", kMaxYamlAliasBytes,
+                           " bytes or ", kMaxYamlAliasNodes, " nodes of repeated content, the limit");
+    issue.location = LocationFromMark(e.mark, "");
+  } catch (const YAML::Exception&) {
+    return true;  // the loader reports syntax errors with their position
+  }
   issues->push_back(std::move(issue));
   return false;
 }

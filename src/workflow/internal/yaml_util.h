@@ -6,6 +6,7 @@
 #ifndef LATTICEPOL_WORKFLOW_INTERNAL_YAML_UTIL_H_
 #define LATTICEPOL_WORKFLOW_INTERNAL_YAML_UTIL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,22 @@ struct YamlDocumentKind {
 // (yaml-cpp accepts both inside scalars). Returns false after appending one
 // issue (located at the first bad byte) if `text` must not be loaded.
 bool CheckYamlText(std::string_view text, const YamlDocumentKind& kind, std::vector<Issue>* issues);
+
+// Aliased content may add at most this many scalar bytes, and this many
+// nodes, to a document once every alias is expanded: an alias of a large
+// string repeated many times ("billion laughs") is refused before anything
+// walks the expanded tree.
+inline constexpr uint64_t kMaxYamlAliasBytes = kMaxYamlDocumentBytes;
+inline constexpr uint64_t kMaxYamlAliasNodes = 100000;
+
+// Checks the document's structure with yaml-cpp's event parser before it is
+// loaded: the expanded size of aliased content (limits above; issue
+// `too_large_code`, located at the alias that crosses the limit) and a second
+// YAML document (issue `syntax_code`, located at its start). Syntax errors are
+// left to the loader, which reports them with their position. Returns false
+// after appending one issue if `text` must not be loaded.
+bool CheckYamlStructure(std::string_view text, const YamlDocumentKind& kind,
+                        std::vector<Issue>* issues);
 
 // The issue for a yaml-cpp exception thrown while reading `text`: the message
 // escaped (yaml-cpp quotes input bytes) and the mark clamped to the text.
