@@ -4,6 +4,9 @@
 #   simulate.png  the blue/green scenario, 10^6 requests
 #   shadow.png    the same stream against policies/shared-service/candidate.json
 #   replay.png    a replay of 10^5 recorded requests against the candidate
+#   diff.png      latticepol diff of the policy and the candidate
+#   prove.png     latticepol prove of the scenario with a backdoor candidate
+#   analyze.png   latticepol analyze of the shipped policy
 # The pages themselves are left in build/screenshots/. Needs build/latticepol
 # (tools/build.sh) and chromium (tools/deps.sh).
 set -euo pipefail
@@ -33,7 +36,16 @@ shot() {
 "$LP" simulate "$SHARED/scenario.yaml" --count 100000 --emit-requests "$WORK/traffic.jsonl" --force
 "$LP" simulate --replay "$WORK/traffic.jsonl" --policy "$SHARED/auth-policy.json" \
   --shadow "$SHARED/candidate.json" --format html >"$WORK/replay.html" || [ $? -eq 3 ]
+"$LP" diff "$SHARED/auth-policy.json" "$SHARED/candidate.json" --format html \
+  >"$WORK/diff.html" || [ $? -eq 1 ]
+"$LP" prove "$SHARED/scenario.yaml" --policy "$SHARED/examples/backdoor-purge.json" \
+  --format html >"$WORK/prove.html" || [ $? -eq 3 ]
+"$LP" analyze "$SHARED/auth-policy.json" --scenario "$SHARED/scenario.yaml" --format html \
+  >"$WORK/analyze.html"
 
 shot simulate 1700
 shot shadow 2300
 shot replay 1500
+shot diff 1150
+shot prove 1250
+shot analyze 1300

@@ -15,7 +15,10 @@
 //   change view   what a candidate (`--shadow`) opens and closes, by region,
 //                 with witnesses;
 //   statements    hits per statement as an SVG bar chart, statements that
-//                 decided no request marked.
+//                 decided no request marked (analyze: applies / effective).
+//
+// The exact-analysis pages (diff, prove, analyze) mark what is proved for
+// every request, and say when the analysis was incomplete.
 //
 // ESCAPING. Every value that comes from input (Sids, caller names, request
 // JSON, file names, the command line) is escaped for HTML text and quoted
@@ -42,6 +45,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "latticepol/analysis.h"
 #include "latticepol/replay.h"
 #include "latticepol/simulate.h"
 
@@ -62,6 +66,9 @@ struct HtmlInputFile {
 };
 
 struct HtmlReportContext {
+  // What the page is about when the report object does not name it (diff:
+  // "old.json -> new.json", prove: the scenario, analyze: the policy).
+  std::string subject;
   std::string command_line;  // shown verbatim (escaped)
   std::string version;       // latticepol version
   std::vector<HtmlInputFile> inputs;
@@ -80,6 +87,14 @@ std::string SimulationReportToHtml(const SimulationReport& report,
                                    const HtmlReportContext& context);
 // A replay of recorded traffic (`latticepol simulate --replay`).
 std::string ReplayReportToHtml(const ReplayReport& report, const HtmlReportContext& context);
+
+// Exact analysis (latticepol/analysis.h): `latticepol diff` (the change view
+// by region with witnesses), `prove` (expectations with "proved" marks and
+// counterexamples), `analyze` (callers x regions with "proved" marks, the
+// statements never effective).
+std::string DiffResultToHtml(const DiffResult& result, const HtmlReportContext& context);
+std::string ProofResultToHtml(const ProofResult& result, const HtmlReportContext& context);
+std::string AnalyzeResultToHtml(const AnalyzeResult& result, const HtmlReportContext& context);
 
 }  // namespace latticepol
 

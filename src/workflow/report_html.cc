@@ -22,6 +22,7 @@
 #include "absl/strings/str_format.h"
 #include "latticepol/authorize.h"
 #include "latticepol/decision.h"
+#include "latticepol/request_json.h"
 #include "internal/strings.h"
 #include "workflow/internal/html.h"
 #include "workflow/internal/reachability.h"
@@ -97,6 +98,7 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border:1px soli
 .foot{font-size:12.5px;color:var(--mute);columns:2;column-gap:30px;margin-top:8px}
 .foot div{break-inside:avoid}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+main a{color:var(--accent);text-decoration:none}
 footer{color:var(--mute);font-size:12px;text-align:center;padding:10px 0 30px}
 @media print{body{background:#fff;font-size:11px}header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 10px}
 dl.facts dt,table.inputs td.role,.brand{color:#444}table.inputs,.cmd{color:#000}nav{display:none}
@@ -781,6 +783,289 @@ std::string ReplayReportToHtml(const ReplayReport& r, const HtmlReportContext& c
                       " rest on a DECISION."));
   UncertainIds(&out, r.by_id);
   StrAppend(&out, "</section>\n");
+  EndPage(&out, context);
+  return out;
+}
+
+// ---- Exact analysis: diff, prove, analyze ------------------------------------------
+
+namespace {
+
+std::string Badge(DecisionKind k) {
+  return StrCat("<span class=\"badge ", kKindClass[static_cast<int>(k)], "\">", DecisionName(k),
+                "</span>");
+}
+
+std::string Proved(bool complete) {
+  return complete ? "<span class=\"badge pass\" title=\"holds for every request\">\xE2\x9C\x93 proved</span>"
+                  : "<span class=\"badge never\" title=\"the analysis is incomplete: see "
+                    "Completeness\">not a proof</span>";
+}
+
+void WitnessBlock(std::string* out, std::string_view heading, const Witness& w) {
+  std::string h = StrCat(heading, DecisionName(w.decision));
+  if (w.layer != Layer::kNone) StrAppend(&h, " (", LayerName(w.layer), " layer)");
+  for (const std::string& d : w.deciding) StrAppend(&h, " \xC2\xB7 ", d);
+  if (!w.uncertain.empty()) {
+    StrAppend(&h, " \xC2\xB7 rests on");
+    for (const std::string& id : w.uncertain) StrAppend(&h, " ", id);
+  }
+  StrAppend(out, "<div class=\"sample\"><div class=\"h\">", Escape(h), "</div><pre>",
+            Escape(internal::Shorten(RequestToJson(w.request), kHtmlMaxSampleBytes)),
+            "</pre></div>\n");
+}
+
+void Completeness(std::string* out, bool complete, const std::vector<std::string>& reasons) {
+  BeginSection(out, "completeness", "Completeness",
+               complete ? "Complete: every request was covered, so the answers above are proofs."
+                        : "Incomplete: the answers are backed by verified witnesses but are not "
+                          "proofs, because:");
+  if (!reasons.empty()) {
+    StrAppend(out, "<ul>");
+    for (const std::string& r : reasons) StrAppend(out, "<li>", Escape(r), "</li>");
+    StrAppend(out, "</ul>\n");
+  }
+  StrAppend(out, "</section>\n");
+}
+
+PageHead AnalysisHead(std::string kind, const HtmlReportContext& context, bool complete) {
+  PageHead head;
+  head.kind = std::move(kind);
+  head.subject = context.subject;
+  head.facts.push_back({"complete", complete ? "yes" : "no"});
+  head.facts.push_back({"version", context.version});
+  return head;
+}
+
+}  // namespace
+
+std::string DiffResultToHtml(const DiffResult& r, const HtmlReportContext& context) {
+  PageHead head = AnalysisHead("diff", context, r.complete);
+  uint64_t opens = 0, closes = 0, kinds = 0;
+  for (const Difference& d : r.differences) {
+    if (d.new_access()) {
+      ++opens;
+    } else if (d.old_decision == DecisionKind::kAllow) {
+      ++closes;
+    } else {
+      ++kinds;
+    }
+  }
+  if (r.equivalent) {
+    head.verdict = r.complete ? Verdict::kPass : Verdict::kNeutral;
+    head.verdict_text = r.complete ? "EQUIVALENT \xC2\xB7 the same decision for every request"
+                                   : "no difference found (not a complete proof)";
+  } else {
+    head.verdict = Verdict::kFail;
+    head.verdict_text = StrCat("DIFFERENT \xC2\xB7 ", r.differences.size(), " regions change, ",
+                               opens, " open new access");
+  }
+  head.facts.insert(head.facts.begin(), {{"regions", StrCat(r.differences.size())},
+                                         {"opened", StrCat(opens)}, {"closed", StrCat(closes)}});
+  head.nav = {{"change", "Change"}, {"completeness", "Completeness"}};
+  std::string out;
+  BeginPage(&out, head, context);
+  BeginSection(&out, "change", "Change",
+               "Every region of requests whose decision differs between the old and the new "
+               "policy, with a witness request checked by both evaluators.");
+  ChangeCards(&out, opens, closes, kinds);
+  if (!r.differences.empty()) {
+    StrAppend(&out, "<table id=\"change-regions\"><tr><th class=\"n\">#</th><th>region</th><th>old</th>"
+                    "<th>new</th></tr>\n");
+    const size_t shown = std::min<size_t>(r.differences.size(), kHtmlMaxBars);
+    for (size_t i = 0; i < shown; ++i) {
+      const Difference& d = r.differences[i];
+      StrAppend(&out, "<tr><td class=\"n\"><a href=\"#region-", i, "\">", i + 1, "</a></td><td>",
+                Escape(d.region.Describe()), "</td><td>", Badge(d.old_decision), "</td><td>",
+                Badge(d.new_decision), d.new_access() ? " <span class=\"chg open\">\xE2\x96\xB2 opens</span>" : "",
+                "</td></tr>\n");
+    }
+    StrAppend(&out, "</table>\n");
+    for (size_t i = 0; i < shown && i < static_cast<size_t>(kHtmlMaxSamples) * 3; ++i) {
+      const Difference& d = r.differences[i];
+      StrAppend(&out, "<h3 id=\"region-", i, "\">Region ", i + 1, ": ", Escape(internal::Shorten(d.region.Describe(), 300)), "</h3>\n");
+      WitnessBlock(&out, "old policy: ", d.old_witness);
+      WitnessBlock(&out, "new policy: ", d.new_witness);
+    }
+    if (r.differences.size() > shown) {
+      StrAppend(&out, "<p class=\"note\">", r.differences.size() - shown,
+                " more regions are in the JSON report.</p>\n");
+    }
+  }
+  StrAppend(&out, "</section>\n");
+  Completeness(&out, r.complete, r.incomplete_reasons);
+  EndPage(&out, context);
+  return out;
+}
+
+std::string ProofResultToHtml(const ProofResult& r, const HtmlReportContext& context) {
+  PageHead head = AnalysisHead("prove", context, r.complete);
+  int failed = 0;
+  for (const ExpectationProof& e : r.expectations) failed += !e.holds;
+  if (failed > 0) {
+    head.verdict = Verdict::kFail;
+    head.verdict_text = StrCat("FAIL \xC2\xB7 ", failed, " of ", r.expectations.size(),
+                               " expectations have a counterexample");
+  } else if (r.complete) {
+    head.verdict = Verdict::kPass;
+    head.verdict_text = StrCat("PROVED \xC2\xB7 all ", r.expectations.size(),
+                               " expectations hold for every request");
+  } else {
+    head.verdict_text = "no counterexample found (not a complete proof)";
+  }
+  head.facts.insert(head.facts.begin(), {{"expectations", StrCat(r.expectations.size())},
+                                         {"counterexamples", StrCat(failed)}});
+  head.nav = {{"expectations", "Expectations"}, {"completeness", "Completeness"}};
+  std::string out;
+  BeginPage(&out, head, context);
+  BeginSection(&out, "expectations", "Expectations",
+               "Each expectation over every request its callers can send (first match wins).");
+  StrAppend(&out, "<table><tr><th></th><th class=\"n\">#</th><th>expectation</th><th>expect</th>"
+                  "<th>counterexample</th></tr>\n");
+  for (size_t i = 0; i < r.expectations.size(); ++i) {
+    const ExpectationProof& e = r.expectations[i];
+    StrAppend(&out, "<tr><td>", e.holds ? Proved(r.complete) : "<span class=\"badge fail\">FAIL</span>",
+              "</td><td class=\"n\">", i, "</td><td>", Escape(e.name), "</td><td>",
+              ExpectedOutcomeName(e.expected), "</td><td>");
+    if (e.counterexample) {
+      StrAppend(&out, "<a href=\"#counterexample-", i, "\">caller ", Escape(e.caller), ": ",
+                Badge(e.counterexample->decision), "</a>");
+    }
+    StrAppend(&out, "</td></tr>\n");
+  }
+  StrAppend(&out, "</table>\n");
+  for (size_t i = 0; i < r.expectations.size(); ++i) {
+    const ExpectationProof& e = r.expectations[i];
+    if (!e.counterexample) continue;
+    StrAppend(&out, "<h3 id=\"counterexample-", i, "\">Counterexample to #", i, " ", Escape(e.name),
+              ": expected ", ExpectedOutcomeName(e.expected), "</h3>\n");
+    WitnessBlock(&out, StrCat("caller ", e.caller, " \xC2\xB7 "), *e.counterexample);
+  }
+  StrAppend(&out, "</section>\n");
+  Completeness(&out, r.complete, r.incomplete_reasons);
+  EndPage(&out, context);
+  return out;
+}
+
+namespace {
+
+// Callers x the rest of each region, for the analyze matrix.
+void RegionMatrix(std::string* out, const AnalyzeResult& r) {
+  struct Entry {
+    DecisionKind kind;
+    const DecidedRegion* region;
+  };
+  std::vector<std::string> rows, cols;
+  std::map<std::pair<size_t, size_t>, std::vector<Entry>> cells;
+  auto index = [](std::vector<std::string>* v, const std::string& key) {
+    auto it = std::find(v->begin(), v->end(), key);
+    if (it != v->end()) return static_cast<size_t>(it - v->begin());
+    v->push_back(key);
+    return v->size() - 1;
+  };
+  auto add = [&](const std::vector<DecidedRegion>& regions, DecisionKind kind) {
+    for (const DecidedRegion& d : regions) {
+      std::string caller, rest;
+      for (const FieldConstraint& c : d.region.constraints) {
+        std::string& to = c.field == "caller" ? caller : rest;
+        StrAppend(&to, to.empty() ? "" : ", ", c.field == "caller" ? "" : c.field + " ", c.description);
+      }
+      const size_t row = index(&rows, caller.empty() ? "any caller" : caller);
+      const size_t col = index(&cols, rest.empty() ? "any request" : rest);
+      cells[{row, col}].push_back({kind, &d});
+    }
+  };
+  add(r.allowed, DecisionKind::kAllow);
+  add(r.explicitly_denied, DecisionKind::kExplicitDeny);
+  BeginSection(out, "reachability", "Reachability",
+               "Callers \xC3\x97 the request regions the policy decides: ALLOW and the regions a "
+               "Deny statement carves out; every other request is denied implicitly. \xE2\x9C\x93 "
+               "marks a region proved for every request in it.");
+  Legend(out);
+  const size_t nr = std::min<size_t>(rows.size(), kHtmlMaxRows);
+  const size_t nc = std::min<size_t>(cols.size(), kHtmlMaxColumns);
+  StrAppend(out, "<div class=\"scroll\"><table class=\"matrix\"><tr><th>caller</th>");
+  for (size_t c = 0; c < nc; ++c) {
+    StrAppend(out, "<th class=\"col\" title=\"", Escape(cols[c]), "\"><span class=\"v\">",
+              Escape(internal::Shorten(cols[c], 120)), "</span></th>");
+  }
+  StrAppend(out, "</tr>\n");
+  for (size_t row = 0; row < nr; ++row) {
+    StrAppend(out, "<tr><th class=\"row\">", Escape(internal::Shorten(rows[row], 200)), "</th>");
+    for (size_t c = 0; c < nc; ++c) {
+      auto it = cells.find({row, c});
+      if (it == cells.end()) {
+        StrAppend(out, "<td class=\"c id\" title=\"IMPLICIT_DENY\">\xC2\xB7</td>");
+        continue;
+      }
+      const Entry& e = it->second.front();
+      std::string title = StrCat(DecisionName(e.kind), ": ", e.region->region.Describe());
+      for (const std::string& d : e.region->witness.deciding) StrAppend(&title, "\n", d);
+      StrAppend(out, "<td class=\"c ", kKindClass[static_cast<int>(e.kind)], "\" title=\"",
+                Escape(title), "\">", e.kind == DecisionKind::kAllow ? "ALLOW" : "DENY",
+                r.complete ? " \xE2\x9C\x93" : "", "</td>");
+    }
+    StrAppend(out, "</tr>\n");
+  }
+  StrAppend(out, "</table></div>\n");
+  if (rows.size() > nr || cols.size() > nc) {
+    StrAppend(out, "<p class=\"note\">The matrix shows ", nr, " of ", rows.size(), " caller classes and ",
+              nc, " of ", cols.size(), " request regions; the JSON report has all.</p>\n");
+  }
+  StrAppend(out, "</section>\n");
+}
+
+void StatementReachTable(std::string* out, const std::vector<StatementReach>& statements) {
+  BeginSection(out, "statements", "Statements",
+               "Whether each statement ever applies to a request and whether it is ever effective "
+               "(removing it changes some decision). Never-effective statements are marked.");
+  StrAppend(out, "<table><tr><th class=\"n\">#</th><th>sid</th><th>effect</th><th>applies</th>"
+                 "<th>effective</th><th>witness</th></tr>\n");
+  const size_t shown = std::min<size_t>(statements.size(), kHtmlMaxBars);
+  for (size_t i = 0; i < shown; ++i) {
+    const StatementReach& s = statements[i];
+    StrAppend(out, "<tr><td class=\"n\">", s.index, "</td><td>", Escape(s.sid.empty() ? "-" : s.sid),
+              "</td><td>", s.effect == Effect::kAllow ? "Allow" : "Deny", "</td><td>",
+              s.applicable ? "yes" : "<span class=\"badge never\">never applies</span>", "</td><td>",
+              s.effective ? "yes" : "<span class=\"badge never\">never effective</span>", "</td><td>");
+    if (s.effective_witness) {
+      StrAppend(out, "<code>", Escape(internal::Shorten(RequestToJson(s.effective_witness->request), 300)),
+                "</code>");
+    }
+    StrAppend(out, "</td></tr>\n");
+  }
+  StrAppend(out, "</table>\n</section>\n");
+}
+
+}  // namespace
+
+std::string AnalyzeResultToHtml(const AnalyzeResult& r, const HtmlReportContext& context) {
+  PageHead head = AnalysisHead("analyze", context, r.complete);
+  int never = 0;
+  for (const StatementReach& s : r.statements) never += !s.effective;
+  head.verdict = never > 0 ? Verdict::kFail : Verdict::kNeutral;
+  head.verdict_text = StrCat(r.allowed.size(), " allowed regions, ", r.explicitly_denied.size(),
+                             " explicitly denied", never > 0 ? StrCat(", ", never, " statements never effective") : "");
+  head.facts.insert(head.facts.begin(), {{"allowed regions", StrCat(r.allowed.size())},
+                                         {"denied regions", StrCat(r.explicitly_denied.size())},
+                                         {"statements", StrCat(r.statements.size())}});
+  head.nav = {{"reachability", "Reachability"}, {"regions", "Regions"}, {"statements", "Statements"},
+              {"completeness", "Completeness"}};
+  std::string out;
+  BeginPage(&out, head, context);
+  RegionMatrix(&out, r);
+  BeginSection(&out, "regions", "Regions", "Each region with a witness request checked by both evaluators.");
+  int n = 0;
+  for (const auto* list : {&r.allowed, &r.explicitly_denied}) {
+    for (const DecidedRegion& d : *list) {
+      if (n++ >= kHtmlMaxSamples * 3) break;
+      StrAppend(&out, "<h3>", Escape(internal::Shorten(d.region.Describe(), 300)), "</h3>\n");
+      WitnessBlock(&out, "witness: ", d.witness);
+    }
+  }
+  StrAppend(&out, "</section>\n");
+  StatementReachTable(&out, r.statements);
+  Completeness(&out, r.complete, r.incomplete_reasons);
   EndPage(&out, context);
   return out;
 }

@@ -528,8 +528,7 @@ class Simulation::Impl {
   Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
   void PrepareClasses();
-  void CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
-                  const Decision& ds, DecisionKind shadow_kind, Aggregate* agg) const;
+  void CountClass(const Draw& d, const internal::ChainStep& step, Aggregate* agg) const;
   RequestClassCell ClassCell(size_t cell) const;
   bool MatchOne(size_t e, const Draw& d) const;
   ChainPolicies Chain(int caller, bool shadow_policy) const;
@@ -816,11 +815,11 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
           (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
       0);
   agg->expectations.resize(scenario.expectations.size());
+  agg->classes.assign(class_cells, {});
   for (ExpectationResult& er : agg->expectations) {
     er.violations_by_caller.assign(n_callers, 0);
     er.shadow_violations_by_caller.assign(n_callers, 0);
   }
-  agg->classes.assign(class_cells, {});
   Draw d;
   d.query.resize(max_query_keys);
   d.query_random.resize(max_query_keys);
@@ -932,9 +931,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
             break;
         }
       }
+      if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
-      if (class_cells != 0) CountClass(d, r, dn, ds, shadow_kind, agg);
-      // Expectations.
       const int e = Match(d);
       if (e < 0) {
         ++agg->unmatched;
@@ -1168,9 +1166,9 @@ void Simulation::Impl::PrepareClasses() {
   class_cells = total;
 }
 
-void Simulation::Impl::CountClass(const Draw& d, const ComposedDecision& r, const Decision& dn,
-                                  const Decision& ds, DecisionKind shadow_kind,
+void Simulation::Impl::CountClass(const Draw& d, const internal::ChainStep& step,
                                   Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
   const Mix& m = mixes[d.caller];
   size_t cell = static_cast<size_t>(d.method) * m.paths.choices.size() + d.path;
   for (int q : class_query[d.caller]) {
@@ -1180,17 +1178,17 @@ void Simulation::Impl::CountClass(const Draw& d, const ComposedDecision& r, cons
   Aggregate::ClassCount& c = agg->classes[class_offset[d.caller] + cell];
   const int k = static_cast<int>(r.kind);
   ++c.n[k];
-  ++c.shadow[static_cast<int>(shadow_kind)];
+  ++c.shadow[static_cast<int>(step.shadow_kind)];
   if (c.first[k] != UINT64_MAX) return;  // indices only grow within a worker
   c.first[k] = d.index;
   // The statement that decided the chain: the denying layer's, else (ALLOW)
   // the service policy's allowing statement, else the network policy's.
   int statement = -1;
-  if (r.layer == Layer::kNetwork || (r.layer == Layer::kNone && !evaluate_service)) {
-    statement = evaluate_network ? dn.statement : -1;
+  if (r.layer == Layer::kNetwork || (r.layer == Layer::kNone && !layers.eval_service)) {
+    statement = step.network_statement;
   } else if (r.layer == Layer::kService || r.layer == Layer::kNone) {
-    statement = evaluate_service && ds.statement >= 0
-                    ? static_cast<int>(network_statements) + ds.statement : -1;
+    statement = step.service_statement >= 0
+                    ? static_cast<int>(layers.network_statements) + step.service_statement : -1;
   }
   c.statement[k] = statement;
 }
@@ -1208,7 +1206,7 @@ RequestClassCell Simulation::Impl::ClassCell(size_t cell) const {
       case ScenarioChoice::Kind::kRandom: return "(random)";
       case ScenarioChoice::Kind::kRepeat: {
         std::string joined;
-        for (const std::string& v : c.values) internal::StrAppend(&joined, joined.empty() ? "" : "&", v);
+        for (const std::string& v : c.values) StrAppend(&joined, joined.empty() ? "" : "&", v);
         return joined;
       }
       case ScenarioChoice::Kind::kValue: break;

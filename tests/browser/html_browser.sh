@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser test of the HTML report (ctest label `browser`): renders each page
-# kind (simulate, simulate --shadow, simulate --replay) in headless Chromium,
+# kind (simulate, --shadow, --replay, diff, prove, analyze) in headless Chromium,
 # checks the DOM (--dump-dom) for the expected content, takes a screenshot,
 # and plants <script> / onerror= payloads in a Sid, a header value and a
 # caller name: the payloads must show up as text and nothing may execute (no
@@ -42,6 +42,7 @@ script = "<script>document.title='pwned';document.body.setAttribute('data-pwned'
 img = "\"><img src=x onerror=\"document.title='pwned';document.body.setAttribute('data-pwned','1')\">"
 policy = json.load(open(f"{shared}/auth-policy.json"))
 policy["Statement"][0]["Sid"] = script                       # a Sid
+policy["Statement"].append(dict(policy["Statement"][1], Sid="AllowGreenAgain"))  # never effective
 policy["Statement"].append({"Sid": "DenyAdmin", "Effect": "Deny", "Principal": "*",  # decides nothing
                             "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
                             "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": "/admin*"}}})
@@ -57,6 +58,7 @@ scenario = scenario.replace("caller: [blue, blue-unsigned]", "caller: [blue, " +
 scenario = scenario.replace("content-type: {application/json: 3, text/plain: 1}",          # a header value
                             "content-type: {application/json: 3, " + json.dumps(script) + ": 1}")
 scenario = scenario.replace("expect: IMPLICIT_DENY", "expect: ALLOW")  # violated: samples shown
+scenario = scenario.replace("- name: blue reads blue", "- name: " + json.dumps(script))  # an expectation
 open(f"{tmp}/scenario.yaml", "w").write(scenario)
 PY
 cd "$TMP"
@@ -66,12 +68,17 @@ cd "$TMP"
 "$LP" simulate scenario.yaml --count 3000 --emit-requests stream.jsonl
 "$LP" simulate --replay stream.jsonl --policy policy.json --shadow candidate.json \
   --format html --output replay.html 2>/dev/null
+"$LP" diff policy.json candidate.json --format html >diff.html 2>/dev/null || [ $? -eq 1 ]
+"$LP" prove scenario.yaml --format html >prove.html 2>/dev/null || [ $? -eq 3 ]
+"$LP" analyze policy.json --scenario scenario.yaml --format html >analyze.html 2>/dev/null
 
 # check <page> <needle>...: DOM content, no execution, a screenshot.
 check() {
   local page="$1"
   shift
-  chrome --dump-dom "file://$TMP/$page" >"$page.dom" || fail "$page: chromium failed"
+  # One run dumps the DOM after load and takes the screenshot.
+  chrome --window-size=1280,1800 --screenshot="$TMP/$page.png" --dump-dom "file://$TMP/$page" \
+    >"$page.dom" || fail "$page: chromium failed"
   python3 - "$page.dom" "$@" <<'PY' || fail "$page: DOM check"
 import re, sys
 dom, needles = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2:]
@@ -88,8 +95,6 @@ if "document.title='pwned'" not in dom.replace("&#39;", "'"):
 if problems:
     sys.exit(f"{sys.argv[1]}: " + "; ".join(problems))
 PY
-  chrome --window-size=1280,1800 --screenshot="$TMP/$page.png" "file://$TMP/$page" >/dev/null ||
-    fail "$page: screenshot failed"
   local size
   size=$(stat -c %s "$TMP/$page.png" 2>/dev/null || echo 0)
   [ "$size" -gt 20000 ] || fail "$page: screenshot is $size bytes"
@@ -100,6 +105,9 @@ check sim.html 'id="reachability"' 'class="c al' 'FAIL' 'id="expectations"' 'Vio
   'never decided a request' 'id="statement-chart"' 'sha256:'
 check shadow.html 'id="change"' 'id="change-regions"' 'Opened: witnesses' 'candidate.json'
 check replay.html 'id="decisions"' 'id="change"' 'id="statements"' 'stream.jsonl'
+check diff.html 'id="change-regions"' 'DIFFERENT' 'old policy: '
+check prove.html 'id="expectations"' 'Counterexample to #6' 'proved'
+check analyze.html 'id="reachability"' 'never effective' 'class="c al'
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2

@@ -4,6 +4,7 @@
 # expected sections, and do not grow with the request count (10^4 vs 10^5
 # requests: same order, under 1 MB). The browser checks are in
 # tests/browser/html_browser.sh.
+# diff, prove and analyze pages are checked the same way.
 # Usage: bash html_report.sh <path-to-latticepol> <source-dir>
 set -euo pipefail
 
@@ -76,8 +77,25 @@ code=0
 well_formed "$TMP/replay.html" 'id="malformed"' 'id="change"' 'id="statements"' 'stream.jsonl' \
   'sha256:'
 
+# --- diff, prove, analyze ---------------------------------------------------------------
+code=0
+"$LP" diff "$POLICY" "$TMP/candidate.json" --format html >"$TMP/diff.html" || code=$?
+[ "$code" -eq 1 ] || fail "diff --format html: exit $code, expected 1"
+well_formed "$TMP/diff.html" 'id="change-regions"' 'DIFFERENT' 'opens' 'sha256:' 'candidate.json'
+"$LP" diff "$POLICY" "$POLICY" --format html >"$TMP/same.html"
+well_formed "$TMP/same.html" 'EQUIVALENT'
+code=0
+"$LP" prove "$SCENARIO" --policy "$SHARED/examples/backdoor-purge.json" --format html \
+  >"$TMP/prove.html" || code=$?
+[ "$code" -eq 3 ] || fail "prove --format html: exit $code, expected 3"
+well_formed "$TMP/prove.html" 'id="expectations"' 'Counterexample to' 'proved' 'backdoor-purge.json'
+"$LP" analyze "$POLICY" --scenario "$SCENARIO" --format html >"$TMP/analyze.html"
+well_formed "$TMP/analyze.html" 'id="reachability"' 'AllowBlue' 'id="statements"' 'Complete'
+
 # --- help -----------------------------------------------------------------------------
-"$LP" simulate --help | grep -q 'text|json|html' || fail "simulate --help does not list html"
+for cmd in simulate diff prove analyze; do
+  "$LP" $cmd --help | grep -q 'text|json|html' || fail "$cmd --help does not list html"
+done
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2

@@ -220,6 +220,73 @@ TEST(ReportHtmlTest, SizeIsBoundedWhateverTheReportHolds) {
   EXPECT_EQ(Unbalanced(many), "");
 }
 
+Witness HostileWitness(DecisionKind kind) {
+  Witness w;
+  w.request.method = kScript;
+  w.request.path = std::string("/") + kImg;
+  w.decision = kind;
+  w.layer = Layer::kService;
+  w.deciding = {std::string("service: statement 0 (") + kScript + ")"};
+  w.uncertain = {kImg};
+  return w;
+}
+
+Region HostileRegion() {
+  Region r;
+  r.constraints.push_back({"caller", kImg});
+  r.constraints.push_back({"method", std::string("= \"") + kScript + "\""});
+  return r;
+}
+
+TEST(ReportHtmlTest, AnalysisPagesEscapeEveryInputValue) {
+  HtmlReportContext context = HostileContext();
+  context.subject = kImg;
+  DiffResult diff;
+  diff.equivalent = false;
+  diff.complete = false;
+  diff.incomplete_reasons = {kScript};
+  Difference d;
+  d.region = HostileRegion();
+  d.old_decision = DecisionKind::kImplicitDeny;
+  d.new_decision = DecisionKind::kAllow;
+  d.old_witness = HostileWitness(DecisionKind::kImplicitDeny);
+  d.new_witness = HostileWitness(DecisionKind::kAllow);
+  diff.differences = {d, d};
+  const std::string diff_html = DiffResultToHtml(diff, context);
+  ExpectSafe(diff_html);
+  for (const char* want : {"id=\"change-regions\"", "DIFFERENT", "opens", "id=\"completeness\"",
+                           "Incomplete"}) {
+    EXPECT_TRUE(Has(diff_html, want)) << want;
+  }
+  ProofResult proof;
+  ExpectationProof holds;
+  holds.name = kScript;
+  ExpectationProof fails = holds;
+  fails.holds = false;
+  fails.caller = kImg;
+  fails.counterexample = HostileWitness(DecisionKind::kExplicitDeny);
+  proof.expectations = {holds, fails};
+  const std::string proof_html = ProofResultToHtml(proof, context);
+  ExpectSafe(proof_html);
+  EXPECT_TRUE(Has(proof_html, "proved"));
+  EXPECT_TRUE(Has(proof_html, "id=\"counterexample-1\""));
+  EXPECT_TRUE(Has(proof_html, "FAIL"));
+  proof.expectations = {holds};
+  EXPECT_TRUE(Has(ProofResultToHtml(proof, context), "PROVED"));
+  AnalyzeResult analyze;
+  analyze.allowed.push_back({HostileRegion(), HostileWitness(DecisionKind::kAllow)});
+  analyze.explicitly_denied.push_back({Region{}, HostileWitness(DecisionKind::kExplicitDeny)});
+  StatementReach never;
+  never.sid = kScript;
+  analyze.statements = {never};
+  const std::string analyze_html = AnalyzeResultToHtml(analyze, context);
+  ExpectSafe(analyze_html);
+  for (const char* want : {"id=\"reachability\"", "never effective", "never applies",
+                           "class=\"c al\"", "class=\"c ed\"", "\xE2\x9C\x93"}) {
+    EXPECT_TRUE(Has(analyze_html, want)) << want;
+  }
+}
+
 TEST(ReachabilityTest, MergesValuesWithTheSameOutcomeAndDropsIrrelevantDimensions) {
   SimulationReport r;
   r.callers = {"blue", "green"};

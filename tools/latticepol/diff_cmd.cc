@@ -9,6 +9,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "html_common.h"
 #include "latticepol/analysis.h"
 
 namespace latticepol::cli {
@@ -60,7 +61,7 @@ bool ChainOptions(const DiffOptions& opts, const ParseOptions& parse,
   return true;
 }
 
-ExitCode RunDiff(const DiffOptions& opts) {
+ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
   ParseOptions parse;
   parse.strict = !opts.lenient;
   std::optional<PolicyDocument> old_policy = LoadPolicy(opts.old_path, parse);
@@ -74,8 +75,17 @@ ExitCode RunDiff(const DiffOptions& opts) {
     PrintError("diff", std::string(result.status().message()));
     return ExitCode::kFailure;
   }
-  std::cout << (opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
-                                             : DiffResultToText(*result));
+  if (opts.format == Format::kHtml) {
+    HtmlReportContext html = MakeHtmlContext(
+        context, {{"old policy", opts.old_path}, {"new policy", opts.new_path},
+                  {"network policy", opts.network_policy_path},
+                  {"identity policy", opts.identity_policy_path}});
+    html.subject = opts.old_path + " \xE2\x86\x92 " + opts.new_path;
+    std::cout << DiffResultToHtml(*result, html);
+  } else {
+    std::cout << (opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
+                                               : DiffResultToText(*result));
+  }
   if (opts.fail_on == "new-access") {
     return result->has_new_access() ? ExitCode::kFailure : ExitCode::kOk;
   }
@@ -99,7 +109,7 @@ void AddChainOptions(CLI::App* cmd, DiffOptions* opts) {
   cmd->add_option("--callers", opts->callers, "Caller classes: anonymous, signed or any (default)")
       ->check(CLI::IsMember({"anonymous", "signed", "any"}));
   AddLenientOption(cmd, &opts->lenient);
-  AddFormatOption(cmd, &opts->format);
+  AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
 }
 
 }  // namespace
@@ -122,12 +132,13 @@ void RegisterDiffCommand(CLI::App& app, CommandContext& context) {
                   "Exit 1 on any difference (default) or only when NEW allows more")
       ->check(CLI::IsMember({"any", "new-access"}));
   AddChainOptions(cmd, opts.get());
-  cmd->callback([opts, &context] { context.Exit(RunDiff(*opts)); });
+  cmd->callback([opts, &context] { context.Exit(RunDiff(*opts, context)); });
 }
 
 namespace {
 
-ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path) {
+ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path,
+                    const CommandContext& context) {
   ParseOptions parse;
   parse.strict = !opts.lenient;
   std::optional<PolicyDocument> policy = LoadPolicy(opts.old_path, parse);
@@ -152,8 +163,17 @@ ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path) {
     PrintError("analyze", std::string(result.status().message()));
     return ExitCode::kFailure;
   }
-  std::cout << (opts.format == Format::kJson ? AnalyzeResultToJson(*result) + "\n"
-                                             : AnalyzeResultToText(*result));
+  if (opts.format == Format::kHtml) {
+    HtmlReportContext html = MakeHtmlContext(
+        context, {{"service policy", opts.old_path}, {"scenario", scenario_path},
+                  {"network policy", opts.network_policy_path},
+                  {"identity policy", opts.identity_policy_path}});
+    html.subject = opts.old_path;
+    std::cout << AnalyzeResultToHtml(*result, html);
+  } else {
+    std::cout << (opts.format == Format::kJson ? AnalyzeResultToJson(*result) + "\n"
+                                               : AnalyzeResultToText(*result));
+  }
   return ExitCode::kOk;
 }
 
@@ -174,7 +194,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("policy", opts->old_path, "Service auth policy JSON file")->required();
   cmd->add_option("--scenario", *scenario, "Scenario file for the service context");
   AddChainOptions(cmd, opts.get());
-  cmd->callback([opts, scenario, &context] { context.Exit(RunAnalyze(*opts, *scenario)); });
+  cmd->callback([opts, scenario, &context] { context.Exit(RunAnalyze(*opts, *scenario, context)); });
 }
 
 }  // namespace latticepol::cli

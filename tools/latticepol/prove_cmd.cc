@@ -9,6 +9,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "html_common.h"
 #include "latticepol/analysis.h"
 #include "latticepol/scenario.h"
 
@@ -22,7 +23,7 @@ struct ProveOptions {
   Format format = Format::kText;
 };
 
-ExitCode RunProve(const ProveOptions& opts) {
+ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
   ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
   PrintIssues(loaded.issues, opts.scenario);
   if (!loaded.ok()) return ExitCode::kInvalidInput;
@@ -39,8 +40,18 @@ ExitCode RunProve(const ProveOptions& opts) {
     return result.status().code() == absl::StatusCode::kInvalidArgument ? ExitCode::kInvalidInput
                                                                        : ExitCode::kFailure;
   }
-  std::cout << (opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
-                                             : ProofResultToText(*result));
+  if (opts.format == Format::kHtml) {
+    HtmlReportContext html = MakeHtmlContext(
+        context, {{"scenario", opts.scenario},
+                  {"service policy", opts.policy.empty() ? loaded.scenario.service_policy_path : ""},
+                  {"network policy", loaded.scenario.network_policy_path},
+                  {"candidate", opts.policy}});
+    html.subject = opts.policy.empty() ? opts.scenario : opts.scenario + " with " + opts.policy;
+    std::cout << ProofResultToHtml(*result, html);
+  } else {
+    std::cout << (opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
+                                               : ProofResultToText(*result));
+  }
   return result->all_hold() ? ExitCode::kOk : ExitCode::kDeny;
 }
 
@@ -61,8 +72,8 @@ void RegisterProveCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)")->required();
   cmd->add_option("--policy", opts->policy, "Candidate service policy replacing the scenario's");
   AddLenientOption(cmd, &opts->lenient);
-  AddFormatOption(cmd, &opts->format);
-  cmd->callback([opts, &context] { context.Exit(RunProve(*opts)); });
+  AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
+  cmd->callback([opts, &context] { context.Exit(RunProve(*opts, context)); });
 }
 
 }  // namespace latticepol::cli

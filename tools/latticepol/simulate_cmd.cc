@@ -26,8 +26,8 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
-#include "output_file.h"
 #include "html_common.h"
+#include "output_file.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
 #include "latticepol/replay_inputs.h"

@@ -54,6 +54,10 @@ struct ChainStep {
   DecisionKind identity = DecisionKind::kAllow;
   DecisionKind shadow_kind = DecisionKind::kImplicitDeny;  // with a shadow only
   ShadowChange change = ShadowChange::kSame;
+  // The network and service layers' deciding statements (Decision::statement;
+  // -1 when none decided or the layer was not evaluated).
+  int32_t network_statement = -1;
+  int32_t service_statement = -1;
 };
 
 // Evaluates the layers for `view` (identity only when `identity` is not
@@ -70,12 +74,14 @@ inline ChainStep RunChainStep(const CompiledLayers& c, const CompiledPolicy* ide
     const Decision d = Evaluate(*c.network, view);
     step.maybe |= d.uncertain;
     nk = d.kind;
+    step.network_statement = d.statement;
     if (d.statement >= 0) ++hits[d.statement];
   }
   if (c.eval_service) {
     const Decision d = Evaluate(*c.service, view);
     step.maybe |= d.uncertain;
     sk = d.kind;
+    step.service_statement = d.statement;
     if (d.statement >= 0) ++hits[c.network_statements + d.statement];
   }
   if (identity != nullptr) {
