@@ -53,6 +53,8 @@ int OpenCases(const std::string& path, std::string* error) {
     return -1;
   }
   return fd;
+}
+
 // One JUnit test case per case of the file (failed, skipped or passed).
 std::string CheckReportToJUnit(const CheckReport& report, const std::string& cases_name) {
   JUnitSuite suite;
