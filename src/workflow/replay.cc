@@ -1156,6 +1156,60 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   return report;
 }
 
+void MergeReplayReport(const ReplayReport& part, const ReplayOptions& options,
+                       ReplayReport* into) {
+  ReplayReport& r = *into;
+  r.lines += part.lines;
+  r.blank += part.blank;
+  r.malformed += part.malformed;
+  r.requests += part.requests;
+  r.canonical += part.canonical;
+  r.access_log += part.access_log;
+  r.fallback += part.fallback;
+  r.bytes += part.bytes;
+  r.stopped |= part.stopped;
+  auto append = [](const auto& from, size_t max, auto* to) {
+    for (const auto& x : from) {
+      if (to->size() >= max) break;
+      to->push_back(x);
+    }
+  };
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  append(part.errors, static_cast<size_t>(std::max(0, options.max_errors)), &r.errors);
+  for (int k = 0; k < 3; ++k) r.totals[k] += part.totals[k];
+  for (int k = 0; k < 4; ++k) r.by_layer[k] += part.by_layer[k];
+  if (r.statement_hits.empty()) {
+    r.statement_hits = part.statement_hits;
+  } else {
+    for (size_t i = 0; i < r.statement_hits.size() && i < part.statement_hits.size(); ++i) {
+      r.statement_hits[i].second += part.statement_hits[i].second;
+    }
+  }
+  r.flagged += part.flagged;
+  r.checked += part.checked;
+  r.uncertain_checked += part.uncertain_checked;
+  for (const auto& [id, n] : part.by_id) r.by_id[id] += n;
+  r.log_compared += part.log_compared;
+  r.log_agree += part.log_agree;
+  r.log_allowed_now_denied += part.log_allowed_now_denied;
+  r.log_denied_now_allowed += part.log_denied_now_allowed;
+  r.log_uncertain += part.log_uncertain;
+  r.log_uncertain_disagree += part.log_uncertain_disagree;
+  r.port_inferred += part.port_inferred;
+  append(part.log_disagreement_samples, max_samples, &r.log_disagreement_samples);
+  r.shadow_enabled |= part.shadow_enabled;
+  if (r.shadow_name.empty()) r.shadow_name = part.shadow_name;
+  for (int k = 0; k < 3; ++k) r.shadow_totals[k] += part.shadow_totals[k];
+  r.shadow_allowed_to_denied += part.shadow_allowed_to_denied;
+  r.shadow_denied_to_allowed += part.shadow_denied_to_allowed;
+  r.shadow_deny_kind_changed += part.shadow_deny_kind_changed;
+  append(part.shadow_allowed_to_denied_samples, max_samples, &r.shadow_allowed_to_denied_samples);
+  append(part.shadow_denied_to_allowed_samples, max_samples, &r.shadow_denied_to_allowed_samples);
+  r.wall_seconds += part.wall_seconds;
+  r.megabytes_per_second =
+      r.wall_seconds > 0 ? static_cast<double>(r.bytes) / 1e6 / r.wall_seconds : 0;
+}
+
 absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolicies& chain,
                                         const ReplayOptions& options) {
   size_t pos = 0;
