@@ -92,12 +92,24 @@ void Row(std::string* out, const std::vector<std::string>& cells, const std::vec
   StrAppend(out, line, "\n");
 }
 
-void SamplesText(std::string* out, const std::vector<SimulationSample>& samples, bool shadow) {
+// `candidate`: expectation violations by the candidate, which lead with the
+// candidate's decision and its deciding statement.
+void SamplesText(std::string* out, const std::vector<SimulationSample>& samples, bool shadow,
+                 bool candidate = false) {
   for (const SimulationSample& s : samples) {
-    StrAppend(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
-    if (shadow) StrAppend(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
-    if (s.layer != Layer::kNone) StrAppend(out, ", layer ", LayerName(s.layer));
-    if (!s.statement.empty()) StrAppend(out, ", decided by ", s.statement);
+    if (candidate) {
+      StrAppend(out, "    [", s.index, "] ", s.caller, " -> candidate ",
+                DecisionName(s.shadow_decision));
+      if (!s.statement.empty()) StrAppend(out, ", decided by ", s.statement);
+      StrAppend(out, " (current: ", DecisionName(s.decision));
+      if (s.layer != Layer::kNone) StrAppend(out, ", layer ", LayerName(s.layer));
+      StrAppend(out, ")");
+    } else {
+      StrAppend(out, "    [", s.index, "] ", s.caller, " -> ", DecisionName(s.decision));
+      if (shadow) StrAppend(out, " (candidate: ", DecisionName(s.shadow_decision), ")");
+      if (s.layer != Layer::kNone) StrAppend(out, ", layer ", LayerName(s.layer));
+      if (!s.statement.empty()) StrAppend(out, ", decided by ", s.statement);
+    }
     StrAppend(out, "\n      ", s.request_json, "\n");
     if (!s.explanation.empty()) {
       // The explanation, indented under its request.
@@ -131,7 +143,7 @@ void ViolationText(std::string* out, const SimulationReport& r, const Expectatio
     if (by_caller[c] != 0) StrAppend(out, " ", r.callers[c], " ", Grouped(by_caller[c]));
   }
   StrAppend(out, "\n  samples (lowest request index first):\n");
-  SamplesText(out, candidate ? e.shadow_samples : e.samples, candidate);
+  SamplesText(out, candidate ? e.shadow_samples : e.samples, candidate, candidate);
 }
 
 }  // namespace
