@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "latticepol/analysis.h"
 #include "latticepol/authorize.h"
 #include "latticepol/cases.h"
 #include "latticepol/compiled_policy.h"
@@ -453,6 +454,63 @@ py::dict GenerateFiles(const TopologyPtr& topology, std::optional<std::string> s
   return d;
 }
 
+// ---- Exact analysis (analysis.h): JSON text, parsed by the Python layer ----
+
+AnalysisOptions MakeAnalysisOptions(const PolicyPtr& network, const std::string& service_auth,
+                                    const std::string& network_auth,
+                                    const std::string& identity_decision,
+                                    const std::string& callers, const std::string& service_arn) {
+  AnalysisOptions o;
+  if (network) {
+    o.network_policy = &network->doc;
+    o.config.network_auth_type = AuthType::kAwsIam;
+  }
+  if (!service_auth.empty()) o.config.service_auth_type = AuthTypeFromName(service_auth);
+  if (!network_auth.empty()) o.config.network_auth_type = AuthTypeFromName(network_auth);
+  if (!identity_decision.empty()) o.config.identity_decision = DecisionFromName(identity_decision);
+  if (callers != "any" && callers != "anonymous" && callers != "signed") {
+    throw py::value_error("callers must be `any`, `anonymous` or `signed`");
+  }
+  o.include_anonymous = callers != "signed";
+  o.include_signed = callers != "anonymous";
+  if (!service_arn.empty()) o.context.service_arn = service_arn;
+  return o;
+}
+
+template <typename T>
+std::string AnalysisJson(const absl::StatusOr<T>& result, std::string (*render)(const T&)) {
+  if (!result.ok()) throw std::runtime_error(std::string(result.status().message()));
+  return render(*result);
+}
+
+std::string DiffJson(const PolicyPtr& old_policy, const PolicyPtr& new_policy,
+                     const AnalysisOptions& options) {
+  absl::StatusOr<DiffResult> result;
+  {
+    py::gil_scoped_release release;
+    result = DiffPolicies(old_policy->doc, new_policy->doc, options);
+  }
+  return AnalysisJson(result, &DiffResultToJson);
+}
+
+std::string AnalyzeJson(const PolicyPtr& policy, const AnalysisOptions& options) {
+  absl::StatusOr<AnalyzeResult> result;
+  {
+    py::gil_scoped_release release;
+    result = AnalyzePolicy(policy->doc, options);
+  }
+  return AnalysisJson(result, &AnalyzeResultToJson);
+}
+
+std::string ProveJson(const ScenarioPtr& scenario, const PolicyPtr& candidate) {
+  absl::StatusOr<ProofResult> result;
+  {
+    py::gil_scoped_release release;
+    result = ProveScenario(scenario->scenario, candidate ? &candidate->doc : nullptr);
+  }
+  return AnalysisJson(result, &ProofResultToJson);
+}
+
 }  // namespace
 }  // namespace latticepol::python
 
@@ -582,6 +640,26 @@ PYBIND11_MODULE(_latticepol, m) {
   m.def("generate", &GenerateFiles, py::arg("topology"), py::arg("stack_outputs"),
         py::arg("stack_outputs_source"), py::arg("format"), py::arg("command_root"),
         py::arg("read_existing"));
+  m.def("diff", [](const PolicyPtr& old_policy, const PolicyPtr& new_policy, const PolicyPtr& network,
+                   const std::string& service_auth, const std::string& network_auth,
+                   const std::string& identity_decision, const std::string& callers,
+                   const std::string& service_arn) {
+    return DiffJson(old_policy, new_policy,
+                    MakeAnalysisOptions(network, service_auth, network_auth, identity_decision,
+                                        callers, service_arn));
+  }, py::arg("old"), py::arg("new"), py::arg("network"), py::arg("service_auth_type"),
+        py::arg("network_auth_type"), py::arg("identity_decision"), py::arg("callers"),
+        py::arg("service_arn"));
+  m.def("analyze", [](const PolicyPtr& policy, const PolicyPtr& network,
+                      const std::string& service_auth, const std::string& network_auth,
+                      const std::string& identity_decision, const std::string& callers,
+                      const std::string& service_arn) {
+    return AnalyzeJson(policy, MakeAnalysisOptions(network, service_auth, network_auth,
+                                                   identity_decision, callers, service_arn));
+  }, py::arg("policy"), py::arg("network"), py::arg("service_auth_type"),
+        py::arg("network_auth_type"), py::arg("identity_decision"), py::arg("callers"),
+        py::arg("service_arn"));
+  m.def("prove", &ProveJson, py::arg("scenario"), py::arg("candidate"));
   m.def("decision_id_names", []() {
     std::vector<std::string> out;
     for (int i = 0; i < static_cast<int>(DecisionId::kCount); ++i) {

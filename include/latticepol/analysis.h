@@ -146,7 +146,12 @@ struct StatementReach {
   Effect effect = Effect::kAllow;
   bool applicable = false;  // some request satisfies the whole statement
   std::optional<Request> applies_witness;
-  // Some request whose decision changes when the statement is removed.
+  // Allow only: some request where it applies and no Deny statement does
+  // (false with `applicable`: fully shadowed by Denies).
+  bool escapes_denies = false;
+  // Some request whose decision changes when the statement is removed
+  // (an applicable, unshadowed Allow that is not effective is redundant:
+  // other Allows cover it).
   bool effective = false;
   std::optional<Witness> effective_witness;
 };
@@ -164,7 +169,10 @@ struct AnalyzeResult {
   std::vector<StatementReach> statements;
 };
 
-// Per statement: ever applicable, ever effective (the facts lint builds on).
+// Per statement: ever applicable, escaping the Denies, ever effective (the
+// facts lint builds on). "Allow reachable anonymously from any VPC" is an
+// AnalyzePolicy allowed region whose witness has no principal and whose
+// region has no sourceVpc / sourceVpcOwnerAccount constraint.
 absl::StatusOr<std::vector<StatementReach>> StatementReachability(
     const PolicyDocument& policy, const AnalysisOptions& options = {},
     bool* complete = nullptr);

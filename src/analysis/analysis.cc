@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,7 +78,13 @@ void CollectNames(const PolicyDocument& doc, Names* names, Space* space) {
           names->org_ids.insert(v);
         } else if (c.key.kind == KeyKind::kPrincipalAccount ||
                    c.key.kind == KeyKind::kPrincipalArn) {
-          NoteArn(v, names);
+          // A pattern gets one instance (`*`, `?` -> `x`): a witness caller
+          // for the statement, not a proof (the entry is marked incomplete).
+          std::string instance = v;
+          for (char& ch : instance) {
+            if (ch == '*' || ch == '?') ch = 'x';
+          }
+          NoteArn(instance, names);
         }
       }
     }
@@ -193,6 +201,37 @@ struct Setup {
   }
 };
 
+// Listener ports to try when the context fixes none: every integer boundary
+// the policies' Port conditions name and its neighbours, the extremes and
+// 443. Numeric comparisons with these boundaries cannot tell apart two ports
+// between consecutive points, so this is exact for Numeric* operators.
+void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
+  std::set<int32_t> points;
+  for (const PolicyDocument* d : docs) {
+    if (d == nullptr) continue;
+    for (const Statement& st : d->statements) {
+      for (const Condition& c : st.conditions) {
+        if (KeyInfoFor(c.key).source != KeySource::kPort || c.op == ConditionOperator::kNull) {
+          continue;
+        }
+        if (FamilyOf(c.op) != OperatorFamily::kNumeric) {
+          space->Incomplete("statement " + std::to_string(st.index) + ": " + c.operator_name +
+                            " on " + c.key.name + " is checked only at the ports the policies name");
+        }
+        for (const std::string& v : c.values) {
+          const double x = std::atof(v.c_str());
+          for (double p : {std::floor(x) - 1, std::floor(x), std::ceil(x), std::ceil(x) + 1}) {
+            if (p >= 0 && p <= 65535) points.insert(static_cast<int32_t>(p));
+          }
+        }
+      }
+    }
+  }
+  if (points.empty()) return;
+  points.insert({443, 0, 65535});
+  space->ports.assign(points.begin(), points.end());
+}
+
 absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
                        const AnalysisOptions& options, Setup* s) {
   if (!options.include_anonymous && !options.include_signed) {
@@ -204,6 +243,7 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
   all.push_back(options.network_policy);
   all.push_back(options.identity_policy);
   BuildCallers(all, options, &s->space);
+  if (!options.context.port) PortPoints(all, &s->space);
   for (size_t i = 0; i < services.size(); ++i) {
     CollectPredicates(*services[i], &s->space, services.size() > 1 ? (i ? "new" : "old") : "policy");
   }
@@ -222,6 +262,39 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
     s->identity = ModelPolicy(*options.identity_policy, &s->space, s->elements.get(), "identity");
   }
   return absl::OkStatus();
+}
+
+// A statement's meaning without its position and Sid (which never affect a
+// decision kind), for matching statements shared by two policies.
+std::string StatementKey(const PolicyDocument& doc, const Statement& s) {
+  PolicyDocument one;
+  one.version = doc.version;
+  one.has_version = doc.has_version;
+  one.is_identity_policy = doc.is_identity_policy;
+  Statement c = s;
+  c.sid.clear();
+  c.index = 0;
+  c.pointer.clear();
+  for (Condition& cond : c.conditions) cond.pointer.clear();
+  one.statements.push_back(std::move(c));
+  return PolicyToJson(one);
+}
+
+// Indices of the statements of `a` not matched one-to-one by an identical
+// statement of `b`.
+std::vector<size_t> Unshared(const PolicyDocument& a, const PolicyDocument& b) {
+  std::multiset<std::string> others;
+  for (const Statement& s : b.statements) others.insert(StatementKey(b, s));
+  std::vector<size_t> out;
+  for (size_t i = 0; i < a.statements.size(); ++i) {
+    auto it = others.find(StatementKey(a, a.statements[i]));
+    if (it == others.end()) {
+      out.push_back(i);
+    } else {
+      others.erase(it);
+    }
+  }
+  return out;
 }
 
 void Finish(const Space& space, bool searched_all, bool* complete,
@@ -272,7 +345,25 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
     DecisionKind old_kind, new_kind;
   };
   std::vector<Found> found;
+  // Decision kinds depend only on which Allow/Deny statements apply, so when
+  // every statement the two policies do not share is false on both sides, the
+  // region is decided alike everywhere: prune it.
+  const std::vector<size_t> only_old = analysis::Unshared(old_policy, new_policy);
+  const std::vector<size_t> only_new = analysis::Unshared(new_policy, old_policy);
+  auto all_false = [&](const analysis::PolicyModel& m, const std::vector<size_t>& idx,
+                       const Assignment& a) {
+    for (size_t i : idx) {
+      int need = -1;
+      if (StatementValue(m.statements[i], s.elements.get(), a, &need) != analysis::Tri::kFalse) {
+        return false;
+      }
+    }
+    return true;
+  };
   auto visit = [&](const Assignment& a) {
+    if (all_false(s.services[0], only_old, a) && all_false(s.services[1], only_new, a)) {
+      return Visit{Verdict::kPrune, -1};
+    }
     const Partial po = ChainDecision(co, s.space, s.elements.get(), a);
     const Partial pn = ChainDecision(cn, s.space, s.elements.get(), a);
     if (po.known && pn.known) return Visit{Verdict::kLeaf, -1};
@@ -288,15 +379,18 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
   DiffResult result;
   analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
   std::vector<Leaf> leaves;
-  for (const Found& f : found) leaves.push_back(f.leaf);
+  leaves.reserve(found.size());
+  for (Found& f : found) leaves.push_back(std::move(f.leaf));
   std::vector<size_t> kept;
-  analysis::MergeSiblings(s.space, &leaves, [&](size_t i, size_t j) {
-    return found[i].old_kind == found[j].old_kind && found[i].new_kind == found[j].new_kind;
-  }, &kept);
+  std::vector<std::string> outcomes;
+  for (const Found& f : found) {
+    outcomes.push_back(std::string(DecisionName(f.old_kind)) + ">" +
+                       std::string(DecisionName(f.new_kind)));
+  }
+  analysis::MergeSiblings(s.space, &leaves, outcomes, &kept);
   analysis::Verifier verifier;
   for (size_t k : kept) {
-    Found f = found[k];
-    f.leaf = leaves[k];
+    Found f{std::move(leaves[k]), found[k].old_kind, found[k].new_kind};
     Difference d;
     d.region = analysis::DescribeRegion(s.space, f.leaf);
     d.old_decision = f.old_kind;
@@ -316,6 +410,33 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
   result.equivalent = result.differences.empty();
   return result;
 }
+
+namespace analysis {
+namespace {
+
+// True iff some request makes statement `i` apply while no Deny applies.
+bool EscapesDenies(Setup& s, size_t i, size_t max_nodes) {
+  const PolicyModel& model = s.services[0];
+  bool found = false;
+  auto visit = [&](const Assignment& a) {
+    int need = -1;
+    const Tri t = StatementValue(model.statements[i], s.elements.get(), a, &need);
+    if (t == Tri::kFalse) return Visit{Verdict::kPrune, -1};
+    bool undecided = t == Tri::kUnknown;
+    for (const StatementModel& d : model.statements) {
+      if (d.effect != Effect::kDeny) continue;
+      const Tri dt = StatementValue(d, s.elements.get(), a, &need);
+      if (dt == Tri::kTrue) return Visit{Verdict::kPrune, -1};
+      undecided |= dt == Tri::kUnknown;
+    }
+    return undecided ? Visit{Verdict::kSplit, need} : Visit{Verdict::kLeaf, -1};
+  };
+  Search(&s.space, s.elements.get(), visit, [&](const Leaf&) { found = true; }, {max_nodes, 1});
+  return found;
+}
+
+}  // namespace
+}  // namespace analysis
 
 absl::StatusOr<std::vector<StatementReach>> StatementReachability(
     const PolicyDocument& policy, const AnalysisOptions& options, bool* complete) {
@@ -351,6 +472,9 @@ absl::StatusOr<std::vector<StatementReach>> StatementReachability(
       }
       r.applicable = true;
       r.applies_witness = std::move(request);
+      if (stmt.effect == Effect::kAllow) {
+        r.escapes_denies = EscapesDenies(s, i, options.max_nodes);
+      }
       PolicyDocument without = policy;
       without.statements.erase(without.statements.begin() + static_cast<long>(i));
       auto diff = DiffPolicies(policy, without, options);
@@ -389,9 +513,9 @@ absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
   std::vector<Leaf> merged;
   for (const auto& l : leaves) merged.push_back(l.first);
   std::vector<size_t> kept;
-  analysis::MergeSiblings(s.space, &merged, [&](size_t i, size_t j) {
-    return leaves[i].second == leaves[j].second;
-  }, &kept);
+  std::vector<std::string> outcomes;
+  for (const auto& l : leaves) outcomes.emplace_back(DecisionName(l.second));
+  analysis::MergeSiblings(s.space, &merged, outcomes, &kept);
   analysis::Verifier verifier;
   for (size_t k : kept) {
     const Leaf& leaf = merged[k];

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -391,8 +392,11 @@ std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment*
   std::vector<std::vector<int>> groups;
   std::map<std::string, size_t> index;
   bool merge = true;
-  std::vector<std::string> keys(n);
-  for (size_t x = 0; x < n; ++x) {
+  for (int r : readers) {  // another free dep: atoms cannot be told apart yet
+    for (int d : el->at(r).deps) merge &= d == f || (*a)[d] >= 0;
+  }
+  std::vector<std::string> keys(merge ? n : 0);
+  for (size_t x = 0; merge && x < n; ++x) {
     (*a)[f] = static_cast<int>(x);
     for (int r : readers) {
       const Tri t = el->Value(r, *a);
@@ -459,38 +463,46 @@ bool Search(Space* space, Elements* el, const std::function<Visit(const Assignme
 }
 
 void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
-                   const std::function<bool(size_t, size_t)>& same_outcome,
-                   std::vector<size_t>* kept) {
+                   const std::vector<std::string>& outcomes, std::vector<size_t>* kept) {
   const size_t n = space.fields.size();
-  auto full = [&](size_t f) {
-    std::vector<int> all;
-    for (size_t x = 0; x < space.fields[f].atoms.size(); ++x) all.push_back(static_cast<int>(x));
-    return all;
-  };
+  // An empty group means "every atom" (free); full groups are stored empty.
   for (Leaf& l : *leaves) {
     for (size_t f = 0; f < n; ++f) {
-      if (l.groups[f].empty()) l.groups[f] = full(f);
+      if (l.groups[f].size() == space.fields[f].atoms.size()) l.groups[f].clear();
       std::sort(l.groups[f].begin(), l.groups[f].end());
     }
   }
+  auto key_without = [&](size_t i, size_t skip) {
+    std::string key = outcomes[i] + '|';
+    for (size_t f = 0; f < n; ++f) {
+      if (f == skip) continue;
+      const std::vector<int>& g = (*leaves)[i].groups[f];
+      if (g.empty()) key += '*';
+      for (int x : g) key += std::to_string(x) + ',';
+      key += ';';
+    }
+    return key;
+  };
+  // Leaves that differ only in field f's group and share the outcome are
+  // merged (one hash pass per field), until nothing changes.
   std::vector<bool> alive(leaves->size(), true);
   for (bool changed = true; changed;) {
     changed = false;
-    for (size_t i = 0; i < leaves->size(); ++i) {
-      for (size_t j = i + 1; alive[i] && j < leaves->size(); ++j) {
-        if (!alive[j] || !same_outcome(i, j)) continue;
-        Leaf& a = (*leaves)[i];
-        const Leaf& b = (*leaves)[j];
-        int differing = -1;
-        for (size_t f = 0; f < n && differing != -2; ++f) {
-          if (a.groups[f] != b.groups[f]) differing = differing == -1 ? static_cast<int>(f) : -2;
+    for (size_t f = 0; f < n; ++f) {
+      std::unordered_map<std::string, size_t> first;
+      for (size_t i = 0; i < leaves->size(); ++i) {
+        if (!alive[i]) continue;
+        auto [it, inserted] = first.emplace(key_without(i, f), i);
+        if (inserted) continue;
+        std::vector<int>& g = (*leaves)[it->second].groups[f];
+        const std::vector<int>& h = (*leaves)[i].groups[f];
+        if (!g.empty() && !h.empty()) {
+          g.insert(g.end(), h.begin(), h.end());
+          std::sort(g.begin(), g.end());
+          g.erase(std::unique(g.begin(), g.end()), g.end());
         }
-        if (differing < 0) continue;
-        std::vector<int>& g = a.groups[differing];
-        g.insert(g.end(), b.groups[differing].begin(), b.groups[differing].end());
-        std::sort(g.begin(), g.end());
-        g.erase(std::unique(g.begin(), g.end()), g.end());
-        alive[j] = false;
+        if (h.empty() || g.size() == space.fields[f].atoms.size()) g.clear();
+        alive[i] = false;
         changed = true;
       }
     }
@@ -564,12 +576,19 @@ absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Reques
   w.request = request;
   w.decision = ref.result.decision;
   w.layer = ref.result.layer;
+  // One entry per evaluated layer: "service: ALLOW by statement 1 (AllowGreen)"
+  // or "service: IMPLICIT_DENY (no statement applies)".
   auto deciding = [&](const char* name, const std::optional<Evaluation>& ev,
                       const PolicyDocument* doc) {
-    if (!ev || doc == nullptr || ev->decision.statement < 0) return;
-    const Statement& s = doc->statements[ev->decision.statement];
-    w.deciding.push_back(std::string(name) + ": statement " + std::to_string(s.index) +
-                         (s.sid.empty() ? "" : " (" + s.sid + ")"));
+    if (!ev || doc == nullptr) return;
+    std::string entry = std::string(name) + ": " + std::string(DecisionName(ev->decision.kind));
+    if (ev->decision.statement < 0) {
+      entry += " (no statement applies)";
+    } else {
+      const Statement& s = doc->statements[ev->decision.statement];
+      entry += " by statement " + std::to_string(s.index) + (s.sid.empty() ? "" : " (" + s.sid + ")");
+    }
+    w.deciding.push_back(std::move(entry));
   };
   deciding("network", ref.network, chain.network_policy);
   deciding("service", ref.service, chain.service_policy);

@@ -173,9 +173,9 @@ Region DescribeRegion(const Space& space, const Leaf& leaf);
 // (repeatedly), so reported regions are as coarse as the search allows.
 // `kept` receives the indices of the surviving (widened) leaves; each keeps
 // its own assignment, which lies inside its widened region.
+// `outcomes[i]` names leaf i's outcome (leaves merge only within one).
 void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
-                   const std::function<bool(size_t, size_t)>& same_outcome,
-                   std::vector<size_t>* kept);
+                   const std::vector<std::string>& outcomes, std::vector<size_t>* kept);
 
 int MinNeed(int a, int b);
 

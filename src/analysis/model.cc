@@ -43,7 +43,11 @@ std::vector<int> KeyDeps(const KeyInfo& info, Space* space) {
   const bool vpc = info.source == KeySource::kField &&
                    (info.field.kind == FieldKind::kSourceVpc ||
                     info.field.kind == FieldKind::kSourceVpcOwner);
-  if (info.source == KeySource::kCaller || (vpc && f < 0)) deps.push_back(space->caller_field());
+  // In `prove` the caller also fixes the VPC fields and the service network.
+  const bool caller_context = space->vpc_from_caller && info.source == KeySource::kContext;
+  if (info.source == KeySource::kCaller || (vpc && f < 0) || caller_context) {
+    deps.push_back(space->caller_field());
+  }
   if (info.source == KeySource::kPort && !space->ports.empty()) {
     deps.push_back(space->FieldFor({FieldKind::kPort, ""}));
   }

@@ -56,18 +56,45 @@ std::string Completeness(bool complete, const std::vector<std::string>& reasons)
 }
 
 std::string DecidedBy(const Witness& w) {
-  if (w.deciding.empty()) {
-    return w.decision == DecisionKind::kAllow ? "" : " (no statement applies)";
-  }
-  std::string out = " by ";
-  for (size_t i = 0; i < w.deciding.size(); ++i) out += (i ? ", " : "") + w.deciding[i];
-  return out;
+  if (w.deciding.empty()) return "";
+  std::string out = " (";
+  for (size_t i = 0; i < w.deciding.size(); ++i) out += (i ? "; " : "") + w.deciding[i];
+  return out + ")";
 }
 
 void TextReasons(bool complete, const std::vector<std::string>& reasons, std::string* out) {
   if (complete) return;
   *out += "INCOMPLETE: the answer rests on verified witnesses but is not a proof:\n";
   for (const std::string& r : reasons) *out += "  - " + r + "\n";
+}
+
+// Regions with the same deciding statements are listed once: the one with
+// the shortest description, and how many more there are (the JSON lists all).
+void GroupedRegions(const std::vector<DecidedRegion>& regions, std::string* out) {
+  std::vector<std::string> keys;
+  std::vector<std::vector<const DecidedRegion*>> groups;
+  for (const DecidedRegion& r : regions) {
+    const std::string key = DecidedBy(r.witness);
+    size_t i = 0;
+    while (i < keys.size() && keys[i] != key) ++i;
+    if (i == keys.size()) {
+      keys.push_back(key);
+      groups.emplace_back();
+    }
+    groups[i].push_back(&r);
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const DecidedRegion* best = groups[i][0];
+    for (const DecidedRegion* r : groups[i]) {
+      if (r->region.Describe().size() < best->region.Describe().size()) best = r;
+    }
+    *out += "  - " + best->region.Describe() + keys[i];
+    if (groups[i].size() > 1) {
+      *out += "  [+" + std::to_string(groups[i].size() - 1) + " more region" +
+              (groups[i].size() == 2 ? "" : "s") + " decided alike; --format json lists them]";
+    }
+    *out += "\n";
+  }
 }
 
 }  // namespace
@@ -199,6 +226,7 @@ std::string AnalyzeResultToJson(const AnalyzeResult& result) {
            ", \"sid\": " + Quote(s.sid) + ", \"effect\": " +
            Quote(s.effect == Effect::kAllow ? "Allow" : "Deny") +
            ", \"applicable\": " + (s.applicable ? "true" : "false") +
+           ", \"escapes_denies\": " + (s.escapes_denies ? "true" : "false") +
            ", \"effective\": " + (s.effective ? "true" : "false") + ", \"witness\": " +
            (s.effective_witness ? RequestToJson(s.effective_witness->request)
             : s.applies_witness ? RequestToJson(*s.applies_witness)
@@ -214,21 +242,20 @@ std::string AnalyzeResultToText(const AnalyzeResult& result) {
   out += "allowed (" + std::to_string(result.allowed.size()) + " region" +
          (result.allowed.size() == 1 ? "" : "s") + "):\n";
   if (result.allowed.empty()) out += "  nothing: every request is denied\n";
-  for (const DecidedRegion& r : result.allowed) {
-    out += "  - " + r.region.Describe() + DecidedBy(r.witness) + "\n";
-  }
+  GroupedRegions(result.allowed, &out);
   out += "explicitly denied (" + std::to_string(result.explicitly_denied.size()) + "):\n";
   if (result.explicitly_denied.empty()) out += "  none\n";
-  for (const DecidedRegion& r : result.explicitly_denied) {
-    out += "  - " + r.region.Describe() + DecidedBy(r.witness) + "\n";
-  }
+  GroupedRegions(result.explicitly_denied, &out);
   out += "statements:\n";
   for (const StatementReach& s : result.statements) {
     out += "  " + std::to_string(s.index) + (s.sid.empty() ? "" : " (" + s.sid + ")") + " " +
            (s.effect == Effect::kAllow ? "Allow" : "Deny") + ": " +
-           (!s.applicable ? "never applies (unsatisfiable)"
+           (!s.applicable ? (result.complete ? "never applies (unsatisfiable)"
+                                             : "no applying request found (analysis incomplete)")
             : s.effective ? "effective"
-                          : "applies but never changes a decision (redundant or shadowed)") +
+            : s.effect == Effect::kAllow && !s.escapes_denies
+                ? "always overridden by a Deny (shadowed)"
+                : "applies but never changes a decision (redundant)") +
            "\n";
   }
   return out;

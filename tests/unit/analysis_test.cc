@@ -292,6 +292,34 @@ TEST(AnalysisRewrites, GeneratedPoliciesReorderedAndDuplicated) {
   }
 }
 
+TEST(AnalysisReachability, UnsatisfiableShadowedRedundantEffective) {
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"Get","Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET"}}},)"
+      R"({"Sid":"GetAgain","Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET"},"StringLike":{"vpc-lattice-svcs:RequestPath":"/a*"}}},)"
+      R"({"Sid":"Put","Effect":"Allow","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"PUT"}}},)"
+      R"({"Sid":"NoPut","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestMethod":"P*"}}},)"
+      R"({"Sid":"Never","Effect":"Deny","Principal":"*","Action":"*","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET"},"StringNotEquals":{"vpc-lattice-svcs:RequestMethod":"GET"}}}]})");
+  bool complete = false;
+  auto reach = StatementReachability(doc, {}, &complete);
+  ASSERT_TRUE(reach.ok()) << reach.status();
+  ASSERT_EQ(reach->size(), 5u);
+  EXPECT_TRUE(complete);
+  const auto& r = *reach;
+  EXPECT_TRUE(r[0].applicable && r[0].escapes_denies && r[0].effective);   // Get
+  EXPECT_TRUE(r[1].applicable && r[1].escapes_denies && !r[1].effective);  // redundant
+  EXPECT_TRUE(r[2].applicable && !r[2].escapes_denies && !r[2].effective); // shadowed
+  EXPECT_TRUE(r[3].applicable && r[3].effective);                          // NoPut
+  EXPECT_FALSE(r[4].applicable);                                           // unsatisfiable
+  ASSERT_TRUE(r[0].effective_witness.has_value());
+  EXPECT_EQ(r[0].effective_witness->request.method, "GET");
+}
+
 // ---- (c) mutations ------------------------------------------------------------
 
 TEST(AnalysisMutations, EveryWitnessIsVerified) {
@@ -429,6 +457,31 @@ TEST(AnalysisProve, ShippedScenarioProvesAndBackdoorsAreCaught) {
       EXPECT_EQ(e.counterexample->decision, DecisionKind::kAllow);
     }
     EXPECT_TRUE(found);
+  }
+}
+
+TEST(AnalysisProve, CallerFixesTheServiceNetwork) {
+  // blue and unknown-account share a service network; green does not.
+  ScenarioLoadResult loaded =
+      LoadScenarioFile(SourceDir() + "/policies/shared-service/scenario.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const PolicyDocument candidate = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringEquals":{)"
+      R"("vpc-lattice-svcs:ServiceNetworkArn":"arn:aws:vpc-lattice:us-east-1:444455556666:servicenetwork/sn-0b1e0000000000001"}}}]})");
+  auto result = ProveScenario(loaded.scenario, &candidate);
+  ASSERT_TRUE(result.ok()) << result.status();
+  for (const ExpectationProof& e : result->expectations) {
+    if (e.name == "green reads green") {
+      EXPECT_FALSE(e.holds);
+    }
+    if (e.name == "nothing else from green") {
+      EXPECT_TRUE(e.holds);
+    }
+    if (e.name == "unknown accounts get nothing") {
+      ASSERT_FALSE(e.holds);
+      EXPECT_EQ(e.caller, "unknown-account");
+    }
   }
 }
 

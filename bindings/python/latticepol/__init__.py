@@ -67,6 +67,8 @@ __all__ = [
     "check",
     "simulate",
     "generate",
+    "diff",
+    "prove",
     "DECISION_IDS",
 ]
 
@@ -423,6 +425,24 @@ class Policy:
             data = f.read()
         return cls.from_json(data.decode("utf-8", errors="replace"), lenient=lenient,
                              identity=identity, source=os.fspath(path))
+
+    def analyze(self, *, network: Any = None, service_auth_type: Optional[str] = None,
+                network_auth_type: Optional[str] = None,
+                identity_decision: Optional[str] = None, callers: str = "any",
+                service_arn: Optional[str] = None) -> Dict[str, Any]:
+        """Who can do what, over every request: ``{"complete", "allowed":
+        [{"region", "statements", "witness"}], "explicitly_denied": [...],
+        "statements": [{"index", "sid", "effect", "applicable", "effective",
+        "witness"}]}``; witnesses are :class:`Request` objects checked by both
+        evaluators. Options as for :func:`diff`."""
+        net = _as_policy(network, what="network")
+        data = json.loads(_core.analyze(self._core, net and net._core, service_auth_type or "",
+                                        network_auth_type or "", identity_decision or "",
+                                        callers, service_arn or ""))
+        for entry in data["allowed"] + data["explicitly_denied"] + data["statements"]:
+            if entry.get("witness") is not None:
+                entry["witness"] = Request(entry["witness"])
+        return data
 
     @property
     def warnings(self) -> List[Issue]:
@@ -974,3 +994,67 @@ def generate(topology: Any, stack_outputs: Any = None, *, format: str = "pulumi"
     files.classes_checked = d["classes_checked"]
     files.warnings = result_issues
     return files
+
+
+# ---- Exact analysis (every request, not a sample) --------------------------
+
+
+def diff(old: Any, new: Any, *, network: Any = None, service_auth_type: Optional[str] = None,
+         network_auth_type: Optional[str] = None, identity_decision: Optional[str] = None,
+         callers: str = "any", service_arn: Optional[str] = None) -> Dict[str, Any]:
+    """Compares two service policies over every request (all methods, paths,
+    headers, query strings, source VPCs, callers; Invoke and Connect).
+
+    Returns ``{"equivalent", "complete", "incomplete_reasons", "new_access",
+    "differences": [{"old", "new", "new_access", "region", "old_statements",
+    "new_statements", "witness", "uncertain"?}]}`` where each ``witness`` is a
+    :class:`Request` both evaluators decide as reported. ``new_access`` is
+    True iff NEW allows a request OLD did not (a pre-deploy check: "this
+    change grants no new access"). ``callers`` is ``any``, ``anonymous`` or
+    ``signed``. Policies may be :class:`Policy` objects, dicts, JSON text or
+    paths. Raises :class:`PolicyError` for an invalid policy.
+    """
+    old_p = _as_policy(old, what="old")
+    new_p = _as_policy(new, what="new")
+    net = _as_policy(network, what="network")
+    data = json.loads(_core.diff(old_p._core, new_p._core, net and net._core,
+                                 service_auth_type or "", network_auth_type or "",
+                                 identity_decision or "", callers, service_arn or ""))
+    for d in data["differences"]:
+        d["witness"] = Request(d["witness"])
+    return data
+
+
+def prove(scenario: Any, policy: Any = None, *, base_dir: Optional[str] = None) -> Dict[str, Any]:
+    """Proves every expectation of a scenario over every request its callers
+    can send (first match wins, as in :func:`simulate`). ``policy`` replaces
+    the scenario's service policy (a candidate). ``scenario`` is a path,
+    YAML/JSON text or a dict, as for :func:`simulate`.
+
+    Returns ``{"complete", "incomplete_reasons", "all_hold", "expectations":
+    [{"name", "expect", "holds", "counterexample", "caller"?, "decision"?,
+    "statements"?}]}`` with each counterexample a :class:`Request` (None when
+    the expectation holds). Raises :class:`ScenarioError` / :class:`PolicyError`.
+    """
+    if isinstance(scenario, Mapping):
+        text, source = json.dumps(scenario), "<dict>"
+    elif isinstance(scenario, str) and _is_text_document(scenario):
+        text, source = scenario, "<scenario>"
+    elif isinstance(scenario, (str, os.PathLike)):
+        text, source = None, os.fspath(scenario)
+    else:
+        raise TypeError("scenario must be a path, YAML/JSON text or a dict")
+    if text is None and base_dir is None:
+        core, issues = _core.load_scenario_file(source)
+    else:
+        if text is None:
+            text = _read_text(source)
+        core, issues = _core.parse_scenario(text, source, base_dir or "")
+    if core is None:
+        raise ScenarioError(issues, source)
+    candidate = _as_policy(policy, what="policy")
+    data = json.loads(_core.prove(core, candidate and candidate._core))
+    for e in data["expectations"]:
+        if e["counterexample"] is not None:
+            e["counterexample"] = Request(e["counterexample"])
+    return data
