@@ -148,6 +148,15 @@ absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolici
 absl::StatusOr<ReplayReport> ReplayFile(std::FILE* file, const ChainPolicies& chain,
                                         const ReplayOptions& options);
 
+// Adds `part` (a report of the same chain and options, e.g. of the next file
+// of a multi-file replay) to `into`: counts, statement hits, ids and timing
+// are summed; errors and samples are appended after `into`'s and cut to
+// `options.max_errors` / `options.max_samples` (merge parts in input order to
+// keep the earliest). `into->source` is kept; `stopped` is or-ed. Line
+// numbers stay those of each part's own input.
+void MergeReplayReport(const ReplayReport& part, const ReplayOptions& options,
+                       ReplayReport* into);
+
 std::string ReplayReportToText(const ReplayReport& report, bool include_timing = true);
 std::string ReplayReportToJson(const ReplayReport& report, bool include_timing = true);
 

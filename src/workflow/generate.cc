@@ -837,6 +837,23 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
   YAML::Node root;
   YAML::Node old_config;
   if (existing.has_value()) {
+    // The user's file gets the same checks as a topology: size, encoding,
+    // bounded aliases, one document.
+    static constexpr internal::YamlDocumentKind kStackFile = {"stack file", "invalid-stack-file",
+                                                              "invalid-stack-file"};
+    std::vector<Issue> checks;
+    if (!internal::CheckYamlText(*existing, kStackFile, &checks) ||
+        !internal::CheckYamlStructure(*existing, kStackFile, &checks)) {
+      for (const Issue& issue : checks) {
+        problem(Severity::kError, "invalid-stack-file",
+                internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                                 issue.location.line > 0
+                                     ? internal::StrCat(" (line ", issue.location.line, ")")
+                                     : std::string(),
+                                 ": ", issue.message));
+      }
+      return "";
+    }
     try {
       root.reset(YAML::Load(*existing));
     } catch (const YAML::Exception& e) {

@@ -866,10 +866,13 @@ void KeepLowest(std::vector<T>* v, size_t max) {
 
 }  // namespace
 
-absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
-                                    const ReplayOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  FastChain fc;
+namespace {
+
+// Compiles the chain and the candidate once and prepares the composition
+// tables and the access-log uncertainty flags.
+absl::Status PrepareChain(const ChainPolicies& chain, const ReplayOptions& options,
+                          FastChain* out) {
+  FastChain& fc = *out;
   fc.chain = chain;
   absl::Status st = internal::CompileLayers(chain, options.shadow_service_policy, &fc.layers);
   if (st.ok() && chain.identity_policy != nullptr) {
@@ -893,6 +896,134 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
                                fc.layers.service != nullptr, fc.identity != nullptr);
   }
 
+  return absl::OkStatus();
+}
+
+// Merges the workers' aggregates (and the reader's own errors) into `report`.
+void MergeAggregates(const std::vector<Agg*>& aggs, const FastChain& fc,
+                     const ReplayOptions& options, ReplayReport* out) {
+  ReplayReport& report = *out;
+  const ChainPolicies& chain = fc.chain;
+  std::array<uint64_t, 64> ids{};
+  std::vector<uint64_t> hits(aggs.back()->hits.size(), 0);
+  for (Agg* a : aggs) {
+    report.blank += a->blank;
+    report.malformed += a->malformed;
+    report.requests += a->requests;
+    report.canonical += a->canonical;
+    report.access_log += a->access_log;
+    report.fallback += a->fallback;
+    for (ReplayLineError& e : a->errors) report.errors.push_back(std::move(e));
+    for (int k = 0; k < 3; ++k) report.totals[k] += a->totals[k];
+    for (int k = 0; k < 4; ++k) report.by_layer[k] += a->by_layer[k];
+    for (size_t i = 0; i < a->hits.size() && i < hits.size(); ++i) hits[i] += a->hits[i];
+    report.flagged += a->flagged;
+    report.checked += a->checked;
+    report.uncertain_checked += a->uncertain_checked;
+    for (int k = 0; k < 64; ++k) ids[k] += a->ids[k];
+    report.log_compared += a->log_compared;
+    report.log_agree += a->log_agree;
+    report.log_allowed_now_denied += a->log_a2d;
+    report.log_denied_now_allowed += a->log_d2a;
+    report.log_uncertain += a->log_uncertain;
+    report.log_uncertain_disagree += a->log_uncertain_disagree;
+    report.port_inferred += a->port_inferred;
+    for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
+    for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
+    report.shadow_allowed_to_denied += a->sh_a2d;
+    report.shadow_denied_to_allowed += a->sh_d2a;
+    report.shadow_deny_kind_changed += a->sh_kind_changed;
+    for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
+    for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
+  }
+  KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  KeepLowest(&report.log_disagreement_samples, max_samples);
+  KeepLowest(&report.shadow_allowed_to_denied_samples, max_samples);
+  KeepLowest(&report.shadow_denied_to_allowed_samples, max_samples);
+  auto add_hits = [&](const PolicyDocument* doc, const char* layer, size_t offset) {
+    if (doc == nullptr) return;
+    for (size_t i = 0; i < doc->statements.size(); ++i) {
+      const Statement& s = doc->statements[i];
+      report.statement_hits.emplace_back(
+          absl::StrCat(layer, " #", s.index, s.sid.empty() ? "" : " ", s.sid),
+          offset + i < hits.size() ? hits[offset + i] : 0);
+    }
+  };
+  add_hits(chain.network_policy, "network", 0);
+  add_hits(chain.service_policy, "service", fc.layers.network_statements);
+  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
+    if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
+  }
+}
+
+// Evaluates one block's lines in parallel. Work units follow the global
+// groups of kReplayGroupLines lines, so each group's reference-check budget
+// is spent on the same lines whatever the block size or thread count (a
+// group cut by a block boundary carries its budget over).
+class Dispatcher {
+ public:
+  Dispatcher(std::vector<std::unique_ptr<Worker>>* workers, int threads)
+      : workers_(workers), threads_(threads) {}
+
+  // `lines` index into `buffer` (`size` bytes readable from its start);
+  // `line_base` lines came before this block.
+  void Run(const std::vector<LineRef>& lines, const char* buffer, size_t size,
+           uint64_t line_base) {
+    units_.clear();
+    for (size_t begin = 0; begin < lines.size();) {
+      const uint64_t global = line_base + begin;
+      const size_t end = std::min<size_t>(
+          lines.size(), begin + (kReplayGroupLines - global % kReplayGroupLines));
+      const uint64_t group = global / kReplayGroupLines;
+      units_.push_back(
+          Unit{begin, end, group == carry_group_ ? carry_left_ : kUncertainChecksPerChunk});
+      begin = end;
+    }
+    const uint64_t groups = units_.size();
+    std::atomic<uint64_t> next{0};
+    auto work = [&](Worker* w) {
+      while (true) {
+        const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
+        if (g >= groups) break;
+        Unit& unit = units_[g];
+        for (size_t i = unit.begin; i < unit.end; ++i) {
+          const LineRef& l = lines[i];
+          w->Line(std::string_view(buffer + l.offset, l.size), size - l.offset,
+                  line_base + i + 1, &unit.checks_left);
+        }
+      }
+    };
+    const int used = static_cast<int>(std::min<uint64_t>(threads_, std::max<uint64_t>(groups, 1)));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < used; ++t) pool.emplace_back(work, (*workers_)[t].get());
+    work((*workers_)[0].get());
+    for (std::thread& t : pool) t.join();
+    if (!units_.empty()) {
+      carry_group_ = (line_base + units_.back().begin) / kReplayGroupLines;
+      carry_left_ = units_.back().checks_left;
+    }
+  }
+
+ private:
+  struct Unit {
+    size_t begin, end;
+    int checks_left;
+  };
+  std::vector<std::unique_ptr<Worker>>* workers_;
+  int threads_;
+  std::vector<Unit> units_;
+  uint64_t carry_group_ = UINT64_MAX;
+  int carry_left_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
+                                    const ReplayOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  FastChain fc;
+  if (absl::Status st = PrepareChain(chain, options, &fc); !st.ok()) return st;
   int threads = options.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::unique_ptr<Worker>> workers;
@@ -908,13 +1039,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   bool skipping = false;  // dropping the rest of an over-long line
   uint64_t line_base = 0;  // lines before this batch
   std::vector<LineRef> lines;
-  struct Unit {
-    size_t begin, end;
-    int checks_left;
-  };
-  std::vector<Unit> units;
-  uint64_t carry_group = UINT64_MAX;
-  int carry_left = 0;
+  Dispatcher dispatcher(&workers, threads);
   Agg extra;  // problems found by the reader itself (over-long lines)
 
   while (!(eof && filled == 0)) {
@@ -991,45 +1116,7 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
         pos = end + 1;
       }
     }
-    // Evaluate in parallel. Work units follow the global groups of
-    // kReplayGroupLines lines, so each group's reference-check budget is
-    // spent on the same lines whatever the block size or thread count.
-    units.clear();
-    {
-      size_t begin = 0;
-      while (begin < lines.size()) {
-        const uint64_t global = line_base + begin;
-        const size_t end = std::min<size_t>(
-            lines.size(), begin + (kReplayGroupLines - global % kReplayGroupLines));
-        const uint64_t group = global / kReplayGroupLines;
-        units.push_back(Unit{begin, end, group == carry_group ? carry_left : kUncertainChecksPerChunk});
-        begin = end;
-      }
-    }
-    const uint64_t groups = units.size();
-    std::atomic<uint64_t> next{0};
-    auto work = [&](Worker* w) {
-      while (true) {
-        const uint64_t g = next.fetch_add(1, std::memory_order_relaxed);
-        if (g >= groups) break;
-        Unit& unit = units[g];
-        for (size_t i = unit.begin; i < unit.end; ++i) {
-          const LineRef& l = lines[i];
-          w->Line(std::string_view(buffer.get() + l.offset, l.size),
-                  capacity + simdjson::SIMDJSON_PADDING - l.offset, line_base + i + 1,
-                  &unit.checks_left);
-        }
-      }
-    };
-    const int used = static_cast<int>(std::min<uint64_t>(threads, std::max<uint64_t>(groups, 1)));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < used; ++t) pool.emplace_back(work, workers[t].get());
-    work(workers[0].get());
-    for (std::thread& t : pool) t.join();
-    if (!units.empty()) {
-      carry_group = (line_base + units.back().begin) / kReplayGroupLines;
-      carry_left = units.back().checks_left;
-    }
+    dispatcher.Run(lines, buffer.get(), capacity + simdjson::SIMDJSON_PADDING, line_base);
     line_base += lines.size();
     // Keep the carry-over.
     if (cut < filled) {
@@ -1050,60 +1137,10 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
 
   // Merge.
   report.lines = line_base;
-  std::array<uint64_t, 64> ids{};
   std::vector<Agg*> aggs;
   aggs.push_back(&extra);
   for (auto& w : workers) aggs.push_back(&w->agg);
-  std::vector<uint64_t> hits(workers[0]->agg.hits.size(), 0);
-  for (Agg* a : aggs) {
-    report.blank += a->blank;
-    report.malformed += a->malformed;
-    report.requests += a->requests;
-    report.canonical += a->canonical;
-    report.access_log += a->access_log;
-    report.fallback += a->fallback;
-    for (ReplayLineError& e : a->errors) report.errors.push_back(std::move(e));
-    for (int k = 0; k < 3; ++k) report.totals[k] += a->totals[k];
-    for (int k = 0; k < 4; ++k) report.by_layer[k] += a->by_layer[k];
-    for (size_t i = 0; i < a->hits.size() && i < hits.size(); ++i) hits[i] += a->hits[i];
-    report.flagged += a->flagged;
-    report.checked += a->checked;
-    report.uncertain_checked += a->uncertain_checked;
-    for (int k = 0; k < 64; ++k) ids[k] += a->ids[k];
-    report.log_compared += a->log_compared;
-    report.log_agree += a->log_agree;
-    report.log_allowed_now_denied += a->log_a2d;
-    report.log_denied_now_allowed += a->log_d2a;
-    report.log_uncertain += a->log_uncertain;
-    report.log_uncertain_disagree += a->log_uncertain_disagree;
-    report.port_inferred += a->port_inferred;
-    for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
-    for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
-    report.shadow_allowed_to_denied += a->sh_a2d;
-    report.shadow_denied_to_allowed += a->sh_d2a;
-    report.shadow_deny_kind_changed += a->sh_kind_changed;
-    for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
-    for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
-  }
-  KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
-  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
-  KeepLowest(&report.log_disagreement_samples, max_samples);
-  KeepLowest(&report.shadow_allowed_to_denied_samples, max_samples);
-  KeepLowest(&report.shadow_denied_to_allowed_samples, max_samples);
-  auto add_hits = [&](const PolicyDocument* doc, const char* layer, size_t offset) {
-    if (doc == nullptr) return;
-    for (size_t i = 0; i < doc->statements.size(); ++i) {
-      const Statement& s = doc->statements[i];
-      report.statement_hits.emplace_back(
-          absl::StrCat(layer, " #", s.index, s.sid.empty() ? "" : " ", s.sid),
-          offset + i < hits.size() ? hits[offset + i] : 0);
-    }
-  };
-  add_hits(chain.network_policy, "network", 0);
-  add_hits(chain.service_policy, "service", fc.layers.network_statements);
-  for (int k = 0; k < static_cast<int>(DecisionId::kCount); ++k) {
-    if (ids[k] != 0) report.by_id[std::string(DecisionIdName(static_cast<DecisionId>(k)))] += ids[k];
-  }
+  MergeAggregates(aggs, fc, options, &report);
   report.shadow_enabled = fc.layers.shadow != nullptr;
   report.shadow_name = options.shadow_name;
   report.wall_seconds =
@@ -1111,6 +1148,60 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   report.megabytes_per_second =
       report.wall_seconds > 0 ? static_cast<double>(report.bytes) / 1e6 / report.wall_seconds : 0;
   return report;
+}
+
+void MergeReplayReport(const ReplayReport& part, const ReplayOptions& options,
+                       ReplayReport* into) {
+  ReplayReport& r = *into;
+  r.lines += part.lines;
+  r.blank += part.blank;
+  r.malformed += part.malformed;
+  r.requests += part.requests;
+  r.canonical += part.canonical;
+  r.access_log += part.access_log;
+  r.fallback += part.fallback;
+  r.bytes += part.bytes;
+  r.stopped |= part.stopped;
+  auto append = [](const auto& from, size_t max, auto* to) {
+    for (const auto& x : from) {
+      if (to->size() >= max) break;
+      to->push_back(x);
+    }
+  };
+  const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
+  append(part.errors, static_cast<size_t>(std::max(0, options.max_errors)), &r.errors);
+  for (int k = 0; k < 3; ++k) r.totals[k] += part.totals[k];
+  for (int k = 0; k < 4; ++k) r.by_layer[k] += part.by_layer[k];
+  if (r.statement_hits.empty()) {
+    r.statement_hits = part.statement_hits;
+  } else {
+    for (size_t i = 0; i < r.statement_hits.size() && i < part.statement_hits.size(); ++i) {
+      r.statement_hits[i].second += part.statement_hits[i].second;
+    }
+  }
+  r.flagged += part.flagged;
+  r.checked += part.checked;
+  r.uncertain_checked += part.uncertain_checked;
+  for (const auto& [id, n] : part.by_id) r.by_id[id] += n;
+  r.log_compared += part.log_compared;
+  r.log_agree += part.log_agree;
+  r.log_allowed_now_denied += part.log_allowed_now_denied;
+  r.log_denied_now_allowed += part.log_denied_now_allowed;
+  r.log_uncertain += part.log_uncertain;
+  r.log_uncertain_disagree += part.log_uncertain_disagree;
+  r.port_inferred += part.port_inferred;
+  append(part.log_disagreement_samples, max_samples, &r.log_disagreement_samples);
+  r.shadow_enabled |= part.shadow_enabled;
+  if (r.shadow_name.empty()) r.shadow_name = part.shadow_name;
+  for (int k = 0; k < 3; ++k) r.shadow_totals[k] += part.shadow_totals[k];
+  r.shadow_allowed_to_denied += part.shadow_allowed_to_denied;
+  r.shadow_denied_to_allowed += part.shadow_denied_to_allowed;
+  r.shadow_deny_kind_changed += part.shadow_deny_kind_changed;
+  append(part.shadow_allowed_to_denied_samples, max_samples, &r.shadow_allowed_to_denied_samples);
+  append(part.shadow_denied_to_allowed_samples, max_samples, &r.shadow_denied_to_allowed_samples);
+  r.wall_seconds += part.wall_seconds;
+  r.megabytes_per_second =
+      r.wall_seconds > 0 ? static_cast<double>(r.bytes) / 1e6 / r.wall_seconds : 0;
 }
 
 absl::StatusOr<ReplayReport> ReplayText(std::string_view text, const ChainPolicies& chain,

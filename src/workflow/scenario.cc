@@ -164,6 +164,16 @@ class Loader {
     return true;
   }
 
+  // Lattice always supplies a 12-digit account id; anything else in a
+  // scenario is a typo that would silently match no account condition.
+  bool AccountId(const YAML::Node& node, const std::string& pointer, const std::string& value) {
+    if (internal::IsAccountId(value)) return true;
+    Error(node, pointer, "invalid-value",
+          internal::StrCat("account id ", QuoteForMessage(value),
+                           " must be a string of exactly 12 digits"));
+    return false;
+  }
+
   bool NonNegativeNumber(const YAML::Node& node, const std::string& pointer,
                          std::string_view what, double* out) {
     double v = 0;
@@ -601,7 +611,8 @@ class Loader {
           ok = false;
         }
       } else if (key == "account") {
-        ok &= Scalar(value, p, "account", &principal.account);
+        ok &= Scalar(value, p, "account", &principal.account) &&
+              AccountId(value, p, principal.account);
       } else if (key == "orgId") {
         ok &= Scalar(value, p, "orgId", &principal.org_id);
       } else if (key == "orgPaths") {
@@ -692,7 +703,9 @@ class Loader {
       } else if (key == "sourceVpc") {
         if ((ok &= Scalar(value, p, key, &s))) caller->source_vpc = s;
       } else if (key == "sourceVpcOwnerAccount") {
-        if ((ok &= Scalar(value, p, key, &s))) caller->source_vpc_owner_account = s;
+        if ((ok &= Scalar(value, p, key, &s) && AccountId(value, p, s))) {
+          caller->source_vpc_owner_account = s;
+        }
       } else if (key == "serviceNetworkArn") {
         if ((ok &= Scalar(value, p, key, &s))) caller->service_network_arn = s;
       } else if (key == "principal") {

@@ -150,6 +150,8 @@ ln -s "$TMP/nowhere.txt" "$TMP/dangling.txt"
 probe "dangling symlink output" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/dangling.txt" --force
 expect_in "dangling symlink output" "$TMP/err" "symbolic link to a file that does not exist"
 [ -e "$TMP/nowhere.txt" ] && fail "dangling symlink output: the link's target was created"
+# A device is written in place (with --force, as before).
+probe "output to /dev/null" 0 "$LP" simulate "$SCENARIO" --count 100 --output /dev/null --force
 # The folder is checked before the run.
 probe "output folder missing" 2 "$LP" simulate "$SCENARIO" --count 10 --output "$TMP/no/such/report.txt"
 expect_in "output folder missing" "$TMP/err" "does not exist"
@@ -182,6 +184,19 @@ expect_in "generate into a locked folder" "$TMP/err" "another latticepol process
 [ -z "$(ls -A "$TMP/gen-locked")" ] || fail "generate into a locked folder: files were written"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
+
+# An existing stack file with nested aliases is refused, not expanded.
+mkdir -p "$TMP/stack/blue-service"
+python3 - "$TMP/stack/blue-service/Pulumi.dev.yaml" <<'PY'
+import sys
+lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+for i in range(1, 10):
+    lines.append("a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)))
+lines.append("config:\n  aws:region: us-east-1")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
+probe "stack file billion laughs" 4 "$LP" generate "$SHARED/topology.yaml" --out "$TMP/stack" --force
+expect_in "stack file billion laughs" "$TMP/err" "aliases expand the stack file beyond"
 
 # --- item 10: smaller input paths ----------------------------------------------------
 probe "replay a directory" 4 "$LP" simulate --replay "$TMP" --policy "$POLICY"

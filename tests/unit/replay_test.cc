@@ -357,6 +357,39 @@ TEST(ReplayTest, ShadowCountsDenyKindChanges) {
   EXPECT_THAT(ReplayReportToJson(report, false), ::testing::HasSubstr("\"denyKindChanged\": 2"));
 }
 
+// Replaying two inputs and merging the reports gives the counts of one
+// replay of both, the first input's samples first.
+TEST(ReplayTest, MergeReplayReportSumsParts) {
+  const PolicyDocument policy = SeedPolicy();
+  const PolicyDocument allow_all = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*"})");
+  const std::vector<std::string> first = {
+      R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})",
+      R"({"query":"q=green","sourceVpcOwnerAccount":"111111111111"})",
+      "not json",
+  };
+  const std::vector<std::string> second = {
+      R"({"method":"POST","sourceVpcOwnerAccount":"222222222222"})",
+      R"({"query":"q=blue","sourceVpcOwnerAccount":"111111111111"})",
+  };
+  ReplayOptions options;
+  options.shadow_service_policy = &allow_all;
+  options.max_samples = 1;
+  ReplayReport merged = Replayed(Join(first), Chain(&policy), options);
+  MergeReplayReport(Replayed(Join(second), Chain(&policy), options), options, &merged);
+  std::vector<std::string> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  const ReplayReport whole = Replayed(Join(all), Chain(&policy), options);
+  EXPECT_EQ(merged.lines, whole.lines);
+  EXPECT_EQ(merged.requests, whole.requests);
+  EXPECT_EQ(merged.malformed, 1u);
+  EXPECT_EQ(merged.totals, whole.totals);
+  EXPECT_EQ(merged.statement_hits, whole.statement_hits);
+  EXPECT_EQ(merged.shadow_denied_to_allowed, whole.shadow_denied_to_allowed);
+  ASSERT_EQ(merged.shadow_denied_to_allowed_samples.size(), 1u);
+  EXPECT_EQ(merged.shadow_denied_to_allowed_samples[0].line, 2u);  // from the first input
+}
+
 TEST(ReplayTest, EmptyInput) {
   const PolicyDocument policy = SeedPolicy();
   const ReplayReport report = Replayed("", Chain(&policy));

@@ -235,13 +235,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "policies:\n  service: ../invalid/duplicate-key.json\ncallers:\n  - name: a\n",
                   "/policies/service: error: invalid policy: "},
         ErrorCase{"BadPrincipalType",
-                  "callers:\n  - name: a\n    principal: {account: \"1\", type: Role}\n",
+                  "callers:\n  - name: a\n    principal: {account: \"111111111111\", type: Role}\n",
                   "/callers/0/principal/type: error: unknown principal type `Role`"},
         ErrorCase{"PrincipalWithoutIdentity",
                   "callers:\n  - name: a\n    principal: {type: User}\n",
                   "/callers/0/principal: error: a signed principal needs `arn` or `account`"},
         ErrorCase{"BothIdentityInputs",
-                  "callers:\n  - name: a\n    principal: {account: \"1\"}\n    identityDecision: ALLOW\n"
+                  "callers:\n  - name: a\n    principal: {account: \"111111111111\"}\n    identityDecision: ALLOW\n"
                   "    identityPolicy: auth-policy.json\n",
                   "give either `identityDecision` or `identityPolicy`"},
         ErrorCase{"YamlSyntax", "callers:\n  - name: [unclosed\n",
@@ -270,7 +270,7 @@ TEST(ScenarioTest, MessagesEscapeAndCutUserInput) {
   ASSERT_EQ(caller.issues.size(), 1u) << Errors(caller);
   EXPECT_EQ(caller.issues[0].message, "duplicate caller name `a\\tb`");
   ScenarioLoadResult long_type = Parse(
-      "callers:\n  - name: a\n    principal: {account: \"1\", type: " + std::string(5000, 'R') +
+      "callers:\n  - name: a\n    principal: {account: \"111111111111\", type: " + std::string(5000, 'R') +
       "}\n");
   ASSERT_EQ(long_type.issues.size(), 1u);
   EXPECT_THAT(long_type.issues[0].message, HasSubstr(std::string(80, 'R') + "...`"));

@@ -95,6 +95,19 @@ OutputFile::~OutputFile() {
 
 bool OutputFile::Open(const std::string& path, bool force, std::string* error) {
   static std::atomic<unsigned> counter{0};
+  // A device or a pipe (`--output /dev/null --force`) is written directly:
+  // there is nothing to publish atomically.
+  struct stat target;
+  if (stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
+    path_ = path;
+    direct_ = true;
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) {
+      *error = "cannot write " + Quote(path) + ": " + std::strerror(errno);
+      return false;
+    }
+    return true;
+  }
   // Write through an existing symbolic link to its target (a dangling link
   // is refused by CheckOutputTarget).
   path_ = path;
@@ -132,6 +145,14 @@ bool OutputFile::Publish(std::string* error) {
   if (file_ == nullptr) {
     *error = "cannot write " + Quote(path_);
     return false;
+  }
+  if (direct_) {
+    const bool ok = std::fflush(file_) == 0 && !std::ferror(file_);
+    const int write_errno = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!ok || !closed) *error = "cannot write " + Quote(path_) + ": " + std::strerror(write_errno);
+    return ok && closed;
   }
   bool ok = std::fflush(file_) == 0 && !std::ferror(file_) && fsync(fileno(file_)) == 0;
   const int write_errno = errno;

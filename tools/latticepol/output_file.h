@@ -10,6 +10,7 @@
 //   moment of publishing, not only before the run);
 // - temporaries of processes that no longer exist (a kill -9) are swept from
 //   the folder on the next publish there;
+// - a device or pipe (e.g. /dev/null with --force) is written in place;
 // - a target that is a dangling symbolic link, a directory or in a folder
 //   that does not exist or is not writable is refused before the run starts
 //   (CheckOutputTarget);
@@ -46,6 +47,7 @@ class OutputFile {
  private:
   std::string path_, temp_;
   bool force_ = false;
+  bool direct_ = false;  // a device or pipe, written in place
   std::FILE* file_ = nullptr;
 };
 

@@ -363,16 +363,17 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
       "expectation violations with sample requests, uncertain counts and "
       "throughput. With --replay, evaluate recorded traffic instead: JSON Lines of "
       "canonical requests or VPC Lattice access-log records (compared with their "
-      "logged verdicts). Exit code 0 when every expectation holds, 3 when one is "
-      "violated (replay: the candidate disagrees with a logged verdict), 4 for "
-      "invalid input, 2 for usage errors.");
+      "logged verdicts). With --shadow, the expectations are checked against the "
+      "candidate too. Exit code 0 when every expectation holds, 3 when one is "
+      "violated, by the scenario's policies or the candidate (replay: the candidate "
+      "disagrees with a logged verdict), 4 for invalid input, 2 for usage errors.");
   cmd->footer(
       "Examples:\n"
       "  latticepol simulate policies/shared-service/scenario.yaml\n"
       "  latticepol simulate policies/shared-service/scenario.yaml --count 1000000 "
       "--shadow candidate.json --format json --output report.json\n"
       "  latticepol simulate --replay access.log --policy policies/shared-service/auth-policy.json");
-  cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)");
+  cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON; `-` for stdin)");
   // Digits only: CLI11 would otherwise read `-1` as 2^64-1.
   cmd->add_option("--count", opts->count, "Requests to generate (overrides the scenario)")
       ->check(CLI::Validator(
@@ -392,7 +393,8 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--samples", opts->samples, "Sample requests kept per finding")
       ->check(CLI::Range(0, 10000));
   cmd->add_option("--shadow", opts->shadow,
-                  "A candidate service policy evaluated on the same stream");
+                  "A candidate service policy evaluated on the same stream; the "
+                  "expectations are checked against it too");
   AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
   cmd->add_option("--output", opts->output, "Write the report to this file");
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
