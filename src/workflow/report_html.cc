@@ -1067,7 +1067,11 @@ void StatementReachTable(std::string* out, const std::vector<StatementReach>& st
     StrAppend(out, "<tr><td class=\"n\">", s.index, "</td><td>", Escape(s.sid.empty() ? "-" : s.sid),
               "</td><td>", s.effect == Effect::kAllow ? "Allow" : "Deny", "</td><td>",
               s.applicable ? "yes" : "<span class=\"badge never\">never applies</span>", "</td><td>",
-              s.effective ? "yes" : "<span class=\"badge never\">never effective</span>", "</td><td>");
+              s.effective ? "yes" : "<span class=\"badge never\">never effective</span>",
+              s.effective || !s.applicable || s.effect != Effect::kAllow ? ""
+              : s.escapes_denies ? " (redundant: other Allows cover it)"
+                                 : " (shadowed by Deny statements)",
+              "</td><td>");
     if (s.effective_witness) {
       StrAppend(out, "<code>", Escape(internal::Shorten(RequestToJson(s.effective_witness->request), 300)),
                 "</code>");
