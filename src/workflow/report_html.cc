@@ -89,6 +89,7 @@ td.c small{display:block;font-weight:500;font-size:10.5px;opacity:.85}
 .badge{display:inline-block;padding:1px 9px;border-radius:5px;font-size:11.5px;font-weight:700;letter-spacing:.03em}
 .badge.pass,.badge.al{background:var(--al-bg);color:var(--al)}.badge.fail,.badge.ed{background:var(--ed-bg);color:var(--ed)}
 .badge.id{background:var(--id-bg);color:var(--id)}.badge.never{background:#fff4d6;color:#7a5200}
+pre.explain{background:#fffbea;border-color:#f0dca0;margin-top:-8px}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:7px 10px;font-size:12px;line-height:1.45;margin:4px 0 12px}
 .sample{margin:8px 0 0}.sample .h{font-size:13px}
 .cards{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 14px}
@@ -280,6 +281,7 @@ struct SampleView {
   std::string heading;  // from input: escaped when written
   std::string decision_class;
   std::string request_json;
+  std::string explanation;  // why the chain decided so (may be empty)
 };
 
 void Samples(std::string* out, const std::vector<SampleView>& samples, uint64_t total) {
@@ -287,7 +289,12 @@ void Samples(std::string* out, const std::vector<SampleView>& samples, uint64_t 
   for (size_t i = 0; i < shown; ++i) {
     const SampleView& s = samples[i];
     StrAppend(out, "<div class=\"sample\"><div class=\"h\">", Escape(s.heading), "</div><pre>",
-              Escape(internal::Shorten(s.request_json, kHtmlMaxSampleBytes)), "</pre></div>\n");
+              Escape(internal::Shorten(s.request_json, kHtmlMaxSampleBytes)), "</pre>");
+    if (!s.explanation.empty()) {
+      StrAppend(out, "<pre class=\"explain\">", Escape(internal::Shorten(s.explanation, kHtmlMaxSampleBytes)),
+                "</pre>");
+    }
+    StrAppend(out, "</div>\n");
   }
   if (total > shown) {
     StrAppend(out, "<p class=\"note\">", Grouped(shown), " of ", Grouped(total),
@@ -301,7 +308,9 @@ SampleView FromSimulation(const SimulationSample& s, bool shadow) {
                      DecisionName(s.decision));
   if (shadow) StrAppend(&v.heading, " \xE2\x86\x92 candidate ", DecisionName(s.shadow_decision));
   if (s.layer != Layer::kNone) StrAppend(&v.heading, " (", LayerName(s.layer), " layer)");
+  if (!s.statement.empty()) StrAppend(&v.heading, " \xC2\xB7 decided by ", s.statement);
   v.request_json = s.request_json;
+  v.explanation = s.explanation;
   return v;
 }
 
@@ -480,35 +489,58 @@ void CallerMatrix(std::string* out, const SimulationReport& r) {
   StrAppend(out, "</table></div>\n</section>\n");
 }
 
+// One violated expectation (`candidate`: as checked against the --shadow
+// policy): what was got, by caller, and the samples with their explanations.
+void ViolatedExpectation(std::string* out, const SimulationReport& r, const ExpectationResult& e,
+                         bool candidate) {
+  const uint64_t violations = candidate ? e.shadow_violations : e.violations;
+  if (violations == 0) return;
+  const auto& by_decision = candidate ? e.shadow_by_decision : e.by_decision;
+  const auto& by_caller = candidate ? e.shadow_violations_by_caller : e.violations_by_caller;
+  std::string got;
+  for (DecisionKind k : kKinds) {
+    const uint64_t n = by_decision[static_cast<int>(k)];
+    if (n != 0 && !OutcomeSatisfies(e.expect, k)) StrAppend(&got, " ", DecisionName(k), " \xC3\x97", Grouped(n));
+  }
+  StrAppend(out, "<h3 id=\"", candidate ? "candidate-violation-" : "violation-", e.index, "\">",
+            candidate ? "Violated by the candidate #" : "Violated #", e.index, " ", Escape(e.name),
+            ": expected ", ExpectedOutcomeName(e.expect), ", got", got, "</h3>\n");
+  std::string callers;
+  for (size_t c = 0; c < by_caller.size() && c < r.callers.size(); ++c) {
+    if (by_caller[c] != 0) StrAppend(&callers, callers.empty() ? "" : ", ", r.callers[c], " ", Grouped(by_caller[c]));
+  }
+  if (!callers.empty()) StrAppend(out, "<p class=\"note\">By caller: ", Escape(callers), "</p>\n");
+  std::vector<SampleView> samples;
+  for (const SimulationSample& s : candidate ? e.shadow_samples : e.samples) {
+    samples.push_back(FromSimulation(s, candidate));
+  }
+  Samples(out, samples, violations);
+}
+
 void Expectations(std::string* out, const SimulationReport& r) {
   if (r.expectations.empty()) return;
   BeginSection(out, "expectations", "Expectations",
                StrCat("First matching expectation wins; ", Grouped(r.unmatched),
                       " requests matched none."));
+  const bool shadow = r.shadow.enabled;
   StrAppend(out, "<table><tr><th></th><th class=\"n\">#</th><th>expectation</th><th>expect</th>"
-                 "<th class=\"n\">matched</th><th>decisions</th><th class=\"n\">violations</th></tr>\n");
+                 "<th class=\"n\">matched</th><th>decisions</th><th class=\"n\">violations</th>",
+            shadow ? "<th class=\"n\">candidate violations</th>" : "", "</tr>\n");
   for (const ExpectationResult& e : r.expectations) {
-    const bool ok = e.violations == 0;
+    const bool ok = e.violations == 0 && e.shadow_violations == 0;
     StrAppend(out, "<tr><td><span class=\"badge ", ok ? "pass\">PASS" : "fail\">FAIL",
               "</span></td><td class=\"n\">", e.index, "</td><td>", Escape(e.name), "</td><td>",
               ExpectedOutcomeName(e.expect), "</td><td class=\"n\">", Grouped(e.matched),
               "</td><td>");
     DecisionBar(out, e.by_decision, 160, 14);
-    StrAppend(out, "</td><td class=\"n\">", Grouped(e.violations), "</td></tr>\n");
+    StrAppend(out, "</td><td class=\"n\">", Grouped(e.violations), "</td>");
+    if (shadow) StrAppend(out, "<td class=\"n\">", Grouped(e.shadow_violations), "</td>");
+    StrAppend(out, "</tr>\n");
   }
   StrAppend(out, "</table>\n");
   for (const ExpectationResult& e : r.expectations) {
-    if (e.violations == 0) continue;
-    std::string got;
-    for (DecisionKind k : kKinds) {
-      const uint64_t n = e.by_decision[static_cast<int>(k)];
-      if (n != 0 && !OutcomeSatisfies(e.expect, k)) StrAppend(&got, " ", DecisionName(k), " \xC3\x97", Grouped(n));
-    }
-    StrAppend(out, "<h3 id=\"violation-", e.index, "\">Violated #", e.index, " ", Escape(e.name),
-              ": expected ", ExpectedOutcomeName(e.expect), ", got", got, "</h3>\n");
-    std::vector<SampleView> samples;
-    for (const SimulationSample& s : e.samples) samples.push_back(FromSimulation(s, false));
-    Samples(out, samples, e.violations);
+    ViolatedExpectation(out, r, e, false);
+    ViolatedExpectation(out, r, e, true);
   }
   StrAppend(out, "</section>\n");
 }
@@ -611,10 +643,18 @@ PageHead SimulationHead(const SimulationReport& r, const HtmlReportContext& cont
     head.verdict_text = StrCat("PASS \xC2\xB7 all ", r.expectations.size(), " expectations hold");
   } else {
     int violated = 0;
-    for (const ExpectationResult& e : r.expectations) violated += e.violations != 0;
+    for (const ExpectationResult& e : r.expectations) {
+      violated += e.violations != 0 || e.shadow_violations != 0;
+    }
     head.verdict = Verdict::kFail;
     head.verdict_text = StrCat("FAIL \xC2\xB7 ", violated, " of ", r.expectations.size(),
-                               " expectations violated (", Grouped(r.violations), " requests)");
+                               " expectations violated (",
+                               r.violations != 0 ? StrCat(Grouped(r.violations), " requests") : "",
+                               r.violations != 0 && r.shadow.violations != 0 ? ", " : "",
+                               r.shadow.violations != 0
+                                   ? StrCat(Grouped(r.shadow.violations), " with the candidate")
+                                   : "",
+                               ")");
   }
   head.facts = {{"requests", Grouped(r.count)}, {"seed", StrCat(r.seed)},
                 {"callers", StrCat(r.callers.size())}, {"threads", StrCat(r.threads)}};
@@ -1027,7 +1067,11 @@ void StatementReachTable(std::string* out, const std::vector<StatementReach>& st
     StrAppend(out, "<tr><td class=\"n\">", s.index, "</td><td>", Escape(s.sid.empty() ? "-" : s.sid),
               "</td><td>", s.effect == Effect::kAllow ? "Allow" : "Deny", "</td><td>",
               s.applicable ? "yes" : "<span class=\"badge never\">never applies</span>", "</td><td>",
-              s.effective ? "yes" : "<span class=\"badge never\">never effective</span>", "</td><td>");
+              s.effective ? "yes" : "<span class=\"badge never\">never effective</span>",
+              s.effective || !s.applicable || s.effect != Effect::kAllow ? ""
+              : s.escapes_denies ? " (redundant: other Allows cover it)"
+                                 : " (shadowed by Deny statements)",
+              "</td><td>");
     if (s.effective_witness) {
       StrAppend(out, "<code>", Escape(internal::Shorten(RequestToJson(s.effective_witness->request), 300)),
                 "</code>");

@@ -97,6 +97,8 @@ SimulationSample HostileSample(uint64_t index, size_t padding) {
   s.decision = DecisionKind::kImplicitDeny;
   s.layer = Layer::kService;
   s.request_json = std::string("{\"headers\":{\"x\":\"") + kScript + std::string(padding, 'p') + "\"}}";
+  s.statement = std::string("service #0 ") + kScript;
+  s.explanation = std::string("IMPLICIT_DENY: no statement matched\n  ") + kImg;
   return s;
 }
 
@@ -116,8 +118,14 @@ SimulationReport HostileReport(int samples, size_t padding) {
   e.by_decision = {30, 0, 20};
   e.violations = 20;
   for (int i = 0; i < samples; ++i) e.samples.push_back(HostileSample(i, padding));
+  e.violations_by_caller = {20, 0};
+  e.shadow_by_decision = {35, 0, 15};
+  e.shadow_violations = 15;
+  e.shadow_violations_by_caller = {0, 15};
+  for (int i = 0; i < samples; ++i) e.shadow_samples.push_back(HostileSample(i, padding));
   r.expectations.push_back(e);
   r.violations = 20;
+  r.shadow.violations = 15;
   r.shadow.enabled = true;
   r.shadow.name = kImg;
   r.shadow.totals = {45, 10, 45};
@@ -164,6 +172,14 @@ TEST(ReportHtmlTest, SimulationPageEscapesEveryInputValue) {
   EXPECT_TRUE(Has(html, "never decided a request"));
   EXPECT_TRUE(Has(html, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"));
   EXPECT_TRUE(Has(html, "opens"));
+  // Violation samples carry the deciding statement and the explanation; the
+  // candidate's violations are listed on their own.
+  EXPECT_TRUE(Has(html, "decided by service #0 &lt;script&gt;"));
+  EXPECT_TRUE(Has(html, "class=\"explain\">IMPLICIT_DENY: no statement matched"));
+  EXPECT_TRUE(Has(html, "id=\"candidate-violation-0\""));
+  EXPECT_TRUE(Has(html, "candidate violations"));
+  EXPECT_TRUE(Has(html, "By caller: green 15"));
+  EXPECT_TRUE(Has(html, "15 with the candidate"));
 }
 
 TEST(ReportHtmlTest, ReplayPageEscapesEveryInputValue) {
@@ -199,7 +215,8 @@ TEST(ReportHtmlTest, SizeIsBoundedWhateverTheReportHolds) {
   const std::string small = SimulationReportToHtml(HostileReport(1, 10), HostileContext());
   const std::string big = SimulationReportToHtml(HostileReport(100, 100000), HostileContext());
   EXPECT_LT(big.size(), size_t{200000});
-  EXPECT_LT(big.size(), small.size() + 2 * kHtmlMaxSamples * (kHtmlMaxSampleBytes + 600));
+  // Three sample lists: violations, candidate violations, opened witnesses.
+  EXPECT_LT(big.size(), small.size() + 3 * kHtmlMaxSamples * (kHtmlMaxSampleBytes + 600));
   EXPECT_TRUE(Has(big, "more bytes)"));
   ExpectSafe(big);
   // Many statements, callers and classes.
