@@ -41,11 +41,14 @@ struct LintOptions {
   ParseOptions parse;
   // Budget of the checks backed by the exact analysis (reachability,
   // shadowing, redundancy, witnesses), whose cost grows with the square of
-  // the statement count. Above `max_analyzed_statements` they are skipped and
-  // one `reachability-not-checked` suggestion says so (`latticepol analyze`
-  // answers exactly); `analysis_max_nodes` bounds each search (an exhausted
-  // search proves nothing and reports nothing).
+  // the statement count and steeply with the wildcards of glob patterns
+  // (Like/Arn condition values, resources). Above `max_analyzed_statements`
+  // statements or `max_analyzed_wildcards` wildcard characters they are
+  // skipped and one `reachability-not-checked` suggestion says so
+  // (`latticepol analyze` answers exactly); `analysis_max_nodes` bounds each
+  // search (an exhausted search proves nothing and reports nothing).
   int max_analyzed_statements = 8;
+  int max_analyzed_wildcards = 16;
   size_t analysis_max_nodes = 20000;
 };
 

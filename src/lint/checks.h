@@ -47,19 +47,27 @@ struct Reachability {
   std::vector<StatementReach> statements;  // by position in doc.statements
 };
 
+// Counts the wildcard characters (`*`, `?`) of the document's glob patterns:
+// values of Like and Arn condition operators and resources other than `*`
+// (the analysis's cost driver).
+int CountWildcards(const PolicyDocument& doc);
+
 // What a check sees, and where it reports.
 class CheckContext {
  public:
   CheckContext(const PolicyDocument& doc, const Locator& locator, const LintOptions& options,
                std::vector<LintFinding>* out)
-      : doc_(doc), locator_(locator), options_(options), out_(out) {}
+      : doc_(doc), locator_(locator), options_(options), out_(out),
+        wildcards_(CountWildcards(doc)) {}
   const PolicyDocument& doc() const { return doc_; }
   const Locator& locator() const { return locator_; }
   const LintOptions& options() const { return options_; }
   // True iff the analysis-backed checks run for this document (budget).
   bool analysis_enabled() const {
-    return static_cast<int>(doc_.statements.size()) <= options_.max_analyzed_statements;
+    return static_cast<int>(doc_.statements.size()) <= options_.max_analyzed_statements &&
+           wildcards_ <= options_.max_analyzed_wildcards;
   }
+  int wildcards() const { return wildcards_; }
   // Set by the driver before each check runs.
   void SetCheck(const LintCheckInfo* info) { info_ = info; }
   // Reachability over every caller, and over anonymous callers only.
@@ -74,6 +82,7 @@ class CheckContext {
   const LintOptions& options_;
   std::vector<LintFinding>* out_;
   const LintCheckInfo* info_ = nullptr;
+  int wildcards_ = 0;
   std::optional<Reachability> reach_;
   std::optional<Reachability> anonymous_reach_;
 };

@@ -33,6 +33,26 @@ Reachability ComputeReachability(const PolicyDocument& doc, bool anonymous, bool
   return r;
 }
 
+int CountWildcards(const PolicyDocument& doc) {
+  int n = 0;
+  auto count = [&n](const std::string& v) {
+    for (char c : v) n += (c == '*' || c == '?') ? 1 : 0;
+  };
+  for (const Statement& s : doc.statements) {
+    for (const std::string& r : s.resources) {
+      if (r != "*") count(r);
+    }
+    for (const Condition& c : s.conditions) {
+      const OperatorFamily f = FamilyOf(c.op);
+      const bool glob = f == OperatorFamily::kArn || c.op == ConditionOperator::kStringLike ||
+                        c.op == ConditionOperator::kStringNotLike;
+      if (!glob) continue;
+      for (const std::string& v : c.values) count(v);
+    }
+  }
+  return n;
+}
+
 int PositionOf(const PolicyDocument& doc, const Statement& s) {
   for (size_t i = 0; i < doc.statements.size(); ++i) {
     if (&doc.statements[i] == &s) return static_cast<int>(i);
@@ -165,11 +185,12 @@ void CheckRedundantStatement(const Statement& s, CheckContext& ctx) {
 void CheckReachabilityBudget(CheckContext& ctx) {
   if (ctx.analysis_enabled() || ctx.doc().is_identity_policy) return;
   ctx.Report("/Statement",
-             StrCat("the policy has ", ctx.doc().statements.size(),
-                    " statements, more than the linter's analysis budget (",
-                    ctx.options().max_analyzed_statements,
-                    "): shadowed, redundant and never-applying statements were not checked; "
-                    "run `latticepol analyze` for the exact answer"));
+             StrCat("the policy (", ctx.doc().statements.size(), " statements, ", ctx.wildcards(),
+                    " wildcards in patterns) exceeds the linter's analysis budget (",
+                    ctx.options().max_analyzed_statements, " statements, ",
+                    ctx.options().max_analyzed_wildcards,
+                    " wildcards): shadowed, redundant and never-applying statements were not "
+                    "checked"));
 }
 
 }  // namespace latticepol::lint

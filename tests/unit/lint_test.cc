@@ -468,6 +468,14 @@ TEST(LintTest, HostileInputDoesNotCrash) {
   const LintFinding* skipped = Find(r, "reachability-not-checked");
   ASSERT_NE(skipped, nullptr);
   EXPECT_EQ(skipped->issue.severity, Severity::kSuggestion);
+  // Glob-heavy policies are over the budget too: the analysis's cost grows
+  // steeply with wildcards.
+  std::string globs = Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":[\"/a*b?c*\",\"/*?*?*\","
+                            "\"/x*y*z*\",\"*?*?*?*\"]},\"StringEquals\":{" + std::string(kVpcOwner) + "}}");
+  EXPECT_TRUE(Has(globs, "reachability-not-checked"));
+  EXPECT_FALSE(Has(Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":\"/api/*\"},\"StringEquals\":{" +
+                         std::string(kVpcOwner) + "}}"),
+                   "reachability-not-checked"));
   LintOptions small;
   small.max_analyzed_statements = 300;
   small.analysis_max_nodes = 10;  // every search exhausts: nothing is claimed

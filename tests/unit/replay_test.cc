@@ -359,7 +359,7 @@ TEST(ReplayTest, ShadowCountsDenyKindChanges) {
 
 // Replaying two inputs and merging the reports gives the counts of one
 // replay of both, the first input's samples first.
-TEST(ReplayTest, MergeReplayReportSumsParts) {
+TEST(ReplayTest, MergeReplayReportsSumsTwoInputs) {
   const PolicyDocument policy = SeedPolicy();
   const PolicyDocument allow_all = Policy(
       R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*"})");
@@ -375,8 +375,11 @@ TEST(ReplayTest, MergeReplayReportSumsParts) {
   ReplayOptions options;
   options.shadow_service_policy = &allow_all;
   options.max_samples = 1;
-  ReplayReport merged = Replayed(Join(first), Chain(&policy), options);
-  MergeReplayReport(Replayed(Join(second), Chain(&policy), options), options, &merged);
+  ReplayReport a = Replayed(Join(first), Chain(&policy), options);
+  ReplayReport b = Replayed(Join(second), Chain(&policy), options);
+  a.source = "first.jsonl";
+  b.source = "second.jsonl";
+  const ReplayReport merged = MergeReplayReports({a, b}, options);
   std::vector<std::string> all = first;
   all.insert(all.end(), second.begin(), second.end());
   const ReplayReport whole = Replayed(Join(all), Chain(&policy), options);
