@@ -541,6 +541,8 @@ TEST(ReplayTest, LineDecisionsMarkEveryLine) {
   EXPECT_EQ(marks[7], kReplayBlankLine);
   EXPECT_EQ(marks[8], kReplayMalformedLine);
   EXPECT_EQ(r.errors.front().line, 109u);  // global line numbers
+}
+
 // A percent-encoded query keeps Q3 on both canonical paths (the fast path's
 // raw view and the ParseRequestJson fallback, forced here by a header that
 // needs normalisation).
