@@ -143,6 +143,7 @@ GOOD = [
     ("request", '{"query": {"q": ["a", "b"]}, "principal": {"arn": "arn:aws:iam::111111111111:role/r"}}'),
     ("request", '{"principal": null, "resourceTags": [["env", "prod"]], "time": "1700000000"}'),
     ("case", '{"name": "n", "request": {}, "expect": "IMPLICIT_DENY", "skip": "later", "note": "ignored"}'),
+    ("case", '{"name": "n", "request": {}, "expect": "DENY"}'),  # either kind of deny
     ("case", '{"name": "n", "request": {}, "expect": "ALLOW", "serviceAuthType": "NONE", "networkAuthType": "NONE"}'),
     ("scenario", "callers: [{name: a}]\n"),
     ("scenario", "callers:\n  - name: a\n    principal: anonymous\n"
@@ -165,7 +166,7 @@ BAD = [
     ("request", '{"method": ""}'),                           # empty method
     ("request", '[]'),                                       # not an object
     ("case", '{"request": {}, "expect": "ALLOW"}'),          # no name
-    ("case", '{"name": "n", "request": {}, "expect": "DENY"}'),  # DENY is for scenarios
+    ("case", '{"name": "n", "request": {}, "expect": "deny"}'),  # exact spelling
     ("case", '{"name": "n", "request": {}, "expect": "ALLOW", "serviceAuthType": "IAM"}'),
     ("case", '{"name": "n", "request": {}, "expect": "ALLOW", "skip": 1}'),
     ("case", '{"name": "n", "request": {"port": 70000}, "expect": "ALLOW"}'),
