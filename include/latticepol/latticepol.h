@@ -10,7 +10,6 @@
 //   cases.h            case files and RunCases (`latticepol check`)
 //   scenario.h, simulate.h, replay.h   synthetic streams and recorded traffic
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
-//   random.h           seeded random policies and requests (tests, fuzzers)
 //
 // Example:
 //   #include "latticepol/latticepol.h"
@@ -39,7 +38,6 @@
 #include "latticepol/issue.h"            // IWYU pragma: export
 #include "latticepol/parse.h"            // IWYU pragma: export
 #include "latticepol/policy.h"           // IWYU pragma: export
-#include "latticepol/random.h"           // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
 #include "latticepol/request.h"          // IWYU pragma: export
 #include "latticepol/request_json.h"     // IWYU pragma: export

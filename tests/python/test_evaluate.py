@@ -111,7 +111,7 @@ def test_percent_encoded_query_reports_q3(policy):
     r = policy.evaluate(query="q=%62lue", source_vpc_owner_account="111111111111")
     assert r.decision is Decision.ALLOW
     assert r.uncertain == ["Q3"]
-    request = latticepol.Request({"query": "q=%62lue", "source_vpc_owner_account": "111111111111"})
+    request = latticepol.Request({"query": "q=%62lue", "sourceVpcOwnerAccount": "111111111111"})
     assert policy.evaluate(request).uncertain == ["Q3"]
     assert policy.evaluate(latticepol.Request.from_json(request.to_json())).uncertain == ["Q3"]
 
