@@ -20,6 +20,7 @@
 #include "latticepol/compiled_policy.h"
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "latticepol/generate.h"
 #include "latticepol/issue.h"
 #include "latticepol/parse.h"

@@ -38,9 +38,6 @@
 
 namespace latticepol {
 
-// The only bit the compiled path sets in Decision::uncertain.
-inline constexpr DecisionIdMask kMaybeUncertain = DecisionIdMask{1} << 63;
-
 struct CompileOptions {
   // Budget for compiled glob matchers (RE2 programs); over it, Compile returns
   // ResourceExhausted.

@@ -4,7 +4,7 @@
 //
 //   parse.h            policy text -> PolicyDocument + located issues
 //   compiled_policy.h  PolicyDocument -> CompiledPolicy; Evaluate (fast path)
-//   evaluate.h         EvaluateReference (spec, line by line) + explanations
+//   evaluate.h         EvaluateReference (spec, line by line); explain.h: explanations
 //   authorize.h        the Lattice chain: network, service, identity layers
 //   request.h          Request / RequestView; request_json.h: canonical JSON
 //   cases.h            case files and RunCases (`latticepol check`)
@@ -34,6 +34,7 @@
 #include "latticepol/compiled_policy.h"  // IWYU pragma: export
 #include "latticepol/decision.h"         // IWYU pragma: export
 #include "latticepol/evaluate.h"         // IWYU pragma: export
+#include "latticepol/explain.h"          // IWYU pragma: export
 #include "latticepol/generate.h"         // IWYU pragma: export
 #include "latticepol/issue.h"            // IWYU pragma: export
 #include "latticepol/parse.h"            // IWYU pragma: export

@@ -16,6 +16,7 @@
 
 #include "gtest/gtest.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "latticepol/issue.h"
 #include "latticepol/parse.h"
 #include "latticepol/request_json.h"
