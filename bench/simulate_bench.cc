@@ -9,7 +9,7 @@
 
 #include "benchmark/benchmark.h"
 #include "latticepol/compiled_policy.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/replay.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"

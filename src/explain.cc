@@ -16,6 +16,7 @@
 #include "internal/explain_text.h"
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "nlohmann/json.hpp"
 
 namespace latticepol {

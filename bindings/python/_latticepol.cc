@@ -22,6 +22,7 @@
 #include "latticepol/compiled_policy.h"
 #include "latticepol/decision.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "latticepol/generate.h"
 #include "latticepol/input_file.h"
 #include "latticepol/issue.h"
@@ -249,7 +250,9 @@ py::list EvaluateMany(const PolicyPtr& policy, const py::list& items, bool relea
     views.reserve(requests.size());
     for (const RequestPtr& r : requests) views.push_back(r->request.view());
     std::vector<Decision> decisions(views.size());
-    EvaluateBatch(*policy->compiled, absl::MakeConstSpan(views), absl::MakeSpan(decisions));
+    // Same sizes by construction, so the status is always ok.
+    EvaluateBatch(*policy->compiled, absl::MakeConstSpan(views), absl::MakeSpan(decisions))
+        .IgnoreError();
     Evaluation scratch;
     for (size_t i = 0; i < requests.size(); ++i) {
       auto result = std::make_shared<ResultCore>();

@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "latticepol/authorize.h"
 #include "latticepol/decision.h"
+#include "latticepol/explain.h"
 #include "latticepol/issue.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"

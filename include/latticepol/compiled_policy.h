@@ -28,6 +28,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "latticepol/authorize.h"
@@ -37,9 +38,6 @@
 
 namespace latticepol {
 
-// The only bit the compiled path sets in Decision::uncertain.
-inline constexpr DecisionIdMask kMaybeUncertain = DecisionIdMask{1} << 63;
-
 struct CompileOptions {
   // Budget for compiled glob matchers (RE2 programs); over it, Compile returns
   // ResourceExhausted.
@@ -48,6 +46,10 @@ struct CompileOptions {
 
 // Immutable and thread-safe: share one instance between threads by
 // shared_ptr. Not copyable (it is expensive); hold it by pointer.
+namespace internal {
+struct CompiledPolicyAccess;  // the engine's access to the plan
+}  // namespace internal
+
 class CompiledPolicy {
  public:
   class Impl;
@@ -64,9 +66,11 @@ class CompiledPolicy {
   // A multi-line description of the plan: keys, predicates, statements.
   std::string DebugString() const;
 
-  const Impl& impl() const { return *impl_; }
 
  private:
+  friend struct internal::CompiledPolicyAccess;
+  const Impl& impl() const { return *impl_; }
+
   std::unique_ptr<const Impl> impl_;
 };
 
@@ -81,10 +85,12 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compile(
 // locks, no exceptions.
 Decision Evaluate(const CompiledPolicy& policy, const RequestView& request);
 
-// Evaluates a batch; `out` must have the same size as `requests`.
-void EvaluateBatch(const CompiledPolicy& policy,
-                   absl::Span<const RequestView> requests,
-                   absl::Span<Decision> out);
+// Evaluates a batch: out[i] = Evaluate(policy, requests[i]). `out` must have
+// the same size as `requests`; otherwise returns InvalidArgument and writes
+// nothing.
+absl::Status EvaluateBatch(const CompiledPolicy& policy,
+                           absl::Span<const RequestView> requests,
+                           absl::Span<Decision> out);
 
 // The Lattice chain on compiled policies. Pointers may be null (no policy).
 struct CompiledChain {

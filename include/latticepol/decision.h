@@ -37,6 +37,10 @@ inline constexpr DecisionIdMask Bit(DecisionId id) {
 // Returns the names of the ids set in `mask`, in enum order.
 std::vector<std::string> DecisionIdNames(DecisionIdMask mask);
 
+// The only bit the compiled (fast) path sets in Decision::uncertain: the
+// decision *may* rest on a DECISION; the reference evaluator names the ids.
+inline constexpr DecisionIdMask kMaybeUncertain = DecisionIdMask{1} << 63;
+
 // The outcome of evaluating one policy against one request.
 // `statement` is the index (in PolicyDocument::statements) of the lowest
 // applicable statement of the winning effect: the first applicable Deny for
@@ -44,11 +48,18 @@ std::vector<std::string> DecisionIdNames(DecisionIdMask mask);
 struct Decision {
   DecisionKind kind = DecisionKind::kImplicitDeny;
   int32_t statement = -1;
-  // Reference evaluator: the exact DECISION ids that affected the outcome.
-  // Compiled evaluator: see compiled_policy.h (`maybe_uncertain`).
+  // Either exact ids or the fast path's flag, never both:
+  //  - reference evaluator: the exact DECISION ids that affected the outcome
+  //    (Bit(id) for each; kMaybeUncertain never set);
+  //  - compiled evaluator: 0 or exactly kMaybeUncertain ("maybe uncertain";
+  //    evaluate with the reference for the ids).
   DecisionIdMask uncertain = 0;
 
   bool allowed() const { return kind == DecisionKind::kAllow; }
+  // True iff `uncertain` is the fast path's "maybe" flag, not exact ids.
+  bool uncertain_is_maybe() const { return (uncertain & kMaybeUncertain) != 0; }
+  // The exact ids (0 when only the fast path's flag is known).
+  DecisionIdMask exact_ids() const { return uncertain & ~kMaybeUncertain; }
 };
 
 }  // namespace latticepol

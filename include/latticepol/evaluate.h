@@ -72,21 +72,7 @@ Evaluation EvaluateReference(const PolicyDocument& policy,
 // Invoke, `<serviceArn>` for Connect; empty when the service ARN is absent.
 std::string RequestResourceArn(const RequestView& request);
 
-struct ExplainOptions {
-  int max_closest = 3;  // IMPLICIT_DENY: how many closest Allow statements to show
-};
-
-// Renders the explanation of docs/semantics.md §4.3 as text: for ALLOW the allowing
-// statement(s); for EXPLICIT_DENY the denying statement and the conditions that
-// made it apply; for IMPLICIT_DENY the closest Allow statements (fewest failed
-// elements first), each with its first failing element and, where known, the
-// value that would have passed.
-std::string ExplainText(const Evaluation& evaluation,
-                        const ExplainOptions& options = {});
-// The same as a JSON object: {"decision","statement","uncertain":[ids],
-// "statements":[...]}.
-std::string ExplainJson(const Evaluation& evaluation,
-                        const ExplainOptions& options = {});
+// Explanations of an Evaluation (ExplainText, ExplainJson): latticepol/explain.h.
 
 }  // namespace latticepol
 

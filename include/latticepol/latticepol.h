@@ -4,7 +4,7 @@
 //
 //   parse.h            policy text -> PolicyDocument + located issues
 //   compiled_policy.h  PolicyDocument -> CompiledPolicy; Evaluate (fast path)
-//   evaluate.h         EvaluateReference (docs/semantics.md, line by line) + explanations
+//   evaluate.h         EvaluateReference (docs/semantics.md, line by line); explain.h: explanations
 //   authorize.h        the Lattice chain: network, service, identity layers
 //   request.h          Request / RequestView; request_json.h: canonical JSON
 //   input_file.h       whole-file reads with the shared size limits
@@ -13,7 +13,6 @@
 //   replay_inputs.h    replay of many files, globs and .gz
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
 //   lint.h, policy_format.h            findings in four severities; canonical formatting
-//   random.h           seeded random policies and requests (tests, fuzzers)
 //
 // Example:
 //   #include "latticepol/latticepol.h"
@@ -38,6 +37,7 @@
 #include "latticepol/compiled_policy.h"  // IWYU pragma: export
 #include "latticepol/decision.h"         // IWYU pragma: export
 #include "latticepol/evaluate.h"         // IWYU pragma: export
+#include "latticepol/explain.h"          // IWYU pragma: export
 #include "latticepol/generate.h"         // IWYU pragma: export
 #include "latticepol/input_file.h"       // IWYU pragma: export
 #include "latticepol/issue.h"            // IWYU pragma: export
@@ -45,7 +45,6 @@
 #include "latticepol/parse.h"            // IWYU pragma: export
 #include "latticepol/policy.h"           // IWYU pragma: export
 #include "latticepol/policy_format.h"    // IWYU pragma: export
-#include "latticepol/random.h"           // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
 #include "latticepol/replay_inputs.h"    // IWYU pragma: export
 #include "latticepol/request.h"          // IWYU pragma: export

@@ -201,7 +201,7 @@ class Simulation {
   // Request `index` of the stream. `caller` (optional) receives the caller's
   // position in Scenario::callers. The engine evaluates the query in raw,
   // percent-encoded form: `raw_query` (optional) receives that string, and
-  // RawQueryView(request, *raw_query) (random.h) is exactly the view the
+  // RawQueryView(request, *raw_query) (tests/testing/random.h) is the view the
   // engine evaluates (`request.view()` differs only in DECISION Q3).
   Request GenerateRequest(uint64_t index, int* caller = nullptr,
                           std::string* raw_query = nullptr) const;

@@ -416,6 +416,12 @@ class CompiledPolicy::Impl {
 
 namespace internal {
 
+// The engine's access to a CompiledPolicy's plan (CompiledPolicy::impl() is
+// private, so the public API does not expose the plan).
+struct CompiledPolicyAccess {
+  static const CompiledPolicy::Impl& Plan(const CompiledPolicy& p) { return p.impl(); }
+};
+
 // Evaluates with the principal test forced to pass (identity layers whose
 // document was not parsed as an identity policy, docs/semantics.md §4.2 E2).
 Decision EvaluateCompiled(const CompiledPolicy& policy,

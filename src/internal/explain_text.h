@@ -8,6 +8,7 @@
 #include <string>
 
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 
 namespace latticepol::internal {
 

@@ -21,6 +21,7 @@
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "latticepol/request_json.h"
 #include "nlohmann/json.hpp"
 

@@ -27,7 +27,7 @@
 #include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
-#include "latticepol/random.h"
+#include "workflow/internal/seeded.h"
 #include "latticepol/request_json.h"
 
 namespace latticepol {
@@ -47,10 +47,7 @@ struct Stream {
   uint64_t spare = 0;
   bool has_spare = false;
   uint64_t Next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return internal::SplitMix64Next(&state);
   }
   uint32_t Next32() {
     if (has_spare) {
@@ -538,11 +535,9 @@ class Simulation::Impl {
 
 namespace {
 
-// Same value as MixSeed(seed, index) (random.h), inlined for the hot loop.
+// The seed of request `index` (workflow/internal/seeded.h).
 inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
-  Stream s{seed ^ (index * 0xD1B54A32D192ED03ull)};
-  s.Next();
-  return s.Next();
+  return internal::MixSeed(seed, index);
 }
 
 inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, Span* spans,

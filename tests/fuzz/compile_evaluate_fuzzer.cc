@@ -26,7 +26,7 @@
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/request.h"
 #include "latticepol/request_json.h"
 
@@ -57,7 +57,10 @@ void Compare(const latticepol::PolicyDocument& doc, const latticepol::CompiledPo
     Fail("reference is uncertain but the compiled path did not say maybe", details(ref, fast));
   }
   latticepol::Decision batch[1];
-  latticepol::EvaluateBatch(compiled, absl::MakeConstSpan(&split, 1), absl::MakeSpan(batch));
+  if (!latticepol::EvaluateBatch(compiled, absl::MakeConstSpan(&split, 1), absl::MakeSpan(batch))
+           .ok()) {
+    Fail("EvaluateBatch rejected equal sizes", "");
+  }
   if (batch[0].kind != fast.kind || batch[0].statement != fast.statement ||
       batch[0].uncertain != fast.uncertain) {
     Fail("EvaluateBatch differs from Evaluate", details(fast, batch[0]));

@@ -69,4 +69,29 @@ if [ "$out" != "$expected" ]; then
   printf 'install_test: got:\n%s\nexpected:\n%s\n' "$out" "$expected" >&2
   fail "unexpected consumer output"
 fi
+# The engine tier alone: latticepol::core links without the workflow
+# dependencies, and the test generators are not installed.
+[ ! -e "$prefix/include/latticepol/random.h" ] || fail "random.h is installed"
+echo "install_test: building the core-only consumer against $prefix"
+cmake -S "$src/tests/install/core_consumer" -B "$tmp/core" "${generator[@]}" "${launcher[@]}" \
+      -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/core.log" 2>&1 ||
+  { cat "$tmp/core.log" >&2; fail "configuring the core consumer"; }
+cmake --build "$tmp/core" >>"$tmp/core.log" 2>&1 ||
+  { cat "$tmp/core.log" >&2; fail "building the core consumer"; }
+# The link command (Ninja: the last command of the target; Makefiles: link.txt).
+if [ -f "$tmp/core/build.ninja" ]; then
+  link_line="$(cd "$tmp/core" && ninja -t commands core_consumer | tail -n 1)"
+else
+  link_line="$(cat "$(find "$tmp/core" -name link.txt | head -n 1)")"
+fi
+[ -n "$link_line" ] || fail "no link command found for the core consumer"
+case "$link_line" in
+  *liblatticepol_core*) ;;
+  *) fail "the core consumer does not link liblatticepol_core: $link_line" ;;
+esac
+if grep -qE 'yaml-cpp|libyaml|simdjson' <<<"$link_line"; then
+  fail "the core consumer's link line names yaml-cpp or simdjson: $link_line"
+fi
+out="$("$tmp/core/core_consumer")" || { echo "$out" >&2; fail "the core consumer exited non-zero"; }
+[ "$out" = $'q=blue: ALLOW\nq=green: DENY' ] || { echo "$out" >&2; fail "unexpected core consumer output"; }
 echo "install_test: OK"

@@ -21,7 +21,7 @@
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/request.h"
 #include "testing/policy_builders.h"
 
@@ -460,7 +460,13 @@ TEST(CompileTest, EvaluateBatchMatchesSingle) {
   std::vector<RequestView> views;
   for (const TestRequest& tr : requests) views.push_back(RawQueryView(tr.request, tr.raw));
   std::vector<Decision> out(views.size());
-  EvaluateBatch(**compiled, views, absl::MakeSpan(out));
+  ASSERT_TRUE(EvaluateBatch(**compiled, views, absl::MakeSpan(out)).ok());
+  // The size contract is enforced: a short `out` is an error, nothing written.
+  std::vector<Decision> short_out(1);
+  short_out[0].statement = 12345;
+  EXPECT_EQ(EvaluateBatch(**compiled, views, absl::MakeSpan(short_out)).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(short_out[0].statement, 12345);
   int allowed = 0;
   for (size_t i = 0; i < views.size(); ++i) {
     const Decision single = Evaluate(**compiled, views[i]);

@@ -33,7 +33,7 @@
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/request.h"
 #include "latticepol/request_json.h"
 
@@ -365,7 +365,7 @@ void RunPairs(uint64_t pairs, uint64_t base, const RandomPolicyOptions& policy_o
       views.push_back(RawQueryView(requests[j], raws[j]));
     }
     std::vector<Decision> batch(views.size());
-    EvaluateBatch(**compiled, views, absl::MakeSpan(batch));
+    ASSERT_TRUE(EvaluateBatch(**compiled, views, absl::MakeSpan(batch)).ok());
     const bool mentions_account = MentionsPrincipalAccount(doc);
 
     for (size_t v = 0; v < views.size(); ++v) {

@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/explain.h"
 #include "latticepol/parse.h"
 #include "nlohmann/json.hpp"
 #include "testing/policy_builders.h"

@@ -4,9 +4,9 @@
 // pending `pulumi config set` commands, stack-output validation, policy
 // styles, and verification catching deliberately wrong policies.
 //
-// To refresh the golden files after an intended change, run
-//   latticepol generate policies/shared-service/topology.yaml \
-//     --out policies/shared-service/generated \
+// To refresh the golden files after an intended change, run (one line)
+//   latticepol generate policies/shared-service/topology.yaml
+//     --out policies/shared-service/generated
 //     --stack-outputs policies/shared-service/stack-outputs.example.json --force
 // (and the same with --format cloudformation / terraform into the matching
 // subdirectory), then review the diff.

@@ -23,7 +23,7 @@
 #include "latticepol/latticepol.h"
 #include "latticepol/parse.h"
 #include "latticepol/policy.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/request.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"

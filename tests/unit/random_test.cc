@@ -4,7 +4,7 @@
 // validity of the generated policies in strict mode, the raw query string
 // decoding to exactly the pre-split query, and coverage of the constructs the
 // differential test relies on.
-#include "latticepol/random.h"
+#include "testing/random.h"
 
 #include <algorithm>
 #include <cstdint>

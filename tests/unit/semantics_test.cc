@@ -177,5 +177,26 @@ TEST(SemanticsTest, OrderingAgreesAcrossEvaluators) {
   }
 }
 
+// Decision says which kind of uncertainty it carries: the reference's exact
+// ids or the compiled path's "maybe" flag (aws:SourceIp records A4).
+TEST(SemanticsTest, DecisionSaysExactIdsOrMaybe) {
+  const PolicyDocument doc = testing::MakeDocument({[] {
+    Statement s = testing::StarStatement();
+    s.conditions.push_back(testing::MakeCondition("IpAddress", "aws:SourceIp", {"10.0.0.0/8"}));
+    return s;
+  }()});
+  Request r = testing::InvokeRequest();
+  r.source_ip = "10.1.2.3";
+  const Decision ref = EvaluateReference(doc, r.view()).decision;
+  EXPECT_FALSE(ref.uncertain_is_maybe());
+  EXPECT_EQ(ref.exact_ids(), Bit(DecisionId::kA4));
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok());
+  const Decision fast = Evaluate(**compiled, r.view());
+  EXPECT_EQ(fast.kind, ref.kind);
+  EXPECT_TRUE(fast.uncertain_is_maybe());
+  EXPECT_EQ(fast.exact_ids(), 0u);
+}
+
 }  // namespace
 }  // namespace latticepol

@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "latticepol/authorize.h"
 #include "latticepol/parse.h"
-#include "latticepol/random.h"
+#include "testing/random.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 

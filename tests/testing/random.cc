@@ -7,7 +7,7 @@
 // networks, two services, a handful of headers, query keys, tags, paths,
 // CIDRs and dates), so a random request hits a random policy often enough to
 // exercise both outcomes of every predicate.
-#include "latticepol/random.h"
+#include "testing/random.h"
 
 #include <algorithm>
 #include <array>
@@ -19,23 +19,15 @@
 #include <vector>
 
 #include "internal/semantics.h"
+#include "workflow/internal/seeded.h"
 
 namespace latticepol {
 
 // ---- PRNG -----------------------------------------------------------------
 
-uint64_t SplitMix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+uint64_t SplitMix64(uint64_t* state) { return internal::SplitMix64Next(state); }
 
-uint64_t MixSeed(uint64_t base, uint64_t index) {
-  uint64_t state = base ^ (index * 0xD1B54A32D192ED03ull);
-  SplitMix64(&state);
-  return SplitMix64(&state);
-}
+uint64_t MixSeed(uint64_t base, uint64_t index) { return internal::MixSeed(base, index); }
 
 Rng::Rng(uint64_t seed) {
   uint64_t state = seed;

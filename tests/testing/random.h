@@ -1,6 +1,6 @@
-// File: latticepol/random.h
-// Stage: testing support (public, because the simulator and the fuzzers reuse
-// it). A small deterministic PRNG and seeded generators of random auth
+// File: tests/testing/random.h
+// Stage: testing support (the latticepol_random library, linked by tests,
+// fuzzers and benchmarks; not installed). A small deterministic PRNG and seeded generators of random auth
 // policies and of requests biased towards the values a policy mentions.
 //
 // Everything here is platform-independent: the same seed gives the same
@@ -16,8 +16,8 @@
 //   latticepol::Request req = latticepol::RandomRequest(rng, doc, {}, &raw_query);
 //   latticepol::RequestView split = req.view();              // pre-split query
 //   latticepol::RequestView raw = RawQueryView(req, raw_query);  // same request, raw query
-#ifndef LATTICEPOL_RANDOM_H_
-#define LATTICEPOL_RANDOM_H_
+#ifndef LATTICEPOL_TESTS_TESTING_RANDOM_H_
+#define LATTICEPOL_TESTS_TESTING_RANDOM_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -142,4 +142,4 @@ RequestView RawQueryView(const Request& request, std::string_view raw_query);
 
 }  // namespace latticepol
 
-#endif  // LATTICEPOL_RANDOM_H_
+#endif  // LATTICEPOL_TESTS_TESTING_RANDOM_H_

@@ -1,0 +1,812 @@
+// File: src/evaluate_general.cc
+// Stage: evaluate (fast path). The general compiled plan: an Evaluator per
+// clause-word count resolves each key's request values, matches them against
+// the key's atoms (setting clause bits), folds values per set qualifier,
+// applies the absent/Q2/T2/Null rules, then tests the statements' clause
+// conjunctions, Deny statements first. Clauses with policy variables take a
+// slow path that substitutes them per request. Shared prologue:
+// internal/compiled_eval.h.
+#include "internal/compiled_eval.h"
+
+namespace latticepol {
+namespace internal {
+namespace {
+
+// kW > 0: the plan has at most kW words of clause bits and at most 64 keys,
+// so the bit sets are small member arrays with compile-time sizes and the
+// per-key value counts are two bit masks. kW == 0: any size (stack arrays,
+// heap beyond kInlineWords). Keys whose clauses fit one word (every key with
+// at most 64 clauses: Compile pads the bit ranges) take single-word paths.
+template <int kW>
+class Evaluator {
+ public:
+  Evaluator(const CompiledPolicy::Impl& im, const RequestView& r,
+            bool ignore_principal)
+      : im_(im), r_(r), ignore_principal_(ignore_principal) {}
+
+  Decision Run();
+
+ private:
+  void AddValue(const CompiledKey& k, uint32_t kid, std::string_view v);
+  void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
+  template <bool kSingle>
+  void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
+  void ScanQuery();
+  void EncodedPair(std::string_view key, std::string_view value, bool has_value);
+  void ScanParsedQuery();
+  void QueryValue(uint32_t slot, std::string_view value);
+  int FindQuerySlot(std::string_view key) const;
+  void CheckQueryCase(std::string_view key);
+  void Finalize(const CompiledKey& k, uint32_t kid);
+  bool ActionMatches(const CompiledStatement& s) const;
+  bool PrincipalMatches(const PrincipalCheck& pc) const;
+  bool ResourceMatches(const ResourceCheck& rc);
+  std::string_view ResourceArn();
+
+  // Slow path (policy variables).
+  bool SlowValues(const ConditionKey& key, std::vector<std::string>* values);
+  bool Substitute(std::string_view value, SubstituteFor mode, std::string* out);
+  bool SlowClause(const Condition& c);
+  void EvalDynamicResources();
+
+  const CompiledPolicy::Impl& im_;
+  const RequestView& r_;
+  const bool ignore_principal_;
+  enum ActionKind : uint8_t { kActionInvoke, kActionConnect, kActionOther };
+  ActionKind action_ = kActionOther;
+  bool connect_ = false;
+  bool unc_ = false;
+
+  uint64_t* res_ = nullptr;    // clause results
+  uint64_t* hit_ = nullptr;    // atoms hit by the current value
+  uint64_t* any_ = nullptr;
+  uint64_t* all_ = nullptr;
+  uint64_t* first_ = nullptr;
+  uint64_t* err_ = nullptr;
+  static constexpr bool kFixed = kW > 0;
+  uint8_t* counts_ = nullptr;  // values seen per key, saturating at 2 (!kFixed)
+  uint64_t once_ = 0;          // kFixed: keys with at least one value
+  uint64_t many_ = 0;          // kFixed: keys with two or more values
+  uint64_t fixed_[6][kW > 0 ? kW : 1];  // kFixed: the six bit sets
+
+  // The six bit sets: member arrays when the size is fixed (so one-word
+  // plans keep them in registers), else the scratch pointers.
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Res(size_t i) { return kFixed ? fixed_[0][i] : res_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Hit(size_t i) { return kFixed ? fixed_[1][i] : hit_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Any(size_t i) { return kFixed ? fixed_[2][i] : any_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& All(size_t i) { return kFixed ? fixed_[3][i] : all_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& First(size_t i) { return kFixed ? fixed_[4][i] : first_[i]; }
+  LATTICEPOL_ALWAYS_INLINE uint64_t& Err(size_t i) { return kFixed ? fixed_[5][i] : err_[i]; }
+
+  // Index of a single-word key's word.
+  LATTICEPOL_ALWAYS_INLINE uint32_t Lo(const CompiledKey& k) const {
+    return kW == 1 ? 0 : k.word_lo;
+  }
+  LATTICEPOL_ALWAYS_INLINE uint32_t Count(uint32_t kid) const {
+    if (kFixed) {
+      return ((many_ >> kid) & 1) ? 2 : static_cast<uint32_t>((once_ >> kid) & 1);
+    }
+    return counts_[kid];
+  }
+  LATTICEPOL_ALWAYS_INLINE void Bump(uint32_t kid) {
+    if (kFixed) {
+      const uint64_t bit = uint64_t{1} << kid;
+      many_ |= once_ & bit;
+      once_ |= bit;
+    } else if (counts_[kid] < 2) {
+      ++counts_[kid];
+    }
+  }
+
+  char arn_buf_[kArnBuffer];  // uninitialised: ResourceState builds the ARN here
+  ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
+  std::unique_ptr<uint8_t[]> dynamic_resources_;
+  char num_buf_[24];
+};
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint32_t kid,
+                                      std::string_view v) {
+  if (k.n_words == 1 && (k.features & ~kFeatExact) == 0) {
+    // Short path: equality atoms only (the common case).
+    const uint32_t lo = Lo(k);
+    uint64_t h = 0;
+    if (k.features != 0) {
+      if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+    }
+    const uint64_t r = (h ^ k.one.neg) & k.one.value;
+    if (Count(kid) == 0) First(lo) |= r;
+    Any(lo) |= r;
+    All(lo) &= r | ~k.one.value;
+    Bump(kid);
+    return;
+  }
+  AddValueGeneral(k, kid, v);
+}
+
+template <int kW>
+void Evaluator<kW>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
+                                      std::string_view v) {
+  if (kW == 1 || k.n_words == 1) {
+    AddValueImpl<true>(k, kid, v);
+  } else {
+    AddValueImpl<false>(k, kid, v);
+  }
+}
+
+// kSingle: the key's clauses fit one word, so the atoms' hits are folded in
+// a local word instead of the scratch arrays.
+template <int kW>
+template <bool kSingle>
+void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v) {
+  const uint32_t lo = kW == 1 ? 0 : k.word_lo;
+  const uint32_t n = kSingle ? 1 : k.n_words;
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h1 = 0;  // kSingle: hits
+  uint64_t e1 = 0;  // kSingle: T2 failures
+  if (!kSingle) {
+    for (uint32_t i = 0; i < n; ++i) Hit(lo + i) = 0;
+  }
+  auto hit = [&](MaskRef m) {
+    if (kSingle) {
+      h1 |= pool[m];
+    } else {
+      const uint64_t* src = pool + m;
+      for (uint32_t i = 0; i < n; ++i) Hit(lo + i) |= src[i];
+    }
+  };
+  auto fail = [&](MaskRef m) {  // T2
+    if (kSingle) {
+      e1 |= pool[m];
+    } else {
+      const uint64_t* src = pool + m;
+      for (uint32_t i = 0; i < n; ++i) Err(lo + i) |= src[i];
+    }
+    unc_ = true;
+  };
+  if (!k.exact.empty()) {
+    if (const MaskRef* m = k.exact.Find(v)) hit(*m);
+  }
+  if (!k.folded.empty()) {
+    if (!HasNonAscii(v)) {
+      char small[256];
+      std::string big;
+      char* out = small;
+      if (v.size() > sizeof(small)) {
+        big.resize(v.size());
+        out = big.data();
+      }
+      for (size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      }
+      const std::string_view lower(out, v.size());
+      if (const MaskRef* m = k.folded.Find(lower)) hit(*m);
+    } else {
+      unc_ = true;  // O1
+      for (const FoldAtom& a : k.fold_atoms) {
+        if (EqualsIgnoreCase(v, a.original)) hit(a.mask);
+      }
+    }
+  }
+  if (!k.globs.empty()) {
+    k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
+  }
+  if (!k.arns.empty()) {
+    std::array<std::string_view, 6> f;
+    if (SplitArn(v, &f)) {
+      for (const ArnAtom& a : k.arns) {
+        if (ArnFieldsMatch(a.fields, f)) hit(a.mask);
+      }
+    } else {
+      unc_ = true;  // O6
+    }
+  } else if ((k.checks & kCheckArnShape) != 0) {
+    if (!LooksLikeArn(v)) unc_ = true;  // O6
+  }
+  if (k.typed != 0) {
+    if (k.typed & kTypedNumeric) {
+      int64_t iv = 0;
+      if (ParseSmallInt(v, &iv)) {
+        for (const NumericAtom& a : k.numbers) {
+          const int c = a.is_int ? (iv < a.int_value ? -1 : (iv > a.int_value ? 1 : 0))
+                                 : CompareNumbers(v, a.value);
+          if (CmpHolds(a.cmp, c)) hit(a.mask);
+        }
+      } else if (IsValidNumber(v)) {
+        for (const NumericAtom& a : k.numbers) {
+          if (CmpHolds(a.cmp, CompareNumbers(v, a.value))) hit(a.mask);
+        }
+      } else {
+        fail(k.err_numeric);
+      }
+    }
+    if (k.typed & kTypedDate) {
+      int64_t ms = 0;
+      if (ParseDate(v, &ms)) {
+        for (const DateAtom& a : k.dates) {
+          const int c = ms < a.millis ? -1 : (ms > a.millis ? 1 : 0);
+          if (CmpHolds(a.cmp, c)) hit(a.mask);
+        }
+      } else {
+        fail(k.err_date);
+      }
+    }
+    if (k.typed & kTypedBool) {
+      bool b = false;
+      if (ParseBool(v, &b)) {
+        for (const BoolAtom& a : k.bools) {
+          if (a.value == b) hit(a.mask);
+        }
+      } else {
+        fail(k.err_bool);
+      }
+    }
+    if (k.typed & kTypedIp) {
+      IpNet addr;
+      if (ParseIp(v, &addr)) {
+        for (const IpAtom& a : k.ips) {
+          if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
+        }
+      } else {
+        fail(k.err_ip);
+      }
+    }
+  }
+  for (const BinaryAtom& a : k.binaries) {
+    if (v == a.bytes) hit(a.mask);
+  }
+  if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
+    if ((k.checks & kCheckNewline) && v.find('\n') != std::string_view::npos) {
+      unc_ = true;  // O2
+    }
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
+  const bool first = Count(kid) == 0;
+  if (kSingle) {
+    const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
+    if (first) First(lo) |= r;
+    Any(lo) |= r;
+    All(lo) &= r | ~k.one.value;
+    Err(lo) |= e1;
+  } else {
+    const uint64_t* value = pool + k.value;
+    const uint64_t* neg = pool + k.neg;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t r = (Hit(lo + i) ^ neg[i]) & value[i];
+      if (first) First(lo + i) |= r;
+      Any(lo + i) |= r;
+      All(lo + i) &= r | ~value[i];
+    }
+  }
+  Bump(kid);
+}
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Finalize(const CompiledKey& k, uint32_t kid) {
+  if (k.n_words == 1) {
+    const uint32_t lo = Lo(k);
+    const OneWordMasks& m = k.one;
+    const uint32_t count = Count(kid);
+    if (count == 0) {
+      Res(lo) |= m.absent_true & m.static_all;
+      return;
+    }
+    if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
+    uint64_t r = (count == 1 ? (First(lo) & m.plain) : 0) | (Any(lo) & m.any) |
+                 (All(lo) & m.all);
+    r = (r & ~Err(lo)) | m.null_present;
+    Res(lo) |= r & m.static_all;
+    return;
+  }
+  const uint32_t lo = k.word_lo;
+  const uint32_t n = k.n_words;
+  const uint64_t* pool = im_.masks.data();
+  const uint32_t count = Count(kid);  // 0, 1 or 2 (= two or more)
+  const uint64_t* st = pool + k.static_all;
+  if (count == 0) {
+    const uint64_t* absent = pool + k.absent_true;
+    for (uint32_t i = 0; i < n; ++i) Res(lo + i) |= absent[i] & st[i];
+    return;
+  }
+  if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
+  const uint64_t* plain = pool + k.plain;
+  const uint64_t* any = pool + k.any;
+  const uint64_t* all = pool + k.all;
+  const uint64_t* null_present = pool + k.null_present;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t w = lo + i;
+    uint64_t r = (count == 1 ? (First(w) & plain[i]) : 0) | (Any(w) & any[i]) |
+                 (All(w) & all[i]);
+    r = (r & ~Err(w)) | null_present[i];
+    Res(w) |= r & st[i];
+  }
+}
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE int Evaluator<kW>::FindQuerySlot(std::string_view key) const {
+  if (!im_.query_slot_map.empty()) {
+    auto it = im_.query_slot_map.find(absl::string_view(key.data(), key.size()));
+    return it == im_.query_slot_map.end() ? -1 : static_cast<int>(it->second);
+  }
+  for (size_t s = 0; s < im_.query_keys.size(); ++s) {
+    const std::string& suffix = im_.keys[im_.query_keys[s]].key.suffix;
+    if (suffix.size() == key.size() && BytesEqual(suffix.data(), key.data(), key.size())) {
+      return static_cast<int>(s);
+    }
+  }
+  return -1;
+}
+
+// Q1: a query key equal to a referenced one case-insensitively only.
+template <int kW>
+__attribute__((noinline)) void Evaluator<kW>::CheckQueryCase(std::string_view key) {
+  if (unc_) return;
+  for (uint32_t kid : im_.query_keys) {
+    if (EqualsIgnoreCase(key, im_.keys[kid].key.suffix)) {
+      unc_ = true;
+      return;
+    }
+  }
+}
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::QueryValue(uint32_t slot, std::string_view value) {
+  if (value.empty()) unc_ = true;  // Q4
+  const uint32_t kid = im_.query_keys[slot];
+  const CompiledKey& k = im_.keys[kid];
+  if (k.query_case_sibling) unc_ = true;  // Q1 for the sibling key
+  AddValue(k, kid, value);
+}
+
+// Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
+// splits, empty keys dropped, percent-decoding per Q3).
+// A raw query pair with a `%` in it (Q3): decoded into stack buffers (or
+// the heap when huge), then handled like any other pair.
+template <int kW>
+__attribute__((noinline)) void Evaluator<kW>::EncodedPair(std::string_view key,
+                                                            std::string_view value,
+                                                            bool has_value) {
+  char key_buf[kDecodeBuffer];
+  char value_buf[kDecodeBuffer];
+  std::string key_heap;
+  std::string value_heap;
+  bool key_decoded = false;
+  const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
+  const int slot = FindQuerySlot(dk);
+  if (slot < 0) {
+    CheckQueryCase(dk);
+    return;
+  }
+  bool value_decoded = false;
+  std::string_view dv;
+  if (has_value) dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
+  if (key_decoded || value_decoded) unc_ = true;  // Q3
+  QueryValue(static_cast<uint32_t>(slot), dv);
+}
+
+// Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
+// splits, empty keys dropped, percent-decoding per Q3).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
+  const std::string_view raw = r_.raw_query;
+  const char* const data = raw.data();
+  const size_t n = raw.size();
+  size_t pos = 0;
+  while (pos <= n) {
+    // One pass over the pair: its end, its first `=`, and whether a `%`
+    // occurs in it.
+    size_t end = pos;
+    size_t eq = std::string_view::npos;
+    bool pct = false;
+    for (;;) {
+      while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
+      if (end >= n || data[end] == '&') break;
+      if (data[end] == '=') {
+        if (eq == std::string_view::npos) eq = end;
+      } else {  // '%'
+        pct = true;
+      }
+      ++end;
+    }
+    const size_t start = pos;
+    pos = end + 1;
+    const size_t key_end = eq == std::string_view::npos ? end : eq;
+    if (key_end == start) continue;  // empty pair or empty key: dropped
+    const std::string_view key(data + start, key_end - start);
+    const bool has_value = eq != std::string_view::npos;
+    const std::string_view value =
+        has_value ? std::string_view(data + eq + 1, end - eq - 1) : std::string_view();
+    if (pct) {
+      EncodedPair(key, value, has_value);
+      continue;
+    }
+    const int slot = FindQuerySlot(key);
+    if (slot < 0) {
+      CheckQueryCase(key);
+      continue;
+    }
+    QueryValue(static_cast<uint32_t>(slot), value);
+  }
+}
+
+template <int kW>
+void Evaluator<kW>::ScanParsedQuery() {
+  const ParamList& q = r_.query;
+  for (size_t i = 0; i < q.size(); ++i) {
+    const std::string_view name = q.name(i);
+    const int slot = FindQuerySlot(name);
+    if (slot < 0) {
+      CheckQueryCase(name);
+      continue;
+    }
+    QueryValue(static_cast<uint32_t>(slot), q.value(i));
+  }
+}
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ActionMatches(const CompiledStatement& s) const {
+  if (action_ == kActionInvoke) return s.invoke;
+  if (action_ == kActionConnect) return s.connect;
+  const Statement& st = im_.doc.statements[s.index];
+  bool any = false;
+  for (const std::string& pattern : st.actions) {
+    if (internal::ActionMatches(pattern, r_.action)) {
+      any = true;
+      break;
+    }
+  }
+  return st.not_action ? !any : any;
+}
+template <int kW>
+bool Evaluator<kW>::PrincipalMatches(const PrincipalCheck& pc) const {
+  return ignore_principal_ || PrincipalTest(pc, r_.principal);
+}
+
+template <int kW>
+std::string_view Evaluator<kW>::ResourceArn() {
+  return rs_.Arn();
+}
+
+template <int kW>
+bool Evaluator<kW>::ResourceMatches(const ResourceCheck& rc) {
+  return rs_.Matches(rc, dynamic_resources_.get());
+}
+
+// ---- Slow path: policy variables -------------------------------------------
+template <int kW>
+bool Evaluator<kW>::SlowValues(const ConditionKey& key, std::vector<std::string>* values) {
+  values->clear();
+  if (key.kind == KeyKind::kRequestQueryString) {
+    if (connect_) return false;
+    ForEachQueryPair(r_, [&](std::string_view k, std::string_view v, bool /*decoded*/) {
+      if (k == key.suffix) values->emplace_back(v);
+    });
+    return !values->empty();
+  }
+  char buf[24];
+  std::string_view v;
+  if (SingleValue(key, r_, connect_, buf, &v)) {
+    values->emplace_back(v);
+  } else if (key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+    for (const std::string& path : r_.principal->org_paths) values->push_back(path);
+  }
+  return !values->empty();
+}
+template <int kW>
+bool Evaluator<kW>::Substitute(std::string_view value, SubstituteFor mode,
+                           std::string* out) {
+  const VariableResolver resolve = [this, mode](std::string_view name,
+                                                std::string* v) {
+    const ConditionKey ck = ResolveConditionKey(name);
+    if (IsMultiValued(ck.kind)) return false;
+    std::vector<std::string> values;
+    if (!SlowValues(ck, &values) || values.size() != 1) return false;
+    if (mode == SubstituteFor::kGlob && ContainsWildcard(values[0])) unc_ = true;  // V2
+    *v = std::move(values[0]);
+    return true;
+  };
+  DecisionIdMask ids = 0;
+  const bool ok = SubstituteVariables(value, mode, resolve, out, &ids);
+  if (ids != 0) unc_ = true;  // V1, V2
+  return ok;
+}
+
+// Mirrors the reference's condition semantics for a clause with variables
+// (String, ARN or Bool operators; never a policy-side type error).
+template <int kW>
+bool Evaluator<kW>::SlowClause(const Condition& c) {
+  struct PolicyValue {
+    std::string display;
+    std::string glob;
+    bool resolved = true;
+  };
+  const internal::OperatorRow& op = internal::OperatorSemantics(c.op);
+  const OperatorFamily family = op.family;
+  const bool negated = op.negated;
+  const bool glob_op = op.glob;
+  std::vector<std::string> values;
+  const bool present = SlowValues(c.key, &values);
+  std::vector<PolicyValue> pvs;
+  pvs.reserve(c.values.size());
+  for (const std::string& v : c.values) {
+    PolicyValue pv;
+    if (glob_op) pv.resolved = Substitute(v, SubstituteFor::kGlob, &pv.glob);
+    std::string literal;
+    const bool literal_ok = Substitute(v, SubstituteFor::kLiteral, &literal);
+    if (!glob_op) pv.resolved = literal_ok;
+    pv.display = literal_ok ? literal : v;
+    pvs.push_back(std::move(pv));
+  }
+  if (!present) {
+    if (c.set == SetQualifier::kForAnyValue) return false;
+    if (c.if_exists) return true;
+    if (c.set == SetQualifier::kForAllValues) return true;
+    return negated;
+  }
+  if (c.set == SetQualifier::kNone && values.size() >= 2) {
+    unc_ = true;  // Q2
+    return false;
+  }
+  bool type_error = false;
+  bool any = false;
+  bool all = true;
+  for (const std::string& v : values) {
+    bool hit = false;
+    for (const PolicyValue& pv : pvs) {
+      if (!pv.resolved) continue;
+      switch (family) {
+        case OperatorFamily::kString:
+          if (op.ignore_case) {
+            if (HasNonAscii(v) || HasNonAscii(pv.display)) unc_ = true;  // O1
+            hit = hit || EqualsIgnoreCase(v, pv.display);
+          } else if (glob_op) {
+            if (v.find('\n') != std::string::npos) unc_ = true;  // O2
+            hit = hit || GlobMatch(pv.glob, v);
+          } else {
+            hit = hit || v == pv.display;
+          }
+          break;
+        case OperatorFamily::kBool: {
+          if (HasAsciiUpper(v) || HasAsciiUpper(pv.display)) unc_ = true;  // O4
+          bool rb = false;
+          bool pb = false;
+          if (!ParseBool(v, &rb)) {
+            type_error = true;
+          } else if (ParseBool(pv.display, &pb) && rb == pb) {
+            hit = true;
+          }
+          break;
+        }
+        case OperatorFamily::kArn: {
+          std::array<std::string_view, 6> f;
+          if (!SplitArn(v, &f)) {
+            unc_ = true;  // O6
+          } else if (ArnGlobMatch(pv.glob, v)) {
+            hit = true;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    const bool holds = negated ? !hit : hit;
+    any = any || holds;
+    all = all && holds;
+  }
+  if (type_error) {
+    unc_ = true;  // T2
+    return false;
+  }
+  switch (c.set) {
+    case SetQualifier::kNone:
+      return any;  // exactly one value
+    case SetQualifier::kForAnyValue:
+      return any;
+    case SetQualifier::kForAllValues:
+      return all;
+  }
+  return false;
+}
+template <int kW>
+void Evaluator<kW>::EvalDynamicResources() {
+  using Kind = ResourcePattern::Kind;
+  dynamic_resources_.reset(new uint8_t[im_.dynamic_resource_count]());
+  const std::string_view arn = ResourceArn();
+  if (arn.empty()) return;  // only "*" can match; variables are not resolved
+  for (const CompiledStatement& s : im_.statements) {
+    for (const ResourcePattern& p : s.resource.patterns) {
+      if (p.kind == Kind::kDynamicArn) {
+        std::string tail;
+        if (!Substitute(std::string_view(p.text).substr(p.tail_pos),
+                        SubstituteFor::kGlob, &tail)) {
+          continue;
+        }
+        dynamic_resources_[p.dynamic_slot] = p.use_segments
+                                                 ? p.segments.Matches(arn, &tail)
+                                                 : GlobMatch(p.head_glob + tail, arn);
+      } else if (p.kind == Kind::kDynamicGlob) {
+        std::string glob;
+        if (!Substitute(p.text, SubstituteFor::kGlob, &glob)) continue;
+        dynamic_resources_[p.dynamic_slot] = GlobMatch(glob, arn);
+      }
+    }
+  }
+}
+
+// ---- The run ---------------------------------------------------------------
+template <int kW>
+Decision Evaluator<kW>::Run() {
+  const CompiledPolicy::Impl& im = im_;
+  const std::string_view action = r_.action;
+  if (action.size() == kInvokeAction.size() &&
+      BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
+    action_ = kActionInvoke;
+  } else if (action.size() == kConnectAction.size() &&
+             BytesEqual(action.data(), kConnectAction.data(), action.size())) {
+    action_ = kActionConnect;
+  }
+  connect_ = action_ == kActionInvoke ? false
+             : action_ == kActionConnect ? true
+                                         : r_.is_connect();
+  rs_.set_connect(connect_);
+  unc_ = im.static_uncertain || (!ignore_principal_ && im.principal_uncertain);
+  if (im.triggers != 0) {
+    if (connect_ && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
+      unc_ = true;  // K1
+    }
+    if (r_.principal == nullptr) {
+      if (im.triggers & kTriggerAnonymousAccount) unc_ = true;  // A2
+    } else if (im.triggers & kTriggerSignedAwsService) {
+      unc_ = true;  // A3
+    }
+  }
+
+  // Scratch: six clause bit sets and per-key value counts, scalars for
+  // one-word plans, else on the stack unless the policy is far beyond the
+  // size limit.
+  const size_t words = im.total_words;
+  const size_t nkeys = im.keys.size();
+  uint64_t inline_words[kFixed ? 1 : 6 * kInlineWords];
+  uint8_t inline_counts[kFixed ? 1 : kInlineKeys];
+  std::unique_ptr<uint64_t[]> heap_words;
+  std::unique_ptr<uint8_t[]> heap_counts;
+  if (kFixed) {
+    for (int i = 0; i < kW; ++i) {
+      fixed_[0][i] = 0;
+      fixed_[1][i] = 0;
+      fixed_[2][i] = 0;
+      fixed_[3][i] = ~uint64_t{0};
+      fixed_[4][i] = 0;
+      fixed_[5][i] = 0;
+    }
+    res_ = fixed_[0];
+    hit_ = fixed_[1];
+    any_ = fixed_[2];
+    all_ = fixed_[3];
+    first_ = fixed_[4];
+    err_ = fixed_[5];
+  } else {
+    uint64_t* w = inline_words;
+    uint8_t* counts = inline_counts;
+    if (words > kInlineWords) {
+      heap_words.reset(new uint64_t[6 * words]);
+      w = heap_words.get();
+    }
+    if (nkeys > kInlineKeys) {
+      heap_counts.reset(new uint8_t[nkeys]);
+      counts = heap_counts.get();
+    }
+    res_ = w;
+    hit_ = w + words;
+    any_ = w + 2 * words;
+    all_ = w + 3 * words;
+    first_ = w + 4 * words;
+    err_ = w + 5 * words;
+    for (size_t i = 0; i < words; ++i) {
+      Res(i) = 0;
+      Any(i) = 0;
+      All(i) = ~uint64_t{0};
+      First(i) = 0;
+      Err(i) = 0;
+    }
+    for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
+    counts_ = counts;
+  }
+
+  // 1. Request values, key by key.
+  for (uint32_t kid : im.value_keys) {
+    const CompiledKey& k = im.keys[kid];
+    std::string_view v;
+    const bool present = SingleValue(k.key, r_, connect_, num_buf_, &v);
+    if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
+        k.key.kind != KeyKind::kPrincipalOrgPaths) {
+      // Single-valued key with equality atoms only: decide its clauses now.
+      uint64_t r = k.one.absent_true;
+      if (present) {
+        uint64_t h = 0;
+        if (k.features != 0) {
+          if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+        }
+        r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
+      }
+      Res(Lo(k)) |= r & k.one.static_all;
+      continue;
+    }
+    if (present) {
+      AddValue(k, kid, v);
+    } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+      for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
+    }
+    Finalize(k, kid);
+  }
+  if (!connect_ && !im.query_keys.empty()) {
+    if (r_.query_is_raw) {
+      ScanQuery();
+    } else {
+      ScanParsedQuery();
+    }
+  }
+  // Value keys were finalized above; query and unknown keys remain.
+  for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+
+  // 2. Clauses with variables.
+  for (uint32_t id : im.dynamic_clauses) {
+    if (SlowClause(*im.clauses[id].condition)) {
+      const uint32_t bit = im.clauses[id].bit;
+      Res(bit / 64) |= uint64_t{1} << (bit % 64);
+    }
+  }
+  if (im.dynamic_resource_count > 0) EvalDynamicResources();
+
+  // 3. Statements: Deny first, then Allow, each in document order.
+  Decision d;
+  for (const CompiledStatement& s : im.statements) {
+    bool ok = true;
+    if (kW == 1) {
+      ok = (Res(0) & s.cond_one) == s.cond_one;
+    } else if (kW > 0 && kW <= 4) {
+      uint64_t miss = 0;
+      for (int w = 0; w < kW; ++w) miss |= s.cond_small[w] & ~Res(w);
+      ok = miss == 0;
+    } else {
+      for (uint32_t i = s.cond_begin; i < s.cond_end; ++i) {
+        const auto& cw = im.cond_words[i];
+        if ((Res(cw.first) & cw.second) != cw.second) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    if (!ok || !ActionMatches(s) ||
+        (!s.resource_always && !ResourceMatches(s.resource)) ||
+        (!s.principal_always && !PrincipalMatches(s.principal))) {
+      continue;
+    }
+    d.kind = s.effect == Effect::kDeny ? DecisionKind::kExplicitDeny
+                                       : DecisionKind::kAllow;
+    d.statement = s.index;
+    break;
+  }
+  d.uncertain = unc_ ? kMaybeUncertain : 0;
+  return d;
+}
+
+// Out of line, so the dispatcher stays a few instructions (no big frame).
+template <int kW>
+__attribute__((noinline)) Decision RunGeneral(const CompiledPolicy::Impl& im,
+                                              const RequestView& request,
+                                              bool ignore_principal) {
+  return Evaluator<kW>(im, request, ignore_principal).Run();
+}
+
+}  // namespace
+
+Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& request,
+                         bool ignore_principal) {
+  if (im.keys.size() <= 64) {
+    if (im.total_words <= 1) return RunGeneral<1>(im, request, ignore_principal);
+    if (im.total_words <= 2) return RunGeneral<2>(im, request, ignore_principal);
+    if (im.total_words <= 4) return RunGeneral<4>(im, request, ignore_principal);
+  }
+  return RunGeneral<0>(im, request, ignore_principal);
+}
+
+}  // namespace internal
+}  // namespace latticepol

@@ -1,0 +1,220 @@
+// File: src/internal/compiled_eval.h
+// Stage: evaluate (fast path). The prologue shared by the two compiled plans:
+// buffer sizes, byte predicates, the raw-query byte classes, the principal
+// test and the lazily built request resource ARN. The general plan lives in
+// src/evaluate_general.cc, the simple plan in src/evaluate_simple.cc, the
+// public entry points (Evaluate, EvaluateBatch, Authorize) in
+// src/evaluate_compiled.cc. Hot-path rules: see src/evaluate_compiled.cc.
+// Only those three files include this header.
+#ifndef LATTICEPOL_INTERNAL_COMPILED_EVAL_H_
+#define LATTICEPOL_INTERNAL_COMPILED_EVAL_H_
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "internal/compiled_impl.h"
+#include "internal/request_keys.h"
+#include "internal/semantics.h"
+#include "internal/text.h"
+#include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/decision.h"
+#include "latticepol/request.h"
+
+namespace latticepol {
+namespace internal {
+
+// Runs the simple plan (im.simple.enabled) / the general plan.
+Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
+                        bool ignore_principal);
+Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& r,
+                         bool ignore_principal);
+
+namespace {
+
+#define LATTICEPOL_ALWAYS_INLINE inline __attribute__((always_inline))
+
+constexpr size_t kInlineWords = 32;  // 2,048 clauses
+constexpr size_t kInlineKeys = 64;
+constexpr size_t kDecodeBuffer = kDecodeBufferBytes;
+constexpr size_t kArnBuffer = 1024;
+
+inline bool HasNonAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+inline bool HasAsciiUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
+
+inline bool ContainsWildcard(std::string_view s) {
+  return s.find('*') != std::string_view::npos ||
+         s.find('?') != std::string_view::npos;
+}
+
+inline bool Contains(const std::vector<std::string>& list, std::string_view v) {
+  for (const std::string& s : list) {
+    if (s == v) return true;
+  }
+  return false;
+}
+
+// Bytes the raw query scanner stops at: `&`, `=`, `%`.
+constexpr std::array<uint8_t, 256> MakeQueryClass() {
+  std::array<uint8_t, 256> t{};
+  t['&'] = 1;
+  t['='] = 1;
+  t['%'] = 1;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
+
+
+// Returns true iff SplitArn(v) would succeed: `arn:` and five colons.
+inline bool LooksLikeArn(std::string_view v) {
+  if (v.size() < 4 || v[0] != 'a' || v[1] != 'r' || v[2] != 'n' || v[3] != ':') return false;
+  int colons = 1;
+  for (size_t i = 4; i < v.size() && colons < 5; ++i) colons += v[i] == ':';
+  return colons >= 5;
+}
+
+inline bool CmpHolds(NumCmp cmp, int c) {
+  switch (cmp) {
+    case NumCmp::kEq: return c == 0;
+    case NumCmp::kLt: return c < 0;
+    case NumCmp::kLe: return c <= 0;
+    case NumCmp::kGt: return c > 0;
+    case NumCmp::kGe: return c >= 0;
+  }
+  return false;
+}
+
+inline bool ArnFieldsMatch(const std::array<GlobPattern, 5>& fields,
+                    const std::array<std::string_view, 6>& f) {
+  for (int i = 0; i < 5; ++i) {
+    if (!fields[i].Matches(f[i + 1])) return false;
+  }
+  return true;
+}
+
+// The shared resolver (internal/request_keys.h) for single-valued keys.
+LATTICEPOL_ALWAYS_INLINE bool SingleValue(const ConditionKey& key, const RequestView& r,
+                                          bool connect, char* buf, std::string_view* out) {
+  return SingleKeyValue(key, r, connect, buf, out);
+}
+
+// The principal test of one statement (spec 1.4, N1 for NotPrincipal).
+inline bool PrincipalTest(const PrincipalCheck& pc, const Principal* p) {
+  using Kind = PrincipalCheck::Kind;
+  switch (pc.kind) {
+    case Kind::kAlways:
+      return true;
+    case Kind::kNever:
+      return false;
+    case Kind::kList:
+      if (p == nullptr) return false;
+      return (!p->account.empty() && Contains(pc.accounts, p->account)) ||
+             (!p->session_arn.empty() && Contains(pc.sessions, p->session_arn)) ||
+             (!p->arn.empty() && Contains(pc.arns, p->arn));
+    case Kind::kNotList: {
+      if (p == nullptr) return true;
+      const bool account_listed =
+          !p->account.empty() && Contains(pc.accounts, p->account);
+      const bool arn_listed = !p->arn.empty() && Contains(pc.values, p->arn);
+      return !(account_listed && arn_listed);
+    }
+  }
+  return false;
+}
+
+// The request resource ARN (spec 1.6), built lazily on the stack, and the
+// Resource test of statements against it.
+class ResourceState {
+ public:
+  // `buf` (kArnBuffer bytes, uninitialised) holds the ARN; it must outlive this.
+  ResourceState(const RequestView& r, bool connect, char* buf)
+      : r_(r), connect_(connect), buf_(buf) {}
+
+  std::string_view Arn() {
+    if (ready_) return arn_;
+    ready_ = true;
+    if (!r_.service_arn.present || r_.service_arn.value.empty()) return arn_;
+    const std::string_view svc = r_.service_arn.value;
+    if (connect_) {
+      arn_ = svc;
+      return arn_;
+    }
+    const size_t n = svc.size() + r_.path.size();
+    if (n <= kArnBuffer) {
+      std::memcpy(buf_, svc.data(), svc.size());
+      if (!r_.path.empty()) std::memcpy(buf_ + svc.size(), r_.path.data(), r_.path.size());
+      arn_ = std::string_view(buf_, n);
+    } else {
+      heap_ = std::make_unique<std::string>(svc);
+      heap_->append(r_.path.data(), r_.path.size());
+      arn_ = *heap_;
+    }
+    return arn_;
+  }
+
+  void set_connect(bool connect) { connect_ = connect; }
+
+  // `dynamic`: per-request results of the patterns with variables.
+  bool Matches(const ResourceCheck& rc, const uint8_t* dynamic) {
+    using Kind = ResourcePattern::Kind;
+    bool any = rc.has_star;
+    if (!any && !rc.patterns.empty()) {
+      const std::string_view arn = Arn();
+      if (!arn.empty()) {
+        for (const ResourcePattern& p : rc.patterns) {
+          bool m = false;
+          switch (p.kind) {
+            case Kind::kGlob:
+              m = p.glob.Matches(arn);
+              break;
+            case Kind::kArnSegments:
+              m = p.segments.Matches(arn);
+              break;
+            case Kind::kDynamicArn:
+            case Kind::kDynamicGlob:
+              m = dynamic != nullptr && dynamic[p.dynamic_slot] != 0;
+              break;
+          }
+          if (m) {
+            any = true;
+            break;
+          }
+        }
+      }
+    }
+    return rc.negate ? !any : any;
+  }
+
+ private:
+  const RequestView& r_;
+  bool connect_;
+  bool ready_ = false;
+  std::string_view arn_;
+  char* const buf_;
+  std::unique_ptr<std::string> heap_;
+};
+
+}  // namespace
+}  // namespace internal
+}  // namespace latticepol
+
+#endif  // LATTICEPOL_INTERNAL_COMPILED_EVAL_H_
