@@ -1,6 +1,7 @@
 // File: src/internal/compiled_impl.h
 // Stage: compile -> evaluate. The plan behind CompiledPolicy (pimpl): what
-// Compile() (src/compile.cc) builds and Evaluate() (src/evaluate_compiled.cc)
+// Compile() (src/compile.cc) builds and Evaluate() (src/evaluate_compiled.cc,
+// running src/evaluate_general.cc or src/evaluate_simple.cc)
 // runs. Not part of the public API.
 //
 // Layout of a plan:
