@@ -27,6 +27,7 @@
 #include "workflow/internal/chain_util.h"
 #include "internal/strings.h"
 #include "latticepol/compiled_policy.h"
+#include "latticepol/explain.h"
 #include "workflow/internal/seeded.h"
 #include "latticepol/request_json.h"
 

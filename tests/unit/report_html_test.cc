@@ -187,7 +187,7 @@ TEST(ReportHtmlTest, ReplayPageEscapesEveryInputValue) {
   r.source = kScript;
   r.lines = r.requests = r.access_log = r.log_compared = 3;
   r.totals = {1, 1, 1};
-  r.errors.push_back({2, 5, kImg});
+  r.errors.push_back({2, 5, kImg, {}});
   r.malformed = 1;
   r.statement_hits = {{kScript, 2}, {kImg, 0}};
   r.log_denied_now_allowed = 1;
