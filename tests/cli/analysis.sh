@@ -86,6 +86,27 @@ expect_in "analyze" "$TMP/out" "0 (AllowBlue) Allow: effective"
 run "analyze json" 0 "$LP" analyze "$POLICY" --scenario "$SCENARIO" --format json
 json "analyze json" "len(d['allowed'])==2 and all(s['effective'] for s in d['statements'])"
 
+# ---- JUnit output (CI test reports) -----------------------------------------
+# junit <name> <python expression over the parsed <testsuites> root `t`>
+junit() {
+  /usr/bin/python3 - "$TMP/out" "$2" <<'PY' || fail "$1: JUnit check \`$2\` failed"
+import sys, xml.etree.ElementTree as ET
+t = ET.parse(sys.argv[1]).getroot()
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+}
+run "diff junit equivalent" 0 "$LP" diff "$POLICY" "$POLICY" --format junit
+junit "diff junit equivalent" "t.get('failures')=='0' and t.find('testsuite/testcase').get('name')=='equivalent'"
+run "diff junit backdoor" 1 "$LP" diff "$POLICY" "$SHARED/examples/backdoor-reports.json" --format junit
+junit "diff junit backdoor" "t.get('failures')=='1' and t.find('.//failure').get('type')=='new-access' and '/reports/' in t.find('.//failure').text"
+run "diff junit removal" 0 "$LP" diff "$SHARED/examples/backdoor-purge.json" "$POLICY" --fail-on new-access --format junit
+junit "diff junit removal" "t.get('failures')=='0' and int(t.get('tests'))>=1"
+run "prove junit" 0 "$LP" prove "$SCENARIO" --format junit
+junit "prove junit" "t.get('tests')=='7' and t.get('failures')=='0'"
+run "prove junit backdoor" 3 "$LP" prove "$SCENARIO" --policy "$SHARED/examples/backdoor-debug-header.json" --format junit
+junit "prove junit backdoor" "int(t.get('failures'))>=1 and all('x-debug' in f.text for f in t.iter('failure'))"
+run "analyze has no junit" 2 "$LP" analyze "$POLICY" --format junit
+
 # ---- errors -------------------------------------------------------------------
 run "diff missing" 4 "$LP" diff "$POLICY" "$TMP/nope.json"
 run "diff invalid" 4 "$LP" diff "$POLICY" "$SRC/policies/invalid/json-syntax.json"

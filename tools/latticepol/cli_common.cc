@@ -54,17 +54,23 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
   return command;
 }
 
-void AddFormatOption(CLI::App* command, Format* format, bool allow_html) {
-  static const std::map<std::string, Format> kFormats = {
-      {"text", Format::kText}, {"json", Format::kJson}};
-  static const std::map<std::string, Format> kWithHtml = {
-      {"text", Format::kText}, {"json", Format::kJson}, {"html", Format::kHtml}};
-  command->add_option("--format", *format,
-                      allow_html ? "Output format: text (default), json or html (one "
-                                   "self-contained page)"
-                                 : "Output format: text (default) or json")
-      ->transform(CLI::CheckedTransformer(allow_html ? kWithHtml : kFormats, CLI::ignore_case))
-      ->option_text(allow_html ? "text|json|html" : "text|json");
+void AddFormatOption(CLI::App* command, Format* format, bool allow_html, bool allow_junit) {
+  std::map<std::string, Format> formats = {{"text", Format::kText}, {"json", Format::kJson}};
+  std::string names = "text|json";
+  std::string help = "Output format: text (default), json";
+  if (allow_html) {
+    formats["html"] = Format::kHtml;
+    names += "|html";
+    help += ", html (one self-contained page)";
+  }
+  if (allow_junit) {
+    formats["junit"] = Format::kJUnit;
+    names += "|junit";
+    help += ", junit (JUnit XML for CI)";
+  }
+  command->add_option("--format", *format, help)
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->option_text(names);
 }
 
 void AddLenientOption(CLI::App* command, bool* lenient) {

@@ -33,7 +33,7 @@ enum class ExitCode : int {
   kInvalidInput = 4,  // unreadable or invalid policy, request or case file
 };
 
-enum class Format { kText, kJson, kHtml };  // kHtml: AddFormatOption(..., true) only
+enum class Format { kText, kJson, kHtml, kJUnit };  // kHtml / kJUnit: only where AddFormatOption allows them
 
 // State shared between main() and the subcommand callbacks.
 struct CommandContext {
@@ -50,8 +50,10 @@ CLI::App* AddCommand(CLI::App& app, const std::string& name,
                      const std::string& example);
 
 // Adds `--format text|json` (default text) to `command`; `html` too with
-// `allow_html` (a self-contained page, latticepol/report_html.h).
-void AddFormatOption(CLI::App* command, Format* format, bool allow_html = false);
+// `allow_html` (a self-contained page, latticepol/report_html.h) and `junit`
+// with `allow_junit` (a JUnit XML report for CI, junit.h).
+void AddFormatOption(CLI::App* command, Format* format, bool allow_html = false,
+                     bool allow_junit = false);
 
 // Adds `--lenient` (the DECISIONs of docs/semantics.md instead of rejecting what Lattice rejects).
 void AddLenientOption(CLI::App* command, bool* lenient);

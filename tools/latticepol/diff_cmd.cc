@@ -6,11 +6,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "html_common.h"
+#include "junit.h"
 #include "latticepol/analysis.h"
+#include "latticepol/decision.h"
+#include "latticepol/request_json.h"
 
 namespace latticepol::cli {
 namespace {
@@ -61,6 +65,38 @@ bool ChainOptions(const DiffOptions& opts, const ParseOptions& parse,
   return true;
 }
 
+// One JUnit test case per changed region (failed when it counts under
+// --fail-on), a passing case when the policies are equivalent, and a skipped
+// case when the answer is not a proof.
+std::string DiffResultToJUnit(const DiffResult& result, const DiffOptions& opts) {
+  JUnitSuite suite;
+  suite.name = opts.old_path + " -> " + opts.new_path;
+  const bool new_access_only = opts.fail_on == "new-access";
+  if (result.differences.empty()) {
+    suite.cases.push_back({"equivalent", "latticepol.diff", false, false, "", "", ""});
+  }
+  for (size_t i = 0; i < result.differences.size(); ++i) {
+    const Difference& d = result.differences[i];
+    JUnitCase c;
+    c.name = "region " + std::to_string(i + 1) + ": " + d.region.Describe();
+    c.classname = "latticepol.diff";
+    c.failed = !new_access_only || d.new_access();
+    c.type = d.new_access() ? "new-access" : "changed";
+    c.message = std::string(DecisionName(d.old_decision)) + " -> " +
+                std::string(DecisionName(d.new_decision));
+    c.text = "witness: " + RequestToJson(d.new_witness.request);
+    suite.cases.push_back(std::move(c));
+  }
+  if (!result.complete) {
+    JUnitCase c{"complete", "latticepol.diff", false, true, "", "", ""};
+    for (const std::string& reason : result.incomplete_reasons) {
+      c.message += (c.message.empty() ? "not a proof: " : "; ") + reason;
+    }
+    suite.cases.push_back(std::move(c));
+  }
+  return JUnitXml({suite}, "latticepol diff");
+}
+
 ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
   ParseOptions parse;
   parse.strict = !opts.lenient;
@@ -82,6 +118,8 @@ ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
                   {"identity policy", opts.identity_policy_path}});
     html.subject = opts.old_path + " \xE2\x86\x92 " + opts.new_path;
     std::cout << DiffResultToHtml(*result, html);
+  } else if (opts.format == Format::kJUnit) {
+    std::cout << DiffResultToJUnit(*result, opts);
   } else {
     std::cout << (opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
                                                : DiffResultToText(*result));
@@ -92,7 +130,7 @@ ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
   return result->equivalent ? ExitCode::kOk : ExitCode::kFailure;
 }
 
-void AddChainOptions(CLI::App* cmd, DiffOptions* opts) {
+void AddChainOptions(CLI::App* cmd, DiffOptions* opts, bool allow_junit) {
   cmd->add_option("--network-policy", opts->network_policy_path,
                   "Service-network auth policy JSON file (network auth type AWS_IAM)");
   cmd->add_option("--identity-policy", opts->identity_policy_path,
@@ -109,7 +147,7 @@ void AddChainOptions(CLI::App* cmd, DiffOptions* opts) {
   cmd->add_option("--callers", opts->callers, "Caller classes: anonymous, signed or any (default)")
       ->check(CLI::IsMember({"anonymous", "signed", "any"}));
   AddLenientOption(cmd, &opts->lenient);
-  AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
+  AddFormatOption(cmd, &opts->format, /*allow_html=*/true, allow_junit);
 }
 
 }  // namespace
@@ -131,7 +169,7 @@ void RegisterDiffCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--fail-on", opts->fail_on,
                   "Exit 1 on any difference (default) or only when NEW allows more")
       ->check(CLI::IsMember({"any", "new-access"}));
-  AddChainOptions(cmd, opts.get());
+  AddChainOptions(cmd, opts.get(), /*allow_junit=*/true);
   cmd->callback([opts, &context] { context.Exit(RunDiff(*opts, context)); });
 }
 
@@ -193,7 +231,7 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandContext& context) {
       "  latticepol analyze policies/shared-service/auth-policy.json");
   cmd->add_option("policy", opts->old_path, "Service auth policy JSON file")->required();
   cmd->add_option("--scenario", *scenario, "Scenario file for the service context");
-  AddChainOptions(cmd, opts.get());
+  AddChainOptions(cmd, opts.get(), /*allow_junit=*/false);
   cmd->callback([opts, scenario, &context] { context.Exit(RunAnalyze(*opts, *scenario, context)); });
 }
 

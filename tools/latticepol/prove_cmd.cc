@@ -6,11 +6,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
 #include "html_common.h"
+#include "junit.h"
 #include "latticepol/analysis.h"
+#include "latticepol/decision.h"
+#include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
 
 namespace latticepol::cli {
@@ -22,6 +26,37 @@ struct ProveOptions {
   bool lenient = false;
   Format format = Format::kText;
 };
+
+// One JUnit test case per expectation (failed with its counterexample when
+// violated), and a skipped case when the answer is not a proof.
+std::string ProofResultToJUnit(const ProofResult& result, const std::string& scenario_name) {
+  JUnitSuite suite;
+  suite.name = scenario_name;
+  for (const ExpectationProof& e : result.expectations) {
+    JUnitCase c;
+    c.name = e.name;
+    c.classname = "latticepol.prove";
+    c.failed = !e.holds;
+    if (c.failed) {
+      c.type = "violated";
+      c.message = "expected " + std::string(ExpectedOutcomeName(e.expected));
+      if (e.counterexample) {
+        c.message += ", got " + std::string(DecisionName(e.counterexample->decision)) +
+                     " for caller `" + e.caller + "`";
+        c.text = "counterexample: " + RequestToJson(e.counterexample->request);
+      }
+    }
+    suite.cases.push_back(std::move(c));
+  }
+  if (!result.complete) {
+    JUnitCase c{"complete", "latticepol.prove", false, true, "", "", ""};
+    for (const std::string& reason : result.incomplete_reasons) {
+      c.message += (c.message.empty() ? "not a proof: " : "; ") + reason;
+    }
+    suite.cases.push_back(std::move(c));
+  }
+  return JUnitXml({suite}, "latticepol prove");
+}
 
 ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
   ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
@@ -48,6 +83,8 @@ ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
                   {"candidate", opts.policy}});
     html.subject = opts.policy.empty() ? opts.scenario : opts.scenario + " with " + opts.policy;
     std::cout << ProofResultToHtml(*result, html);
+  } else if (opts.format == Format::kJUnit) {
+    std::cout << ProofResultToJUnit(*result, SourceName(opts.scenario));
   } else {
     std::cout << (opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
                                                : ProofResultToText(*result));
@@ -72,7 +109,7 @@ void RegisterProveCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("scenario", opts->scenario, "Scenario file (YAML or JSON)")->required();
   cmd->add_option("--policy", opts->policy, "Candidate service policy replacing the scenario's");
   AddLenientOption(cmd, &opts->lenient);
-  AddFormatOption(cmd, &opts->format, /*allow_html=*/true);
+  AddFormatOption(cmd, &opts->format, /*allow_html=*/true, /*allow_junit=*/true);
   cmd->callback([opts, &context] { context.Exit(RunProve(*opts, context)); });
 }
 
