@@ -830,8 +830,8 @@ PYBIND11_MODULE(_latticepol, m) {
 
   py::class_<Issue>(m, "Issue", "One problem in user input, with its location.")
       .def_property_readonly("severity", [](const Issue& i) {
-        return i.severity == Severity::kError ? "error" : "warning";
-      }, "`error` or `warning`.")
+        return std::string(SeverityName(i.severity));
+      }, "`error`, `security`, `warning` or `suggestion`.")
       .def_property_readonly("code", [](const Issue& i) { return Text(i.code); },
                              "Stable kebab-case identifier, e.g. `invalid-effect`.")
       .def_property_readonly("message", [](const Issue& i) { return Text(i.message); },
@@ -850,7 +850,7 @@ PYBIND11_MODULE(_latticepol, m) {
            "`file:line:col: pointer: severity: message [code]`.")
       .def("to_dict", [](const Issue& i) {
         py::dict d;
-        d["severity"] = i.severity == Severity::kError ? "error" : "warning";
+        d["severity"] = std::string(SeverityName(i.severity));
         d["code"] = Text(i.code);
         d["message"] = Text(i.message);
         d["pointer"] = Text(i.location.json_pointer);
