@@ -12,30 +12,7 @@ SRC="$(cd "$2" && pwd)"
 SHARED="$SRC/policies/shared-service"
 SCENARIO="$SHARED/scenario.yaml"
 POLICY="$SHARED/auth-policy.json"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-run() {
-  local name="$1" expected="$2"
-  shift 2
-  local code=0
-  "$@" >"$TMP/out" 2>"$TMP/err" || code=$?
-  if [ "$code" -ne "$expected" ]; then
-    fail "$name: exit code $code, expected $expected"
-    echo "--- stdout" >&2; head -40 "$TMP/out" >&2
-    echo "--- stderr" >&2; head -40 "$TMP/err" >&2
-  fi
-}
-
-expect_in() {
-  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; head -40 "$2" >&2; }
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # TMP, fail, run, expect_in
 
 json() {  # json <name> <python expression over `d`>
   /usr/bin/python3 -c "import json,sys; d=json.load(open('$TMP/out')); assert $2, d" \

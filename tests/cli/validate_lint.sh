@@ -9,30 +9,7 @@ LP="$1"
 SRC="$2"
 SEED="$SRC/policies/shared-service/auth-policy.json"
 CLEAN="$SRC/tests/data/lint/clean"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-run() {
-  local name="$1" expected="$2"
-  shift 2
-  local code=0
-  "$@" >"$TMP/out" 2>"$TMP/err" || code=$?
-  if [ "$code" -ne "$expected" ]; then
-    fail "$name: exit code $code, expected $expected"
-    echo "--- stdout" >&2; cat "$TMP/out" >&2
-    echo "--- stderr" >&2; cat "$TMP/err" >&2
-  fi
-}
-
-expect_in() {
-  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; cat "$2" >&2; }
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # TMP, fail, run, expect_in
 expect_not_in() {
   if grep -qF -- "$3" "$2"; then fail "$1: \`$3\` unexpectedly in $(basename "$2"):"; cat "$2" >&2; fi
 }
