@@ -706,11 +706,11 @@ py::tuple ReportState(const ReplayReport& r) {
       r.flagged, r.checked, r.uncertain_checked, r.log_compared, r.log_agree,
       r.log_allowed_now_denied, r.log_denied_now_allowed, r.log_uncertain,
       r.log_uncertain_disagree, r.port_inferred, r.shadow_allowed_to_denied,
-      r.shadow_denied_to_allowed};
+      r.shadow_denied_to_allowed, r.shadow_deny_kind_changed};
   for (uint64_t x : r.totals) counts.push_back(x);
   for (uint64_t x : r.by_layer) counts.push_back(x);
   for (uint64_t x : r.shadow_totals) counts.push_back(x);
-  return py::make_tuple(1, py::bytes(r.source), counts, r.stopped, r.shadow_enabled,
+  return py::make_tuple(2, py::bytes(r.source), counts, r.stopped, r.shadow_enabled,
                         py::bytes(r.shadow_name), py::tuple(errors), py::tuple(hits),
                         py::tuple(ids), SamplesState(r.log_disagreement_samples),
                         SamplesState(r.shadow_allowed_to_denied_samples),
@@ -718,18 +718,18 @@ py::tuple ReportState(const ReplayReport& r) {
 }
 
 ReplayPtr ReportFromState(const py::tuple& t) {
-  if (t.size() != 13 || t[0].cast<int>() != 1) throw py::value_error("invalid replay report state");
+  if (t.size() != 13 || t[0].cast<int>() != 2) throw py::value_error("invalid replay report state");
   auto core = std::make_shared<ReplayCore>();
   ReplayReport& r = core->report;
   r.source = t[1].cast<std::string>();
   std::vector<uint64_t> c = t[2].cast<std::vector<uint64_t>>();
-  if (c.size() != 30) throw py::value_error("invalid replay report state");
+  if (c.size() != 31) throw py::value_error("invalid replay report state");
   uint64_t* fields[] = {&r.lines, &r.blank, &r.malformed, &r.requests, &r.canonical,
                         &r.access_log, &r.fallback, &r.bytes, &r.flagged, &r.checked,
                         &r.uncertain_checked, &r.log_compared, &r.log_agree,
                         &r.log_allowed_now_denied, &r.log_denied_now_allowed, &r.log_uncertain,
                         &r.log_uncertain_disagree, &r.port_inferred, &r.shadow_allowed_to_denied,
-                        &r.shadow_denied_to_allowed};
+                        &r.shadow_denied_to_allowed, &r.shadow_deny_kind_changed};
   size_t i = 0;
   for (uint64_t* f : fields) *f = c[i++];
   for (uint64_t& x : r.totals) x = c[i++];

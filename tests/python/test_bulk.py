@@ -263,3 +263,18 @@ def test_decide_lines_releases_the_gil(policy):
             break
     else:
         raise AssertionError("the counter did not advance during decide_lines: %r" % attempts)
+
+
+def test_replay_report_pickle_keeps_deny_kind_changes(policy_path):
+    # A candidate that turns an implicit deny into an explicit one: the count
+    # must survive the pickle round trip that Dask uses between processes.
+    import pickle
+    seed = json.load(open(policy_path))
+    candidate = dict(seed, Statement=seed["Statement"] + [{
+        "Sid": "DenyPost", "Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke",
+        "Resource": "*", "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": "POST"}}}])
+    line = b'{"method":"POST","query":"q=blue","sourceVpcOwnerAccount":"111111111111"}\n'
+    report = latticepol.replay(line * 3, policy_path, candidate=latticepol.Policy.from_dict(candidate))
+    assert report.to_dict()["shadow"]["denyKindChanged"] == 3
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(report, protocol=protocol)).to_dict() == report.to_dict()
