@@ -16,6 +16,7 @@ namespace latticepol::analysis {
 namespace {
 
 constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
+constexpr size_t kMaxPairClasses = 64;  // beyond: repeated keys modelled by single classes only
 
 // Positive predicates name the class; with few patterns, negated globs are
 // added because globs overlap (literals do not). No positive at all:
@@ -54,24 +55,39 @@ void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>
   }
   const size_t k = base.size();
   const bool full = k <= kMaxFullSubsets;
+  const bool pairs = k <= kMaxPairClasses;
   if (!full) {
-    space->Incomplete(field->label + ": " + std::to_string(k) +
-                      " value classes; repeated keys are modelled with at most two classes");
+    space->Incomplete(field->label + ": " + std::to_string(k) + " value classes; repeated keys are " +
+                      (pairs ? "modelled with at most two classes" : "modelled with one class"));
   }
-  for (uint32_t mask = 1; full ? mask < (1u << k) : mask < (1u << std::min<size_t>(k, 31));
-       ++mask) {
-    const int bits = __builtin_popcount(mask);
-    if (!full && bits > 2) continue;
+  // The sets of value classes a repeated key can carry: every non-empty subset
+  // when there are few classes, else every one- and two-class set (k + k(k-1)/2
+  // of them, enumerated directly: walking all 2^k masks to skip the larger
+  // ones made this exponential).
+  auto add = [&](const std::vector<size_t>& members) {
     FieldAtom atom;
     std::string d;
-    for (size_t i = 0; i < k; ++i) {
-      if (!(mask & (1u << i))) continue;
+    for (size_t i : members) {
       atom.values.push_back(base[i].witness);
       d += (d.empty() ? "" : "; ") + desc[i];
     }
     if (atom.values.size() == 1) atom.values.push_back(atom.values[0]);
     atom.description = "repeated {" + d + "}";
     field->atoms.push_back(std::move(atom));
+  };
+  if (full) {
+    for (uint32_t mask = 1; mask < (1u << k); ++mask) {
+      std::vector<size_t> members;
+      for (size_t i = 0; i < k; ++i) {
+        if (mask & (1u << i)) members.push_back(i);
+      }
+      add(members);
+    }
+    return;
+  }
+  for (size_t high = 0; high < k; ++high) {  // the order of the masks
+    add({high});
+    for (size_t low = 0; pairs && low < high; ++low) add({low, high});
   }
 }
 
@@ -389,6 +405,7 @@ namespace {
 std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f) {
   const std::vector<int>& readers = el->Readers(f);
   const size_t n = space->fields[f].atoms.size();
+  space->work += n * (readers.size() + 1);
   std::vector<std::vector<int>> groups;
   std::map<std::string, size_t> index;
   bool merge = true;
@@ -428,7 +445,7 @@ struct SearchState {
 
 // Returns false to stop the whole search.
 bool Recurse(SearchState* s) {
-  if (++s->nodes > s->limits.max_nodes) {
+  if (++s->nodes > s->limits.max_nodes || s->space->work > s->space->max_work) {
     s->exhausted = true;
     return false;
   }

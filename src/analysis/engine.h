@@ -68,6 +68,12 @@ class Space {
   // prove: the caller fixes VPC and owner account (no VPC fields).
   bool vpc_from_caller = false;
   std::vector<std::string> incomplete;
+  // Work budget shared by every search over this space (atoms examined when
+  // a field is split): a policy whose value classes explode ends with
+  // "search budget exhausted" (complete == false) instead of running for
+  // minutes. Per-search node limits (SearchLimits) apply as well.
+  uint64_t work = 0;
+  uint64_t max_work = 20'000'000;
 
   // Returns the field index, adding the field if new.
   int FieldFor(const FieldRef& ref);
