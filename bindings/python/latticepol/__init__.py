@@ -1125,6 +1125,28 @@ def _check_count(name: str, value: Any, *, minimum: int) -> None:
         raise ValueError("%s must be between %d and %d, got %d" % (name, minimum, 2**31 - 1, value))
 
 
+def _load_scenario(scenario: Any, base_dir: Optional[str]) -> Any:
+    """The native scenario of a path, YAML/JSON text or dict (simulate, prove).
+    Raises :class:`ScenarioError` for an invalid scenario."""
+    if isinstance(scenario, Mapping):
+        text, source = json.dumps(scenario), "<dict>"
+    elif isinstance(scenario, str) and _is_text_document(scenario):
+        text, source = scenario, "<scenario>"
+    elif isinstance(scenario, (str, os.PathLike)):
+        text, source = None, os.fspath(scenario)
+    else:
+        raise TypeError("scenario must be a path, YAML/JSON text or a dict")
+    if text is None and base_dir is None:
+        core, issues = _core.load_scenario_file(source)
+    else:
+        if text is None:
+            text = _read_text(source)
+        core, issues = _core.parse_scenario(text, source, base_dir or "")
+    if core is None:
+        raise ScenarioError(issues, source)
+    return core
+
+
 def _is_text_document(text: str) -> bool:
     return "\n" in text or _looks_like_json(text)
 
@@ -1146,22 +1168,7 @@ def simulate(scenario: Any, *, count: Optional[int] = None, seed: Optional[int] 
     candidate breaks one). The GIL is released while it runs. Raises
     :class:`ScenarioError` for an invalid scenario.
     """
-    if isinstance(scenario, Mapping):
-        text, source = json.dumps(scenario), "<dict>"
-    elif isinstance(scenario, str) and _is_text_document(scenario):
-        text, source = scenario, "<scenario>"
-    elif isinstance(scenario, (str, os.PathLike)):
-        text, source = None, os.fspath(scenario)
-    else:
-        raise TypeError("scenario must be a path, YAML/JSON text or a dict")
-    if text is None and base_dir is None:
-        core, issues = _core.load_scenario_file(source)
-    else:
-        if text is None:
-            text = _read_text(source)
-        core, issues = _core.parse_scenario(text, source, base_dir or "")
-    if core is None:
-        raise ScenarioError(issues, source)
+    core = _load_scenario(scenario, base_dir)
     if count is not None and (isinstance(count, bool) or not isinstance(count, int)
                               or not 0 <= count <= _MAX_SCENARIO_COUNT):
         raise ValueError("count must be a whole number from 0 to %d, got %r"
@@ -1316,22 +1323,7 @@ def prove(scenario: Any, policy: Any = None, *, base_dir: Optional[str] = None) 
     "statements"?}]}`` with each counterexample a :class:`Request` (None when
     the expectation holds). Raises :class:`ScenarioError` / :class:`PolicyError`.
     """
-    if isinstance(scenario, Mapping):
-        text, source = json.dumps(scenario), "<dict>"
-    elif isinstance(scenario, str) and _is_text_document(scenario):
-        text, source = scenario, "<scenario>"
-    elif isinstance(scenario, (str, os.PathLike)):
-        text, source = None, os.fspath(scenario)
-    else:
-        raise TypeError("scenario must be a path, YAML/JSON text or a dict")
-    if text is None and base_dir is None:
-        core, issues = _core.load_scenario_file(source)
-    else:
-        if text is None:
-            text = _read_text(source)
-        core, issues = _core.parse_scenario(text, source, base_dir or "")
-    if core is None:
-        raise ScenarioError(issues, source)
+    core = _load_scenario(scenario, base_dir)
     candidate = _as_policy(policy, what="policy")
     data = json.loads(_core.prove(core, candidate and candidate._core))
     for e in data["expectations"]:
