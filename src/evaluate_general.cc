@@ -389,40 +389,19 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   const char* const data = raw.data();
   const size_t n = raw.size();
   size_t pos = 0;
+  RawQueryPair pair;
   while (pos <= n) {
-    // One pass over the pair: its end, its first `=`, and whether a `%`
-    // occurs in it.
-    size_t end = pos;
-    size_t eq = std::string_view::npos;
-    bool pct = false;
-    for (;;) {
-      while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
-      if (end >= n || data[end] == '&') break;
-      if (data[end] == '=') {
-        if (eq == std::string_view::npos) eq = end;
-      } else {  // '%'
-        pct = true;
-      }
-      ++end;
-    }
-    const size_t start = pos;
-    pos = end + 1;
-    const size_t key_end = eq == std::string_view::npos ? end : eq;
-    if (key_end == start) continue;  // empty pair or empty key: dropped
-    const std::string_view key(data + start, key_end - start);
-    const bool has_value = eq != std::string_view::npos;
-    const std::string_view value =
-        has_value ? std::string_view(data + eq + 1, end - eq - 1) : std::string_view();
-    if (pct) {
-      EncodedPair(key, value, has_value);
+    if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
+    if (pair.pct) {
+      EncodedPair(pair.key, pair.value, pair.has_value);
       continue;
     }
-    const int slot = FindQuerySlot(key);
+    const int slot = FindQuerySlot(pair.key);
     if (slot < 0) {
-      CheckQueryCase(key);
+      CheckQueryCase(pair.key);
       continue;
     }
-    QueryValue(static_cast<uint32_t>(slot), value);
+    QueryValue(static_cast<uint32_t>(slot), pair.value);
   }
 }
 

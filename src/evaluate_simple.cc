@@ -21,20 +21,12 @@ bool ActionTest(const Statement& st, std::string_view action) {
   return st.not_action ? !any : any;
 }
 
-// Percent-decodes a raw query pair into stack buffers and calls
-// fn(key, value, decoded). Out of line: percent-encoded pairs are rare.
+// The shared decoder, kept out of line: percent-encoded pairs are rare and
+// the simple plan's scan loop stays small.
 template <typename Fn>
 __attribute__((noinline)) void WithDecodedPair(std::string_view key, std::string_view value,
                                                Fn& fn) {
-  char key_buf[kDecodeBuffer];
-  char value_buf[kDecodeBuffer];
-  std::string key_heap;
-  std::string value_heap;
-  bool key_decoded = false;
-  bool value_decoded = false;
-  const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
-  const std::string_view dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
-  fn(dk, dv, key_decoded || value_decoded);
+  WithDecodedQueryPair(key, value, fn);
 }
 
 LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
@@ -179,46 +171,19 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
           add(slot, dv, false);
         };
         size_t pos = 0;
+        RawQueryPair pair;
         while (pos <= n) {
-          size_t end = pos;
-          size_t eq = std::string_view::npos;
-          bool pct = false;
-          for (;;) {
-            // Four bytes per step while none of them is special.
-            while (end + 4 <= n &&
-                   (kQueryClass[static_cast<unsigned char>(data[end])] |
-                    kQueryClass[static_cast<unsigned char>(data[end + 1])] |
-                    kQueryClass[static_cast<unsigned char>(data[end + 2])] |
-                    kQueryClass[static_cast<unsigned char>(data[end + 3])]) == 0) {
-              end += 4;
-            }
-            while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
-            if (end >= n || data[end] == '&') break;
-            if (data[end] == '=') {
-              if (eq == std::string_view::npos) eq = end;
-            } else {
-              pct = true;
-            }
-            ++end;
-          }
-          const size_t start = pos;
-          pos = end + 1;
-          const size_t key_end = eq == std::string_view::npos ? end : eq;
-          if (key_end == start) continue;  // empty pair or empty key: dropped
-          const std::string_view key(data + start, key_end - start);
-          const std::string_view value = eq == std::string_view::npos
-                                             ? std::string_view()
-                                             : std::string_view(data + eq + 1, end - eq - 1);
-          if (pct) {
-            WithDecodedPair(key, value, decoded_pair);
+          if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
+          if (pair.pct) {
+            WithDecodedPair(pair.key, pair.value, decoded_pair);
             continue;
           }
-          const int slot = find_slot(key);
+          const int slot = find_slot(pair.key);
           if (slot < 0) {
-            no_slot(key);
+            no_slot(pair.key);
             continue;
           }
-          add(slot, value, true);
+          add(slot, pair.value, true);
         }
       } else {
         for (size_t i = 0; i < r.query.size(); ++i) {

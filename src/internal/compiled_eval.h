@@ -23,6 +23,7 @@
 #include "internal/compiled_impl.h"
 #include "internal/request_keys.h"
 #include "internal/semantics.h"
+#include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/authorize.h"
 #include "latticepol/compiled_policy.h"
@@ -47,20 +48,6 @@ constexpr size_t kInlineKeys = 64;
 constexpr size_t kDecodeBuffer = kDecodeBufferBytes;
 constexpr size_t kArnBuffer = 1024;
 
-inline bool HasNonAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-
-inline bool HasAsciiUpper(std::string_view s) {
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') return true;
-  }
-  return false;
-}
-
 inline bool ContainsWildcard(std::string_view s) {
   return s.find('*') != std::string_view::npos ||
          s.find('?') != std::string_view::npos;
@@ -82,6 +69,54 @@ constexpr std::array<uint8_t, 256> MakeQueryClass() {
   return t;
 }
 constexpr std::array<uint8_t, 256> kQueryClass = MakeQueryClass();
+
+// One pair of a raw query, as found by NextRawQueryPair.
+struct RawQueryPair {
+  std::string_view key;
+  std::string_view value;  // empty when there is no `=`
+  bool has_value = false;  // the pair had an `=`
+  bool pct = false;        // a `%` occurs in the pair (decode it: Q3)
+};
+
+// The raw query scanner of both compiled plans (SplitQuery semantics:
+// `&`-split, the first `=` splits). Scans the pair starting at `*pos` in one
+// pass (its end, its first `=`, whether a `%` occurs), moves `*pos` past its
+// `&`, and returns false for an empty pair or empty key (dropped). Call while
+// `*pos <= n`.
+LATTICEPOL_ALWAYS_INLINE bool NextRawQueryPair(const char* data, size_t n, size_t* pos,
+                                               RawQueryPair* pair) {
+  size_t end = *pos;
+  size_t eq = std::string_view::npos;
+  bool pct = false;
+  for (;;) {
+    // Four bytes per step while none of them is special.
+    while (end + 4 <= n &&
+           (kQueryClass[static_cast<unsigned char>(data[end])] |
+            kQueryClass[static_cast<unsigned char>(data[end + 1])] |
+            kQueryClass[static_cast<unsigned char>(data[end + 2])] |
+            kQueryClass[static_cast<unsigned char>(data[end + 3])]) == 0) {
+      end += 4;
+    }
+    while (end < n && kQueryClass[static_cast<unsigned char>(data[end])] == 0) ++end;
+    if (end >= n || data[end] == '&') break;
+    if (data[end] == '=') {
+      if (eq == std::string_view::npos) eq = end;
+    } else {  // '%'
+      pct = true;
+    }
+    ++end;
+  }
+  const size_t start = *pos;
+  *pos = end + 1;
+  const size_t key_end = eq == std::string_view::npos ? end : eq;
+  if (key_end == start) return false;
+  pair->key = std::string_view(data + start, key_end - start);
+  pair->has_value = eq != std::string_view::npos;
+  pair->value = pair->has_value ? std::string_view(data + eq + 1, end - eq - 1)
+                                : std::string_view();
+  pair->pct = pct;
+  return true;
+}
 
 
 // Returns true iff SplitArn(v) would succeed: `arn:` and five colons.

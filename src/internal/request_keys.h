@@ -216,6 +216,21 @@ inline std::string_view DecodeQueryPart(std::string_view in, char* buf, std::str
   return std::string_view(out, PercentDecodeInto(in, out, decoded));
 }
 
+// Percent-decodes one raw query pair (on the stack when it fits) and calls
+// fn(key, value, decoded), `decoded` true iff either part had an escape.
+template <typename Fn>
+void WithDecodedQueryPair(std::string_view key, std::string_view value, Fn&& fn) {
+  char key_buf[kDecodeBufferBytes];
+  char value_buf[kDecodeBufferBytes];
+  std::string key_heap;
+  std::string value_heap;
+  bool key_decoded = false;
+  bool value_decoded = false;
+  const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
+  const std::string_view dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
+  fn(dk, dv, key_decoded || value_decoded);
+}
+
 // Calls fn(key, value, decoded) for every pair of the request's query, in
 // order. A raw query is split per SplitQuery (`&`-separated, the first `=`
 // splits, pairs with an empty key dropped) and each part percent-decoded;
@@ -239,15 +254,7 @@ void ForEachQueryPair(const RequestView& r, Fn&& fn) {
     if (key.empty()) continue;  // empty pair or empty key: dropped
     const std::string_view value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    char key_buf[kDecodeBufferBytes];
-    char value_buf[kDecodeBufferBytes];
-    std::string key_heap;
-    std::string value_heap;
-    bool key_decoded = false;
-    bool value_decoded = false;
-    const std::string_view dk = DecodeQueryPart(key, key_buf, &key_heap, &key_decoded);
-    const std::string_view dv = DecodeQueryPart(value, value_buf, &value_heap, &value_decoded);
-    fn(dk, dv, key_decoded || value_decoded);
+    WithDecodedQueryPair(key, value, fn);
   }
 }
 
