@@ -555,17 +555,6 @@ Region DescribeRegion(const Space& space, const Leaf& leaf) {
   return region;
 }
 
-absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Verifier::Compiled(
-    const PolicyDocument* doc) {
-  if (doc == nullptr) return std::shared_ptr<const CompiledPolicy>();
-  auto it = cache_.find(doc);
-  if (it != cache_.end()) return it->second;
-  auto compiled = Compile(*doc);
-  if (!compiled.ok()) return compiled.status();
-  cache_.emplace(doc, *compiled);
-  return *compiled;
-}
-
 absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Request& request,
                                         std::optional<DecisionKind> expected,
                                         const std::string& what) {
@@ -576,7 +565,7 @@ absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Reques
   for (auto [doc, slot] : {std::pair{chain.network_policy, &cc.network_policy},
                            std::pair{chain.service_policy, &cc.service_policy},
                            std::pair{chain.identity_policy, &cc.identity_policy}}) {
-    auto c = Compiled(doc);
+    auto c = compiled_.Get(doc);
     if (!c.ok()) return c.status();
     *slot = *c;
   }

@@ -23,6 +23,7 @@
 #include "latticepol/compiled_policy.h"
 #include "latticepol/policy.h"
 #include "latticepol/request.h"
+#include "workflow/internal/compile_cache.h"
 
 namespace latticepol::analysis {
 
@@ -194,8 +195,7 @@ class Verifier {
                                 const std::string& what);
 
  private:
-  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compiled(const PolicyDocument* doc);
-  std::unordered_map<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>> cache_;
+  internal::CompileCache compiled_;
 };
 
 }  // namespace latticepol::analysis

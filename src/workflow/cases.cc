@@ -24,6 +24,7 @@
 #include "latticepol/explain.h"
 #include "latticepol/request_json.h"
 #include "nlohmann/json.hpp"
+#include "workflow/internal/compile_cache.h"
 
 namespace latticepol {
 namespace {
@@ -38,24 +39,7 @@ std::string Dump(const Json& j) {
 
 // ---- Deciding ---------------------------------------------------------------
 
-// Compiles each document once per run (keyed by address).
-class CompileCache {
- public:
-  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Get(
-      const PolicyDocument* doc) {
-    if (doc == nullptr) return std::shared_ptr<const CompiledPolicy>();
-    auto it = cache_.find(doc);
-    if (it != cache_.end()) return it->second;
-    auto compiled = Compile(*doc);
-    if (!compiled.ok()) return compiled.status();
-    cache_.emplace(doc, *compiled);
-    return *compiled;
-  }
-
- private:
-  std::map<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>> cache_;
-};
-
+using internal::CompileCache;
 using internal::QuoteForMessage;
 using internal::StrCat;
 
