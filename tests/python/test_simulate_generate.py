@@ -1,6 +1,7 @@
 """latticepol.simulate and latticepol.generate."""
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -181,9 +182,45 @@ def test_generate_merges_existing_stack_files_and_writes(shared_dir, tmp_path):
                                 out_dir=tmp_path)
     assert "keep-me" in files["blue-service/Pulumi.dev.yaml"]
     assert stack.read_text() == "config:\n  blue-service:keep-me: \"yes\"\n"  # nothing written yet
-    written = files.write(tmp_path)
+    stack.chmod(0o640)
+    with pytest.raises(FileExistsError) as info:
+        files.write(tmp_path)  # the stack file has other content: not without force
+    assert str(stack) in str(info.value)
+    assert stack.read_text() == "config:\n  blue-service:keep-me: \"yes\"\n"
+    assert not (tmp_path / "auth-policy.json").exists()  # all or nothing: refused before writing
+    written = files.write(tmp_path, force=True)
     assert len(written) == len(files)
     assert "keep-me" in stack.read_text() and "lattice-network-arn" in stack.read_text()
+    assert stack.stat().st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.rglob(".latticepol-tmp*")]
+    assert files.write(tmp_path) == []  # everything is up to date
+
+
+def test_generated_files_write_through_links_and_never_clobbers(tmp_path):
+    files = latticepol.GeneratedFiles({"a/policy.json": "{}", "b.yaml": "x: 1\n"})
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "policy.json").write_text("old")
+    (tmp_path / "a").symlink_to(tmp_path / "real")
+    written = files.write(tmp_path, force=True)
+    assert (tmp_path / "a").is_symlink() and (tmp_path / "real" / "policy.json").read_text() == "{}"
+    assert (tmp_path / "b.yaml").read_text() == "x: 1\n" and len(written) == 2
+    # A file that appears between the check and the publish is not clobbered.
+    late = tmp_path / "late.txt"
+    real_link = os.link
+
+    def racing_link(src, dst, *args, **kwargs):
+        if os.fspath(dst) == str(late):
+            late.write_text("theirs")
+        return real_link(src, dst, *args, **kwargs)
+
+    os.link = racing_link
+    try:
+        with pytest.raises(FileExistsError):
+            latticepol.GeneratedFiles({"late.txt": "ours"}).write(tmp_path)
+    finally:
+        os.link = real_link
+    assert late.read_text() == "theirs"
+    assert not [p for p in tmp_path.rglob(".latticepol-tmp*")]
 
 
 def test_generate_errors(shared_dir):

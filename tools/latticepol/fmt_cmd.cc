@@ -14,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "output_file.h"
 #include "latticepol/policy_format.h"
 
 namespace latticepol::cli {
@@ -26,28 +27,6 @@ struct FmtOptions {
   bool check = false;
   bool write = false;
 };
-
-// Writes `text` to `path` through a temporary file in the same directory and
-// rename(2), so readers see the old or the new file, never a partial one.
-bool WriteAtomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".latticepol-fmt." + std::to_string(::getpid()) + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      PrintError("fmt", "cannot write `" + tmp + "`");
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    PrintError("fmt", "cannot replace `" + path + "`");
-    return false;
-  }
-  return true;
-}
 
 ExitCode RunFmt(const FmtOptions& opts) {
   if (opts.minify && opts.pretty) {
@@ -87,7 +66,13 @@ ExitCode RunFmt(const FmtOptions& opts) {
         unformatted = true;
       }
     } else if (opts.write) {
-      if (formatted.text != text && !WriteAtomically(path, formatted.text)) invalid = true;
+      // Published like every CLI output (output_file.h): atomically, through
+      // a symbolic link, keeping the file's permissions.
+      std::string error;
+      if (formatted.text != text && !PublishFile(path, formatted.text, /*force=*/true, &error)) {
+        PrintError("fmt", error);
+        invalid = true;
+      }
     } else {
       std::cout << formatted.text;
     }

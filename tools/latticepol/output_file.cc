@@ -132,6 +132,12 @@ bool OutputFile::Open(const std::string& path, bool force, std::string* error) {
     temp_.clear();
     return false;
   }
+  // An overwrite keeps the permissions of the file it replaces (a script
+  // stays executable, a private file stays private).
+  struct stat existing;
+  if (stat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+    fchmod(fd, existing.st_mode & 07777);
+  }
   file_ = fdopen(fd, "wb");
   if (file_ == nullptr) {
     close(fd);

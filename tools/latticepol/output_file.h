@@ -8,6 +8,8 @@
 //   with `force` by rename(2) (atomic replace), without it by link(2), which
 //   fails with EEXIST when the target appeared meanwhile (no-clobber at the
 //   moment of publishing, not only before the run);
+// - an existing target is written through when it is a symbolic link (the
+//   link stays) and its permission bits are kept;
 // - temporaries of processes that no longer exist (a kill -9) are swept from
 //   the folder on the next publish there;
 // - a device or pipe (e.g. /dev/null with --force) is written in place;

@@ -1201,16 +1201,73 @@ class GeneratedFiles(dict):  # dict[str, str]
     classes_checked: int
     warnings: List[Issue]
 
-    def write(self, out_dir: Union[str, "os.PathLike[str]"]) -> List[str]:
-        """Writes every file under ``out_dir``; returns the paths written."""
-        written = []
+    def write(self, out_dir: Union[str, "os.PathLike[str]"], *, force: bool = False) -> List[str]:
+        """Writes every file under ``out_dir`` as ``latticepol generate --out``
+        does; returns the paths written (unchanged files are skipped).
+
+        Nothing the user has is overwritten without asking: when a file exists
+        with other content, nothing is written and ``FileExistsError`` names
+        every such file, unless ``force=True``. Each file is published
+        atomically (a temporary file in its folder, flushed to disk, then
+        linked into place, or renamed over the old file with ``force``), so a
+        reader or a killed run never leaves a partial file, and a file another
+        process creates meanwhile is not clobbered. A symbolic link is written
+        through (the link stays) and an overwritten file keeps its permissions.
+        """
+        root = os.fspath(out_dir)
+        plan = []  # (path, content, overwrite)
+        refused = []
         for rel, content in self.items():
-            path = os.path.join(os.fspath(out_dir), *rel.split("/"))
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(content)
+            path = os.path.realpath(os.path.join(root, *rel.split("/")))
+            data = content.encode("utf-8")
+            try:
+                with open(path, "rb") as f:
+                    old = f.read()
+            except FileNotFoundError:
+                plan.append((path, data, False))
+                continue
+            if old == data:
+                continue
+            if not force:
+                refused.append(path)
+            plan.append((path, data, True))
+        if refused:
+            raise FileExistsError(errno.EEXIST, "refusing to overwrite (use force=True): "
+                                  + ", ".join(refused))
+        written = []
+        for path, data, overwrite in plan:
+            _publish_file(path, data, overwrite)
             written.append(path)
         return written
+
+
+def _publish_file(path: str, data: bytes, overwrite: bool) -> None:
+    """Writes ``data`` to a temporary file next to ``path``, syncs it and
+    publishes it: by ``os.replace`` when ``overwrite`` (keeping the old file's
+    mode), else by ``os.link``, which fails if ``path`` appeared meanwhile."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, exist_ok=True)
+    temp = os.path.join(folder, ".latticepol-tmp.%d.%s" % (os.getpid(), os.path.basename(path)))
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            if overwrite:
+                os.fchmod(fd, os.stat(path).st_mode & 0o7777)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
+    finally:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
 
 
 def generate(topology: Any, stack_outputs: Any = None, *, format: str = "pulumi",
