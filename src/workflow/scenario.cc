@@ -6,6 +6,7 @@
 #include "latticepol/scenario.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +23,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "internal/strings.h"
+#include "internal/text.h"
 #include "workflow/internal/yaml_util.h"
 #include "latticepol/parse.h"
 #include "yaml-cpp/yaml.h"
@@ -171,6 +174,33 @@ class Loader {
     Error(node, pointer, "invalid-value",
           internal::StrCat("account id ", QuoteForMessage(value),
                            " must be a string of exactly 12 digits"));
+    return false;
+  }
+
+  // Lattice supplies real ARNs for the service and the caller's service
+  // network: `arn:<partition>:vpc-lattice:<region>:<12-digit account>:<type>/<id>`.
+  // Anything else in a scenario is a typo that would silently match no ARN
+  // condition (and make `prove` reason about a service that cannot exist).
+  bool LatticeArn(const YAML::Node& node, const std::string& pointer, const std::string& value,
+                  std::string_view type) {
+    std::array<std::string_view, 6> f;
+    std::string why;
+    if (!internal::SplitArn(value, &f)) {
+      why = "an ARN has six colon-separated fields starting with `arn`";
+    } else if (f[2] != "vpc-lattice") {
+      why = "a VPC Lattice ARN is in the `vpc-lattice` service";
+    } else if (f[3].empty()) {
+      why = "the region field is empty";
+    } else if (!internal::IsAccountId(f[4])) {
+      why = "the account field has 12 digits";
+    } else if (!internal::StartsWith(f[5], internal::StrCat(type, "/")) ||
+               f[5].size() == type.size() + 1 ||
+               f[5].find_first_of("/*?", type.size() + 1) != std::string_view::npos) {
+      why = internal::StrCat("the resource field is `", type, "/<id>`");
+    }
+    if (why.empty()) return true;
+    Error(node, pointer, "invalid-value",
+          internal::StrCat(QuoteForMessage(value), " is not a VPC Lattice ", type, " ARN: ", why));
     return false;
   }
 
@@ -707,7 +737,9 @@ class Loader {
           caller->source_vpc_owner_account = s;
         }
       } else if (key == "serviceNetworkArn") {
-        if ((ok &= Scalar(value, p, key, &s))) caller->service_network_arn = s;
+        if ((ok &= Scalar(value, p, key, &s) && LatticeArn(value, p, s, "servicenetwork"))) {
+          caller->service_network_arn = s;
+        }
       } else if (key == "principal") {
         ok &= PrincipalField(value, p, &caller->principal);
       } else if (key == "identityDecision") {
@@ -1010,7 +1042,9 @@ class Loader {
       std::string p = PointerAppend(pointer, key);
       if (key == "arn") {
         std::string arn;
-        if (Scalar(value, p, "arn", &arn)) s->service_arn = arn;
+        if (Scalar(value, p, "arn", &arn) && LatticeArn(value, p, arn, "service")) {
+          s->service_arn = arn;
+        }
       } else {
         Entries tags;
         if (!Map(value, p, {}, &tags)) continue;

@@ -244,6 +244,29 @@ INSTANTIATE_TEST_SUITE_P(
                   "callers:\n  - name: a\n    principal: {account: \"111111111111\"}\n    identityDecision: ALLOW\n"
                   "    identityPolicy: auth-policy.json\n",
                   "give either `identityDecision` or `identityPolicy`"},
+        ErrorCase{"ServiceArnNotAnArn", "service:\n  arn: not-an-arn\ncallers:\n  - name: a\n",
+                  "scenario.yaml:2:8: /service/arn: error: `not-an-arn` is not a VPC Lattice service "
+                  "ARN: an ARN has six colon-separated fields starting with `arn`"},
+        ErrorCase{"ServiceArnOtherService",
+                  "service:\n  arn: arn:aws:lambda:us-east-1:111111111111:function/f\ncallers:\n  - name: a\n",
+                  "a VPC Lattice ARN is in the `vpc-lattice` service"},
+        ErrorCase{"ServiceArnShortAccount",
+                  "service:\n  arn: arn:aws:vpc-lattice:us-east-1:1111:service/svc-1\ncallers:\n  - name: a\n",
+                  "the account field has 12 digits"},
+        ErrorCase{"ServiceArnIsANetwork",
+                  "service:\n  arn: arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-1\n"
+                  "callers:\n  - name: a\n",
+                  "the resource field is `service/<id>`"},
+        ErrorCase{"ServiceArnWithPath",
+                  "service:\n  arn: arn:aws:vpc-lattice:us-east-1:111111111111:service/svc-1/x\n"
+                  "callers:\n  - name: a\n",
+                  "the resource field is `service/<id>`"},
+        ErrorCase{"ServiceNetworkArnIsAService",
+                  "callers:\n  - name: a\n    serviceNetworkArn: arn:aws:vpc-lattice:us-east-1:111111111111:"
+                  "service/svc-1\n",
+                  "/callers/0/serviceNetworkArn: error: `arn:aws:vpc-lattice:us-east-1:111111111111:service/"
+                  "svc-1` is not a VPC Lattice servicenetwork ARN: the resource field is "
+                  "`servicenetwork/<id>`"},
         ErrorCase{"YamlSyntax", "callers:\n  - name: [unclosed\n",
                   "scenario.yaml:3:1: error: invalid yaml"},
         ErrorCase{"NotAMapping", "- just\n- a list\n", "scenario.yaml:1:1: error: expected a mapping"}),
