@@ -18,7 +18,7 @@ printf '%s\n\n[]\n%s\n' "$BLUE" "$BLUE" | gzip -c >"$TMP/logs/b.jsonl.gz"
 cat "$TMP/logs/a.jsonl" >"$TMP/all.jsonl"
 gzip -dc "$TMP/logs/b.jsonl.gz" >>"$TMP/all.jsonl"
 
-run "two files" 0 "$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/logs/b.jsonl.gz" --policy "$POLICY"
+run "two files" 0 "$LP" simulate --replay "$TMP/logs/a.jsonl" --replay "$TMP/logs/b.jsonl.gz" --policy "$POLICY"
 expect_in "two files" "$TMP/out" "7 lines"
 expect_in "two files" "$TMP/out" "2 malformed"
 expect_in "two files" "$TMP/err" "a.jsonl:3:"
@@ -38,9 +38,22 @@ expect_in "repeated option" "$TMP/out" '"source": "'"$TMP/logs/b.jsonl.gz"'"'
 # The totals equal those of the concatenation.
 run "concatenation" 0 "$LP" simulate --replay "$TMP/all.jsonl" --policy "$POLICY" --format json
 grep -F '"ALLOW"' "$TMP/out" >"$TMP/allow-one"
-"$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/logs/b.jsonl.gz" --policy "$POLICY" --format json \
+"$LP" simulate --replay "$TMP/logs/a.jsonl" --replay "$TMP/logs/b.jsonl.gz" --policy "$POLICY" --format json \
   2>/dev/null | grep -F '"ALLOW"' >"$TMP/allow-two"
 cmp -s "$TMP/allow-one" "$TMP/allow-two" || fail "concatenation: totals differ"
+
+# --replay takes one value per occurrence: a second bare file is not swallowed.
+run "two values after one --replay" 2 "$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/logs/b.jsonl.gz" \
+  --policy "$POLICY"
+expect_in "two values after one --replay" "$TMP/err" "looks like replay input, not a SCENARIO"
+expect_in "two values after one --replay" "$TMP/err" "give each input its own --replay"
+run "three values after one --replay" 2 "$LP" simulate --replay "$TMP/logs/a.jsonl" "$TMP/all.jsonl" \
+  "$TMP/logs/b.jsonl.gz" --policy "$POLICY"
+# Options and the SCENARIO may follow --replay FILE.
+run "scenario after --replay" 0 "$LP" simulate --replay "$TMP/logs/a.jsonl" \
+  "$SRC/policies/shared-service/scenario.yaml" --format json
+expect_in "scenario after --replay" "$TMP/out" '"lines": 3'
+run "--replay without a value" 2 "$LP" simulate --policy "$POLICY" --replay
 
 run "gzip from stdin" 0 "$LP" simulate --replay - --policy "$POLICY" <"$TMP/logs/b.jsonl.gz"
 expect_in "gzip from stdin" "$TMP/out" "4 lines"

@@ -67,7 +67,8 @@ def strip_timing(d):
 
 
 def cli_report(cli, policy_path, *files, extra=()):
-    out = subprocess.run([cli, "simulate", "--replay", *map(str, files), "--policy",
+    replays = [arg for f in files for arg in ("--replay", str(f))]
+    out = subprocess.run([cli, "simulate", *replays, "--policy",
                           str(policy_path), "--format", "json", *extra],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode in (0, 3), out.stderr
@@ -127,7 +128,7 @@ def test_dask_module_cli_prints_the_clis_report(client, inputs, policy_path, cli
     py = subprocess.run([sys.executable, "-m", "latticepol.dask", "replay", "--scheduler", address,
                          str(plain), str(gz), "--policy", str(policy_path), "--blocksize",
                          str(BLOCK)], env=python_env, capture_output=True, text=True, timeout=120)
-    native = subprocess.run([cli, "simulate", "--replay", str(plain), str(gz), "--policy",
+    native = subprocess.run([cli, "simulate", "--replay", str(plain), "--replay", str(gz), "--policy",
                              str(policy_path)], capture_output=True, text=True, timeout=120)
     assert py.returncode == native.returncode, py.stderr
     drop = lambda text: [l for l in text.splitlines() if " MB/s" not in l]  # noqa: E731

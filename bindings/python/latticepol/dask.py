@@ -32,7 +32,11 @@ How the work is cut and put back together:
   line numbers are exact; the uncertain-id checks restart at each partition
   (``flagged`` is exact, ``checked``/``byId`` may be higher).
 - Only the policy *text* travels to the workers; each worker process parses
-  and compiles a policy once and keeps it (a small cache keyed by the text).
+  and compiles a policy once and keeps it (a small cache keyed by the text's
+  SHA-256), and every partition it replays uses that compiled form (the
+  native replay compiles nothing again). Per-caller identities
+  (``identities=``) travel as one self-contained document (policies inline)
+  and are cached the same way.
 - Partial reports are merged exactly by the library (``MergeReplayReports``):
   counts and hits are sums; errors and samples are merged and the lowest line
   numbers kept, so the result does not depend on the number of workers or
@@ -52,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import glob as _glob
+import hashlib
 import operator
 import os
 import sys
@@ -87,18 +92,35 @@ _cache_lock = threading.Lock()
 _policy_cache: Dict[Tuple, Any] = {}
 
 
+def _cached(key: Tuple, make: Any) -> Any:
+    """One object per key per worker process (at most 64 kept)."""
+    with _cache_lock:
+        value = _policy_cache.get(key)
+        if value is None:
+            if len(_policy_cache) >= 64:
+                _policy_cache.clear()
+            value = make()
+            _policy_cache[key] = value
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _policy_from_spec(spec: Optional[Tuple]) -> Any:
     """Parses and compiles a shipped policy once per worker process."""
     if spec is None:
         return None
-    with _cache_lock:
-        policy = _policy_cache.get(spec)
-        if policy is None:
-            if len(_policy_cache) >= 64:
-                _policy_cache.clear()
-            policy = _lp.Policy.from_json(spec[0], lenient=spec[1], identity=spec[2])
-            _policy_cache[spec] = policy
-    return policy
+    return _cached(("policy", _digest(spec[0]), spec[1], spec[2]),
+                   lambda: _lp.Policy.from_json(spec[0], lenient=spec[1], identity=spec[2]))
+
+
+def _identities_from_spec(text: Optional[str]) -> Any:
+    """Parses and compiles shipped identities once per worker process."""
+    if text is None:
+        return None
+    return _cached(("identities", _digest(text)), lambda: _lp._load_identities(text))
 
 
 def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
@@ -107,7 +129,8 @@ def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
         _policy_from_spec(spec["identity_policy"]), spec["service_auth_type"],
         spec["network_auth_type"], spec["identity_decision"],
         _policy_from_spec(spec["candidate"]), spec["candidate_name"], spec["format"], False,
-        spec["threads"], spec["max_samples"], spec["max_errors"])
+        spec["threads"], spec["max_samples"], spec["max_errors"],
+        _identities_from_spec(spec.get("identities")))
     args.first_line = first_line
     return args
 
@@ -265,8 +288,11 @@ def _file_tasks(path: str, spec: Dict[str, Any], blocksize: int) -> List[Any]:
 def _spec(policy: Any, network_policy: Any, identity_policy: Any, service_auth_type: Any,
           network_auth_type: Any, identity_decision: Any, candidate: Any,
           candidate_name: Optional[str], format: str, threads: int, max_samples: Any,
-          max_errors: Any) -> Dict[str, Any]:
+          max_errors: Any, identities: Any = None) -> Dict[str, Any]:
+    loaded = _lp._load_identities(identities)
     spec = {
+        # Self-contained (policies inline): workers need none of the files.
+        "identities": None if loaded is None else loaded.to_json(),
         "policy": _policy_spec(policy),
         "network_policy": _policy_spec(network_policy, what="network_policy"),
         "identity_policy": _policy_spec(identity_policy, identity=True, what="identity_policy"),
@@ -291,7 +317,7 @@ def replay(paths_or_bag: Any, policy: Any = None, *, candidate: Any = None,
            identity_decision: Any = None, candidate_name: Optional[str] = None,
            format: str = "auto", max_samples: Optional[int] = None,
            max_errors: Optional[int] = None, threads: int = 1,
-           progress: bool = False) -> "_lp.ReplayReport":
+           progress: bool = False, identities: Any = None) -> "_lp.ReplayReport":
     """Replays files (paths, globs, ``.gz``) or a ``dask.bag`` of lines on
     Dask and returns the :class:`latticepol.ReplayReport` that
     :func:`latticepol.replay` and ``latticepol simulate --replay`` give on
@@ -307,7 +333,7 @@ def replay(paths_or_bag: Any, policy: Any = None, *, candidate: Any = None,
         raise ValueError("blocksize must be an int of at least 4096 bytes")
     spec = _spec(policy, network_policy, identity_policy, service_auth_type, network_auth_type,
                  identity_decision, candidate, candidate_name, format, threads, max_samples,
-                 max_errors)
+                 max_errors, identities)
     if hasattr(paths_or_bag, "to_delayed") and hasattr(paths_or_bag, "npartitions"):
         blocks = [delayed(_bag_block)(part) for part in paths_or_bag.to_delayed()]
         tasks = _stream_tasks(blocks, spec, "<bag>")
@@ -374,6 +400,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--shadow", help="a candidate service policy evaluated on the same stream")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--replay-format", choices=("auto", "jsonl", "accesslog"), default="auto")
+    p.add_argument("--identities", help="per-caller identity inputs (docs/formats/identities.md)")
     p.add_argument("--samples", type=int, default=None, help="sample requests kept per finding")
     p.add_argument("--blocksize", type=int, default=DEFAULT_BLOCKSIZE,
                    help="bytes per partition of a plain file (default 64 MiB)")
@@ -387,7 +414,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         report = replay(args.files, args.policy, candidate=args.shadow, client=client,
                         blocksize=args.blocksize, format=args.replay_format,
-                        max_samples=args.samples, progress=args.progress)
+                        max_samples=args.samples, progress=args.progress,
+                        identities=args.identities)
     except _lp.LatticepolError as e:
         print(str(e), file=sys.stderr)
         return 4
