@@ -1053,8 +1053,10 @@ PYBIND11_MODULE(_latticepol, m) {
         return i.identities.default_input.has_value();
       });
   m.def("parse_identities", &ParseIdentitiesText, py::arg("text"), py::arg("base_dir"));
-  m.def("compile_count", []() { return g_compiles.load(std::memory_order_relaxed); },
-        "Policies this module has compiled in this process (parse_policy, parse_identities).");
+  m.def("compile_count", []() {
+    return g_compiles.load(std::memory_order_relaxed) + ReplayCompileCount();
+  }, "Policies compiled in this process: by this module (parse_policy, parse_identities) "
+     "and by the native replay.");
   py::class_<ReplayArgs>(m, "ReplayArgs")
       .def(py::init<>())
       .def_readwrite("chain", &ReplayArgs::chain)

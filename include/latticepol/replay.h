@@ -109,6 +109,12 @@ struct ReplayOptions {
 // ReplayOptions::first_line.
 uint64_t CountReplayLines(std::string_view text);
 
+// Policies Replay has compiled in this process (layers not given in
+// ReplayOptions::precompiled, identity policies without a compiled form): a
+// diagnostic, e.g. to check that a distributed replay compiles once per
+// worker process rather than once per partition.
+uint64_t ReplayCompileCount();
+
 inline constexpr uint8_t kReplayBlankLine = 254;
 inline constexpr uint8_t kReplayMalformedLine = 255;
 

@@ -1019,6 +1019,9 @@ namespace {
 
 // Compiles the chain and the candidate once and prepares the composition
 // tables and the access-log uncertainty flags.
+// Policies Replay compiled (ReplayCompileCount).
+std::atomic<uint64_t> g_replay_compiles{0};
+
 absl::Status PrepareEntry(const ChainPolicies& chain, const CallerIdentityInput* input,
                           const internal::CompiledLayers& layers,
                           const std::shared_ptr<const CompiledPolicy>& precompiled,
@@ -1032,6 +1035,7 @@ absl::Status PrepareEntry(const ChainPolicies& chain, const CallerIdentityInput*
   }
   if (out->chain.identity_policy != nullptr && out->identity == nullptr) {
     auto identity = internal::CompileLayer(*out->chain.identity_policy, "identity");
+    g_replay_compiles.fetch_add(1, std::memory_order_relaxed);
     if (!identity.ok()) return identity.status();
     out->identity = *identity;
   }
@@ -1058,8 +1062,13 @@ absl::Status PrepareChain(const ChainPolicies& chain, const ReplayOptions& optio
     fc.layers.shadow = options.shadow_service_policy ? options.precompiled->shadow : nullptr;
     if (chain.identity_policy != nullptr) identity = options.precompiled->identity;
   }
+  const int given = (fc.layers.network != nullptr) + (fc.layers.service != nullptr) +
+                    (fc.layers.shadow != nullptr);
   absl::Status st = internal::CompileLayers(chain, options.shadow_service_policy, &fc.layers);
   if (!st.ok()) return st;
+  g_replay_compiles.fetch_add((fc.layers.network != nullptr) + (fc.layers.service != nullptr) +
+                                  (fc.layers.shadow != nullptr) - given,
+                              std::memory_order_relaxed);
   const ReplayIdentities* ids = options.identities;
   const CallerIdentityInput* fallback =
       ids != nullptr && ids->default_input ? &*ids->default_input : nullptr;
@@ -1347,6 +1356,8 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
       report.wall_seconds > 0 ? static_cast<double>(report.bytes) / 1e6 / report.wall_seconds : 0;
   return report;
 }
+
+uint64_t ReplayCompileCount() { return g_replay_compiles.load(std::memory_order_relaxed); }
 
 uint64_t CountReplayLines(std::string_view text) {
   uint64_t n = 0;

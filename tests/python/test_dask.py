@@ -105,6 +105,43 @@ def test_dask_replay_with_candidate_gz_and_many_files(client, inputs, policy_pat
         [gz, plain], policy_path, candidate=candidate).to_dict(include_timing=False)
 
 
+def test_dask_compiles_once_per_worker_process(client, inputs, policy_path, cli, tmp_path):
+    plain, _ = inputs
+    # A policy text no worker has seen yet (the cache is keyed by the text).
+    doc = json.loads(policy_path.read_text())
+    doc["Id"] = "compile-once-%d" % os.getpid()
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(doc, separators=(",", ":")))
+    partitions = -(-os.path.getsize(plain) // BLOCK)
+    assert partitions >= 20
+    before = client.run(ldask._compile_count)
+    got = ldask.replay([plain, plain], policy, client=client, blocksize=BLOCK)
+    after = client.run(ldask._compile_count)
+    compiled = sum(after[w] - before.get(w, 0) for w in after)
+    assert 1 <= compiled <= 2, (compiled, partitions)  # once per worker, not per partition
+    assert got.to_dict(include_timing=False) == strip_timing(cli_report(cli, policy, plain, plain))
+    # Again: the workers keep it.
+    ldask.replay(plain, policy, client=client, blocksize=BLOCK)
+    assert client.run(ldask._compile_count) == after
+
+
+def test_dask_replay_with_identities_is_the_clis(client, inputs, policy_path, cli, tmp_path):
+    plain, gz = inputs
+    ids = tmp_path / "ids.json"
+    get_only = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+        "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": "GET"}}}]}
+    (tmp_path / "get-only.json").write_text(json.dumps(get_only, separators=(",", ":")))
+    ids.write_text(json.dumps({
+        "callers": [{"principal": "arn:aws:iam::111111111111:role/blue-service",
+                     "identityPolicy": "get-only.json"}],
+        "default": {"identityDecision": "IMPLICIT_DENY"}}))
+    want = cli_report(cli, policy_path, plain, gz, extra=("--identities", str(ids)))
+    got = ldask.replay([plain, gz], policy_path, client=client, blocksize=BLOCK, identities=ids)
+    assert got.to_dict(include_timing=False) == strip_timing(want)
+    assert want != cli_report(cli, policy_path, plain, gz)  # the identities changed something
+
+
 def test_dask_replay_of_a_bag(client, inputs, policy_path):
     import dask.bag as db
     plain, _ = inputs

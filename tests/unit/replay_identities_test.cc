@@ -165,13 +165,16 @@ TEST(ReplayIdentitiesTest, PrecompiledLayersAreUsed) {
   precompiled.service = *compiled;
   ReplayOptions options;
   options.precompiled = &precompiled;
+  const uint64_t compiles = ReplayCompileCount();
   auto report = ReplayText(LogLine("-", "GET"), chain, options);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->totals[static_cast<int>(DecisionKind::kExplicitDeny)], 1u);
+  EXPECT_EQ(ReplayCompileCount(), compiles);  // nothing compiled
   options.precompiled = nullptr;
   report = ReplayText(LogLine("-", "GET"), chain, options);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->totals[static_cast<int>(DecisionKind::kAllow)], 1u);
+  EXPECT_EQ(ReplayCompileCount(), compiles + 1);  // the service policy
 }
 
 }  // namespace

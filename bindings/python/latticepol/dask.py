@@ -116,6 +116,12 @@ def _policy_from_spec(spec: Optional[Tuple]) -> Any:
                    lambda: _lp.Policy.from_json(spec[0], lenient=spec[1], identity=spec[2]))
 
 
+def _compile_count() -> int:
+    """Policies compiled so far in this process (for tests: a worker compiles
+    each shipped policy once, whatever the number of partitions)."""
+    return int(_core.compile_count())
+
+
 def _identities_from_spec(text: Optional[str]) -> Any:
     """Parses and compiles shipped identities once per worker process."""
     if text is None:
