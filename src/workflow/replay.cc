@@ -911,6 +911,12 @@ int Worker::LogUncertainty(const RequestView& view, const internal::ChainStep& s
   layer(c.chain.service_policy, c.layers.eval_service, step.service);
   const IdentityEntry& entry = c.Entry(view);
   layer(entry.chain.identity_policy, is_signed && entry.identity != nullptr, step.identity);
+  // An identity decision (not a policy) that denies a signed caller is as
+  // certain as the input: the chain denies whatever the other layers do.
+  if (is_signed && entry.identity == nullptr) {
+    const DecisionKind allow = DecisionKind::kAllow;
+    some_layer_denies |= entry.table[1].Get(allow, allow, allow).kind != allow;
+  }
   int id = -1;
   if (any_uncertain && !some_layer_denies) {
     std::sort(keys.begin(), keys.end());
