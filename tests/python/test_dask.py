@@ -142,6 +142,20 @@ def test_dask_replay_with_identities_is_the_clis(client, inputs, policy_path, cl
     assert want != cli_report(cli, policy_path, plain, gz)  # the identities changed something
 
 
+def test_dask_replay_edges_empty_and_unterminated_files(client, inputs, policy_path, cli,
+                                                         tmp_path):
+    plain, _ = inputs
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    cut = tmp_path / "cut.jsonl"
+    data = plain.read_bytes()
+    cut.write_bytes(data[: 3 * BLOCK + 100].rstrip(b"\n"))  # last line without a newline
+    for files in ([empty], [cut], [empty, cut, empty]):
+        want = cli_report(cli, policy_path, *files)
+        got = ldask.replay(files, policy_path, client=client, blocksize=4096)
+        assert got.to_dict(include_timing=False) == strip_timing(want), files
+
+
 def test_dask_replay_of_a_bag(client, inputs, policy_path):
     import dask.bag as db
     plain, _ = inputs
