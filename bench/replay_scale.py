@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,16 @@ def make_input(path, size_mb):
             out.write(piece)
             written += len(piece)
     return os.path.getsize(path)
+
+
+def _peak_rss_kib():
+    """This process's peak RSS (VmHWM: reset by exec, unlike ru_maxrss, which
+    a spawned worker inherits from the large benchmark process)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def children_cpu():
@@ -107,12 +118,18 @@ def main():
     ap.add_argument("--dask-only", action="store_true",
                     help="only `simulate --replay --threads 2` and the Dask runs")
     args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="latticepol-bench-")
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
+
+def run(args, tmp):
     import mmap
 
     import latticepol
 
-    tmp = tempfile.mkdtemp(prefix="latticepol-bench-")
     path = os.path.join(tmp, "traffic.jsonl")
     size = make_input(path, args.size_mb)
     mb = size / 1e6
@@ -197,9 +214,11 @@ def main():
             w0, c0 = sum(client.run(time.process_time).values()), time.process_time()
             ldask.replay(path, policy, client=client, blocksize=blocksize)
             cpu = sum(client.run(time.process_time).values()) - w0 + time.process_time() - c0
+            rss = max(client.run(_peak_rss_kib).values())
         rates[n] = mb / t
-        print("dask LocalCluster %d worker(s): %7.1f MB/s (%.3f s; %.2f CPU s) = %.0f%% of cli "
-              "--threads 2" % (n, rates[n], t, cpu, 100 * cli2 / t))
+        print("dask LocalCluster %d worker(s): %7.1f MB/s (%.3f s; %.2f CPU s; worker peak RSS "
+              "%.0f MiB) = %.0f%% of cli --threads 2"
+              % (n, rates[n], t, cpu, rss / 1024, 100 * cli2 / t))
     print("dask scaling 1 -> 2 workers: x%.2f" % (rates[2] / rates[1]))
     # Paper estimate: 1 TB = 1e6 MB at the measured per-worker Dask rate (what
     # one single-core worker really delivered here, overheads included) and at

@@ -363,8 +363,8 @@ struct UncertainClasses {
   std::map<ClassKey, ReplayUncertainClass> by_class;
   uint64_t other = 0;
 
-  // Adds `n` requests (`disagree` of them disagreeing) of class `key` that
-  // lacked `keys` (each counted once per request).
+  // The entry of class `key` (created empty), or nullptr when the table is
+  // full and `key` is not in it (the caller counts the request in `other`).
   ReplayUncertainClass* Find(const ClassKey& key) {
     auto it = by_class.find(key);
     if (it != by_class.end()) return &it->second;
@@ -373,6 +373,7 @@ struct UncertainClasses {
     std::tie(c.caller, c.source_vpc, c.method) = key;
     return &c;
   }
+  // Adds another table's entry (merging workers' and partial reports).
   void Add(const ReplayUncertainClass& from) {
     ReplayUncertainClass* c = Find(ClassKey(from.caller, from.source_vpc, from.method));
     if (c == nullptr) {
