@@ -37,7 +37,8 @@ LINES = [
     record(SESSION, "GET", ip_port="10.0.3.4:50000"),          # allowed by the source IP
     record(SESSION, "PUT", ip_port="10.0.3.4:50001"),          # session input denies PUT
     record(ROLE, "PUT", denied=True, ip_port="192.168.0.1:443"),  # tag unknown: uncertain
-    record(USER, "GET", ip_port="-"),                           # no address: uncertain
+    record(USER, "GET", ip_port="-"),                           # default input denies: certain
+    record(ROLE, "GET", ip_port="-"),                           # no address: uncertain
     record("-", "GET", ip_port="[2001:db8::1]:443"),           # IPv6 outside: tag unknown
 ]
 
@@ -71,13 +72,14 @@ def test_identities_source_ip_and_classes_match_the_cli(files, cli):
     got = report.to_dict(include_timing=False)
     assert got == want
     # The session's identity policy denies its PUT (identity layer).
-    assert got["totals"] == {"ALLOW": 1, "EXPLICIT_DENY": 0, "IMPLICIT_DENY": 4}
+    assert got["totals"] == {"ALLOW": 1, "EXPLICIT_DENY": 0, "IMPLICIT_DENY": 5}
     logged = got["loggedVerdicts"]
     assert logged["uncertain"] == 3
+    assert logged["loggedAllowedCandidateDenies"] == 2  # the session's PUT, the default's GET
     assert logged["uncertainOther"] == 0
     classes = {(c["caller"], c["method"]): c for c in logged["uncertainClasses"]}
-    assert set(classes) == {("anonymous", "GET"), (ROLE, "PUT"), (USER, "GET")}
-    assert classes[(USER, "GET")]["keys"] == {"aws:SourceIp": 1, "aws:PrincipalTag/team": 1}
+    assert set(classes) == {("anonymous", "GET"), (ROLE, "PUT"), (ROLE, "GET")}
+    assert classes[(ROLE, "GET")]["keys"] == {"aws:SourceIp": 1, "aws:PrincipalTag/team": 1}
     assert classes[(ROLE, "PUT")]["keys"] == {"aws:PrincipalTag/team": 1}
     assert classes[(ROLE, "PUT")]["disagree"] == 0
     assert classes[("anonymous", "GET")]["sourceVpc"] == "vpc-0b1e"

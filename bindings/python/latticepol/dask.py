@@ -200,13 +200,14 @@ def _first_lines(counts: Sequence[int]) -> List[int]:
     return out + [total]
 
 
-def _aligned(f: _MappedFile, pos: int, stop: int, first_line: int) -> Tuple[int, int, int]:
+def _aligned(f: _MappedFile, pos: int, stop: int, first_line: int,
+             lines: int) -> Tuple[int, int, int]:
     """Moves a range's edges to the library's groups of REPLAY_GROUP_LINES
     lines: its first lines up to a group boundary belong to the previous
     range, which reads on to the next boundary. Each group is then replayed by
     one partition, so the per-group budget of reference checks is spent on the
-    same lines as in one replay of the whole stream. Returns (begin, end,
-    first line number) of the bytes to replay."""
+    same lines as in one replay of the whole stream. `lines`: the range's line
+    count. Returns (begin, end, first line number) of the bytes to replay."""
     group = _core.REPLAY_GROUP_LINES
     begin, skipped = pos, 0
     while skipped < (-first_line) % group and begin < stop:
@@ -215,7 +216,7 @@ def _aligned(f: _MappedFile, pos: int, stop: int, first_line: int) -> Tuple[int,
     own_first = first_line + skipped
     if begin >= stop:
         return stop, stop, own_first
-    lines = f.with_slice(begin, stop, _core.count_lines)
+    lines -= skipped
     end = stop
     if f.map[stop - 1:stop] == b"\n":  # else the stream's last line: nothing follows
         for _ in range((-(own_first + lines)) % group):
@@ -229,7 +230,8 @@ def _replay_range(path: str, start: int, end: int, index: int, first_lines: Sequ
                   spec: Dict[str, Any]) -> Any:
     with _MappedFile(path) as f:
         pos, stop = f.bounds(start, end)
-        begin, finish, own_first = _aligned(f, pos, stop, first_lines[index])
+        first = first_lines[index]
+        begin, finish, own_first = _aligned(f, pos, stop, first, first_lines[index + 1] - first)
         args = _replay_args(spec, own_first)
         return f.with_slice(begin, finish, lambda part: _core.replay_buffer(part, args, path))
 
