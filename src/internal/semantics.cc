@@ -182,6 +182,19 @@ bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role) {
 bool KeyUnknowableInLogRecord(const ConditionKey& key, const LogRecordFacts& record) {
   if (!IsKnownKey(key.kind)) return false;
   const KeyRow& row = KeySemantics(key.kind);
+  switch (row.field) {
+    case RequestField::kPrincipalType:
+    case RequestField::kPrincipalArn:
+    case RequestField::kPrincipalAccount:
+    case RequestField::kPrincipalOrgId:
+    case RequestField::kPrincipalOrgPaths:
+    case RequestField::kPrincipalTags:
+    case RequestField::kPrincipalSigned:
+      if (record.anonymous) return false;  // an unsigned request has no principal
+      break;
+    default:
+      break;
+  }
   switch (row.logs) {
     case LogKnowledge::kKnown:
       return false;

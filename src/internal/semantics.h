@@ -136,6 +136,7 @@ bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role);
 struct LogRecordFacts {
   bool assumed_role = false;  // the caller is an assumed role (L2)
   bool source_ip = false;     // the record has a usable source address (L4)
+  bool anonymous = false;     // no caller: every principal key is known (absent or constant)
 };
 // True iff `record` cannot supply `key`. KeyUnknowableInLogs(key, r) is this
 // with a record that has no source address.

@@ -895,6 +895,7 @@ int Worker::LogUncertainty(const RequestView& view, const internal::ChainStep& s
   internal::LogRecordFacts facts;
   facts.assumed_role = view.principal != nullptr && view.principal->type == "AssumedRole";
   facts.source_ip = view.source_ip.present;
+  facts.anonymous = view.principal == nullptr;
   bool any_uncertain = false, some_layer_denies = false;
   std::vector<std::string> keys;
   auto layer = [&](const PolicyDocument* doc, bool evaluated, DecisionKind kind) {

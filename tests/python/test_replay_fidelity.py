@@ -39,7 +39,7 @@ LINES = [
     record(ROLE, "PUT", denied=True, ip_port="192.168.0.1:443"),  # tag unknown: uncertain
     record(USER, "GET", ip_port="-"),                           # default input denies: certain
     record(ROLE, "GET", ip_port="-"),                           # no address: uncertain
-    record("-", "GET", ip_port="[2001:db8::1]:443"),           # IPv6 outside: tag unknown
+    record("-", "GET", ip_port="[2001:db8::1]:443"),           # IPv6 outside, no tags: denied
 ]
 
 
@@ -74,15 +74,16 @@ def test_identities_source_ip_and_classes_match_the_cli(files, cli):
     # The session's identity policy denies its PUT (identity layer).
     assert got["totals"] == {"ALLOW": 1, "EXPLICIT_DENY": 0, "IMPLICIT_DENY": 5}
     logged = got["loggedVerdicts"]
-    assert logged["uncertain"] == 3
-    assert logged["loggedAllowedCandidateDenies"] == 2  # the session's PUT, the default's GET
+    assert logged["uncertain"] == 2
+    # The session's PUT, the default's GET and the anonymous caller (no principal, so no tags).
+    assert logged["loggedAllowedCandidateDenies"] == 3
     assert logged["uncertainOther"] == 0
     classes = {(c["caller"], c["method"]): c for c in logged["uncertainClasses"]}
-    assert set(classes) == {("anonymous", "GET"), (ROLE, "PUT"), (ROLE, "GET")}
+    assert set(classes) == {(ROLE, "PUT"), (ROLE, "GET")}
     assert classes[(ROLE, "GET")]["keys"] == {"aws:SourceIp": 1, "aws:PrincipalTag/team": 1}
     assert classes[(ROLE, "PUT")]["keys"] == {"aws:PrincipalTag/team": 1}
     assert classes[(ROLE, "PUT")]["disagree"] == 0
-    assert classes[("anonymous", "GET")]["sourceVpc"] == "vpc-0b1e"
+    assert classes[(ROLE, "GET")]["sourceVpc"] == "vpc-0b1e"
     # The same identities as a dict (policy paths then resolve against the cwd).
     as_dict = {"callers": [{"principal": ROLE, "identityDecision": "ALLOW"},
                            {"principal": SESSION, "identityPolicy": GET_ONLY}],

@@ -164,6 +164,14 @@ TEST(SemanticsTest, LogKnowledgeColumn) {
   EXPECT_FALSE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalArn"), facts));
   facts.assumed_role = true;
   EXPECT_TRUE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalArn"), facts));
+  // An anonymous caller has no principal: its principal keys are known.
+  internal::LogRecordFacts anonymous;
+  anonymous.anonymous = true;
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalTag/team"), {}));
+  EXPECT_FALSE(
+      internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalTag/team"), anonymous));
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(
+      ResolveConditionKey("vpc-lattice-svcs:RequestQueryString/q"), anonymous));
 }
 
 // The compiled matcher reads the same ordering column as the reference.
