@@ -24,6 +24,8 @@ Usage (from the repository root, after tools/build.sh):
 import argparse
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +63,21 @@ def make_input(path, size_mb):
     return os.path.getsize(path)
 
 
+def _peak_rss_kib():
+    """This process's peak RSS (VmHWM: reset by exec, unlike ru_maxrss, which
+    a spawned worker inherits from the large benchmark process)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def best_of(repeat, fn):
     times = []
     for _ in range(repeat):
@@ -96,14 +113,23 @@ def main():
     ap.add_argument("--size-mb", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--blocksize-mb", type=int, default=8, help="Dask partition size")
     ap.add_argument("--rss-only", action="store_true")
+    ap.add_argument("--dask-only", action="store_true",
+                    help="only `simulate --replay --threads 2` and the Dask runs")
     args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="latticepol-bench-")
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
+
+def run(args, tmp):
     import mmap
 
     import latticepol
 
-    tmp = tempfile.mkdtemp(prefix="latticepol-bench-")
     path = os.path.join(tmp, "traffic.jsonl")
     size = make_input(path, args.size_mb)
     mb = size / 1e6
@@ -127,6 +153,8 @@ def main():
         "python import only": [py, "-c", "import latticepol, numpy"],
     }
     for name, argv in rss_cases.items():
+        if args.dask_only:
+            break
         rss, wall, rc = child_rss_kb(argv, env)
         print("peak RSS %-36s %7.1f MiB  (%.2f s, exit %d)" % (name, rss / 1024, wall, rc))
     if args.rss_only:
@@ -138,25 +166,32 @@ def main():
                               str(threads), "--format", "json"], capture_output=True, check=False)
         return json.loads(out.stdout)
 
-    cli1 = best_of(args.repeat, lambda: cli_run(1))
-    rep = cli_run(1)
-    print("cli replay --threads 1:        %7.1f MB/s wall (%.3f s; report says %.1f MB/s)"
-          % (mb / cli1, cli1, rep["timing"]["megabytesPerSecond"]))
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        dl = best_of(args.repeat, lambda: policy.decide_lines(m))
-        dl_bytes = best_of(args.repeat, lambda: policy.decide_lines(m, threads=2))
-    data = open(path, "rb").read()
-    dl_mem = best_of(args.repeat, lambda: policy.decide_lines(data))
-    del data
-    print("decide_lines (mmap, 1 thread): %7.1f MB/s (%.3f s) = %.0f%% of the CLI"
-          % (mb / dl, dl, 100 * cli1 / dl))
-    print("decide_lines (bytes, 1 thread):%7.1f MB/s (%.3f s) = %.0f%% of the CLI"
-          % (mb / dl_mem, dl_mem, 100 * cli1 / dl_mem))
-    print("decide_lines (mmap, 2 threads):%7.1f MB/s (%.3f s)" % (mb / dl_bytes, dl_bytes))
-    pr = best_of(args.repeat, lambda: latticepol.replay(path, policy))
-    print("latticepol.replay(path):       %7.1f MB/s (%.3f s)" % (mb / pr, pr))
     cli2 = best_of(args.repeat, lambda: cli_run(2))
-    print("cli replay --threads 2:        %7.1f MB/s wall (%.3f s)" % (mb / cli2, cli2))
+    cpu0 = children_cpu()
+    cli_run(2)
+    cli2_cpu = children_cpu() - cpu0
+    print("cli replay --threads 2:        %7.1f MB/s wall (%.3f s; %.2f CPU s)"
+          % (mb / cli2, cli2, cli2_cpu))
+    native_rate = None  # single-thread MB/s of the native path, for the paper estimate
+    if not args.dask_only:
+        cli1 = best_of(args.repeat, lambda: cli_run(1))
+        rep = cli_run(1)
+        print("cli replay --threads 1:        %7.1f MB/s wall (%.3f s; report says %.1f MB/s)"
+              % (mb / cli1, cli1, rep["timing"]["megabytesPerSecond"]))
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            dl = best_of(args.repeat, lambda: policy.decide_lines(m))
+            dl_bytes = best_of(args.repeat, lambda: policy.decide_lines(m, threads=2))
+        data = open(path, "rb").read()
+        dl_mem = best_of(args.repeat, lambda: policy.decide_lines(data))
+        del data
+        print("decide_lines (mmap, 1 thread): %7.1f MB/s (%.3f s) = %.0f%% of the CLI"
+              % (mb / dl, dl, 100 * cli1 / dl))
+        print("decide_lines (bytes, 1 thread):%7.1f MB/s (%.3f s) = %.0f%% of the CLI"
+              % (mb / dl_mem, dl_mem, 100 * cli1 / dl_mem))
+        print("decide_lines (mmap, 2 threads):%7.1f MB/s (%.3f s)" % (mb / dl_bytes, dl_bytes))
+        pr = best_of(args.repeat, lambda: latticepol.replay(path, policy))
+        print("latticepol.replay(path):       %7.1f MB/s (%.3f s)" % (mb / pr, pr))
+        native_rate = mb / dl
 
     # ---- 2. Dask -------------------------------------------------------------------------
     if args.skip_dask:
@@ -168,20 +203,29 @@ def main():
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (module_dir, os.environ.get("PYTHONPATH", "")) if p)
     rates = {}
+    blocksize = args.blocksize_mb << 20
     for n in (1, 2):
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None) as cluster, Client(cluster) as client:
-            ldask.replay(path, policy, client=client, blocksize=8 << 20)  # warm the workers
+            ldask.replay(path, policy, client=client, blocksize=blocksize)  # warm the workers
             t = best_of(args.repeat, lambda: ldask.replay(path, policy, client=client,
-                                                            blocksize=8 << 20))
+                                                            blocksize=blocksize))
+            # CPU seconds of one run: the workers' processes plus this client.
+            w0, c0 = sum(client.run(time.process_time).values()), time.process_time()
+            ldask.replay(path, policy, client=client, blocksize=blocksize)
+            cpu = sum(client.run(time.process_time).values()) - w0 + time.process_time() - c0
+            rss = max(client.run(_peak_rss_kib).values())
         rates[n] = mb / t
-        print("dask LocalCluster %d worker(s): %7.1f MB/s (%.3f s) = %.0f%% of cli --threads 2"
-              % (n, rates[n], t, 100 * cli2 / t))
+        print("dask LocalCluster %d worker(s): %7.1f MB/s (%.3f s; %.2f CPU s; worker peak RSS "
+              "%.0f MiB) = %.0f%% of cli --threads 2"
+              % (n, rates[n], t, cpu, rss / 1024, 100 * cli2 / t))
     print("dask scaling 1 -> 2 workers: x%.2f" % (rates[2] / rates[1]))
     # Paper estimate: 1 TB = 1e6 MB at the measured per-worker Dask rate (what
     # one single-core worker really delivered here, overheads included) and at
     # the native single-thread rate (the ceiling), assuming linear scaling.
-    for label, rate in (("dask per-worker", rates[1]), ("native 1-thread", mb / dl)):
+    for label, rate in (("dask per-worker", rates[1]), ("native 1-thread", native_rate)):
+        if rate is None:
+            continue
         for workers in (8, 32, 128):
             minutes = 1e6 / (rate * workers) / 60
             print("paper: 1 TB on %3d workers at %.0f MB/s each (%s): %.0f min"

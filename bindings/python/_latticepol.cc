@@ -8,6 +8,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "latticepol/policy.h"
 #include "latticepol/request.h"
 #include "latticepol/replay.h"
+#include "latticepol/replay_identities.h"
 #include "latticepol/replay_inputs.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
@@ -97,6 +99,10 @@ struct PolicyCore {
 };
 using PolicyPtr = std::shared_ptr<PolicyCore>;  // never mutated after construction
 
+// Policies this module compiled (parse_policy, parse_identities): tests
+// check that a distributed replay compiles once per worker process.
+std::atomic<uint64_t> g_compiles{0};
+
 // Parses and compiles. Returns (PolicyCore or None, issues).
 py::tuple ParsePolicyText(const std::string& text, bool strict, bool identity) {
   ParseOptions options;
@@ -105,6 +111,7 @@ py::tuple ParsePolicyText(const std::string& text, bool strict, bool identity) {
   ParseResult parsed = ParsePolicy(text, options);
   if (!parsed.ok()) return py::make_tuple(py::none(), IssueList(parsed.issues));
   auto compiled = Compile(parsed.doc);
+  g_compiles.fetch_add(1, std::memory_order_relaxed);
   if (!compiled.ok()) {
     Issue issue;
     issue.code = "compile-failed";
@@ -513,10 +520,42 @@ class ByteView {
 };
 
 // The chain of a bulk call: the policies stay alive in the PolicyPtrs.
+// Per-caller identity inputs (replay_identities.h), parsed and compiled once.
+struct IdentitiesCore {
+  ReplayIdentities identities;
+};
+using IdentitiesPtr = std::shared_ptr<IdentitiesCore>;
+
+// Returns (IdentitiesCore or None, issues).
+py::tuple ParseIdentitiesText(const std::string& text, const std::string& base_dir) {
+  ReplayIdentitiesResult parsed = ParseReplayIdentities(text, base_dir);
+  auto count = [](const CallerIdentityInput& input) {
+    if (input.compiled) g_compiles.fetch_add(1, std::memory_order_relaxed);
+  };
+  for (const auto& [principal, input] : parsed.identities.callers) count(input);
+  if (parsed.identities.default_input) count(*parsed.identities.default_input);
+  if (!parsed.ok()) return py::make_tuple(py::none(), IssueList(parsed.issues));
+  auto core = std::make_shared<IdentitiesCore>();
+  core->identities = std::move(parsed.identities);
+  return py::make_tuple(IdentitiesPtr(std::move(core)), IssueList(parsed.issues));
+}
+
 struct ChainArgs {
   PolicyPtr service, network, identity;
   std::string service_auth_type = "AWS_IAM", network_auth_type = "NONE";
   std::optional<std::string> identity_decision;
+  IdentitiesPtr identities;
+  PolicyPtr candidate;  // replay only (ReplayArgs::candidate)
+
+  // The policies' compiled forms: Replay compiles nothing again.
+  ReplayOptions::Precompiled Precompiled() const {
+    ReplayOptions::Precompiled p;
+    if (network) p.network = network->compiled;
+    if (service) p.service = service->compiled;
+    if (identity) p.identity = identity->compiled;
+    if (candidate) p.shadow = candidate->compiled;
+    return p;
+  }
 
   ChainPolicies Chain() const {
     ChainPolicies chain;
@@ -548,6 +587,9 @@ py::object DecideLines(const py::object& data, const ChainArgs& args, const std:
   options.max_samples = 0;
   options.max_errors = 0;
   const ChainPolicies chain = args.Chain();
+  const ReplayOptions::Precompiled precompiled = args.Precompiled();
+  options.precompiled = &precompiled;
+  if (args.identities) options.identities = &args.identities->identities;
   std::vector<uint8_t> marks;
   options.line_decisions = &marks;
   ByteView view(data);
@@ -578,9 +620,18 @@ struct ReplayArgs {
   int max_samples = 5;
   int max_errors = 20;
   uint64_t first_line = 0;
+  IdentitiesPtr identities;
 
-  ReplayOptions Options() const {
+  // `precompiled` must outlive the options.
+  ReplayOptions Options(ReplayOptions::Precompiled* precompiled = nullptr) const {
     ReplayOptions options;
+    if (precompiled != nullptr) {
+      ChainArgs with_candidate = chain;
+      with_candidate.candidate = candidate;
+      *precompiled = with_candidate.Precompiled();
+      options.precompiled = precompiled;
+    }
+    if (identities) options.identities = &identities->identities;
     options.format = FormatFromName(format);
     options.strict = strict;
     options.threads = threads;
@@ -616,7 +667,8 @@ ReplayPtr WrapReport(absl::StatusOr<ReplayReport> report) {
 
 ReplayPtr ReplayBuffer(const py::object& data, const ReplayArgs& args, const std::string& source) {
   const ChainPolicies chain = args.chain.Chain();
-  const ReplayOptions options = args.Options();
+  ReplayOptions::Precompiled precompiled;
+  const ReplayOptions options = args.Options(&precompiled);
   ByteView view(data);
   absl::StatusOr<ReplayReport> report;
   {
@@ -629,7 +681,8 @@ ReplayPtr ReplayBuffer(const py::object& data, const ReplayArgs& args, const std
 
 ReplayPtr ReplayFiles(const std::vector<std::string>& paths, const ReplayArgs& args) {
   const ChainPolicies chain = args.chain.Chain();
-  const ReplayOptions options = args.Options();
+  ReplayOptions::Precompiled precompiled;
+  const ReplayOptions options = args.Options(&precompiled);
   absl::StatusOr<ReplayReport> report;
   {
     py::gil_scoped_release release;
@@ -710,20 +763,29 @@ py::tuple ReportState(const ReplayReport& r) {
   for (uint64_t x : r.totals) counts.push_back(x);
   for (uint64_t x : r.by_layer) counts.push_back(x);
   for (uint64_t x : r.shadow_totals) counts.push_back(x);
-  return py::make_tuple(2, py::bytes(r.source), counts, r.stopped, r.shadow_enabled,
+  counts.push_back(r.log_uncertain_other);
+  py::list classes;
+  for (const ReplayUncertainClass& c : r.log_uncertain_classes) {
+    py::list keys;
+    for (const auto& [key, n] : c.keys) keys.append(py::make_tuple(py::bytes(key), n));
+    classes.append(py::make_tuple(py::bytes(c.caller), py::bytes(c.source_vpc),
+                                  py::bytes(c.method), c.requests, c.disagree, py::tuple(keys)));
+  }
+  return py::make_tuple(3, py::bytes(r.source), counts, r.stopped, r.shadow_enabled,
                         py::bytes(r.shadow_name), py::tuple(errors), py::tuple(hits),
                         py::tuple(ids), SamplesState(r.log_disagreement_samples),
                         SamplesState(r.shadow_allowed_to_denied_samples),
-                        SamplesState(r.shadow_denied_to_allowed_samples), r.wall_seconds);
+                        SamplesState(r.shadow_denied_to_allowed_samples), r.wall_seconds,
+                        py::tuple(classes));
 }
 
 ReplayPtr ReportFromState(const py::tuple& t) {
-  if (t.size() != 13 || t[0].cast<int>() != 2) throw py::value_error("invalid replay report state");
+  if (t.size() != 14 || t[0].cast<int>() != 3) throw py::value_error("invalid replay report state");
   auto core = std::make_shared<ReplayCore>();
   ReplayReport& r = core->report;
   r.source = t[1].cast<std::string>();
   std::vector<uint64_t> c = t[2].cast<std::vector<uint64_t>>();
-  if (c.size() != 31) throw py::value_error("invalid replay report state");
+  if (c.size() != 32) throw py::value_error("invalid replay report state");
   uint64_t* fields[] = {&r.lines, &r.blank, &r.malformed, &r.requests, &r.canonical,
                         &r.access_log, &r.fallback, &r.bytes, &r.flagged, &r.checked,
                         &r.uncertain_checked, &r.log_compared, &r.log_agree,
@@ -735,6 +797,21 @@ ReplayPtr ReportFromState(const py::tuple& t) {
   for (uint64_t& x : r.totals) x = c[i++];
   for (uint64_t& x : r.by_layer) x = c[i++];
   for (uint64_t& x : r.shadow_totals) x = c[i++];
+  r.log_uncertain_other = c[i++];
+  for (py::handle h : t[13].cast<py::tuple>()) {
+    py::tuple e = h.cast<py::tuple>();
+    ReplayUncertainClass u;
+    u.caller = e[0].cast<std::string>();
+    u.source_vpc = e[1].cast<std::string>();
+    u.method = e[2].cast<std::string>();
+    u.requests = e[3].cast<uint64_t>();
+    u.disagree = e[4].cast<uint64_t>();
+    for (py::handle k : e[5].cast<py::tuple>()) {
+      py::tuple kv = k.cast<py::tuple>();
+      u.keys[kv[0].cast<std::string>()] = kv[1].cast<uint64_t>();
+    }
+    r.log_uncertain_classes.push_back(std::move(u));
+  }
   r.stopped = t[3].cast<bool>();
   r.shadow_enabled = t[4].cast<bool>();
   r.shadow_name = t[5].cast<std::string>();
@@ -963,7 +1040,23 @@ PYBIND11_MODULE(_latticepol, m) {
       .def_readwrite("identity", &ChainArgs::identity)
       .def_readwrite("service_auth_type", &ChainArgs::service_auth_type)
       .def_readwrite("network_auth_type", &ChainArgs::network_auth_type)
-      .def_readwrite("identity_decision", &ChainArgs::identity_decision);
+      .def_readwrite("identity_decision", &ChainArgs::identity_decision)
+      .def_readwrite("identities", &ChainArgs::identities);
+  py::class_<IdentitiesCore, IdentitiesPtr>(m, "IdentitiesCore")
+      .def("to_json", [](const IdentitiesCore& i) { return Text(ReplayIdentitiesToJson(i.identities)); })
+      .def_property_readonly("callers", [](const IdentitiesCore& i) {
+        py::list out;
+        for (const auto& [principal, input] : i.identities.callers) out.append(Text(principal));
+        return out;
+      })
+      .def_property_readonly("has_default", [](const IdentitiesCore& i) {
+        return i.identities.default_input.has_value();
+      });
+  m.def("parse_identities", &ParseIdentitiesText, py::arg("text"), py::arg("base_dir"));
+  m.def("compile_count", []() {
+    return g_compiles.load(std::memory_order_relaxed) + ReplayCompileCount();
+  }, "Policies compiled in this process: by this module (parse_policy, parse_identities) "
+     "and by the native replay.");
   py::class_<ReplayArgs>(m, "ReplayArgs")
       .def(py::init<>())
       .def_readwrite("chain", &ReplayArgs::chain)
@@ -974,7 +1067,8 @@ PYBIND11_MODULE(_latticepol, m) {
       .def_readwrite("threads", &ReplayArgs::threads)
       .def_readwrite("max_samples", &ReplayArgs::max_samples)
       .def_readwrite("max_errors", &ReplayArgs::max_errors)
-      .def_readwrite("first_line", &ReplayArgs::first_line);
+      .def_readwrite("first_line", &ReplayArgs::first_line)
+      .def_readwrite("identities", &ReplayArgs::identities);
   py::class_<ReplayCore, ReplayPtr>(m, "ReplayCore")
       .def("to_json", [](const ReplayCore& r, bool timing) {
         return Text(ReplayReportToJson(r.report, timing));

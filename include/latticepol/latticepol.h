@@ -11,6 +11,7 @@
 //   cases.h            case files and RunCases (`latticepol check`)
 //   scenario.h, simulate.h, replay.h   synthetic streams and recorded traffic
 //   replay_inputs.h    replay of many files, globs and .gz
+//   replay_identities.h  per-caller identity inputs for replay
 //   topology.h, generate.h             policy + Pulumi stack configs from a topology
 //   lint.h, policy_format.h            findings in four severities; canonical formatting
 //
@@ -47,6 +48,7 @@
 #include "latticepol/policy_format.h"    // IWYU pragma: export
 #include "latticepol/replay.h"           // IWYU pragma: export
 #include "latticepol/replay_inputs.h"    // IWYU pragma: export
+#include "latticepol/replay_identities.h"  // IWYU pragma: export
 #include "latticepol/request.h"          // IWYU pragma: export
 #include "latticepol/request_json.h"     // IWYU pragma: export
 #include "latticepol/scenario.h"         // IWYU pragma: export

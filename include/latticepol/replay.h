@@ -24,13 +24,16 @@
 // serviceNetworkArn; callerPrincipal -> principal per DECISION L2 ("-" =
 // anonymous); callerPrincipalOrgID -> orgId; startTime -> time (A5); port from
 // the hostHeader `:port`, else 443 when tlsVersion is not "-", else 80
-// (counted as inferred). `sourceIpPort` is not used (A4: source IP only when
-// supplied). The logged verdict is "denied by auth" iff authDeniedReason is
-// present and not "-" (L1). A replayed decision is L3-uncertain when a policy
-// statement that could decide it tests a key logs do not carry (query string,
-// headers other than host/user-agent, principal tags, source IP) or, for
-// assumed-role callers, a role ARN (L2: role paths are lost); a layer that
-// certainly denies makes the chain's verdict certain.
+// (counted as inferred); the address of `sourceIpPort` -> sourceIp (L4; a
+// value that is not `ip:port` or `[ipv6]:port` gives none). The logged
+// verdict is "denied by auth" iff authDeniedReason is present and not "-"
+// (L1). A replayed decision is L3-uncertain when a policy statement that could
+// decide it tests a key the record does not carry (query string, headers
+// other than host/user-agent, principal tags, the source IP when the record
+// has no source address) or, for assumed-role callers, a role ARN (L2: role
+// paths are lost); a layer that certainly denies makes the chain's verdict
+// certain. Uncertain records are also counted per request class
+// (ReplayUncertainClass), with the keys that could not be known.
 #ifndef LATTICEPOL_REPLAY_H_
 #define LATTICEPOL_REPLAY_H_
 
@@ -39,6 +42,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,8 +50,10 @@
 
 #include "absl/status/statusor.h"
 #include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
 #include "latticepol/decision.h"
 #include "latticepol/policy.h"
+#include "latticepol/replay_identities.h"
 
 namespace latticepol {
 
@@ -81,12 +87,33 @@ struct ReplayOptions {
   // 2 IMPLICIT_DENY, or kReplayBlankLine / kReplayMalformedLine. Resized by
   // Replay; one byte per line, so bounded by the input size.
   std::vector<uint8_t>* line_decisions = nullptr;
+
+  // Per-caller identity inputs (replay_identities.h); must outlive the call.
+  // Callers it names use their entry's identity decision or policy instead
+  // of the chain's identity input.
+  const ReplayIdentities* identities = nullptr;
+
+  // Layers compiled by the caller, used instead of compiling the chain's
+  // documents again (a distributed replay keeps them across the partitions a
+  // worker process replays). Each, when set, must be the compiled form of the
+  // matching document (chain network / service / identity policy,
+  // shadow_service_policy); unset ones are compiled as usual.
+  struct Precompiled {
+    std::shared_ptr<const CompiledPolicy> network, service, identity, shadow;
+  };
+  const Precompiled* precompiled = nullptr;
 };
 
 // The number of lines Replay counts in `text` (ReplayReport::lines): one per
 // newline, plus a last line without one. Cuts partitions of a stream for
 // ReplayOptions::first_line.
 uint64_t CountReplayLines(std::string_view text);
+
+// Policies Replay has compiled in this process (layers not given in
+// ReplayOptions::precompiled, identity policies without a compiled form): a
+// diagnostic, e.g. to check that a distributed replay compiles once per
+// worker process rather than once per partition.
+uint64_t ReplayCompileCount();
 
 inline constexpr uint8_t kReplayBlankLine = 254;
 inline constexpr uint8_t kReplayMalformedLine = 255;
@@ -111,6 +138,25 @@ struct ReplaySample {
   std::string request_json;
   std::string source;           // as ReplayLineError::source
 };
+
+// The uncertain (L2/L3) access-log records of one request class: one caller,
+// source VPC and method.
+struct ReplayUncertainClass {
+  std::string caller;      // principal ARN (the role ARN for sessions, L2), or "anonymous"
+  std::string source_vpc;  // empty when the record has none
+  std::string method;
+  uint64_t requests = 0;
+  uint64_t disagree = 0;   // of them, replayed verdict != logged verdict
+  // Each key (as written in the policy; "aws:PrincipalArn" for a role ARN in
+  // a Principal element) a statement that could decide tests but the record
+  // lacks -> requests it made uncertain.
+  std::map<std::string, uint64_t> keys;
+};
+
+// Request classes a report keeps; requests of further classes are counted in
+// ReplayReport::log_uncertain_other. Below this many classes, reports and
+// their merges are exact whatever the partitioning.
+inline constexpr size_t kMaxUncertainClasses = 1024;
 
 struct ReplayReport {
   std::string source;
@@ -142,6 +188,10 @@ struct ReplayReport {
   uint64_t log_uncertain_disagree = 0;
   uint64_t port_inferred = 0;
   std::vector<ReplaySample> log_disagreement_samples;  // certain ones, lowest lines
+  // The log_uncertain records by request class: most requests first (ties
+  // in caller, VPC, method order), at most kMaxUncertainClasses.
+  std::vector<ReplayUncertainClass> log_uncertain_classes;
+  uint64_t log_uncertain_other = 0;  // uncertain records of classes beyond the limit
 
   // Shadow policy.
   bool shadow_enabled = false;

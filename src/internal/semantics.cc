@@ -62,7 +62,7 @@ constexpr KeyRow kKeyRows[] = {
     {"aws:ResourceTag/", KeyKind::kResourceTag, F::kResourceTags, S::kIgnoreCase,
      false, false, false, D::kK1, W::kNever, 0, "", "", L::kKnown, ""},
     {"aws:SourceIp", KeyKind::kSourceIp, F::kSourceIp, S::kNone,
-     false, false, false, D::kA4, W::kAlways, 0, "", "", L::kUnknown, ""},
+     false, false, false, D::kA4, W::kAlways, 0, "", "", L::kWhenRecorded, ""},
     {"aws:CurrentTime", KeyKind::kCurrentTime, F::kTime, S::kNone,
      false, false, false, D::kA5, W::kAlways, 0, "", "", L::kKnown, ""},
     {"aws:EpochTime", KeyKind::kEpochTime, F::kTimeEpochSeconds, S::kNone,
@@ -174,15 +174,36 @@ bool RecordsT3(ConditionOperator op, KeyKind kind) {
 }
 
 bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role) {
+  LogRecordFacts record;
+  record.assumed_role = assumed_role;
+  return KeyUnknowableInLogRecord(key, record);
+}
+
+bool KeyUnknowableInLogRecord(const ConditionKey& key, const LogRecordFacts& record) {
   if (!IsKnownKey(key.kind)) return false;
   const KeyRow& row = KeySemantics(key.kind);
+  switch (row.field) {
+    case RequestField::kPrincipalType:
+    case RequestField::kPrincipalArn:
+    case RequestField::kPrincipalAccount:
+    case RequestField::kPrincipalOrgId:
+    case RequestField::kPrincipalOrgPaths:
+    case RequestField::kPrincipalTags:
+    case RequestField::kPrincipalSigned:
+      if (record.anonymous) return false;  // an unsigned request has no principal
+      break;
+    default:
+      break;
+  }
   switch (row.logs) {
     case LogKnowledge::kKnown:
       return false;
     case LogKnowledge::kUnknown:
       return true;
     case LogKnowledge::kUnknownForAssumedRole:
-      return assumed_role;
+      return record.assumed_role;
+    case LogKnowledge::kWhenRecorded:
+      return !record.source_ip;
     case LogKnowledge::kSomeSuffixes: {
       std::string_view rest = row.log_suffixes;
       while (!rest.empty()) {

@@ -71,6 +71,7 @@ enum class LogKnowledge : uint8_t {
   kUnknown,                // the log never has it
   kSomeSuffixes,           // only for the suffixes in `log_suffixes`
   kUnknownForAssumedRole,  // known, except for assumed-role callers
+  kWhenRecorded,           // known when the record has the field (L4: `sourceIpPort`)
 };
 
 struct KeyRow {
@@ -130,6 +131,16 @@ bool RecordsT3(ConditionOperator op, KeyKind kind);
 // True iff access logs cannot supply `key` (L2/L3). `assumed_role`: the
 // caller may be an assumed role (its ARN in the log is the session's).
 bool KeyUnknowableInLogs(const ConditionKey& key, bool assumed_role);
+
+// What one access-log record carries beyond the table's fixed knowledge.
+struct LogRecordFacts {
+  bool assumed_role = false;  // the caller is an assumed role (L2)
+  bool source_ip = false;     // the record has a usable source address (L4)
+  bool anonymous = false;     // no caller: every principal key is known (absent or constant)
+};
+// True iff `record` cannot supply `key`. KeyUnknowableInLogs(key, r) is this
+// with a record that has no source address.
+bool KeyUnknowableInLogRecord(const ConditionKey& key, const LogRecordFacts& record);
 
 // ---- Operators ------------------------------------------------------------
 

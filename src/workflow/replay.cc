@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -222,37 +224,48 @@ uint64_t LogKey(const RequestView& v, bool with_time) {
 struct LayerCertainty {
   bool certain = true;
   bool certainly_denies = false;
+  // When not certain: the keys (as written) the record lacks that the
+  // statements which could decide test; "aws:PrincipalArn" for a role ARN
+  // in a Principal element (L2).
+  std::vector<std::string> unknown_keys;
 };
 
 LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
-                            DecisionKind fast_kind) {
-  const bool assumed_role = view.principal != nullptr && view.principal->type == "AssumedRole";
+                            const internal::LogRecordFacts& facts) {
   Evaluation ev = EvaluateReference(doc, view);
   bool certain_deny = false, possible_deny = false, certain_allow = false, possible_allow = false;
+  std::vector<std::string> deny_keys, allow_keys, keys;
   for (const StatementTrace& st : ev.statements) {
     const Statement* stmt = nullptr;
     for (const Statement& s : doc.statements) {
       if (s.index == st.index) stmt = &s;
     }
     if (stmt == nullptr) continue;
-    bool unknown = assumed_role && StatementNamesRole(*stmt);
+    keys.clear();
+    bool unknown = facts.assumed_role && StatementNamesRole(*stmt);
+    if (unknown) keys.emplace_back("aws:PrincipalArn");
     bool known_pass = (st.principal_matched || unknown) && st.action_matched && st.resource_matched;
     for (size_t i = 0; i < st.clauses.size() && known_pass; ++i) {
       const ConditionKey key = ResolveConditionKey(st.clauses[i].key);
-      if (KeyUnknowableInLogs(key, assumed_role)) {
+      if (internal::KeyUnknowableInLogRecord(key, facts)) {
         unknown = true;
       } else if (!st.clauses[i].result) {
         known_pass = false;
       }
     }
     for (const ClauseTrace& c : st.clauses) {
-      unknown |= KeyUnknowableInLogs(ResolveConditionKey(c.key), assumed_role);
+      if (internal::KeyUnknowableInLogRecord(ResolveConditionKey(c.key), facts)) {
+        unknown = true;
+        keys.push_back(c.key);
+      }
     }
     const bool deny = st.effect == Effect::kDeny;
     if (!unknown) {
       if (st.applies) (deny ? certain_deny : certain_allow) = true;
     } else if (known_pass) {
       (deny ? possible_deny : possible_allow) = true;
+      std::vector<std::string>& into = deny ? deny_keys : allow_keys;
+      into.insert(into.end(), keys.begin(), keys.end());
     }
   }
   LayerCertainty r;
@@ -260,26 +273,74 @@ LayerCertainty AnalyzeLayer(const PolicyDocument& doc, const RequestView& view,
     r.certainly_denies = true;
   } else if (possible_deny) {
     r.certain = false;
+    r.unknown_keys = std::move(deny_keys);
   } else if (certain_allow) {
     // certain ALLOW
   } else if (possible_allow) {
     r.certain = false;
+    r.unknown_keys = std::move(allow_keys);
   } else {
     r.certainly_denies = true;
   }
-  (void)fast_kind;
   return r;
+}
+
+// L4: the address of an access log's `sourceIpPort` ("10.0.183.56:57086",
+// "[2001:db8::1]:443"); empty when it is not an address and port (several
+// colons without brackets are ambiguous: never guessed).
+std::string_view LoggedSourceIp(std::string_view s) {
+  std::string_view ip, port;
+  if (!s.empty() && s.front() == '[') {
+    const size_t close = s.find(']');
+    if (close == std::string_view::npos || s.substr(close + 1, 1) != ":") return {};
+    ip = s.substr(1, close - 1);
+    port = s.substr(close + 2);
+  } else {
+    const size_t colon = s.find(':');
+    if (colon == std::string_view::npos || s.find(':', colon + 1) != std::string_view::npos) {
+      return {};
+    }
+    ip = s.substr(0, colon);
+    port = s.substr(colon + 1);
+  }
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos) {
+    return {};
+  }
+  internal::IpNet net;
+  return internal::ParseIp(ip, &net) ? ip : std::string_view();
 }
 
 // ---- The chain ---------------------------------------------------------------
 
+// One identity input of the chain: the chain's own, or one caller's
+// (ReplayOptions::identities).
+struct IdentityEntry {
+  ChainPolicies chain;  // with this input, for the reference checks
+  std::shared_ptr<const CompiledPolicy> identity;
+  std::array<internal::ComposeTable, 2> table;  // [signed]
+};
+
 struct FastChain {
   ChainPolicies chain;
   internal::CompiledLayers layers;  // network, service, shadow
-  std::shared_ptr<const CompiledPolicy> identity;
-  std::array<internal::ComposeTable, 2> table;  // [signed]
+  IdentityEntry base;               // callers without an entry of their own
+  std::vector<IdentityEntry> entries;
+  absl::flat_hash_map<std::string, int> by_principal;  // ARN -> entries index
   bool log_unknowables = false;
   bool log_uses_time = false;
+
+  // The identity input of `view`'s caller (replay_identities.h: the session
+  // ARN first, then the principal ARN).
+  const IdentityEntry& Entry(const RequestView& view) const {
+    if (view.principal == nullptr || by_principal.empty()) return base;
+    for (const std::string* arn : {&view.principal->session_arn, &view.principal->arn}) {
+      if (arn->empty()) continue;
+      auto it = by_principal.find(*arn);
+      if (it != by_principal.end()) return entries[it->second];
+    }
+    return base;
+  }
 };
 
 // ---- Per-thread state ----------------------------------------------------------
@@ -295,6 +356,45 @@ struct LogInfo {
   bool port_inferred = false;
 };
 
+// L3 by request class (caller, source VPC, method) -> requests, disagreements
+// and unknowable keys; at most kMaxUncertainClasses, the rest in `other`.
+using ClassKey = std::tuple<std::string, std::string, std::string>;
+struct UncertainClasses {
+  std::map<ClassKey, ReplayUncertainClass> by_class;
+  uint64_t other = 0;
+
+  // The entry of class `key` (created empty), or nullptr when the table is
+  // full and `key` is not in it (the caller counts the request in `other`).
+  ReplayUncertainClass* Find(const ClassKey& key) {
+    auto it = by_class.find(key);
+    if (it != by_class.end()) return &it->second;
+    if (by_class.size() >= kMaxUncertainClasses) return nullptr;
+    ReplayUncertainClass& c = by_class[key];
+    std::tie(c.caller, c.source_vpc, c.method) = key;
+    return &c;
+  }
+  // Adds another table's entry (merging workers' and partial reports).
+  void Add(const ReplayUncertainClass& from) {
+    ReplayUncertainClass* c = Find(ClassKey(from.caller, from.source_vpc, from.method));
+    if (c == nullptr) {
+      other += from.requests;
+      return;
+    }
+    c->requests += from.requests;
+    c->disagree += from.disagree;
+    for (const auto& [k, n] : from.keys) c->keys[k] += n;
+  }
+  // Most requests first, then by class.
+  std::vector<ReplayUncertainClass> Sorted() const {
+    std::vector<ReplayUncertainClass> out;
+    for (const auto& [key, c] : by_class) out.push_back(c);
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.requests > b.requests;
+    });
+    return out;
+  }
+};
+
 struct Agg {
   uint64_t blank = 0, malformed = 0, requests = 0, canonical = 0, access_log = 0, fallback = 0;
   std::vector<ReplayLineError> errors;
@@ -306,6 +406,7 @@ struct Agg {
   uint64_t log_compared = 0, log_agree = 0, log_a2d = 0, log_d2a = 0, log_uncertain = 0,
            log_uncertain_disagree = 0, port_inferred = 0;
   std::vector<ReplaySample> log_samples;
+  UncertainClasses classes;
   std::array<uint64_t, 3> shadow_totals{};
   uint64_t sh_a2d = 0, sh_d2a = 0, sh_kind_changed = 0;
   std::vector<ReplaySample> sh_a2d_samples, sh_d2a_samples;
@@ -342,7 +443,12 @@ class Worker {
   std::vector<StringViewPair> query_, headers_, tags_;
   Principal principal_;
   std::string scratch_;
-  absl::flat_hash_map<uint64_t, bool> l3_cache_;  // LogKey -> uncertain
+  // L2/L3 uncertainty of a record: the index of its set of unknowable keys
+  // in keysets_, or -1 when its verdict is certain.
+  int LogUncertainty(const RequestView& view, const internal::ChainStep& step, bool is_signed);
+  absl::flat_hash_map<uint64_t, int> l3_cache_;  // LogKey -> LogUncertainty
+  std::vector<std::vector<std::string>> keysets_;
+  std::map<std::vector<std::string>, int> keyset_ids_;
   Request owned_;
 };
 
@@ -584,7 +690,7 @@ Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* i
   *view = RequestView();
   headers_.clear();
   *info = LogInfo();
-  std::string_view method, path, host, agent, caller, org, vpc_arn, vpc_id, tls, start;
+  std::string_view method, path, host, agent, caller, org, vpc_arn, vpc_id, tls, start, ip_port;
   bool has_method = false, has_path = false;
   for (dom::key_value_pair field : obj) {
     std::string_view key = field.key;
@@ -611,6 +717,7 @@ Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* i
     else if (key == "sourceVpcId") dest = &vpc_id;
     else if (key == "tlsVersion") dest = &tls;
     else if (key == "startTime") dest = &start;
+    else if (key == "sourceIpPort") dest = &ip_port;
     else if (key == "authDeniedReason") dest = &info->reason;
     else if (key == "serviceArn" || key == "serviceNetworkArn") {
       if (v.is_null()) continue;
@@ -677,6 +784,8 @@ Worker::Parsed Worker::AccessLog(dom::element doc, RequestView* view, LogInfo* i
   view->port = port;
   int64_t millis = 0;
   if (!start.empty() && internal::ParseDate(start, &millis)) view->time = OptionalText{start, true};
+  const std::string_view ip = LoggedSourceIp(ip_port);
+  if (!ip.empty()) view->source_ip = OptionalText{ip, true};
   info->denied = !info->reason.empty();
   return Parsed::kLog;
 }
@@ -701,9 +810,11 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
                       int* checks_left) {
   const FastChain& c = chain_;
   const bool is_signed = view.principal != nullptr;
+  const IdentityEntry& entry = c.Entry(view);
   // Layers, composition, statement hits and the candidate.
   const internal::ChainStep step = internal::RunChainStep(
-      c.layers, is_signed ? c.identity.get() : nullptr, c.table[is_signed], view, agg.hits.data());
+      c.layers, is_signed ? entry.identity.get() : nullptr, entry.table[is_signed], view,
+      agg.hits.data());
   const internal::ComposedDecision& r = *step.result;
   const DecisionIdMask maybe = step.maybe;
   ++agg.requests;
@@ -715,7 +826,7 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
     if (*checks_left > 0) {
       --*checks_left;
       ++agg.checked;
-      ChainEvaluation ref = AuthorizeReference(c.chain, view);
+      ChainEvaluation ref = AuthorizeReference(entry.chain, view);
       if (ref.result.uncertain != 0) {
         ++agg.uncertain_checked;
         for (DecisionIdMask bits = ref.result.uncertain; bits != 0; bits &= bits - 1) {
@@ -727,35 +838,24 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
   if (log != nullptr) {
     ++agg.log_compared;
     if (log->port_inferred) ++agg.port_inferred;
-    bool uncertain = false;
-    const uint64_t key = c.log_unknowables ? LogKey(view, c.log_uses_time) : 0;
-    auto cached = c.log_unknowables ? l3_cache_.find(key) : l3_cache_.end();
-    if (cached != l3_cache_.end()) {
-      uncertain = cached->second;
-    } else if (c.log_unknowables) {
-      bool any_uncertain = false, some_layer_denies = false;
-      auto layer = [&](const PolicyDocument* doc, bool evaluated, DecisionKind kind) {
-        if (!evaluated) return;
-        if (doc == nullptr || !PolicyHasUnknowables(doc)) {
-          some_layer_denies |= kind != DecisionKind::kAllow;
-          return;
-        }
-        LayerCertainty lc = AnalyzeLayer(*doc, view, kind);
-        any_uncertain |= !lc.certain;
-        some_layer_denies |= lc.certainly_denies;
-      };
-      layer(c.chain.network_policy, c.layers.eval_network, step.network);
-      layer(c.chain.service_policy, c.layers.eval_service, step.service);
-      layer(c.chain.identity_policy, is_signed && c.identity != nullptr, step.identity);
-      uncertain = any_uncertain && !some_layer_denies;
-      if (l3_cache_.size() >= (size_t{1} << 16)) l3_cache_.clear();
-      l3_cache_.emplace(key, uncertain);
-    }
+    const int keyset = c.log_unknowables ? LogUncertainty(view, step, is_signed) : -1;
+    const bool uncertain = keyset >= 0;
     const bool now_allowed = r.kind == DecisionKind::kAllow;
     const bool agree = now_allowed == !log->denied;
     if (uncertain) {
       ++agg.log_uncertain;
       if (!agree) ++agg.log_uncertain_disagree;
+      ReplayUncertainClass* cls = agg.classes.Find(ClassKey(
+          view.principal != nullptr ? view.principal->arn : std::string("anonymous"),
+          std::string(view.source_vpc.present ? view.source_vpc.value : std::string_view()),
+          std::string(view.method)));
+      if (cls == nullptr) {
+        ++agg.classes.other;
+      } else {
+        ++cls->requests;
+        if (!agree) ++cls->disagree;
+        for (const std::string& k : keysets_[keyset]) ++cls->keys[k];
+      }
     } else if (agree) {
       ++agg.log_agree;
     } else {
@@ -785,6 +885,51 @@ void Worker::Evaluate(const RequestView& view, uint64_t line_no, const LogInfo* 
       }
     }
   }
+}
+
+int Worker::LogUncertainty(const RequestView& view, const internal::ChainStep& step,
+                           bool is_signed) {
+  const FastChain& c = chain_;
+  const uint64_t key = LogKey(view, c.log_uses_time);
+  if (auto cached = l3_cache_.find(key); cached != l3_cache_.end()) return cached->second;
+  internal::LogRecordFacts facts;
+  facts.assumed_role = view.principal != nullptr && view.principal->type == "AssumedRole";
+  facts.source_ip = view.source_ip.present;
+  facts.anonymous = view.principal == nullptr;
+  bool any_uncertain = false, some_layer_denies = false;
+  std::vector<std::string> keys;
+  auto layer = [&](const PolicyDocument* doc, bool evaluated, DecisionKind kind) {
+    if (!evaluated) return;
+    if (doc == nullptr || !PolicyHasUnknowables(doc)) {
+      some_layer_denies |= kind != DecisionKind::kAllow;
+      return;
+    }
+    LayerCertainty lc = AnalyzeLayer(*doc, view, facts);
+    any_uncertain |= !lc.certain;
+    some_layer_denies |= lc.certainly_denies;
+    keys.insert(keys.end(), lc.unknown_keys.begin(), lc.unknown_keys.end());
+  };
+  layer(c.chain.network_policy, c.layers.eval_network, step.network);
+  layer(c.chain.service_policy, c.layers.eval_service, step.service);
+  const IdentityEntry& entry = c.Entry(view);
+  layer(entry.chain.identity_policy, is_signed && entry.identity != nullptr, step.identity);
+  // An identity decision (not a policy) that denies a signed caller is as
+  // certain as the input: the chain denies whatever the other layers do.
+  if (is_signed && entry.identity == nullptr) {
+    const DecisionKind allow = DecisionKind::kAllow;
+    some_layer_denies |= entry.table[1].Get(allow, allow, allow).kind != allow;
+  }
+  int id = -1;
+  if (any_uncertain && !some_layer_denies) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    auto [it, added] = keyset_ids_.emplace(std::move(keys), static_cast<int>(keysets_.size()));
+    if (added) keysets_.push_back(it->first);
+    id = it->second;
+  }
+  if (l3_cache_.size() >= (size_t{1} << 16)) l3_cache_.clear();
+  l3_cache_.emplace(key, id);
+  return id;
 }
 
 void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int* checks_left) {
@@ -882,32 +1027,77 @@ namespace {
 
 // Compiles the chain and the candidate once and prepares the composition
 // tables and the access-log uncertainty flags.
+// Policies Replay compiled (ReplayCompileCount).
+std::atomic<uint64_t> g_replay_compiles{0};
+
+absl::Status PrepareEntry(const ChainPolicies& chain, const CallerIdentityInput* input,
+                          const internal::CompiledLayers& layers,
+                          const std::shared_ptr<const CompiledPolicy>& precompiled,
+                          IdentityEntry* out) {
+  out->chain = chain;
+  out->identity = precompiled;
+  if (input != nullptr) {
+    out->chain.identity_policy = input->policy.get();
+    out->chain.config.identity_decision = input->decision;
+    out->identity = input->compiled;
+  }
+  if (out->chain.identity_policy != nullptr && out->identity == nullptr) {
+    auto identity = internal::CompileLayer(*out->chain.identity_policy, "identity");
+    g_replay_compiles.fetch_add(1, std::memory_order_relaxed);
+    if (!identity.ok()) return identity.status();
+    out->identity = *identity;
+  }
+  const bool any_iam = chain.config.network_auth_type == AuthType::kAwsIam ||
+                       chain.config.service_auth_type == AuthType::kAwsIam;
+  if (!any_iam || out->chain.identity_policy == nullptr) out->identity = nullptr;
+  for (int is_signed = 0; is_signed < 2; ++is_signed) {
+    out->table[is_signed] = internal::ComposeTable(
+        out->chain.config, is_signed != 0, layers.network != nullptr, layers.service != nullptr,
+        out->identity != nullptr);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status PrepareChain(const ChainPolicies& chain, const ReplayOptions& options,
                           FastChain* out) {
   FastChain& fc = *out;
   fc.chain = chain;
+  std::shared_ptr<const CompiledPolicy> identity;
+  if (options.precompiled != nullptr) {
+    // Layers the caller compiled before: CompileLayers keeps filled slots.
+    fc.layers.network = chain.network_policy ? options.precompiled->network : nullptr;
+    fc.layers.service = chain.service_policy ? options.precompiled->service : nullptr;
+    fc.layers.shadow = options.shadow_service_policy ? options.precompiled->shadow : nullptr;
+    if (chain.identity_policy != nullptr) identity = options.precompiled->identity;
+  }
+  const int given = (fc.layers.network != nullptr) + (fc.layers.service != nullptr) +
+                    (fc.layers.shadow != nullptr);
   absl::Status st = internal::CompileLayers(chain, options.shadow_service_policy, &fc.layers);
-  if (st.ok() && chain.identity_policy != nullptr) {
-    auto identity = internal::CompileLayer(*chain.identity_policy, "identity");
-    if (identity.ok()) fc.identity = *identity;
-    st = identity.status();
+  if (!st.ok()) return st;
+  g_replay_compiles.fetch_add((fc.layers.network != nullptr) + (fc.layers.service != nullptr) +
+                                  (fc.layers.shadow != nullptr) - given,
+                              std::memory_order_relaxed);
+  const ReplayIdentities* ids = options.identities;
+  const CallerIdentityInput* fallback =
+      ids != nullptr && ids->default_input ? &*ids->default_input : nullptr;
+  st = PrepareEntry(chain, fallback, fc.layers, identity, &fc.base);
+  if (ids != nullptr) {
+    for (const auto& [principal, input] : ids->callers) {
+      if (!st.ok()) break;
+      fc.by_principal.emplace(principal, static_cast<int>(fc.entries.size()));
+      fc.entries.emplace_back();
+      st = PrepareEntry(chain, &input, fc.layers, nullptr, &fc.entries.back());
+    }
   }
   if (!st.ok()) return st;
-  const bool any_iam = chain.config.network_auth_type == AuthType::kAwsIam ||
-                       chain.config.service_auth_type == AuthType::kAwsIam;
-  if (!any_iam) fc.identity = nullptr;
-  fc.log_uses_time = PolicyUsesTime(chain.network_policy) ||
-                     PolicyUsesTime(chain.service_policy) ||
-                     PolicyUsesTime(chain.identity_policy);
-  fc.log_unknowables = PolicyHasUnknowables(chain.network_policy) ||
-                       PolicyHasUnknowables(chain.service_policy) ||
-                       PolicyHasUnknowables(chain.identity_policy);
-  for (int is_signed = 0; is_signed < 2; ++is_signed) {
-    fc.table[is_signed] =
-        internal::ComposeTable(chain.config, is_signed != 0, fc.layers.network != nullptr,
-                               fc.layers.service != nullptr, fc.identity != nullptr);
-  }
-
+  auto any_policy = [&](bool (*test)(const PolicyDocument*)) {
+    bool any = test(chain.network_policy) || test(chain.service_policy) ||
+               test(fc.base.chain.identity_policy);
+    for (const IdentityEntry& e : fc.entries) any = any || test(e.chain.identity_policy);
+    return any;
+  };
+  fc.log_uses_time = any_policy(&PolicyUsesTime);
+  fc.log_unknowables = any_policy(&PolicyHasUnknowables);
   return absl::OkStatus();
 }
 
@@ -918,6 +1108,7 @@ void MergeAggregates(const std::vector<Agg*>& aggs, const FastChain& fc,
   const ChainPolicies& chain = fc.chain;
   std::array<uint64_t, 64> ids{};
   std::vector<uint64_t> hits(aggs.back()->hits.size(), 0);
+  UncertainClasses classes;
   for (Agg* a : aggs) {
     report.blank += a->blank;
     report.malformed += a->malformed;
@@ -941,6 +1132,8 @@ void MergeAggregates(const std::vector<Agg*>& aggs, const FastChain& fc,
     report.log_uncertain_disagree += a->log_uncertain_disagree;
     report.port_inferred += a->port_inferred;
     for (ReplaySample& s : a->log_samples) report.log_disagreement_samples.push_back(std::move(s));
+    for (const auto& [key, c] : a->classes.by_class) classes.Add(c);
+    classes.other += a->classes.other;
     for (int k = 0; k < 3; ++k) report.shadow_totals[k] += a->shadow_totals[k];
     report.shadow_allowed_to_denied += a->sh_a2d;
     report.shadow_denied_to_allowed += a->sh_d2a;
@@ -948,6 +1141,8 @@ void MergeAggregates(const std::vector<Agg*>& aggs, const FastChain& fc,
     for (ReplaySample& s : a->sh_a2d_samples) report.shadow_allowed_to_denied_samples.push_back(std::move(s));
     for (ReplaySample& s : a->sh_d2a_samples) report.shadow_denied_to_allowed_samples.push_back(std::move(s));
   }
+  report.log_uncertain_classes = classes.Sorted();
+  report.log_uncertain_other = classes.other;
   KeepLowest(&report.errors, static_cast<size_t>(options.max_errors));
   const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
   KeepLowest(&report.log_disagreement_samples, max_samples);
@@ -1170,6 +1365,8 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   return report;
 }
 
+uint64_t ReplayCompileCount() { return g_replay_compiles.load(std::memory_order_relaxed); }
+
 uint64_t CountReplayLines(std::string_view text) {
   uint64_t n = 0;
   const char* p = text.data();
@@ -1217,6 +1414,7 @@ ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOpt
   std::vector<std::pair<size_t, ReplayLineError>> errors;
   std::vector<std::pair<size_t, ReplaySample>> log_s, a2d_s, d2a_s;
   size_t input = 0;
+  UncertainClasses classes;
   for (size_t i = 0; i < parts.size(); ++i) {
     ReplayReport& p = parts[i];
     if (i > 0 && p.source != parts[i - 1].source) ++input;
@@ -1244,6 +1442,8 @@ ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOpt
     out.log_uncertain += p.log_uncertain;
     out.log_uncertain_disagree += p.log_uncertain_disagree;
     out.port_inferred += p.port_inferred;
+    for (const ReplayUncertainClass& c : p.log_uncertain_classes) classes.Add(c);
+    classes.other += p.log_uncertain_other;
     for (int k = 0; k < 3; ++k) out.shadow_totals[k] += p.shadow_totals[k];
     out.shadow_allowed_to_denied += p.shadow_allowed_to_denied;
     out.shadow_denied_to_allowed += p.shadow_denied_to_allowed;
@@ -1264,6 +1464,8 @@ ReplayReport MergeReplayReports(std::vector<ReplayReport> parts, const ReplayOpt
       break;
     }
   }
+  out.log_uncertain_classes = classes.Sorted();
+  out.log_uncertain_other = classes.other;
   const size_t max_samples = static_cast<size_t>(std::max(0, options.max_samples));
   MergeLowest(&errors, static_cast<size_t>(std::max(0, options.max_errors)), &out.errors);
   MergeLowest(&log_s, max_samples, &out.log_disagreement_samples);

@@ -374,6 +374,43 @@ void ReplaySamplesText(std::string* out, const std::vector<ReplaySample>& sample
   }
 }
 
+// The uncertain records by request class (the busiest ones in text).
+void ReplayClassesText(std::string* out, const ReplayReport& r) {
+  constexpr size_t kListed = 20;
+  if (r.log_uncertain_classes.empty()) return;
+  StrAppend(out, "  uncertain by request class (caller, source vpc, method: requests; keys the "
+                 "log lacks):\n");
+  for (size_t i = 0; i < r.log_uncertain_classes.size() && i < kListed; ++i) {
+    const ReplayUncertainClass& c = r.log_uncertain_classes[i];
+    StrAppend(out, "    ", c.caller, ", ", c.source_vpc.empty() ? "-" : c.source_vpc, ", ",
+              c.method, ": ", Grouped(c.requests), " (", Grouped(c.disagree), " disagree);");
+    for (const auto& [key, n] : c.keys) StrAppend(out, " ", key, " (", Grouped(n), ")");
+    StrAppend(out, "\n");
+  }
+  uint64_t more = r.log_uncertain_other;
+  for (size_t i = kListed; i < r.log_uncertain_classes.size(); ++i) {
+    more += r.log_uncertain_classes[i].requests;
+  }
+  if (more > 0) StrAppend(out, "    ... and ", Grouped(more), " in other classes\n");
+}
+
+Json ReplayClassesJson(const ReplayReport& r) {
+  Json list = Json::array();
+  for (const ReplayUncertainClass& c : r.log_uncertain_classes) {
+    Json x;
+    x["caller"] = c.caller;
+    x["sourceVpc"] = c.source_vpc;
+    x["method"] = c.method;
+    x["requests"] = c.requests;
+    x["disagree"] = c.disagree;
+    Json keys = Json::object();
+    for (const auto& [key, n] : c.keys) keys[key] = n;
+    x["keys"] = keys;
+    list.push_back(x);
+  }
+  return list;
+}
+
 Json ReplaySampleJson(const ReplaySample& s, bool shadow) {
   Json j;
   if (!s.source.empty()) j["source"] = s.source;
@@ -428,6 +465,7 @@ std::string ReplayReportToText(const ReplayReport& r, bool include_timing) {
     StrAppend(&out, "  uncertain (L2/L3 in docs/semantics.md: the policy tests keys logs lack): ", Grouped(r.log_uncertain),
            " (", Grouped(r.log_uncertain_disagree), " of them disagree)\n");
     StrAppend(&out, "  port inferred (L3): ", Grouped(r.port_inferred), "\n");
+    ReplayClassesText(&out, r);
     if (!r.log_disagreement_samples.empty()) {
       StrAppend(&out, "  disagreements (lowest line numbers first):\n");
       ReplaySamplesText(&out, r.log_disagreement_samples, false);
@@ -501,6 +539,8 @@ std::string ReplayReportToJson(const ReplayReport& r, bool include_timing) {
     l["uncertain"] = r.log_uncertain;
     l["uncertainDisagree"] = r.log_uncertain_disagree;
     l["portInferred"] = r.port_inferred;
+    l["uncertainClasses"] = ReplayClassesJson(r);
+    l["uncertainOther"] = r.log_uncertain_other;
     Json samples = Json::array();
     for (const ReplaySample& s : r.log_disagreement_samples) samples.push_back(ReplaySampleJson(s, false));
     l["samples"] = samples;

@@ -175,7 +175,7 @@ def test_replay_many_files_and_gzip_match_the_cli(policy_path, data, tmp_path, c
     a.write_bytes(data[:half])
     with gzip.open(b, "wb") as f:
         f.write(data[half:])
-    want, _ = cli_json(cli, "--replay", a, b, "--policy", policy_path)
+    want, _ = cli_json(cli, "--replay", a, "--replay", b, "--policy", policy_path)
     report = latticepol.replay([a, b], policy_path).to_dict(include_timing=False)
     assert report == strip_timing(want)
     assert report["lines"] == data.count(b"\n")

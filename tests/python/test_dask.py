@@ -67,7 +67,8 @@ def strip_timing(d):
 
 
 def cli_report(cli, policy_path, *files, extra=()):
-    out = subprocess.run([cli, "simulate", "--replay", *map(str, files), "--policy",
+    replays = [arg for f in files for arg in ("--replay", str(f))]
+    out = subprocess.run([cli, "simulate", *replays, "--policy",
                           str(policy_path), "--format", "json", *extra],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode in (0, 3), out.stderr
@@ -104,6 +105,57 @@ def test_dask_replay_with_candidate_gz_and_many_files(client, inputs, policy_pat
         [gz, plain], policy_path, candidate=candidate).to_dict(include_timing=False)
 
 
+def test_dask_compiles_once_per_worker_process(client, inputs, policy_path, cli, tmp_path):
+    plain, _ = inputs
+    # A policy text no worker has seen yet (the cache is keyed by the text).
+    doc = json.loads(policy_path.read_text())
+    doc["Id"] = "compile-once-%d" % os.getpid()
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(doc, separators=(",", ":")))
+    partitions = -(-os.path.getsize(plain) // BLOCK)
+    assert partitions >= 20
+    before = client.run(ldask._compile_count)
+    got = ldask.replay([plain, plain], policy, client=client, blocksize=BLOCK)
+    after = client.run(ldask._compile_count)
+    compiled = sum(after[w] - before.get(w, 0) for w in after)
+    assert 1 <= compiled <= 2, (compiled, partitions)  # once per worker, not per partition
+    assert got.to_dict(include_timing=False) == strip_timing(cli_report(cli, policy, plain, plain))
+    # Again: the workers keep it.
+    ldask.replay(plain, policy, client=client, blocksize=BLOCK)
+    assert client.run(ldask._compile_count) == after
+
+
+def test_dask_replay_with_identities_is_the_clis(client, inputs, policy_path, cli, tmp_path):
+    plain, gz = inputs
+    ids = tmp_path / "ids.json"
+    get_only = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+        "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": "GET"}}}]}
+    (tmp_path / "get-only.json").write_text(json.dumps(get_only, separators=(",", ":")))
+    ids.write_text(json.dumps({
+        "callers": [{"principal": "arn:aws:iam::111111111111:role/blue-service",
+                     "identityPolicy": "get-only.json"}],
+        "default": {"identityDecision": "IMPLICIT_DENY"}}))
+    want = cli_report(cli, policy_path, plain, gz, extra=("--identities", str(ids)))
+    got = ldask.replay([plain, gz], policy_path, client=client, blocksize=BLOCK, identities=ids)
+    assert got.to_dict(include_timing=False) == strip_timing(want)
+    assert want != cli_report(cli, policy_path, plain, gz)  # the identities changed something
+
+
+def test_dask_replay_edges_empty_and_unterminated_files(client, inputs, policy_path, cli,
+                                                         tmp_path):
+    plain, _ = inputs
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    cut = tmp_path / "cut.jsonl"
+    data = plain.read_bytes()
+    cut.write_bytes(data[: 3 * BLOCK + 100].rstrip(b"\n"))  # last line without a newline
+    for files in ([empty], [cut], [empty, cut, empty]):
+        want = cli_report(cli, policy_path, *files)
+        got = ldask.replay(files, policy_path, client=client, blocksize=4096)
+        assert got.to_dict(include_timing=False) == strip_timing(want), files
+
+
 def test_dask_replay_of_a_bag(client, inputs, policy_path):
     import dask.bag as db
     plain, _ = inputs
@@ -127,7 +179,7 @@ def test_dask_module_cli_prints_the_clis_report(client, inputs, policy_path, cli
     py = subprocess.run([sys.executable, "-m", "latticepol.dask", "replay", "--scheduler", address,
                          str(plain), str(gz), "--policy", str(policy_path), "--blocksize",
                          str(BLOCK)], env=python_env, capture_output=True, text=True, timeout=120)
-    native = subprocess.run([cli, "simulate", "--replay", str(plain), str(gz), "--policy",
+    native = subprocess.run([cli, "simulate", "--replay", str(plain), "--replay", str(gz), "--policy",
                              str(policy_path)], capture_output=True, text=True, timeout=120)
     assert py.returncode == native.returncode, py.stderr
     drop = lambda text: [l for l in text.splitlines() if " MB/s" not in l]  # noqa: E731

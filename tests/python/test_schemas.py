@@ -37,7 +37,8 @@ def _validator(name):
     return jsonschema.Draft202012Validator(schema, resolver=resolver)
 
 
-VALIDATORS = {name: _validator(name) for name in ("request", "case", "scenario", "topology")}
+VALIDATORS = {name: _validator(name)
+              for name in ("request", "case", "scenario", "topology", "identities")}
 
 
 def _errors(kind, document):
@@ -51,6 +52,8 @@ def _reader_accepts(kind, text):
         return core.parse_scenario(text, "<test>", str(POLICIES / "shared-service"))[0] is not None
     if kind == "topology":
         return core.parse_topology(text, "<test>")[0] is not None
+    if kind == "identities":
+        return core.parse_identities(text, str(POLICIES / "shared-service"))[0] is not None
     if kind == "case":
         import latticepol
         policy = latticepol.Policy.from_file(POLICIES / "shared-service" / "auth-policy.json")
@@ -117,7 +120,7 @@ def _doc_examples():
 
 def test_the_format_docs_have_examples():
     kinds = {p.values[0] for p in _doc_examples()}
-    assert {"request", "case", "scenario", "topology"} <= kinds
+    assert {"request", "case", "scenario", "topology", "identities"} <= kinds
 
 
 @pytest.mark.parametrize("kind,lang,body", _doc_examples())
@@ -152,6 +155,10 @@ GOOD = [
                  "expectations:\n  - {match: {caller: a, query: {q: ~}}, expect: DENY}\n"),
     ("topology", "sharedService: {accountId: '444455556666', region: us-east-1, profile: p, serviceName: svc}\n"
                  "consumers: [{name: blue, project: blue, accountId: '111111111111', profile: b, methods: GET}]\n"),
+    ("identities", '{}'),
+    ("identities", '{"callers": [{"principal": "arn:aws:iam::111111111111:role/r", "identityDecision": "ALLOW"}]}'),
+    ("identities", '{"default": {"identityPolicy": {"Version": "2012-10-17", "Statement": '
+                   '[{"Effect": "Deny", "Action": "*", "Resource": "*"}]}}}'),
 ]
 
 BAD = [
@@ -182,6 +189,16 @@ BAD = [
     ("scenario", "callers: [{name: a}]\nexpectations: [{match: {caller: a}, expect: ALLOWED}]\n"),
     ("scenario", "callers: [{name: a}]\nsampels: 3\n"),    # unknown key
     ("topology", "consumers: []\n"),
+    ("identities", '[]'),                                                  # not an object
+    ("identities", '{"caller": []}'),                                       # unknown field
+    ("identities", '{"callers": [{"identityDecision": "ALLOW"}]}'),         # no principal
+    ("identities", '{"callers": [{"principal": "a", "identityDecision": "allow"}]}'),  # spelling
+    ("identities", '{"callers": [{"principal": "a"}]}'),                    # no input
+    ("identities", '{"callers": [{"principal": "a", "identityDecision": "ALLOW", "identityPolicy": {}}]}'),
+    ("identities", '{"callers": [{"principal": "", "identityDecision": "ALLOW"}]}'),
+    ("identities", '{"default": {"principal": "a", "identityDecision": "ALLOW"}}'),
+    ("identities", '{"default": {"identityPolicy": 3}}'),
+    ("identities", '{"callers": {"a": "ALLOW"}}'),                          # not a list
     ("topology", "sharedService: {accountId: '4444', region: us-east-1, profile: p, serviceName: svc}\n"
                  "consumers: [{name: blue, project: blue, accountId: '111111111111', profile: b, methods: GET}]\n"),
     ("topology", "sharedService: {accountId: '444455556666', region: us-east-1, profile: p, serviceName: svc}\n"
@@ -198,7 +215,7 @@ BAD = [
 
 
 def _parse_any(kind, text):
-    return json.loads(text) if kind in ("request", "case") else yaml.safe_load(text)
+    return json.loads(text) if kind in ("request", "case", "identities") else yaml.safe_load(text)
 
 
 @pytest.mark.parametrize("kind,text", GOOD)

@@ -7,6 +7,7 @@
 #include "latticepol/replay.h"
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -280,6 +281,89 @@ TEST(ReplayTest, RoleArnPoliciesAreL2UncertainForAssumedRoles) {
   const ReplayReport report = Replayed(Join(lines), Chain(&policy));
   EXPECT_EQ(report.log_uncertain, 1u);
   EXPECT_EQ(report.log_allowed_now_denied, 1u);
+}
+
+// L4: the address of `sourceIpPort` is aws:SourceIp; without a usable one,
+// a policy that tests the source IP leaves the verdict uncertain.
+TEST(ReplayTest, AccessLogSourceIpComesFromSourceIpPort) {
+  const PolicyDocument policy = Policy(
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/16","2001:db8::/32"]}}})");
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", "-", "-", R"(,"sourceIpPort":"10.0.183.56:57086")"),     // allow
+      LogLine("111111111111", "GET", "-", "-", R"(,"sourceIpPort":"192.168.1.5:443")"),       // deny
+      LogLine("111111111111", "GET", "-", "Service", R"(,"sourceIpPort":"[2001:db8::1]:443")"),  // allow
+      LogLine("111111111111", "GET", "-", "-", R"(,"sourceIpPort":"-")"),                     // unknown
+      LogLine("111111111111", "GET", "-", "-", R"(,"sourceIpPort":"2001:db8::1:443")"),       // ambiguous
+      LogLine("111111111111", "GET", "-", "-", R"(,"sourceIpPort":"10.0.0.1")"),              // no port
+  };
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.access_log, 6u);
+  EXPECT_EQ(report.totals[0], 2u);
+  EXPECT_EQ(report.log_agree, 1u);
+  EXPECT_EQ(report.log_allowed_now_denied, 1u);
+  EXPECT_EQ(report.log_denied_now_allowed, 1u);
+  EXPECT_EQ(report.log_uncertain, 3u);
+  ASSERT_EQ(report.log_disagreement_samples.size(), 2u);
+  EXPECT_THAT(report.log_disagreement_samples[0].request_json,
+              HasSubstr("\"sourceIp\":\"192.168.1.5\""));
+  EXPECT_THAT(report.log_disagreement_samples[1].request_json,
+              HasSubstr("\"sourceIp\":\"2001:db8::1\""));
+  ASSERT_EQ(report.log_uncertain_classes.size(), 1u);
+  EXPECT_EQ(report.log_uncertain_classes[0].keys.at("aws:SourceIp"), 3u);
+}
+
+// What logs cannot know is reported per request class (caller, source VPC,
+// method), with the keys that made each class's records uncertain.
+TEST(ReplayTest, UncertainRecordsAreCountedPerRequestClass) {
+  const PolicyDocument policy = Policy(
+      R"({"Sid":"Q","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke",)"
+      R"("Resource":"*","Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET",)"
+      R"("vpc-lattice-svcs:RequestQueryString/q":"blue"}}},)"
+      R"({"Sid":"H","Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke",)"
+      R"("Resource":"*","Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"PUT",)"
+      R"("vpc-lattice-svcs:RequestHeader/x-team":"blue","aws:PrincipalTag/team":"blue"}}})");
+  const std::string user = "arn:aws:iam::111111111111:user/u";
+  const std::vector<std::string> lines = {
+      LogLine("111111111111", "GET", user, "-"),
+      LogLine("111111111111", "GET", user, "Service"),  // uncertain, and disagrees
+      LogLine("111111111111", "GET", "-", "-"),
+      LogLine("111111111111", "PUT", user, "-"),
+      LogLine("111111111111", "POST", user, "Service"),  // certainly denied: agrees
+  };
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.log_uncertain, 4u);
+  EXPECT_EQ(report.log_agree, 1u);
+  ASSERT_EQ(report.log_uncertain_classes.size(), 3u);
+  const ReplayUncertainClass& top = report.log_uncertain_classes[0];
+  EXPECT_EQ(top.caller, user);
+  EXPECT_EQ(top.source_vpc, "vpc-0abc");
+  EXPECT_EQ(top.method, "GET");
+  EXPECT_EQ(top.requests, 2u);
+  EXPECT_EQ(top.disagree, 1u);
+  EXPECT_EQ(top.keys, (std::map<std::string, uint64_t>{{"vpc-lattice-svcs:RequestQueryString/q", 2}}));
+  // Ties: caller, then VPC, then method order ("anonymous" < "arn:...").
+  EXPECT_EQ(report.log_uncertain_classes[1].caller, "anonymous");
+  EXPECT_EQ(report.log_uncertain_classes[2].caller, user);
+  EXPECT_EQ(report.log_uncertain_classes[2].method, "PUT");
+  EXPECT_EQ(report.log_uncertain_classes[2].keys,
+            (std::map<std::string, uint64_t>{{"aws:PrincipalTag/team", 1},
+                                             {"vpc-lattice-svcs:RequestHeader/x-team", 1}}));
+  EXPECT_EQ(report.log_uncertain_other, 0u);
+  const std::string json = ReplayReportToJson(report, false);
+  EXPECT_THAT(json, HasSubstr("\"uncertainClasses\": ["));
+  EXPECT_THAT(json, HasSubstr("\"vpc-lattice-svcs:RequestQueryString/q\": 2"));
+  EXPECT_THAT(ReplayReportToText(report, false),
+              HasSubstr(user + ", vpc-0abc, GET: 2 (1 disagree); "
+                               "vpc-lattice-svcs:RequestQueryString/q (2)"));
+  // Split anywhere and merged: the same classes.
+  const std::string text = Join(lines);
+  ReplayOptions first, second;
+  const size_t cut = text.find('\n', text.find('\n') + 1) + 1;  // after line 2
+  second.first_line = 2;
+  ReplayReport a = Replayed(text.substr(0, cut), Chain(&policy), first);
+  ReplayReport b = Replayed(text.substr(cut), Chain(&policy), second);
+  EXPECT_EQ(NoTiming(MergeReplayReports({a, b}, first)), NoTiming(report));
 }
 
 TEST(ReplayTest, FormatDetectionAndForcing) {

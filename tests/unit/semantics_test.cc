@@ -155,6 +155,23 @@ TEST(SemanticsTest, LogKnowledgeColumn) {
   EXPECT_TRUE(internal::KeyUnknowableInLogs(ResolveConditionKey("aws:PrincipalArn"), true));
   EXPECT_FALSE(internal::KeyUnknowableInLogs(ResolveConditionKey("aws:PrincipalArn"), false));
   EXPECT_FALSE(internal::KeyUnknowableInLogs(ResolveConditionKey("acme:Thing"), true));
+  // L4: the source IP is known when the record has a source address.
+  internal::LogRecordFacts facts;
+  EXPECT_TRUE(internal::KeyUnknowableInLogs(ResolveConditionKey("aws:SourceIp"), false));
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:SourceIp"), facts));
+  facts.source_ip = true;
+  EXPECT_FALSE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:SourceIp"), facts));
+  EXPECT_FALSE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalArn"), facts));
+  facts.assumed_role = true;
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalArn"), facts));
+  // An anonymous caller has no principal: its principal keys are known.
+  internal::LogRecordFacts anonymous;
+  anonymous.anonymous = true;
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalTag/team"), {}));
+  EXPECT_FALSE(
+      internal::KeyUnknowableInLogRecord(ResolveConditionKey("aws:PrincipalTag/team"), anonymous));
+  EXPECT_TRUE(internal::KeyUnknowableInLogRecord(
+      ResolveConditionKey("vpc-lattice-svcs:RequestQueryString/q"), anonymous));
 }
 
 // The compiled matcher reads the same ordering column as the reference.

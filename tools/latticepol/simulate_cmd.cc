@@ -30,6 +30,7 @@
 #include "output_file.h"
 #include "latticepol/parse.h"
 #include "latticepol/replay.h"
+#include "latticepol/replay_identities.h"
 #include "latticepol/replay_inputs.h"
 #include "latticepol/report_html.h"
 #include "latticepol/request_json.h"
@@ -54,6 +55,7 @@ struct SimulateOptions {
   std::vector<std::string> replay;  // files, globs, .gz; "-" = stdin
   std::string policy;
   std::string replay_format = "auto";
+  std::string identities;  // per-caller identity inputs (replay)
   bool strict = false;
   std::string emit;
 };
@@ -214,6 +216,14 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
     chain.service_policy = scenario->service_policy ? &*scenario->service_policy : nullptr;
   }
   if (policy) chain.service_policy = &*policy;
+  std::optional<ReplayIdentities> identities;
+  if (!opts.identities.empty()) {
+    ReplayIdentitiesResult loaded = LoadReplayIdentitiesFile(opts.identities);
+    PrintIssues(loaded.issues, SourceName(opts.identities));
+    if (!loaded.ok()) return ExitCode::kInvalidInput;
+    identities = std::move(loaded.identities);
+    ro.identities = &*identities;
+  }
 
   absl::StatusOr<std::vector<std::string>> inputs = ExpandReplayInputs(opts.replay);
   absl::StatusOr<ReplayReport> report =
@@ -237,7 +247,8 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
   std::string text;
   if (opts.format == Format::kHtml) {
     std::vector<NamedInput> inputs = {{"scenario", opts.scenario}, {"service policy", opts.policy},
-                                      {"candidate", opts.shadow}};
+                                      {"candidate", opts.shadow},
+                                      {"identities", opts.identities}};
     for (const std::string& traffic : opts.replay) inputs.push_back({"traffic", traffic});
     if (scenario && opts.policy.empty()) {
       inputs.push_back({"service policy", scenario->service_policy_path});
@@ -258,6 +269,19 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
                                                                               : ExitCode::kOk;
 }
 
+// True for a name that is replay input rather than a scenario (JSON Lines,
+// logs, gzip): `simulate --replay a.jsonl b.jsonl` leaves `b.jsonl` as the
+// SCENARIO since --replay takes one value per occurrence.
+bool LooksLikeTraffic(const std::string& path) {
+  for (const char* ext : {".jsonl", ".ndjson", ".log", ".gz"}) {
+    const std::string e(ext);
+    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context) {
   int from_stdin = 0;
   for (const std::string* input : {&opts.scenario, &opts.policy, &opts.shadow}) {
@@ -276,13 +300,19 @@ ExitCode RunSimulate(const SimulateOptions& opts, const CommandContext& context)
       return ExitCode::kUsage;
     }
   }
+  if (!opts.replay.empty() && LooksLikeTraffic(opts.scenario)) {
+    PrintError("simulate",
+               "`" + opts.scenario + "` looks like replay input, not a SCENARIO: "
+               "--replay takes one file or quoted glob; give each input its own --replay");
+    return ExitCode::kUsage;
+  }
   if (!opts.replay.empty()) return RunReplay(opts, context);
   if (opts.scenario.empty()) {
     PrintError("simulate", "give a SCENARIO file (or --replay FILE)");
     return ExitCode::kUsage;
   }
-  if (!opts.policy.empty() || opts.strict) {
-    PrintError("simulate", "--policy and --strict only apply with --replay");
+  if (!opts.policy.empty() || opts.strict || !opts.identities.empty()) {
+    PrintError("simulate", "--policy, --strict and --identities only apply with --replay");
     return ExitCode::kUsage;
   }
   ScenarioLoadResult loaded = LoadScenario(opts.scenario);
@@ -383,15 +413,22 @@ void RegisterSimulateCommand(CLI::App& app, CommandContext& context) {
   cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
   AddAsSubmittedOption(cmd, &opts->as_submitted);
   cmd->add_flag("--no-progress", opts->no_progress, "Never draw the progress bar");
+  // One value per occurrence: `--replay a --replay 'logs/*.gz'`. A second
+  // bare value would otherwise swallow the SCENARIO or be read as one.
   cmd->add_option("--replay", opts->replay,
-                  "Replay recorded traffic from these JSON Lines files, globs (quoted) or "
-                  ".gz files (`-` for stdin); repeatable");
+                  "Replay recorded traffic from this JSON Lines file, quoted glob or .gz "
+                  "file (`-` for stdin); repeat --replay for more inputs")
+      ->allow_extra_args(false);
   cmd->add_option("--policy", opts->policy,
                   "Replay: the candidate service policy (overrides the scenario's)");
   cmd->add_option("--replay-format", opts->replay_format,
                   "Replay: line format, detected per line by default")
       ->check(CLI::IsMember({"auto", "jsonl", "accesslog"}));
   cmd->add_flag("--strict", opts->strict, "Replay: stop at the first malformed line (exit 4)");
+  cmd->add_option("--identities", opts->identities,
+                  "Replay: per-caller identity inputs, a JSON file mapping caller principal "
+                  "ARNs to an identity decision or identity policy "
+                  "(docs/formats/identities.md)");
   cmd->add_option("--emit-requests", opts->emit,
                   "Write the scenario's stream as canonical request JSON Lines to this "
                   "file (`-` for stdout) instead of evaluating it");

@@ -53,6 +53,7 @@ __all__ = [
     "RequestError",
     "CasesError",
     "ScenarioError",
+    "IdentitiesError",
     "TopologyError",
     "GenerateError",
     "Policy",
@@ -152,6 +153,12 @@ class PolicyError(LatticepolError):
     """An auth policy is invalid (strict mode rejects what Lattice rejects)."""
 
     what = "policy"
+
+
+class IdentitiesError(LatticepolError):
+    """A per-caller identities file (``identities=`` of :func:`replay`) is invalid."""
+
+    what = "identities"
 
 
 class RequestError(LatticepolError):
@@ -855,11 +862,37 @@ class ReplayReport:
         return "ReplayReport(lines=%d, disagreements=%d)" % (self.lines, self.disagreements)
 
 
+def _load_identities(value: Any) -> Any:
+    """``identities=``: None, a path, a dict (the file's JSON) or JSON text ->
+    the parsed and compiled native identities (or None). Policy paths in a
+    file resolve against its directory, in a dict or text against the
+    current directory."""
+    if value is None or isinstance(value, _core.IdentitiesCore):
+        return value
+    if isinstance(value, dict):
+        text, base, source = json.dumps(value), "", "<identities>"
+    elif isinstance(value, (str, os.PathLike)) and not (
+            isinstance(value, str) and value.lstrip().startswith("{")):
+        source = os.fspath(value)
+        text = _read_file(source, _core.MAX_INPUT_BYTES).decode("utf-8", "surrogateescape")
+        base = os.path.dirname(source)
+    elif isinstance(value, str):
+        text, base, source = value, "", "<identities>"
+    else:
+        raise TypeError("identities must be a path, a dict or JSON text, not %s"
+                        % type(value).__name__)
+    core, issues = _core.parse_identities(text, base)
+    if core is None:
+        raise IdentitiesError(issues, source)
+    return core
+
+
 def _replay_args(policy: Any, network_policy: Any, identity_policy: Any, service_auth_type: Any,
                  network_auth_type: Any, identity_decision: Any, candidate: Any,
                  candidate_name: str, format: str, strict: bool, threads: Any,
-                 max_samples: Any, max_errors: Any) -> Any:
+                 max_samples: Any, max_errors: Any, identities: Any = None) -> Any:
     args = _core.ReplayArgs()
+    args.identities = _load_identities(identities)
     args.chain = _chain_args(policy, network_policy, identity_policy, service_auth_type,
                              network_auth_type, identity_decision)
     cand = _as_policy(candidate, what="candidate")
@@ -901,7 +934,8 @@ def replay(inputs: Any, policy: Any = None, *, network_policy: Any = None,
            identity_decision: Union[Decision, str, None] = None, candidate: Any = None,
            candidate_name: Optional[str] = None, format: str = "auto", strict: bool = False,
            threads: int = 1, max_samples: Optional[int] = None,
-           max_errors: Optional[int] = None, source: str = "<buffer>") -> ReplayReport:
+           max_errors: Optional[int] = None, source: str = "<buffer>",
+           identities: Any = None) -> ReplayReport:
     """Replays recorded traffic like ``latticepol simulate --replay``:
     totals, per-statement hits, uncertain counts, disagreements with logged
     verdicts, malformed lines with their line numbers, and the candidate
@@ -912,13 +946,16 @@ def replay(inputs: Any, policy: Any = None, *, network_policy: Any = None,
     (named ``source`` in the report). ``policy`` is the service policy (as in
     :func:`authorize`, with the same chain options); ``candidate`` a service
     policy evaluated on the same stream (``--shadow``). ``max_samples``
-    (default 5) and ``max_errors`` (default 20) bound what is listed. The GIL
-    is released while it runs. Raises ``OSError`` for an unreadable input
-    and ``ValueError`` for a bad option or a glob that matches nothing."""
+    (default 5) and ``max_errors`` (default 20) bound what is listed.
+    ``identities`` gives per-caller identity inputs (``--identities``,
+    docs/formats/identities.md): a file path, or the same document as a dict.
+    The GIL is released while it runs. Raises ``OSError`` for an unreadable
+    input, :class:`IdentitiesError` for an invalid identities document and
+    ``ValueError`` for a bad option or a glob that matches nothing."""
     args = _replay_args(policy, network_policy, identity_policy, service_auth_type,
                         network_auth_type, identity_decision, candidate,
                         _candidate_name(candidate, candidate_name),
-                        format, strict, threads, max_samples, max_errors)
+                        format, strict, threads, max_samples, max_errors, identities)
     if isinstance(inputs, str) or isinstance(inputs, os.PathLike):
         paths = [os.fspath(inputs)]
     elif _is_buffer(inputs):

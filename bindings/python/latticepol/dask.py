@@ -17,10 +17,13 @@ How the work is cut and put back together:
 
 - Plain files are split into byte ranges of ``blocksize`` bytes; a range
   owns the lines that start in it, so no line is cut or read twice. Each
-  range's line count is computed first (a cheap task on the block already in
-  the worker's memory), so every partition is replayed knowing its first
-  line number in the file: line numbers in errors and samples are those of
-  one replay of the whole file.
+  range's line count is computed first (memchr over the memory-mapped file,
+  nothing kept), so every partition is replayed knowing its first line
+  number in the file: line numbers in errors and samples are those of one
+  replay of the whole file. Workers map the file and replay their range in
+  place: only small numbers and the partial reports travel between
+  processes, and a worker's memory is its replay batch, whatever the file
+  size (the files must be readable by the workers at the same path).
 - Compressed (``.gz``) files cannot be split: one partition each, read and
   decompressed natively by the worker.
 - Partition edges are moved to the library's groups of 4,096 lines (a
@@ -32,7 +35,11 @@ How the work is cut and put back together:
   line numbers are exact; the uncertain-id checks restart at each partition
   (``flagged`` is exact, ``checked``/``byId`` may be higher).
 - Only the policy *text* travels to the workers; each worker process parses
-  and compiles a policy once and keeps it (a small cache keyed by the text).
+  and compiles a policy once and keeps it (a small cache keyed by the text's
+  SHA-256), and every partition it replays uses that compiled form (the
+  native replay compiles nothing again). Per-caller identities
+  (``identities=``) travel as one self-contained document (policies inline)
+  and are cached the same way.
 - Partial reports are merged exactly by the library (``MergeReplayReports``):
   counts and hits are sums; errors and samples are merged and the lowest line
   numbers kept, so the result does not depend on the number of workers or
@@ -52,6 +59,8 @@ from __future__ import annotations
 
 import argparse
 import glob as _glob
+import hashlib
+import mmap
 import operator
 import os
 import sys
@@ -87,18 +96,41 @@ _cache_lock = threading.Lock()
 _policy_cache: Dict[Tuple, Any] = {}
 
 
+def _cached(key: Tuple, make: Any) -> Any:
+    """One object per key per worker process (at most 64 kept)."""
+    with _cache_lock:
+        value = _policy_cache.get(key)
+        if value is None:
+            if len(_policy_cache) >= 64:
+                _policy_cache.clear()
+            value = make()
+            _policy_cache[key] = value
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _policy_from_spec(spec: Optional[Tuple]) -> Any:
     """Parses and compiles a shipped policy once per worker process."""
     if spec is None:
         return None
-    with _cache_lock:
-        policy = _policy_cache.get(spec)
-        if policy is None:
-            if len(_policy_cache) >= 64:
-                _policy_cache.clear()
-            policy = _lp.Policy.from_json(spec[0], lenient=spec[1], identity=spec[2])
-            _policy_cache[spec] = policy
-    return policy
+    return _cached(("policy", _digest(spec[0]), spec[1], spec[2]),
+                   lambda: _lp.Policy.from_json(spec[0], lenient=spec[1], identity=spec[2]))
+
+
+def _compile_count() -> int:
+    """Policies compiled so far in this process (for tests: a worker compiles
+    each shipped policy once, whatever the number of partitions)."""
+    return int(_core.compile_count())
+
+
+def _identities_from_spec(text: Optional[str]) -> Any:
+    """Parses and compiles shipped identities once per worker process."""
+    if text is None:
+        return None
+    return _cached(("identities", _digest(text)), lambda: _lp._load_identities(text))
 
 
 def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
@@ -107,7 +139,8 @@ def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
         _policy_from_spec(spec["identity_policy"]), spec["service_auth_type"],
         spec["network_auth_type"], spec["identity_decision"],
         _policy_from_spec(spec["candidate"]), spec["candidate_name"], spec["format"], False,
-        spec["threads"], spec["max_samples"], spec["max_errors"])
+        spec["threads"], spec["max_samples"], spec["max_errors"],
+        _identities_from_spec(spec.get("identities")))
     args.first_line = first_line
     return args
 
@@ -115,55 +148,96 @@ def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
 # ---- Tasks (run on the workers) ---------------------------------------------------------
 
 
-def _read_block(path: str, start: int, end: int) -> Tuple[int, bytes]:
-    """The lines that start in [start, end) of `path`, whole, and the offset
-    of the first one."""
-    with open(path, "rb") as f:
-        if start > 0:
-            f.seek(start - 1)
-            f.readline()  # the line that owns byte start-1 belongs to the previous block
-        pos = f.tell()
-        if pos >= end:
-            return pos, b""
-        data = f.read(end - pos)
-        if data and not data.endswith(b"\n"):
-            data += f.readline()  # finish the last line
-        return pos, data
+class _MappedFile:
+    """A plain file mapped read-only: the tasks slice it without copying
+    (the native replay reads the slices in place, GIL released)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        with open(path, "rb") as f:
+            self.size = os.fstat(f.fileno()).st_size
+            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if self.size else None
+
+    def __enter__(self) -> "_MappedFile":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.map is not None:
+            self.map.close()
+
+    def after_line(self, i: int) -> int:
+        """The offset after the line holding byte `i` (after its newline)."""
+        if self.map is None or i >= self.size:
+            return self.size
+        nl = self.map.find(b"\n", i)
+        return self.size if nl < 0 else nl + 1
+
+    def bounds(self, start: int, end: int) -> Tuple[int, int]:
+        """[pos, stop): the lines that start in [start, end)."""
+        pos = 0 if start == 0 else self.after_line(start - 1)
+        return pos, max(pos, self.after_line(end - 1))
+
+    def with_slice(self, a: int, b: int, fn: Any) -> Any:
+        if self.map is None or a >= b:
+            return fn(b"")
+        with memoryview(self.map) as view, view[a:b] as part:
+            return fn(part)
+
+
+def _count_range(path: str, start: int, end: int) -> int:
+    """The number of lines that start in [start, end) of `path`."""
+    with _MappedFile(path) as f:
+        pos, stop = f.bounds(start, end)
+        return f.with_slice(pos, stop, _core.count_lines)
+
+
+def _first_lines(counts: Sequence[int]) -> List[int]:
+    """The first line number of each range (the earlier ranges' counts summed)."""
+    out, total = [], 0
+    for n in counts:
+        out.append(total)
+        total += n
+    return out + [total]
+
+
+def _aligned(f: _MappedFile, pos: int, stop: int, first_line: int,
+             lines: int) -> Tuple[int, int, int]:
+    """Moves a range's edges to the library's groups of REPLAY_GROUP_LINES
+    lines: its first lines up to a group boundary belong to the previous
+    range, which reads on to the next boundary. Each group is then replayed by
+    one partition, so the per-group budget of reference checks is spent on the
+    same lines as in one replay of the whole stream. `lines`: the range's line
+    count. Returns (begin, end, first line number) of the bytes to replay."""
+    group = _core.REPLAY_GROUP_LINES
+    begin, skipped = pos, 0
+    while skipped < (-first_line) % group and begin < stop:
+        begin = f.after_line(begin)
+        skipped += 1
+    own_first = first_line + skipped
+    if begin >= stop:
+        return stop, stop, own_first
+    lines -= skipped
+    end = stop
+    if f.map[stop - 1:stop] == b"\n":  # else the stream's last line: nothing follows
+        for _ in range((-(own_first + lines)) % group):
+            if end >= f.size:
+                break
+            end = f.after_line(end)
+    return begin, end, own_first
+
+
+def _replay_range(path: str, start: int, end: int, index: int, first_lines: Sequence[int],
+                  spec: Dict[str, Any]) -> Any:
+    with _MappedFile(path) as f:
+        pos, stop = f.bounds(start, end)
+        first = first_lines[index]
+        begin, finish, own_first = _aligned(f, pos, stop, first, first_lines[index + 1] - first)
+        args = _replay_args(spec, own_first)
+        return f.with_slice(begin, finish, lambda part: _core.replay_buffer(part, args, path))
 
 
 def _count_lines(block: Any) -> int:
-    return _core.count_lines(block[1] if isinstance(block, tuple) else block)
-
-
-def _skip_lines(data: bytes, n: int) -> Tuple[int, int]:
-    """(byte offset after the first `n` lines of `data`, lines skipped)."""
-    pos, skipped = 0, 0
-    while skipped < n and pos < len(data):
-        nl = data.find(b"\n", pos)
-        pos = len(data) if nl < 0 else nl + 1
-        skipped += 1
-    return pos, skipped
-
-
-def _aligned(data: bytes, lines: int, first_line: int, more: Any) -> Tuple[bytes, int]:
-    """Moves a partition's edges to the library's groups of
-    REPLAY_GROUP_LINES lines: its first lines up to a group boundary belong
-    to the previous partition, which reads on (through `more(n)`, giving up
-    to n further lines) to the next boundary. Each group is then replayed by
-    one partition, so the per-group budget of reference checks is spent on
-    the same lines as in one replay of the whole stream."""
-    group = _core.REPLAY_GROUP_LINES
-    pos, skipped = _skip_lines(data, (-first_line) % group)
-    own_first = first_line + skipped
-    n = lines - skipped  # `lines` of `data` (CountReplayLines)
-    if pos < len(data) and not data.endswith(b"\n"):
-        need = 0  # the stream's last line, without a newline: nothing follows
-    else:
-        need = (-(own_first + n)) % group if pos < len(data) else 0
-    extra = more(need) if need else b""
-    if pos == 0 and not extra:
-        return data, own_first
-    return b"".join((memoryview(data)[pos:], extra)), own_first
+    return _core.count_lines(block)
 
 
 def _bag_block(lines: Sequence[Any]) -> bytes:
@@ -173,19 +247,6 @@ def _bag_block(lines: Sequence[Any]) -> bytes:
             line = line.encode("utf-8", "surrogatepass")
         parts.append(bytes(line).rstrip(b"\n") + b"\n")
     return b"".join(parts)
-
-
-def _replay_range(block: Tuple[int, bytes], lines: int, first_line: int, path: str,
-                  spec: Dict[str, Any]) -> Any:
-    start, data = block
-
-    def more(n: int) -> bytes:
-        with open(path, "rb") as f:
-            f.seek(start + len(data))
-            return b"".join(f.readline() for _ in range(n))
-
-    body, own_first = _aligned(data, lines, first_line, more)
-    return _core.replay_buffer(body, _replay_args(spec, own_first), path)
 
 
 def _replay_block(data: bytes, first_line: int, spec: Dict[str, Any], source: str) -> Any:
@@ -201,9 +262,8 @@ def _replay_file(path: str, spec: Dict[str, Any]) -> Any:
 
 
 def _offsets(blocks: List[Any]) -> Tuple[List[Any], List[Any]]:
-    """The line count of each block and its first line number (the sum of
-    the earlier blocks' counts): cheap tasks (memchr, GIL released) on blocks
-    already in the workers' memory."""
+    """The line count of each in-memory block (a bag's partitions) and its
+    first line number (the sum of the earlier blocks' counts)."""
     counts: List[Any] = []
     offsets: List[Any] = []
     offset: Any = 0
@@ -256,17 +316,25 @@ def _file_tasks(path: str, spec: Dict[str, Any], blocksize: int) -> List[Any]:
         return [delayed(_replay_file, pure=False)(path, spec)]
     size = os.path.getsize(path)
     starts = list(range(0, max(size, 1), blocksize))
-    blocks = [delayed(_read_block, pure=False)(path, s, min(s + blocksize, size)) for s in starts]
-    counts, offsets = _offsets(blocks)
-    return [delayed(_replay_range, pure=False)(block, count, offset, path, spec)
-            for block, count, offset in zip(blocks, counts, offsets)]
+    ends = [min(s + blocksize, size) for s in starts]
+    # Pass 1: line counts (memchr over the mapped file, no data kept); one
+    # small task turns them into first line numbers. Pass 2: each range is
+    # replayed in place, told its first line number. Two tasks per range and
+    # nothing but small numbers and reports travel between processes.
+    counts = [delayed(_count_range, pure=False)(path, s, e) for s, e in zip(starts, ends)]
+    first_lines = delayed(_first_lines, pure=False)(counts)
+    return [delayed(_replay_range, pure=False)(path, s, e, i, first_lines, spec)
+            for i, (s, e) in enumerate(zip(starts, ends))]
 
 
 def _spec(policy: Any, network_policy: Any, identity_policy: Any, service_auth_type: Any,
           network_auth_type: Any, identity_decision: Any, candidate: Any,
           candidate_name: Optional[str], format: str, threads: int, max_samples: Any,
-          max_errors: Any) -> Dict[str, Any]:
+          max_errors: Any, identities: Any = None) -> Dict[str, Any]:
+    loaded = _lp._load_identities(identities)
     spec = {
+        # Self-contained (policies inline): workers need none of the files.
+        "identities": None if loaded is None else loaded.to_json(),
         "policy": _policy_spec(policy),
         "network_policy": _policy_spec(network_policy, what="network_policy"),
         "identity_policy": _policy_spec(identity_policy, identity=True, what="identity_policy"),
@@ -291,7 +359,7 @@ def replay(paths_or_bag: Any, policy: Any = None, *, candidate: Any = None,
            identity_decision: Any = None, candidate_name: Optional[str] = None,
            format: str = "auto", max_samples: Optional[int] = None,
            max_errors: Optional[int] = None, threads: int = 1,
-           progress: bool = False) -> "_lp.ReplayReport":
+           progress: bool = False, identities: Any = None) -> "_lp.ReplayReport":
     """Replays files (paths, globs, ``.gz``) or a ``dask.bag`` of lines on
     Dask and returns the :class:`latticepol.ReplayReport` that
     :func:`latticepol.replay` and ``latticepol simulate --replay`` give on
@@ -307,7 +375,7 @@ def replay(paths_or_bag: Any, policy: Any = None, *, candidate: Any = None,
         raise ValueError("blocksize must be an int of at least 4096 bytes")
     spec = _spec(policy, network_policy, identity_policy, service_auth_type, network_auth_type,
                  identity_decision, candidate, candidate_name, format, threads, max_samples,
-                 max_errors)
+                 max_errors, identities)
     if hasattr(paths_or_bag, "to_delayed") and hasattr(paths_or_bag, "npartitions"):
         blocks = [delayed(_bag_block)(part) for part in paths_or_bag.to_delayed()]
         tasks = _stream_tasks(blocks, spec, "<bag>")
@@ -374,6 +442,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--shadow", help="a candidate service policy evaluated on the same stream")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--replay-format", choices=("auto", "jsonl", "accesslog"), default="auto")
+    p.add_argument("--identities", help="per-caller identity inputs (docs/formats/identities.md)")
     p.add_argument("--samples", type=int, default=None, help="sample requests kept per finding")
     p.add_argument("--blocksize", type=int, default=DEFAULT_BLOCKSIZE,
                    help="bytes per partition of a plain file (default 64 MiB)")
@@ -387,7 +456,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         report = replay(args.files, args.policy, candidate=args.shadow, client=client,
                         blocksize=args.blocksize, format=args.replay_format,
-                        max_samples=args.samples, progress=args.progress)
+                        max_samples=args.samples, progress=args.progress,
+                        identities=args.identities)
     except _lp.LatticepolError as e:
         print(str(e), file=sys.stderr)
         return 4

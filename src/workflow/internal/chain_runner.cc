@@ -29,7 +29,7 @@ absl::Status CompileLayers(const ChainPolicies& chain, const PolicyDocument* sha
   for (const Layer& l : {Layer{chain.network_policy, "service-network", &out->network},
                          Layer{chain.service_policy, "service", &out->service},
                          Layer{shadow, "shadow", &out->shadow}}) {
-    if (l.doc == nullptr) continue;
+    if (l.doc == nullptr || *l.slot != nullptr) continue;  // none, or compiled by the caller
     auto compiled = CompileLayer(*l.doc, l.what);
     if (!compiled.ok()) return compiled.status();
     *l.slot = *compiled;

@@ -41,6 +41,7 @@ struct CompiledLayers {
 };
 
 // Compiles `chain`'s network and service policies and `shadow` (may be null).
+// A slot of `out` that is already set is kept (compiled by the caller).
 absl::Status CompileLayers(const ChainPolicies& chain, const PolicyDocument* shadow,
                            CompiledLayers* out);
 
