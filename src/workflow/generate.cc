@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "internal/semantics.h"
 #include "internal/text.h"
 #include "workflow/internal/yaml_util.h"
 #include "latticepol/compiled_policy.h"
@@ -34,27 +36,42 @@
 
 namespace latticepol {
 
+namespace {
+
+// One row per output format, in enum order.
+constexpr std::pair<OutputFormat, std::string_view> kOutputFormats[] = {
+    {OutputFormat::kPulumi, "pulumi"},
+    {OutputFormat::kCloudFormation, "cloudformation"},
+    {OutputFormat::kTerraform, "terraform"},
+};
+
+}  // namespace
+
 std::string_view OutputFormatName(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::kPulumi:
-      return "pulumi";
-    case OutputFormat::kCloudFormation:
-      return "cloudformation";
-    case OutputFormat::kTerraform:
-      return "terraform";
+  for (const auto& [f, name] : kOutputFormats) {
+    if (f == format) return name;
   }
-  return "pulumi";
+  return kOutputFormats[0].second;
 }
 
 bool ParseOutputFormatName(std::string_view name, OutputFormat* format) {
-  for (OutputFormat f :
-       {OutputFormat::kPulumi, OutputFormat::kCloudFormation, OutputFormat::kTerraform}) {
-    if (name == OutputFormatName(f)) {
+  for (const auto& [f, n] : kOutputFormats) {
+    if (name == n) {
       *format = f;
       return true;
     }
   }
   return false;
+}
+
+std::string OutputFormatNamesText() {
+  std::string text;
+  const size_t n = std::size(kOutputFormats);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) text += i + 1 == n ? " or " : ", ";
+    text += kOutputFormats[i].second;
+  }
+  return text;
 }
 
 namespace {
@@ -78,6 +95,14 @@ std::string BaseName(std::string_view path) {
 
 bool HasWildcard(std::string_view path) { return path.find('*') != std::string_view::npos; }
 
+// A condition key's spelling from the key table; a key family (query,
+// header) takes the name after its `/`.
+std::string KeyName(KeyKind kind, std::string_view suffix = {}) {
+  std::string name(internal::KeySemantics(kind).name);
+  name.append(suffix);
+  return name;
+}
+
 // A single string for one value, an array for several (the seed's style).
 OJson OneOrMany(const std::vector<std::string>& values) {
   if (values.size() == 1) return values[0];
@@ -98,26 +123,26 @@ OJson PolicyJsonObject(const Topology& t) {
     s["Action"] = std::string(kInvokeAction);
     s["Resource"] = "*";
     OJson equals = OJson::object();
-    equals["vpc-lattice-svcs:RequestMethod"] = OneOrMany(c.methods);
+    equals[KeyName(KeyKind::kRequestMethod)] = OneOrMany(c.methods);
     bool like_paths = std::any_of(c.paths.begin(), c.paths.end(), HasWildcard);
     if (!c.paths.empty() && !like_paths) {
-      equals["vpc-lattice-svcs:RequestPath"] = OneOrMany(c.paths);
+      equals[KeyName(KeyKind::kRequestPath)] = OneOrMany(c.paths);
     }
     for (const ValueRule& rule : c.query) {
-      equals["vpc-lattice-svcs:RequestQueryString/" + rule.name] = OneOrMany(rule.values);
+      equals[KeyName(KeyKind::kRequestQueryString, rule.name)] = OneOrMany(rule.values);
     }
     for (const ValueRule& rule : c.headers) {
-      equals["vpc-lattice-svcs:RequestHeader/" + rule.name] = OneOrMany(rule.values);
+      equals[KeyName(KeyKind::kRequestHeader, rule.name)] = OneOrMany(rule.values);
     }
-    equals["vpc-lattice-svcs:SourceVpcOwnerAccount"] = c.account_id;
+    equals[KeyName(KeyKind::kSourceVpcOwnerAccount)] = c.account_id;
     if (t.options.policy_style == PolicyStyle::kRequireOrg) {
-      equals["aws:PrincipalOrgID"] = t.options.org_id;
+      equals[KeyName(KeyKind::kPrincipalOrgId)] = t.options.org_id;
     }
     OJson condition = OJson::object();
     condition["StringEquals"] = std::move(equals);
     if (like_paths) {
       OJson like = OJson::object();
-      like["vpc-lattice-svcs:RequestPath"] = OneOrMany(c.paths);
+      like[KeyName(KeyKind::kRequestPath)] = OneOrMany(c.paths);
       condition["StringLike"] = std::move(like);
     }
     s["Condition"] = std::move(condition);
@@ -130,7 +155,7 @@ OJson PolicyJsonObject(const Topology& t) {
     s["Principal"] = "*";
     s["Action"] = std::string(kInvokeAction);
     s["Resource"] = "*";
-    s["Condition"] = {{"StringEqualsIgnoreCase", {{"aws:PrincipalType", "anonymous"}}}};
+    s["Condition"] = {{"StringEqualsIgnoreCase", {{KeyName(KeyKind::kPrincipalType), "anonymous"}}}};
     statements.push_back(std::move(s));
   }
   doc["Statement"] = std::move(statements);
