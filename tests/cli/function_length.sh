@@ -18,10 +18,6 @@ allow=(
   # src/evaluate_simple.cc and src/compile.cc.
   --allow EvaluateSimple
   --allow Compiler::Run
-  # The general plan's per-value step and run loop (src/evaluate_general.cc),
-  # hot code that the same work is changing.
-  --allow 'Evaluator<kW>::AddValueImpl'
-  --allow 'Evaluator<kW>::Run'
 )
 
 shopt -s nullglob
