@@ -1011,22 +1011,9 @@ void EmitStringMap(YAML::Emitter* out, const std::vector<std::pair<std::string, 
   *out << YAML::EndMap;
 }
 
-std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
-                           const std::string& comment) {
-  const PolicyStyle style = t.options.policy_style;
-  YAML::Emitter out;
-  out.SetIndent(2);
-  out << YAML::Comment(comment) << YAML::Newline;
-  out << YAML::BeginMap;
-  out << YAML::Key << "policies" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "service" << YAML::Value << std::string(kPolicyFile);
-  out << YAML::Key << "serviceAuthType" << YAML::Value << "AWS_IAM";
-  out << YAML::Key << "networkAuthType" << YAML::Value << "NONE";
-  out << YAML::EndMap;
-  out << YAML::Key << "count" << YAML::Value << 100000;
-  out << YAML::Key << "seed" << YAML::Value << 1;
-
-  // The global mix: every allowed value is common, the neighbours are rare.
+// The global mix: every allowed value is common, the neighbours are rare.
+void EmitScenarioMix(const Topology& t, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
   out << YAML::Key << "mix" << YAML::Value << YAML::BeginMap;
   std::vector<std::pair<std::string, int>> methods;
   auto add_weight = [](std::vector<std::pair<std::string, int>>* m, const std::string& k, int w) {
@@ -1116,8 +1103,12 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
     emit_choices(headers, /*repeat=*/false);
   }
   out << YAML::EndMap;
+}
 
-  // Callers: each consumer signed and anonymous, and an outsider.
+// Callers: each consumer signed and anonymous, and an outsider.
+void EmitScenarioCallers(const Topology& t, const StackOutputs& outputs, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
+  const PolicyStyle style = t.options.policy_style;
   const std::string outsider_account = UnknownAccount(t);
   out << YAML::Key << "callers" << YAML::Value << YAML::BeginSeq;
   auto emit_caller = [&](const std::string& name, int weight, const std::string& vpc,
@@ -1155,9 +1146,13 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
   }
   emit_caller("outsider", 1, "vpc-outsider", outsider_account, "", "outsider", false);
   out << YAML::EndSeq;
+}
 
-  // Expectations (first match wins): each caller's allowed classes, then a
-  // deny for everything else that caller sends.
+// Expectations (first match wins): each caller's allowed classes, then a
+// deny for everything else that caller sends.
+void EmitScenarioExpectations(const Topology& t, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
+  const PolicyStyle style = t.options.policy_style;
   out << YAML::Key << "expectations" << YAML::Value << YAML::BeginSeq;
   auto emit_allows = [&](const std::string& caller, const Consumer& c) {
     // One expectation per combination of query and header values.
@@ -1237,6 +1232,25 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
   }
   emit_deny("outsider");
   out << YAML::EndSeq;
+}
+
+std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
+                           const std::string& comment) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::Comment(comment) << YAML::Newline;
+  out << YAML::BeginMap;
+  out << YAML::Key << "policies" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "service" << YAML::Value << std::string(kPolicyFile);
+  out << YAML::Key << "serviceAuthType" << YAML::Value << "AWS_IAM";
+  out << YAML::Key << "networkAuthType" << YAML::Value << "NONE";
+  out << YAML::EndMap;
+  out << YAML::Key << "count" << YAML::Value << 100000;
+  out << YAML::Key << "seed" << YAML::Value << 1;
+
+  EmitScenarioMix(t, &out);
+  EmitScenarioCallers(t, outputs, &out);
+  EmitScenarioExpectations(t, &out);
   out << YAML::EndMap;
   return internal::StrCat(out.c_str(), "\n");
 }
