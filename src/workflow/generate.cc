@@ -338,30 +338,27 @@ void SetHeader(Request* r, const std::string& name, const std::optional<std::str
   if (value.has_value()) r->AddHeader(name, *value);
 }
 
-// Every request class worth checking for consumer `ci`: its allowed classes
-// and their neighbours.
-void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
-  const Consumer& c = t.consumers[ci];
-  const bool org = t.options.policy_style == PolicyStyle::kRequireOrg;
+// The probes of one consumer: `base` is one of its allowed requests, and
+// every probe is added twice, signed and anonymous.
+struct ConsumerProbes {
+  const Topology& t;
+  const Consumer& c;
+  const bool org;  // the require-org policy style
   Request base;
-  base.method = c.methods[0];
-  base.path = c.paths.empty() ? "/" : ConcretePath(c.paths[0], "x");
-  for (const ValueRule& rule : c.query) base.query.emplace_back(rule.name, rule.values[0]);
-  for (const ValueRule& rule : c.headers) base.AddHeader(rule.name, rule.values[0]);
-  base.source_vpc = "vpc-" + c.name;
-  base.source_vpc_owner_account = c.account_id;
-  base.service_arn = ServiceArn(t);
-  base.service_network_arn = ExampleNetworkArn(t, ci);
-  base.port = 443;
-  base.principal = SignedPrincipal(t, c.account_id, c.name, org);
+  ProbeSet* probes;
 
-  auto add = [&](Request r) {
+  void Add(Request r) const {
     Request anonymous = r;
     anonymous.principal.reset();
     probes->Add(c.name, std::move(r));
     probes->Add(c.name, std::move(anonymous));
-  };
+  }
+  void AllowedClasses() const;
+  void RequestNeighbours() const;
+  void CallerNeighbours() const;
+};
 
+void ConsumerProbes::AllowedClasses() const {
   // Allowed classes: the product of every dimension, or each dimension on its
   // own when the product is too large.
   std::vector<std::vector<std::string>> dims;
@@ -389,7 +386,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   std::vector<size_t> at(dims.size(), 0);
   if (product <= 512) {
     for (size_t n = 0; n < product; ++n) {
-      add(build(at));
+      Add(build(at));
       for (size_t d = 0; d < dims.size(); ++d) {
         if (++at[d] < dims[d].size()) break;
         at[d] = 0;
@@ -400,11 +397,14 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
       for (size_t i = 0; i < dims[d].size(); ++i) {
         std::vector<size_t> one(dims.size(), 0);
         one[d] = i;
-        add(build(one));
+        Add(build(one));
       }
     }
   }
+}
 
+// Neighbours in the request: methods, query keys, paths, headers.
+void ConsumerProbes::RequestNeighbours() const {
   // Methods: the usual ones, every consumer's, and case changes.
   std::vector<std::string> methods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
   for (const Consumer& other : t.consumers) {
@@ -416,7 +416,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const std::string& m : methods) {
     Request r = base;
     r.method = m;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Query keys: absent, repeated, other consumers' values, case changes,
@@ -435,25 +435,25 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
     for (const auto& values : variants) {
       Request r = base;
       SetQueryValues(&r, rule.name, values);
-      add(std::move(r));
+      Add(std::move(r));
     }
     for (std::string& key : CaseVariants(rule.name)) {
       Request r = base;
       SetQueryValues(&r, rule.name, {});
       r.query.emplace_back(std::move(key), v);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
   {
     Request r = base;
     r.query.emplace_back("latticepol-extra", "1");
-    add(std::move(r));
+    Add(std::move(r));
   }
   for (const Consumer& other : t.consumers) {
     for (const ValueRule& o : other.query) {
       Request r = base;
       r.query.emplace_back(o.name, o.values[0]);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
 
@@ -467,7 +467,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const std::string& p : other_paths) {
     Request r = base;
     r.path = p;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Headers: absent, wrong, case changes, other consumers' values.
@@ -482,10 +482,13 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
     for (const auto& value : variants) {
       Request r = base;
       SetHeader(&r, rule.name, value);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
+}
 
+// Neighbours in the caller: accounts, principals, networks, the action.
+void ConsumerProbes::CallerNeighbours() const {
   // Accounts: none, unknown, the shared account, every other consumer's (with
   // this consumer's values and with theirs).
   std::vector<std::optional<std::string>> owners = {std::nullopt, UnknownAccount(t),
@@ -494,7 +497,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const auto& owner : owners) {
     Request r = base;
     r.source_vpc_owner_account = owner;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Callers: signed from elsewhere, without or with another organisation,
@@ -502,22 +505,44 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   {
     Request r = base;
     r.principal = SignedPrincipal(t, UnknownAccount(t), "outsider", org);
-    add(std::move(r));
+    Add(std::move(r));
     r = base;
     r.principal = SignedPrincipal(t, c.account_id, c.name, false);
-    add(std::move(r));
+    Add(std::move(r));
     r = base;
     r.principal->org_id = "o-latticepolother";
-    add(std::move(r));
+    Add(std::move(r));
     for (size_t oi = 0; oi < t.consumers.size(); ++oi) {
       r = base;
       r.service_network_arn = ExampleNetworkArn(t, oi);
-      add(std::move(r));
+      Add(std::move(r));
     }
     r = base;
     r.action = std::string(kConnectAction);
-    add(std::move(r));
+    Add(std::move(r));
   }
+}
+
+// Every request class worth checking for consumer `ci`: its allowed classes
+// and their neighbours.
+void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
+  const Consumer& c = t.consumers[ci];
+  const bool org = t.options.policy_style == PolicyStyle::kRequireOrg;
+  Request base;
+  base.method = c.methods[0];
+  base.path = c.paths.empty() ? "/" : ConcretePath(c.paths[0], "x");
+  for (const ValueRule& rule : c.query) base.query.emplace_back(rule.name, rule.values[0]);
+  for (const ValueRule& rule : c.headers) base.AddHeader(rule.name, rule.values[0]);
+  base.source_vpc = "vpc-" + c.name;
+  base.source_vpc_owner_account = c.account_id;
+  base.service_arn = ServiceArn(t);
+  base.service_network_arn = ExampleNetworkArn(t, ci);
+  base.port = 443;
+  base.principal = SignedPrincipal(t, c.account_id, c.name, org);
+  const ConsumerProbes p{t, c, org, std::move(base), probes};
+  p.AllowedClasses();
+  p.RequestNeighbours();
+  p.CallerNeighbours();
 }
 
 // ---- Stack outputs ----------------------------------------------------------
