@@ -15,11 +15,13 @@
 // else the precomputed identity decision, else ASSUMED_ALLOW (marked E2).
 // DECISION E3: the primary layer is the first explicit-deny layer in the
 // order network, service, identity, else the first implicit-deny layer.
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
 
 #include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 
 namespace latticepol {
@@ -118,11 +120,11 @@ ChainResult ComposeChain(const ChainConfig& config, bool signed_caller,
         break;
       case DecisionKind::kExplicitDeny:
         if (first_explicit == Layer::kNone) first_explicit = name;
-        r.failing_layers.push_back(name);
+        r.failing_layers.Add(name);
         break;
       case DecisionKind::kImplicitDeny:
         if (first_implicit == Layer::kNone) first_implicit = name;
-        r.failing_layers.push_back(name);
+        r.failing_layers.Add(name);
         break;
     }
   }
@@ -137,6 +139,24 @@ ChainResult ComposeChain(const ChainConfig& config, bool signed_caller,
     r.layer = Layer::kNone;
   }
   return r;
+}
+
+absl::StatusOr<CompiledChain> CompileChain(const ChainPolicies& chain,
+                                           const CompileOptions& options) {
+  CompiledChain out;
+  out.config = chain.config;
+  const std::pair<const PolicyDocument*, std::shared_ptr<const CompiledPolicy>*> layers[] = {
+      {chain.network_policy, &out.network_policy},
+      {chain.service_policy, &out.service_policy},
+      {chain.identity_policy, &out.identity_policy},
+  };
+  for (const auto& [doc, slot] : layers) {
+    if (doc == nullptr) continue;
+    auto compiled = Compile(*doc, options);
+    if (!compiled.ok()) return compiled.status();
+    *slot = *std::move(compiled);
+  }
+  return out;
 }
 
 ChainEvaluation AuthorizeReference(const ChainPolicies& policies,

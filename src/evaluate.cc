@@ -212,6 +212,9 @@ class ReferenceEvaluator {
   bool EvalAction(const Statement& s);
   bool EvalResource(const Statement& s);
   ClauseTrace EvalCondition(const Condition& c);
+  // Step 3 of EvalCondition: a present key's values against the policy values.
+  void CompareValues(const Condition& c, const KeyValues& kv,
+                     const std::vector<PolicyValue>& pvs, ClauseTrace* t);
 
   KeyValues ResolveKey(const ConditionKey& key);
   KeyValues QueryValues(std::string_view suffix);
@@ -601,6 +604,106 @@ std::string WouldPass(const ConditionKey& key, const std::string& value) {
   }
 }
 
+// Step 2 of EvalCondition: the ABSENT rules, first match wins.
+void AbsentRule(const Condition& c, bool negated, ClauseTrace* t) {
+  if (c.set == SetQualifier::kForAnyValue) {
+    t->result = false;
+    t->reason = "foranyvalue-absent";
+  } else if (c.if_exists) {
+    t->result = true;
+    t->reason = "ifexists-absent";
+  } else if (c.set == SetQualifier::kForAllValues) {
+    t->result = true;
+    t->reason = "forallvalues-absent";
+  } else if (negated) {
+    t->result = true;
+    t->reason = "absent-negated";
+  } else {
+    t->result = false;
+    t->reason = "absent-positive";
+  }
+}
+
+// docs/semantics.md §3.7: Null tests presence only. `true` = must be absent.
+void NullCheck(const std::vector<PolicyValue>& pvs, ClauseTrace* t) {
+  bool result = false;
+  for (const PolicyValue& pv : pvs) {
+    bool want_absent = false;
+    if (!internal::ParseBool(pv.display, &want_absent)) continue;
+    if (want_absent == t->absent) result = true;
+  }
+  t->result = result;
+  t->reason = "null-check";
+}
+
+// A hint for explanations: a failed positive equality with one obvious
+// value ("would pass with `q=blue`").
+void WouldPassHint(const Condition& c, const std::vector<PolicyValue>& pvs, bool is_connect,
+                   ClauseTrace* t) {
+  const bool equality_op = internal::OperatorSemantics(c.op).would_pass_hint;
+  const bool fixable_reason = t->reason == "no-value-matched" ||
+                              t->reason == "absent-positive" ||
+                              t->reason == "foranyvalue-absent";
+  const bool connect_only_absent = is_connect && internal::IsKnownKey(c.key.kind) &&
+                                   internal::KeySemantics(c.key.kind).absent_on_connect;
+  if (!t->result && equality_op && fixable_reason &&
+      c.set != SetQualifier::kForAllValues && c.key.kind != KeyKind::kUnknown &&
+      !connect_only_absent && pvs.size() == 1 && pvs[0].resolved) {
+    t->would_pass = WouldPass(c.key, pvs[0].display);
+  }
+}
+
+void ReferenceEvaluator::CompareValues(const Condition& c, const KeyValues& kv,
+                                       const std::vector<PolicyValue>& pvs, ClauseTrace* t) {
+  // Compare every request value with every policy value. For one request
+  // value, `hit` is the OR over the policy values; the operator holds for
+  // that value iff hit (positive) or !hit (negated: NOR). Unresolved policy
+  // values never hit.
+  const bool negated = IsNegated(c.op);
+  bool request_type_error = false;
+  std::vector<bool> holds;
+  for (const std::string& v : kv.values) {
+    bool hit = false;
+    for (const PolicyValue& pv : pvs) {
+      if (!pv.resolved) continue;
+      const Cmp r = Compare(c, v, pv);
+      if (r == Cmp::kRequestTypeError) request_type_error = true;
+      if (r == Cmp::kHit) hit = true;
+    }
+    holds.push_back(negated ? !hit : hit);
+  }
+  if (request_type_error) {
+    // DECISION T2: a request value that does not parse makes the entry false.
+    Note(DecisionId::kT2);
+    t->result = false;
+    t->reason = "type-error";
+    return;
+  }
+  bool result = false;
+  switch (c.set) {
+    case SetQualifier::kNone:
+      result = holds.front();  // exactly one value here
+      break;
+    case SetQualifier::kForAnyValue:
+      result = std::any_of(holds.begin(), holds.end(), [](bool b) { return b; });
+      break;
+    case SetQualifier::kForAllValues:
+      result = std::all_of(holds.begin(), holds.end(), [](bool b) { return b; });
+      break;
+  }
+  t->result = result;
+  const bool all_unresolved =
+      !pvs.empty() &&
+      std::none_of(pvs.begin(), pvs.end(), [](const PolicyValue& pv) { return pv.resolved; });
+  if (all_unresolved) {
+    t->reason = "unresolved-variable";
+  } else if (result) {
+    t->reason = "matched";
+  } else {
+    t->reason = negated ? "nor-hit" : "no-value-matched";
+  }
+}
+
 ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
   ClauseTrace t;
   t.pointer = c.pointer;
@@ -617,7 +720,6 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
   }
 
   const OperatorFamily family = FamilyOf(c.op);
-  const bool negated = IsNegated(c.op);
   if (internal::RecordsT3(c.op, c.key.kind)) {
     Note(DecisionId::kT3);  // compares the canonical text
   }
@@ -639,38 +741,14 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
     t.reason = "type-error";
     return t;
   }
-
-  // docs/semantics.md §3.7: Null tests presence only. `true` = must be absent.
   if (c.op == ConditionOperator::kNull) {
-    bool result = false;
-    for (const PolicyValue& pv : pvs) {
-      bool want_absent = false;
-      if (!internal::ParseBool(pv.display, &want_absent)) continue;
-      if (want_absent == t.absent) result = true;
-    }
-    t.result = result;
-    t.reason = "null-check";
+    NullCheck(pvs, &t);
     return t;
   }
 
-  // Step 2: the ABSENT rules, first match wins.
+  // Step 2: the ABSENT rules; step 3: the values.
   if (!kv.present) {
-    if (c.set == SetQualifier::kForAnyValue) {
-      t.result = false;
-      t.reason = "foranyvalue-absent";
-    } else if (c.if_exists) {
-      t.result = true;
-      t.reason = "ifexists-absent";
-    } else if (c.set == SetQualifier::kForAllValues) {
-      t.result = true;
-      t.reason = "forallvalues-absent";
-    } else if (negated) {
-      t.result = true;
-      t.reason = "absent-negated";
-    } else {
-      t.result = false;
-      t.reason = "absent-positive";
-    }
+    AbsentRule(c, IsNegated(c.op), &t);
   } else if (c.set == SetQualifier::kNone && kv.values.size() >= 2) {
     // DECISION Q2: a plain operator on two or more values is false, for
     // positive and negated operators; IfExists does not help.
@@ -678,71 +756,9 @@ ClauseTrace ReferenceEvaluator::EvalCondition(const Condition& c) {
     t.result = false;
     t.reason = "multi-value-plain-op";
   } else {
-    // Step 3: compare every request value with every policy value. For one
-    // request value, `hit` is the OR over the policy values; the operator
-    // holds for that value iff hit (positive) or !hit (negated: NOR).
-    // Unresolved policy values never hit.
-    bool request_type_error = false;
-    std::vector<bool> holds;
-    for (const std::string& v : kv.values) {
-      bool hit = false;
-      for (const PolicyValue& pv : pvs) {
-        if (!pv.resolved) continue;
-        const Cmp r = Compare(c, v, pv);
-        if (r == Cmp::kRequestTypeError) request_type_error = true;
-        if (r == Cmp::kHit) hit = true;
-      }
-      holds.push_back(negated ? !hit : hit);
-    }
-    if (request_type_error) {
-      // DECISION T2: a request value that does not parse makes the entry false.
-      Note(DecisionId::kT2);
-      t.result = false;
-      t.reason = "type-error";
-    } else {
-      bool result = false;
-      switch (c.set) {
-        case SetQualifier::kNone:
-          result = holds.front();  // exactly one value here
-          break;
-        case SetQualifier::kForAnyValue:
-          result = std::any_of(holds.begin(), holds.end(),
-                               [](bool b) { return b; });
-          break;
-        case SetQualifier::kForAllValues:
-          result = std::all_of(holds.begin(), holds.end(),
-                               [](bool b) { return b; });
-          break;
-      }
-      t.result = result;
-      const bool all_unresolved =
-          !pvs.empty() && std::none_of(pvs.begin(), pvs.end(),
-                                       [](const PolicyValue& pv) {
-                                         return pv.resolved;
-                                       });
-      if (all_unresolved) {
-        t.reason = "unresolved-variable";
-      } else if (result) {
-        t.reason = "matched";
-      } else {
-        t.reason = negated ? "nor-hit" : "no-value-matched";
-      }
-    }
+    CompareValues(c, kv, pvs, &t);
   }
-
-  // A hint for explanations: a failed positive equality with one obvious
-  // value ("would pass with `q=blue`").
-  const bool equality_op = internal::OperatorSemantics(c.op).would_pass_hint;
-  const bool fixable_reason = t.reason == "no-value-matched" ||
-                              t.reason == "absent-positive" ||
-                              t.reason == "foranyvalue-absent";
-  const bool connect_only_absent = request_.is_connect() && internal::IsKnownKey(c.key.kind) &&
-                                   internal::KeySemantics(c.key.kind).absent_on_connect;
-  if (!t.result && equality_op && fixable_reason &&
-      c.set != SetQualifier::kForAllValues && c.key.kind != KeyKind::kUnknown &&
-      !connect_only_absent && pvs.size() == 1 && pvs[0].resolved) {
-    t.would_pass = WouldPass(c.key, pvs[0].display);
-  }
+  WouldPassHint(c, pvs, request_.is_connect(), &t);
   return t;
 }
 

@@ -31,6 +31,13 @@ class Evaluator {
   void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
   template <bool kSingle>
   void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
+  // Steps of Run(), inlined into it.
+  void Prologue();
+  void InitScratch(uint64_t* inline_words, uint8_t* inline_counts,
+                   std::unique_ptr<uint64_t[]>* heap_words,
+                   std::unique_ptr<uint8_t[]>* heap_counts);
+  void AddRequestValues();
+  Decision PickStatement();
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
@@ -133,6 +140,88 @@ void Evaluator<kW>::AddValueGeneral(const CompiledKey& k, uint32_t kid,
   }
 }
 
+// The IgnoreCase atoms of `k` that `v` satisfies: one lookup of the
+// lower-cased value when it is ASCII (on the stack up to 256 bytes), else
+// each atom compared and O1 recorded.
+template <typename Hit>
+LATTICEPOL_ALWAYS_INLINE void FoldedHits(const CompiledKey& k, std::string_view v, Hit&& hit,
+                                         bool* unc) {
+  if (!HasNonAscii(v)) {
+    char small[256];
+    std::string big;
+    char* out = small;
+    if (v.size() > sizeof(small)) {
+      big.resize(v.size());
+      out = big.data();
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      const char c = v[i];
+      out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+    const std::string_view lower(out, v.size());
+    if (const MaskRef* m = k.folded.Find(lower)) hit(*m);
+  } else {
+    *unc = true;  // O1
+    for (const FoldAtom& a : k.fold_atoms) {
+      if (EqualsIgnoreCase(v, a.original)) hit(a.mask);
+    }
+  }
+}
+
+// The typed atoms of `k` (Numeric, Date, Bool, Ip) that `v` satisfies; a
+// value that does not parse for a family fails that family's atoms (T2).
+template <typename Hit, typename Fail>
+LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v, Hit&& hit,
+                                        Fail&& fail) {
+  if (k.typed & kTypedNumeric) {
+    int64_t iv = 0;
+    if (ParseSmallInt(v, &iv)) {
+      for (const NumericAtom& a : k.numbers) {
+        const int c = a.is_int ? (iv < a.int_value ? -1 : (iv > a.int_value ? 1 : 0))
+                               : CompareNumbers(v, a.value);
+        if (CmpHolds(a.cmp, c)) hit(a.mask);
+      }
+    } else if (IsValidNumber(v)) {
+      for (const NumericAtom& a : k.numbers) {
+        if (CmpHolds(a.cmp, CompareNumbers(v, a.value))) hit(a.mask);
+      }
+    } else {
+      fail(k.err_numeric);
+    }
+  }
+  if (k.typed & kTypedDate) {
+    int64_t ms = 0;
+    if (ParseDate(v, &ms)) {
+      for (const DateAtom& a : k.dates) {
+        const int c = ms < a.millis ? -1 : (ms > a.millis ? 1 : 0);
+        if (CmpHolds(a.cmp, c)) hit(a.mask);
+      }
+    } else {
+      fail(k.err_date);
+    }
+  }
+  if (k.typed & kTypedBool) {
+    bool b = false;
+    if (ParseBool(v, &b)) {
+      for (const BoolAtom& a : k.bools) {
+        if (a.value == b) hit(a.mask);
+      }
+    } else {
+      fail(k.err_bool);
+    }
+  }
+  if (k.typed & kTypedIp) {
+    IpNet addr;
+    if (ParseIp(v, &addr)) {
+      for (const IpAtom& a : k.ips) {
+        if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
+      }
+    } else {
+      fail(k.err_ip);
+    }
+  }
+}
+
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
 // a local word instead of the scratch arrays.
 template <int kW>
@@ -166,28 +255,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
   if (!k.exact.empty()) {
     if (const MaskRef* m = k.exact.Find(v)) hit(*m);
   }
-  if (!k.folded.empty()) {
-    if (!HasNonAscii(v)) {
-      char small[256];
-      std::string big;
-      char* out = small;
-      if (v.size() > sizeof(small)) {
-        big.resize(v.size());
-        out = big.data();
-      }
-      for (size_t i = 0; i < v.size(); ++i) {
-        const char c = v[i];
-        out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-      }
-      const std::string_view lower(out, v.size());
-      if (const MaskRef* m = k.folded.Find(lower)) hit(*m);
-    } else {
-      unc_ = true;  // O1
-      for (const FoldAtom& a : k.fold_atoms) {
-        if (EqualsIgnoreCase(v, a.original)) hit(a.mask);
-      }
-    }
-  }
+  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
   if (!k.globs.empty()) {
     k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
   }
@@ -203,55 +271,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
   } else if ((k.checks & kCheckArnShape) != 0) {
     if (!LooksLikeArn(v)) unc_ = true;  // O6
   }
-  if (k.typed != 0) {
-    if (k.typed & kTypedNumeric) {
-      int64_t iv = 0;
-      if (ParseSmallInt(v, &iv)) {
-        for (const NumericAtom& a : k.numbers) {
-          const int c = a.is_int ? (iv < a.int_value ? -1 : (iv > a.int_value ? 1 : 0))
-                                 : CompareNumbers(v, a.value);
-          if (CmpHolds(a.cmp, c)) hit(a.mask);
-        }
-      } else if (IsValidNumber(v)) {
-        for (const NumericAtom& a : k.numbers) {
-          if (CmpHolds(a.cmp, CompareNumbers(v, a.value))) hit(a.mask);
-        }
-      } else {
-        fail(k.err_numeric);
-      }
-    }
-    if (k.typed & kTypedDate) {
-      int64_t ms = 0;
-      if (ParseDate(v, &ms)) {
-        for (const DateAtom& a : k.dates) {
-          const int c = ms < a.millis ? -1 : (ms > a.millis ? 1 : 0);
-          if (CmpHolds(a.cmp, c)) hit(a.mask);
-        }
-      } else {
-        fail(k.err_date);
-      }
-    }
-    if (k.typed & kTypedBool) {
-      bool b = false;
-      if (ParseBool(v, &b)) {
-        for (const BoolAtom& a : k.bools) {
-          if (a.value == b) hit(a.mask);
-        }
-      } else {
-        fail(k.err_bool);
-      }
-    }
-    if (k.typed & kTypedIp) {
-      IpNet addr;
-      if (ParseIp(v, &addr)) {
-        for (const IpAtom& a : k.ips) {
-          if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
-        }
-      } else {
-        fail(k.err_ip);
-      }
-    }
-  }
+  if (k.typed != 0) TypedHits(k, v, hit, fail);
   for (const BinaryAtom& a : k.binaries) {
     if (v == a.bytes) hit(a.mask);
   }
@@ -610,8 +630,10 @@ void Evaluator<kW>::EvalDynamicResources() {
 }
 
 // ---- The run ---------------------------------------------------------------
+// The action kind, Connect or not, and the request-independent and cheap
+// request-dependent uncertainty triggers.
 template <int kW>
-Decision Evaluator<kW>::Run() {
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Prologue() {
   const CompiledPolicy::Impl& im = im_;
   const std::string_view action = r_.action;
   if (action.size() == kInvokeAction.size() &&
@@ -636,16 +658,18 @@ Decision Evaluator<kW>::Run() {
       unc_ = true;  // A3
     }
   }
+}
 
-  // Scratch: six clause bit sets and per-key value counts, scalars for
-  // one-word plans, else on the stack unless the policy is far beyond the
-  // size limit.
-  const size_t words = im.total_words;
-  const size_t nkeys = im.keys.size();
-  uint64_t inline_words[kFixed ? 1 : 6 * kInlineWords];
-  uint8_t inline_counts[kFixed ? 1 : kInlineKeys];
-  std::unique_ptr<uint64_t[]> heap_words;
-  std::unique_ptr<uint8_t[]> heap_counts;
+// Scratch: six clause bit sets and per-key value counts, scalars for
+// one-word plans, else on the stack unless the policy is far beyond the
+// size limit.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
+                                                         uint8_t* inline_counts,
+                                                         std::unique_ptr<uint64_t[]>* heap_words,
+                                                         std::unique_ptr<uint8_t[]>* heap_counts) {
+  const size_t words = im_.total_words;
+  const size_t nkeys = im_.keys.size();
   if (kFixed) {
     for (int i = 0; i < kW; ++i) {
       fixed_[0][i] = 0;
@@ -665,12 +689,12 @@ Decision Evaluator<kW>::Run() {
     uint64_t* w = inline_words;
     uint8_t* counts = inline_counts;
     if (words > kInlineWords) {
-      heap_words.reset(new uint64_t[6 * words]);
-      w = heap_words.get();
+      heap_words->reset(new uint64_t[6 * words]);
+      w = heap_words->get();
     }
     if (nkeys > kInlineKeys) {
-      heap_counts.reset(new uint8_t[nkeys]);
-      counts = heap_counts.get();
+      heap_counts->reset(new uint8_t[nkeys]);
+      counts = heap_counts->get();
     }
     res_ = w;
     hit_ = w + words;
@@ -688,8 +712,13 @@ Decision Evaluator<kW>::Run() {
     for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
     counts_ = counts;
   }
+}
 
-  // 1. Request values, key by key.
+// Step 1: the request's values, key by key, then the query; every key is
+// finalized into its clause results.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
+  const CompiledPolicy::Impl& im = im_;
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
     std::string_view v;
@@ -724,17 +753,13 @@ Decision Evaluator<kW>::Run() {
   }
   // Value keys were finalized above; query and unknown keys remain.
   for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+}
 
-  // 2. Clauses with variables.
-  for (uint32_t id : im.dynamic_clauses) {
-    if (SlowClause(*im.clauses[id].condition)) {
-      const uint32_t bit = im.clauses[id].bit;
-      Res(bit / 64) |= uint64_t{1} << (bit % 64);
-    }
-  }
-  if (im.dynamic_resource_count > 0) EvalDynamicResources();
-
-  // 3. Statements: Deny first, then Allow, each in document order.
+// Step 3: the first statement that applies, Deny first, then Allow, each in
+// document order (kImplicitDeny when none does).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
+  const CompiledPolicy::Impl& im = im_;
   Decision d;
   for (const CompiledStatement& s : im.statements) {
     bool ok = true;
@@ -763,6 +788,31 @@ Decision Evaluator<kW>::Run() {
     d.statement = s.index;
     break;
   }
+  return d;
+}
+
+template <int kW>
+Decision Evaluator<kW>::Run() {
+  const CompiledPolicy::Impl& im = im_;
+  Prologue();
+  // The scratch buffers live in this frame (see InitScratch).
+  uint64_t inline_words[kFixed ? 1 : 6 * kInlineWords];
+  uint8_t inline_counts[kFixed ? 1 : kInlineKeys];
+  std::unique_ptr<uint64_t[]> heap_words;
+  std::unique_ptr<uint8_t[]> heap_counts;
+  InitScratch(inline_words, inline_counts, &heap_words, &heap_counts);
+
+  AddRequestValues();  // 1. request values
+  // 2. Clauses with variables.
+  for (uint32_t id : im.dynamic_clauses) {
+    if (SlowClause(*im.clauses[id].condition)) {
+      const uint32_t bit = im.clauses[id].bit;
+      Res(bit / 64) |= uint64_t{1} << (bit % 64);
+    }
+  }
+  if (im.dynamic_resource_count > 0) EvalDynamicResources();
+
+  Decision d = PickStatement();  // 3. statements
   d.uncertain = unc_ ? kMaybeUncertain : 0;
   return d;
 }

@@ -293,7 +293,7 @@ py::dict LayerDict(const LayerResult& layer) {
   return d;
 }
 
-py::list LayerNames(const std::vector<Layer>& layers) {
+py::list LayerNames(const LayerSet& layers) {
   py::list out;
   for (Layer layer : layers) out.append(std::string(LayerName(layer)));
   return out;
@@ -313,22 +313,23 @@ py::dict AuthorizeChain(const RequestPtr& request, const PolicyPtr& service,
   if (identity_decision) config.identity_decision = DecisionFromName(*identity_decision);
 
   RequestView view = request->request.view();
-  CompiledChain chain;
-  chain.config = config;
-  if (service) chain.service_policy = service->compiled;
-  if (network) chain.network_policy = network->compiled;
-  if (identity) chain.identity_policy = identity->compiled;
-  ChainResult fast = Authorize(chain, view);
+  // The Policy objects hold their compiled forms: the compiled chain is
+  // filled from them rather than compiled again.
+  CompiledChain compiled;
+  compiled.config = config;
+  if (service) compiled.service_policy = service->compiled;
+  if (network) compiled.network_policy = network->compiled;
+  if (identity) compiled.identity_policy = identity->compiled;
+  ChainResult fast = Authorize(compiled, view);
 
-  DecideInput input;
-  input.chain = true;
-  input.config = config;
-  input.policy = service ? &service->doc : nullptr;
-  input.network_policy = network ? &network->doc : nullptr;
-  input.identity_policy = identity ? &identity->doc : nullptr;
+  ChainPolicies chain;
+  chain.config = config;
+  chain.service_policy = service ? &service->doc : nullptr;
+  chain.network_policy = network ? &network->doc : nullptr;
+  chain.identity_policy = identity ? &identity->doc : nullptr;
   ExplainOptions options;
   options.max_closest = max_closest;
-  auto outcome = DecideRequest(input, view, options);
+  auto outcome = DecideRequest(chain, view, options);
   if (!outcome.ok()) throw std::runtime_error(std::string(outcome.status().message()));
 
   py::dict d;
@@ -460,8 +461,7 @@ py::dict GenerateFiles(const TopologyPtr& topology, std::optional<std::string> s
   options.stack_outputs_json = std::move(stack_outputs);
   options.stack_outputs_source = stack_outputs_source;
   if (!ParseOutputFormatName(format, &options.format)) {
-    throw py::value_error("unknown format `" + format +
-                          "`: expected pulumi, cloudformation or terraform");
+    throw py::value_error("unknown format `" + format + "`: expected " + OutputFormatNamesText());
   }
   options.command_root = command_root;
   std::optional<py::error_already_set> callback_error;

@@ -49,23 +49,12 @@ namespace latticepol {
 
 // ---- Deciding one request ----------------------------------------------------
 
-// What to decide a request against. In single-policy mode (`chain` false) only
-// `policy` is used and must not be null. In chain mode every pointer may be
-// null: under AWS_IAM a null policy means "no policy attached".
-struct DecideInput {
-  bool chain = false;
-  ChainConfig config;  // chain mode only
-  const PolicyDocument* policy = nullptr;  // the service policy
-  const PolicyDocument* network_policy = nullptr;
-  const PolicyDocument* identity_policy = nullptr;
-};
-
 // A decision made by the compiled path and explained by the reference path.
 struct DecideOutcome {
   DecisionKind decision = DecisionKind::kImplicitDeny;
   // The deciding layer: kNone for ALLOW; in single-policy mode kService.
   Layer layer = Layer::kNone;
-  std::vector<Layer> failing_layers;   // chain mode: every layer that did not allow
+  LayerSet failing_layers;             // every layer that did not allow, in order
   std::vector<std::string> uncertain;  // exact DECISION ids (reference path)
   std::string explanation;             // text, one or more lines, no final newline
   std::string explanation_json;        // a JSON object (see DecideOutcomeToJson)
@@ -74,11 +63,19 @@ struct DecideOutcome {
   std::string internal_error;
 };
 
-// Decides `request` with the compiled path (Compile + Evaluate or Authorize),
-// explains it with the reference path (EvaluateReference or
-// AuthorizeReference + ExplainText) and checks that both agree. Fails only
-// when a policy cannot be compiled (e.g. ResourceExhausted).
-absl::StatusOr<DecideOutcome> DecideRequest(const DecideInput& input,
+// Decides `request` with the compiled path, explains it with the reference
+// path and checks that both agree. Fails only when a policy cannot be
+// compiled (e.g. ResourceExhausted).
+//
+// Single-policy mode (docs/semantics.md §4.1): `policy` alone, with Compile +
+// Evaluate and EvaluateReference + ExplainText; a denial is layer kService.
+absl::StatusOr<DecideOutcome> DecideRequest(const PolicyDocument& policy,
+                                            const RequestView& request,
+                                            const ExplainOptions& options = {});
+// Chain mode (docs/semantics.md §4.2): CompileChain + Authorize and
+// AuthorizeReference, every layer explained. Under AWS_IAM a null policy
+// means "no policy attached".
+absl::StatusOr<DecideOutcome> DecideRequest(const ChainPolicies& chain,
                                             const RequestView& request,
                                             const ExplainOptions& options = {});
 
@@ -110,6 +107,11 @@ struct TestCase {
     return network_policy.has_value() || network_auth_type.has_value() ||
            service_auth_type.has_value() || identity_decision.has_value();
   }
+  // The case's chain: its inline policy (else `default_policy`) as the
+  // service policy, its network policy, and the auth types with their
+  // defaults (network AWS_IAM iff a network policy is given, service
+  // AWS_IAM). In single-policy mode only `service_policy` is used.
+  ChainPolicies Chain(const PolicyDocument* default_policy) const;
 };
 
 // The result of parsing a case file. `ok()` is true iff no issue is an error.

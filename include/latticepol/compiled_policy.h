@@ -6,10 +6,11 @@
 // (numbers, CIDRs, dates, ARNs) precomputed, statements flattened into
 // conjunctions over predicate bits with Deny statements checked first.
 //
-// `Evaluate` does no heap allocation in the common case, takes no locks and
-// never throws. It returns the same DecisionKind and deciding statement as
-// EvaluateReference for every input (tests/unit/differential_test.cc proves it
-// on generated policies and requests).
+// `Evaluate` does no heap allocation outside the cases stated below, takes
+// no locks and never throws. It returns the same DecisionKind and deciding
+// statement as EvaluateReference for every input
+// (tests/unit/differential_test.cc proves it on generated policies and
+// requests).
 //
 // Uncertainty on the fast path: `Decision::uncertain` is either 0 or the
 // single bit kMaybeUncertain. It is set whenever the reference evaluator could
@@ -80,9 +81,11 @@ class CompiledPolicy {
 absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Compile(
     const PolicyDocument& doc, const CompileOptions& options = {});
 
-// Evaluates one request. No allocation in the common case (percent-decoded
-// query values longer than an internal stack buffer are the exception), no
-// locks, no exceptions.
+// Evaluates one request. No locks, no exceptions, and no heap allocation
+// except in three stated cases: a percent-decoded query key or value longer
+// than 512 bytes, a request value longer than 256 bytes compared
+// case-insensitively, and clauses with policy variables (substituted per
+// request). tests/unit/no_alloc_test.cc counts allocations over a stream.
 Decision Evaluate(const CompiledPolicy& policy, const RequestView& request);
 
 // Evaluates a batch: out[i] = Evaluate(policy, requests[i]). `out` must have
@@ -92,7 +95,10 @@ absl::Status EvaluateBatch(const CompiledPolicy& policy,
                            absl::Span<const RequestView> requests,
                            absl::Span<Decision> out);
 
-// The Lattice chain on compiled policies. Pointers may be null (no policy).
+// The compiled form of a chain description (`ChainPolicies`, authorize.h):
+// the same config, each named policy compiled. Pointers may be null (no
+// policy). Build it with CompileChain, or fill it from policies compiled
+// elsewhere (a cache); cheap to copy (shared pointers).
 struct CompiledChain {
   ChainConfig config;
   std::shared_ptr<const CompiledPolicy> network_policy;
@@ -100,6 +106,17 @@ struct CompiledChain {
   std::shared_ptr<const CompiledPolicy> identity_policy;
 };
 
+// Compiles every policy `chain` names (whether or not its layer is active
+// under the config), keeping the config. Fails as Compile does.
+absl::StatusOr<CompiledChain> CompileChain(const ChainPolicies& chain,
+                                           const CompileOptions& options = {});
+
+// The chain of docs/semantics.md §4.2 on compiled policies: the same
+// ChainResult as AuthorizeReference on the source description, except that
+// each layer's `uncertain` is the fast path's flag (0 or kMaybeUncertain).
+// Adds no allocation of its own (ChainResult is fixed-size: LayerSet), so it
+// allocates only where the layers' Evaluate does (see above); no locks, no
+// exceptions.
 ChainResult Authorize(const CompiledChain& chain, const RequestView& request);
 
 }  // namespace latticepol

@@ -45,6 +45,8 @@ enum class OutputFormat : uint8_t { kPulumi, kCloudFormation, kTerraform };
 // "pulumi", "cloudformation", "terraform".
 std::string_view OutputFormatName(OutputFormat format);
 bool ParseOutputFormatName(std::string_view name, OutputFormat* format);
+// Every format name, for messages: "pulumi, cloudformation or terraform".
+std::string OutputFormatNamesText();
 
 // DECISION G1: the generator never emits more than this many characters.
 inline constexpr size_t kMaxGeneratedPolicySize = 10000;

@@ -183,6 +183,13 @@ struct Scenario {
   int max_samples = 5;
 };
 
+// The scenario's chain description (authorize.h) for `caller` (an index
+// into `callers`): the scenario's auth types, service and network policies,
+// and the caller's identity decision and identity policy. With `caller` -1
+// (or out of range) the identity layer has no input (ASSUMED_ALLOW, E2 in
+// docs/semantics.md). The documents are borrowed from `scenario`.
+ChainPolicies ScenarioChain(const Scenario& scenario, int caller = -1);
+
 // The largest request count a scenario (or an override of it) may ask for.
 inline constexpr uint64_t kMaxScenarioCount = uint64_t{1} << 62;
 

@@ -560,16 +560,9 @@ absl::StatusOr<Witness> Verifier::Check(const ChainPolicies& chain, const Reques
                                         const std::string& what) {
   const RequestView view = request.view();
   const ChainEvaluation ref = AuthorizeReference(chain, view);
-  CompiledChain cc;
-  cc.config = chain.config;
-  for (auto [doc, slot] : {std::pair{chain.network_policy, &cc.network_policy},
-                           std::pair{chain.service_policy, &cc.service_policy},
-                           std::pair{chain.identity_policy, &cc.identity_policy}}) {
-    auto c = compiled_.Get(doc);
-    if (!c.ok()) return c.status();
-    *slot = *c;
-  }
-  const ChainResult fast = Authorize(cc, view);
+  auto cc = compiled_.GetChain(chain);
+  if (!cc.ok()) return cc.status();
+  const ChainResult fast = Authorize(*cc, view);
   if (fast.decision != ref.result.decision ||
       (expected && *expected != ref.result.decision)) {
     return absl::InternalError(

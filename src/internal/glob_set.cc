@@ -372,70 +372,78 @@ absl::Status GlobSet::Compile(size_t* budget) {
         "glob matcher needs ", cost, " bytes, over the compile memory budget"));
   }
   *budget -= cost;
+  BuildHeadIndex();
+  BuildFixedArrays();
+  return BuildRe2Set(budget);
+}
+
+void GlobSet::BuildHeadIndex() {
   // Index prefix shapes with at least 8 literal bytes by their head word
   // when there are many of them: one hash probe instead of a scan.
   head_index_.clear();
   indexed_.clear();
-  {
-    std::vector<uint32_t> long_prefix;
-    for (uint32_t i : simple_) {
-      const GlobPattern& p = patterns_[i];
-      if ((p.shape == GlobShape::kPrefix || p.shape == GlobShape::kPrefixSuffix ||
-           p.shape == GlobShape::kExact) &&
-          p.prefix.size() >= 8) {
-        long_prefix.push_back(i);
-      }
-    }
-    if (long_prefix.size() >= kPrefixIndexMin) {
-      std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
-        return patterns_[a].head < patterns_[b].head;
-      });
-      for (size_t j = 0; j < long_prefix.size();) {
-        const uint64_t head = patterns_[long_prefix[j]].head;
-        HeadRange range;
-        range.begin = static_cast<uint32_t>(indexed_.size());
-        while (j < long_prefix.size() && patterns_[long_prefix[j]].head == head) {
-          indexed_.push_back(long_prefix[j++]);
-        }
-        range.end = static_cast<uint32_t>(indexed_.size());
-        head_index_.emplace(head, range);
-      }
-      std::vector<uint32_t> rest;
-      for (uint32_t i : simple_) {
-        if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
-          rest.push_back(i);
-        }
-      }
-      simple_ = std::move(rest);
+  std::vector<uint32_t> long_prefix;
+  for (uint32_t i : simple_) {
+    const GlobPattern& p = patterns_[i];
+    if ((p.shape == GlobShape::kPrefix || p.shape == GlobShape::kPrefixSuffix ||
+         p.shape == GlobShape::kExact) &&
+        p.prefix.size() >= 8) {
+      long_prefix.push_back(i);
     }
   }
-  // Plain prefixes and suffixes: compact arrays, no per-pattern switch.
-  prefixes_.clear();
-  suffixes_.clear();
-  {
+  if (long_prefix.size() >= kPrefixIndexMin) {
+    std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
+      return patterns_[a].head < patterns_[b].head;
+    });
+    for (size_t j = 0; j < long_prefix.size();) {
+      const uint64_t head = patterns_[long_prefix[j]].head;
+      HeadRange range;
+      range.begin = static_cast<uint32_t>(indexed_.size());
+      while (j < long_prefix.size() && patterns_[long_prefix[j]].head == head) {
+        indexed_.push_back(long_prefix[j++]);
+      }
+      range.end = static_cast<uint32_t>(indexed_.size());
+      head_index_.emplace(head, range);
+    }
     std::vector<uint32_t> rest;
     for (uint32_t i : simple_) {
-      const GlobPattern& p = patterns_[i];
-      Fixed f;
-      f.id = i;
-      if (p.shape == GlobShape::kPrefix) {
-        f.word = p.head;
-        f.mask = p.head_mask;
-        f.size = static_cast<uint32_t>(p.prefix.size());
-        f.rest = p.prefix.size() > 8 ? p.prefix.data() + 8 : nullptr;
-        prefixes_.push_back(f);
-      } else if (p.shape == GlobShape::kSuffix) {
-        f.word = p.tail;
-        f.mask = p.tail_mask;
-        f.size = static_cast<uint32_t>(p.suffix.size());
-        f.rest = p.suffix.size() > 8 ? p.suffix.data() : nullptr;
-        suffixes_.push_back(f);
-      } else {
+      if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
         rest.push_back(i);
       }
     }
     simple_ = std::move(rest);
   }
+}
+
+void GlobSet::BuildFixedArrays() {
+  // Plain prefixes and suffixes: compact arrays, no per-pattern switch.
+  prefixes_.clear();
+  suffixes_.clear();
+  std::vector<uint32_t> rest;
+  for (uint32_t i : simple_) {
+    const GlobPattern& p = patterns_[i];
+    Fixed f;
+    f.id = i;
+    if (p.shape == GlobShape::kPrefix) {
+      f.word = p.head;
+      f.mask = p.head_mask;
+      f.size = static_cast<uint32_t>(p.prefix.size());
+      f.rest = p.prefix.size() > 8 ? p.prefix.data() + 8 : nullptr;
+      prefixes_.push_back(f);
+    } else if (p.shape == GlobShape::kSuffix) {
+      f.word = p.tail;
+      f.mask = p.tail_mask;
+      f.size = static_cast<uint32_t>(p.suffix.size());
+      f.rest = p.suffix.size() > 8 ? p.suffix.data() : nullptr;
+      suffixes_.push_back(f);
+    } else {
+      rest.push_back(i);
+    }
+  }
+  simple_ = std::move(rest);
+}
+
+absl::Status GlobSet::BuildRe2Set(size_t* budget) {
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
   // is one UTF-8 character in GlobMatch, whose handling of stray bytes is not
   // a regular Latin-1 class); general ones stay on GlobMatch.
@@ -484,7 +492,6 @@ absl::Status GlobSet::Compile(size_t* budget) {
   *budget -= max_mem;
   // The set now answers for the translatable patterns; the rest of in_set_
   // (general ones) are matched one by one.
-  std::vector<uint32_t> rest;
   for (uint32_t i : in_set_) {
     if (patterns_[i].shape != GlobShape::kStars) simple_.push_back(i);
   }

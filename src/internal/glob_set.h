@@ -306,6 +306,11 @@ class GlobSet {
   template <typename Fn>
   bool MatchSet(std::string_view text, Fn&& hit) const;
   bool RunSet(std::string_view text, std::vector<int>* indices) const;
+  // The steps of Compile(), in order: index long prefixes by head word, move
+  // plain prefixes and suffixes into compact arrays, build the RE2::Set.
+  void BuildHeadIndex();
+  void BuildFixedArrays();
+  absl::Status BuildRe2Set(size_t* budget);
 
   // With many long prefixes: patterns whose prefix has at least 8 bytes,
   // indexed by their first 8 bytes (TextProbe::head of a matching text).

@@ -133,57 +133,45 @@ Json LayerJson(const LayerInfo& info, const std::string& headline) {
   return j;
 }
 
-absl::StatusOr<DecideOutcome> DecideCached(const DecideInput& input,
+// Single-policy mode (docs/semantics.md §4.1).
+absl::StatusOr<DecideOutcome> DecideCached(const PolicyDocument& policy,
                                            const RequestView& request,
                                            const ExplainOptions& options,
                                            CompileCache* cache) {
   DecideOutcome out;
-  if (!input.chain) {
-    if (input.policy == nullptr) {
-      return absl::InvalidArgumentError("no policy to evaluate");
-    }
-    auto compiled = cache->Get(input.policy);
-    if (!compiled.ok()) return compiled.status();
-    Decision fast = Evaluate(**compiled, request);
-    Evaluation ref = EvaluateReference(*input.policy, request);
-    out.decision = fast.kind;
-    out.layer = fast.kind == DecisionKind::kAllow ? Layer::kNone : Layer::kService;
-    if (fast.kind != DecisionKind::kAllow) out.failing_layers.push_back(Layer::kService);
-    out.uncertain = DecisionIdNames(ref.decision.uncertain);
-    // The ids are in `uncertain`: the text does not repeat them.
-    out.explanation = internal::ExplainTextWithoutUncertain(ref, options);
-    while (!out.explanation.empty() && out.explanation.back() == '\n') {
-      out.explanation.pop_back();
-    }
-    out.explanation_json = ExplainJson(ref, options);
-    if (fast.kind != ref.decision.kind || fast.statement != ref.decision.statement) {
-      out.internal_error =
-          StrCat("compiled path decided ", DecisionName(fast.kind), " (statement ", fast.statement,
-                 ") but the reference path decided ", DecisionName(ref.decision.kind),
-                 " (statement ", ref.decision.statement, ")");
-    }
-    return out;
+  auto compiled = cache->Get(&policy);
+  if (!compiled.ok()) return compiled.status();
+  Decision fast = Evaluate(**compiled, request);
+  Evaluation ref = EvaluateReference(policy, request);
+  out.decision = fast.kind;
+  out.layer = fast.kind == DecisionKind::kAllow ? Layer::kNone : Layer::kService;
+  if (fast.kind != DecisionKind::kAllow) out.failing_layers.Add(Layer::kService);
+  out.uncertain = DecisionIdNames(ref.decision.uncertain);
+  // The ids are in `uncertain`: the text does not repeat them.
+  out.explanation = internal::ExplainTextWithoutUncertain(ref, options);
+  while (!out.explanation.empty() && out.explanation.back() == '\n') {
+    out.explanation.pop_back();
   }
+  out.explanation_json = ExplainJson(ref, options);
+  if (fast.kind != ref.decision.kind || fast.statement != ref.decision.statement) {
+    out.internal_error =
+        StrCat("compiled path decided ", DecisionName(fast.kind), " (statement ", fast.statement,
+               ") but the reference path decided ", DecisionName(ref.decision.kind),
+               " (statement ", ref.decision.statement, ")");
+  }
+  return out;
+}
 
-  CompiledChain chain;
-  chain.config = input.config;
-  auto network = cache->Get(input.network_policy);
-  if (!network.ok()) return network.status();
-  auto service = cache->Get(input.policy);
-  if (!service.ok()) return service.status();
-  auto identity = cache->Get(input.identity_policy);
-  if (!identity.ok()) return identity.status();
-  chain.network_policy = *network;
-  chain.service_policy = *service;
-  chain.identity_policy = *identity;
-  ChainResult fast = Authorize(chain, request);
-
-  ChainPolicies policies;
-  policies.config = input.config;
-  policies.network_policy = input.network_policy;
-  policies.service_policy = input.policy;
-  policies.identity_policy = input.identity_policy;
-  ChainEvaluation ref = AuthorizeReference(policies, request);
+// Chain mode (docs/semantics.md §4.2).
+absl::StatusOr<DecideOutcome> DecideCached(const ChainPolicies& input,
+                                           const RequestView& request,
+                                           const ExplainOptions& options,
+                                           CompileCache* cache) {
+  DecideOutcome out;
+  auto chain = cache->GetChain(input);
+  if (!chain.ok()) return chain.status();
+  ChainResult fast = Authorize(*chain, request);
+  ChainEvaluation ref = AuthorizeReference(input, request);
 
   out.decision = fast.decision;
   out.layer = fast.layer;
@@ -524,11 +512,18 @@ std::string_view TrimLine(std::string_view line) {
 
 }  // namespace
 
-absl::StatusOr<DecideOutcome> DecideRequest(const DecideInput& input,
+absl::StatusOr<DecideOutcome> DecideRequest(const PolicyDocument& policy,
                                             const RequestView& request,
                                             const ExplainOptions& options) {
   CompileCache cache;
-  return DecideCached(input, request, options, &cache);
+  return DecideCached(policy, request, options, &cache);
+}
+
+absl::StatusOr<DecideOutcome> DecideRequest(const ChainPolicies& chain,
+                                            const RequestView& request,
+                                            const ExplainOptions& options) {
+  CompileCache cache;
+  return DecideCached(chain, request, options, &cache);
 }
 
 std::string DecideOutcomeToJson(const DecideOutcome& outcome) {
@@ -542,6 +537,17 @@ std::string DecideOutcomeToJson(const DecideOutcome& outcome) {
   j["explanation"] = ParseExplanation(outcome.explanation_json);
   if (!outcome.internal_error.empty()) j["internalError"] = outcome.internal_error;
   return Dump(j);
+}
+
+ChainPolicies TestCase::Chain(const PolicyDocument* default_policy) const {
+  ChainPolicies chain;
+  chain.service_policy = policy ? &*policy : default_policy;
+  chain.network_policy = network_policy ? &*network_policy : nullptr;
+  chain.config.network_auth_type =
+      network_auth_type.value_or(network_policy ? AuthType::kAwsIam : AuthType::kNone);
+  chain.config.service_auth_type = service_auth_type.value_or(AuthType::kAwsIam);
+  chain.config.identity_decision = identity_decision;
+  return chain;
 }
 
 CaseFile ParseCases(std::string_view text, const CaseParseOptions& options) {
@@ -607,20 +613,10 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
       continue;
     }
 
-    DecideInput input;
-    input.chain = result.chain;
-    input.policy = test_case.policy ? &*test_case.policy : default_policy;
-    input.network_policy = test_case.network_policy ? &*test_case.network_policy : nullptr;
-    if (input.chain) {
-      input.config.network_auth_type = test_case.network_auth_type.value_or(
-          test_case.network_policy ? AuthType::kAwsIam : AuthType::kNone);
-      input.config.service_auth_type =
-          test_case.service_auth_type.value_or(AuthType::kAwsIam);
-      input.config.identity_decision = test_case.identity_decision;
-    }
+    const ChainPolicies chain = test_case.Chain(default_policy);
     const bool needs_policy =
-        !input.chain || input.config.service_auth_type == AuthType::kAwsIam;
-    if (needs_policy && input.policy == nullptr) {
+        !result.chain || chain.config.service_auth_type == AuthType::kAwsIam;
+    if (needs_policy && chain.service_policy == nullptr) {
       report.issues.push_back(
           MakeIssue(Severity::kError, "case-no-policy",
                     StrCat("case ", QuoteForMessage(test_case.name),
@@ -634,7 +630,9 @@ CheckReport RunCases(const std::vector<TestCase>& cases,
     }
 
     RequestView view = test_case.request.view();
-    auto outcome = DecideCached(input, view, options.explain, &cache);
+    auto outcome = result.chain
+                       ? DecideCached(chain, view, options.explain, &cache)
+                       : DecideCached(*chain.service_policy, view, options.explain, &cache);
     if (!outcome.ok()) {
       report.issues.push_back(
           MakeIssue(Severity::kError, "case-compile-failed",

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "internal/semantics.h"
 #include "internal/text.h"
 #include "workflow/internal/yaml_util.h"
 #include "latticepol/compiled_policy.h"
@@ -34,27 +36,42 @@
 
 namespace latticepol {
 
+namespace {
+
+// One row per output format, in enum order.
+constexpr std::pair<OutputFormat, std::string_view> kOutputFormats[] = {
+    {OutputFormat::kPulumi, "pulumi"},
+    {OutputFormat::kCloudFormation, "cloudformation"},
+    {OutputFormat::kTerraform, "terraform"},
+};
+
+}  // namespace
+
 std::string_view OutputFormatName(OutputFormat format) {
-  switch (format) {
-    case OutputFormat::kPulumi:
-      return "pulumi";
-    case OutputFormat::kCloudFormation:
-      return "cloudformation";
-    case OutputFormat::kTerraform:
-      return "terraform";
+  for (const auto& [f, name] : kOutputFormats) {
+    if (f == format) return name;
   }
-  return "pulumi";
+  return kOutputFormats[0].second;
 }
 
 bool ParseOutputFormatName(std::string_view name, OutputFormat* format) {
-  for (OutputFormat f :
-       {OutputFormat::kPulumi, OutputFormat::kCloudFormation, OutputFormat::kTerraform}) {
-    if (name == OutputFormatName(f)) {
+  for (const auto& [f, n] : kOutputFormats) {
+    if (name == n) {
       *format = f;
       return true;
     }
   }
   return false;
+}
+
+std::string OutputFormatNamesText() {
+  std::string text;
+  const size_t n = std::size(kOutputFormats);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) text += i + 1 == n ? " or " : ", ";
+    text += kOutputFormats[i].second;
+  }
+  return text;
 }
 
 namespace {
@@ -78,6 +95,14 @@ std::string BaseName(std::string_view path) {
 
 bool HasWildcard(std::string_view path) { return path.find('*') != std::string_view::npos; }
 
+// A condition key's spelling from the key table; a key family (query,
+// header) takes the name after its `/`.
+std::string KeyName(KeyKind kind, std::string_view suffix = {}) {
+  std::string name(internal::KeySemantics(kind).name);
+  name.append(suffix);
+  return name;
+}
+
 // A single string for one value, an array for several (the seed's style).
 OJson OneOrMany(const std::vector<std::string>& values) {
   if (values.size() == 1) return values[0];
@@ -98,26 +123,26 @@ OJson PolicyJsonObject(const Topology& t) {
     s["Action"] = std::string(kInvokeAction);
     s["Resource"] = "*";
     OJson equals = OJson::object();
-    equals["vpc-lattice-svcs:RequestMethod"] = OneOrMany(c.methods);
+    equals[KeyName(KeyKind::kRequestMethod)] = OneOrMany(c.methods);
     bool like_paths = std::any_of(c.paths.begin(), c.paths.end(), HasWildcard);
     if (!c.paths.empty() && !like_paths) {
-      equals["vpc-lattice-svcs:RequestPath"] = OneOrMany(c.paths);
+      equals[KeyName(KeyKind::kRequestPath)] = OneOrMany(c.paths);
     }
     for (const ValueRule& rule : c.query) {
-      equals["vpc-lattice-svcs:RequestQueryString/" + rule.name] = OneOrMany(rule.values);
+      equals[KeyName(KeyKind::kRequestQueryString, rule.name)] = OneOrMany(rule.values);
     }
     for (const ValueRule& rule : c.headers) {
-      equals["vpc-lattice-svcs:RequestHeader/" + rule.name] = OneOrMany(rule.values);
+      equals[KeyName(KeyKind::kRequestHeader, rule.name)] = OneOrMany(rule.values);
     }
-    equals["vpc-lattice-svcs:SourceVpcOwnerAccount"] = c.account_id;
+    equals[KeyName(KeyKind::kSourceVpcOwnerAccount)] = c.account_id;
     if (t.options.policy_style == PolicyStyle::kRequireOrg) {
-      equals["aws:PrincipalOrgID"] = t.options.org_id;
+      equals[KeyName(KeyKind::kPrincipalOrgId)] = t.options.org_id;
     }
     OJson condition = OJson::object();
     condition["StringEquals"] = std::move(equals);
     if (like_paths) {
       OJson like = OJson::object();
-      like["vpc-lattice-svcs:RequestPath"] = OneOrMany(c.paths);
+      like[KeyName(KeyKind::kRequestPath)] = OneOrMany(c.paths);
       condition["StringLike"] = std::move(like);
     }
     s["Condition"] = std::move(condition);
@@ -130,7 +155,7 @@ OJson PolicyJsonObject(const Topology& t) {
     s["Principal"] = "*";
     s["Action"] = std::string(kInvokeAction);
     s["Resource"] = "*";
-    s["Condition"] = {{"StringEqualsIgnoreCase", {{"aws:PrincipalType", "anonymous"}}}};
+    s["Condition"] = {{"StringEqualsIgnoreCase", {{KeyName(KeyKind::kPrincipalType), "anonymous"}}}};
     statements.push_back(std::move(s));
   }
   doc["Statement"] = std::move(statements);
@@ -313,30 +338,27 @@ void SetHeader(Request* r, const std::string& name, const std::optional<std::str
   if (value.has_value()) r->AddHeader(name, *value);
 }
 
-// Every request class worth checking for consumer `ci`: its allowed classes
-// and their neighbours.
-void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
-  const Consumer& c = t.consumers[ci];
-  const bool org = t.options.policy_style == PolicyStyle::kRequireOrg;
+// The probes of one consumer: `base` is one of its allowed requests, and
+// every probe is added twice, signed and anonymous.
+struct ConsumerProbes {
+  const Topology& t;
+  const Consumer& c;
+  const bool org;  // the require-org policy style
   Request base;
-  base.method = c.methods[0];
-  base.path = c.paths.empty() ? "/" : ConcretePath(c.paths[0], "x");
-  for (const ValueRule& rule : c.query) base.query.emplace_back(rule.name, rule.values[0]);
-  for (const ValueRule& rule : c.headers) base.AddHeader(rule.name, rule.values[0]);
-  base.source_vpc = "vpc-" + c.name;
-  base.source_vpc_owner_account = c.account_id;
-  base.service_arn = ServiceArn(t);
-  base.service_network_arn = ExampleNetworkArn(t, ci);
-  base.port = 443;
-  base.principal = SignedPrincipal(t, c.account_id, c.name, org);
+  ProbeSet* probes;
 
-  auto add = [&](Request r) {
+  void Add(Request r) const {
     Request anonymous = r;
     anonymous.principal.reset();
     probes->Add(c.name, std::move(r));
     probes->Add(c.name, std::move(anonymous));
-  };
+  }
+  void AllowedClasses() const;
+  void RequestNeighbours() const;
+  void CallerNeighbours() const;
+};
 
+void ConsumerProbes::AllowedClasses() const {
   // Allowed classes: the product of every dimension, or each dimension on its
   // own when the product is too large.
   std::vector<std::vector<std::string>> dims;
@@ -364,7 +386,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   std::vector<size_t> at(dims.size(), 0);
   if (product <= 512) {
     for (size_t n = 0; n < product; ++n) {
-      add(build(at));
+      Add(build(at));
       for (size_t d = 0; d < dims.size(); ++d) {
         if (++at[d] < dims[d].size()) break;
         at[d] = 0;
@@ -375,11 +397,14 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
       for (size_t i = 0; i < dims[d].size(); ++i) {
         std::vector<size_t> one(dims.size(), 0);
         one[d] = i;
-        add(build(one));
+        Add(build(one));
       }
     }
   }
+}
 
+// Neighbours in the request: methods, query keys, paths, headers.
+void ConsumerProbes::RequestNeighbours() const {
   // Methods: the usual ones, every consumer's, and case changes.
   std::vector<std::string> methods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
   for (const Consumer& other : t.consumers) {
@@ -391,7 +416,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const std::string& m : methods) {
     Request r = base;
     r.method = m;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Query keys: absent, repeated, other consumers' values, case changes,
@@ -410,25 +435,25 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
     for (const auto& values : variants) {
       Request r = base;
       SetQueryValues(&r, rule.name, values);
-      add(std::move(r));
+      Add(std::move(r));
     }
     for (std::string& key : CaseVariants(rule.name)) {
       Request r = base;
       SetQueryValues(&r, rule.name, {});
       r.query.emplace_back(std::move(key), v);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
   {
     Request r = base;
     r.query.emplace_back("latticepol-extra", "1");
-    add(std::move(r));
+    Add(std::move(r));
   }
   for (const Consumer& other : t.consumers) {
     for (const ValueRule& o : other.query) {
       Request r = base;
       r.query.emplace_back(o.name, o.values[0]);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
 
@@ -442,7 +467,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const std::string& p : other_paths) {
     Request r = base;
     r.path = p;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Headers: absent, wrong, case changes, other consumers' values.
@@ -457,10 +482,13 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
     for (const auto& value : variants) {
       Request r = base;
       SetHeader(&r, rule.name, value);
-      add(std::move(r));
+      Add(std::move(r));
     }
   }
+}
 
+// Neighbours in the caller: accounts, principals, networks, the action.
+void ConsumerProbes::CallerNeighbours() const {
   // Accounts: none, unknown, the shared account, every other consumer's (with
   // this consumer's values and with theirs).
   std::vector<std::optional<std::string>> owners = {std::nullopt, UnknownAccount(t),
@@ -469,7 +497,7 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   for (const auto& owner : owners) {
     Request r = base;
     r.source_vpc_owner_account = owner;
-    add(std::move(r));
+    Add(std::move(r));
   }
 
   // Callers: signed from elsewhere, without or with another organisation,
@@ -477,22 +505,44 @@ void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
   {
     Request r = base;
     r.principal = SignedPrincipal(t, UnknownAccount(t), "outsider", org);
-    add(std::move(r));
+    Add(std::move(r));
     r = base;
     r.principal = SignedPrincipal(t, c.account_id, c.name, false);
-    add(std::move(r));
+    Add(std::move(r));
     r = base;
     r.principal->org_id = "o-latticepolother";
-    add(std::move(r));
+    Add(std::move(r));
     for (size_t oi = 0; oi < t.consumers.size(); ++oi) {
       r = base;
       r.service_network_arn = ExampleNetworkArn(t, oi);
-      add(std::move(r));
+      Add(std::move(r));
     }
     r = base;
     r.action = std::string(kConnectAction);
-    add(std::move(r));
+    Add(std::move(r));
   }
+}
+
+// Every request class worth checking for consumer `ci`: its allowed classes
+// and their neighbours.
+void AddProbes(const Topology& t, size_t ci, ProbeSet* probes) {
+  const Consumer& c = t.consumers[ci];
+  const bool org = t.options.policy_style == PolicyStyle::kRequireOrg;
+  Request base;
+  base.method = c.methods[0];
+  base.path = c.paths.empty() ? "/" : ConcretePath(c.paths[0], "x");
+  for (const ValueRule& rule : c.query) base.query.emplace_back(rule.name, rule.values[0]);
+  for (const ValueRule& rule : c.headers) base.AddHeader(rule.name, rule.values[0]);
+  base.source_vpc = "vpc-" + c.name;
+  base.source_vpc_owner_account = c.account_id;
+  base.service_arn = ServiceArn(t);
+  base.service_network_arn = ExampleNetworkArn(t, ci);
+  base.port = 443;
+  base.principal = SignedPrincipal(t, c.account_id, c.name, org);
+  const ConsumerProbes p{t, c, org, std::move(base), probes};
+  p.AllowedClasses();
+  p.RequestNeighbours();
+  p.CallerNeighbours();
 }
 
 // ---- Stack outputs ----------------------------------------------------------
@@ -986,22 +1036,9 @@ void EmitStringMap(YAML::Emitter* out, const std::vector<std::pair<std::string, 
   *out << YAML::EndMap;
 }
 
-std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
-                           const std::string& comment) {
-  const PolicyStyle style = t.options.policy_style;
-  YAML::Emitter out;
-  out.SetIndent(2);
-  out << YAML::Comment(comment) << YAML::Newline;
-  out << YAML::BeginMap;
-  out << YAML::Key << "policies" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "service" << YAML::Value << std::string(kPolicyFile);
-  out << YAML::Key << "serviceAuthType" << YAML::Value << "AWS_IAM";
-  out << YAML::Key << "networkAuthType" << YAML::Value << "NONE";
-  out << YAML::EndMap;
-  out << YAML::Key << "count" << YAML::Value << 100000;
-  out << YAML::Key << "seed" << YAML::Value << 1;
-
-  // The global mix: every allowed value is common, the neighbours are rare.
+// The global mix: every allowed value is common, the neighbours are rare.
+void EmitScenarioMix(const Topology& t, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
   out << YAML::Key << "mix" << YAML::Value << YAML::BeginMap;
   std::vector<std::pair<std::string, int>> methods;
   auto add_weight = [](std::vector<std::pair<std::string, int>>* m, const std::string& k, int w) {
@@ -1091,8 +1128,12 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
     emit_choices(headers, /*repeat=*/false);
   }
   out << YAML::EndMap;
+}
 
-  // Callers: each consumer signed and anonymous, and an outsider.
+// Callers: each consumer signed and anonymous, and an outsider.
+void EmitScenarioCallers(const Topology& t, const StackOutputs& outputs, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
+  const PolicyStyle style = t.options.policy_style;
   const std::string outsider_account = UnknownAccount(t);
   out << YAML::Key << "callers" << YAML::Value << YAML::BeginSeq;
   auto emit_caller = [&](const std::string& name, int weight, const std::string& vpc,
@@ -1130,9 +1171,13 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
   }
   emit_caller("outsider", 1, "vpc-outsider", outsider_account, "", "outsider", false);
   out << YAML::EndSeq;
+}
 
-  // Expectations (first match wins): each caller's allowed classes, then a
-  // deny for everything else that caller sends.
+// Expectations (first match wins): each caller's allowed classes, then a
+// deny for everything else that caller sends.
+void EmitScenarioExpectations(const Topology& t, YAML::Emitter* emitter) {
+  YAML::Emitter& out = *emitter;
+  const PolicyStyle style = t.options.policy_style;
   out << YAML::Key << "expectations" << YAML::Value << YAML::BeginSeq;
   auto emit_allows = [&](const std::string& caller, const Consumer& c) {
     // One expectation per combination of query and header values.
@@ -1212,6 +1257,25 @@ std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
   }
   emit_deny("outsider");
   out << YAML::EndSeq;
+}
+
+std::string RenderScenario(const Topology& t, const StackOutputs& outputs,
+                           const std::string& comment) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::Comment(comment) << YAML::Newline;
+  out << YAML::BeginMap;
+  out << YAML::Key << "policies" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "service" << YAML::Value << std::string(kPolicyFile);
+  out << YAML::Key << "serviceAuthType" << YAML::Value << "AWS_IAM";
+  out << YAML::Key << "networkAuthType" << YAML::Value << "NONE";
+  out << YAML::EndMap;
+  out << YAML::Key << "count" << YAML::Value << 100000;
+  out << YAML::Key << "seed" << YAML::Value << 1;
+
+  EmitScenarioMix(t, &out);
+  EmitScenarioCallers(t, outputs, &out);
+  EmitScenarioExpectations(t, &out);
   out << YAML::EndMap;
   return internal::StrCat(out.c_str(), "\n");
 }

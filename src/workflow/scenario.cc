@@ -31,6 +31,20 @@
 
 namespace latticepol {
 
+ChainPolicies ScenarioChain(const Scenario& scenario, int caller) {
+  ChainPolicies chain;
+  chain.config.network_auth_type = scenario.network_auth_type;
+  chain.config.service_auth_type = scenario.service_auth_type;
+  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
+  chain.service_policy = scenario.service_policy ? &*scenario.service_policy : nullptr;
+  if (caller >= 0 && static_cast<size_t>(caller) < scenario.callers.size()) {
+    const ScenarioCaller& c = scenario.callers[caller];
+    chain.config.identity_decision = c.identity_decision;
+    chain.identity_policy = c.identity_policy ? &*c.identity_policy : nullptr;
+  }
+  return chain;
+}
+
 std::string_view ExpectedOutcomeName(ExpectedOutcome outcome) {
   switch (outcome) {
     case ExpectedOutcome::kAllow: return "ALLOW";

@@ -499,7 +499,6 @@ class Simulation::Impl {
   std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
   internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
-  std::vector<ChainConfig> configs;                             // per caller
   // Per caller: [network kind][service kind][identity kind] -> composed.
   std::vector<ComposeTable> compose;
   std::vector<std::vector<CallerMatcher>> matchers;  // [expectation][caller]
@@ -729,14 +728,8 @@ int Simulation::Impl::Match(const Draw& d) const {
 }
 
 ChainPolicies Simulation::Impl::Chain(int caller, bool shadow_policy) const {
-  ChainPolicies chain;
-  chain.config = configs[caller];
-  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
-  chain.service_policy = shadow_policy ? &*shadow_doc
-                         : scenario.service_policy ? &*scenario.service_policy
-                                                   : nullptr;
-  const ScenarioCaller& c = scenario.callers[caller];
-  chain.identity_policy = c.identity_policy ? &*c.identity_policy : nullptr;
+  ChainPolicies chain = ScenarioChain(scenario, caller);
+  if (shadow_policy) chain.service_policy = &*shadow_doc;
   return chain;
 }
 
@@ -1027,11 +1020,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     s.shadow_name = options.shadow_name;
   }
   // The network and service layers (and the candidate) are compiled once.
-  ChainPolicies chain;
-  chain.config.network_auth_type = scenario.network_auth_type;
-  chain.config.service_auth_type = scenario.service_auth_type;
-  chain.network_policy = scenario.network_policy ? &*scenario.network_policy : nullptr;
-  chain.service_policy = scenario.service_policy ? &*scenario.service_policy : nullptr;
+  const ChainPolicies chain = ScenarioChain(scenario);
   if (absl::Status st = internal::CompileLayers(chain, s.shadow_doc ? &*s.shadow_doc : nullptr,
                                                 &s.layers);
       !st.ok()) {
@@ -1042,11 +1031,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
 
   for (size_t ci = 0; ci < scenario.callers.size(); ++ci) {
     const ScenarioCaller& c = scenario.callers[ci];
-    ChainConfig config;
-    config.network_auth_type = scenario.network_auth_type;
-    config.service_auth_type = scenario.service_auth_type;
-    config.identity_decision = c.identity_decision;
-    s.configs.push_back(config);
+    const ChainConfig config = ScenarioChain(scenario, static_cast<int>(ci)).config;
     std::shared_ptr<const CompiledPolicy> identity;
     if (c.identity_policy && c.principal && any_iam) {
       auto compiled = internal::CompileLayer(*c.identity_policy, "identity");

@@ -403,6 +403,14 @@ ConditionKey MakeKey(KeyKind kind, Rng& rng) {
   return k;
 }
 
+// The request field a key reads (kNone for unknown keys). Vocabularies,
+// operators and the policy values that bias requests go by field, not by
+// key: a new key over an existing request field needs no change here.
+using internal::RequestField;
+RequestField FieldOf(KeyKind kind) {
+  return internal::IsKnownKey(kind) ? internal::KeySemantics(kind).field : RequestField::kNone;
+}
+
 // The natural request-value vocabulary of a key kind (as text).
 const Strings& KeyVocabulary(KeyKind kind) {
   static const Strings* svcs = new Strings{kSvc, kSvc2};
@@ -413,30 +421,30 @@ const Strings& KeyVocabulary(KeyKind kind) {
     return v;
   }();
   static const Strings* bools = new Strings{"true", "false", "TRUE", "False"};
-  switch (kind) {
-    case KeyKind::kPort:
+  switch (FieldOf(kind)) {
+    case RequestField::kPort:
       return Ports();
-    case KeyKind::kRequestMethod:
+    case RequestField::kMethod:
       return Methods();
-    case KeyKind::kRequestPath:
+    case RequestField::kPath:
       return Paths();
-    case KeyKind::kRequestHeader:
+    case RequestField::kHeaders:
       return HeaderValues();
-    case KeyKind::kRequestQueryString:
+    case RequestField::kQuery:
       return QueryValues();
-    case KeyKind::kServiceArn:
+    case RequestField::kServiceArn:
       return *svcs;
-    case KeyKind::kServiceNetworkArn:
+    case RequestField::kServiceNetworkArn:
       return *sns;
-    case KeyKind::kSourceVpc:
+    case RequestField::kSourceVpc:
       return Vpcs();
-    case KeyKind::kSourceVpcOwnerAccount:
+    case RequestField::kSourceVpcOwnerAccount:
       return Accounts();
-    case KeyKind::kPrincipalType:
+    case RequestField::kPrincipalType:
       return PrincipalTypes();
-    case KeyKind::kPrincipalArn:
+    case RequestField::kPrincipalArn:
       return *arns;
-    case KeyKind::kPrincipalAccount: {
+    case RequestField::kPrincipalAccount: {
       // D2: anonymous callers have aws:PrincipalAccount = `anonymous`.
       static const Strings* accounts = [] {
         auto* v = new Strings(Accounts());
@@ -445,35 +453,34 @@ const Strings& KeyVocabulary(KeyKind kind) {
       }();
       return *accounts;
     }
-    case KeyKind::kPrincipalOrgId:
+    case RequestField::kPrincipalOrgId:
       return OrgIds();
-    case KeyKind::kPrincipalOrgPaths:
+    case RequestField::kPrincipalOrgPaths:
       return OrgPaths();
-    case KeyKind::kPrincipalTag:
+    case RequestField::kPrincipalTags:
+    case RequestField::kResourceTags:
       return TagValues();
-    case KeyKind::kPrincipalIsAwsService:
+    case RequestField::kPrincipalSigned:
       return *bools;
-    case KeyKind::kResourceTag:
-      return TagValues();
-    case KeyKind::kSourceIp:
+    case RequestField::kSourceIp:
       return RequestIps();
-    case KeyKind::kCurrentTime:
+    case RequestField::kTime:
       return RequestTimes();
-    case KeyKind::kEpochTime:
+    case RequestField::kTimeEpochSeconds:
       return Numbers();
-    case KeyKind::kUnknown:
+    case RequestField::kNone:
       return HeaderValues();
   }
   return HeaderValues();
 }
 
 const Strings& ArnPatternsFor(KeyKind kind) {
-  switch (kind) {
-    case KeyKind::kPrincipalArn:
+  switch (FieldOf(kind)) {
+    case RequestField::kPrincipalArn:
       return PrincipalArnPatterns();
-    case KeyKind::kServiceArn:
+    case RequestField::kServiceArn:
       return ServiceArnPatterns();
-    case KeyKind::kServiceNetworkArn:
+    case RequestField::kServiceNetworkArn:
       return NetworkArnPatterns();
     default:
       return OtherArnPatterns();
@@ -509,22 +516,22 @@ ConditionOperator PickOperatorFor(Rng& rng, KeyKind kind) {
     return static_cast<ConditionOperator>(rng.Uniform(kConditionOperatorCount));
   }
   if (rng.Percent(8)) return ConditionOperator::kNull;
-  switch (kind) {
-    case KeyKind::kPort:
+  switch (FieldOf(kind)) {
+    case RequestField::kPort:
       return rng.Percent(80) ? PickOp(rng, kNumericOps) : PickOp(rng, kStringOps);
-    case KeyKind::kServiceArn:
-    case KeyKind::kServiceNetworkArn:
-    case KeyKind::kPrincipalArn:
+    case RequestField::kServiceArn:
+    case RequestField::kServiceNetworkArn:
+    case RequestField::kPrincipalArn:
       return rng.Percent(60) ? PickOp(rng, kArnOps) : PickOp(rng, kStringOps);
-    case KeyKind::kPrincipalIsAwsService:
+    case RequestField::kPrincipalSigned:
       return rng.Percent(70) ? ConditionOperator::kBool : PickOp(rng, kStringOps);
-    case KeyKind::kSourceIp:
+    case RequestField::kSourceIp:
       return rng.Percent(85) ? PickOp(rng, kIpOps) : PickOp(rng, kStringOps);
-    case KeyKind::kCurrentTime:
+    case RequestField::kTime:
       return rng.Percent(85) ? PickOp(rng, kDateOps) : PickOp(rng, kStringOps);
-    case KeyKind::kEpochTime:
+    case RequestField::kTimeEpochSeconds:
       return rng.Percent(50) ? PickOp(rng, kNumericOps) : PickOp(rng, kDateOps);
-    case KeyKind::kRequestHeader:
+    case RequestField::kHeaders:
       if (rng.Percent(10)) return PickOp(rng, kNumericOps);
       if (rng.Percent(5)) return ConditionOperator::kBinaryEquals;
       if (rng.Percent(5)) return ConditionOperator::kBool;
@@ -623,30 +630,15 @@ std::string Base64(std::string_view in) {
 
 // ---- Policies ---------------------------------------------------------------
 
-enum class Fam { kString, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull };
+// An operator's family and glob-ness come from the operator table, so a new
+// operator of an existing family is generated with no change here.
+using Fam = OperatorFamily;
+Fam FamOf(ConditionOperator op) { return internal::OperatorSemantics(op).family; }
 
-Fam FamOf(ConditionOperator op) {
-  int i = static_cast<int>(op);
-  if (i <= static_cast<int>(ConditionOperator::kStringNotLike)) return Fam::kString;
-  if (i <= static_cast<int>(ConditionOperator::kNumericGreaterThanEquals)) return Fam::kNumeric;
-  if (i <= static_cast<int>(ConditionOperator::kDateGreaterThanEquals)) return Fam::kDate;
-  switch (op) {
-    case ConditionOperator::kBool:
-      return Fam::kBool;
-    case ConditionOperator::kBinaryEquals:
-      return Fam::kBinary;
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
-      return Fam::kIp;
-    case ConditionOperator::kNull:
-      return Fam::kNull;
-    default:
-      return Fam::kArn;
-  }
-}
-
+// StringLike and StringNotLike (the Arn family's globs are handled with it).
 bool IsLikeOp(ConditionOperator op) {
-  return op == ConditionOperator::kStringLike || op == ConditionOperator::kStringNotLike;
+  const internal::OperatorRow& row = internal::OperatorSemantics(op);
+  return row.glob && row.family == OperatorFamily::kString;
 }
 
 std::string ConditionValue(Rng& rng, ConditionOperator op, KeyKind kind, bool variables_active,
@@ -731,9 +723,9 @@ void MakeLenient(Rng& rng, Condition* c) {
       return;
     }
     case 1:
-      if (c->key.kind == KeyKind::kRequestHeader) {
+      if (FieldOf(c->key.kind) == RequestField::kHeaders) {  // H1
         c->key.suffix[0] = static_cast<char>(std::toupper(c->key.suffix[0]));
-        c->key.name = "vpc-lattice-svcs:RequestHeader/" + c->key.suffix;
+        c->key.name = std::string(internal::KeySemantics(c->key.kind).name) + c->key.suffix;
         return;
       }
       [[fallthrough]];
@@ -1089,14 +1081,20 @@ std::string AsciiLowerCopy(std::string_view s) {
   return out;
 }
 
-std::string FieldName(KeyKind kind, std::string_view suffix = {}) {
-  std::string f = std::to_string(static_cast<int>(kind));
-  if (kind == KeyKind::kPrincipalTag || kind == KeyKind::kResourceTag) {
-    f += "/" + AsciiLowerCopy(suffix);
-  } else if (!suffix.empty()) {
-    f += "/" + std::string(suffix);
-  }
+// The candidate list of a request field (and suffix): policy values are
+// collected, and request values drawn, per field, so every key over a field
+// biases it. Suffixes compared ignoring case (tags, K2) are lower-cased.
+std::string FieldName(RequestField field, std::string_view suffix = {}) {
+  std::string f = "field" + std::to_string(static_cast<int>(field));
+  if (!suffix.empty()) f += "/" + std::string(suffix);
   return f;
+}
+std::string FieldName(KeyKind kind, std::string_view suffix = {}) {
+  if (!internal::IsKnownKey(kind)) return "unknown/" + std::string(suffix);
+  const internal::KeyRow& row = internal::KeySemantics(kind);
+  if (row.suffix != internal::SuffixRule::kIgnoreCase) return FieldName(row.field, suffix);
+  const std::string lower = AsciiLowerCopy(suffix);
+  return FieldName(row.field, lower);
 }
 
 // Resolves a `${...}` body to a plausible request value.
@@ -1173,14 +1171,14 @@ void CollectResource(Rng& rng, std::string_view pattern, Candidates* c) {
   if (svc != std::string::npos) {
     size_t slash = inst.find('/', svc + 9);
     if (slash == std::string::npos) {
-      c->Add(FieldName(KeyKind::kServiceArn), inst);
+      c->Add(FieldName(RequestField::kServiceArn), inst);
     } else {
-      c->Add(FieldName(KeyKind::kServiceArn), inst.substr(0, slash));
-      c->Add(FieldName(KeyKind::kRequestPath), inst.substr(slash));
+      c->Add(FieldName(RequestField::kServiceArn), inst.substr(0, slash));
+      c->Add(FieldName(RequestField::kPath), inst.substr(slash));
     }
   } else {
     size_t slash = inst.find('/');
-    if (slash != std::string::npos) c->Add(FieldName(KeyKind::kRequestPath), inst.substr(slash));
+    if (slash != std::string::npos) c->Add(FieldName(RequestField::kPath), inst.substr(slash));
   }
 }
 
@@ -1206,10 +1204,22 @@ Candidates CollectCandidates(Rng& rng, const PolicyDocument& policy) {
       Fam fam = FamOf(cond.op);
       bool glob = IsLikeOp(cond.op) || fam == Fam::kArn;
       const std::string field = FieldName(cond.key.kind, cond.key.suffix);
-      if (cond.key.kind == KeyKind::kRequestHeader) c.Add("header-names", cond.key.suffix);
-      if (cond.key.kind == KeyKind::kRequestQueryString) c.Add("query-keys", cond.key.suffix);
-      if (cond.key.kind == KeyKind::kPrincipalTag) c.Add("tag-keys", cond.key.suffix);
-      if (cond.key.kind == KeyKind::kResourceTag) c.Add("rtag-keys", cond.key.suffix);
+      switch (FieldOf(cond.key.kind)) {  // the names a suffixed key mentions
+        case RequestField::kHeaders:
+          c.Add("header-names", cond.key.suffix);
+          break;
+        case RequestField::kQuery:
+          c.Add("query-keys", cond.key.suffix);
+          break;
+        case RequestField::kPrincipalTags:
+          c.Add("tag-keys", cond.key.suffix);
+          break;
+        case RequestField::kResourceTags:
+          c.Add("rtag-keys", cond.key.suffix);
+          break;
+        default:
+          break;
+      }
       for (const std::string& v : cond.values) {
         switch (fam) {
           case Fam::kNull:
@@ -1279,13 +1289,13 @@ class RequestBuilder {
     if (rng_.Percent(o_.near_miss_percent)) v = NearMiss(rng_, std::move(v));
     return v;
   }
-  std::string Value(KeyKind kind, const Strings& defaults) {
-    return Value(FieldName(kind), defaults);
+  std::string Value(RequestField field, const Strings& defaults) {
+    return Value(FieldName(field), defaults);
   }
   bool Absent() { return rng_.Percent(o_.absent_percent); }
   // A present optional text field: sometimes present but empty.
-  std::string Present(KeyKind kind, const Strings& defaults) {
-    return rng_.Percent(3) ? std::string() : Value(kind, defaults);
+  std::string Present(RequestField field, const Strings& defaults) {
+    return rng_.Percent(3) ? std::string() : Value(field, defaults);
   }
   // Picks a set of names: each name the policy mentions with probability
   // 65%, then up to `max_extra` default names.
@@ -1362,7 +1372,7 @@ std::string BuildQuery(RequestBuilder& b, std::vector<StringPair>* query) {
     if (key.empty()) key = "q";
     int repeats = rng.Percent(15) ? 2 : 1;
     for (int r = 0; r < repeats; ++r) {
-      std::string value = b.Value(FieldName(KeyKind::kRequestQueryString, key), QueryValues());
+      std::string value = b.Value(FieldName(RequestField::kQuery, key), QueryValues());
       if (rng.Percent(2)) {  // longer than any stack buffer of the fast path
         std::string unit = value.empty() ? "blue" : value;
         int times = rng.Range(20, 400);
@@ -1421,7 +1431,7 @@ Principal RandomCaller(RequestBuilder& b) {
     Strings arns = RoleArns();
     if (form < 30) arns = UserArns();
     p.arn = b.Value("arn", arns);
-    if (rng.Percent(20)) p.arn = b.Value(KeyKind::kPrincipalArn, arns);
+    if (rng.Percent(20)) p.arn = b.Value(RequestField::kPrincipalArn, arns);
     p.account = AccountOf(p.arn);
     if (p.account.size() != 12 || rng.Percent(10)) p.account = b.Value("account", Accounts());
     bool user = p.arn.find(":user/") != std::string::npos;
@@ -1434,12 +1444,12 @@ Principal RandomCaller(RequestBuilder& b) {
               : "arn:aws:sts::" + p.account + ":assumed-role/" + RoleNameOf(p.arn) + "/s1";
     }
   }
-  if (rng.Percent(10)) p.type = b.Value(KeyKind::kPrincipalType, PrincipalTypes());
+  if (rng.Percent(10)) p.type = b.Value(RequestField::kPrincipalType, PrincipalTypes());
   if (rng.Percent(5)) p.account.clear();
-  if (rng.Percent(70)) p.org_id = b.Value(KeyKind::kPrincipalOrgId, OrgIds());
+  if (rng.Percent(70)) p.org_id = b.Value(RequestField::kPrincipalOrgId, OrgIds());
   int paths = static_cast<int>(rng.Uniform(3));
   for (int i = 0; i < paths; ++i) {
-    p.org_paths.push_back(b.Value(KeyKind::kPrincipalOrgPaths, OrgPaths()));
+    p.org_paths.push_back(b.Value(RequestField::kPrincipalOrgPaths, OrgPaths()));
   }
   AddTags(b, "tag-keys", KeyKind::kPrincipalTag, &p.tags);
   return p;
@@ -1462,8 +1472,8 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
   } else {
     r.action = rng.Percent(95) ? std::string(kInvokeAction) : "vpc-lattice-svcs:invoke";
   }
-  r.method = b.Value(KeyKind::kRequestMethod, Methods());
-  r.path = b.Value(KeyKind::kRequestPath, Paths());
+  r.method = b.Value(RequestField::kMethod, Methods());
+  r.path = b.Value(RequestField::kPath, Paths());
   if (r.path.empty() || r.path[0] != '/') r.path = "/" + r.path;
   if (rng.Percent(10)) r.path += rng.Percent(50) ? "/" : "/extra";
 
@@ -1477,18 +1487,18 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
       }
     }
     std::string value =
-        b.Value(FieldName(KeyKind::kRequestHeader, AsciiLowerCopy(name)), HeaderValues());
+        b.Value(FieldName(RequestField::kHeaders, AsciiLowerCopy(name)), HeaderValues());
     if (rng.Percent(10)) value = " " + value + "\t";  // trimmed (H3)
     if (rng.Percent(2)) value = std::string(static_cast<size_t>(rng.Range(300, 3000)), 'a') + value;
     if (rng.Percent(1)) value += "\xc3";  // truncated UTF-8 sequence
     r.AddHeader(name, value);
     if (rng.Percent(8))
-      r.AddHeader(name, b.Value(FieldName(KeyKind::kRequestHeader, AsciiLowerCopy(name)),
+      r.AddHeader(name, b.Value(FieldName(RequestField::kHeaders, AsciiLowerCopy(name)),
                                 HeaderValues()));  // joined (H2)
   }
-  if (!b.Absent()) r.source_vpc = b.Present(KeyKind::kSourceVpc, Vpcs());
+  if (!b.Absent()) r.source_vpc = b.Present(RequestField::kSourceVpc, Vpcs());
   if (!b.Absent()) {
-    r.source_vpc_owner_account = b.Present(KeyKind::kSourceVpcOwnerAccount, Accounts());
+    r.source_vpc_owner_account = b.Present(RequestField::kSourceVpcOwnerAccount, Accounts());
   }
   if (!b.Absent()) {
     // Mostly the real services; sometimes another region or an ARN with
@@ -1497,14 +1507,14 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
         kSvc, kSvc, kSvc2, kSvc, kSvc, kSvc2,
         "arn:aws:vpc-lattice:eu-west-1:444455556666:service/svc-0123456789abcdef0",
         "arn:aws:vpc-lattice:us:east:1:444455556666:service/svc-0123456789abcdef0"};
-    r.service_arn = b.Present(KeyKind::kServiceArn, *svcs);
+    r.service_arn = b.Present(RequestField::kServiceArn, *svcs);
   }
   if (!b.Absent()) {
     static const Strings* sns = new Strings{kSn, kSn2};
-    r.service_network_arn = b.Present(KeyKind::kServiceNetworkArn, *sns);
+    r.service_network_arn = b.Present(RequestField::kServiceNetworkArn, *sns);
   }
   if (!b.Absent()) {
-    std::string port = b.Value(KeyKind::kPort, Ports());
+    std::string port = b.Value(RequestField::kPort, Ports());
     int32_t p = 0;
     bool ok = !port.empty() && port.size() <= 5;
     for (char ch : port) {
@@ -1515,10 +1525,10 @@ Request RandomRequest(Rng& rng, const PolicyDocument& policy, const RandomReques
   }
   if (!rng.Percent(options.anonymous_percent)) r.principal = RandomCaller(b);
   AddTags(b, "rtag-keys", KeyKind::kResourceTag, &r.resource_tags);
-  if (!b.Absent()) r.source_ip = b.Present(KeyKind::kSourceIp, RequestIps());
+  if (!b.Absent()) r.source_ip = b.Present(RequestField::kSourceIp, RequestIps());
   if (!b.Absent()) {
-    r.time = rng.Percent(50) ? b.Present(KeyKind::kCurrentTime, RequestTimes())
-                             : b.Value(KeyKind::kEpochTime, RequestTimes());
+    r.time = rng.Percent(50) ? b.Present(RequestField::kTime, RequestTimes())
+                             : b.Value(RequestField::kTimeEpochSeconds, RequestTimes());
   }
   return r;
 }

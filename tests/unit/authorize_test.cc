@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "latticepol/authorize.h"
+#include "latticepol/compiled_policy.h"
 #include "latticepol/parse.h"
 #include "testing/policy_builders.h"
 
@@ -60,6 +61,32 @@ TEST(NamesTest, AuthTypesAndLayers) {
   EXPECT_EQ(LayerName(Layer::kNetwork), "network");
   EXPECT_EQ(LayerName(Layer::kService), "service");
   EXPECT_EQ(LayerName(Layer::kIdentity), "identity");
+}
+
+// ---- LayerSet ----------------------------------------------------------------------
+
+TEST(LayerSetTest, IteratesInChainOrderWithoutDuplicates) {
+  LayerSet set;
+  EXPECT_TRUE(set.empty());
+  EXPECT_EQ(set.size(), 0u);
+  EXPECT_EQ(set.begin(), set.end());
+  set.Add(Layer::kIdentity);
+  set.Add(Layer::kNone);  // ignored
+  set.Add(Layer::kNetwork);
+  set.Add(Layer::kIdentity);  // already present
+  EXPECT_FALSE(set.empty());
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_TRUE(set.Contains(Layer::kNetwork));
+  EXPECT_FALSE(set.Contains(Layer::kService));
+  EXPECT_FALSE(set.Contains(Layer::kNone));
+  EXPECT_THAT(set, ElementsAre(Layer::kNetwork, Layer::kIdentity));
+  std::vector<Layer> seen(set.begin(), set.end());
+  EXPECT_EQ(seen, (std::vector<Layer>{Layer::kNetwork, Layer::kIdentity}));
+  EXPECT_EQ(set, LayerSet({Layer::kIdentity, Layer::kNetwork}));
+  EXPECT_NE(set, LayerSet({Layer::kNetwork}));
+  const LayerSet all = {Layer::kService, Layer::kIdentity, Layer::kNetwork};
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_THAT(all, ElementsAre(Layer::kNetwork, Layer::kService, Layer::kIdentity));
 }
 
 // ---- ComposeChain (pure) --------------------------------------------------------
@@ -309,6 +336,47 @@ TEST_F(AuthorizeReferenceTest, ExplicitDenyLayerReported) {
   EXPECT_EQ(e.result.layer, Layer::kService);
   EXPECT_THAT(e.result.failing_layers, ElementsAre(Layer::kNetwork, Layer::kService));
   EXPECT_EQ(e.result.service.decision.statement, 1);
+}
+
+// ---- CompileChain ------------------------------------------------------------------
+
+TEST_F(AuthorizeReferenceTest, CompileChainKeepsConfigAndCompilesEachPolicy) {
+  ChainPolicies p;
+  p.config = Config(kIam, kNone, DecisionKind::kImplicitDeny);
+  p.network_policy = &allow_;
+  p.service_policy = &deny_;  // compiled although its layer is NONE
+  auto compiled = CompileChain(p);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  EXPECT_EQ(compiled->config.network_auth_type, kIam);
+  EXPECT_EQ(compiled->config.service_auth_type, kNone);
+  EXPECT_EQ(compiled->config.identity_decision, DecisionKind::kImplicitDeny);
+  ASSERT_NE(compiled->network_policy, nullptr);
+  EXPECT_EQ(compiled->network_policy->statement_count(), allow_.statements.size());
+  ASSERT_NE(compiled->service_policy, nullptr);
+  EXPECT_EQ(compiled->service_policy->statement_count(), deny_.statements.size());
+  EXPECT_EQ(compiled->identity_policy, nullptr);
+  // Same decision as the reference path on the same description.
+  const Request signed_req = InvokeRequest();
+  const ChainResult fast = Authorize(*compiled, signed_req.view());
+  const ChainEvaluation ref = AuthorizeReference(p, signed_req.view());
+  EXPECT_EQ(fast.decision, ref.result.decision);
+  EXPECT_EQ(fast.layer, ref.result.layer);
+  EXPECT_EQ(fast.failing_layers, ref.result.failing_layers);
+  EXPECT_EQ(fast.decision, DecisionKind::kImplicitDeny);
+  EXPECT_EQ(fast.layer, Layer::kIdentity);
+}
+
+TEST(CompileChainTest, CompileFailureIsReported) {
+  const PolicyDocument big = MustParse(PolicyJson({AStar(
+      R"("Condition":{"StringLike":{"vpc-lattice-svcs:RequestPath":["/api/*","/v?/items"]}})")}));
+  ChainPolicies p;
+  p.config = Config(kNone, kIam);
+  p.service_policy = &big;
+  CompileOptions tiny;
+  tiny.max_memory = 16;
+  auto compiled = CompileChain(p, tiny);
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_EQ(compiled.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

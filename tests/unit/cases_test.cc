@@ -483,9 +483,7 @@ TEST(DecideRequestTest, SinglePolicyAndJson) {
   RequestParseResult request =
       ParseRequestJson(R"({"query": "q=green", "sourceVpcOwnerAccount": "222222222222"})");
   ASSERT_TRUE(request.ok());
-  DecideInput input;
-  input.policy = &policy;
-  auto outcome = DecideRequest(input, request.request.view());
+  auto outcome = DecideRequest(policy, request.request.view());
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_EQ(outcome->decision, DecisionKind::kAllow);
   EXPECT_EQ(outcome->layer, Layer::kNone);
@@ -498,10 +496,46 @@ TEST(DecideRequestTest, SinglePolicyAndJson) {
   EXPECT_TRUE(j["explanation"].is_object());
 }
 
-TEST(DecideRequestTest, SinglePolicyWithoutPolicyFails) {
-  DecideInput input;
-  Request request;
-  EXPECT_FALSE(DecideRequest(input, request.view()).ok());
+TEST(DecideRequestTest, SinglePolicyDenyNamesServiceLayer) {
+  PolicyDocument policy = BlueGreen();
+  RequestParseResult request =
+      ParseRequestJson(R"({"query": "q=green", "sourceVpcOwnerAccount": "111111111111"})");
+  ASSERT_TRUE(request.ok());
+  auto outcome = DecideRequest(policy, request.request.view());
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->decision, DecisionKind::kImplicitDeny);
+  EXPECT_EQ(outcome->layer, Layer::kService);
+  EXPECT_EQ(outcome->failing_layers, LayerSet({Layer::kService}));
+}
+
+// A case's chain: inline policy over the default, network auth type AWS_IAM
+// iff a network policy is given, service AWS_IAM unless stated.
+TEST(TestCaseChainTest, DefaultsAndOverrides) {
+  const PolicyDocument default_policy = BlueGreen();
+  TestCase plain;
+  ChainPolicies chain = plain.Chain(&default_policy);
+  EXPECT_EQ(chain.service_policy, &default_policy);
+  EXPECT_EQ(chain.network_policy, nullptr);
+  EXPECT_EQ(chain.identity_policy, nullptr);
+  EXPECT_EQ(chain.config.network_auth_type, AuthType::kNone);
+  EXPECT_EQ(chain.config.service_auth_type, AuthType::kAwsIam);
+  EXPECT_FALSE(chain.config.identity_decision.has_value());
+
+  TestCase with_network;
+  with_network.policy = BlueGreen();
+  with_network.network_policy = BlueGreen();
+  with_network.identity_decision = DecisionKind::kExplicitDeny;
+  chain = with_network.Chain(&default_policy);
+  EXPECT_EQ(chain.service_policy, &*with_network.policy);
+  EXPECT_EQ(chain.network_policy, &*with_network.network_policy);
+  EXPECT_EQ(chain.config.network_auth_type, AuthType::kAwsIam);
+  EXPECT_EQ(chain.config.identity_decision, DecisionKind::kExplicitDeny);
+
+  with_network.network_auth_type = AuthType::kNone;
+  with_network.service_auth_type = AuthType::kNone;
+  chain = with_network.Chain(nullptr);
+  EXPECT_EQ(chain.config.network_auth_type, AuthType::kNone);
+  EXPECT_EQ(chain.config.service_auth_type, AuthType::kNone);
 }
 
 TEST(DecideRequestTest, ChainServiceDenyNamesServiceLayer) {
@@ -509,12 +543,11 @@ TEST(DecideRequestTest, ChainServiceDenyNamesServiceLayer) {
   RequestParseResult request =
       ParseRequestJson(R"({"query": "q=green", "sourceVpcOwnerAccount": "111111111111"})");
   ASSERT_TRUE(request.ok());
-  DecideInput input;
-  input.chain = true;
-  input.config.network_auth_type = AuthType::kNone;
-  input.config.service_auth_type = AuthType::kAwsIam;
-  input.policy = &policy;
-  auto outcome = DecideRequest(input, request.request.view());
+  ChainPolicies chain;
+  chain.config.network_auth_type = AuthType::kNone;
+  chain.config.service_auth_type = AuthType::kAwsIam;
+  chain.service_policy = &policy;
+  auto outcome = DecideRequest(chain, request.request.view());
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_EQ(outcome->decision, DecisionKind::kImplicitDeny);
   EXPECT_EQ(outcome->layer, Layer::kService);

@@ -591,6 +591,12 @@ TEST(GenerateTest, FormatNames) {
   EXPECT_EQ(f, OutputFormat::kTerraform);
   EXPECT_EQ(OutputFormatName(OutputFormat::kCloudFormation), "cloudformation");
   EXPECT_FALSE(ParseOutputFormatName("hcl", &f));
+  EXPECT_EQ(OutputFormatNamesText(), "pulumi, cloudformation or terraform");
+  for (OutputFormat each :
+       {OutputFormat::kPulumi, OutputFormat::kCloudFormation, OutputFormat::kTerraform}) {
+    ASSERT_TRUE(ParseOutputFormatName(OutputFormatName(each), &f));
+    EXPECT_EQ(f, each);
+  }
 }
 
 }  // namespace

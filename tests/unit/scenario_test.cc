@@ -58,6 +58,34 @@ TEST(ScenarioTest, ShippedScenarioLoads) {
   EXPECT_EQ(s.expectations[6].expect, ExpectedOutcome::kImplicitDeny);
 }
 
+TEST(ScenarioTest, ChainDescription) {
+  Scenario s;
+  s.network_auth_type = AuthType::kAwsIam;
+  s.service_auth_type = AuthType::kNone;
+  s.service_policy.emplace();
+  s.network_policy.emplace();
+  s.callers.resize(2);
+  s.callers[0].identity_decision = DecisionKind::kExplicitDeny;
+  s.callers[1].identity_policy.emplace();
+  ChainPolicies chain = ScenarioChain(s);
+  EXPECT_EQ(chain.config.network_auth_type, AuthType::kAwsIam);
+  EXPECT_EQ(chain.config.service_auth_type, AuthType::kNone);
+  EXPECT_EQ(chain.service_policy, &*s.service_policy);
+  EXPECT_EQ(chain.network_policy, &*s.network_policy);
+  EXPECT_EQ(chain.identity_policy, nullptr);
+  EXPECT_FALSE(chain.config.identity_decision.has_value());
+  chain = ScenarioChain(s, 0);
+  EXPECT_EQ(chain.config.identity_decision, DecisionKind::kExplicitDeny);
+  EXPECT_EQ(chain.identity_policy, nullptr);
+  chain = ScenarioChain(s, 1);
+  EXPECT_FALSE(chain.config.identity_decision.has_value());
+  EXPECT_EQ(chain.identity_policy, &*s.callers[1].identity_policy);
+  chain = ScenarioChain(s, 2);  // out of range: no identity input
+  EXPECT_EQ(chain.identity_policy, nullptr);
+  s.service_policy.reset();
+  EXPECT_EQ(ScenarioChain(s, 1).service_policy, nullptr);
+}
+
 TEST(ScenarioTest, MinimalDefaults) {
   ScenarioLoadResult r = Parse(kMinimal);
   ASSERT_TRUE(r.ok()) << Errors(r);

@@ -191,9 +191,10 @@ ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path,
     scenario = std::move(loaded.scenario);
     if (scenario->service_arn) options.context.service_arn = *scenario->service_arn;
     options.context.resource_tags = scenario->resource_tags;
-    options.config.service_auth_type = scenario->service_auth_type;
-    options.config.network_auth_type = scenario->network_auth_type;
-    if (scenario->network_policy) options.network_policy = &*scenario->network_policy;
+    const ChainPolicies chain = ScenarioChain(*scenario);  // the service policy is --policy
+    options.config.service_auth_type = chain.config.service_auth_type;
+    options.config.network_auth_type = chain.config.network_auth_type;
+    if (chain.network_policy != nullptr) options.network_policy = chain.network_policy;
   }
   if (!ChainOptions(opts, parse, &network, &identity, &options)) return ExitCode::kInvalidInput;
   auto result = AnalyzePolicy(*policy, options);

@@ -35,8 +35,7 @@ ExitCode RunEval(const EvalOptions& opts) {
                      !opts.identity_policy_path.empty() ||
                      !opts.network_auth_type.empty() ||
                      !opts.service_auth_type.empty() || !opts.identity_decision.empty();
-  DecideInput input;
-  input.chain = chain;
+  ChainPolicies input;
   if (chain) {
     input.config.network_auth_type =
         opts.network_policy_path.empty() ? AuthType::kNone : AuthType::kAwsIam;
@@ -95,11 +94,11 @@ ExitCode RunEval(const EvalOptions& opts) {
   }
   if (!inputs_ok) return ExitCode::kInvalidInput;
 
-  input.policy = policy ? &*policy : nullptr;
+  input.service_policy = policy ? &*policy : nullptr;
   input.network_policy = network_policy ? &*network_policy : nullptr;
   input.identity_policy = identity_policy ? &*identity_policy : nullptr;
   RequestView view = request.request.view();
-  auto outcome = DecideRequest(input, view);
+  auto outcome = chain ? DecideRequest(input, view) : DecideRequest(*policy, view);
   if (!outcome.ok()) {
     PrintError("eval", std::string(outcome.status().message()));
     return ExitCode::kFailure;

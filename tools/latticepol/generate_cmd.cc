@@ -117,8 +117,8 @@ void PrintConfigChanges(const std::string& old_text, const std::string& new_text
 ExitCode RunGenerate(const GenerateCliOptions& opts) {
   OutputFormat format;
   if (!ParseOutputFormatName(opts.format, &format)) {
-    PrintError(kCommand, "unknown --format `" + opts.format +
-                             "`; expected pulumi, cloudformation or terraform");
+    PrintError(kCommand,
+               "unknown --format `" + opts.format + "`; expected " + OutputFormatNamesText());
     return ExitCode::kUsage;
   }
   std::string text;

@@ -209,12 +209,7 @@ ExitCode RunReplay(const SimulateOptions& opts, const CommandContext& context) {
     ro.shadow_name = opts.shadow;
   }
   ChainPolicies chain;
-  if (scenario) {
-    chain.config.network_auth_type = scenario->network_auth_type;
-    chain.config.service_auth_type = scenario->service_auth_type;
-    chain.network_policy = scenario->network_policy ? &*scenario->network_policy : nullptr;
-    chain.service_policy = scenario->service_policy ? &*scenario->service_policy : nullptr;
-  }
+  if (scenario) chain = ScenarioChain(*scenario);
   if (policy) chain.service_policy = &*policy;
   std::optional<ReplayIdentities> identities;
   if (!opts.identities.empty()) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <unordered_map>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "latticepol/compiled_policy.h"
@@ -26,6 +27,20 @@ class CompileCache {
     if (!compiled.ok()) return compiled.status();
     cache_.emplace(doc, *compiled);
     return *compiled;
+  }
+
+  // The compiled form of `chain`, each policy from the cache.
+  absl::StatusOr<CompiledChain> GetChain(const ChainPolicies& chain) {
+    CompiledChain out;
+    out.config = chain.config;
+    for (auto [doc, slot] : {std::pair{chain.network_policy, &out.network_policy},
+                             std::pair{chain.service_policy, &out.service_policy},
+                             std::pair{chain.identity_policy, &out.identity_policy}}) {
+      auto compiled = Get(doc);
+      if (!compiled.ok()) return compiled.status();
+      *slot = *std::move(compiled);
+    }
+    return out;
   }
 
  private:
