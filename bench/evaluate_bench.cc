@@ -27,6 +27,8 @@
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/request.h"
+#include "testing/random.h"
+#include "testing/seed_yardstick.h"
 
 namespace latticepol {
 namespace {
@@ -157,42 +159,7 @@ const Workload& TenK() {
 }
 
 // ---- The hand-written floor for the blue/green policy ------------------------
-
-// Returns the value of the only `q` parameter of a raw query, or false when
-// `q` is absent, repeated (Q2) or percent-encoded (handled by a slow path in
-// a real service; never taken here).
-inline bool OnlyQ(std::string_view raw, std::string_view* value) {
-  int count = 0;
-  size_t pos = 0;
-  while (pos <= raw.size()) {
-    const char* amp = static_cast<const char*>(
-        pos < raw.size() ? std::memchr(raw.data() + pos, '&', raw.size() - pos) : nullptr);
-    const size_t end = amp == nullptr ? raw.size() : static_cast<size_t>(amp - raw.data());
-    if (end - pos >= 1 && raw[pos] == 'q' && (end - pos == 1 || raw[pos + 1] == '=')) {
-      ++count;
-      *value = end - pos <= 2 ? std::string_view() : raw.substr(pos + 2, end - pos - 2);
-    }
-    pos = end + 1;
-  }
-  return count == 1;
-}
-
-inline Decision BlueGreenIfChain(const RequestView& r) {
-  Decision d;
-  if (r.action != kInvokeAction || r.method != "GET") return d;
-  std::string_view q;
-  if (!OnlyQ(r.raw_query, &q)) return d;
-  if (!r.source_vpc_owner_account.present) return d;
-  const std::string_view owner = r.source_vpc_owner_account.value;
-  if (q == "blue" && owner == "111111111111") {
-    d.kind = DecisionKind::kAllow;
-    d.statement = 0;
-  } else if (q == "green" && owner == "222222222222") {
-    d.kind = DecisionKind::kAllow;
-    d.statement = 1;
-  }
-  return d;
-}
+// yardstick::BlueGreenIfChain (tests/testing/seed_yardstick.h).
 
 // ---- Benchmarks --------------------------------------------------------------
 
@@ -233,18 +200,105 @@ void BM_Seed_IfChain(benchmark::State& state) {
   size_t i = static_cast<size_t>(state.thread_index());
   // The if-chain must agree with the compiled matcher on this mix.
   for (const RequestView& v : w.raw_views) {
-    if (BlueGreenIfChain(v).statement != Evaluate(*w.compiled, v).statement) {
+    if (yardstick::BlueGreenIfChain(v).statement != Evaluate(*w.compiled, v).statement) {
       state.SkipWithError("if-chain baseline disagrees with the compiled policy");
       return;
     }
   }
   for (auto _ : state) {
-    const Decision d = BlueGreenIfChain(w.raw_views[i]);
+    const Decision d = yardstick::BlueGreenIfChain(w.raw_views[i]);
     benchmark::DoNotOptimize(d);
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+// ---- The yardstick streams ----------------------------------------------------
+// The seed policy over yardstick::SeedStream (random raw views, 2^20 and 4,096
+// of them), by the compiled matcher and by the hand-written check
+// (tests/testing/seed_yardstick.h; tests/unit/evaluate_simple_test.cc checks
+// that they agree on every request of both streams).
+
+constexpr uint64_t kSeedStreamSeed = 20261204;
+
+template <size_t N>
+const std::vector<RequestView>& SeedStreamViews() {
+  static const std::vector<RequestView>* views =
+      new std::vector<RequestView>(yardstick::SeedStream(N, kSeedStreamSeed));
+  return *views;
+}
+
+template <size_t N, bool kHandWritten>
+void BM_SeedStream(benchmark::State& state) {
+  const std::vector<RequestView>& views = SeedStreamViews<N>();
+  const CompiledPolicy& policy = *Seed().compiled;
+  static_assert((N & (N - 1)) == 0, "stream sizes are powers of two");
+  size_t i = 0;
+  int64_t allowed = 0;
+  for (auto _ : state) {
+    const Decision d = kHandWritten ? yardstick::BlueGreenIfChain(views[i])
+                                    : Evaluate(policy, views[i]);
+    allowed += d.allowed();
+    i = (i + 1) & (N - 1);
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kLargeStream, true)->Name("BM_Seed_Stream1M_HandWritten");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kLargeStream, false)->Name("BM_Seed_Stream1M_Compiled");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, true)->Name("BM_Seed_Stream4K_HandWritten");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, false)->Name("BM_Seed_Stream4K_Compiled");
+
+// ---- Condition streams for Twenty and TenK -------------------------------------
+// 4,096 requests from tests/testing/random.h's RandomRequest, biased towards
+// the values each policy mentions (headers, paths, ports, accounts,
+// principals, query values, addresses) with near misses, so every statement's
+// conditions are exercised, not only seed-shaped requests. Raw query views.
+
+struct ConditionStream {
+  std::vector<Request> requests;
+  std::vector<std::string> raws;
+  std::vector<RequestView> views;
+};
+
+template <const Workload& (*W)()>
+const ConditionStream& ConditionStreamOf() {
+  static const ConditionStream* stream = [] {
+    auto* s = new ConditionStream;
+    constexpr size_t kN = 4096;
+    Rng rng(kSeedStreamSeed);
+    RandomRequestOptions options;
+    options.connect_percent = 5;
+    options.other_action_percent = 1;
+    s->requests.resize(kN);
+    s->raws.resize(kN);
+    for (size_t i = 0; i < kN; ++i) {
+      s->requests[i] = RandomRequest(rng, W().doc, options, &s->raws[i]);
+    }
+    for (size_t i = 0; i < kN; ++i) s->views.push_back(RawQueryView(s->requests[i], s->raws[i]));
+    return s;
+  }();
+  return *stream;
+}
+
+template <const Workload& (*W)()>
+void BM_ConditionStream(benchmark::State& state) {
+  const std::vector<RequestView>& views = ConditionStreamOf<W>().views;
+  const CompiledPolicy& policy = *W().compiled;
+  const size_t n = views.size();
+  size_t i = 0;
+  int64_t allowed = 0;
+  for (auto _ : state) {
+    allowed += Evaluate(policy, views[i]).allowed();
+    if (++i == n) i = 0;
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty)->Name("BM_Twenty_Stream_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, TenK)->Name("BM_TenK_Stream_Compiled");
 
 void BM_Compiled_Batch_TenK(benchmark::State& state) {
   const Workload& w = TenK();
