@@ -251,10 +251,14 @@ BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, true)->Name("BM_Seed_
 BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, false)->Name("BM_Seed_Stream4K_Compiled");
 
 // ---- Condition streams for Twenty and TenK -------------------------------------
-// 4,096 requests from tests/testing/random.h's RandomRequest, biased towards
-// the values each policy mentions (headers, paths, ports, accounts,
-// principals, query values, addresses) with near misses, so every statement's
-// conditions are exercised, not only seed-shaped requests. Raw query views.
+// 4,096 requests drawn from the values the two policies test (methods, paths
+// matching and missing their globs, x-team/x-role/x-debug/user-agent/
+// content-type headers, accounts of their lists, ports, principals and
+// anonymous callers, source addresses in and out of their CIDRs, query
+// values), combined at random, so every statement's conditions are
+// exercised, not only seed-shaped requests. Ordinary traffic: no
+// percent-encoding, no adversarial lengths (the differential test's
+// RandomRequest covers those). Raw query views.
 
 struct ConditionStream {
   std::vector<Request> requests;
@@ -262,20 +266,68 @@ struct ConditionStream {
   std::vector<RequestView> views;
 };
 
+Request ConditionRequest(Rng& rng, std::string* raw) {
+  static const std::vector<std::string> kMethods = {"GET", "GET", "GET", "POST", "PUT", "HEAD"};
+  static const std::vector<std::string> kPaths = {
+      "/api/v1/blue/items", "/api/v1/green/x", "/api/v8/blue/x", "/api/v0/blue", "/admin/users",
+      "/orders/red/42",     "/orders/5/1",     "/static/app.js", "/svc27/a",     "/",
+      "/nothing/matches",   "/api/v2/red/y"};
+  static const std::vector<std::string> kOwners = {
+      "111111111111", "222222222222", "100000000082", "100000000210", "100000000051",
+      "100000000270", "100000000003", "999999999999"};
+  static const std::vector<std::string> kQueries = {
+      "", "", "page=2", "q=green21&z=1", "q=blue", "debug=true", "q=green&x=1", "v=3",
+      "debug=false&debug=1", "a=b"};
+  static const std::vector<std::string> kTeams = {"blue", "green", "red", ""};
+  static const std::vector<std::string> kRoles = {"admin", "viewer", ""};
+  static const std::vector<std::string> kAgents = {"Go-http-client/1.1", "curl/7.10.1",
+                                                   "python-requests/1.2", "Mozilla/5.0", ""};
+  static const std::vector<std::string> kTypes = {"application/json",
+                                                  "application/json; charset=utf-8",
+                                                  "text/plain", ""};
+  static const std::vector<std::string> kIps = {"10.0.0.1", "10.1.2.3", "203.0.113.7",
+                                                "198.51.100.20", "192.0.2.1"};
+  static const std::vector<int> kPorts = {443, 443, 8080, 8443, 80};
+  static const std::vector<std::pair<std::string, std::string>> kPrincipals = {
+      {"arn:aws:iam::111122223333:role/blue-role", "111122223333"},
+      {"arn:aws:iam::777788889999:role/green-role", "777788889999"},
+      {"arn:aws:iam::100000000082:role/svc", "100000000082"},
+      {"arn:aws:iam::999988887777:user/alice", "999988887777"}};
+  std::vector<StringPair> headers;
+  auto maybe_header = [&](const char* name, const std::vector<std::string>& values) {
+    const std::string& v = rng.Pick(values);
+    if (!v.empty()) headers.emplace_back(name, v);
+  };
+  maybe_header("x-team", kTeams);
+  maybe_header("x-role", kRoles);
+  maybe_header("user-agent", kAgents);
+  maybe_header("content-type", kTypes);
+  if (rng.OneIn(16)) headers.emplace_back("x-debug", "1");
+  *raw = rng.Pick(kQueries);
+  BenchRequest b = MakeRequest(rng.Pick(kOwners), rng.Pick(kMethods), rng.Pick(kPaths), *raw,
+                               headers);
+  Request& r = b.request;
+  r.port = rng.Pick(kPorts);
+  r.source_ip = rng.Pick(kIps);
+  if (rng.OneIn(5)) {
+    r.principal.reset();
+  } else {
+    const auto& p = rng.Pick(kPrincipals);
+    r.principal->arn = p.first;
+    r.principal->account = p.second;
+  }
+  return std::move(b.request);
+}
+
 template <const Workload& (*W)()>
 const ConditionStream& ConditionStreamOf() {
   static const ConditionStream* stream = [] {
     auto* s = new ConditionStream;
     constexpr size_t kN = 4096;
     Rng rng(kSeedStreamSeed);
-    RandomRequestOptions options;
-    options.connect_percent = 5;
-    options.other_action_percent = 1;
     s->requests.resize(kN);
     s->raws.resize(kN);
-    for (size_t i = 0; i < kN; ++i) {
-      s->requests[i] = RandomRequest(rng, W().doc, options, &s->raws[i]);
-    }
+    for (size_t i = 0; i < kN; ++i) s->requests[i] = ConditionRequest(rng, &s->raws[i]);
     for (size_t i = 0; i < kN; ++i) s->views.push_back(RawQueryView(s->requests[i], s->raws[i]));
     return s;
   }();

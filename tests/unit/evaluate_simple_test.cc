@@ -100,7 +100,8 @@ RequestView SeedView(std::string_view raw, std::string_view owner = "11111111111
   return v;
 }
 
-// Checks the compiled decision against the reference on `v` and returns it.
+// Checks the compiled decision against the reference on `v` (raw query) and
+// on the same request with its query pre-split, and returns the raw one.
 Decision Checked(const PolicyDocument& doc, const CompiledPolicy& policy,
                  const RequestView& v) {
   const Decision ref = EvaluateReference(doc, v).decision;
@@ -109,6 +110,20 @@ Decision Checked(const PolicyDocument& doc, const CompiledPolicy& policy,
   EXPECT_EQ(got.statement, ref.statement) << "query '" << v.raw_query << "'";
   if (ref.uncertain != 0) {
     EXPECT_TRUE(got.uncertain_is_maybe()) << "query '" << v.raw_query << "'";
+  }
+  Request split;
+  split.AppendRawQuery(v.raw_query);
+  split.raw_query.clear();  // evaluate the decoded pairs
+  RequestView sv = v;
+  sv.query_is_raw = false;
+  sv.raw_query = std::string_view();
+  sv.query = split.view().query;
+  const Decision split_ref = EvaluateReference(doc, sv).decision;
+  const Decision split_got = Evaluate(policy, sv);
+  EXPECT_EQ(split_got.kind, split_ref.kind) << "split query '" << v.raw_query << "'";
+  EXPECT_EQ(split_got.statement, split_ref.statement) << "split query '" << v.raw_query << "'";
+  if (split_ref.uncertain != 0) {
+    EXPECT_TRUE(split_got.uncertain_is_maybe()) << "split query '" << v.raw_query << "'";
   }
   return got;
 }
@@ -149,7 +164,31 @@ TEST(SimplePlanQueryTest, SeedQueries) {
                {"qq=blue&q=blue", 0, false},
                {"q=blue&qq=1&qqq=2", 0, false},
                {"=blue", -1, false},         // empty key: dropped
+               {"q=blue&q=bl%75e", -1, true},  // a raw value, then a decoded one
+               {"%71=blue&q=blue", -1, true},  // a decoded value, then a raw one
+               {"%71=blue&x=1", 0, true},
+               {"page=2&q=blue", 0, false},    // a skipped pair first
+               {"page=%32&q=blue&", 0, false},
+               {"q=blue=x", -1, false},        // the first `=` splits
+               {"q&q=blue", -1, true},
+               {"\xc3\xa9=1&q=blue", 0, false},  // a non-ASCII key
            });
+}
+
+TEST(SimplePlanQueryTest, UnicodeCaseVariantOfAKey) {
+  // U+017F (long s) folds to `s`: `\xc5\xbfort` is a case variant of `sort` (Q1).
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringEquals":{)"
+      R"("vpc-lattice-svcs:RequestQueryString/sort":"asc"}}}]})");
+  const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+  const std::string variant = "\xc5\xbfort=asc";
+  const Decision d = Checked(doc, *policy, SeedView(variant));
+  EXPECT_EQ(d.statement, -1);
+  const Decision ref = EvaluateReference(doc, SeedView(variant)).decision;
+  EXPECT_NE(ref.uncertain, 0u);  // Q1
+  EXPECT_TRUE(d.uncertain_is_maybe());
+  RunCases(doc, *policy, {{"sort=asc", 0, false}, {"Sort=asc", -1, true}, {"sorts=asc", -1, false}});
 }
 
 TEST(SimplePlanQueryTest, KeysThatPrefixEachOther) {
