@@ -8,7 +8,8 @@
 #   bench/results-compile.json  compile_bench (Compile and parse+compile)
 # Times are the median CPU time over 3 repetitions (CPU time: the machine is
 # shared, so wall time is inflated by other jobs); instruction counts come
-# from tools/insn_count.sh (callgrind) and do not depend on load.
+# from tools/insn_count.sh (callgrind) and do not depend on load; the
+# uncertainty rows from bench/uncertainty_bench.cc.
 # Usage: tools/bench.sh [extra --benchmark_* flags, e.g. --benchmark_filter=Seed]
 #        GOALS_ONLY=1 tools/bench.sh   runs only the benchmarks of the table
 # Other scripts add rows with tools/goal_row.sh (goal_row NAME MEASURED GOAL UNIT).
@@ -21,7 +22,8 @@ if command -v ccache >/dev/null 2>&1; then
 fi
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DLATTICEPOL_BUILD_BENCHMARKS=ON -DLATTICEPOL_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
-cmake --build build-bench -j "$(nproc)" --target evaluate_bench compile_bench seed_insn_bench
+cmake --build build-bench -j "$(nproc)" --target evaluate_bench compile_bench seed_insn_bench \
+    uncertainty_bench
 filter=()
 compile_filter=()
 if [ -n "${GOALS_ONLY:-}" ]; then
@@ -68,6 +70,15 @@ if [ -n "$insn_raw" ] && [ -n "$insn_hand" ] && [ "$insn_raw" != n/a ]; then
   insn_ratio=$(awk -v a="$insn_raw" -v b="$insn_hand" 'BEGIN { printf "%.2f", a / b }')
 fi
 
+# Uncertainty without cost: false "maybe uncertain" flags (the reference
+# records no id) per request, on the shipped scenario's simulated stream and
+# on the same requests replayed from JSON Lines.
+unc=$(build-bench/uncertainty_bench 100000 || true)
+echo "$unc"
+false_rate() {
+  echo "$unc" | awk -v s="$1" '$1 == s { for (i = 1; i <= NF; ++i) if ($i == "flags") { v = $(i + 2); gsub(/[(%]/, "", v); print v } }'
+}
+
 r=bench/results.json
 echo
 echo "## Goal table (issue 15)"
@@ -85,5 +96,7 @@ goal_row "TenK, compiled, condition stream" "$(median $r BM_TenK_Stream_Compiled
     ns/decision
 goal_row "compile, 10,000-character policy" \
     "$(median bench/results-compile.json BM_Compile_TenK 1000)" "<=100" us
+goal_row "false uncertain flags, shipped scenario" "$(false_rate scenario)" "<=0.1" %
+goal_row "false uncertain flags, replayed stream" "$(false_rate replay)" "<=0.1" %
 echo
 echo "load average: $(load_average)"
