@@ -624,6 +624,24 @@ absl::Status Compiler::BuildStatement(const Statement& s, int index,
   return st;
 }
 
+// SimplePlan::query_first: the first bytes a raw query pair needs to be
+// looked at: a referenced key's first byte in both ASCII cases, `%` (an
+// encoded key) and every non-ASCII byte (Unicode case folding, Q1).
+void FillQueryFirst(internal::SimplePlan* sp) {
+  sp->query_first['%'] = true;
+  for (int b = 0x80; b < 0x100; ++b) sp->query_first[static_cast<size_t>(b)] = true;
+  for (const internal::SimpleKey& q : sp->query) {
+    if (q.suffix.empty()) {
+      sp->query_first.fill(true);
+      return;
+    }
+    const unsigned char c = static_cast<unsigned char>(q.suffix[0]);
+    sp->query_first[c] = true;
+    if (c >= 'a' && c <= 'z') sp->query_first[c - 'a' + 'A'] = true;
+    if (c >= 'A' && c <= 'Z') sp->query_first[c - 'A' + 'a'] = true;
+  }
+}
+
 void Compiler::BuildSimplePlan() {
   CompiledPolicy::Impl& im = *impl_;
   internal::SimplePlan& sp = im.simple;
@@ -713,21 +731,7 @@ void Compiler::BuildSimplePlan() {
     }
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
-  // The first bytes a pair needs to be looked at: a referenced key's first
-  // byte in both ASCII cases, `%` (an encoded key) and every non-ASCII byte
-  // (Unicode case folding, Q1). Suffixes are never empty.
-  sp.query_first['%'] = true;
-  for (int b = 0x80; b < 0x100; ++b) sp.query_first[static_cast<size_t>(b)] = true;
-  for (const internal::SimpleKey& q : sp.query) {
-    if (q.suffix.empty()) {
-      sp.query_first.fill(true);
-      break;
-    }
-    const unsigned char c = static_cast<unsigned char>(q.suffix[0]);
-    sp.query_first[c] = true;
-    if (c >= 'a' && c <= 'z') sp.query_first[c - 'a' + 'A'] = true;
-    if (c >= 'A' && c <= 'Z') sp.query_first[c - 'A' + 'a'] = true;
-  }
+  FillQueryFirst(&sp);
   sp.one_plain_query = sp.query.size() == 1 && sp.query[0].plain_only &&
                        sp.query[0].raw_exact && !sp.query[0].case_sibling;
   sp.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
