@@ -209,6 +209,11 @@ TEST(SimplePlanQueryTest, KeysThatPrefixEachOther) {
                {"ab=1&ab=1&a=2", -1, true},
                {"AB=1&a=2", -1, true},
                {"abcd=3&ab=1", -1, false},
+               {"%61b=1&a=2", 0, true},    // an encoded key (Q3)
+               {"a=%32&ab=1", 0, true},    // an exact key, an encoded value
+               {"x=%41&ab=1&zz&a=2", 0, false},
+               {"aB=1&a=2", -1, true},     // a case variant of `ab` (Q1)
+               {"ab=1&a", -1, true},       // `a` without a value (Q4)
            });
 }
 
