@@ -25,6 +25,7 @@
 #include "absl/strings/str_join.h"
 #include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
+#include "internal/request_scan.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
@@ -339,6 +340,7 @@ class Worker {
   const FastChain& chain_;
   const ReplayOptions& options_;
   dom::parser parser_;
+  internal::ScannedRequest scan_;  // the canonical-shape scanner's buffers
   std::vector<StringViewPair> query_, headers_, tags_;
   Principal principal_;
   std::string scratch_;
@@ -798,12 +800,19 @@ void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int*
     ++agg.blank;
     return;
   }
+  // Lines in the compact canonical shape skip the tree (request_scan.h);
+  // anything else takes the paths below unchanged.
+  if (options_.format != ReplayFormat::kAccessLog &&
+      internal::ScanCanonicalRequest(line.substr(lead), capacity - lead, &scan_)) {
+    ++agg.canonical;
+    Evaluate(scan_.view, line_no, nullptr, checks_left);
+    return;
+  }
   RequestView view;
   LogInfo info;
   Parsed parsed = Parsed::kFallback;
   dom::element doc;
   // The buffer holds at least SIMDJSON_PADDING readable bytes after the line.
-  (void)capacity;
   const bool fast_ok = line.size() <= (size_t{1} << 20) &&
                        !parser_.parse(line.data(), line.size(), false).get(doc);
   if (fast_ok) {
