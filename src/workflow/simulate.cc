@@ -47,10 +47,10 @@ struct Stream {
   uint64_t state;
   uint64_t spare = 0;
   bool has_spare = false;
-  uint64_t Next() {
+  __attribute__((always_inline)) uint64_t Next() {
     return internal::SplitMix64Next(&state);
   }
-  uint32_t Next32() {
+  __attribute__((always_inline)) uint32_t Next32() {
     if (has_spare) {
       has_spare = false;
       return static_cast<uint32_t>(spare >> 32);
@@ -141,13 +141,61 @@ struct Dist {
   // Branch-free: the index of the first threshold above r is the number of
   // thresholds at or below it (thresholds never decrease).
   __attribute__((always_inline)) inline int Pick(Stream& s) const {
+    if (thresholds.size() == 1) return 0;
+    return PickWith(s.Next32());
+  }
+  // The pick for the draw r (n > 1).
+  int PickWith(uint32_t r) const {
     const size_t n = thresholds.size();
-    if (n == 1) return 0;
-    const uint32_t r = s.Next32();
     const uint32_t* t = thresholds.data();
     int below = 0;
     for (size_t i = 0; i < n; ++i) below += t[i] <= r;
     return below < static_cast<int>(n) ? below : last_positive;
+  }
+};
+
+// A Dist as the hot loop reads it. `bucket[r >> 24]` is the pick for every
+// r with those top 8 bits when they all pick the same choice (the common
+// case: only buckets that straddle a threshold are ambiguous), else
+// kAmbiguous and the thresholds decide, exactly as Dist::Pick does.
+struct FlatDist {
+  static constexpr uint8_t kAmbiguous = 0xFF;
+  uint32_t n = 1;
+  uint32_t random_mask = 0;  // bit c: choice c is random (c < 32)
+  uint32_t radix = 0;        // this key's weight in the request class number
+  const Dist* dist = nullptr;
+  std::array<uint8_t, 256> bucket{};
+
+  static FlatDist Of(const Dist& d) {
+    FlatDist f;
+    f.dist = &d;
+    f.n = static_cast<uint32_t>(d.thresholds.size());
+    for (size_t c = 0; c < d.is_random.size() && c < 32; ++c) {
+      if (d.is_random[c]) f.random_mask |= 1u << c;
+    }
+    // The count of thresholds at or below r never decreases as r grows, so
+    // equal counts at both ends of a bucket mean one count for all of it.
+    auto count = [&](uint32_t r) {
+      int below = 0;
+      for (uint32_t t : d.thresholds) below += t <= r;
+      return below;
+    };
+    for (uint32_t b = 0; b < 256; ++b) {
+      const uint32_t lo = b << 24, hi = lo | 0xFFFFFFu;
+      const int below = count(lo);
+      const int pick = below < static_cast<int>(f.n) ? below : d.last_positive;
+      f.bucket[b] = below == count(hi) && pick < kAmbiguous ? static_cast<uint8_t>(pick)
+                                                             : kAmbiguous;
+    }
+    return f;
+  }
+
+  __attribute__((always_inline)) inline int Pick(Stream& s) const {
+    if (n == 1) return 0;
+    const uint32_t r = s.Next32();
+    const uint8_t b = bucket[r >> 24];
+    if (__builtin_expect(b != kAmbiguous, 1)) return b;
+    return dist->PickWith(r);
   }
 };
 
@@ -306,6 +354,7 @@ struct Draw {
   std::vector<Span> header_random;
   std::string random;          // bytes of the random strings
   bool has_random = false;
+  uint32_t cls = 0;            // the request class (with a class table, no random values)
 
   std::string_view RandomText(Span s) const {
     return std::string_view(random).substr(s.offset, s.size);
@@ -495,8 +544,36 @@ class Simulation::Impl {
   int max_samples = 5;
   std::vector<Mix> mixes;
   Dist callers;
+  // The hot loop's copies of the distributions: per caller, actions,
+  // methods, paths, ports, then the query keys and the header keys.
+  FlatDist flat_callers;
+  std::vector<std::vector<FlatDist>> flat;
   std::vector<Principal> principals;  // per caller (unused for anonymous)
   std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
+  // Per caller: the raw query and the header list of every combination of
+  // query (header) choices, rendered once by RenderView; a request without
+  // random values takes its combination's entry instead of being rendered.
+  // Combination = sum of choice * radix over the mix's keys.
+  struct Rendered {
+    std::vector<uint32_t> query_radix, header_radix;  // per key
+    std::vector<std::string> queries;                 // empty: no table
+    std::vector<std::vector<StringViewPair>> headers; // empty: no table
+  };
+  std::vector<Rendered> rendered;
+  // Every request class (caller and choice of each distribution) when there
+  // are fewer than kMaxCacheEntries and every caller has its Rendered
+  // tables: the view's varying fields and the matching expectation, so a
+  // request without random values is a lookup. cls = class_base[caller] +
+  // sum of choice * FlatDist::radix.
+  struct ClassInfo {
+    std::string_view action, method, path, raw_query;
+    const StringViewPair* headers = nullptr;
+    uint32_t header_count = 0;
+    int32_t port = -1;
+    int expectation = -1;  // Match()
+  };
+  std::vector<uint32_t> class_base;
+  std::vector<ClassInfo> class_info;  // empty: no table
   internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
@@ -523,6 +600,13 @@ class Simulation::Impl {
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
+  // Fills the varying fields of `view` (the caller's own view, whose fixed
+  // fields are set) from the tables when the draw has no random values;
+  // otherwise renders it with RenderView into the thread buffers.
+  void FillView(const Draw& d, std::string* raw, std::vector<StringViewPair>* headers,
+                RequestView* view) const;
+  void PrepareRendered();
+  void PrepareClassTable();
   Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
   void PrepareClasses();
@@ -541,15 +625,15 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
   return internal::MixSeed(seed, index);
 }
 
-inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, Span* spans,
-                     Draw* d) {
+inline void DrawKeys(const std::vector<KeyDist>& dists, const FlatDist* flat, Stream& s,
+                     int* picks, Span* spans, Draw* d) {
   const size_t n = dists.size();
   for (size_t k = 0; k < n; ++k) {
-    const Dist& dist = dists[k].dist;
-    const int c = dist.Pick(s);
+    const int c = flat[k].Pick(s);
     picks[k] = c;
-    if (dist.any_random && dist.is_random[c]) {
-      const Choice& choice = dist.choices[c];
+    if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
+        (c >= 32 && dists[k].dist.is_random[c])) {
+      const Choice& choice = dists[k].dist.choices[c];
       d->has_random = true;
       const uint64_t len =
           choice.random_min +
@@ -566,12 +650,13 @@ inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, S
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   Stream s{RequestSeed(seed, index)};
   d->index = index;
-  d->caller = callers.Pick(s);
+  d->caller = flat_callers.Pick(s);
   const Mix& m = mixes[d->caller];
-  d->action = m.actions.Pick(s);
-  d->method = m.methods.Pick(s);
-  d->path = m.paths.Pick(s);
-  d->port = m.has_ports ? m.ports.Pick(s) : -1;
+  const FlatDist* f = flat[d->caller].data();
+  d->action = f[0].Pick(s);
+  d->method = f[1].Pick(s);
+  d->path = f[2].Pick(s);
+  d->port = m.has_ports ? f[3].Pick(s) : -1;
   if (d->has_random) d->random.clear();
   d->has_random = false;
   if (d->query.size() < m.query.size()) {
@@ -582,8 +667,17 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
     d->headers.resize(m.headers.size());
     d->header_random.resize(m.headers.size());
   }
-  DrawKeys(m.query, s, d->query.data(), d->query_random.data(), d);
-  DrawKeys(m.headers, s, d->headers.data(), d->header_random.data(), d);
+  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d);
+  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d);
+  if (!class_info.empty()) {
+    uint32_t cls = class_base[d->caller] + d->action * f[0].radix + d->method * f[1].radix +
+                   d->path * f[2].radix + (m.has_ports ? d->port * f[3].radix : 0);
+    for (size_t k = 0; k < m.query.size(); ++k) cls += d->query[k] * f[4 + k].radix;
+    for (size_t k = 0; k < m.headers.size(); ++k) {
+      cls += d->headers[k] * f[4 + m.query.size() + k].radix;
+    }
+    d->cls = cls;
+  }
 }
 
 namespace {
@@ -656,6 +750,137 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
     ++n;
   }
   view->headers = ParamList(out, n);
+}
+
+void Simulation::Impl::FillView(const Draw& d, std::string* raw,
+                                std::vector<StringViewPair>* headers, RequestView* view) const {
+  const Rendered& t = rendered[d.caller];
+  if (d.has_random || t.queries.empty() || t.headers.empty()) {
+    RenderView(d, raw, headers, view);
+    return;
+  }
+  const Mix& m = mixes[d.caller];
+  view->action = m.actions.choices[d.action].value;
+  view->method = m.methods.choices[d.method].value;
+  view->path = m.paths.choices[d.path].value;
+  view->port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
+  size_t q = 0, h = 0;
+  for (size_t k = 0; k < t.query_radix.size(); ++k) q += d.query[k] * t.query_radix[k];
+  for (size_t k = 0; k < t.header_radix.size(); ++k) h += d.headers[k] * t.header_radix[k];
+  view->raw_query = t.queries[q];
+  view->headers = ParamList(t.headers[h].data(), t.headers[h].size());
+}
+
+// Mixed-radix multipliers over `keys`; false when the combinations exceed
+// kMaxRendered or a choice is random (such keys are rendered per request).
+namespace {
+constexpr size_t kMaxRendered = 4096;
+bool Radix(const std::vector<KeyDist>& keys, std::vector<uint32_t>* radix, size_t* total) {
+  *total = 1;
+  for (const KeyDist& k : keys) {
+    radix->push_back(static_cast<uint32_t>(*total));
+    *total *= k.dist.choices.size();
+    if (*total > kMaxRendered) return false;
+  }
+  return true;
+}
+}  // namespace
+
+void Simulation::Impl::PrepareRendered() {
+  rendered.resize(mixes.size());
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    Rendered& t = rendered[c];
+    size_t queries = 0, headers = 0;
+    if (!Radix(m.query, &t.query_radix, &queries) || !Radix(m.headers, &t.header_radix, &headers)) {
+      continue;  // too many combinations: every request is rendered
+    }
+    // Render each combination through RenderView itself (random choices
+    // never reach the tables: such draws are rendered per request).
+    Draw d;
+    d.caller = static_cast<int>(c);
+    d.query.assign(m.query.size(), 0);
+    d.query_random.assign(m.query.size(), Span{});
+    d.headers.assign(m.headers.size(), 0);
+    d.header_random.assign(m.headers.size(), Span{});
+    std::string raw;
+    std::vector<StringViewPair> list(m.headers.size() + 1);
+    RequestView view;
+    for (size_t q = 0; q < queries; ++q) {
+      for (size_t k = 0; k < m.query.size(); ++k) {
+        d.query[k] = static_cast<int>(q / t.query_radix[k] % m.query[k].dist.choices.size());
+      }
+      RenderView(d, &raw, &list, &view);
+      t.queries.emplace_back(view.raw_query);
+    }
+    for (size_t h = 0; h < headers; ++h) {
+      for (size_t k = 0; k < m.headers.size(); ++k) {
+        d.headers[k] = static_cast<int>(h / t.header_radix[k] % m.headers[k].dist.choices.size());
+      }
+      RenderView(d, &raw, &list, &view);
+      t.headers.emplace_back(list.begin(), list.begin() + view.headers.size());
+    }
+  }
+}
+
+void Simulation::Impl::PrepareClassTable() {
+  constexpr size_t kMaxClasses = (size_t{1} << 16) - 1;  // the uncertainty cache's size
+  size_t total = 0;
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    if (rendered[c].queries.empty() || rendered[c].headers.empty()) return;
+    class_base.push_back(static_cast<uint32_t>(total));
+    size_t cells = 1;
+    for (FlatDist& f : flat[c]) {
+      f.radix = static_cast<uint32_t>(cells);
+      cells *= std::max<size_t>(1, f.n);
+      if (cells > kMaxClasses) return;
+    }
+    if (!mixes[c].has_ports) flat[c][3].radix = 0;
+    total += cells;
+    if (total > kMaxClasses) return;
+  }
+  std::vector<ClassInfo> table(total);
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    const Rendered& t = rendered[c];
+    const std::vector<FlatDist>& f = flat[c];
+    const size_t end = c + 1 < mixes.size() ? class_base[c + 1] : total;
+    Draw d;
+    d.caller = static_cast<int>(c);
+    d.query.assign(m.query.size(), 0);
+    d.query_random.assign(m.query.size(), Span{});
+    d.headers.assign(m.headers.size(), 0);
+    d.header_random.assign(m.headers.size(), Span{});
+    auto choice = [&](size_t cell, size_t k) {
+      return static_cast<int>(cell / f[k].radix % std::max<uint32_t>(1, f[k].n));
+    };
+    for (size_t cls = class_base[c]; cls < end; ++cls) {
+      const size_t cell = cls - class_base[c];
+      d.action = choice(cell, 0);
+      d.method = choice(cell, 1);
+      d.path = choice(cell, 2);
+      d.port = m.has_ports ? choice(cell, 3) : -1;
+      size_t q = 0, h = 0;
+      for (size_t k = 0; k < m.query.size(); ++k) {
+        d.query[k] = choice(cell, 4 + k);
+        q += d.query[k] * t.query_radix[k];
+      }
+      for (size_t k = 0; k < m.headers.size(); ++k) {
+        d.headers[k] = choice(cell, 4 + m.query.size() + k);
+        h += d.headers[k] * t.header_radix[k];
+      }
+      ClassInfo& info = table[cls];
+      info.action = m.actions.choices[d.action].value;
+      info.method = m.methods.choices[d.method].value;
+      info.path = m.paths.choices[d.path].value;
+      info.port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
+      info.raw_query = t.queries[q];
+      info.headers = t.headers[h].data();
+      info.header_count = static_cast<uint32_t>(t.headers[h].size());
+      info.expectation = Match(d);  // classes with a random choice are never looked up
+    }
+  }
+  class_info = std::move(table);
 }
 
 Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) const {
@@ -824,8 +1049,13 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   d.random.reserve(1 << 16);
   std::string raw;
   std::vector<StringViewPair> headers(max_headers + 1);
-  RequestView view;
-  absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;
+  // Per caller: the caller's fixed fields are set once; FillView writes the
+  // varying ones. `current` is the request being evaluated.
+  std::vector<RequestView> views = caller_views;
+  const RequestView* current = &views[0];
+  absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;  // without a class table
+  std::vector<DecisionIdMask> class_ids(class_info.size());     // with one
+  std::vector<uint8_t> class_known(class_info.size());
   constexpr size_t kMaxCacheEntries = 1 << 16;
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
   // Per expectation: bit k set iff DecisionKind k satisfies it.
@@ -843,7 +1073,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     s.decision = kind;
     s.shadow_decision = shadow_kind;
     s.layer = layer;
-    s.request_json = RequestToJson(view);
+    s.request_json = RequestToJson(*current);
     return s;
   };
   // An expectation violation's sample, with the reference explanation of
@@ -851,7 +1081,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
                        Layer layer, bool candidate) {
     SimulationSample s = sample(draw, kind, shadow_kind, layer);
-    ExplainSample(Chain(draw.caller, candidate), view, &s);
+    ExplainSample(Chain(draw.caller, candidate), *current, &s);
     return s;
   };
 
@@ -863,8 +1093,20 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     int checks_left = kUncertainChecksPerChunk;
     for (uint64_t i = begin; i < end; ++i) {
       DrawRequest(i, &d);
-      RenderView(d, &raw, &headers, &view);
       const int c = d.caller;
+      RequestView& view = views[c];
+      const ClassInfo* info = !d.has_random && !class_info.empty() ? &class_info[d.cls] : nullptr;
+      if (info != nullptr) {
+        view.action = info->action;
+        view.method = info->method;
+        view.path = info->path;
+        view.port = info->port;
+        view.raw_query = info->raw_query;
+        view.headers = ParamList(info->headers, info->header_count);
+      } else {
+        FillView(d, &raw, &headers, &view);
+      }
+      current = &view;
       // Layers, composition, statement hits and the candidate.
       const internal::ChainStep step = internal::RunChainStep(
           layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
@@ -875,7 +1117,15 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       ++agg->callers[c][KindIndex(r.kind)];
       // Uncertainty.
       DecisionIdMask ids = r.uncertain;
-      if (maybe != 0) {
+      if (maybe != 0 && info != nullptr) {
+        // The class's reference ids, computed once per thread.
+        ++agg->flagged;
+        if (!class_known[d.cls]) {
+          class_ids[d.cls] = AuthorizeReference(Chain(c, false), view).result.uncertain;
+          class_known[d.cls] = 1;
+        }
+        ids = class_ids[d.cls];
+      } else if (maybe != 0) {
         ++agg->flagged;
         bool known = false;
         const uint64_t class_key =
@@ -929,7 +1179,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       }
       if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
-      const int e = Match(d);
+      const int e = info != nullptr ? info->expectation : Match(d);
       if (e < 0) {
         ++agg->unmatched;
       } else {
@@ -1005,6 +1255,14 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   }
   s.callers.choices.resize(weights.size());
   PrepareThresholds(weights, &s.callers);
+  s.flat_callers = FlatDist::Of(s.callers);
+  for (const Mix& m : s.mixes) {
+    std::vector<FlatDist> f = {FlatDist::Of(m.actions), FlatDist::Of(m.methods),
+                               FlatDist::Of(m.paths), FlatDist::Of(m.ports)};
+    for (const KeyDist& k : m.query) f.push_back(FlatDist::Of(k.dist));
+    for (const KeyDist& k : m.headers) f.push_back(FlatDist::Of(k.dist));
+    s.flat.push_back(std::move(f));
+  }
   if (options.request_classes) s.PrepareClasses();
   auto opt = [](const std::optional<std::string>& text) {
     return text ? OptionalText{*text, true} : OptionalText{};
@@ -1021,6 +1279,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     v.query_is_raw = true;
     s.caller_views.push_back(v);
   }
+  s.PrepareRendered();
 
   if (options.shadow_service_policy) {
     s.shadow_doc = options.shadow_service_policy;
@@ -1073,6 +1332,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
       s.masks.push_back(PrepareMasks(per_expectation, s.mixes[ci]));
     }
   }
+  s.PrepareClassTable();  // after the matchers: it records Match() per class
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
 }
 
