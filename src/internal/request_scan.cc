@@ -26,37 +26,68 @@ enum TopField : int {
 };
 enum PrincipalField : int { kArn, kAccount, kType, kOrgId, kOrgPaths, kTags, kSessionArn };
 
+// k == lit for a key whose size() already equals the literal's length:
+// word-wise, with no call (the keys are short and the check runs per field).
+template <size_t N>
+inline bool Is(std::string_view k, const char (&lit)[N]) {
+  constexpr size_t n = N - 1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t a, b;
+    std::memcpy(&a, k.data() + i, 8);
+    std::memcpy(&b, lit + i, 8);
+    if (a != b) return false;
+  }
+  for (; i < n; ++i) {
+    if (k[i] != lit[i]) return false;
+  }
+  return true;
+}
+
 int TopFieldId(std::string_view k) {
   switch (k.size()) {
     case 4:
-      return k == "path" ? kPath : k == "port" ? kPort : k == "time" ? kTime : -1;
+      return Is(k, "path") ? kPath : Is(k, "port") ? kPort : Is(k, "time") ? kTime : -1;
     case 5:
-      return k == "query" ? kQuery : -1;
+      return Is(k, "query") ? kQuery : -1;
     case 6:
-      return k == "action" ? kAction : k == "method" ? kMethod : -1;
+      return Is(k, "action") ? kAction : Is(k, "method") ? kMethod : -1;
     case 7:
-      return k == "headers" ? kHeaders : -1;
+      return Is(k, "headers") ? kHeaders : -1;
     case 8:
-      return k == "sourceIp" ? kSourceIp : -1;
+      return Is(k, "sourceIp") ? kSourceIp : -1;
     case 9:
-      return k == "sourceVpc" ? kSourceVpc : k == "principal" ? kPrincipal : -1;
+      return Is(k, "sourceVpc") ? kSourceVpc : Is(k, "principal") ? kPrincipal : -1;
     case 10:
-      return k == "serviceArn" ? kServiceArn : -1;
+      return Is(k, "serviceArn") ? kServiceArn : -1;
     case 12:
-      return k == "resourceTags" ? kResourceTags : -1;
+      return Is(k, "resourceTags") ? kResourceTags : -1;
     case 17:
-      return k == "serviceNetworkArn" ? kServiceNetworkArn : -1;
+      return Is(k, "serviceNetworkArn") ? kServiceNetworkArn : -1;
     case 21:
-      return k == "sourceVpcOwnerAccount" ? kSourceVpcOwnerAccount : -1;
+      return Is(k, "sourceVpcOwnerAccount") ? kSourceVpcOwnerAccount : -1;
     default:
       return -1;
   }
 }
 
 int PrincipalFieldId(std::string_view k) {
-  return k == "arn" ? kArn : k == "account" ? kAccount : k == "type" ? kType
-       : k == "orgId" ? kOrgId : k == "orgPaths" ? kOrgPaths : k == "tags" ? kTags
-       : k == "sessionArn" ? kSessionArn : -1;
+  switch (k.size()) {
+    case 3:
+      return Is(k, "arn") ? kArn : -1;
+    case 4:
+      return Is(k, "type") ? kType : Is(k, "tags") ? kTags : -1;
+    case 5:
+      return Is(k, "orgId") ? kOrgId : -1;
+    case 7:
+      return Is(k, "account") ? kAccount : -1;
+    case 8:
+      return Is(k, "orgPaths") ? kOrgPaths : -1;
+    case 10:
+      return Is(k, "sessionArn") ? kSessionArn : -1;
+    default:
+      return -1;
+  }
 }
 
 // The general reader's limits (RequestLimits defaults) that a line of at most
@@ -164,55 +195,68 @@ class Scanner {
     i_ += 4;
     return true;
   }
-  // Moves the window to the one holding byte `i`; false on a backslash or a
-  // control character in it.
-  bool Advance(size_t i);
-  bool String(std::string_view* out);
-  bool Key(std::string_view* out) { return String(out) && Eat(':'); }
+  // Classifies the whole line into out_->quote_bits; false on a backslash
+  // or a control character anywhere (an escape, or a syntax error).
+  bool ClassifyLine();
+  // Inlined: the string view then stays in registers (a view returned
+  // through memory costs a store-forwarding stall per string).
+  __attribute__((always_inline)) inline bool String(std::string_view* out);
+  __attribute__((always_inline)) bool Key(std::string_view* out) {
+    return String(out) && Eat(':');
+  }
   // `{` or `[` already peeked; then `,` or the closing bracket.
   bool Pairs(std::vector<StringViewPair>* out, size_t limit, bool allow_object,
              bool reject_duplicate_names);
   bool Port(int32_t* out);
   bool Principal();
-  bool Field(int id);
+  __attribute__((always_inline)) inline bool Field(int id);
 
   const char* s_;
   size_t n_;
   size_t readable_;  // bytes readable from s_ (>= n_)
   size_t i_ = 0;
-  // The classified window [base_, base_ + 64) and whether any window so far
-  // held non-ASCII bytes (the line is then checked as UTF-8 at the end).
-  size_t base_ = 0;
-  Window window_;
-  bool high_ = false;
+  const uint64_t* quotes_ = nullptr;  // bit i: s_[i] is a quote (one spare zero word)
+  bool high_ = false;                  // the line has non-ASCII bytes
   ScannedRequest* out_;
 };
 
-bool Scanner::Advance(size_t i) {
-  while (i >= base_ + 64) {
-    base_ += 64;
-    if (base_ >= n_) return true;
-    window_ = Classify(s_, base_, std::min<size_t>(64, n_ - base_), readable_);
-    if (window_.escapes != 0) return false;
-    high_ |= window_.high != 0;
+bool Scanner::ClassifyLine() {
+  std::vector<uint64_t>& bits = out_->quote_bits;
+  const size_t words = (n_ + 63) / 64;
+  bits.resize(words + 1);
+  uint64_t escapes = 0, high = 0;
+  for (size_t w = 0; w < words; ++w) {
+    const size_t base = 64 * w;
+    const Window win = Classify(s_, base, std::min<size_t>(64, n_ - base), readable_);
+    bits[w] = win.quotes;
+    escapes |= win.escapes;
+    high |= win.high;
   }
-  return true;
+  bits[words] = 0;
+  quotes_ = bits.data();
+  high_ = high != 0;
+  return escapes == 0;
 }
 
-// A string without escapes (the windows have none): a view of its body.
-bool Scanner::String(std::string_view* out) {
+// A string without escapes (ClassifyLine found none): a view of its body.
+// The next quote is found in the 64 bits from the body's start (two words
+// joined), so strings under 64 bytes take no loop.
+inline bool Scanner::String(std::string_view* out) {
   if (!Eat('"')) return false;
   const size_t start = i_;
   size_t at = start;
   while (true) {
-    if (!Advance(at) || base_ >= n_) return false;
-    const uint64_t rest = window_.quotes >> (at - base_);
-    if (rest != 0) {
-      at += static_cast<size_t>(__builtin_ctzll(rest));
+    const size_t w = at >> 6, b = at & 63;
+    const uint64_t next = b == 0 ? 0 : quotes_[w + 1] << (64 - b);
+    const uint64_t ahead = (quotes_[w] >> b) | next;
+    if (ahead != 0) {
+      at += static_cast<size_t>(__builtin_ctzll(ahead));
       break;
     }
-    at = base_ + 64;
+    at += 64;
+    if (at >= n_) return false;
   }
+  if (at >= n_) return false;
   *out = std::string_view(s_ + start, at - start);
   i_ = at + 1;
   return true;
@@ -315,7 +359,7 @@ bool Scanner::Principal() {
   return true;
 }
 
-bool Scanner::Field(int id) {
+inline bool Scanner::Field(int id) {
   RequestView& v = out_->view;
   std::string_view s;
   switch (id) {
@@ -400,9 +444,7 @@ bool Scanner::Field(int id) {
 bool Scanner::Run() {
   ResetView(&out_->view);
   if (n_ > kMaxLineBytes || !Eat('{')) return false;
-  window_ = Classify(s_, 0, std::min<size_t>(64, n_), readable_);
-  if (window_.escapes != 0) return false;
-  high_ = window_.high != 0;
+  if (!ClassifyLine()) return false;
   uint32_t seen = 0;
   if (!Eat('}')) {
     while (true) {

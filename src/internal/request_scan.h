@@ -21,6 +21,7 @@
 #ifndef LATTICEPOL_INTERNAL_REQUEST_SCAN_H_
 #define LATTICEPOL_INTERNAL_REQUEST_SCAN_H_
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct ScannedRequest {
   Principal principal;
   std::vector<StringViewPair> query, headers, tags;
   std::vector<StringViewPair> principal_tags;  // scratch before the copy into `principal`
+  std::vector<uint64_t> quote_bits;            // the scanner's per-line bit map
 };
 
 // Scans one line (no trailing newline). `readable`: how many bytes from

@@ -554,26 +554,24 @@ class Simulation::Impl {
   // query (header) choices, rendered once by RenderView; a request without
   // random values takes its combination's entry instead of being rendered.
   // Combination = sum of choice * radix over the mix's keys.
+  // The other varying fields as compact per-choice arrays (the Mix's
+  // Choice records are large and scattered).
   struct Rendered {
     std::vector<uint32_t> query_radix, header_radix;  // per key
     std::vector<std::string> queries;                 // empty: no table
     std::vector<std::vector<StringViewPair>> headers; // empty: no table
+    std::vector<std::string_view> query_views;        // views of `queries`
+    std::vector<ParamList> header_lists;              // views of `headers`
+    std::vector<std::string_view> actions, methods, paths;
+    std::vector<int32_t> ports;
   };
   std::vector<Rendered> rendered;
-  // Every request class (caller and choice of each distribution) when there
+  // Per request class (caller and choice of each distribution), when there
   // are fewer than kMaxCacheEntries and every caller has its Rendered
-  // tables: the view's varying fields and the matching expectation, so a
-  // request without random values is a lookup. cls = class_base[caller] +
-  // sum of choice * FlatDist::radix.
-  struct ClassInfo {
-    std::string_view action, method, path, raw_query;
-    const StringViewPair* headers = nullptr;
-    uint32_t header_count = 0;
-    int32_t port = -1;
-    int expectation = -1;  // Match()
-  };
+  // tables: the expectation Match() gives. cls = class_base[caller] + sum of
+  // choice * FlatDist::radix. Requests with random values are not classed.
   std::vector<uint32_t> class_base;
-  std::vector<ClassInfo> class_info;  // empty: no table
+  std::vector<int32_t> class_expectation;  // empty: no table
   internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   std::vector<ChainConfig> configs;                             // per caller
@@ -669,7 +667,7 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   }
   DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d);
   DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d);
-  if (!class_info.empty()) {
+  if (!class_expectation.empty()) {
     uint32_t cls = class_base[d->caller] + d->action * f[0].radix + d->method * f[1].radix +
                    d->path * f[2].radix + (m.has_ports ? d->port * f[3].radix : 0);
     for (size_t k = 0; k < m.query.size(); ++k) cls += d->query[k] * f[4 + k].radix;
@@ -759,16 +757,15 @@ void Simulation::Impl::FillView(const Draw& d, std::string* raw,
     RenderView(d, raw, headers, view);
     return;
   }
-  const Mix& m = mixes[d.caller];
-  view->action = m.actions.choices[d.action].value;
-  view->method = m.methods.choices[d.method].value;
-  view->path = m.paths.choices[d.path].value;
-  view->port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
+  view->action = t.actions[d.action];
+  view->method = t.methods[d.method];
+  view->path = t.paths[d.path];
+  view->port = d.port >= 0 ? t.ports[d.port] : -1;
   size_t q = 0, h = 0;
   for (size_t k = 0; k < t.query_radix.size(); ++k) q += d.query[k] * t.query_radix[k];
   for (size_t k = 0; k < t.header_radix.size(); ++k) h += d.headers[k] * t.header_radix[k];
-  view->raw_query = t.queries[q];
-  view->headers = ParamList(t.headers[h].data(), t.headers[h].size());
+  view->raw_query = t.query_views[q];
+  view->headers = t.header_lists[h];
 }
 
 // Mixed-radix multipliers over `keys`; false when the combinations exceed
@@ -820,6 +817,12 @@ void Simulation::Impl::PrepareRendered() {
       RenderView(d, &raw, &list, &view);
       t.headers.emplace_back(list.begin(), list.begin() + view.headers.size());
     }
+    for (const std::string& q : t.queries) t.query_views.emplace_back(q);
+    for (const auto& h : t.headers) t.header_lists.emplace_back(h.data(), h.size());
+    for (const Choice& ch : m.actions.choices) t.actions.emplace_back(ch.value);
+    for (const Choice& ch : m.methods.choices) t.methods.emplace_back(ch.value);
+    for (const Choice& ch : m.paths.choices) t.paths.emplace_back(ch.value);
+    for (const Choice& ch : m.ports.choices) t.ports.push_back(ch.port);
   }
 }
 
@@ -839,10 +842,9 @@ void Simulation::Impl::PrepareClassTable() {
     total += cells;
     if (total > kMaxClasses) return;
   }
-  std::vector<ClassInfo> table(total);
+  std::vector<int32_t> table(total);
   for (size_t c = 0; c < mixes.size(); ++c) {
     const Mix& m = mixes[c];
-    const Rendered& t = rendered[c];
     const std::vector<FlatDist>& f = flat[c];
     const size_t end = c + 1 < mixes.size() ? class_base[c + 1] : total;
     Draw d;
@@ -860,27 +862,14 @@ void Simulation::Impl::PrepareClassTable() {
       d.method = choice(cell, 1);
       d.path = choice(cell, 2);
       d.port = m.has_ports ? choice(cell, 3) : -1;
-      size_t q = 0, h = 0;
-      for (size_t k = 0; k < m.query.size(); ++k) {
-        d.query[k] = choice(cell, 4 + k);
-        q += d.query[k] * t.query_radix[k];
-      }
+      for (size_t k = 0; k < m.query.size(); ++k) d.query[k] = choice(cell, 4 + k);
       for (size_t k = 0; k < m.headers.size(); ++k) {
         d.headers[k] = choice(cell, 4 + m.query.size() + k);
-        h += d.headers[k] * t.header_radix[k];
       }
-      ClassInfo& info = table[cls];
-      info.action = m.actions.choices[d.action].value;
-      info.method = m.methods.choices[d.method].value;
-      info.path = m.paths.choices[d.path].value;
-      info.port = d.port >= 0 ? m.ports.choices[d.port].port : -1;
-      info.raw_query = t.queries[q];
-      info.headers = t.headers[h].data();
-      info.header_count = static_cast<uint32_t>(t.headers[h].size());
-      info.expectation = Match(d);  // classes with a random choice are never looked up
+      table[cls] = Match(d);  // classes with a random choice are never looked up
     }
   }
-  class_info = std::move(table);
+  class_expectation = std::move(table);
 }
 
 Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) const {
@@ -1054,8 +1043,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   std::vector<RequestView> views = caller_views;
   const RequestView* current = &views[0];
   absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;  // without a class table
-  std::vector<DecisionIdMask> class_ids(class_info.size());     // with one
-  std::vector<uint8_t> class_known(class_info.size());
+  std::vector<DecisionIdMask> class_ids(class_expectation.size());  // with one
+  std::vector<uint8_t> class_known(class_expectation.size());
   constexpr size_t kMaxCacheEntries = 1 << 16;
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
   // Per expectation: bit k set iff DecisionKind k satisfies it.
@@ -1095,17 +1084,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       DrawRequest(i, &d);
       const int c = d.caller;
       RequestView& view = views[c];
-      const ClassInfo* info = !d.has_random && !class_info.empty() ? &class_info[d.cls] : nullptr;
-      if (info != nullptr) {
-        view.action = info->action;
-        view.method = info->method;
-        view.path = info->path;
-        view.port = info->port;
-        view.raw_query = info->raw_query;
-        view.headers = ParamList(info->headers, info->header_count);
-      } else {
-        FillView(d, &raw, &headers, &view);
-      }
+      const bool classed = !d.has_random && !class_expectation.empty();
+      FillView(d, &raw, &headers, &view);
       current = &view;
       // Layers, composition, statement hits and the candidate.
       const internal::ChainStep step = internal::RunChainStep(
@@ -1117,7 +1097,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       ++agg->callers[c][KindIndex(r.kind)];
       // Uncertainty.
       DecisionIdMask ids = r.uncertain;
-      if (maybe != 0 && info != nullptr) {
+      if (maybe != 0 && classed) {
         // The class's reference ids, computed once per thread.
         ++agg->flagged;
         if (!class_known[d.cls]) {
@@ -1179,7 +1159,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       }
       if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
-      const int e = info != nullptr ? info->expectation : Match(d);
+      const int e = classed ? class_expectation[d.cls] : Match(d);
       if (e < 0) {
         ++agg->unmatched;
       } else {
