@@ -623,8 +623,9 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
   return internal::MixSeed(seed, index);
 }
 
-inline void DrawKeys(const std::vector<KeyDist>& dists, const FlatDist* flat, Stream& s,
-                     int* picks, Span* spans, Draw* d) {
+__attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
+                                                    const FlatDist* flat, Stream& s, int* picks,
+                                                    Span* spans, Draw* d) {
   const size_t n = dists.size();
   for (size_t k = 0; k < n; ++k) {
     const int c = flat[k].Pick(s);
