@@ -27,6 +27,8 @@
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/request.h"
+#include "testing/random.h"
+#include "testing/seed_yardstick.h"
 
 namespace latticepol {
 namespace {
@@ -157,42 +159,7 @@ const Workload& TenK() {
 }
 
 // ---- The hand-written floor for the blue/green policy ------------------------
-
-// Returns the value of the only `q` parameter of a raw query, or false when
-// `q` is absent, repeated (Q2) or percent-encoded (handled by a slow path in
-// a real service; never taken here).
-inline bool OnlyQ(std::string_view raw, std::string_view* value) {
-  int count = 0;
-  size_t pos = 0;
-  while (pos <= raw.size()) {
-    const char* amp = static_cast<const char*>(
-        pos < raw.size() ? std::memchr(raw.data() + pos, '&', raw.size() - pos) : nullptr);
-    const size_t end = amp == nullptr ? raw.size() : static_cast<size_t>(amp - raw.data());
-    if (end - pos >= 1 && raw[pos] == 'q' && (end - pos == 1 || raw[pos + 1] == '=')) {
-      ++count;
-      *value = end - pos <= 2 ? std::string_view() : raw.substr(pos + 2, end - pos - 2);
-    }
-    pos = end + 1;
-  }
-  return count == 1;
-}
-
-inline Decision BlueGreenIfChain(const RequestView& r) {
-  Decision d;
-  if (r.action != kInvokeAction || r.method != "GET") return d;
-  std::string_view q;
-  if (!OnlyQ(r.raw_query, &q)) return d;
-  if (!r.source_vpc_owner_account.present) return d;
-  const std::string_view owner = r.source_vpc_owner_account.value;
-  if (q == "blue" && owner == "111111111111") {
-    d.kind = DecisionKind::kAllow;
-    d.statement = 0;
-  } else if (q == "green" && owner == "222222222222") {
-    d.kind = DecisionKind::kAllow;
-    d.statement = 1;
-  }
-  return d;
-}
+// yardstick::BlueGreenIfChain (tests/testing/seed_yardstick.h).
 
 // ---- Benchmarks --------------------------------------------------------------
 
@@ -233,18 +200,157 @@ void BM_Seed_IfChain(benchmark::State& state) {
   size_t i = static_cast<size_t>(state.thread_index());
   // The if-chain must agree with the compiled matcher on this mix.
   for (const RequestView& v : w.raw_views) {
-    if (BlueGreenIfChain(v).statement != Evaluate(*w.compiled, v).statement) {
+    if (yardstick::BlueGreenIfChain(v).statement != Evaluate(*w.compiled, v).statement) {
       state.SkipWithError("if-chain baseline disagrees with the compiled policy");
       return;
     }
   }
   for (auto _ : state) {
-    const Decision d = BlueGreenIfChain(w.raw_views[i]);
+    const Decision d = yardstick::BlueGreenIfChain(w.raw_views[i]);
     benchmark::DoNotOptimize(d);
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+// ---- The yardstick streams ----------------------------------------------------
+// The seed policy over yardstick::SeedStream (random raw views, 2^20 and 4,096
+// of them), by the compiled matcher and by the hand-written check
+// (tests/testing/seed_yardstick.h; tests/unit/evaluate_simple_test.cc checks
+// that they agree on every request of both streams).
+
+constexpr uint64_t kSeedStreamSeed = 20261204;
+
+template <size_t N>
+const std::vector<RequestView>& SeedStreamViews() {
+  static const std::vector<RequestView>* views =
+      new std::vector<RequestView>(yardstick::SeedStream(N, kSeedStreamSeed));
+  return *views;
+}
+
+template <size_t N, bool kHandWritten>
+void BM_SeedStream(benchmark::State& state) {
+  const std::vector<RequestView>& views = SeedStreamViews<N>();
+  const CompiledPolicy& policy = *Seed().compiled;
+  static_assert((N & (N - 1)) == 0, "stream sizes are powers of two");
+  size_t i = 0;
+  int64_t allowed = 0;
+  for (auto _ : state) {
+    const Decision d = kHandWritten ? yardstick::BlueGreenIfChain(views[i])
+                                    : Evaluate(policy, views[i]);
+    allowed += d.allowed();
+    i = (i + 1) & (N - 1);
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kLargeStream, true)->Name("BM_Seed_Stream1M_HandWritten");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kLargeStream, false)->Name("BM_Seed_Stream1M_Compiled");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, true)->Name("BM_Seed_Stream4K_HandWritten");
+BENCHMARK_TEMPLATE(BM_SeedStream, yardstick::kSmallStream, false)->Name("BM_Seed_Stream4K_Compiled");
+
+// ---- Condition streams for Twenty and TenK -------------------------------------
+// 4,096 requests drawn from the values the two policies test (methods, paths
+// matching and missing their globs, x-team/x-role/x-debug/user-agent/
+// content-type headers, accounts of their lists, ports, principals and
+// anonymous callers, source addresses in and out of their CIDRs, query
+// values), combined at random, so every statement's conditions are
+// exercised, not only seed-shaped requests. Ordinary traffic: no
+// percent-encoding, no adversarial lengths (the differential test's
+// RandomRequest covers those). Raw query views.
+
+struct ConditionStream {
+  std::vector<Request> requests;
+  std::vector<std::string> raws;
+  std::vector<RequestView> views;
+};
+
+Request ConditionRequest(Rng& rng, std::string* raw) {
+  static const std::vector<std::string> kMethods = {"GET", "GET", "GET", "POST", "PUT", "HEAD"};
+  static const std::vector<std::string> kPaths = {
+      "/api/v1/blue/items", "/api/v1/green/x", "/api/v8/blue/x", "/api/v0/blue", "/admin/users",
+      "/orders/red/42",     "/orders/5/1",     "/static/app.js", "/svc27/a",     "/",
+      "/nothing/matches",   "/api/v2/red/y"};
+  static const std::vector<std::string> kOwners = {
+      "111111111111", "222222222222", "100000000082", "100000000210", "100000000051",
+      "100000000270", "100000000003", "999999999999"};
+  static const std::vector<std::string> kQueries = {
+      "", "", "page=2", "q=green21&z=1", "q=blue", "debug=true", "q=green&x=1", "v=3",
+      "debug=false&debug=1", "a=b"};
+  static const std::vector<std::string> kTeams = {"blue", "green", "red", ""};
+  static const std::vector<std::string> kRoles = {"admin", "viewer", ""};
+  static const std::vector<std::string> kAgents = {"Go-http-client/1.1", "curl/7.10.1",
+                                                   "python-requests/1.2", "Mozilla/5.0", ""};
+  static const std::vector<std::string> kTypes = {"application/json",
+                                                  "application/json; charset=utf-8",
+                                                  "text/plain", ""};
+  static const std::vector<std::string> kIps = {"10.0.0.1", "10.1.2.3", "203.0.113.7",
+                                                "198.51.100.20", "192.0.2.1"};
+  static const std::vector<int> kPorts = {443, 443, 8080, 8443, 80};
+  static const std::vector<std::pair<std::string, std::string>> kPrincipals = {
+      {"arn:aws:iam::111122223333:role/blue-role", "111122223333"},
+      {"arn:aws:iam::777788889999:role/green-role", "777788889999"},
+      {"arn:aws:iam::100000000082:role/svc", "100000000082"},
+      {"arn:aws:iam::999988887777:user/alice", "999988887777"}};
+  std::vector<StringPair> headers;
+  auto maybe_header = [&](const char* name, const std::vector<std::string>& values) {
+    const std::string& v = rng.Pick(values);
+    if (!v.empty()) headers.emplace_back(name, v);
+  };
+  maybe_header("x-team", kTeams);
+  maybe_header("x-role", kRoles);
+  maybe_header("user-agent", kAgents);
+  maybe_header("content-type", kTypes);
+  if (rng.OneIn(16)) headers.emplace_back("x-debug", "1");
+  *raw = rng.Pick(kQueries);
+  BenchRequest b = MakeRequest(rng.Pick(kOwners), rng.Pick(kMethods), rng.Pick(kPaths), *raw,
+                               headers);
+  Request& r = b.request;
+  r.port = rng.Pick(kPorts);
+  r.source_ip = rng.Pick(kIps);
+  if (rng.OneIn(5)) {
+    r.principal.reset();
+  } else {
+    const auto& p = rng.Pick(kPrincipals);
+    r.principal->arn = p.first;
+    r.principal->account = p.second;
+  }
+  return std::move(b.request);
+}
+
+template <const Workload& (*W)()>
+const ConditionStream& ConditionStreamOf() {
+  static const ConditionStream* stream = [] {
+    auto* s = new ConditionStream;
+    constexpr size_t kN = 4096;
+    Rng rng(kSeedStreamSeed);
+    s->requests.resize(kN);
+    s->raws.resize(kN);
+    for (size_t i = 0; i < kN; ++i) s->requests[i] = ConditionRequest(rng, &s->raws[i]);
+    for (size_t i = 0; i < kN; ++i) s->views.push_back(RawQueryView(s->requests[i], s->raws[i]));
+    return s;
+  }();
+  return *stream;
+}
+
+template <const Workload& (*W)()>
+void BM_ConditionStream(benchmark::State& state) {
+  const std::vector<RequestView>& views = ConditionStreamOf<W>().views;
+  const CompiledPolicy& policy = *W().compiled;
+  const size_t n = views.size();
+  size_t i = 0;
+  int64_t allowed = 0;
+  for (auto _ : state) {
+    allowed += Evaluate(policy, views[i]).allowed();
+    if (++i == n) i = 0;
+  }
+  benchmark::DoNotOptimize(allowed);
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty)->Name("BM_Twenty_Stream_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, TenK)->Name("BM_TenK_Stream_Compiled");
 
 void BM_Compiled_Batch_TenK(benchmark::State& state) {
   const Workload& w = TenK();

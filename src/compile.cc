@@ -112,6 +112,10 @@ class Compiler {
   absl::Status BuildResource(const Statement& s, internal::ResourceCheck* out);
   absl::Status Charge(size_t bytes);
   void BuildSimplePlan();
+  absl::Status CollectClauses();
+  void AssignBits();
+  absl::Status BuildKeys();
+  absl::Status BuildStatements();
 
   std::unique_ptr<CompiledPolicy::Impl> impl_;
   size_t budget_;
@@ -680,8 +684,12 @@ void Compiler::BuildSimplePlan() {
         e.data = entries[i].value.data();
         e.mask = im.masks[entries[i].mask];
         e.size = static_cast<uint32_t>(entries[i].value.size());
+        e.bits = (((e.mask ^ s.neg) & s.value) | s.null_present) & s.static_all;
       }
     }
+    s.miss_bits = ((s.neg & s.value) | s.null_present) & s.static_all;
+    s.absent_bits = s.absent_true & s.static_all;
+    s.raw_exact = !s.suffix.empty() && s.suffix.find_first_of("%&=") == std::string_view::npos;
     return s;
   };
   for (const CompiledKey& k : im.keys) {
@@ -705,6 +713,23 @@ void Compiler::BuildSimplePlan() {
     }
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
+  // The first bytes a pair needs to be looked at: a referenced key's first
+  // byte in both ASCII cases, `%` (an encoded key) and every non-ASCII byte
+  // (Unicode case folding, Q1). Suffixes are never empty.
+  sp.query_first['%'] = true;
+  for (int b = 0x80; b < 0x100; ++b) sp.query_first[static_cast<size_t>(b)] = true;
+  for (const internal::SimpleKey& q : sp.query) {
+    if (q.suffix.empty()) {
+      sp.query_first.fill(true);
+      break;
+    }
+    const unsigned char c = static_cast<unsigned char>(q.suffix[0]);
+    sp.query_first[c] = true;
+    if (c >= 'a' && c <= 'z') sp.query_first[c - 'a' + 'A'] = true;
+    if (c >= 'A' && c <= 'Z') sp.query_first[c - 'A' + 'a'] = true;
+  }
+  sp.one_plain_query = sp.query.size() == 1 && sp.query[0].plain_only &&
+                       sp.query[0].raw_exact && !sp.query[0].case_sibling;
   sp.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
   sp.base_uncertain[1] = im.static_uncertain;
   for (const CompiledStatement& cs : im.statements) {
@@ -722,13 +747,12 @@ void Compiler::BuildSimplePlan() {
   sp.enabled = true;
 }
 
-absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
+// 1a. Clauses and the uncertainty their keys and values cause; sorted by key
+// into im.clauses.
+absl::Status Compiler::CollectClauses() {
   CompiledPolicy::Impl& im = *impl_;
   const PolicyDocument& doc = im.doc;
   const bool vars = VariablesActive(doc);
-  if (doc.statements.empty()) im.static_uncertain = true;  // G3
-
-  // 1. Clauses, keys, and the uncertainty their keys and values cause.
   std::vector<CompiledClause> clauses;
   for (size_t si = 0; si < doc.statements.size(); ++si) {
     const Statement& s = doc.statements[si];
@@ -768,9 +792,14 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
                      return a.key < b.key;
                    });
   im.clauses = std::move(clauses);
+  return absl::OkStatus();
+}
+
+// 1b. Bits: contiguous per key; a key with at most 64 clauses never straddles
+// a word boundary (the evaluator's single-word paths rely on it).
+void Compiler::AssignBits() {
+  CompiledPolicy::Impl& im = *impl_;
   const uint32_t n_clauses = static_cast<uint32_t>(im.clauses.size());
-  // Bits: contiguous per key; a key with at most 64 clauses never straddles
-  // a word boundary (the evaluator's single-word paths rely on it).
   uint32_t next_bit = 0;
   for (uint32_t id = 0; id < n_clauses;) {
     const uint32_t key = im.clauses[id].key;
@@ -792,6 +821,12 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   for (uint32_t id = 0; id < n_clauses; ++id) {
     if (im.clauses[id].dynamic) im.dynamic_clauses.push_back(id);
   }
+}
+
+// 1c. Every key's matcher, the key lists by kind, query slots and their
+// case siblings (Q1).
+absl::Status Compiler::BuildKeys() {
+  CompiledPolicy::Impl& im = *impl_;
   for (uint32_t key = 0; key < im.keys.size(); ++key) {
     absl::Status s = BuildKey(key);
     if (!s.ok()) return s;
@@ -819,8 +854,15 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
                                 static_cast<uint32_t>(slot));
     }
   }
+  return absl::OkStatus();
+}
 
-  // 2. Statements: Deny first, each group in document order.
+// 2. Statements: Deny first, each group in document order, with their
+// condition masks.
+absl::Status Compiler::BuildStatements() {
+  CompiledPolicy::Impl& im = *impl_;
+  const PolicyDocument& doc = im.doc;
+  const uint32_t n_clauses = static_cast<uint32_t>(im.clauses.size());
   std::vector<std::vector<std::pair<uint32_t, uint64_t>>> words(doc.statements.size());
   for (uint32_t id = 0; id < n_clauses; ++id) {
     auto& w = words[im.clauses[id].statement];
@@ -863,6 +905,19 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
       im.statements.push_back(std::move(cs));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
+  CompiledPolicy::Impl& im = *impl_;
+  if (im.doc.statements.empty()) im.static_uncertain = true;  // G3
+  absl::Status s = CollectClauses();
+  if (!s.ok()) return s;
+  AssignBits();
+  s = BuildKeys();
+  if (!s.ok()) return s;
+  s = BuildStatements();
+  if (!s.ok()) return s;
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
   return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));

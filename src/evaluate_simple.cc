@@ -21,14 +21,6 @@ bool ActionTest(const Statement& st, std::string_view action) {
   return st.not_action ? !any : any;
 }
 
-// The shared decoder, kept out of line: percent-encoded pairs are rare and
-// the simple plan's scan loop stays small.
-template <typename Fn>
-__attribute__((noinline)) void WithDecodedPair(std::string_view key, std::string_view value,
-                                               Fn& fn) {
-  WithDecodedQueryPair(key, value, fn);
-}
-
 LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
                                                const SimpleKey& k, std::string_view v) {
   if (k.n_entries >= 0) {
@@ -43,28 +35,110 @@ LATTICEPOL_ALWAYS_INLINE uint64_t SimpleLookup(const CompiledPolicy::Impl& im,
   return m == nullptr ? 0 : im.masks[*m];
 }
 
-// The clause bits a present single value `v` of key `k` yields.
+// The clause bits a present single value `v` of key `k` yields (masked by
+// static_all).
 LATTICEPOL_ALWAYS_INLINE uint64_t SimpleValueBits(const CompiledPolicy::Impl& im,
                                                   const SimpleKey& k, std::string_view v) {
-  return ((SimpleLookup(im, k, v) ^ k.neg) & k.value) | k.null_present;
+  if (k.n_entries >= 0) {
+    const size_t n = v.size();
+    for (int i = 0; i < k.n_entries; ++i) {
+      const InlineEntry& e = k.entries[i];
+      if (e.size == n && BytesEqual(e.data, v.data(), n)) return e.bits;
+    }
+    return k.miss_bits;
+  }
+  const MaskRef* m = k.key->exact.Find(v);
+  return m == nullptr ? k.miss_bits
+                      : (((im.masks[*m] ^ k.neg) & k.value) | k.null_present) & k.static_all;
 }
 
-}  // namespace
+// The number of query keys: kFixedNq when it is known at compile time
+// (QueryScan<1> for the common single-key plan), else the plan's.
+template <int kFixedNq>
+LATTICEPOL_ALWAYS_INLINE size_t QueryCount(const SimplePlan& sp) {
+  return kFixedNq > 0 ? static_cast<size_t>(kFixedNq) : sp.query.size();
+}
 
-Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
-                        bool ignore_principal) {
-  const SimplePlan& sp = im.simple;
-  const std::string_view action = r.action;
-  int action_kind = 2;  // 0 Invoke, 1 Connect, 2 other
+// The slot of the query key named `key`, or -1.
+template <int kFixedNq = 0>
+LATTICEPOL_ALWAYS_INLINE int FindQuerySlot(const SimplePlan& sp, std::string_view key) {
+  const size_t n = key.size();
+  const size_t nq = QueryCount<kFixedNq>(sp);
+  for (size_t i = 0; i < nq; ++i) {
+    const SimpleKey& q = sp.query[i];
+    if (q.suffix.size() == n && BytesEqual(q.suffix.data(), key.data(), n)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+// Q1: `key` (not a referenced key) equals one case-insensitively.
+__attribute__((noinline)) bool IsCaseVariant(const SimplePlan& sp, std::string_view key) {
+  for (const SimpleKey& q : sp.query) {
+    if (EqualsIgnoreCase(key, q.suffix)) return true;
+  }
+  return false;
+}
+
+// A percent-encoded raw pair, decoded (out of line: rare, and the scan's
+// state stays in registers): its slot (-1 for none), whether the decoded
+// key is a case variant of a referenced one (Q1), and for a referenced key
+// the lookup bits of its value.
+struct DecodedPair {
+  int slot = -1;
+  bool case_variant = false;
+  bool decoded = false;  // Q3
+  bool empty = false;    // Q4
+  uint64_t bits = 0;     // (lookup ^ neg) & value
+};
+
+__attribute__((noinline)) DecodedPair DecodePair(const CompiledPolicy::Impl& im,
+                                                 std::string_view key, std::string_view value) {
+  DecodedPair out;
+  WithDecodedQueryPair(key, value, [&](std::string_view dk, std::string_view dv, bool decoded) {
+    const SimplePlan& sp = im.simple;
+    out.slot = FindQuerySlot(sp, dk);
+    if (out.slot < 0) {
+      out.case_variant = IsCaseVariant(sp, dk);
+      return;
+    }
+    const SimpleKey& q = sp.query[static_cast<size_t>(out.slot)];
+    out.decoded = decoded;
+    out.empty = dv.empty();
+    out.bits = (SimpleLookup(im, q, dv) ^ q.neg) & q.value;
+  });
+  return out;
+}
+
+// Bytes that end a raw query value or need decoding: `&`, `%`.
+constexpr std::array<uint8_t, 256> MakeAmpPct() {
+  std::array<uint8_t, 256> t{};
+  t['&'] = 1;
+  t['%'] = 1;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kAmpPct = MakeAmpPct();
+
+// 0 for Invoke, 1 for Connect, 2 for any other action.
+LATTICEPOL_ALWAYS_INLINE int ActionKindOf(std::string_view action) {
   if (action.size() == kInvokeAction.size() &&
       BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
-    action_kind = 0;
-  } else if (action.size() == kConnectAction.size() &&
-             BytesEqual(action.data(), kConnectAction.data(), action.size())) {
-    action_kind = 1;
+    return 0;
   }
-  const bool connect = action_kind == 0 ? false : action_kind == 1 ? true : r.is_connect();
-  bool unc = sp.base_uncertain[ignore_principal ? 1 : 0];
+  if (action.size() == kConnectAction.size() &&
+      BytesEqual(action.data(), kConnectAction.data(), action.size())) {
+    return 1;
+  }
+  return 2;
+}
+
+// The request-dependent uncertainty triggers (K1, A2, A3) on top of the
+// plan's static flag.
+LATTICEPOL_ALWAYS_INLINE bool RequestUncertain(const CompiledPolicy::Impl& im,
+                                               const RequestView& r, bool connect,
+                                               bool ignore_principal) {
+  bool unc = im.simple.base_uncertain[ignore_principal ? 1 : 0];
   if (im.triggers != 0) {
     if (connect && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
       unc = true;  // K1
@@ -75,152 +149,335 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
       unc = true;  // A3
     }
   }
+  return unc;
+}
 
-  // Single-valued keys: one lookup each decides all their clauses.
+// The clause bits of the single-valued keys: one lookup each decides all
+// their clauses.
+LATTICEPOL_ALWAYS_INLINE uint64_t SingleKeyBits(const CompiledPolicy::Impl& im,
+                                                const RequestView& r, bool connect) {
+  const SimplePlan& sp = im.simple;
   uint64_t res = sp.const_res;
   for (const SimpleKey& k : sp.optional_keys) {
     const OptionalText& t = r.*k.optional_field;
-    res |= (t.present ? SimpleValueBits(im, k, t.value) : k.absent_true) & k.static_all;
+    res |= t.present ? SimpleValueBits(im, k, t.value) : k.absent_bits;
   }
   for (const SimpleKey& k : sp.string_keys) {
-    res |= (connect ? k.absent_true : SimpleValueBits(im, k, r.*k.string_field)) & k.static_all;
+    res |= connect ? k.absent_bits : SimpleValueBits(im, k, r.*k.string_field);
   }
   if (!sp.other_keys.empty()) {
     char num_buf[24];
     for (const SimpleKey& k : sp.other_keys) {
       std::string_view v;
       const bool present = SingleValue(k.key->key, r, connect, num_buf, &v);
-      res |= (present ? SimpleValueBits(im, k, v) : k.absent_true) & k.static_all;
+      res |= present ? SimpleValueBits(im, k, v) : k.absent_bits;
+    }
+  }
+  return res;
+}
+
+// The query keys' scan: every value of a referenced key streams through
+// Add; Finish applies the set/Q2 rules. A plain-only key (no set qualifier)
+// keeps its first value, looked up once after the scan and only when it is
+// the key's only value. Q1-Q4 are raised only by pairs whose key is (a case
+// variant or an encoding of) a referenced key.
+template <int kFixedNq>
+struct QueryScan {
+  const CompiledPolicy::Impl& im;
+  const SimplePlan& sp;
+  bool& unc;
+  uint64_t first = 0;     // bits of each key's first value, once resolved
+  uint64_t resolved = 0;  // slots whose first value is already in `first`
+  uint64_t any = 0;
+  uint64_t all = ~uint64_t{0};
+  uint64_t once = 0;
+  uint64_t many = 0;
+  // By slot (the plan has at most 8); read only for slots in `once`, so
+  // left uninitialised.
+  const char* first_data[8];
+  size_t first_size[8];
+
+  QueryScan(const CompiledPolicy::Impl& i, bool& u) : im(i), sp(i.simple), unc(u) {}
+
+  LATTICEPOL_ALWAYS_INLINE int FindSlot(std::string_view key) const {
+    return FindQuerySlot<kFixedNq>(sp, key);
+  }
+
+  LATTICEPOL_ALWAYS_INLINE void NoSlot(std::string_view key) {  // Q1
+    if (!unc && IsCaseVariant(sp, key)) unc = true;
+  }
+
+  // A value of the key in `slot` whose lookup bits are `rr`.
+  LATTICEPOL_ALWAYS_INLINE void AddBits(int slot, uint64_t rr, bool empty) {
+    const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
+    if (empty) unc = true;           // Q4
+    if (q.case_sibling) unc = true;  // Q1 for the sibling key
+    const uint64_t bit = uint64_t{1} << slot;
+    if ((once & bit) == 0) {
+      first |= rr;
+      resolved |= bit;
+    }
+    many |= once & bit;
+    once |= bit;
+    any |= rr;
+    all &= rr | ~q.value;
+  }
+
+  // A value of the key in `slot` that points into the request.
+  LATTICEPOL_ALWAYS_INLINE void Add(int slot, std::string_view value) {
+    const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
+    if (!q.plain_only) {
+      AddBits(slot, (SimpleLookup(im, q, value) ^ q.neg) & q.value, value.empty());
+      return;
+    }
+    if (value.empty()) unc = true;   // Q4
+    if (q.case_sibling) unc = true;  // Q1 for the sibling key
+    const uint64_t bit = uint64_t{1} << slot;
+    if ((once & bit) == 0) {
+      first_data[slot] = value.data();
+      first_size[slot] = value.size();
+    }
+    many |= once & bit;
+    once |= bit;
+  }
+
+  // The common case of a referenced pair: its key bytes are a raw_exact
+  // suffix and its value has no `%`. Adds it, moves `*pos` past its `&` and
+  // returns true; else returns false with `*pos` unchanged.
+  LATTICEPOL_ALWAYS_INLINE bool ExactPair(const char* data, size_t n, size_t* pos) {
+    const size_t start = *pos;
+    const size_t left = n - start;
+    const size_t nq = QueryCount<kFixedNq>(sp);
+    for (size_t i = 0; i < nq; ++i) {
+      const SimpleKey& q = sp.query[i];
+      const size_t len = q.suffix.size();
+      if (!q.raw_exact || len > left || !BytesEqual(q.suffix.data(), data + start, len)) continue;
+      size_t end = start + len;
+      if (end < n && data[end] != '=' && data[end] != '&') continue;  // a longer key
+      const bool has_value = end < n && data[end] == '=';
+      const size_t value_begin = has_value ? end + 1 : end;
+      end = value_begin;
+      if (has_value) {
+        while (end + 4 <= n &&
+               (kAmpPct[static_cast<unsigned char>(data[end])] |
+                kAmpPct[static_cast<unsigned char>(data[end + 1])] |
+                kAmpPct[static_cast<unsigned char>(data[end + 2])] |
+                kAmpPct[static_cast<unsigned char>(data[end + 3])]) == 0) {
+          end += 4;
+        }
+        while (end < n && kAmpPct[static_cast<unsigned char>(data[end])] == 0) ++end;
+        if (end < n && data[end] == '%') return false;  // decode it: the general path
+      }
+      Add(static_cast<int>(i), std::string_view(data + value_begin, end - value_begin));
+      *pos = end + 1;
+      return true;
+    }
+    return false;
+  }
+
+  // A raw query, in place. A pair whose first byte is not in
+  // sp.query_first cannot be a referenced key, a case variant of one or an
+  // encoding of one, so it is skipped to its `&` unparsed.
+  LATTICEPOL_ALWAYS_INLINE void ScanRaw(std::string_view raw) {
+    const char* const data = raw.data();
+    const size_t n = raw.size();
+    size_t pos = 0;
+    RawQueryPair pair;
+    while (pos < n) {
+      if (!sp.query_first[static_cast<unsigned char>(data[pos])]) {
+        const void* amp = std::memchr(data + pos, '&', n - pos);
+        if (amp == nullptr) return;
+        pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+        continue;
+      }
+      if (ExactPair(data, n, &pos)) continue;
+      if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
+      if (pair.pct) {
+        const DecodedPair d = DecodePair(im, pair.key, pair.value);
+        if (d.slot < 0) {
+          if (d.case_variant) unc = true;  // Q1
+          continue;
+        }
+        if (d.decoded) unc = true;  // Q3
+        AddBits(d.slot, d.bits, d.empty);
+        continue;
+      }
+      const int slot = FindSlot(pair.key);
+      if (slot < 0) {
+        NoSlot(pair.key);
+        continue;
+      }
+      Add(slot, pair.value);
+    }
+    // pos == n: an empty last pair (dropped); pos == n + 1: past the end.
+  }
+
+  void ScanSplit(const ParamList& query) {
+    for (size_t i = 0; i < query.size(); ++i) {
+      const std::string_view name = query.name(i);
+      const int slot = FindSlot(name);
+      if (slot < 0) {
+        NoSlot(name);
+        continue;
+      }
+      Add(slot, query.value(i));
     }
   }
 
-  // Query keys: stream every value, then apply the set/Q2 rules. A
-  // plain-only key (no set qualifier) keeps its first value, looked up once
-  // after the scan and only when it is the key's only value.
-  if (!sp.query.empty()) {
-    if (connect) {
-      for (const SimpleKey& q : sp.query) res |= q.absent_true & q.static_all;
-    } else {
-      uint64_t first = 0;     // bits of each key's first value, once resolved
-      uint64_t resolved = 0;  // slots whose first value is already in `first`
-      uint64_t any = 0;
-      uint64_t all = ~uint64_t{0};
-      uint64_t once = 0;
-      uint64_t many = 0;
-      // By slot (the plan has at most 8); read only for slots in `once`, so
-      // left uninitialised.
-      const char* first_data[8];
-      size_t first_size[8];
-      const size_t nq = sp.query.size();
-      auto find_slot = [&](std::string_view key) __attribute__((always_inline)) -> int {
-        const size_t n = key.size();
-        for (size_t i = 0; i < nq; ++i) {
-          const SimpleKey& q = sp.query[i];
-          if (q.suffix.size() == n && BytesEqual(q.suffix.data(), key.data(), n)) {
-            return static_cast<int>(i);
-          }
+  // The clause bits of every query key, after the scan.
+  LATTICEPOL_ALWAYS_INLINE uint64_t Finish() {
+    uint64_t res = 0;
+    const size_t nq = QueryCount<kFixedNq>(sp);
+    for (size_t i = 0; i < nq; ++i) {
+      const SimpleKey& q = sp.query[i];
+      const uint64_t bit = uint64_t{1} << i;
+      uint64_t out = q.absent_true;
+      if (once & bit) {
+        const bool two = (many & bit) != 0;
+        if (two && q.multi_check) unc = true;  // Q2
+        uint64_t single = 0;
+        if (!two) {
+          single = (resolved & bit)
+                       ? first
+                       : (SimpleLookup(im, q, std::string_view(first_data[i], first_size[i])) ^
+                          q.neg) &
+                             q.value;
         }
-        return -1;
-      };
-      auto no_slot = [&](std::string_view key) {  // Q1
-        if (unc) return;
-        for (const SimpleKey& q : sp.query) {
-          if (EqualsIgnoreCase(key, q.suffix)) {
-            unc = true;
-            return;
-          }
-        }
-      };
-      // `stable`: `value` outlives the scan (it points into the request).
-      auto add = [&](int slot, std::string_view value, bool stable)
-                     __attribute__((always_inline)) {
-        const SimpleKey& q = sp.query[static_cast<size_t>(slot)];
-        if (value.empty()) unc = true;  // Q4
-        if (q.case_sibling) unc = true;  // Q1 for the sibling key
-        const uint64_t bit = uint64_t{1} << slot;
-        const bool seen = (once & bit) != 0;
-        many |= once & bit;
-        once |= bit;
-        if (q.plain_only && stable) {
-          if (!seen) {
-            first_data[slot] = value.data();
-            first_size[slot] = value.size();
-          }
-          return;
-        }
-        const uint64_t rr = (SimpleLookup(im, q, value) ^ q.neg) & q.value;
-        if (!seen) {
-          first |= rr;
-          resolved |= bit;
-        }
-        any |= rr;
-        all &= rr | ~q.value;
-      };
-      if (r.query_is_raw) {
-        const std::string_view raw = r.raw_query;
-        const char* const data = raw.data();
-        const size_t n = raw.size();
-        // Decoded pairs live in WithDecodedPair's buffers: not stable.
-        auto decoded_pair = [&](std::string_view dk, std::string_view dv, bool decoded) {
-          const int slot = find_slot(dk);
-          if (slot < 0) {
-            no_slot(dk);
-            return;
-          }
-          if (decoded) unc = true;  // Q3
-          add(slot, dv, false);
-        };
-        size_t pos = 0;
-        RawQueryPair pair;
-        while (pos <= n) {
-          if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
-          if (pair.pct) {
-            WithDecodedPair(pair.key, pair.value, decoded_pair);
-            continue;
-          }
-          const int slot = find_slot(pair.key);
-          if (slot < 0) {
-            no_slot(pair.key);
-            continue;
-          }
-          add(slot, pair.value, true);
-        }
-      } else {
-        for (size_t i = 0; i < r.query.size(); ++i) {
-          const std::string_view name = r.query.name(i);
-          const int slot = find_slot(name);
-          if (slot < 0) {
-            no_slot(name);
-            continue;
-          }
-          add(slot, r.query.value(i), true);
-        }
+        out = (single & q.plain) | (any & q.any) | (all & q.all) | q.null_present;
       }
-      for (size_t i = 0; i < nq; ++i) {
-        const SimpleKey& q = sp.query[i];
-        const uint64_t bit = uint64_t{1} << i;
-        uint64_t out = q.absent_true;
-        if (once & bit) {
-          const bool two = (many & bit) != 0;
-          if (two && q.multi_check) unc = true;  // Q2
-          uint64_t single = 0;
-          if (!two) {
-            single = (resolved & bit) ? first
-                                      : (SimpleLookup(im, q, std::string_view(first_data[i],
-                                                                              first_size[i])) ^
-                                         q.neg) &
-                                            q.value;
-          }
-          out = (single & q.plain) | (any & q.any) | (all & q.all) | q.null_present;
-        }
-        res |= out & q.static_all;
+      res |= out & q.static_all;
+    }
+    return res;
+  }
+};
+
+// The end of the raw query value starting at `pos`: the next `&` or `n`;
+// `*pct` tells whether a `%` occurs before it.
+LATTICEPOL_ALWAYS_INLINE size_t ValueEnd(const char* data, size_t n, size_t pos, bool* pct) {
+  size_t end = pos;
+  for (;;) {
+    while (end + 4 <= n &&
+           (kAmpPct[static_cast<unsigned char>(data[end])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 1])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 2])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 3])]) == 0) {
+      end += 4;
+    }
+    while (end < n && kAmpPct[static_cast<unsigned char>(data[end])] == 0) ++end;
+    if (end >= n || data[end] == '&') return end;
+    *pct = true;
+    ++end;
+  }
+}
+
+// The query bits of a plan with one referenced query key, plain operators
+// only, on a raw query (SimplePlan::one_plain_query): the scan keeps only
+// the key's value count and first value, in registers. Same results as
+// QueryScan.
+LATTICEPOL_ALWAYS_INLINE uint64_t OneQueryKeyBits(const CompiledPolicy::Impl& im,
+                                                  std::string_view raw, bool* unc) {
+  const SimplePlan& sp = im.simple;
+  const SimpleKey& q = sp.query[0];
+  const char* const data = raw.data();
+  const size_t n = raw.size();
+  const char* const key = q.suffix.data();
+  const size_t len = q.suffix.size();
+  int count = 0;
+  std::string_view first;      // the first value, when it is raw
+  bool first_looked = false;   // the first value was decoded: its bits are in `bits`
+  uint64_t bits = 0;
+  bool u = false;
+  size_t pos = 0;
+  while (pos < n) {
+    if (!sp.query_first[static_cast<unsigned char>(data[pos])]) {
+      const void* amp = std::memchr(data + pos, '&', n - pos);
+      if (amp == nullptr) break;
+      pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+      continue;
+    }
+    if (len <= n - pos && BytesEqual(key, data + pos, len) &&
+        (pos + len == n || data[pos + len] == '=' || data[pos + len] == '&')) {
+      const bool has_value = pos + len < n && data[pos + len] == '=';
+      const size_t value_begin = pos + len + (has_value ? 1 : 0);
+      bool pct = false;
+      const size_t end = has_value ? ValueEnd(data, n, value_begin, &pct) : value_begin;
+      if (!pct) {
+        if (count++ == 0) first = std::string_view(data + value_begin, end - value_begin);
+        if (end == value_begin) u = true;  // Q4
+        pos = end + 1;
+        continue;
       }
     }
+    RawQueryPair pair;
+    if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
+    if (pair.pct) {
+      const DecodedPair d = DecodePair(im, pair.key, pair.value);
+      if (d.slot < 0) {
+        if (d.case_variant) u = true;  // Q1
+        continue;
+      }
+      if (d.decoded) u = true;  // Q3
+      if (d.empty) u = true;    // Q4
+      if (count++ == 0) {
+        first_looked = true;
+        bits = d.bits;
+      }
+      continue;
+    }
+    // Not the key (an exact, unencoded match was taken above).
+    if (!u && IsCaseVariant(sp, pair.key)) u = true;  // Q1
   }
+  if (u) *unc = true;
+  if (count == 0) return q.absent_true & q.static_all;
+  uint64_t single = 0;
+  if (count >= 2) {
+    if (q.multi_check) *unc = true;  // Q2
+  } else {
+    single = first_looked ? bits : (SimpleLookup(im, q, first) ^ q.neg) & q.value;
+  }
+  return ((single & q.plain) | q.null_present) & q.static_all;
+}
 
-  // Statements: Deny first, then Allow, each in document order.
+template <int kFixedNq>
+LATTICEPOL_ALWAYS_INLINE uint64_t ScanQuery(const CompiledPolicy::Impl& im, const RequestView& r,
+                                            bool* unc) {
+  QueryScan<kFixedNq> scan(im, *unc);
+  if (r.query_is_raw) {
+    scan.ScanRaw(r.raw_query);
+  } else {
+    scan.ScanSplit(r.query);
+  }
+  return scan.Finish();
+}
+
+// The clause bits of the query keys (absent for Connect).
+LATTICEPOL_ALWAYS_INLINE uint64_t QueryBits(const CompiledPolicy::Impl& im, const RequestView& r,
+                                            bool connect, bool* unc) {
+  const SimplePlan& sp = im.simple;
+  if (sp.query.empty()) return 0;
+  if (connect) {
+    uint64_t res = 0;
+    for (const SimpleKey& q : sp.query) res |= q.absent_true & q.static_all;
+    return res;
+  }
+  if (sp.one_plain_query && r.query_is_raw) return OneQueryKeyBits(im, r.raw_query, unc);
+  if (sp.query.size() == 1) return ScanQuery<1>(im, r, unc);
+  return ScanQuery<0>(im, r, unc);
+}
+
+Decision PickNontrivial(const CompiledPolicy::Impl& im, const RequestView& r, uint64_t res,
+                        int action_kind, bool connect, bool ignore_principal);
+
+// The first statement (Deny first, then Allow, each in document order)
+// whose clauses all hold in `res` and whose Action, Resource and Principal
+// tests pass.
+LATTICEPOL_ALWAYS_INLINE Decision PickStatement(const CompiledPolicy::Impl& im,
+                                                const RequestView& r, uint64_t res,
+                                                int action_kind, bool connect,
+                                                bool ignore_principal) {
+  const SimplePlan& sp = im.simple;
+  const std::string_view action = r.action;
   Decision d;
-  d.uncertain = unc ? kMaybeUncertain : 0;
   if (!sp.any_nontrivial) {
     // Every statement passes its Principal and Resource tests.
     for (const SimpleStatement& s : sp.statements) {
@@ -235,6 +492,18 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
     }
     return d;
   }
+  return PickNontrivial(im, r, res, action_kind, connect, ignore_principal);
+}
+
+// PickStatement for plans with Principal or Resource tests (out of line: its
+// ARN buffer stays off the common path's stack frame).
+__attribute__((noinline)) Decision PickNontrivial(const CompiledPolicy::Impl& im,
+                                                  const RequestView& r, uint64_t res,
+                                                  int action_kind, bool connect,
+                                                  bool ignore_principal) {
+  const SimplePlan& sp = im.simple;
+  const std::string_view action = r.action;
+  Decision d;
   // The resource state (and its ARN buffer) only for statements that test
   // a Resource pattern.
   char arn_buf[kArnBuffer];
@@ -260,6 +529,19 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
     d.statement = s.index;
     break;
   }
+  return d;
+}
+
+}  // namespace
+
+Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
+                        bool ignore_principal) {
+  const int action_kind = ActionKindOf(r.action);
+  const bool connect = action_kind == 0 ? false : action_kind == 1 ? true : r.is_connect();
+  bool unc = RequestUncertain(im, r, connect, ignore_principal);
+  const uint64_t res = SingleKeyBits(im, r, connect) | QueryBits(im, r, connect, &unc);
+  Decision d = PickStatement(im, r, res, action_kind, connect, ignore_principal);
+  d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Load-independent cost of one seed-policy decision: instructions counted by
-# valgrind --tool=callgrind for bench/seed_insn_bench.cc, (Ir(n) - Ir(0)) / (4 n)
-# over the evaluate_bench seed mix (2 allowed, 2 denied), for the compiled
-# matcher on raw and pre-split queries and for the hand-written if-chain.
-# Usage: tools/insn_count.sh [build-dir] [n]   (default build-bench, 20000)
+# valgrind --tool=callgrind for bench/seed_insn_bench.cc, (Ir(n) - Ir(0)) /
+# (4096 n) over the 4,096-request yardstick stream (tests/testing/seed_yardstick.h),
+# for the compiled matcher on raw views and for the hand-written if-chain,
+# and their ratio.
+# Usage: tools/insn_count.sh [build-dir] [n]   (default build-bench, 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-bench}
-n=${2:-20000}
+n=${2:-20}
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -23,8 +24,11 @@ ir() {
   sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$out"
   rm -f "$out"
 }
-for mode in raw parsed ifchain; do
+declare -A per
+for mode in raw ifchain; do
   base=$(ir "$mode" 0)
   total=$(ir "$mode" "$n")
-  echo "$mode: $(( (total - base) / (4 * n) )) instructions/decision"
+  per[$mode]=$(( (total - base) / (4096 * n) ))
+  echo "$mode: ${per[$mode]} instructions/decision"
 done
+awk -v a="${per[raw]}" -v b="${per[ifchain]}" 'BEGIN { printf "ratio: %.2f\n", a / b }'

@@ -293,6 +293,7 @@ struct CompiledStatement {
 struct InlineEntry {
   const char* data = nullptr;
   uint64_t mask = 0;
+  uint64_t bits = 0;  // single-valued keys: the final clause bits (see SimpleKey)
   uint32_t size = 0;
 };
 
@@ -308,6 +309,10 @@ struct SimpleKey {
   int n_entries = -1;  // -1: use key->exact (more than kInlineEntries)
   uint64_t neg = 0, value = 0, absent_true = 0, null_present = 0, static_all = 0,
            plain = 0, any = 0, all = 0;
+  // Single-valued keys, precomputed: a present value found in no entry
+  // yields miss_bits, an absent key absent_bits, an entry its `bits`
+  // (((mask ^ neg) & value | null_present) & static_all).
+  uint64_t miss_bits = 0, absent_bits = 0;
   std::string_view suffix;   // query keys: the parameter name
   bool has_exact = false;
   bool multi_check = false;  // kCheckMulti: Q2 when two or more values
@@ -316,6 +321,9 @@ struct SimpleKey {
   // value and the value count matter, so the value is looked up once, after
   // the scan, and only if it occurred exactly once.
   bool plain_only = false;
+  // Query keys: the suffix has no `%`, `&` or `=`, so a raw pair whose key
+  // bytes equal it is this key without decoding.
+  bool raw_exact = false;
 };
 
 // The fast plan for the common policy shape: at most 64 clauses, no
@@ -345,7 +353,15 @@ struct SimplePlan {
   std::vector<SimpleKey> string_keys;
   std::vector<SimpleKey> other_keys;
   std::vector<SimpleKey> query;  // RequestQueryString keys, in slot order
+  // Raw query bytes that may start a pair whose key is a referenced query
+  // key, a case variant of one (Q1) or an encoding of one (`%`, Q3); pairs
+  // starting with any other byte are skipped unparsed. All bytes >= 0x80
+  // when a key starts with one (Unicode case folding).
+  std::array<bool, 256> query_first{};
   bool any_nontrivial = false;   // some statement tests Principal or Resource
+  // One query key, plain operators only (no set qualifier), a raw_exact
+  // suffix and no case sibling: the scan needs only its count and first value.
+  bool one_plain_query = false;
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).
