@@ -625,11 +625,12 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
 
 __attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
                                                     const FlatDist* flat, Stream& s, int* picks,
-                                                    Span* spans, Draw* d) {
+                                                    Span* spans, Draw* d, uint32_t* cls) {
   const size_t n = dists.size();
   for (size_t k = 0; k < n; ++k) {
     const int c = flat[k].Pick(s);
     picks[k] = c;
+    *cls += static_cast<uint32_t>(c) * flat[k].radix;
     if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
         (c >= 32 && dists[k].dist.is_random[c])) {
       const Choice& choice = dists[k].dist.choices[c];
@@ -652,10 +653,15 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   d->caller = flat_callers.Pick(s);
   const Mix& m = mixes[d->caller];
   const FlatDist* f = flat[d->caller].data();
+  // The class number is summed as the choices are drawn (the radixes are 0
+  // without a class table).
   d->action = f[0].Pick(s);
   d->method = f[1].Pick(s);
   d->path = f[2].Pick(s);
   d->port = m.has_ports ? f[3].Pick(s) : -1;
+  uint32_t cls = (class_expectation.empty() ? 0 : class_base[d->caller]) +
+                 d->action * f[0].radix + d->method * f[1].radix + d->path * f[2].radix +
+                 (m.has_ports ? d->port * f[3].radix : 0);
   if (d->has_random) d->random.clear();
   d->has_random = false;
   if (d->query.size() < m.query.size()) {
@@ -666,17 +672,10 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
     d->headers.resize(m.headers.size());
     d->header_random.resize(m.headers.size());
   }
-  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d);
-  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d);
-  if (!class_expectation.empty()) {
-    uint32_t cls = class_base[d->caller] + d->action * f[0].radix + d->method * f[1].radix +
-                   d->path * f[2].radix + (m.has_ports ? d->port * f[3].radix : 0);
-    for (size_t k = 0; k < m.query.size(); ++k) cls += d->query[k] * f[4 + k].radix;
-    for (size_t k = 0; k < m.headers.size(); ++k) {
-      cls += d->headers[k] * f[4 + m.query.size() + k].radix;
-    }
-    d->cls = cls;
-  }
+  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls);
+  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d,
+           &cls);
+  d->cls = cls;
 }
 
 namespace {
@@ -829,6 +828,16 @@ void Simulation::Impl::PrepareRendered() {
 
 void Simulation::Impl::PrepareClassTable() {
   constexpr size_t kMaxClasses = (size_t{1} << 16) - 1;  // the uncertainty cache's size
+  struct ResetUnlessBuilt {  // no table: every radix back to 0
+    Impl* impl;
+    ~ResetUnlessBuilt() {
+      if (!impl->class_expectation.empty()) return;
+      impl->class_base.clear();
+      for (auto& per_caller : impl->flat) {
+        for (FlatDist& f : per_caller) f.radix = 0;
+      }
+    }
+  } reset{this};
   size_t total = 0;
   for (size_t c = 0; c < mixes.size(); ++c) {
     if (rendered[c].queries.empty() || rendered[c].headers.empty()) return;
