@@ -163,6 +163,7 @@ struct FlatDist {
   uint32_t n = 1;
   uint32_t random_mask = 0;  // bit c: choice c is random (c < 32)
   uint32_t radix = 0;        // this key's weight in the request class number
+  uint32_t combo_radix = 0;  // a query or header key's weight in its Rendered combination
   const Dist* dist = nullptr;
   std::array<uint8_t, 256> bucket{};
 
@@ -355,6 +356,7 @@ struct Draw {
   std::string random;          // bytes of the random strings
   bool has_random = false;
   uint32_t cls = 0;            // the request class (with a class table, no random values)
+  uint32_t query_combo = 0, header_combo = 0;  // Rendered combinations (with Rendered tables)
 
   std::string_view RandomText(Span s) const {
     return std::string_view(random).substr(s.offset, s.size);
@@ -625,12 +627,14 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
 
 __attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
                                                     const FlatDist* flat, Stream& s, int* picks,
-                                                    Span* spans, Draw* d, uint32_t* cls) {
+                                                    Span* spans, Draw* d, uint32_t* cls,
+                                                    uint32_t* combo) {
   const size_t n = dists.size();
   for (size_t k = 0; k < n; ++k) {
     const int c = flat[k].Pick(s);
     picks[k] = c;
     *cls += static_cast<uint32_t>(c) * flat[k].radix;
+    *combo += static_cast<uint32_t>(c) * flat[k].combo_radix;
     if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
         (c >= 32 && dists[k].dist.is_random[c])) {
       const Choice& choice = dists[k].dist.choices[c];
@@ -672,9 +676,10 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
     d->headers.resize(m.headers.size());
     d->header_random.resize(m.headers.size());
   }
-  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls);
+  d->query_combo = d->header_combo = 0;
+  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls, &d->query_combo);
   DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d,
-           &cls);
+           &cls, &d->header_combo);
   d->cls = cls;
 }
 
@@ -761,15 +766,13 @@ void Simulation::Impl::FillView(const Draw& d, std::string* raw,
   view->method = t.methods[d.method];
   view->path = t.paths[d.path];
   view->port = d.port >= 0 ? t.ports[d.port] : -1;
-  size_t q = 0, h = 0;
-  for (size_t k = 0; k < t.query_radix.size(); ++k) q += d.query[k] * t.query_radix[k];
-  for (size_t k = 0; k < t.header_radix.size(); ++k) h += d.headers[k] * t.header_radix[k];
-  view->raw_query = t.query_views[q];
-  view->headers = t.header_lists[h];
+  view->raw_query = t.query_views[d.query_combo];
+  view->headers = t.header_lists[d.header_combo];
 }
 
 // Mixed-radix multipliers over `keys`; false when the combinations exceed
-// kMaxRendered or a choice is random (such keys are rendered per request).
+// kMaxRendered (random choices are in the count but never rendered: such
+// draws are rendered per request).
 namespace {
 constexpr size_t kMaxRendered = 4096;
 bool Radix(const std::vector<KeyDist>& keys, std::vector<uint32_t>* radix, size_t* total) {
@@ -784,14 +787,21 @@ bool Radix(const std::vector<KeyDist>& keys, std::vector<uint32_t>* radix, size_
 }  // namespace
 
 void Simulation::Impl::PrepareRendered() {
+  // All callers together: at most kMaxRendered * 16 entries (memory stays
+  // proportional to a small scenario however many callers there are).
+  size_t budget = kMaxRendered * 16;
   rendered.resize(mixes.size());
   for (size_t c = 0; c < mixes.size(); ++c) {
     const Mix& m = mixes[c];
     Rendered& t = rendered[c];
     size_t queries = 0, headers = 0;
-    if (!Radix(m.query, &t.query_radix, &queries) || !Radix(m.headers, &t.header_radix, &headers)) {
+    if (!Radix(m.query, &t.query_radix, &queries) || !Radix(m.headers, &t.header_radix, &headers) ||
+        queries + headers > budget) {
+      t.query_radix.clear();
+      t.header_radix.clear();
       continue;  // too many combinations: every request is rendered
     }
+    budget -= queries + headers;
     // Render each combination through RenderView itself (random choices
     // never reach the tables: such draws are rendered per request).
     Draw d;
@@ -816,6 +826,10 @@ void Simulation::Impl::PrepareRendered() {
       }
       RenderView(d, &raw, &list, &view);
       t.headers.emplace_back(list.begin(), list.begin() + view.headers.size());
+    }
+    for (size_t k = 0; k < m.query.size(); ++k) flat[c][4 + k].combo_radix = t.query_radix[k];
+    for (size_t k = 0; k < m.headers.size(); ++k) {
+      flat[c][4 + m.query.size() + k].combo_radix = t.header_radix[k];
     }
     for (const std::string& q : t.queries) t.query_views.emplace_back(q);
     for (const auto& h : t.headers) t.header_lists.emplace_back(h.data(), h.size());
