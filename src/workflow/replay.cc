@@ -1,8 +1,9 @@
 // File: src/workflow/replay.cc
 // Stage: simulate (replay). Streams JSON Lines of canonical requests or VPC
 // Lattice access-log records through the compiled chain: blocks are read,
-// split into lines, parsed (simdjson On-Demand fast path, ParseRequestJson as
-// the authority for everything else) and evaluated in parallel groups, then
+// split into lines, parsed (the canonical-shape scanner, then a simdjson fast
+// path, ParseRequestJson as the authority for everything else) and evaluated
+// in parallel groups, then
 // merged. See latticepol/replay.h for the contracts.
 #include "latticepol/replay.h"
 
