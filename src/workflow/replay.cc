@@ -378,9 +378,16 @@ bool Worker::PairsInto(dom::element v, std::vector<StringViewPair>* out, bool al
     return true;
   }
   if (v.is_object() && allow_object) {
+    const size_t first = out->size();
     for (dom::key_value_pair field : dom::object(v)) {
       std::string_view value;
       if (field.value.get_string().get(value)) return false;
+      // A repeated key is an error for ParseRequestJson (duplicate-key): it
+      // reports it. Large objects go to it as well (the check is quadratic).
+      if (out->size() - first >= 64) return false;
+      for (size_t i = first; i < out->size(); ++i) {
+        if ((*out)[i].first == field.key) return false;
+      }
       out->emplace_back(field.key, value);
     }
     return true;
