@@ -616,6 +616,19 @@ class Simulation::Impl {
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
                  Aggregate* agg) const;
+  // One thread's memory of the reference's uncertainty ids: per class number
+  // (with a class table) or per hashed class (without one).
+  struct IdCache {
+    std::vector<DecisionIdMask> class_ids;
+    std::vector<uint8_t> class_known;
+    absl::flat_hash_map<uint64_t, DecisionIdMask> by_key;
+  };
+  // The reference's ids for a flagged request: cached per class; a request
+  // with random values spends one of the chunk's `checks_left`, or is
+  // counted unverified and keeps `chain_ids`.
+  DecisionIdMask ReferenceIds(const Draw& d, bool classed, const RequestView& view,
+                              DecisionIdMask chain_ids, int* checks_left, IdCache* cache,
+                              Aggregate* agg) const;
 };
 
 namespace {
@@ -1040,6 +1053,36 @@ void KeepLowest(std::vector<SimulationSample>* samples, int max) {
 
 }  // namespace
 
+DecisionIdMask Simulation::Impl::ReferenceIds(const Draw& d, bool classed,
+                                              const RequestView& view, DecisionIdMask chain_ids,
+                                              int* checks_left, IdCache* cache,
+                                              Aggregate* agg) const {
+  const int c = d.caller;
+  if (classed) {  // the class's reference ids, computed once per thread
+    if (!cache->class_known[d.cls]) {
+      cache->class_ids[d.cls] = AuthorizeReference(Chain(c, false), view).result.uncertain;
+      cache->class_known[d.cls] = 1;
+    }
+    return cache->class_ids[d.cls];
+  }
+  constexpr size_t kMaxCacheEntries = 1 << 16;
+  const uint64_t class_key =
+      d.has_random ? 0 : ClassKey(d, mixes[c].query.size(), mixes[c].headers.size());
+  if (!d.has_random) {
+    auto it = cache->by_key.find(class_key);
+    if (it != cache->by_key.end()) return it->second;
+  }
+  const bool cacheable = !d.has_random && cache->by_key.size() < kMaxCacheEntries;
+  if (!cacheable && *checks_left <= 0) {
+    ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
+    return chain_ids;
+  }
+  if (!cacheable) --*checks_left;
+  const DecisionIdMask ids = AuthorizeReference(Chain(c, false), view).result.uncertain;
+  if (cacheable) cache->by_key.emplace(class_key, ids);
+  return ids;
+}
+
 void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
                                  std::atomic<uint64_t>* progress, Aggregate* agg) const {
   const size_t n_callers = scenario.callers.size();
@@ -1066,10 +1109,9 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   // varying ones. `current` is the request being evaluated.
   std::vector<RequestView> views = caller_views;
   const RequestView* current = &views[0];
-  absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;  // without a class table
-  std::vector<DecisionIdMask> class_ids(class_expectation.size());  // with one
-  std::vector<uint8_t> class_known(class_expectation.size());
-  constexpr size_t kMaxCacheEntries = 1 << 16;
+  IdCache cache;
+  cache.class_ids.resize(class_expectation.size());
+  cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
   // Per expectation: bit k set iff DecisionKind k satisfies it.
   std::vector<uint8_t> satisfied;
@@ -1121,37 +1163,9 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       ++agg->callers[c][KindIndex(r.kind)];
       // Uncertainty.
       DecisionIdMask ids = r.uncertain;
-      if (maybe != 0 && classed) {
-        // The class's reference ids, computed once per thread.
+      if (maybe != 0) {
         ++agg->flagged;
-        if (!class_known[d.cls]) {
-          class_ids[d.cls] = AuthorizeReference(Chain(c, false), view).result.uncertain;
-          class_known[d.cls] = 1;
-        }
-        ids = class_ids[d.cls];
-      } else if (maybe != 0) {
-        ++agg->flagged;
-        bool known = false;
-        const uint64_t class_key =
-            d.has_random ? 0 : ClassKey(d, mixes[c].query.size(), mixes[c].headers.size());
-        if (!d.has_random) {
-          auto it = class_cache.find(class_key);
-          if (it != class_cache.end()) {
-            ids = it->second;
-            known = true;
-          }
-        }
-        if (!known) {
-          const bool cacheable = !d.has_random && class_cache.size() < kMaxCacheEntries;
-          if (cacheable || checks_left > 0) {
-            if (!cacheable) --checks_left;
-            ChainEvaluation ref = AuthorizeReference(Chain(c, false), view);
-            ids = ref.result.uncertain;
-            if (cacheable) class_cache.emplace(class_key, ids);
-          } else {
-            ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
-          }
-        }
+        ids = ReferenceIds(d, classed, view, r.uncertain, &checks_left, &cache, agg);
       }
       if (ids != 0) {
         ++agg->uncertain;
