@@ -98,5 +98,7 @@ goal_row "compile, 10,000-character policy" \
     "$(median bench/results-compile.json BM_Compile_TenK 1000)" "<=100" us
 goal_row "false uncertain flags, shipped scenario" "$(false_rate scenario)" "<=0.1" %
 goal_row "false uncertain flags, replayed stream" "$(false_rate replay)" "<=0.1" %
+# simulate and replay throughput: the CLI end to end (tools/throughput.sh).
+cmake --build build-bench --target latticepol_cli >/dev/null && GOAL_ROWS=1 tools/throughput.sh build-bench
 echo
 echo "load average: $(load_average)"

@@ -8,13 +8,16 @@
 // consecutive lines per work unit) and the block is then dropped, so memory
 // is bounded by the block size whatever the input length.
 //
-// PARSING. Canonical lines go through a simdjson On-Demand fast path that
-// accepts the common shapes (the ones RequestToJson writes, plus object/raw
-// query forms) and builds the RequestView in per-thread buffers; any line it
-// does not fully understand (unknown or duplicate fields, nulls, headers that
-// need normalising, principals that need ARN inference, syntax errors) is
-// handed to ParseRequestJson, which is the authority: its result is used, or
-// its first error becomes the line's message. A malformed line is counted and
+// PARSING. Canonical lines in the compact shape RequestToJson writes (no
+// whitespace or escapes, keys in any order) are read by a single-pass
+// scanner straight into a RequestView; any other line goes through a simdjson
+// fast path that accepts the other common shapes (object/raw query forms,
+// whitespace, escapes) into per-thread buffers. Any line neither fully
+// understands (unknown or duplicate fields, nulls, headers that need
+// normalising, principals that need ARN inference, syntax errors) is handed
+// to ParseRequestJson, which is the authority: its result is used, or its
+// first error becomes the line's message. Both fast paths only ever accept
+// lines ParseRequestJson reads the same way. A malformed line is counted and
 // reported with its 1-based line number; with `strict` the run stops at the
 // first one.
 //

@@ -1,8 +1,9 @@
 // File: src/workflow/replay.cc
 // Stage: simulate (replay). Streams JSON Lines of canonical requests or VPC
 // Lattice access-log records through the compiled chain: blocks are read,
-// split into lines, parsed (simdjson On-Demand fast path, ParseRequestJson as
-// the authority for everything else) and evaluated in parallel groups, then
+// split into lines, parsed (the canonical-shape scanner, then a simdjson fast
+// path, ParseRequestJson as the authority for everything else) and evaluated
+// in parallel groups, then
 // merged. See latticepol/replay.h for the contracts.
 #include "latticepol/replay.h"
 
@@ -27,6 +28,7 @@
 #include "absl/strings/str_join.h"
 #include "workflow/internal/chain_runner.h"
 #include "workflow/internal/chain_util.h"
+#include "internal/request_scan.h"
 #include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
@@ -440,6 +442,7 @@ class Worker {
   const FastChain& chain_;
   const ReplayOptions& options_;
   dom::parser parser_;
+  internal::ScannedRequest scan_;  // the canonical-shape scanner's buffers
   std::vector<StringViewPair> query_, headers_, tags_;
   Principal principal_;
   std::string scratch_;
@@ -481,9 +484,16 @@ bool Worker::PairsInto(dom::element v, std::vector<StringViewPair>* out, bool al
     return true;
   }
   if (v.is_object() && allow_object) {
+    const size_t first = out->size();
     for (dom::key_value_pair field : dom::object(v)) {
       std::string_view value;
       if (field.value.get_string().get(value)) return false;
+      // A repeated key is an error for ParseRequestJson (duplicate-key): it
+      // reports it. Large objects go to it as well (the check is quadratic).
+      if (out->size() - first >= 64) return false;
+      for (size_t i = first; i < out->size(); ++i) {
+        if ((*out)[i].first == field.key) return false;
+      }
       out->emplace_back(field.key, value);
     }
     return true;
@@ -943,12 +953,19 @@ void Worker::Line(std::string_view line, size_t capacity, uint64_t line_no, int*
     ++agg.blank;
     return;
   }
+  // Lines in the compact canonical shape skip the tree (request_scan.h);
+  // anything else takes the paths below unchanged.
+  if (options_.format != ReplayFormat::kAccessLog &&
+      internal::ScanCanonicalRequest(line.substr(lead), capacity - lead, &scan_)) {
+    ++agg.canonical;
+    Evaluate(scan_.view, line_no, nullptr, checks_left);
+    return;
+  }
   RequestView view;
   LogInfo info;
   Parsed parsed = Parsed::kFallback;
   dom::element doc;
   // The buffer holds at least SIMDJSON_PADDING readable bytes after the line.
-  (void)capacity;
   const bool fast_ok = line.size() <= (size_t{1} << 20) &&
                        !parser_.parse(line.data(), line.size(), false).get(doc);
   if (fast_ok) {

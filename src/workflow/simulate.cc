@@ -47,10 +47,10 @@ struct Stream {
   uint64_t state;
   uint64_t spare = 0;
   bool has_spare = false;
-  uint64_t Next() {
+  __attribute__((always_inline)) uint64_t Next() {
     return internal::SplitMix64Next(&state);
   }
-  uint32_t Next32() {
+  __attribute__((always_inline)) uint32_t Next32() {
     if (has_spare) {
       has_spare = false;
       return static_cast<uint32_t>(spare >> 32);
@@ -141,13 +141,62 @@ struct Dist {
   // Branch-free: the index of the first threshold above r is the number of
   // thresholds at or below it (thresholds never decrease).
   __attribute__((always_inline)) inline int Pick(Stream& s) const {
+    if (thresholds.size() == 1) return 0;
+    return PickWith(s.Next32());
+  }
+  // The pick for the draw r (n > 1).
+  int PickWith(uint32_t r) const {
     const size_t n = thresholds.size();
-    if (n == 1) return 0;
-    const uint32_t r = s.Next32();
     const uint32_t* t = thresholds.data();
     int below = 0;
     for (size_t i = 0; i < n; ++i) below += t[i] <= r;
     return below < static_cast<int>(n) ? below : last_positive;
+  }
+};
+
+// A Dist as the hot loop reads it. `bucket[r >> 24]` is the pick for every
+// r with those top 8 bits when they all pick the same choice (the common
+// case: only buckets that straddle a threshold are ambiguous), else
+// kAmbiguous and the thresholds decide, exactly as Dist::Pick does.
+struct FlatDist {
+  static constexpr uint8_t kAmbiguous = 0xFF;
+  uint32_t n = 1;
+  uint32_t random_mask = 0;  // bit c: choice c is random (c < 32)
+  uint32_t radix = 0;        // this key's weight in the request class number
+  uint32_t combo_radix = 0;  // a query or header key's weight in its Rendered combination
+  const Dist* dist = nullptr;
+  std::array<uint8_t, 256> bucket{};
+
+  static FlatDist Of(const Dist& d) {
+    FlatDist f;
+    f.dist = &d;
+    f.n = static_cast<uint32_t>(d.thresholds.size());
+    for (size_t c = 0; c < d.is_random.size() && c < 32; ++c) {
+      if (d.is_random[c]) f.random_mask |= 1u << c;
+    }
+    // The count of thresholds at or below r never decreases as r grows, so
+    // equal counts at both ends of a bucket mean one count for all of it.
+    auto count = [&](uint32_t r) {
+      int below = 0;
+      for (uint32_t t : d.thresholds) below += t <= r;
+      return below;
+    };
+    for (uint32_t b = 0; b < 256; ++b) {
+      const uint32_t lo = b << 24, hi = lo | 0xFFFFFFu;
+      const int below = count(lo);
+      const int pick = below < static_cast<int>(f.n) ? below : d.last_positive;
+      f.bucket[b] = below == count(hi) && pick < kAmbiguous ? static_cast<uint8_t>(pick)
+                                                             : kAmbiguous;
+    }
+    return f;
+  }
+
+  __attribute__((always_inline)) inline int Pick(Stream& s) const {
+    if (n == 1) return 0;
+    const uint32_t r = s.Next32();
+    const uint8_t b = bucket[r >> 24];
+    if (__builtin_expect(b != kAmbiguous, 1)) return b;
+    return dist->PickWith(r);
   }
 };
 
@@ -306,6 +355,8 @@ struct Draw {
   std::vector<Span> header_random;
   std::string random;          // bytes of the random strings
   bool has_random = false;
+  uint32_t cls = 0;            // the request class (with a class table, no random values)
+  uint32_t query_combo = 0, header_combo = 0;  // Rendered combinations (with Rendered tables)
 
   std::string_view RandomText(Span s) const {
     return std::string_view(random).substr(s.offset, s.size);
@@ -495,8 +546,34 @@ class Simulation::Impl {
   int max_samples = 5;
   std::vector<Mix> mixes;
   Dist callers;
+  // The hot loop's copies of the distributions: per caller, actions,
+  // methods, paths, ports, then the query keys and the header keys.
+  FlatDist flat_callers;
+  std::vector<std::vector<FlatDist>> flat;
   std::vector<Principal> principals;  // per caller (unused for anonymous)
   std::vector<RequestView> caller_views;  // per caller: the fields that do not vary
+  // Per caller: the raw query and the header list of every combination of
+  // query (header) choices, rendered once by RenderView; a request without
+  // random values takes its combination's entry instead of being rendered.
+  // Combination = sum of choice * radix over the mix's keys.
+  // The other varying fields as compact per-choice arrays (the Mix's
+  // Choice records are large and scattered).
+  struct Rendered {
+    std::vector<uint32_t> query_radix, header_radix;  // per key
+    std::vector<std::string> queries;                 // empty: no table
+    std::vector<std::vector<StringViewPair>> headers; // empty: no table
+    std::vector<std::string_view> query_views;        // views of `queries`
+    std::vector<ParamList> header_lists;              // views of `headers`
+    std::vector<std::string_view> actions, methods, paths;
+    std::vector<int32_t> ports;
+  };
+  std::vector<Rendered> rendered;
+  // Per request class (caller and choice of each distribution), when there
+  // are fewer than kMaxCacheEntries and every caller has its Rendered
+  // tables: the expectation Match() gives. cls = class_base[caller] + sum of
+  // choice * FlatDist::radix. Requests with random values are not classed.
+  std::vector<uint32_t> class_base;
+  std::vector<int32_t> class_expectation;  // empty: no table
   internal::CompiledLayers layers;  // network, service, shadow
   std::vector<std::shared_ptr<const CompiledPolicy>> identity;  // per caller, may be null
   // Per caller: [network kind][service kind][identity kind] -> composed.
@@ -522,6 +599,13 @@ class Simulation::Impl {
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
+  // Fills the varying fields of `view` (the caller's own view, whose fixed
+  // fields are set) from the tables when the draw has no random values;
+  // otherwise renders it with RenderView into the thread buffers.
+  void FillView(const Draw& d, std::string* raw, std::vector<StringViewPair>* headers,
+                RequestView* view) const;
+  void PrepareRendered();
+  void PrepareClassTable();
   Request RenderRequest(const Draw& d, std::string* raw_query) const;
   int Match(const Draw& d) const;
   void PrepareClasses();
@@ -531,6 +615,19 @@ class Simulation::Impl {
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
                  Aggregate* agg) const;
+  // One thread's memory of the reference's uncertainty ids: per class number
+  // (with a class table) or per hashed class (without one).
+  struct IdCache {
+    std::vector<DecisionIdMask> class_ids;
+    std::vector<uint8_t> class_known;
+    absl::flat_hash_map<uint64_t, DecisionIdMask> by_key;
+  };
+  // The reference's ids for a flagged request: cached per class; a request
+  // with random values spends one of the chunk's `checks_left`, or is
+  // counted unverified and keeps `chain_ids`.
+  DecisionIdMask ReferenceIds(const Draw& d, bool classed, const RequestView& view,
+                              DecisionIdMask chain_ids, int* checks_left, IdCache* cache,
+                              Aggregate* agg) const;
 };
 
 namespace {
@@ -540,15 +637,19 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
   return internal::MixSeed(seed, index);
 }
 
-inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, Span* spans,
-                     Draw* d) {
+__attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
+                                                    const FlatDist* flat, Stream& s, int* picks,
+                                                    Span* spans, Draw* d, uint32_t* cls,
+                                                    uint32_t* combo) {
   const size_t n = dists.size();
   for (size_t k = 0; k < n; ++k) {
-    const Dist& dist = dists[k].dist;
-    const int c = dist.Pick(s);
+    const int c = flat[k].Pick(s);
     picks[k] = c;
-    if (dist.any_random && dist.is_random[c]) {
-      const Choice& choice = dist.choices[c];
+    *cls += static_cast<uint32_t>(c) * flat[k].radix;
+    *combo += static_cast<uint32_t>(c) * flat[k].combo_radix;
+    if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
+        (c >= 32 && dists[k].dist.is_random[c])) {
+      const Choice& choice = dists[k].dist.choices[c];
       d->has_random = true;
       const uint64_t len =
           choice.random_min +
@@ -565,12 +666,18 @@ inline void DrawKeys(const std::vector<KeyDist>& dists, Stream& s, int* picks, S
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   Stream s{RequestSeed(seed, index)};
   d->index = index;
-  d->caller = callers.Pick(s);
+  d->caller = flat_callers.Pick(s);
   const Mix& m = mixes[d->caller];
-  d->action = m.actions.Pick(s);
-  d->method = m.methods.Pick(s);
-  d->path = m.paths.Pick(s);
-  d->port = m.has_ports ? m.ports.Pick(s) : -1;
+  const FlatDist* f = flat[d->caller].data();
+  // The class number is summed as the choices are drawn (the radixes are 0
+  // without a class table).
+  d->action = f[0].Pick(s);
+  d->method = f[1].Pick(s);
+  d->path = f[2].Pick(s);
+  d->port = m.has_ports ? f[3].Pick(s) : -1;
+  uint32_t cls = (class_expectation.empty() ? 0 : class_base[d->caller]) +
+                 d->action * f[0].radix + d->method * f[1].radix + d->path * f[2].radix +
+                 (m.has_ports ? d->port * f[3].radix : 0);
   if (d->has_random) d->random.clear();
   d->has_random = false;
   if (d->query.size() < m.query.size()) {
@@ -581,8 +688,11 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
     d->headers.resize(m.headers.size());
     d->header_random.resize(m.headers.size());
   }
-  DrawKeys(m.query, s, d->query.data(), d->query_random.data(), d);
-  DrawKeys(m.headers, s, d->headers.data(), d->header_random.data(), d);
+  d->query_combo = d->header_combo = 0;
+  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls, &d->query_combo);
+  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d,
+           &cls, &d->header_combo);
+  d->cls = cls;
 }
 
 namespace {
@@ -655,6 +765,147 @@ void Simulation::Impl::RenderView(const Draw& d, std::string* raw,
     ++n;
   }
   view->headers = ParamList(out, n);
+}
+
+void Simulation::Impl::FillView(const Draw& d, std::string* raw,
+                                std::vector<StringViewPair>* headers, RequestView* view) const {
+  const Rendered& t = rendered[d.caller];
+  if (d.has_random || t.queries.empty() || t.headers.empty()) {
+    RenderView(d, raw, headers, view);
+    return;
+  }
+  view->action = t.actions[d.action];
+  view->method = t.methods[d.method];
+  view->path = t.paths[d.path];
+  view->port = d.port >= 0 ? t.ports[d.port] : -1;
+  view->raw_query = t.query_views[d.query_combo];
+  view->headers = t.header_lists[d.header_combo];
+}
+
+// Mixed-radix multipliers over `keys`; false when the combinations exceed
+// kMaxRendered (random choices are in the count but never rendered: such
+// draws are rendered per request).
+namespace {
+constexpr size_t kMaxRendered = 4096;
+bool Radix(const std::vector<KeyDist>& keys, std::vector<uint32_t>* radix, size_t* total) {
+  *total = 1;
+  for (const KeyDist& k : keys) {
+    radix->push_back(static_cast<uint32_t>(*total));
+    *total *= k.dist.choices.size();
+    if (*total > kMaxRendered) return false;
+  }
+  return true;
+}
+}  // namespace
+
+void Simulation::Impl::PrepareRendered() {
+  // All callers together: at most kMaxRendered * 16 entries (memory stays
+  // proportional to a small scenario however many callers there are).
+  size_t budget = kMaxRendered * 16;
+  rendered.resize(mixes.size());
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    Rendered& t = rendered[c];
+    size_t queries = 0, headers = 0;
+    if (!Radix(m.query, &t.query_radix, &queries) || !Radix(m.headers, &t.header_radix, &headers) ||
+        queries + headers > budget) {
+      t.query_radix.clear();
+      t.header_radix.clear();
+      continue;  // too many combinations: every request is rendered
+    }
+    budget -= queries + headers;
+    // Render each combination through RenderView itself (random choices
+    // never reach the tables: such draws are rendered per request).
+    Draw d;
+    d.caller = static_cast<int>(c);
+    d.query.assign(m.query.size(), 0);
+    d.query_random.assign(m.query.size(), Span{});
+    d.headers.assign(m.headers.size(), 0);
+    d.header_random.assign(m.headers.size(), Span{});
+    std::string raw;
+    std::vector<StringViewPair> list(m.headers.size() + 1);
+    RequestView view;
+    for (size_t q = 0; q < queries; ++q) {
+      for (size_t k = 0; k < m.query.size(); ++k) {
+        d.query[k] = static_cast<int>(q / t.query_radix[k] % m.query[k].dist.choices.size());
+      }
+      RenderView(d, &raw, &list, &view);
+      t.queries.emplace_back(view.raw_query);
+    }
+    for (size_t h = 0; h < headers; ++h) {
+      for (size_t k = 0; k < m.headers.size(); ++k) {
+        d.headers[k] = static_cast<int>(h / t.header_radix[k] % m.headers[k].dist.choices.size());
+      }
+      RenderView(d, &raw, &list, &view);
+      t.headers.emplace_back(list.begin(), list.begin() + view.headers.size());
+    }
+    for (size_t k = 0; k < m.query.size(); ++k) flat[c][4 + k].combo_radix = t.query_radix[k];
+    for (size_t k = 0; k < m.headers.size(); ++k) {
+      flat[c][4 + m.query.size() + k].combo_radix = t.header_radix[k];
+    }
+    for (const std::string& q : t.queries) t.query_views.emplace_back(q);
+    for (const auto& h : t.headers) t.header_lists.emplace_back(h.data(), h.size());
+    for (const Choice& ch : m.actions.choices) t.actions.emplace_back(ch.value);
+    for (const Choice& ch : m.methods.choices) t.methods.emplace_back(ch.value);
+    for (const Choice& ch : m.paths.choices) t.paths.emplace_back(ch.value);
+    for (const Choice& ch : m.ports.choices) t.ports.push_back(ch.port);
+  }
+}
+
+void Simulation::Impl::PrepareClassTable() {
+  constexpr size_t kMaxClasses = (size_t{1} << 16) - 1;  // the uncertainty cache's size
+  struct ResetUnlessBuilt {  // no table: every radix back to 0
+    Impl* impl;
+    ~ResetUnlessBuilt() {
+      if (!impl->class_expectation.empty()) return;
+      impl->class_base.clear();
+      for (auto& per_caller : impl->flat) {
+        for (FlatDist& f : per_caller) f.radix = 0;
+      }
+    }
+  } reset{this};
+  size_t total = 0;
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    if (rendered[c].queries.empty() || rendered[c].headers.empty()) return;
+    class_base.push_back(static_cast<uint32_t>(total));
+    size_t cells = 1;
+    for (FlatDist& f : flat[c]) {
+      f.radix = static_cast<uint32_t>(cells);
+      cells *= std::max<size_t>(1, f.n);
+      if (cells > kMaxClasses) return;
+    }
+    if (!mixes[c].has_ports) flat[c][3].radix = 0;
+    total += cells;
+    if (total > kMaxClasses) return;
+  }
+  std::vector<int32_t> table(total);
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    const std::vector<FlatDist>& f = flat[c];
+    const size_t end = c + 1 < mixes.size() ? class_base[c + 1] : total;
+    Draw d;
+    d.caller = static_cast<int>(c);
+    d.query.assign(m.query.size(), 0);
+    d.query_random.assign(m.query.size(), Span{});
+    d.headers.assign(m.headers.size(), 0);
+    d.header_random.assign(m.headers.size(), Span{});
+    auto choice = [&](size_t cell, size_t k) {
+      return static_cast<int>(cell / f[k].radix % std::max<uint32_t>(1, f[k].n));
+    };
+    for (size_t cls = class_base[c]; cls < end; ++cls) {
+      const size_t cell = cls - class_base[c];
+      d.action = choice(cell, 0);
+      d.method = choice(cell, 1);
+      d.path = choice(cell, 2);
+      d.port = m.has_ports ? choice(cell, 3) : -1;
+      for (size_t k = 0; k < m.query.size(); ++k) d.query[k] = choice(cell, 4 + k);
+      for (size_t k = 0; k < m.headers.size(); ++k) {
+        d.headers[k] = choice(cell, 4 + m.query.size() + k);
+      }
+      table[cls] = Match(d);  // classes with a random choice are never looked up
+    }
+  }
+  class_expectation = std::move(table);
 }
 
 Request Simulation::Impl::RenderRequest(const Draw& d, std::string* raw_query) const {
@@ -795,6 +1046,36 @@ void KeepLowest(std::vector<SimulationSample>* samples, int max) {
 
 }  // namespace
 
+DecisionIdMask Simulation::Impl::ReferenceIds(const Draw& d, bool classed,
+                                              const RequestView& view, DecisionIdMask chain_ids,
+                                              int* checks_left, IdCache* cache,
+                                              Aggregate* agg) const {
+  const int c = d.caller;
+  if (classed) {  // the class's reference ids, computed once per thread
+    if (!cache->class_known[d.cls]) {
+      cache->class_ids[d.cls] = AuthorizeReference(Chain(c, false), view).result.uncertain;
+      cache->class_known[d.cls] = 1;
+    }
+    return cache->class_ids[d.cls];
+  }
+  constexpr size_t kMaxCacheEntries = 1 << 16;
+  const uint64_t class_key =
+      d.has_random ? 0 : ClassKey(d, mixes[c].query.size(), mixes[c].headers.size());
+  if (!d.has_random) {
+    auto it = cache->by_key.find(class_key);
+    if (it != cache->by_key.end()) return it->second;
+  }
+  const bool cacheable = !d.has_random && cache->by_key.size() < kMaxCacheEntries;
+  if (!cacheable && *checks_left <= 0) {
+    ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
+    return chain_ids;
+  }
+  if (!cacheable) --*checks_left;
+  const DecisionIdMask ids = AuthorizeReference(Chain(c, false), view).result.uncertain;
+  if (cacheable) cache->by_key.emplace(class_key, ids);
+  return ids;
+}
+
 void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
                                  std::atomic<uint64_t>* progress, Aggregate* agg) const {
   const size_t n_callers = scenario.callers.size();
@@ -817,9 +1098,13 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   d.random.reserve(1 << 16);
   std::string raw;
   std::vector<StringViewPair> headers(max_headers + 1);
-  RequestView view;
-  absl::flat_hash_map<uint64_t, DecisionIdMask> class_cache;
-  constexpr size_t kMaxCacheEntries = 1 << 16;
+  // Per caller: the caller's fixed fields are set once; FillView writes the
+  // varying ones. `current` is the request being evaluated.
+  std::vector<RequestView> views = caller_views;
+  const RequestView* current = &views[0];
+  IdCache cache;
+  cache.class_ids.resize(class_expectation.size());
+  cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
   // Per expectation: bit k set iff DecisionKind k satisfies it.
   std::vector<uint8_t> satisfied;
@@ -836,7 +1121,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     s.decision = kind;
     s.shadow_decision = shadow_kind;
     s.layer = layer;
-    s.request_json = RequestToJson(view);
+    s.request_json = RequestToJson(*current);
     return s;
   };
   // An expectation violation's sample, with the reference explanation of
@@ -844,7 +1129,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
                        Layer layer, bool candidate) {
     SimulationSample s = sample(draw, kind, shadow_kind, layer);
-    ExplainSample(Chain(draw.caller, candidate), view, &s);
+    ExplainSample(Chain(draw.caller, candidate), *current, &s);
     return s;
   };
 
@@ -856,8 +1141,11 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     int checks_left = kUncertainChecksPerChunk;
     for (uint64_t i = begin; i < end; ++i) {
       DrawRequest(i, &d);
-      RenderView(d, &raw, &headers, &view);
       const int c = d.caller;
+      RequestView& view = views[c];
+      const bool classed = !d.has_random && !class_expectation.empty();
+      FillView(d, &raw, &headers, &view);
+      current = &view;
       // Layers, composition, statement hits and the candidate.
       const internal::ChainStep step = internal::RunChainStep(
           layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
@@ -870,27 +1158,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       DecisionIdMask ids = r.uncertain;
       if (maybe != 0) {
         ++agg->flagged;
-        bool known = false;
-        const uint64_t class_key =
-            d.has_random ? 0 : ClassKey(d, mixes[c].query.size(), mixes[c].headers.size());
-        if (!d.has_random) {
-          auto it = class_cache.find(class_key);
-          if (it != class_cache.end()) {
-            ids = it->second;
-            known = true;
-          }
-        }
-        if (!known) {
-          const bool cacheable = !d.has_random && class_cache.size() < kMaxCacheEntries;
-          if (cacheable || checks_left > 0) {
-            if (!cacheable) --checks_left;
-            ChainEvaluation ref = AuthorizeReference(Chain(c, false), view);
-            ids = ref.result.uncertain;
-            if (cacheable) class_cache.emplace(class_key, ids);
-          } else {
-            ++agg->unverified;  // the layers' ids stay unknown; the chain's are exact
-          }
-        }
+        ids = ReferenceIds(d, classed, view, r.uncertain, &checks_left, &cache, agg);
       }
       if (ids != 0) {
         ++agg->uncertain;
@@ -922,7 +1190,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       }
       if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
-      const int e = Match(d);
+      const int e = classed ? class_expectation[d.cls] : Match(d);
       if (e < 0) {
         ++agg->unmatched;
       } else {
@@ -998,6 +1266,14 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
   }
   s.callers.choices.resize(weights.size());
   PrepareThresholds(weights, &s.callers);
+  s.flat_callers = FlatDist::Of(s.callers);
+  for (const Mix& m : s.mixes) {
+    std::vector<FlatDist> f = {FlatDist::Of(m.actions), FlatDist::Of(m.methods),
+                               FlatDist::Of(m.paths), FlatDist::Of(m.ports)};
+    for (const KeyDist& k : m.query) f.push_back(FlatDist::Of(k.dist));
+    for (const KeyDist& k : m.headers) f.push_back(FlatDist::Of(k.dist));
+    s.flat.push_back(std::move(f));
+  }
   if (options.request_classes) s.PrepareClasses();
   auto opt = [](const std::optional<std::string>& text) {
     return text ? OptionalText{*text, true} : OptionalText{};
@@ -1014,6 +1290,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     v.query_is_raw = true;
     s.caller_views.push_back(v);
   }
+  s.PrepareRendered();
 
   if (options.shadow_service_policy) {
     s.shadow_doc = options.shadow_service_policy;
@@ -1058,6 +1335,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
       s.masks.push_back(PrepareMasks(per_expectation, s.mixes[ci]));
     }
   }
+  s.PrepareClassTable();  // after the matchers: it records Match() per class
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
 }
 

@@ -3,7 +3,8 @@
 // Invariants: no crash, no hang; issues are readable and located; an
 // accepted request survives RequestToJson -> ParseRequestJson unchanged; and
 // the compiled and reference evaluators agree on it for a few fixed policies
-// that look at every part of a request.
+// that look at every part of a request; the replay's canonical-shape
+// scanner agrees with it on every line it accepts.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "fuzz_util.h"
+#include "internal/request_scan.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
@@ -50,6 +52,19 @@ const std::vector<Compiled>& Policies() {
   return *policies;
 }
 
+// The replay's canonical-shape scanner (internal/request_scan.h) may only
+// accept what ParseRequestJson reads the same way.
+void CheckScanner(std::string_view text, const latticepol::RequestParseResult& parsed) {
+  latticepol::internal::ScannedRequest scan;
+  if (!latticepol::internal::ScanCanonicalRequest(text, text.size(), &scan)) return;
+  if (!parsed.ok()) Fail("the canonical scanner accepts what ParseRequestJson rejects", text);
+  const latticepol::Request scanned = latticepol::ToRequest(scan.view);
+  if (latticepol::RequestToJson(scanned) != latticepol::RequestToJson(parsed.request) ||
+      scanned.view().query_is_raw != parsed.request.view().query_is_raw) {
+    Fail("the canonical scanner reads another request than ParseRequestJson", text);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -57,6 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   latticepol::RequestParseResult parsed = latticepol::ParseRequestJson(text);
   latticepol::fuzz::CheckIssues(parsed.issues, text, "request");
+  CheckScanner(text, parsed);
   if (!parsed.ok()) return 0;
 
   const latticepol::Request& request = parsed.request;

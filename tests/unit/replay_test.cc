@@ -158,6 +158,30 @@ TEST(ReplayTest, MixedShapesAndMalformedLines) {
   EXPECT_THAT(ReplayReportToText(report), HasSubstr("line 9:"));
 }
 
+// A repeated key inside an object value (tags, object-form query or
+// headers) is a duplicate-key error, as `latticepol eval` says, on every
+// parsing path: compact (the canonical-shape scanner) and spaced (simdjson).
+TEST(ReplayTest, RepeatedKeysInObjectValuesAreMalformed) {
+  const PolicyDocument policy = SeedPolicy();
+  const std::vector<std::string> lines = {
+      R"({"resourceTags":{"a":"1","a":"2"}})",
+      R"({"resourceTags": {"a": "1", "a": "2"}})",
+      R"({"principal":{"arn":"x","account":"1","type":"User","tags":{"k":"v","k":"w"}}})",
+      R"({"principal": {"arn": "x", "account": "1", "type": "User", "tags": {"k": "v", "k": "w"}}})",
+      R"({"query": {"q": "a", "q": "b"}})",
+      R"({"headers": {"x-a": "1", "x-a": "2"}})",
+      R"({"resourceTags": {"a": "1", "b": "2"}})",  // no repeat: a request
+  };
+  for (const std::string& line : lines) {
+    EXPECT_EQ(ParseRequestJson(line).ok(), line == lines.back()) << line;
+  }
+  const ReplayReport report = Replayed(Join(lines), Chain(&policy));
+  EXPECT_EQ(report.malformed, lines.size() - 1);
+  EXPECT_EQ(report.requests, 1u);
+  ASSERT_FALSE(report.errors.empty());
+  EXPECT_THAT(report.errors[0].message, HasSubstr("duplicate"));
+}
+
 TEST(ReplayTest, StrictStopsAtTheFirstMalformedLine) {
   const PolicyDocument policy = SeedPolicy();
   ReplayOptions options;

@@ -246,6 +246,57 @@ TEST(SimulateTest, SameSeedSameReportWhateverTheThreads) {
   EXPECT_NE(strip(a), strip(DeterministicJson(Make(scenario, other_seed)->Run())));
 }
 
+// The engine classes requests without random values by number (matching
+// expectation and reference uncertainty ids per class); a caller whose query
+// choices have too many combinations turns the class table off, and the
+// engine matches each request and caches ids by hashed class instead. A
+// never-drawn caller of that kind must change nothing else. (The per-caller
+// rendering tables are checked request by request above.)
+TEST(SimulateTest, ClassTableChangesNothing) {
+  const Scenario plain = Load(kScenario);
+  std::string text = kScenario;
+  std::string keys;
+  for (const char* key : {"k1", "k2", "k3"}) {
+    keys += std::string("        ") + key + ": {";
+    for (int i = 0; i < 20; ++i) keys += (i ? ", v" : "v") + std::to_string(i) + ": 1";
+    keys += "}\n";
+  }
+  const std::string extra = "  - name: wide\n    weight: 0\n    sourceVpcOwnerAccount: \"333333333333\"\n"
+                            "    mix:\n      query:\n" + keys;
+  text.insert(text.find("callers:\n") + 9, extra);  // first caller: weight 0, 8000 combinations
+  const Scenario wide = Load(text);
+  ASSERT_EQ(wide.callers.size(), plain.callers.size() + 1);
+  for (int threads : {1, 3}) {
+    SimulationOptions o;
+    o.threads = threads;
+    o.count = 3 * kSimulationChunk + 11;
+    const SimulationReport a = Make(plain, o)->Run();
+    const SimulationReport b = Make(wide, o)->Run();
+    EXPECT_EQ(a.totals, b.totals);
+    EXPECT_EQ(a.by_layer, b.by_layer);
+    EXPECT_EQ(a.unmatched, b.unmatched);
+    EXPECT_EQ(a.violations, b.violations);
+    EXPECT_EQ(a.uncertain.flagged, b.uncertain.flagged);
+    EXPECT_EQ(a.uncertain.uncertain, b.uncertain.uncertain);
+    EXPECT_EQ(a.uncertain.unverified, b.uncertain.unverified);
+    EXPECT_EQ(a.uncertain.by_id, b.uncertain.by_id);
+    ASSERT_EQ(a.expectations.size(), b.expectations.size());
+    for (size_t e = 0; e < a.expectations.size(); ++e) {
+      EXPECT_EQ(a.expectations[e].matched, b.expectations[e].matched) << e;
+      EXPECT_EQ(a.expectations[e].by_decision, b.expectations[e].by_decision) << e;
+      ASSERT_EQ(a.expectations[e].samples.size(), b.expectations[e].samples.size()) << e;
+      for (size_t i = 0; i < a.expectations[e].samples.size(); ++i) {
+        EXPECT_EQ(a.expectations[e].samples[i].request_json,
+                  b.expectations[e].samples[i].request_json);
+      }
+    }
+    ASSERT_EQ(a.statements.size(), b.statements.size());
+    for (size_t i = 0; i < a.statements.size(); ++i) {
+      EXPECT_EQ(a.statements[i].hits, b.statements[i].hits) << i;
+    }
+  }
+}
+
 TEST(SimulateTest, GenerateRequestIsAPureFunctionOfSeedAndIndex) {
   const Scenario scenario = Load(kScenario);
   auto a = Make(scenario);
