@@ -28,7 +28,9 @@
 // SIZE. The page does not grow with the request count: samples are capped at
 // kHtmlMaxSamples per finding, each sample's text at kHtmlMaxSampleBytes, the
 // matrix at kHtmlMaxRows x kHtmlMaxColumns (the rest summed into "other"),
-// the bar chart at kHtmlMaxBars statements. The JSON form has everything.
+// the bar chart at kHtmlMaxBars statements, the replay's uncertain request
+// classes at kHtmlMaxUncertainClasses (the rest counted in one line). The
+// JSON form has everything.
 //
 // Example:
 //   latticepol::HtmlReportContext context;
@@ -56,6 +58,7 @@ inline constexpr size_t kHtmlMaxSampleBytes = 2048;
 inline constexpr int kHtmlMaxRows = 40;
 inline constexpr int kHtmlMaxColumns = 40;
 inline constexpr int kHtmlMaxBars = 200;
+inline constexpr size_t kHtmlMaxUncertainClasses = 50;
 
 // One input file named in the page header.
 struct HtmlInputFile {

@@ -704,6 +704,44 @@ std::string SimulationReportToHtml(const SimulationReport& r, const HtmlReportCo
 
 namespace {
 
+// The uncertain records by request class (caller x source VPC x method), the
+// busiest kHtmlMaxUncertainClasses of them, with the keys the log lacked.
+void ReplayUncertainClasses(std::string* out, const ReplayReport& r) {
+  if (r.log_uncertain_classes.empty()) return;
+  StrAppend(out, "<h3>Uncertain by request class</h3>\n<p class=\"note\">Records whose verdict "
+                 "rests on keys the access log does not carry (L2/L3 in docs/semantics.md), per "
+                 "caller, source VPC and method, with the keys and the records each made "
+                 "uncertain.</p>\n<table id=\"uncertain-classes\"><tr><th>caller</th><th>source "
+                 "VPC</th><th>method</th><th class=\"n\">records</th><th class=\"n\">disagree</th>"
+                 "<th>keys the log lacks (records)</th></tr>\n");
+  const size_t shown = std::min(r.log_uncertain_classes.size(), kHtmlMaxUncertainClasses);
+  for (size_t i = 0; i < shown; ++i) {
+    const ReplayUncertainClass& c = r.log_uncertain_classes[i];
+    StrAppend(out, "<tr class=\"uc\"><td class=\"mono\">", Escape(internal::Shorten(c.caller, 400)),
+              "</td><td class=\"mono\">",
+              c.source_vpc.empty() ? "\xE2\x80\x94" : Escape(internal::Shorten(c.source_vpc, 200)),
+              "</td><td class=\"mono\">", Escape(internal::Shorten(c.method, 100)),
+              "</td><td class=\"n\">", Grouped(c.requests), "</td><td class=\"n\">",
+              Grouped(c.disagree), "</td><td class=\"mono\">");
+    const char* separator = "";
+    for (const auto& [key, n] : c.keys) {
+      StrAppend(out, separator, Escape(internal::Shorten(key, 200)), " (", Grouped(n), ")");
+      separator = "<br/>";
+    }
+    StrAppend(out, "</td></tr>\n");
+  }
+  StrAppend(out, "</table>\n");
+  uint64_t more = r.log_uncertain_other;
+  for (size_t i = shown; i < r.log_uncertain_classes.size(); ++i) {
+    more += r.log_uncertain_classes[i].requests;
+  }
+  if (more > 0) {
+    StrAppend(out, "<p class=\"note\" id=\"uncertain-other\">and ", Grouped(more),
+              " uncertain records in other request classes (`--format json` lists up to ",
+              Grouped(kMaxUncertainClasses), " classes).</p>\n");
+  }
+}
+
 void ReplayLogged(std::string* out, const ReplayReport& r) {
   if (r.access_log == 0) return;
   BeginSection(out, "logged", "Against the logged verdicts",
@@ -717,6 +755,7 @@ void ReplayLogged(std::string* out, const ReplayReport& r) {
             Grouped(r.log_uncertain), "</div>uncertain (L2/L3), ", Grouped(r.log_uncertain_disagree),
             " disagree</div></div>\n<p class=\"note\">Port inferred (L3) for ",
             Grouped(r.port_inferred), " records.</p>\n");
+  ReplayUncertainClasses(out, r);
   std::vector<SampleView> samples;
   for (const ReplaySample& s : r.log_disagreement_samples) samples.push_back(FromReplay(s, false));
   if (!samples.empty()) {

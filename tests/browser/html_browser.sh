@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Browser test of the HTML report (ctest label `browser`): renders each page
-# kind (simulate, --shadow, --replay, diff, prove, analyze) in headless Chromium,
-# checks the DOM (--dump-dom) for the expected content, takes a screenshot,
-# and plants <script> / onerror= payloads in a Sid, a header value and a
-# caller name: the payloads must show up as text and nothing may execute (no
-# <script> or <img> element in the DOM, the page title and <body> untouched).
+# kind (simulate, --shadow, --replay of requests and of access logs, diff,
+# prove, analyze) in headless Chromium, checks the DOM (--dump-dom) for the
+# expected content, takes a screenshot, and plants <script> / onerror=
+# payloads in a Sid, a header value, a caller name and a logged principal:
+# the payloads must show up as text and nothing may execute (no <script> or
+# <img> element in the DOM, the page title and <body> untouched).
 # Skips (exit 77) when chromium is not installed.
 # Usage: bash html_browser.sh <path-to-latticepol> <source-dir> [screenshot-dir]
 set -euo pipefail
@@ -60,6 +61,14 @@ scenario = scenario.replace("content-type: {application/json: 3, text/plain: 1}"
 scenario = scenario.replace("expect: IMPLICIT_DENY", "expect: ALLOW")  # violated: samples shown
 scenario = scenario.replace("- name: blue reads blue", "- name: " + json.dumps(script))  # an expectation
 open(f"{tmp}/scenario.yaml", "w").write(scenario)
+# Access-log records of a caller whose role name is a payload (uncertain: the
+# policy tests a query string logs do not carry).
+record = {"startTime": "2024-06-11T10:00:00Z", "requestMethod": "GET", "requestPath": "/items",
+          "serviceArn": "arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-0123456789abcdef0",
+          "sourceVpcArn": "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0b1e",
+          "callerPrincipal": "arn:aws:iam::111111111111:role/" + script,
+          "authDeniedReason": "-", "responseCode": 200}
+open(f"{tmp}/access.log", "w").write(json.dumps(record) + "\n")
 PY
 cd "$TMP"
 "$LP" simulate scenario.yaml --format html --output sim.html --no-progress 2>/dev/null || [ $? -eq 3 ]
@@ -68,6 +77,8 @@ cd "$TMP"
 "$LP" simulate scenario.yaml --count 3000 --emit-requests stream.jsonl
 "$LP" simulate --replay stream.jsonl --policy policy.json --shadow candidate.json \
   --format html --output replay.html 2>/dev/null
+"$LP" simulate --replay access.log --policy policy.json --format html --output replay-log.html \
+  2>/dev/null || [ $? -eq 3 ]
 "$LP" diff policy.json candidate.json --format html >diff.html 2>/dev/null || [ $? -eq 1 ]
 "$LP" prove scenario.yaml --format html >prove.html 2>/dev/null || [ $? -eq 3 ]
 "$LP" analyze policy.json --scenario scenario.yaml --format html >analyze.html 2>/dev/null
@@ -105,6 +116,8 @@ check sim.html 'id="reachability"' 'class="c al' 'FAIL' 'id="expectations"' 'Vio
   'never decided a request' 'id="statement-chart"' 'sha256:'
 check shadow.html 'id="change"' 'id="change-regions"' 'Opened: witnesses' 'candidate.json'
 check replay.html 'id="decisions"' 'id="change"' 'id="statements"' 'stream.jsonl'
+check replay-log.html 'id="logged"' 'id="uncertain-classes"' 'RequestQueryString/q (1)' \
+  'role/&lt;script&gt;document.title'
 check diff.html 'id="change-regions"' 'DIFFERENT' 'old policy: '
 check prove.html 'id="expectations"' 'Counterexample to #6' 'proved'
 check analyze.html 'id="reachability"' 'never effective' 'class="c al'

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # CLI tests for the exact analysis: `latticepol prove` (0 all hold, 3 violated,
 # 4 invalid input, 2 usage), `diff` (0 equivalent, 1 different, --fail-on
-# new-access, --format json) and `analyze`. The three backdoor candidates of
-# policies/shared-service/examples/ pass `simulate` (its sampled mix never
-# visits their corners) but `prove` catches each with a counterexample.
+# new-access, --format json) and `analyze`; `--output FILE [--force]` of all
+# three. The three backdoor candidates of policies/shared-service/examples/
+# pass `simulate` (its sampled mix never visits their corners) but `prove`
+# catches each with a counterexample.
 # Usage: bash analysis.sh <path-to-latticepol> <source-dir>
 set -euo pipefail
 
@@ -96,6 +97,51 @@ junit "prove junit" "t.get('tests')=='7' and t.get('failures')=='0'"
 run "prove junit backdoor" 3 "$LP" prove "$SCENARIO" --policy "$SHARED/examples/backdoor-debug-header.json" --format junit
 junit "prove junit backdoor" "int(t.get('failures'))>=1 and all('x-debug' in f.text for f in t.iter('failure'))"
 run "analyze has no junit" 2 "$LP" analyze "$POLICY" --format junit
+
+# ---- --output FILE [--force] (published atomically, never clobbered) ----------
+# same_report <name> <stdout copy> <file> [<argument text the file's command line adds>]:
+# the published file is what stdout printed (an HTML page names its own command line).
+same_report() {
+  /usr/bin/python3 - "$2" "$3" "${4:-}" <<'PY' || fail "$1: --output file differs from stdout"
+import sys
+expected, actual = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+sys.exit(0 if expected and actual.replace(sys.argv[3].encode(), b"") == expected else 1)
+PY
+}
+output_case() {  # <cmd> <exit> <format> <args...>: stdout vs --output, refusal, --force
+  local cmd="$1" code="$2" format="$3"
+  shift 3
+  local file="$TMP/report-$cmd.$format"
+  run "$cmd $format stdout" "$code" "$LP" "$cmd" "$@" --format "$format"
+  cp "$TMP/out" "$TMP/expected"
+  echo "old content" >"$file"
+  cp "$file" "$TMP/old"
+  run "$cmd $format no clobber" 2 "$LP" "$cmd" "$@" --format "$format" --output "$file"
+  expect_in "$cmd $format no clobber" "$TMP/err" "$file"
+  cmp -s "$file" "$TMP/old" || fail "$cmd $format no clobber: the old file changed"
+  run "$cmd $format force" "$code" "$LP" "$cmd" "$@" --format "$format" --output "$file" --force
+  [ -s "$TMP/out" ] && fail "$cmd $format force: the report also went to stdout"
+  same_report "$cmd $format force" "$TMP/expected" "$file" " --output $file --force"
+  rm -f "$file"
+  run "$cmd $format new file" "$code" "$LP" "$cmd" "$@" --format "$format" --output "$file"
+  same_report "$cmd $format new file" "$TMP/expected" "$file" " --output $file"
+}
+output_case diff 1 text "$POLICY" "$SHARED/examples/backdoor-purge.json"
+output_case diff 1 json "$POLICY" "$SHARED/examples/backdoor-purge.json"
+output_case diff 1 html "$POLICY" "$SHARED/examples/backdoor-purge.json"
+output_case diff 0 junit "$POLICY" "$POLICY"
+output_case prove 3 text "$SCENARIO" --policy "$SHARED/examples/backdoor-purge.json"
+output_case prove 0 json "$SCENARIO"
+output_case prove 3 html "$SCENARIO" --policy "$SHARED/examples/backdoor-purge.json"
+output_case prove 0 junit "$SCENARIO"
+output_case analyze 0 text "$POLICY"
+output_case analyze 0 json "$POLICY" --scenario "$SCENARIO"
+output_case analyze 0 html "$POLICY" --scenario "$SCENARIO"
+# A target that cannot be published is refused before the run; `-` is stdout.
+run "diff output no folder" 2 "$LP" diff "$POLICY" "$POLICY" --output "$TMP/none/r.txt"
+[ -e "$TMP/none" ] && fail "diff output no folder: the folder was created"
+run "prove output dash" 0 "$LP" prove "$SCENARIO" --output -
+expect_in "prove output dash" "$TMP/out" "PROVED: all 7 expectations hold"
 
 # ---- errors -------------------------------------------------------------------
 run "diff missing" 4 "$LP" diff "$POLICY" "$TMP/nope.json"

@@ -2,7 +2,8 @@
 # CLI tests for `--format html` (latticepol/report_html.h): simulate and
 # replay pages are well-formed XML (XHTML-compatible markup), carry the
 # expected sections, and do not grow with the request count (10^4 vs 10^5
-# requests: same order, under 1 MB). The browser checks are in
+# requests: same order, under 1 MB); an access-log replay page tables the
+# uncertain records per request class exactly as the JSON report counts them. The browser checks are in
 # tests/browser/html_browser.sh.
 # diff, prove and analyze pages are checked the same way.
 # Usage: bash html_report.sh <path-to-latticepol> <source-dir>
@@ -76,6 +77,39 @@ code=0
 [ "$code" -eq 0 ] || fail "replay --format html: exit $code"
 well_formed "$TMP/replay.html" 'id="malformed"' 'id="change"' 'id="statements"' 'stream.jsonl' \
   'sha256:'
+
+# --- replay of access logs: uncertain records per request class, as in the JSON ---------
+python3 - "$TMP/access.log" <<'PY'
+import json, sys
+svc = "arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-0123456789abcdef0"
+def rec(caller, vpc, method, denied):
+    return {"startTime": "2024-06-11T10:00:00Z", "serviceArn": svc, "requestMethod": method,
+            "sourceVpcArn": f"arn:aws:ec2:us-east-1:{vpc}", "requestPath": "/items",
+            "callerPrincipal": caller, "authDeniedReason": "Service" if denied else "-",
+            "responseCode": 403 if denied else 200}
+role = "arn:aws:iam::111111111111:role/<b>blue&co</b>"
+records = [rec(role, "111111111111:vpc/vpc-0b1e", "GET", False)] * 3 + \
+          [rec(role, "111111111111:vpc/vpc-0b1e", "GET", True),
+           rec("-", "222222222222:vpc/vpc-06ee", "GET", True)]
+open(sys.argv[1], "w").write("".join(json.dumps(r) + "\n" for r in records))
+PY
+for format in json html; do
+  code=0
+  "$LP" simulate --replay "$TMP/access.log" --policy "$POLICY" --format $format \
+    --output "$TMP/access.$format" 2>/dev/null || code=$?
+  [ "$code" -eq 0 ] || fail "replay access log --format $format: exit $code"
+done
+well_formed "$TMP/access.html" 'id="logged"' 'id="uncertain-classes"' '&lt;b&gt;blue&amp;co&lt;/b&gt;'
+python3 - "$TMP/access.json" "$TMP/access.html" <<'PY' || fail "replay access log: the HTML uncertain table differs from the JSON report"
+import json, sys, xml.etree.ElementTree as ET
+classes = json.load(open(sys.argv[1]))["loggedVerdicts"]["uncertainClasses"]
+table = [t for t in ET.parse(sys.argv[2]).iter("table") if t.get("id") == "uncertain-classes"][0]
+rows = [["".join(td.itertext()) for td in tr.iter("td")] for tr in table.iter("tr") if tr.get("class") == "uc"]
+expected = [[c["caller"], c["sourceVpc"] or "\u2014", c["method"], f"{c['requests']:,}", f"{c['disagree']:,}",
+             "".join(f"{k} ({n:,})" for k, n in sorted(c["keys"].items()))] for c in classes]
+assert len(classes) == 2 and sum(c["requests"] for c in classes) == 5, classes
+sys.exit(0 if rows == expected else f"{rows} != {expected}")
+PY
 
 # --- diff, prove, analyze ---------------------------------------------------------------
 code=0

@@ -5,6 +5,7 @@
 // request classes into matrix columns.
 #include "latticepol/report_html.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -208,6 +209,90 @@ TEST(ReportHtmlTest, ReplayPageEscapesEveryInputValue) {
   EXPECT_TRUE(Has(html, "id=\"logged\""));
   EXPECT_TRUE(Has(html, "never decided a request"));
   EXPECT_TRUE(Has(html, "FAIL"));
+}
+
+// The numbers in the cells of class `cls` of the rows of class "uc", in order.
+std::vector<std::string> UncertainCells(const std::string& html, const std::string& cls) {
+  std::vector<std::string> cells;
+  const std::string open = "<td class=\"" + cls + "\">";
+  for (size_t row = html.find("<tr class=\"uc\">"); row != std::string::npos;
+       row = html.find("<tr class=\"uc\">", row + 1)) {
+    const size_t row_end = html.find("</tr>", row);
+    for (size_t at = html.find(open, row); at < row_end; at = html.find(open, at + 1)) {
+      const size_t begin = at + open.size();
+      cells.push_back(html.substr(begin, html.find("</td>", begin) - begin));
+    }
+  }
+  return cells;
+}
+
+TEST(ReportHtmlTest, ReplayPageListsUncertainClassesEscapedAndBounded) {
+  ReplayReport r;
+  r.source = "access.jsonl";
+  r.lines = r.requests = r.access_log = r.log_compared = 5000;
+  ReplayUncertainClass hostile;
+  hostile.caller = kImg;
+  hostile.source_vpc = kScript;
+  hostile.method = kImg;
+  hostile.requests = 1234;
+  hostile.disagree = 56;
+  hostile.keys = {{std::string("aws:PrincipalTag/") + kScript, 1234}, {"vpc-lattice-svcs:RequestQueryString/a", 7}};
+  r.log_uncertain_classes.push_back(hostile);
+  ReplayUncertainClass anonymous;
+  anonymous.caller = "anonymous";
+  anonymous.method = "GET";
+  anonymous.requests = 9;
+  anonymous.keys = {{"vpc-lattice-svcs:RequestHeader/x-tenant", 9}};
+  r.log_uncertain_classes.push_back(anonymous);
+  r.log_uncertain = 1234 + 9;
+  r.log_uncertain_disagree = 56;
+
+  std::string html = ReplayReportToHtml(r, HostileContext());
+  ExpectSafe(html);
+  EXPECT_TRUE(Has(html, "id=\"uncertain-classes\""));
+  EXPECT_EQ(Count(html, "<tr class=\"uc\">"), 2u);
+  // Every user value escaped, in its cell.
+  EXPECT_TRUE(Has(html, "<td class=\"mono\">&quot;&gt;&lt;img src=x onerror=&quot;"));
+  EXPECT_TRUE(Has(html, "<td class=\"mono\">&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;</td>"));
+  EXPECT_TRUE(Has(html, "aws:PrincipalTag/&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; (1,234)"
+                        "<br/>vpc-lattice-svcs:RequestQueryString/a (7)"));
+  EXPECT_TRUE(Has(html, "<td class=\"mono\">vpc-lattice-svcs:RequestHeader/x-tenant (9)</td>"));
+  // A record without a source VPC shows a dash; the counts are the report's.
+  EXPECT_TRUE(Has(html, "<td class=\"mono\">anonymous</td><td class=\"mono\">\xE2\x80\x94</td>"));
+  EXPECT_EQ(UncertainCells(html, "n"), (std::vector<std::string>{"1,234", "56", "9", "0"}));
+  EXPECT_FALSE(Has(html, "id=\"uncertain-other\""));
+
+  // Beyond kHtmlMaxUncertainClasses rows, the rest (and the report's own
+  // overflow) is summed in one line, so the listed and summed records are
+  // the report's total.
+  r.log_uncertain_classes.clear();
+  uint64_t total = 0;
+  for (size_t i = 0; i < kHtmlMaxUncertainClasses + 30; ++i) {
+    ReplayUncertainClass c = anonymous;
+    c.caller = "arn:aws:iam::111122223333:role/r" + std::to_string(i);
+    c.requests = 1000 - i;
+    c.disagree = i % 3;
+    c.keys = {{"aws:PrincipalTag/team", c.requests}};
+    total += c.requests;
+    r.log_uncertain_classes.push_back(c);
+  }
+  r.log_uncertain_other = 77;
+  r.log_uncertain = total + 77;
+  html = ReplayReportToHtml(r, HostileContext());
+  ExpectSafe(html);
+  EXPECT_EQ(Count(html, "<tr class=\"uc\">"), kHtmlMaxUncertainClasses);
+  const std::vector<std::string> numbers = UncertainCells(html, "n");
+  ASSERT_EQ(numbers.size(), 2 * kHtmlMaxUncertainClasses);
+  uint64_t listed = 0;
+  for (size_t i = 0; i < numbers.size(); i += 2) {
+    std::string digits = numbers[i];
+    digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
+    listed += std::stoull(digits);
+  }
+  const uint64_t rest = r.log_uncertain - listed;
+  EXPECT_EQ(rest, 77u + 30 * 1000 - (kHtmlMaxUncertainClasses + kHtmlMaxUncertainClasses + 29) * 30 / 2);
+  EXPECT_TRUE(Has(html, "id=\"uncertain-other\">and " + internal::Grouped(rest) +
+                            " uncertain records in other request classes"));
 }
 
 TEST(ReportHtmlTest, SizeIsBoundedWhateverTheReportHolds) {

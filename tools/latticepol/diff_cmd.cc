@@ -2,7 +2,6 @@
 // Stage: CLI. `latticepol diff OLD NEW`: are two service policies equivalent
 // over every request; if not, every changed region with a verified witness
 // (latticepol/analysis.h does the work).
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 #include "latticepol/analysis.h"
 #include "latticepol/decision.h"
 #include "latticepol/request_json.h"
+#include "output_file.h"
 
 namespace latticepol::cli {
 namespace {
@@ -28,7 +28,28 @@ struct DiffOptions {
   std::string fail_on = "any";
   bool lenient = false;
   Format format = Format::kText;
+  std::string output;  // empty or "-": stdout
+  bool force = false;
 };
+
+// Refuses, before the run, an --output that could not be published.
+bool CheckOutput(const DiffOptions& opts, const char* command) {
+  std::string error;
+  if (opts.output.empty() || opts.output == "-" ||
+      CheckOutputTarget(opts.output, opts.force, &error)) {
+    return true;
+  }
+  PrintError(command, error);
+  return false;
+}
+
+// Writes the report to stdout or publishes it at --output (output_file.h).
+bool Emit(const DiffOptions& opts, const char* command, const std::string& text) {
+  std::string error;
+  if (WriteReport(opts.output, text, opts.force, &error)) return true;
+  PrintError(command, error);
+  return false;
+}
 
 // Shared by diff and analyze: chain options into AnalysisOptions. Returns
 // false (after printing) when a policy does not load.
@@ -98,6 +119,7 @@ std::string DiffResultToJUnit(const DiffResult& result, const DiffOptions& opts)
 }
 
 ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
+  if (!CheckOutput(opts, "diff")) return ExitCode::kUsage;
   ParseOptions parse;
   parse.strict = !opts.lenient;
   std::optional<PolicyDocument> old_policy = LoadPolicy(opts.old_path, parse);
@@ -111,19 +133,21 @@ ExitCode RunDiff(const DiffOptions& opts, const CommandContext& context) {
     PrintError("diff", std::string(result.status().message()));
     return ExitCode::kFailure;
   }
+  std::string text;
   if (opts.format == Format::kHtml) {
     HtmlReportContext html = MakeHtmlContext(
         context, {{"old policy", opts.old_path}, {"new policy", opts.new_path},
                   {"network policy", opts.network_policy_path},
                   {"identity policy", opts.identity_policy_path}});
     html.subject = opts.old_path + " \xE2\x86\x92 " + opts.new_path;
-    std::cout << DiffResultToHtml(*result, html);
+    text = DiffResultToHtml(*result, html);
   } else if (opts.format == Format::kJUnit) {
-    std::cout << DiffResultToJUnit(*result, opts);
+    text = DiffResultToJUnit(*result, opts);
   } else {
-    std::cout << (opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
-                                               : DiffResultToText(*result));
+    text = opts.format == Format::kJson ? DiffResultToJson(*result) + "\n"
+                                        : DiffResultToText(*result);
   }
+  if (!Emit(opts, "diff", text)) return ExitCode::kFailure;
   if (opts.fail_on == "new-access") {
     return result->has_new_access() ? ExitCode::kFailure : ExitCode::kOk;
   }
@@ -148,6 +172,8 @@ void AddChainOptions(CLI::App* cmd, DiffOptions* opts, bool allow_junit) {
       ->check(CLI::IsMember({"anonymous", "signed", "any"}));
   AddLenientOption(cmd, &opts->lenient);
   AddFormatOption(cmd, &opts->format, /*allow_html=*/true, allow_junit);
+  cmd->add_option("--output", opts->output, "Write the report to this file");
+  cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
 }
 
 }  // namespace
@@ -177,6 +203,7 @@ namespace {
 
 ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path,
                     const CommandContext& context) {
+  if (!CheckOutput(opts, "analyze")) return ExitCode::kUsage;
   ParseOptions parse;
   parse.strict = !opts.lenient;
   std::optional<PolicyDocument> policy = LoadPolicy(opts.old_path, parse);
@@ -202,18 +229,19 @@ ExitCode RunAnalyze(const DiffOptions& opts, const std::string& scenario_path,
     PrintError("analyze", std::string(result.status().message()));
     return ExitCode::kFailure;
   }
+  std::string text;
   if (opts.format == Format::kHtml) {
     HtmlReportContext html = MakeHtmlContext(
         context, {{"service policy", opts.old_path}, {"scenario", scenario_path},
                   {"network policy", opts.network_policy_path},
                   {"identity policy", opts.identity_policy_path}});
     html.subject = opts.old_path;
-    std::cout << AnalyzeResultToHtml(*result, html);
+    text = AnalyzeResultToHtml(*result, html);
   } else {
-    std::cout << (opts.format == Format::kJson ? AnalyzeResultToJson(*result) + "\n"
-                                               : AnalyzeResultToText(*result));
+    text = opts.format == Format::kJson ? AnalyzeResultToJson(*result) + "\n"
+                                        : AnalyzeResultToText(*result);
   }
-  return ExitCode::kOk;
+  return Emit(opts, "analyze", text) ? ExitCode::kOk : ExitCode::kFailure;
 }
 
 }  // namespace

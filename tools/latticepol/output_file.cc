@@ -203,6 +203,17 @@ bool PublishFile(const std::string& path, std::string_view content, bool force,
   return out.Publish(error);
 }
 
+bool WriteReport(const std::string& path, std::string_view content, bool force,
+                 std::string* error) {
+  if (!path.empty() && path != "-") return PublishFile(path, content, force, error);
+  if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() ||
+      std::fflush(stdout) != 0) {
+    *error = std::string("cannot write the report to stdout: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 FolderLock::~FolderLock() {
   if (fd_ >= 0) close(fd_);  // releases the lock
 }

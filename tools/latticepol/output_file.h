@@ -57,6 +57,12 @@ class OutputFile {
 bool PublishFile(const std::string& path, std::string_view content, bool force,
                  std::string* error);
 
+// A report: written to stdout when `path` is empty or "-", else published at
+// `path` with PublishFile. Callers check the target with CheckOutputTarget
+// before the run.
+bool WriteReport(const std::string& path, std::string_view content, bool force,
+                 std::string* error);
+
 // An exclusive, non-blocking lock on a folder (created if missing). Held
 // until destruction or process death.
 class FolderLock {

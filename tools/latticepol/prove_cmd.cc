@@ -2,7 +2,6 @@
 // Stage: CLI. `latticepol prove SCENARIO [--policy CANDIDATE]`: every
 // expectation of a scenario over every request its callers can send, with a
 // counterexample per violated expectation (latticepol/analysis.h).
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include "latticepol/decision.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
+#include "output_file.h"
 
 namespace latticepol::cli {
 namespace {
@@ -25,6 +25,8 @@ struct ProveOptions {
   std::string policy;
   bool lenient = false;
   Format format = Format::kText;
+  std::string output;  // empty or "-": stdout
+  bool force = false;
 };
 
 // One JUnit test case per expectation (failed with its counterexample when
@@ -59,6 +61,12 @@ std::string ProofResultToJUnit(const ProofResult& result, const std::string& sce
 }
 
 ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
+  std::string error;
+  if (!opts.output.empty() && opts.output != "-" &&
+      !CheckOutputTarget(opts.output, opts.force, &error)) {
+    PrintError("prove", error);
+    return ExitCode::kUsage;
+  }
   ScenarioLoadResult loaded = LoadScenarioFile(opts.scenario);
   PrintIssues(loaded.issues, opts.scenario);
   if (!loaded.ok()) return ExitCode::kInvalidInput;
@@ -75,6 +83,7 @@ ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
     return result.status().code() == absl::StatusCode::kInvalidArgument ? ExitCode::kInvalidInput
                                                                        : ExitCode::kFailure;
   }
+  std::string text;
   if (opts.format == Format::kHtml) {
     HtmlReportContext html = MakeHtmlContext(
         context, {{"scenario", opts.scenario},
@@ -82,12 +91,17 @@ ExitCode RunProve(const ProveOptions& opts, const CommandContext& context) {
                   {"network policy", loaded.scenario.network_policy_path},
                   {"candidate", opts.policy}});
     html.subject = opts.policy.empty() ? opts.scenario : opts.scenario + " with " + opts.policy;
-    std::cout << ProofResultToHtml(*result, html);
+    text = ProofResultToHtml(*result, html);
   } else if (opts.format == Format::kJUnit) {
-    std::cout << ProofResultToJUnit(*result, SourceName(opts.scenario));
+    text = ProofResultToJUnit(*result, SourceName(opts.scenario));
   } else {
-    std::cout << (opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
-                                               : ProofResultToText(*result));
+    text = opts.format == Format::kJson ? ProofResultToJson(*result) + "\n"
+                                        : ProofResultToText(*result);
+  }
+  // Written to stdout or published at --output (output_file.h).
+  if (!WriteReport(opts.output, text, opts.force, &error)) {
+    PrintError("prove", error);
+    return ExitCode::kFailure;
   }
   return result->all_hold() ? ExitCode::kOk : ExitCode::kDeny;
 }
@@ -110,6 +124,8 @@ void RegisterProveCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--policy", opts->policy, "Candidate service policy replacing the scenario's");
   AddLenientOption(cmd, &opts->lenient);
   AddFormatOption(cmd, &opts->format, /*allow_html=*/true, /*allow_junit=*/true);
+  cmd->add_option("--output", opts->output, "Write the report to this file");
+  cmd->add_flag("--force", opts->force, "Overwrite an existing --output file");
   cmd->callback([opts, &context] { context.Exit(RunProve(*opts, context)); });
 }
 
