@@ -261,6 +261,7 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
   if (options.identity_policy) {
     s->identity = ModelPolicy(*options.identity_policy, &s->space, s->elements.get(), "identity");
   }
+  ExpandRepeated(&s->space, s->elements.get());
   return absl::OkStatus();
 }
 

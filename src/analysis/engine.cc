@@ -15,10 +15,10 @@
 namespace latticepol::analysis {
 namespace {
 
-constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
-constexpr size_t kMaxPairClasses = 64;  // beyond: repeated keys modelled by single classes only
 
-// Positive predicates name the class; with few patterns, negated globs are
+
+
+// Positive groups name the class; with few patterns, negated glob groups are
 // added because globs overlap (literals do not). No positive at all:
 // "none of (...)", or "none of the N patterns" when there are many.
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
@@ -26,12 +26,12 @@ std::string SignatureDescription(const Field& field, const std::vector<bool>& si
   std::string pos, neg, all;
   size_t negated_globs = 0;
   for (size_t i = 0; i < sig.size(); ++i) {
-    const StringPredicate& p = field.predicates[i];
-    all += (all.empty() ? "" : ", ") + p.description;
+    const PredicateGroup& g = field.groups[i];
+    all += (all.empty() ? "" : ", ") + g.description;
     if (sig[i]) {
-      pos += (pos.empty() ? "" : " and ") + p.description;
-    } else if (p.description.rfind("= ", 0) != 0) {
-      neg += " and not " + p.description;
+      pos += (pos.empty() ? "" : " and ") + g.description;
+    } else if (!g.literal) {
+      neg += " and not " + g.description;
       ++negated_globs;
     }
   }
@@ -46,49 +46,6 @@ std::string SignatureDescription(const Field& field, const std::vector<bool>& si
 std::string ShortAction(const std::string& action) {
   const size_t colon = action.find(':');
   return colon == std::string::npos ? action : action.substr(colon + 1);
-}
-
-void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>& desc,
-                   Space* space, Field* field) {
-  for (size_t i = 0; i < base.size(); ++i) {
-    field->atoms.push_back({false, {base[i].witness}, "one value " + desc[i]});
-  }
-  const size_t k = base.size();
-  const bool full = k <= kMaxFullSubsets;
-  const bool pairs = k <= kMaxPairClasses;
-  if (!full) {
-    space->Incomplete(field->label + ": " + std::to_string(k) + " value classes; repeated keys are " +
-                      (pairs ? "modelled with at most two classes" : "modelled with one class"));
-  }
-  // The sets of value classes a repeated key can carry: every non-empty subset
-  // when there are few classes, else every one- and two-class set (k + k(k-1)/2
-  // of them, enumerated directly: walking all 2^k masks to skip the larger
-  // ones made this exponential).
-  auto add = [&](const std::vector<size_t>& members) {
-    FieldAtom atom;
-    std::string d;
-    for (size_t i : members) {
-      atom.values.push_back(base[i].witness);
-      d += (d.empty() ? "" : "; ") + desc[i];
-    }
-    if (atom.values.size() == 1) atom.values.push_back(atom.values[0]);
-    atom.description = "repeated {" + d + "}";
-    field->atoms.push_back(std::move(atom));
-  };
-  if (full) {
-    for (uint32_t mask = 1; mask < (1u << k); ++mask) {
-      std::vector<size_t> members;
-      for (size_t i = 0; i < k; ++i) {
-        if (mask & (1u << i)) members.push_back(i);
-      }
-      add(members);
-    }
-    return;
-  }
-  for (size_t high = 0; high < k; ++high) {  // the order of the masks
-    add({high});
-    for (size_t low = 0; pairs && low < high; ++low) add({low, high});
-  }
 }
 
 void PartitionStringField(Space* space, Field* field) {
@@ -115,21 +72,22 @@ void PartitionStringField(Space* space, Field* field) {
     default:
       break;
   }
-  for (const StringPredicate& p : field->predicates) {
-    if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
+  for (const PredicateGroup& g : field->groups) {
+    for (const StringPredicate& p : g.any_of) {
+      if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
+    }
   }
-  AtomSearchResult found = FindAtoms(field->predicates, options);
+  AtomSearchResult found = FindAtoms(field->groups, options);
   if (!found.complete) space->Incomplete(field->label + ": value-class search budget exhausted");
   std::vector<std::string> desc;
   for (const Atom& atom : found.atoms) desc.push_back(SignatureDescription(*field, atom.signature));
   if (field->optional) field->atoms.push_back({true, {}, "absent"});
-  if (field->ref.kind == FieldKind::kQuery) {
-    AddQueryAtoms(found.atoms, desc, space, field);
-    return;
-  }
+  const bool query = field->ref.kind == FieldKind::kQuery;
   for (size_t i = 0; i < found.atoms.size(); ++i) {
-    field->atoms.push_back({false, {found.atoms[i].witness}, desc[i]});
+    field->atoms.push_back(
+        {false, {found.atoms[i].witness}, std::string(query ? kOneValue : "") + desc[i]});
   }
+  field->first_repeated = field->atoms.size();
 }
 
 }  // namespace
@@ -172,6 +130,15 @@ int Space::FieldFor(const FieldRef& ref) {
   }
   fields.push_back(std::move(f));
   return static_cast<int>(fields.size() - 1);
+}
+
+void Field::AddGroup(PredicateGroup g) {
+  if (g.any_of.empty()) return;
+  const std::string key = GroupKey(g);
+  for (const PredicateGroup& h : groups) {
+    if (GroupKey(h) == key) return;
+  }
+  groups.push_back(std::move(g));
 }
 
 void Space::Incomplete(const std::string& reason) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,9 @@ namespace latticepol::analysis {
 
 enum class Tri : uint8_t { kFalse, kTrue, kUnknown };
 
+// Descriptions of a query key's one-value atoms start with this.
+inline constexpr std::string_view kOneValue = "one value ";
+
 struct FieldAtom {
   bool absent = false;
   std::vector<std::string> values;  // one value, or 2+ for a repeated query key
@@ -39,9 +43,13 @@ struct Field {
   FieldRef ref;
   std::string label;  // "method", "header x-debug", ...
   bool optional = false;
-  std::vector<StringPredicate> predicates;
+  std::vector<PredicateGroup> groups;  // distinct by GroupKey
   std::vector<std::string> preferred;
   std::vector<FieldAtom> atoms;  // filled by Space::Partition
+  // Query keys: atoms [first_repeated, end) are sets of two or more values
+  // (added by ExpandRepeated); before them: absent and one value per class.
+  size_t first_repeated = 0;
+  void AddGroup(PredicateGroup g);
 };
 
 // A caller class: who sends the request and what it does not control.
@@ -82,7 +90,8 @@ class Space {
   int caller_field() const { return 1; }
   int method_field() const { return 2; }
   int path_field() const { return 3; }
-  // Computes every field's atoms from its predicates.
+  // Computes every field's atoms from its predicates (query keys: absent and
+  // one value per class; ExpandRepeated adds the repeated ones).
   void Partition();
   Request Build(const Assignment& a) const;
   void Incomplete(const std::string& reason);
@@ -93,6 +102,8 @@ Space NewSpace(const AnalysisContext& context);
 struct Element {
   std::vector<int> deps;  // field indices, sorted
   std::function<bool(const Request&, const Assignment&)> eval;
+  // How it reads a query key with several values (semantics.h).
+  ManyValues many = ManyValues::kConstant;
 };
 
 class Elements {
@@ -136,6 +147,14 @@ void CollectPredicates(const PolicyDocument& doc, Space* space, const std::strin
 // Builds the elements of every statement (after Space::Partition).
 PolicyModel ModelPolicy(const PolicyDocument& doc, Space* space, Elements* elements,
                         const std::string& label);
+
+// Adds every query field's repeated atoms (two or more values), after every
+// element is added and before any is evaluated: one atom per distinct answer
+// of the elements reading the key, found by closing the one-value classes
+// under union (ForAnyValue reads the OR of the values' answers, ForAllValues
+// the AND, plain operators a constant), each with a smallest set of classes
+// as witness. Exact; a budget marks the space incomplete.
+void ExpandRepeated(Space* space, Elements* elements);
 
 struct Partial {
   bool known = false;

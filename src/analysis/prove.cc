@@ -36,11 +36,7 @@ void MixFacts(const ScenarioMix& mix, std::vector<std::string>* actions,
 }
 
 void AddLiteral(Field* field, const std::string& v) {
-  StringPredicate p = LiteralPredicate(v);
-  for (const StringPredicate& q : field->predicates) {
-    if (q.description == p.description) return;
-  }
-  field->predicates.push_back(std::move(p));
+  field->AddGroup(SingleGroup(LiteralPredicate(v)));
 }
 
 // Fields and predicates the expectations read; returns, per expectation, the
@@ -54,8 +50,7 @@ std::vector<std::vector<int>> ExpectationFields(const Scenario& sc, Space* space
     for (const std::string& v : m.methods) AddLiteral(&space->fields[space->method_field()], v);
     if (!m.paths.empty()) deps.push_back(space->path_field());
     for (const std::string& v : m.paths) {
-      StringPredicate p = StarGlobPredicate(v);
-      space->fields[space->path_field()].predicates.push_back(std::move(p));
+      space->fields[space->path_field()].AddGroup(SingleGroup(StarGlobPredicate(v)));
     }
     if (!m.ports.empty() && !space->ports.empty()) {
       deps.push_back(space->FieldFor({FieldKind::kPort, ""}));
@@ -145,6 +140,7 @@ void BuildProveSetup(const Scenario& sc, const Simulation& sim, ProveSetup* s) {
     };
     s->match.push_back(el->Add(std::move(m)));
   }
+  ExpandRepeated(&s->space, el);
 }
 
 int FirstFree(const Element& e, const Assignment& a) {
