@@ -267,14 +267,20 @@ const std::vector<int>& Elements::Readers(int f) {
   return readers_[f];
 }
 
-Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need) {
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need,
+                   std::vector<int>* live) {
   bool unknown = false;
   int local_need = -1;
+  const size_t mark = live != nullptr ? live->size() : 0;
   for (int e : s.elements) {
     const Tri t = el->Value(e, a);
-    if (t == Tri::kFalse) return Tri::kFalse;
+    if (t == Tri::kFalse) {
+      if (live != nullptr) live->resize(mark);
+      return Tri::kFalse;
+    }
     if (t == Tri::kUnknown) {
       unknown = true;
+      if (live != nullptr) live->push_back(e);
       for (int d : el->at(e).deps) {
         if (a[d] < 0) {
           local_need = MinNeed(local_need, d);
@@ -288,14 +294,17 @@ Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, i
   return Tri::kUnknown;
 }
 
-Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) {
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a,
+                       std::vector<int>* live) {
   Partial out;
   int deny_need = -1, allow_need = -1;
   bool deny_unknown = false, allow_true = false, allow_unknown = false;
+  const size_t mark = live != nullptr ? live->size() : 0;
   for (const StatementModel& s : p.statements) {
     if (s.effect == Effect::kDeny) {
-      const Tri t = StatementValue(s, el, a, &deny_need);
+      const Tri t = StatementValue(s, el, a, &deny_need, live);
       if (t == Tri::kTrue) {
+        if (live != nullptr) live->resize(mark);
         out.known = true;
         out.kind = DecisionKind::kExplicitDeny;
         return out;
@@ -303,20 +312,27 @@ Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) 
       deny_unknown |= t == Tri::kUnknown;
     }
   }
-  if (deny_unknown) {
+  if (deny_unknown && live == nullptr) {
     out.need = deny_need;
     return out;
   }
+  const size_t allow_mark = live != nullptr ? live->size() : 0;
   for (const StatementModel& s : p.statements) {
     if (s.effect != Effect::kAllow) continue;
-    const Tri t = StatementValue(s, el, a, &allow_need);
+    const Tri t = StatementValue(s, el, a, &allow_need, live);
     if (t == Tri::kTrue) {
       allow_true = true;
       break;
     }
     allow_unknown |= t == Tri::kUnknown;
   }
+  if (allow_true && live != nullptr) live->resize(allow_mark);  // only the Denies matter
+  if (deny_unknown) {
+    out.need = deny_need;
+    return out;
+  }
   if (allow_true || !allow_unknown) {
+    if (live != nullptr) live->resize(mark);
     out.known = true;
     out.kind = allow_true ? DecisionKind::kAllow : DecisionKind::kImplicitDeny;
     return out;
@@ -326,11 +342,20 @@ Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) 
 }
 
 Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
-                      const Assignment& a) {
+                      const Assignment& a, std::vector<int>* live) {
   Partial out;
+  const size_t mark = live != nullptr ? live->size() : 0;
   const int cf = space.caller_field();
   if (a[cf] < 0) {
     out.need = cf;
+    if (live != nullptr) {  // what any caller's chain may still read
+      for (const PolicyModel* m : {chain.network, chain.service}) {
+        if (m != nullptr) PolicyDecision(*m, el, a, live);
+      }
+      for (const std::optional<PolicyModel>& m : chain.identity) {
+        if (m) PolicyDecision(*m, el, a, live);
+      }
+    }
     return out;
   }
   const CallerAtom& caller = space.callers[a[cf]];
@@ -341,7 +366,7 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
   const Decision* id_ptr = nullptr;
   auto layer = [&](const PolicyModel* model, Decision* d, const Decision** ptr) {
     if (model == nullptr) return true;
-    const Partial p = PolicyDecision(*model, el, a);
+    const Partial p = PolicyDecision(*model, el, a, live);
     if (!p.known) {
       out.need = MinNeed(out.need, p.need);
       return false;
@@ -362,6 +387,7 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
     known &= layer(&*chain.identity[a[cf]], &id, &id_ptr);
   }
   if (!known) return out;
+  if (live != nullptr) live->resize(mark);
   out.known = true;
   out.kind = ComposeChain(caller.config, is_signed, net_ptr, svc_ptr, id_ptr).decision;
   return out;
@@ -369,19 +395,39 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
 
 namespace {
 
-std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f) {
-  const std::vector<int>& readers = el->Readers(f);
+// What the chain reads of a caller besides its elements: signed or not, its
+// auth types and identity input (callers that differ here never share a group).
+std::string CallerKey(const CallerAtom& c) {
+  std::string key = c.principal.has_value() ? "s" : "a";
+  key += std::to_string(static_cast<int>(c.config.network_auth_type)) + "," +
+         std::to_string(static_cast<int>(c.config.service_auth_type)) + "," +
+         (c.config.identity_decision ? std::to_string(static_cast<int>(*c.config.identity_decision))
+                                     : std::string("-")) +
+         "," + std::to_string(reinterpret_cast<uintptr_t>(c.identity_policy)) + "|";
+  return key;
+}
+
+// Splits field f's atoms into groups its readers (the live ones, when
+// scoped) cannot tell apart under the current assignment.
+std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f,
+                                         const std::vector<int>* live) {
+  std::vector<int> readers;
+  for (int r : el->Readers(f)) {
+    if (live == nullptr || std::binary_search(live->begin(), live->end(), r)) readers.push_back(r);
+  }
   const size_t n = space->fields[f].atoms.size();
   space->work += n * (readers.size() + 1);
   std::vector<std::vector<int>> groups;
-  std::map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t> index;
   bool merge = true;
   for (int r : readers) {  // another free dep: atoms cannot be told apart yet
     for (int d : el->at(r).deps) merge &= d == f || (*a)[d] >= 0;
   }
+  const bool caller = f == space->caller_field();
   std::vector<std::string> keys(merge ? n : 0);
   for (size_t x = 0; merge && x < n; ++x) {
     (*a)[f] = static_cast<int>(x);
+    if (caller) keys[x] = CallerKey(space->callers[x]);
     for (int r : readers) {
       const Tri t = el->Value(r, *a);
       if (t == Tri::kUnknown) merge = false;
@@ -416,7 +462,7 @@ bool Recurse(SearchState* s) {
     s->exhausted = true;
     return false;
   }
-  const Visit v = (*s->visit)(s->leaf.assignment);
+  Visit v = (*s->visit)(s->leaf.assignment);
   if (v.verdict == Verdict::kPrune) return true;
   if (v.verdict == Verdict::kLeaf || v.field < 0) {
     (*s->on_leaf)(s->leaf);
@@ -424,7 +470,12 @@ bool Recurse(SearchState* s) {
     return s->limits.max_leaves == 0 || s->leaves < s->limits.max_leaves;
   }
   const int f = v.field;
-  for (std::vector<int>& group : GroupAtoms(s->space, s->el, &s->leaf.assignment, f)) {
+  if (v.scoped) {
+    std::sort(v.live.begin(), v.live.end());
+    v.live.erase(std::unique(v.live.begin(), v.live.end()), v.live.end());
+  }
+  for (std::vector<int>& group :
+       GroupAtoms(s->space, s->el, &s->leaf.assignment, f, v.scoped ? &v.live : nullptr)) {
     s->leaf.assignment[f] = group[0];
     s->leaf.groups[f] = std::move(group);
     const bool go_on = Recurse(s);

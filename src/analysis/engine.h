@@ -162,8 +162,14 @@ struct Partial {
   int need = -1;  // smallest free field an undecided element reads
 };
 
-Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need);
-Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a);
+// `live` (optional) receives the undecided elements the answer still
+// depends on: those of undecided statements, and of undecided Allows only
+// while no Allow is true; nothing once the answer is known. The search
+// splits a field only by what its live readers tell apart.
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need,
+                   std::vector<int>* live = nullptr);
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a,
+                       std::vector<int>* live = nullptr);
 
 // A chain over one service-policy model (network/identity shared).
 struct ChainModel {
@@ -172,7 +178,7 @@ struct ChainModel {
   std::vector<std::optional<PolicyModel>> identity;  // per caller atom
 };
 Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
-                      const Assignment& a);
+                      const Assignment& a, std::vector<int>* live = nullptr);
 
 // The search. `visit` returns kSplit with the field to split, kLeaf, or
 // kPrune. Leaves get the assignment and, per field, the atoms of its group.
@@ -180,6 +186,10 @@ enum class Verdict : uint8_t { kPrune, kLeaf, kSplit };
 struct Visit {
   Verdict verdict = Verdict::kPrune;
   int field = -1;
+  // With `scoped`, the split groups the field's atoms by the answers of its
+  // readers among `live` only (see PolicyDecision); else of every reader.
+  bool scoped = false;
+  std::vector<int> live;
 };
 struct Leaf {
   Assignment assignment;

@@ -174,17 +174,21 @@ absl::StatusOr<ProofResult> ProveScenario(const Scenario& scenario,
     auto visit = [&](const analysis::Assignment& a) {
       using analysis::Tri;
       using analysis::Verdict;
+      analysis::Visit v;
       const Tri t = s.elements->Value(m, a);
-      if (t == Tri::kFalse) return analysis::Visit{Verdict::kPrune, -1};
-      const analysis::Partial p = ChainDecision(chain, s.space, s.elements.get(), a);
-      if (p.known && OutcomeSatisfies(exp.expect, p.kind)) {
-        return analysis::Visit{Verdict::kPrune, -1};
+      if (t == Tri::kFalse) return v;
+      v.scoped = true;
+      const analysis::Partial p = ChainDecision(chain, s.space, s.elements.get(), a, &v.live);
+      if (p.known && OutcomeSatisfies(exp.expect, p.kind)) return analysis::Visit{};
+      if (t == Tri::kTrue && p.known) {
+        v.verdict = Verdict::kLeaf;
+        return v;
       }
-      if (t == Tri::kTrue && p.known) return analysis::Visit{Verdict::kLeaf, -1};
-      const int need = analysis::MinNeed(
-          t == Tri::kUnknown ? analysis::FirstFree(s.elements->at(m), a) : -1,
-          p.known ? -1 : p.need);
-      return analysis::Visit{Verdict::kSplit, need};
+      if (t == Tri::kUnknown) v.live.push_back(m);
+      v.verdict = Verdict::kSplit;
+      v.field = analysis::MinNeed(t == Tri::kUnknown ? analysis::FirstFree(s.elements->at(m), a) : -1,
+                                  p.known ? -1 : p.need);
+      return v;
     };
     std::optional<analysis::Leaf> hit;
     searched_all &= analysis::Search(&s.space, s.elements.get(), visit,
