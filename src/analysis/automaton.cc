@@ -323,13 +323,29 @@ PredicateGroup SingleGroup(StringPredicate p) {
 }
 
 PredicateGroup MakeGroup(std::vector<StringPredicate> any_of) {
+  constexpr size_t kShown = 4;  // patterns named in a description
   PredicateGroup g;
   g.literal = !any_of.empty();
+  // `like "a*"` and `like "b?"` read `like any of ("a*", "b?")`.
+  std::string verb;
+  bool same_verb = true;
   for (const StringPredicate& p : any_of) {
     g.literal &= p.description.rfind("= ", 0) == 0;
-    g.description += (g.description.empty() ? "" : ", ") + p.description;
+    const std::string v = p.description.substr(0, p.description.find(' '));
+    if (verb.empty()) verb = v;
+    same_verb &= v == verb && p.description.back() == '"';
   }
-  if (any_of.size() != 1) g.description = "one of (" + g.description + ")";
+  if (any_of.size() == 1) {
+    g.description = any_of[0].description;
+  } else if (!any_of.empty()) {
+    std::string list;
+    for (size_t i = 0; i < any_of.size() && i < kShown; ++i) {
+      const std::string& d = any_of[i].description;
+      list += (i ? ", " : "") + (same_verb ? d.substr(verb.size() + 1) : d);
+    }
+    if (any_of.size() > kShown) list += ", +" + std::to_string(any_of.size() - kShown) + " more";
+    g.description = (same_verb ? verb + " any of (" : "any of (") + list + ")";
+  }
   g.any_of = std::move(any_of);
   return g;
 }

@@ -23,12 +23,14 @@ namespace {
 // "none of (...)", or "none of the N patterns" when there are many.
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
   constexpr size_t kFew = 4;
-  std::string pos, neg, all;
-  size_t negated_globs = 0;
+  std::string pos, neg, all, first;
+  size_t negated_globs = 0, positives = 0;
   for (size_t i = 0; i < sig.size(); ++i) {
     const PredicateGroup& g = field.groups[i];
     all += (all.empty() ? "" : ", ") + g.description;
     if (sig[i]) {
+      if (pos.empty()) first = g.description;
+      ++positives;
       pos += (pos.empty() ? "" : " and ") + g.description;
     } else if (!g.literal) {
       neg += " and not " + g.description;
@@ -38,7 +40,11 @@ std::string SignatureDescription(const Field& field, const std::vector<bool>& si
   if (all.empty()) return "any value";
   if (pos.empty()) {
     return sig.size() <= kFew ? "none of (" + all + ")"
-                              : "none of the " + std::to_string(sig.size()) + " patterns";
+                              : "none of the " + std::to_string(sig.size()) + " pattern sets";
+  }
+  if (positives > kFew) {  // the witness shows a value; name how many sets it is in
+    return "in " + std::to_string(positives) + " of the " + std::to_string(sig.size()) +
+           " pattern sets (" + first + ", ...)";
   }
   return negated_globs <= kFew ? pos + neg : pos;
 }
@@ -549,6 +555,7 @@ void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
 }
 
 Region DescribeRegion(const Space& space, const Leaf& leaf) {
+  constexpr size_t kLongDescription = 240;  // beyond: a count and one example
   Region region;
   for (size_t f = 0; f < space.fields.size(); ++f) {
     const std::vector<int>& g = leaf.groups[f];
@@ -567,6 +574,10 @@ Region DescribeRegion(const Space& space, const Leaf& leaf) {
       d = "not (" + others + ")";
     } else {
       for (int x : g) d += (d.empty() ? "" : " | ") + field.atoms[x].description;
+    }
+    if (d.size() > kLongDescription && g.size() > 1) {
+      d = "one of " + std::to_string(g.size()) + " value classes (of " +
+          std::to_string(field.atoms.size()) + "), e.g. " + field.atoms[g[0]].description;
     }
     region.constraints.push_back({field.label, d});
   }
