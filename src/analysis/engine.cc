@@ -78,6 +78,7 @@ void PartitionStringField(Space* space, Field* field) {
     default:
       break;
   }
+  if (field->pinned) options.preferred.insert(options.preferred.begin(), *field->pinned);
   for (const PredicateGroup& g : field->groups) {
     for (const StringPredicate& p : g.any_of) {
       if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
@@ -480,9 +481,21 @@ bool Recurse(SearchState* s) {
     std::sort(v.live.begin(), v.live.end());
     v.live.erase(std::unique(v.live.begin(), v.live.end()), v.live.end());
   }
-  for (std::vector<int>& group :
-       GroupAtoms(s->space, s->el, &s->leaf.assignment, f, v.scoped ? &v.live : nullptr)) {
-    s->leaf.assignment[f] = group[0];
+  std::vector<std::vector<int>> groups =
+      GroupAtoms(s->space, s->el, &s->leaf.assignment, f, v.scoped ? &v.live : nullptr);
+  const int prefer = static_cast<size_t>(f) < s->limits.prefer.size() ? s->limits.prefer[f] : -1;
+  if (prefer >= 0) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (std::find(groups[g].begin(), groups[g].end(), prefer) == groups[g].end()) continue;
+      std::rotate(groups.begin(), groups.begin() + static_cast<long>(g),
+                  groups.begin() + static_cast<long>(g) + 1);
+      break;
+    }
+  }
+  for (std::vector<int>& group : groups) {
+    const bool preferred =
+        prefer >= 0 && std::find(group.begin(), group.end(), prefer) != group.end();
+    s->leaf.assignment[f] = preferred ? prefer : group[0];
     s->leaf.groups[f] = std::move(group);
     const bool go_on = Recurse(s);
     s->leaf.assignment[f] = -1;

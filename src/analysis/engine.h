@@ -45,6 +45,9 @@ struct Field {
   bool optional = false;
   std::vector<PredicateGroup> groups;  // distinct by GroupKey
   std::vector<std::string> preferred;
+  // Witness of its own atom, ahead of every other preferred value (a
+  // request's value, so that its atom can be found by its witness).
+  std::optional<std::string> pinned;
   std::vector<FieldAtom> atoms;  // filled by Space::Partition
   // Query keys: atoms [first_repeated, end) are sets of two or more values
   // (added by ExpandRepeated); before them: absent and one value per class.
@@ -196,8 +199,12 @@ struct Leaf {
   std::vector<std::vector<int>> groups;  // empty = free
 };
 struct SearchLimits {
+  SearchLimits(size_t nodes = 200000, size_t leaves = 0) : max_nodes(nodes), max_leaves(leaves) {}
   size_t max_nodes = 200000;
   size_t max_leaves = 0;  // 0 = all
+  // Per field (empty = none; -1 = none for that field): an atom whose group is
+  // visited first and represented by that atom.
+  std::vector<int> prefer;
 };
 // Returns false when the node budget ran out.
 bool Search(Space* space, Elements* el, const std::function<Visit(const Assignment&)>& visit,

@@ -77,6 +77,18 @@ PY
 run "analyze many classes" 0 timeout 60 "$LP" analyze "$TMP/many.json" --format json
 json "analyze many classes" "d['complete'] and len(d['allowed']) >= 1"
 
+# ---- eval: "would pass with" from the analysis --------------------------------
+# Two conditions fail (method and q): the hint names both, and is checked.
+echo '{"method": "DELETE", "path": "/x", "sourceVpcOwnerAccount": "111111111111"}' >"$TMP/deny.json"
+run "eval would pass" 3 "$LP" eval --policy "$POLICY" --request "$TMP/deny.json"
+expect_in "eval would pass" "$TMP/out" 'would pass with: method = "GET" (was "DELETE"), query q = "blue" (was absent) (checked: ALLOW by both evaluators)'
+run "eval would pass json" 3 "$LP" eval --policy "$POLICY" --request "$TMP/deny.json" --format json
+json "eval would pass json" "[c['field'] for c in d['wouldPass']['changes']]==['method','query q'] and d['wouldPass']['request']['method']=='GET'"
+# The VPC owner is not the caller's to change.
+echo '{"method": "GET", "query": "q=blue", "sourceVpcOwnerAccount": "333333333333"}' >"$TMP/other.json"
+run "eval no change passes" 3 "$LP" eval --policy "$POLICY" --request "$TMP/other.json"
+expect_in "eval no change passes" "$TMP/out" "no change of method, path, query or headers passes"
+
 # ---- JUnit output (CI test reports) -----------------------------------------
 # junit <name> <python expression over the parsed <testsuites> root `t`>
 junit() {

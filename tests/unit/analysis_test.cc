@@ -436,6 +436,88 @@ TEST(AnalysisGlobs, ManyValueClassesOnARepeatedKeyAreExact) {
   }
 }
 
+// ---- would pass with: the smallest change, against brute force --------------
+
+int ChangedFields(const Request& a, const Request& b) {
+  auto values = [](const std::vector<StringPair>& pairs, const char* name) {
+    std::vector<std::string> out;
+    for (const StringPair& p : pairs) {
+      if (p.first == name) out.push_back(p.second);
+    }
+    return out;
+  };
+  return (a.method != b.method) + (a.path != b.path) +
+         (values(a.headers, "x-a") != values(b.headers, "x-a")) +
+         (values(a.query, "q") != values(b.query, "q"));
+}
+
+TEST(AnalysisWouldPass, SmallestChangeAgreesWithBruteForce) {
+  const std::vector<Request> universe = GlobUniverse();
+  Rng rng(4711);
+  int hints = 0;
+  for (int i = 0; i < Pairs(); ++i) {
+    const std::string text = RandomGlobPolicyText(rng);
+    const PolicyDocument doc = MustParse(text);
+    std::vector<const Request*> allowed;
+    for (const Request& r : universe) {
+      if (Decide(doc, r) == DecisionKind::kAllow) allowed.push_back(&r);
+    }
+    for (int k = 0; k < 5; ++k) {
+      const Request& r = universe[rng.Uniform(universe.size())];
+      if (Decide(doc, r) == DecisionKind::kAllow) continue;
+      auto result = WouldPassWith(&doc, r);
+      ASSERT_TRUE(result.ok()) << result.status() << "\n" << text;
+      ASSERT_TRUE(result->complete);
+      int brute = 99;
+      for (const Request* a : allowed) brute = std::min(brute, ChangedFields(r, *a));
+      if (!result->hint) {
+        EXPECT_EQ(brute, 99) << "a change passes\n" << text << "\n" << RequestToJson(r);
+        continue;
+      }
+      ++hints;
+      const WouldPass& hint = *result->hint;
+      EXPECT_EQ(Decide(doc, hint.witness.request), DecisionKind::kAllow);
+      EXPECT_EQ(static_cast<int>(hint.changes.size()), ChangedFields(r, hint.witness.request));
+      EXPECT_LE(static_cast<int>(hint.changes.size()), brute)
+          << "not the smallest change\n" << text << "\n" << RequestToJson(r) << "\n"
+          << WouldPassToText(*result);
+    }
+  }
+  EXPECT_GT(hints, 0);
+}
+
+TEST(AnalysisWouldPass, SeedPolicyNamesEveryFailedCondition) {
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowBlue","Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringEquals":{)"
+      R"("vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue",)"
+      R"("vpc-lattice-svcs:SourceVpcOwnerAccount":"111111111111"}}}]})");
+  Request r;
+  r.method = "DELETE";
+  r.path = "/x";
+  r.query = {{"q", "red"}};
+  r.source_vpc_owner_account = "111111111111";
+  r.service_arn = "arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0";
+  auto result = WouldPassWith(&doc, r);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->hint.has_value());
+  ASSERT_EQ(result->hint->changes.size(), 2u) << WouldPassToText(*result);
+  EXPECT_EQ(result->hint->changes[0].field, "method");
+  EXPECT_EQ(result->hint->changes[0].to, "\"GET\"");
+  EXPECT_EQ(result->hint->changes[1].field, "query q");
+  EXPECT_EQ(result->hint->changes[1].from, "\"red\"");
+  EXPECT_EQ(result->hint->changes[1].to, "\"blue\"");
+  EXPECT_EQ(result->hint->witness.decision, DecisionKind::kAllow);
+  EXPECT_EQ(result->hint->witness.request.path, "/x");  // untouched
+  // The VPC owner is not the caller's to change: nothing passes.
+  r.source_vpc_owner_account = "333333333333";
+  result = WouldPassWith(&doc, r);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->complete);
+  EXPECT_FALSE(result->hint.has_value());
+  EXPECT_NE(WouldPassToText(*result).find("no change"), std::string::npos);
+}
+
 // ---- (b) rewrites -------------------------------------------------------------
 
 TEST(AnalysisRewrites, EquivalentRewritesAreEquivalent) {
