@@ -307,6 +307,8 @@ std::vector<char> SearchAlphabet(const std::vector<PredicateGroup>& groups) {
   return alphabet;
 }
 
+}  // namespace
+
 bool GroupMatches(const PredicateGroup& g, std::string_view text) {
   for (const StringPredicate& p : g.any_of) {
     if (Matches(p, text)) return true;
@@ -314,7 +316,20 @@ bool GroupMatches(const PredicateGroup& g, std::string_view text) {
   return false;
 }
 
-}  // namespace
+std::optional<std::vector<std::string>> LiteralStrings(const PredicateGroup& g) {
+  std::vector<std::string> out;
+  for (const StringPredicate& p : g.any_of) {
+    if (!p.prefix.empty()) return std::nullopt;
+    std::string s;
+    for (const Token& t : p.tokens) {
+      if (t.kind != Token::Kind::kLiteral || t.alt != 0) return std::nullopt;
+      s.push_back(t.c);
+    }
+    out.push_back(std::move(s));
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
 
 PredicateGroup SingleGroup(StringPredicate p) {
   std::vector<StringPredicate> one;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,11 @@ struct PredicateGroup {
 };
 
 PredicateGroup SingleGroup(StringPredicate p);
+// True iff some predicate of the group matches `text`.
+bool GroupMatches(const PredicateGroup& g, std::string_view text);
+// The group's strings when it is a set of exact literals (StringEquals
+// values), else nullopt.
+std::optional<std::vector<std::string>> LiteralStrings(const PredicateGroup& g);
 // `any_of` with its description and literal flag filled in.
 PredicateGroup MakeGroup(std::vector<StringPredicate> any_of);
 // A key naming the group's meaning (same predicates, same prefixes).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -21,8 +22,30 @@ namespace {
 // Positive groups name the class; with few patterns, negated glob groups are
 // added because globs overlap (literals do not). No positive at all:
 // "none of (...)", or "none of the N patterns" when there are many.
+// A class inside a positive literal group is a few exact strings: named.
+std::optional<std::string> LiteralDescription(const Field& field, const std::vector<bool>& sig) {
+  constexpr size_t kFew = 4;
+  for (size_t i = 0; i < sig.size(); ++i) {
+    if (!sig[i]) continue;
+    auto strings = LiteralStrings(field.groups[i]);
+    if (!strings || strings->size() > kFew) continue;
+    std::vector<std::string> in;
+    for (const std::string& s : *strings) {
+      bool same = true;
+      for (size_t j = 0; j < sig.size() && same; ++j) same = GroupMatches(field.groups[j], s) == sig[j];
+      if (same && std::find(in.begin(), in.end(), s) == in.end()) in.push_back(s);
+    }
+    if (in.empty()) continue;
+    std::string d = in.size() == 1 ? "= " : "= any of (";
+    for (size_t k = 0; k < in.size(); ++k) d += (k ? ", \"" : "\"") + in[k] + "\"";
+    return in.size() == 1 ? d : d + ")";
+  }
+  return std::nullopt;
+}
+
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
   constexpr size_t kFew = 4;
+  if (auto literal = LiteralDescription(field, sig)) return *literal;
   std::string pos, neg, all, first;
   size_t negated_globs = 0, positives = 0;
   for (size_t i = 0; i < sig.size(); ++i) {
