@@ -695,6 +695,45 @@ TEST(AnalysisAutomaton, AtomsRealiseEveryBruteForceSignature) {
   }
 }
 
+TEST(AnalysisAutomaton, GroupAtomsRealiseEveryBruteForceSignature) {
+  // Groups (any of 1-3 globs) become minimised DFAs; groups with the same
+  // language (`a**` and `a*`, repeated groups) share one product component.
+  Rng rng(7);
+  const std::vector<std::string> texts = AllStrings("abc", 5);
+  for (int i = 0; i < 150; ++i) {
+    std::vector<analysis::PredicateGroup> groups;
+    const int n = rng.Range(1, 5);
+    for (int k = 0; k < n; ++k) {
+      std::vector<analysis::StringPredicate> any_of;
+      const int m = rng.Range(1, 3);
+      for (int j = 0; j < m; ++j) {
+        std::string g;
+        const int len = rng.Range(0, 4);
+        for (int t = 0; t < len; ++t) g.push_back("ab*?"[rng.Uniform(4)]);
+        any_of.push_back(analysis::GlobPredicate(g));
+      }
+      groups.push_back(analysis::MakeGroup(std::move(any_of)));
+      if (rng.Percent(20)) groups.push_back(groups.back());
+    }
+    groups.push_back(analysis::SingleGroup(analysis::GlobPredicate("a**")));
+    groups.push_back(analysis::SingleGroup(analysis::GlobPredicate("a*")));
+    const analysis::AtomSearchResult atoms = analysis::FindAtoms(groups, {});
+    ASSERT_TRUE(atoms.complete);
+    std::set<std::vector<bool>> found;
+    for (const analysis::Atom& a : atoms.atoms) {
+      std::vector<bool> sig;
+      for (const auto& g : groups) sig.push_back(analysis::GroupMatches(g, a.witness));
+      EXPECT_EQ(sig, a.signature) << a.witness;
+      EXPECT_TRUE(found.insert(sig).second);
+    }
+    for (const std::string& t : texts) {
+      std::vector<bool> sig;
+      for (const auto& g : groups) sig.push_back(analysis::GroupMatches(g, t));
+      ASSERT_TRUE(found.count(sig)) << "signature of `" << t << "` not found";
+    }
+  }
+}
+
 TEST(AnalysisAutomaton, ResourcePatternFollowsSegmentRules) {
   analysis::StringPredicate p = analysis::ResourceArnPredicate("arn:aws:vpc-lattice:*:*:service/svc-1/*");
   EXPECT_TRUE(analysis::Matches(p, "arn:aws:vpc-lattice:us-east-1:111:service/svc-1/a:b"));
