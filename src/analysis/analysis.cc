@@ -27,6 +27,7 @@ struct Names {
   std::set<std::string> accounts;
   std::vector<std::string> arns;  // iam (non-root) and sts assumed-role ARNs
   std::set<std::string> org_ids;
+  bool org_tested = false;  // some condition reads aws:PrincipalOrgID
 };
 
 void NoteArn(const std::string& v, Names* names) {
@@ -73,6 +74,7 @@ void CollectNames(const PolicyDocument& doc, Names* names, Space* space) {
                           " on " + c.key.name +
                           " is checked only for callers built from the names the policies use");
       }
+      names->org_tested |= c.key.kind == KeyKind::kPrincipalOrgId;
       for (const std::string& v : c.values) {
         if (c.key.kind == KeyKind::kPrincipalOrgId) {
           names->org_ids.insert(v);
@@ -133,6 +135,12 @@ void AddSigned(const Principal& base, const std::string& what, const Names& name
     Principal p = base;
     p.org_id = org;
     add(p, what + " in org " + org);
+  }
+  if (names.org_tested) {  // in an organization the policies do not name
+    Principal p = base;
+    p.org_id = "o-0therorg";
+    for (int i = 0; names.org_ids.count(p.org_id); ++i) p.org_id = "o-0therorg" + std::to_string(i);
+    add(p, what + " in another org");
   }
 }
 
@@ -208,13 +216,14 @@ struct Setup {
 // between consecutive points, so this is exact for Numeric* operators.
 void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
   std::set<int32_t> points;
+  bool named = false;  // some Port condition (its points may all lie outside 0-65535)
   for (const PolicyDocument* d : docs) {
     if (d == nullptr) continue;
     for (const Statement& st : d->statements) {
       for (const Condition& c : st.conditions) {
-        if (KeyInfoFor(c.key).source != KeySource::kPort || c.op == ConditionOperator::kNull) {
-          continue;
-        }
+        if (KeyInfoFor(c.key).source != KeySource::kPort) continue;
+        named = true;
+        if (c.op == ConditionOperator::kNull) continue;
         if (FamilyOf(c.op) != OperatorFamily::kNumeric) {
           space->Incomplete("statement " + std::to_string(st.index) + ": " + c.operator_name +
                             " on " + c.key.name + " is checked only at the ports the policies name");
@@ -228,7 +237,7 @@ void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
       }
     }
   }
-  if (points.empty()) return;
+  if (!named) return;
   points.insert({443, 0, 65535});
   space->ports.assign(points.begin(), points.end());
 }

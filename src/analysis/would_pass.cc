@@ -186,6 +186,13 @@ absl::StatusOr<WouldPassResult> WouldPassWith(const PolicyDocument* service_poli
                                               const Request& request,
                                               const AnalysisOptions& options) {
   using analysis::Assignment;
+  if (request.service_arn && request.service_arn->empty()) {
+    // The analysed context has a service ARN or none; an empty one is neither.
+    WouldPassResult none;
+    none.complete = false;
+    none.incomplete_reasons.push_back("the request's service ARN is empty");
+    return none;
+  }
   analysis::Setup s;
   analysis::BuildSetup(service_policy, request, options, &s);
   std::vector<int> prefer(s.space.fields.size(), -1);
