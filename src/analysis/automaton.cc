@@ -194,38 +194,69 @@ struct Dfa {
 };
 
 // Subset construction over the union of the group's NFAs, started after each
-// predicate's prefix and the seed. False when it needs more than `max_states`.
+// predicate's prefix and the seed. A set of NFA positions (every predicate's
+// positions, concatenated) is a bit set, so one step is a few word
+// operations: T = S & accepts(c); next = (T & star) | (T & ~star) << 1, then
+// the empty matches of `*` tokens. False when it needs more than
+// `max_states` states.
 bool Determinize(const PredicateGroup& g, const std::vector<char>& alphabet,
                  std::string_view seed, size_t max_states, Dfa* out) {
-  using Multi = std::vector<StateSet>;  // one state set per predicate
-  auto key_of = [](const Multi& m) {
-    std::string k;
-    for (const StateSet& s : m) k += s;  // per-predicate lengths are fixed
-    return k;
-  };
-  Multi start;
+  size_t positions = 0;
+  for (const StringPredicate& p : g.any_of) positions += p.tokens.size() + 1;
+  const size_t words = (positions + 63) / 64;
+  using Bits = std::vector<uint64_t>;
+  auto set = [](Bits* b, size_t i) { (*b)[i / 64] |= uint64_t{1} << (i % 64); };
+  Bits star(words, 0), final_mask(words, 0), start(words, 0);
+  std::vector<Bits> accepts(alphabet.size(), Bits(words, 0));
+  std::vector<size_t> star_positions;  // ascending: closure cascades forward
+  size_t offset = 0;
   for (const StringPredicate& p : g.any_of) {
     StateSet s = Start(p);
     for (char c : seed) s = Step(p, s, c);
-    start.push_back(std::move(s));
+    for (size_t i = 0; i < p.tokens.size(); ++i) {
+      const Token& t = p.tokens[i];
+      if (t.kind == Token::Kind::kStar) {
+        set(&star, offset + i);
+        star_positions.push_back(offset + i);
+      }
+      for (size_t a = 0; a < alphabet.size(); ++a) {
+        if (Accepts(t, alphabet[a])) set(&accepts[a], offset + i);
+      }
+    }
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i]) set(&start, offset + i);
+    }
+    set(&final_mask, offset + p.tokens.size());
+    offset += p.tokens.size() + 1;
   }
+  auto key_of = [](const Bits& b) {
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size() * sizeof(uint64_t));
+  };
   std::unordered_map<std::string, uint32_t> ids;
-  std::vector<Multi> states;
+  std::vector<Bits> states;
   ids.emplace(key_of(start), 0);
   states.push_back(std::move(start));
   out->symbols = alphabet.size();
+  Bits next(words), moved(words);
   for (size_t i = 0; i < states.size(); ++i) {
     bool accept = false;
-    for (const StateSet& s : states[i]) accept |= s.back() != 0;
+    for (size_t w = 0; w < words; ++w) accept |= (states[i][w] & final_mask[w]) != 0;
     out->accept.push_back(accept ? 1 : 0);
-    for (char c : alphabet) {
-      Multi next;
-      next.reserve(g.any_of.size());
-      for (size_t p = 0; p < g.any_of.size(); ++p) next.push_back(Step(g.any_of[p], states[i][p], c));
+    for (size_t a = 0; a < alphabet.size(); ++a) {
+      uint64_t carry = 0;
+      for (size_t w = 0; w < words; ++w) {
+        const uint64_t t = states[i][w] & accepts[a][w];
+        moved[w] = (t & ~star[w]);
+        next[w] = (t & star[w]) | (moved[w] << 1) | carry;
+        carry = moved[w] >> 63;
+      }
+      for (size_t sp : star_positions) {
+        if (next[sp / 64] >> (sp % 64) & 1) set(&next, sp + 1);
+      }
       auto [it, inserted] = ids.emplace(key_of(next), static_cast<uint32_t>(states.size()));
       if (inserted) {
         if (states.size() >= max_states) return false;
-        states.push_back(std::move(next));
+        states.push_back(next);
       }
       out->next.push_back(it->second);
     }
