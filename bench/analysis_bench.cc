@@ -7,6 +7,11 @@
 //   ProveShipped          policies/shared-service/scenario.yaml (target <= 50 ms)
 //   AnalyzeSeed           who-can-do-what of the shipped policy, with per-statement
 //                         reachability
+//   AnalyzeGlobHeavy      policies/bench/glob-heavy.json: 8 statements, each with 10
+//                         random globs (`*`, `?`, `a`, `b`, `ab`) on the path, header
+//                         x-a, query q (plain, ForAnyValue, ForAllValues) and method
+//   DiffGlobHeavy         glob-heavy.json against glob-heavy-changed.json (one more
+//                         path glob in statement S7)
 // Whole CLI runs (process start, parsing, output) are measured with hyperfine,
 // see bench/README.md.
 #include <fstream>
@@ -88,6 +93,25 @@ void BM_AnalyzeSeed(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AnalyzeSeed)->Unit(benchmark::kMicrosecond);
+
+void BM_AnalyzeGlobHeavy(benchmark::State& state) {
+  const PolicyDocument doc = Load("policies/bench/glob-heavy.json");
+  for (auto _ : state) {
+    auto result = AnalyzePolicy(doc);
+    if (!result.ok() || !result->complete) {
+      state.SkipWithError("analyze failed or incomplete");
+      return;
+    }
+    benchmark::DoNotOptimize(result->allowed.size());
+  }
+}
+BENCHMARK(BM_AnalyzeGlobHeavy)->Unit(benchmark::kMillisecond);
+
+void BM_DiffGlobHeavy(benchmark::State& state) {
+  Diff(state, Load("policies/bench/glob-heavy.json"),
+       Load("policies/bench/glob-heavy-changed.json"));
+}
+BENCHMARK(BM_DiffGlobHeavy)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace latticepol

@@ -180,6 +180,40 @@ absl::StatusOr<std::vector<StatementReach>> StatementReachability(
 absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
                                             const AnalysisOptions& options = {});
 
+// One field a would-pass hint changes: `field` as in FieldConstraint
+// ("method", "path", "header x-team", "query q"); `from` and `to` are the
+// values as JSON text (`"GET"`, `["a", "b"]`) or `absent`.
+struct RequestChange {
+  std::string field;
+  std::string from;
+  std::string to;
+};
+
+struct WouldPass {
+  std::vector<RequestChange> changes;
+  Witness witness;  // the changed request, ALLOW by both evaluators
+};
+
+struct WouldPassResult {
+  // The smallest change, or nullopt: no change of what the caller controls
+  // passes (when `complete`), or the search budget ran out.
+  std::optional<WouldPass> hint;
+  bool complete = true;
+  std::vector<std::string> incomplete_reasons;
+};
+
+// "Would pass with ...": the fewest fields of `request` its caller controls
+// (method, path, each header and query key the policies name) whose change
+// makes the chain ALLOW it; everything else (action, caller, VPC, port,
+// service) stays as in the request. `service_policy` may be null (chain with
+// no service policy attached); `options` gives the auth types, identity
+// input and network / identity policies (its context and caller classes are
+// taken from the request). The hint's request is evaluated again by both
+// evaluators; a disagreement is an Internal error.
+absl::StatusOr<WouldPassResult> WouldPassWith(const PolicyDocument* service_policy,
+                                              const Request& request,
+                                              const AnalysisOptions& options = {});
+
 // Renderers (pretty JSON objects as the CLI prints them).
 std::string DiffResultToJson(const DiffResult& result);
 std::string DiffResultToText(const DiffResult& result);
@@ -187,6 +221,10 @@ std::string ProofResultToJson(const ProofResult& result);
 std::string ProofResultToText(const ProofResult& result);
 std::string AnalyzeResultToJson(const AnalyzeResult& result);
 std::string AnalyzeResultToText(const AnalyzeResult& result);
+// {"changes": [{"field", "from", "to"}], "request": {...}} or null (one line).
+std::string WouldPassToJson(const WouldPassResult& result);
+// `would pass with: method "GET" (was "DELETE"), ...` or why there is none.
+std::string WouldPassToText(const WouldPassResult& result);
 
 }  // namespace latticepol
 

@@ -27,6 +27,7 @@ struct Names {
   std::set<std::string> accounts;
   std::vector<std::string> arns;  // iam (non-root) and sts assumed-role ARNs
   std::set<std::string> org_ids;
+  bool org_tested = false;  // some condition reads aws:PrincipalOrgID
 };
 
 void NoteArn(const std::string& v, Names* names) {
@@ -73,6 +74,7 @@ void CollectNames(const PolicyDocument& doc, Names* names, Space* space) {
                           " on " + c.key.name +
                           " is checked only for callers built from the names the policies use");
       }
+      names->org_tested |= c.key.kind == KeyKind::kPrincipalOrgId;
       for (const std::string& v : c.values) {
         if (c.key.kind == KeyKind::kPrincipalOrgId) {
           names->org_ids.insert(v);
@@ -134,6 +136,12 @@ void AddSigned(const Principal& base, const std::string& what, const Names& name
     p.org_id = org;
     add(p, what + " in org " + org);
   }
+  if (names.org_tested) {  // in an organization the policies do not name
+    Principal p = base;
+    p.org_id = "o-0therorg";
+    for (int i = 0; names.org_ids.count(p.org_id); ++i) p.org_id = "o-0therorg" + std::to_string(i);
+    add(p, what + " in another org");
+  }
 }
 
 void BuildCallers(const std::vector<const PolicyDocument*>& docs, const AnalysisOptions& options,
@@ -189,10 +197,11 @@ struct Setup {
   std::optional<PolicyModel> network;
   std::optional<PolicyModel> identity;
 
-  ChainModel Chain(size_t i) const {
+  ChainModel Chain(size_t i) const { return ChainWith(&services[i]); }
+  ChainModel ChainWith(const PolicyModel* service) const {
     ChainModel m;
     m.network = network ? &*network : nullptr;
-    m.service = &services[i];
+    m.service = service;
     m.identity.resize(space.callers.size());
     for (size_t c = 0; c < space.callers.size(); ++c) {
       if (space.callers[c].identity_policy != nullptr && identity) m.identity[c] = identity;
@@ -207,13 +216,14 @@ struct Setup {
 // between consecutive points, so this is exact for Numeric* operators.
 void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
   std::set<int32_t> points;
+  bool named = false;  // some Port condition (its points may all lie outside 0-65535)
   for (const PolicyDocument* d : docs) {
     if (d == nullptr) continue;
     for (const Statement& st : d->statements) {
       for (const Condition& c : st.conditions) {
-        if (KeyInfoFor(c.key).source != KeySource::kPort || c.op == ConditionOperator::kNull) {
-          continue;
-        }
+        if (KeyInfoFor(c.key).source != KeySource::kPort) continue;
+        named = true;
+        if (c.op == ConditionOperator::kNull) continue;
         if (FamilyOf(c.op) != OperatorFamily::kNumeric) {
           space->Incomplete("statement " + std::to_string(st.index) + ": " + c.operator_name +
                             " on " + c.key.name + " is checked only at the ports the policies name");
@@ -227,7 +237,7 @@ void PortPoints(const std::vector<const PolicyDocument*>& docs, Space* space) {
       }
     }
   }
-  if (points.empty()) return;
+  if (!named) return;
   points.insert({443, 0, 65535});
   space->ports.assign(points.begin(), points.end());
 }
@@ -261,6 +271,7 @@ absl::Status MakeSetup(const std::vector<const PolicyDocument*>& services,
   if (options.identity_policy) {
     s->identity = ModelPolicy(*options.identity_policy, &s->space, s->elements.get(), "identity");
   }
+  ExpandRepeated(&s->space, s->elements.get());
   return absl::OkStatus();
 }
 
@@ -333,80 +344,108 @@ bool ProofResult::all_hold() const {
                      [](const ExpectationProof& e) { return e.holds; });
 }
 
+namespace analysis {
+namespace {
+
+struct Change {
+  Leaf leaf;
+  DecisionKind old_kind, new_kind;
+};
+
+// The regions where two service-policy models of one setup decide
+// differently, at most `max_changes` (0 = all). Decision kinds depend only
+// on which statements apply, so where every statement the two do not share
+// (`only_old`, `only_new`) is false the region is decided alike: pruned.
+// Returns false when a budget ran out.
+bool FindChanges(Setup& s, const PolicyModel& old_m, const PolicyModel& new_m,
+                 const std::vector<size_t>& only_old, const std::vector<size_t>& only_new,
+                 const SearchLimits& limits, std::vector<Change>* out) {
+  const ChainModel co = s.ChainWith(&old_m), cn = s.ChainWith(&new_m);
+  Elements* el = s.elements.get();
+  auto all_false = [&](const PolicyModel& m, const std::vector<size_t>& idx, const Assignment& a) {
+    for (size_t i : idx) {
+      int need = -1;
+      if (StatementValue(m.statements[i], el, a, &need) != Tri::kFalse) return false;
+    }
+    return true;
+  };
+  auto visit = [&](const Assignment& a) {
+    Visit v;
+    if (all_false(old_m, only_old, a) && all_false(new_m, only_new, a)) return v;  // prune
+    v.scoped = true;
+    const Partial po = ChainDecision(co, s.space, el, a, &v.live);
+    const Partial pn = ChainDecision(cn, s.space, el, a, &v.live);
+    if (po.known && pn.known) {
+      v.verdict = po.kind == pn.kind ? Verdict::kPrune : Verdict::kLeaf;
+      return v;
+    }
+    v.verdict = Verdict::kSplit;
+    v.field = MinNeed(po.known ? -1 : po.need, pn.known ? -1 : pn.need);
+    return v;
+  };
+  auto on_leaf = [&](const Leaf& leaf) {
+    const Partial po = ChainDecision(co, s.space, el, leaf.assignment);
+    const Partial pn = ChainDecision(cn, s.space, el, leaf.assignment);
+    out->push_back({leaf, po.kind, pn.kind});
+  };
+  return Search(&s.space, el, visit, on_leaf, limits);
+}
+
+// Merges the changes into coarse regions and verifies one witness each
+// (the same request under both policies).
+absl::Status ReportChanges(Setup& s, std::vector<Change> changes, const PolicyDocument& old_doc,
+                           const PolicyDocument& new_doc, const AnalysisOptions& options,
+                           std::vector<Difference>* out) {
+  std::vector<Leaf> leaves;
+  std::vector<std::string> outcomes;
+  for (Change& c : changes) {
+    outcomes.push_back(std::string(DecisionName(c.old_kind)) + ">" +
+                       std::string(DecisionName(c.new_kind)));
+    leaves.push_back(std::move(c.leaf));
+  }
+  std::vector<size_t> kept;
+  MergeSiblings(s.space, &leaves, outcomes, &kept);
+  Verifier verifier;
+  for (size_t k : kept) {
+    const Leaf& leaf = leaves[k];
+    Difference d;
+    d.region = DescribeRegion(s.space, leaf);
+    d.old_decision = changes[k].old_kind;
+    d.new_decision = changes[k].new_kind;
+    const Request request = s.space.Build(leaf.assignment);
+    const int caller = leaf.assignment[s.space.caller_field()];
+    auto wo = verifier.Check(ChainFor(s.space, caller, &old_doc, options.network_policy), request,
+                             d.old_decision, "diff (old policy)");
+    if (!wo.ok()) return wo.status();
+    auto wn = verifier.Check(ChainFor(s.space, caller, &new_doc, options.network_policy), request,
+                             d.new_decision, "diff (new policy)");
+    if (!wn.ok()) return wn.status();
+    d.old_witness = std::move(*wo);
+    d.new_witness = std::move(*wn);
+    out->push_back(std::move(d));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace analysis
+
 absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
                                         const PolicyDocument& new_policy,
                                         const AnalysisOptions& options) {
   analysis::Setup s;
   absl::Status st = analysis::MakeSetup({&old_policy, &new_policy}, options, &s);
   if (!st.ok()) return st;
-  const analysis::ChainModel co = s.Chain(0), cn = s.Chain(1);
-  struct Found {
-    Leaf leaf;
-    DecisionKind old_kind, new_kind;
-  };
-  std::vector<Found> found;
-  // Decision kinds depend only on which Allow/Deny statements apply, so when
-  // every statement the two policies do not share is false on both sides, the
-  // region is decided alike everywhere: prune it.
-  const std::vector<size_t> only_old = analysis::Unshared(old_policy, new_policy);
-  const std::vector<size_t> only_new = analysis::Unshared(new_policy, old_policy);
-  auto all_false = [&](const analysis::PolicyModel& m, const std::vector<size_t>& idx,
-                       const Assignment& a) {
-    for (size_t i : idx) {
-      int need = -1;
-      if (StatementValue(m.statements[i], s.elements.get(), a, &need) != analysis::Tri::kFalse) {
-        return false;
-      }
-    }
-    return true;
-  };
-  auto visit = [&](const Assignment& a) {
-    if (all_false(s.services[0], only_old, a) && all_false(s.services[1], only_new, a)) {
-      return Visit{Verdict::kPrune, -1};
-    }
-    const Partial po = ChainDecision(co, s.space, s.elements.get(), a);
-    const Partial pn = ChainDecision(cn, s.space, s.elements.get(), a);
-    if (po.known && pn.known) return Visit{Verdict::kLeaf, -1};
-    return Visit{Verdict::kSplit, analysis::MinNeed(po.known ? -1 : po.need, pn.known ? -1 : pn.need)};
-  };
-  auto on_leaf = [&](const Leaf& leaf) {
-    const Partial po = ChainDecision(co, s.space, s.elements.get(), leaf.assignment);
-    const Partial pn = ChainDecision(cn, s.space, s.elements.get(), leaf.assignment);
-    if (po.kind != pn.kind) found.push_back({leaf, po.kind, pn.kind});
-  };
-  const bool all = analysis::Search(&s.space, s.elements.get(), visit, on_leaf,
-                                    {options.max_nodes, 0});
+  std::vector<analysis::Change> changes;
+  const bool all = analysis::FindChanges(s, s.services[0], s.services[1],
+                                         analysis::Unshared(old_policy, new_policy),
+                                         analysis::Unshared(new_policy, old_policy),
+                                         {options.max_nodes, 0}, &changes);
   DiffResult result;
   analysis::Finish(s.space, all, &result.complete, &result.incomplete_reasons);
-  std::vector<Leaf> leaves;
-  leaves.reserve(found.size());
-  for (Found& f : found) leaves.push_back(std::move(f.leaf));
-  std::vector<size_t> kept;
-  std::vector<std::string> outcomes;
-  for (const Found& f : found) {
-    outcomes.push_back(std::string(DecisionName(f.old_kind)) + ">" +
-                       std::string(DecisionName(f.new_kind)));
-  }
-  analysis::MergeSiblings(s.space, &leaves, outcomes, &kept);
-  analysis::Verifier verifier;
-  for (size_t k : kept) {
-    Found f{std::move(leaves[k]), found[k].old_kind, found[k].new_kind};
-    Difference d;
-    d.region = analysis::DescribeRegion(s.space, f.leaf);
-    d.old_decision = f.old_kind;
-    d.new_decision = f.new_kind;
-    const Request request = s.space.Build(f.leaf.assignment);
-    const int caller = f.leaf.assignment[s.space.caller_field()];
-    auto wo = verifier.Check(analysis::ChainFor(s.space, caller, &old_policy, options.network_policy),
-                             request, f.old_kind, "diff (old policy)");
-    if (!wo.ok()) return wo.status();
-    auto wn = verifier.Check(analysis::ChainFor(s.space, caller, &new_policy, options.network_policy),
-                             request, f.new_kind, "diff (new policy)");
-    if (!wn.ok()) return wn.status();
-    d.old_witness = std::move(*wo);
-    d.new_witness = std::move(*wn);
-    result.differences.push_back(std::move(d));
-  }
+  st = analysis::ReportChanges(s, std::move(changes), old_policy, new_policy, options,
+                               &result.differences);
+  if (!st.ok()) return st;
   result.equivalent = result.differences.empty();
   return result;
 }
@@ -414,25 +453,98 @@ absl::StatusOr<DiffResult> DiffPolicies(const PolicyDocument& old_policy,
 namespace analysis {
 namespace {
 
+// Some request where statement `i` applies (a leaf), searched over its
+// elements only.
+std::optional<Leaf> Applies(Setup& s, size_t i, size_t max_nodes, bool* searched_all) {
+  const StatementModel& sm = s.services[0].statements[i];
+  std::optional<Leaf> hit;
+  auto visit = [&](const Assignment& a) {
+    Visit v;
+    int need = -1;
+    v.scoped = true;
+    const Tri t = StatementValue(sm, s.elements.get(), a, &need, &v.live);
+    if (t == Tri::kFalse) return v;
+    v.verdict = t == Tri::kTrue ? Verdict::kLeaf : Verdict::kSplit;
+    v.field = need;
+    return v;
+  };
+  *searched_all = Search(&s.space, s.elements.get(), visit, [&](const Leaf& l) { hit = l; },
+                         {max_nodes, 1});
+  return hit;
+}
+
 // True iff some request makes statement `i` apply while no Deny applies.
 bool EscapesDenies(Setup& s, size_t i, size_t max_nodes) {
   const PolicyModel& model = s.services[0];
   bool found = false;
   auto visit = [&](const Assignment& a) {
+    Visit v;
+    v.scoped = true;
     int need = -1;
-    const Tri t = StatementValue(model.statements[i], s.elements.get(), a, &need);
-    if (t == Tri::kFalse) return Visit{Verdict::kPrune, -1};
+    const Tri t = StatementValue(model.statements[i], s.elements.get(), a, &need, &v.live);
+    if (t == Tri::kFalse) return v;
     bool undecided = t == Tri::kUnknown;
     for (const StatementModel& d : model.statements) {
       if (d.effect != Effect::kDeny) continue;
-      const Tri dt = StatementValue(d, s.elements.get(), a, &need);
-      if (dt == Tri::kTrue) return Visit{Verdict::kPrune, -1};
+      const Tri dt = StatementValue(d, s.elements.get(), a, &need, &v.live);
+      if (dt == Tri::kTrue) return Visit{};
       undecided |= dt == Tri::kUnknown;
     }
-    return undecided ? Visit{Verdict::kSplit, need} : Visit{Verdict::kLeaf, -1};
+    v.verdict = undecided ? Verdict::kSplit : Verdict::kLeaf;
+    v.field = undecided ? need : -1;
+    return v;
   };
   Search(&s.space, s.elements.get(), visit, [&](const Leaf&) { found = true; }, {max_nodes, 1});
   return found;
+}
+
+// Per statement of the setup's (only) service policy: applicable, escaping
+// the Denies, effective (removing it changes some decision: the first such
+// region is searched for in the same space, pruned to where it applies).
+absl::StatusOr<std::vector<StatementReach>> Reach(Setup& s, const PolicyDocument& policy,
+                                                  const AnalysisOptions& options, bool* complete) {
+  bool all_complete = s.space.incomplete.empty();
+  std::vector<StatementReach> out;
+  Verifier verifier;
+  for (size_t i = 0; i < policy.statements.size(); ++i) {
+    const Statement& stmt = policy.statements[i];
+    StatementReach r;
+    r.index = stmt.index;
+    r.sid = stmt.sid;
+    r.effect = stmt.effect;
+    bool searched_all = true;
+    std::optional<Leaf> hit = Applies(s, i, options.max_nodes, &searched_all);
+    all_complete &= searched_all || hit.has_value();
+    if (hit) {
+      Request request = s.space.Build(hit->assignment);
+      const Evaluation ev = EvaluateReference(policy, request.view());
+      if (!ev.statements[i].applies) {
+        return absl::InternalError("analysis witness check failed: statement " +
+                                   std::to_string(stmt.index) + " does not apply to its witness");
+      }
+      r.applicable = true;
+      r.applies_witness = std::move(request);
+      if (stmt.effect == Effect::kAllow) r.escapes_denies = EscapesDenies(s, i, options.max_nodes);
+      PolicyModel without_m = s.services[0];
+      without_m.statements.erase(without_m.statements.begin() + static_cast<long>(i));
+      std::vector<Change> changes;
+      all_complete &= FindChanges(s, s.services[0], without_m, {i}, {}, {options.max_nodes, 1},
+                                  &changes);
+      if (!changes.empty()) {
+        PolicyDocument without = policy;
+        without.statements.erase(without.statements.begin() + static_cast<long>(i));
+        std::vector<Difference> diff;
+        absl::Status st = ReportChanges(s, std::move(changes), policy, without, options, &diff);
+        if (!st.ok()) return st;
+        r.effective = true;
+        r.effective_witness = std::move(diff.front().old_witness);
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  if (!s.space.incomplete.empty() || s.space.work > s.space.max_work) all_complete = false;
+  if (complete != nullptr) *complete = all_complete;
+  return out;
 }
 
 }  // namespace
@@ -443,52 +555,7 @@ absl::StatusOr<std::vector<StatementReach>> StatementReachability(
   analysis::Setup s;
   absl::Status st = analysis::MakeSetup({&policy}, options, &s);
   if (!st.ok()) return st;
-  bool all_complete = s.space.incomplete.empty();
-  std::vector<StatementReach> out;
-  for (size_t i = 0; i < policy.statements.size(); ++i) {
-    const Statement& stmt = policy.statements[i];
-    StatementReach r;
-    r.index = stmt.index;
-    r.sid = stmt.sid;
-    r.effect = stmt.effect;
-    const analysis::StatementModel& sm = s.services[0].statements[i];
-    std::optional<Leaf> hit;
-    auto visit = [&](const Assignment& a) {
-      int need = -1;
-      const analysis::Tri t = StatementValue(sm, s.elements.get(), a, &need);
-      if (t == analysis::Tri::kFalse) return Visit{Verdict::kPrune, -1};
-      if (t == analysis::Tri::kTrue) return Visit{Verdict::kLeaf, -1};
-      return Visit{Verdict::kSplit, need};
-    };
-    const bool all = analysis::Search(&s.space, s.elements.get(), visit,
-                                      [&](const Leaf& l) { hit = l; }, {options.max_nodes, 1});
-    all_complete &= all || hit.has_value();
-    if (hit) {
-      Request request = s.space.Build(hit->assignment);
-      const Evaluation ev = EvaluateReference(policy, request.view());
-      if (!ev.statements[i].applies) {
-        return absl::InternalError("analysis witness check failed: statement " +
-                                   std::to_string(stmt.index) + " does not apply to its witness");
-      }
-      r.applicable = true;
-      r.applies_witness = std::move(request);
-      if (stmt.effect == Effect::kAllow) {
-        r.escapes_denies = EscapesDenies(s, i, options.max_nodes);
-      }
-      PolicyDocument without = policy;
-      without.statements.erase(without.statements.begin() + static_cast<long>(i));
-      auto diff = DiffPolicies(policy, without, options);
-      if (!diff.ok()) return diff.status();
-      all_complete &= diff->complete;
-      if (!diff->equivalent) {
-        r.effective = true;
-        r.effective_witness = diff->differences.front().old_witness;
-      }
-    }
-    out.push_back(std::move(r));
-  }
-  if (complete != nullptr) *complete = all_complete;
-  return out;
+  return analysis::Reach(s, policy, options, complete);
 }
 
 absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
@@ -499,8 +566,12 @@ absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
   const analysis::ChainModel chain = s.Chain(0);
   std::vector<std::pair<Leaf, DecisionKind>> leaves;
   auto visit = [&](const Assignment& a) {
-    const Partial p = ChainDecision(chain, s.space, s.elements.get(), a);
-    return p.known ? Visit{Verdict::kLeaf, -1} : Visit{Verdict::kSplit, p.need};
+    Visit v;
+    v.scoped = true;
+    const Partial p = ChainDecision(chain, s.space, s.elements.get(), a, &v.live);
+    v.verdict = p.known ? Verdict::kLeaf : Verdict::kSplit;
+    v.field = p.known ? -1 : p.need;
+    return v;
   };
   auto on_leaf = [&](const Leaf& l) {
     const Partial p = ChainDecision(chain, s.space, s.elements.get(), l.assignment);
@@ -530,7 +601,7 @@ absl::StatusOr<AnalyzeResult> AnalyzePolicy(const PolicyDocument& policy,
         .push_back(std::move(r));
   }
   bool reach_complete = true;
-  auto reach = StatementReachability(policy, options, &reach_complete);
+  auto reach = analysis::Reach(s, policy, options, &reach_complete);
   if (!reach.ok()) return reach.status();
   result.statements = std::move(*reach);
   if (!reach_complete && result.complete) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -15,30 +16,58 @@
 namespace latticepol::analysis {
 namespace {
 
-constexpr size_t kMaxFullSubsets = 6;  // query atoms: all subsets up to this many classes
-constexpr size_t kMaxPairClasses = 64;  // beyond: repeated keys modelled by single classes only
 
-// Positive predicates name the class; with few patterns, negated globs are
+
+
+// Positive groups name the class; with few patterns, negated glob groups are
 // added because globs overlap (literals do not). No positive at all:
 // "none of (...)", or "none of the N patterns" when there are many.
+// A class inside a positive literal group is a few exact strings: named.
+std::optional<std::string> LiteralDescription(const Field& field, const std::vector<bool>& sig) {
+  constexpr size_t kFew = 4;
+  for (size_t i = 0; i < sig.size(); ++i) {
+    if (!sig[i]) continue;
+    auto strings = LiteralStrings(field.groups[i]);
+    if (!strings || strings->size() > kFew) continue;
+    std::vector<std::string> in;
+    for (const std::string& s : *strings) {
+      bool same = true;
+      for (size_t j = 0; j < sig.size() && same; ++j) same = GroupMatches(field.groups[j], s) == sig[j];
+      if (same && std::find(in.begin(), in.end(), s) == in.end()) in.push_back(s);
+    }
+    if (in.empty()) continue;
+    std::string d = in.size() == 1 ? "= " : "= any of (";
+    for (size_t k = 0; k < in.size(); ++k) d += (k ? ", \"" : "\"") + in[k] + "\"";
+    return in.size() == 1 ? d : d + ")";
+  }
+  return std::nullopt;
+}
+
 std::string SignatureDescription(const Field& field, const std::vector<bool>& sig) {
   constexpr size_t kFew = 4;
-  std::string pos, neg, all;
-  size_t negated_globs = 0;
+  if (auto literal = LiteralDescription(field, sig)) return *literal;
+  std::string pos, neg, all, first;
+  size_t negated_globs = 0, positives = 0;
   for (size_t i = 0; i < sig.size(); ++i) {
-    const StringPredicate& p = field.predicates[i];
-    all += (all.empty() ? "" : ", ") + p.description;
+    const PredicateGroup& g = field.groups[i];
+    all += (all.empty() ? "" : ", ") + g.description;
     if (sig[i]) {
-      pos += (pos.empty() ? "" : " and ") + p.description;
-    } else if (p.description.rfind("= ", 0) != 0) {
-      neg += " and not " + p.description;
+      if (pos.empty()) first = g.description;
+      ++positives;
+      pos += (pos.empty() ? "" : " and ") + g.description;
+    } else if (!g.literal) {
+      neg += " and not " + g.description;
       ++negated_globs;
     }
   }
   if (all.empty()) return "any value";
   if (pos.empty()) {
     return sig.size() <= kFew ? "none of (" + all + ")"
-                              : "none of the " + std::to_string(sig.size()) + " patterns";
+                              : "none of the " + std::to_string(sig.size()) + " pattern sets";
+  }
+  if (positives > kFew) {  // the witness shows a value; name how many sets it is in
+    return "in " + std::to_string(positives) + " of the " + std::to_string(sig.size()) +
+           " pattern sets (" + first + ", ...)";
   }
   return negated_globs <= kFew ? pos + neg : pos;
 }
@@ -46,49 +75,6 @@ std::string SignatureDescription(const Field& field, const std::vector<bool>& si
 std::string ShortAction(const std::string& action) {
   const size_t colon = action.find(':');
   return colon == std::string::npos ? action : action.substr(colon + 1);
-}
-
-void AddQueryAtoms(const std::vector<Atom>& base, const std::vector<std::string>& desc,
-                   Space* space, Field* field) {
-  for (size_t i = 0; i < base.size(); ++i) {
-    field->atoms.push_back({false, {base[i].witness}, "one value " + desc[i]});
-  }
-  const size_t k = base.size();
-  const bool full = k <= kMaxFullSubsets;
-  const bool pairs = k <= kMaxPairClasses;
-  if (!full) {
-    space->Incomplete(field->label + ": " + std::to_string(k) + " value classes; repeated keys are " +
-                      (pairs ? "modelled with at most two classes" : "modelled with one class"));
-  }
-  // The sets of value classes a repeated key can carry: every non-empty subset
-  // when there are few classes, else every one- and two-class set (k + k(k-1)/2
-  // of them, enumerated directly: walking all 2^k masks to skip the larger
-  // ones made this exponential).
-  auto add = [&](const std::vector<size_t>& members) {
-    FieldAtom atom;
-    std::string d;
-    for (size_t i : members) {
-      atom.values.push_back(base[i].witness);
-      d += (d.empty() ? "" : "; ") + desc[i];
-    }
-    if (atom.values.size() == 1) atom.values.push_back(atom.values[0]);
-    atom.description = "repeated {" + d + "}";
-    field->atoms.push_back(std::move(atom));
-  };
-  if (full) {
-    for (uint32_t mask = 1; mask < (1u << k); ++mask) {
-      std::vector<size_t> members;
-      for (size_t i = 0; i < k; ++i) {
-        if (mask & (1u << i)) members.push_back(i);
-      }
-      add(members);
-    }
-    return;
-  }
-  for (size_t high = 0; high < k; ++high) {  // the order of the masks
-    add({high});
-    for (size_t low = 0; pairs && low < high; ++low) add({low, high});
-  }
 }
 
 void PartitionStringField(Space* space, Field* field) {
@@ -115,21 +101,23 @@ void PartitionStringField(Space* space, Field* field) {
     default:
       break;
   }
-  for (const StringPredicate& p : field->predicates) {
-    if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
+  if (field->pinned) options.preferred.insert(options.preferred.begin(), *field->pinned);
+  for (const PredicateGroup& g : field->groups) {
+    for (const StringPredicate& p : g.any_of) {
+      if (p.non_ascii) space->Incomplete(field->label + ": non-ASCII pattern " + p.description);
+    }
   }
-  AtomSearchResult found = FindAtoms(field->predicates, options);
+  AtomSearchResult found = FindAtoms(field->groups, options);
   if (!found.complete) space->Incomplete(field->label + ": value-class search budget exhausted");
   std::vector<std::string> desc;
   for (const Atom& atom : found.atoms) desc.push_back(SignatureDescription(*field, atom.signature));
   if (field->optional) field->atoms.push_back({true, {}, "absent"});
-  if (field->ref.kind == FieldKind::kQuery) {
-    AddQueryAtoms(found.atoms, desc, space, field);
-    return;
-  }
+  const bool query = field->ref.kind == FieldKind::kQuery;
   for (size_t i = 0; i < found.atoms.size(); ++i) {
-    field->atoms.push_back({false, {found.atoms[i].witness}, desc[i]});
+    field->atoms.push_back(
+        {false, {found.atoms[i].witness}, std::string(query ? kOneValue : "") + desc[i]});
   }
+  field->first_repeated = field->atoms.size();
 }
 
 }  // namespace
@@ -172,6 +160,15 @@ int Space::FieldFor(const FieldRef& ref) {
   }
   fields.push_back(std::move(f));
   return static_cast<int>(fields.size() - 1);
+}
+
+void Field::AddGroup(PredicateGroup g) {
+  if (g.any_of.empty()) return;
+  const std::string key = GroupKey(g);
+  for (const PredicateGroup& h : groups) {
+    if (GroupKey(h) == key) return;
+  }
+  groups.push_back(std::move(g));
 }
 
 void Space::Incomplete(const std::string& reason) {
@@ -300,14 +297,20 @@ const std::vector<int>& Elements::Readers(int f) {
   return readers_[f];
 }
 
-Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need) {
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need,
+                   std::vector<int>* live) {
   bool unknown = false;
   int local_need = -1;
+  const size_t mark = live != nullptr ? live->size() : 0;
   for (int e : s.elements) {
     const Tri t = el->Value(e, a);
-    if (t == Tri::kFalse) return Tri::kFalse;
+    if (t == Tri::kFalse) {
+      if (live != nullptr) live->resize(mark);
+      return Tri::kFalse;
+    }
     if (t == Tri::kUnknown) {
       unknown = true;
+      if (live != nullptr) live->push_back(e);
       for (int d : el->at(e).deps) {
         if (a[d] < 0) {
           local_need = MinNeed(local_need, d);
@@ -321,14 +324,17 @@ Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, i
   return Tri::kUnknown;
 }
 
-Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) {
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a,
+                       std::vector<int>* live) {
   Partial out;
   int deny_need = -1, allow_need = -1;
   bool deny_unknown = false, allow_true = false, allow_unknown = false;
+  const size_t mark = live != nullptr ? live->size() : 0;
   for (const StatementModel& s : p.statements) {
     if (s.effect == Effect::kDeny) {
-      const Tri t = StatementValue(s, el, a, &deny_need);
+      const Tri t = StatementValue(s, el, a, &deny_need, live);
       if (t == Tri::kTrue) {
+        if (live != nullptr) live->resize(mark);
         out.known = true;
         out.kind = DecisionKind::kExplicitDeny;
         return out;
@@ -336,20 +342,27 @@ Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) 
       deny_unknown |= t == Tri::kUnknown;
     }
   }
-  if (deny_unknown) {
+  if (deny_unknown && live == nullptr) {
     out.need = deny_need;
     return out;
   }
+  const size_t allow_mark = live != nullptr ? live->size() : 0;
   for (const StatementModel& s : p.statements) {
     if (s.effect != Effect::kAllow) continue;
-    const Tri t = StatementValue(s, el, a, &allow_need);
+    const Tri t = StatementValue(s, el, a, &allow_need, live);
     if (t == Tri::kTrue) {
       allow_true = true;
       break;
     }
     allow_unknown |= t == Tri::kUnknown;
   }
+  if (allow_true && live != nullptr) live->resize(allow_mark);  // only the Denies matter
+  if (deny_unknown) {
+    out.need = deny_need;
+    return out;
+  }
   if (allow_true || !allow_unknown) {
+    if (live != nullptr) live->resize(mark);
     out.known = true;
     out.kind = allow_true ? DecisionKind::kAllow : DecisionKind::kImplicitDeny;
     return out;
@@ -359,11 +372,20 @@ Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a) 
 }
 
 Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
-                      const Assignment& a) {
+                      const Assignment& a, std::vector<int>* live) {
   Partial out;
+  const size_t mark = live != nullptr ? live->size() : 0;
   const int cf = space.caller_field();
   if (a[cf] < 0) {
     out.need = cf;
+    if (live != nullptr) {  // what any caller's chain may still read
+      for (const PolicyModel* m : {chain.network, chain.service}) {
+        if (m != nullptr) PolicyDecision(*m, el, a, live);
+      }
+      for (const std::optional<PolicyModel>& m : chain.identity) {
+        if (m) PolicyDecision(*m, el, a, live);
+      }
+    }
     return out;
   }
   const CallerAtom& caller = space.callers[a[cf]];
@@ -374,7 +396,7 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
   const Decision* id_ptr = nullptr;
   auto layer = [&](const PolicyModel* model, Decision* d, const Decision** ptr) {
     if (model == nullptr) return true;
-    const Partial p = PolicyDecision(*model, el, a);
+    const Partial p = PolicyDecision(*model, el, a, live);
     if (!p.known) {
       out.need = MinNeed(out.need, p.need);
       return false;
@@ -395,6 +417,7 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
     known &= layer(&*chain.identity[a[cf]], &id, &id_ptr);
   }
   if (!known) return out;
+  if (live != nullptr) live->resize(mark);
   out.known = true;
   out.kind = ComposeChain(caller.config, is_signed, net_ptr, svc_ptr, id_ptr).decision;
   return out;
@@ -402,19 +425,39 @@ Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
 
 namespace {
 
-std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f) {
-  const std::vector<int>& readers = el->Readers(f);
+// What the chain reads of a caller besides its elements: signed or not, its
+// auth types and identity input (callers that differ here never share a group).
+std::string CallerKey(const CallerAtom& c) {
+  std::string key = c.principal.has_value() ? "s" : "a";
+  key += std::to_string(static_cast<int>(c.config.network_auth_type)) + "," +
+         std::to_string(static_cast<int>(c.config.service_auth_type)) + "," +
+         (c.config.identity_decision ? std::to_string(static_cast<int>(*c.config.identity_decision))
+                                     : std::string("-")) +
+         "," + std::to_string(reinterpret_cast<uintptr_t>(c.identity_policy)) + "|";
+  return key;
+}
+
+// Splits field f's atoms into groups its readers (the live ones, when
+// scoped) cannot tell apart under the current assignment.
+std::vector<std::vector<int>> GroupAtoms(Space* space, Elements* el, Assignment* a, int f,
+                                         const std::vector<int>* live) {
+  std::vector<int> readers;
+  for (int r : el->Readers(f)) {
+    if (live == nullptr || std::binary_search(live->begin(), live->end(), r)) readers.push_back(r);
+  }
   const size_t n = space->fields[f].atoms.size();
   space->work += n * (readers.size() + 1);
   std::vector<std::vector<int>> groups;
-  std::map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t> index;
   bool merge = true;
   for (int r : readers) {  // another free dep: atoms cannot be told apart yet
     for (int d : el->at(r).deps) merge &= d == f || (*a)[d] >= 0;
   }
+  const bool caller = f == space->caller_field();
   std::vector<std::string> keys(merge ? n : 0);
   for (size_t x = 0; merge && x < n; ++x) {
     (*a)[f] = static_cast<int>(x);
+    if (caller) keys[x] = CallerKey(space->callers[x]);
     for (int r : readers) {
       const Tri t = el->Value(r, *a);
       if (t == Tri::kUnknown) merge = false;
@@ -449,7 +492,7 @@ bool Recurse(SearchState* s) {
     s->exhausted = true;
     return false;
   }
-  const Visit v = (*s->visit)(s->leaf.assignment);
+  Visit v = (*s->visit)(s->leaf.assignment);
   if (v.verdict == Verdict::kPrune) return true;
   if (v.verdict == Verdict::kLeaf || v.field < 0) {
     (*s->on_leaf)(s->leaf);
@@ -457,8 +500,25 @@ bool Recurse(SearchState* s) {
     return s->limits.max_leaves == 0 || s->leaves < s->limits.max_leaves;
   }
   const int f = v.field;
-  for (std::vector<int>& group : GroupAtoms(s->space, s->el, &s->leaf.assignment, f)) {
-    s->leaf.assignment[f] = group[0];
+  if (v.scoped) {
+    std::sort(v.live.begin(), v.live.end());
+    v.live.erase(std::unique(v.live.begin(), v.live.end()), v.live.end());
+  }
+  std::vector<std::vector<int>> groups =
+      GroupAtoms(s->space, s->el, &s->leaf.assignment, f, v.scoped ? &v.live : nullptr);
+  const int prefer = static_cast<size_t>(f) < s->limits.prefer.size() ? s->limits.prefer[f] : -1;
+  if (prefer >= 0) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (std::find(groups[g].begin(), groups[g].end(), prefer) == groups[g].end()) continue;
+      std::rotate(groups.begin(), groups.begin() + static_cast<long>(g),
+                  groups.begin() + static_cast<long>(g) + 1);
+      break;
+    }
+  }
+  for (std::vector<int>& group : groups) {
+    const bool preferred =
+        prefer >= 0 && std::find(group.begin(), group.end(), prefer) != group.end();
+    s->leaf.assignment[f] = preferred ? prefer : group[0];
     s->leaf.groups[f] = std::move(group);
     const bool go_on = Recurse(s);
     s->leaf.assignment[f] = -1;
@@ -531,6 +591,7 @@ void MergeSiblings(const Space& space, std::vector<Leaf>* leaves,
 }
 
 Region DescribeRegion(const Space& space, const Leaf& leaf) {
+  constexpr size_t kLongDescription = 240;  // beyond: a count and one example
   Region region;
   for (size_t f = 0; f < space.fields.size(); ++f) {
     const std::vector<int>& g = leaf.groups[f];
@@ -549,6 +610,10 @@ Region DescribeRegion(const Space& space, const Leaf& leaf) {
       d = "not (" + others + ")";
     } else {
       for (int x : g) d += (d.empty() ? "" : " | ") + field.atoms[x].description;
+    }
+    if (d.size() > kLongDescription && g.size() > 1) {
+      d = "one of " + std::to_string(g.size()) + " value classes (of " +
+          std::to_string(field.atoms.size()) + "), e.g. " + field.atoms[g[0]].description;
     }
     region.constraints.push_back({field.label, d});
   }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,9 @@ namespace latticepol::analysis {
 
 enum class Tri : uint8_t { kFalse, kTrue, kUnknown };
 
+// Descriptions of a query key's one-value atoms start with this.
+inline constexpr std::string_view kOneValue = "one value ";
+
 struct FieldAtom {
   bool absent = false;
   std::vector<std::string> values;  // one value, or 2+ for a repeated query key
@@ -39,9 +43,16 @@ struct Field {
   FieldRef ref;
   std::string label;  // "method", "header x-debug", ...
   bool optional = false;
-  std::vector<StringPredicate> predicates;
+  std::vector<PredicateGroup> groups;  // distinct by GroupKey
   std::vector<std::string> preferred;
+  // Witness of its own atom, ahead of every other preferred value (a
+  // request's value, so that its atom can be found by its witness).
+  std::optional<std::string> pinned;
   std::vector<FieldAtom> atoms;  // filled by Space::Partition
+  // Query keys: atoms [first_repeated, end) are sets of two or more values
+  // (added by ExpandRepeated); before them: absent and one value per class.
+  size_t first_repeated = 0;
+  void AddGroup(PredicateGroup g);
 };
 
 // A caller class: who sends the request and what it does not control.
@@ -82,7 +93,8 @@ class Space {
   int caller_field() const { return 1; }
   int method_field() const { return 2; }
   int path_field() const { return 3; }
-  // Computes every field's atoms from its predicates.
+  // Computes every field's atoms from its predicates (query keys: absent and
+  // one value per class; ExpandRepeated adds the repeated ones).
   void Partition();
   Request Build(const Assignment& a) const;
   void Incomplete(const std::string& reason);
@@ -93,6 +105,8 @@ Space NewSpace(const AnalysisContext& context);
 struct Element {
   std::vector<int> deps;  // field indices, sorted
   std::function<bool(const Request&, const Assignment&)> eval;
+  // How it reads a query key with several values (semantics.h).
+  ManyValues many = ManyValues::kConstant;
 };
 
 class Elements {
@@ -137,14 +151,28 @@ void CollectPredicates(const PolicyDocument& doc, Space* space, const std::strin
 PolicyModel ModelPolicy(const PolicyDocument& doc, Space* space, Elements* elements,
                         const std::string& label);
 
+// Adds every query field's repeated atoms (two or more values), after every
+// element is added and before any is evaluated: one atom per distinct answer
+// of the elements reading the key, found by closing the one-value classes
+// under union (ForAnyValue reads the OR of the values' answers, ForAllValues
+// the AND, plain operators a constant), each with a smallest set of classes
+// as witness. Exact; a budget marks the space incomplete.
+void ExpandRepeated(Space* space, Elements* elements);
+
 struct Partial {
   bool known = false;
   DecisionKind kind = DecisionKind::kImplicitDeny;
   int need = -1;  // smallest free field an undecided element reads
 };
 
-Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need);
-Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a);
+// `live` (optional) receives the undecided elements the answer still
+// depends on: those of undecided statements, and of undecided Allows only
+// while no Allow is true; nothing once the answer is known. The search
+// splits a field only by what its live readers tell apart.
+Tri StatementValue(const StatementModel& s, Elements* el, const Assignment& a, int* need,
+                   std::vector<int>* live = nullptr);
+Partial PolicyDecision(const PolicyModel& p, Elements* el, const Assignment& a,
+                       std::vector<int>* live = nullptr);
 
 // A chain over one service-policy model (network/identity shared).
 struct ChainModel {
@@ -153,7 +181,7 @@ struct ChainModel {
   std::vector<std::optional<PolicyModel>> identity;  // per caller atom
 };
 Partial ChainDecision(const ChainModel& chain, const Space& space, Elements* el,
-                      const Assignment& a);
+                      const Assignment& a, std::vector<int>* live = nullptr);
 
 // The search. `visit` returns kSplit with the field to split, kLeaf, or
 // kPrune. Leaves get the assignment and, per field, the atoms of its group.
@@ -161,14 +189,22 @@ enum class Verdict : uint8_t { kPrune, kLeaf, kSplit };
 struct Visit {
   Verdict verdict = Verdict::kPrune;
   int field = -1;
+  // With `scoped`, the split groups the field's atoms by the answers of its
+  // readers among `live` only (see PolicyDecision); else of every reader.
+  bool scoped = false;
+  std::vector<int> live;
 };
 struct Leaf {
   Assignment assignment;
   std::vector<std::vector<int>> groups;  // empty = free
 };
 struct SearchLimits {
+  SearchLimits(size_t nodes = 200000, size_t leaves = 0) : max_nodes(nodes), max_leaves(leaves) {}
   size_t max_nodes = 200000;
   size_t max_leaves = 0;  // 0 = all
+  // Per field (empty = none; -1 = none for that field): an atom whose group is
+  // visited first and represented by that atom.
+  std::vector<int> prefer;
 };
 // Returns false when the node budget ran out.
 bool Search(Space* space, Elements* el, const std::function<Visit(const Assignment&)>& visit,

@@ -19,13 +19,6 @@ std::string StatementLabel(const Statement& s, const std::string& label) {
   return label + " statement " + std::to_string(s.index) + (s.sid.empty() ? "" : " (" + s.sid + ")");
 }
 
-bool SameDescription(const std::vector<StringPredicate>& ps, const StringPredicate& p) {
-  for (const StringPredicate& q : ps) {
-    if (q.description == p.description && q.prefix == p.prefix) return true;
-  }
-  return false;
-}
-
 // The field a key reads in this space, or -1 (caller / port / context).
 int KeyField(const KeyInfo& info, Space* space) {
   if (info.source != KeySource::kField) return -1;
@@ -89,29 +82,34 @@ std::vector<int> AllFields(const Space& space) {
 void CollectPredicates(const PolicyDocument& doc, Space* space, const std::string& label) {
   const bool vars = VariablesActive(doc);
   for (const Statement& s : doc.statements) {
+    // One group per element: the element's answer is a function of whether
+    // any of its patterns matches (and of presence), so atoms need to tell
+    // apart only that.
+    std::vector<StringPredicate> resources;
     for (const std::string& pattern : s.resources) {
       bool always = false;
       auto p = ResourcePredicate(pattern, space->context.service_arn, vars, &always);
-      if (!p) continue;
-      Field& path = space->fields[space->FieldFor({FieldKind::kPath, ""})];
-      if (!SameDescription(path.predicates, *p)) path.predicates.push_back(std::move(*p));
+      if (p) resources.push_back(std::move(*p));
     }
+    space->fields[space->FieldFor({FieldKind::kPath, ""})].AddGroup(MakeGroup(std::move(resources)));
     for (const Condition& c : s.conditions) {
       const KeyInfo info = KeyInfoFor(c.key);
       const int f = KeyField(info, space);
       if (f < 0) continue;
       Field& field = space->fields[f];
+      std::vector<StringPredicate> values;
       for (const std::string& v : c.values) {
         if (UsesVariable(v, vars)) continue;  // reported by ModelPolicy
         auto p = ConditionPredicate(c, v, vars);
         if (p) {
-          if (!SameDescription(field.predicates, *p)) field.predicates.push_back(std::move(*p));
+          values.push_back(std::move(*p));
         } else if (c.op != ConditionOperator::kNull) {
           space->Incomplete(StatementLabel(s, label) + ": " + c.operator_name + " on " +
                             c.key.name + " is checked only at the values the policy names");
           field.preferred.push_back(v);
         }
       }
+      field.AddGroup(MakeGroup(std::move(values)));
     }
   }
 }
@@ -154,14 +152,18 @@ PolicyModel ModelPolicy(const PolicyDocument& doc, Space* space, Elements* eleme
       auto mini = MiniPolicy(doc);
       mini->statements[0].conditions = {c};
       std::vector<int> deps = KeyDeps(KeyInfoFor(c.key), space);
+      bool variable = false;
       for (const std::string& v : c.values) {
         if (UsesVariable(v, vars)) {
+          variable = true;
           deps = AllFields(*space);
           space->Incomplete(StatementLabel(s, label) + ": policy variable in " + c.operator_name +
                             " on " + c.key.name + " is checked only at witness values");
         }
       }
-      sm.elements.push_back(elements->Add(MiniElement(mini, deps)));
+      Element e = MiniElement(mini, deps);
+      if (!variable) e.many = ManyValuesRead(c);
+      sm.elements.push_back(elements->Add(std::move(e)));
     }
     model.statements.push_back(std::move(sm));
   }

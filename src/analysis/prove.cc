@@ -36,11 +36,7 @@ void MixFacts(const ScenarioMix& mix, std::vector<std::string>* actions,
 }
 
 void AddLiteral(Field* field, const std::string& v) {
-  StringPredicate p = LiteralPredicate(v);
-  for (const StringPredicate& q : field->predicates) {
-    if (q.description == p.description) return;
-  }
-  field->predicates.push_back(std::move(p));
+  field->AddGroup(SingleGroup(LiteralPredicate(v)));
 }
 
 // Fields and predicates the expectations read; returns, per expectation, the
@@ -54,8 +50,7 @@ std::vector<std::vector<int>> ExpectationFields(const Scenario& sc, Space* space
     for (const std::string& v : m.methods) AddLiteral(&space->fields[space->method_field()], v);
     if (!m.paths.empty()) deps.push_back(space->path_field());
     for (const std::string& v : m.paths) {
-      StringPredicate p = StarGlobPredicate(v);
-      space->fields[space->path_field()].predicates.push_back(std::move(p));
+      space->fields[space->path_field()].AddGroup(SingleGroup(StarGlobPredicate(v)));
     }
     if (!m.ports.empty() && !space->ports.empty()) {
       deps.push_back(space->FieldFor({FieldKind::kPort, ""}));
@@ -145,6 +140,7 @@ void BuildProveSetup(const Scenario& sc, const Simulation& sim, ProveSetup* s) {
     };
     s->match.push_back(el->Add(std::move(m)));
   }
+  ExpandRepeated(&s->space, el);
 }
 
 int FirstFree(const Element& e, const Assignment& a) {
@@ -178,17 +174,21 @@ absl::StatusOr<ProofResult> ProveScenario(const Scenario& scenario,
     auto visit = [&](const analysis::Assignment& a) {
       using analysis::Tri;
       using analysis::Verdict;
+      analysis::Visit v;
       const Tri t = s.elements->Value(m, a);
-      if (t == Tri::kFalse) return analysis::Visit{Verdict::kPrune, -1};
-      const analysis::Partial p = ChainDecision(chain, s.space, s.elements.get(), a);
-      if (p.known && OutcomeSatisfies(exp.expect, p.kind)) {
-        return analysis::Visit{Verdict::kPrune, -1};
+      if (t == Tri::kFalse) return v;
+      v.scoped = true;
+      const analysis::Partial p = ChainDecision(chain, s.space, s.elements.get(), a, &v.live);
+      if (p.known && OutcomeSatisfies(exp.expect, p.kind)) return analysis::Visit{};
+      if (t == Tri::kTrue && p.known) {
+        v.verdict = Verdict::kLeaf;
+        return v;
       }
-      if (t == Tri::kTrue && p.known) return analysis::Visit{Verdict::kLeaf, -1};
-      const int need = analysis::MinNeed(
-          t == Tri::kUnknown ? analysis::FirstFree(s.elements->at(m), a) : -1,
-          p.known ? -1 : p.need);
-      return analysis::Visit{Verdict::kSplit, need};
+      if (t == Tri::kUnknown) v.live.push_back(m);
+      v.verdict = Verdict::kSplit;
+      v.field = analysis::MinNeed(t == Tri::kUnknown ? analysis::FirstFree(s.elements->at(m), a) : -1,
+                                  p.known ? -1 : p.need);
+      return v;
     };
     std::optional<analysis::Leaf> hit;
     searched_all &= analysis::Search(&s.space, s.elements.get(), visit,

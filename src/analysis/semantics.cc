@@ -88,6 +88,15 @@ KeyInfo KeyInfoFor(const ConditionKey& key) {
   return info;
 }
 
+ManyValues ManyValuesRead(const Condition& condition) {
+  switch (condition.set) {
+    case SetQualifier::kForAnyValue: return ManyValues::kAny;
+    case SetQualifier::kForAllValues: return ManyValues::kAll;
+    case SetQualifier::kNone: break;
+  }
+  return ManyValues::kConstant;  // Q2
+}
+
 bool UsesVariable(const std::string& value, bool variables_active) {
   return variables_active && internal::HasVariable(value);
 }

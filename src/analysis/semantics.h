@@ -44,6 +44,14 @@ struct KeyInfo {
 
 KeyInfo KeyInfoFor(const ConditionKey& key);
 
+// How a condition entry reads a key that has two or more values (a repeated
+// query key): true iff some value passes (ForAnyValue), iff every value
+// passes (ForAllValues), or the same for every such set (a plain operator
+// is false on several values, Q2). "Passes" is the entry's answer for that
+// one value, which the analysis asks the reference evaluator.
+enum class ManyValues : uint8_t { kConstant, kAny, kAll };
+ManyValues ManyValuesRead(const Condition& condition);
+
 // A condition value as a predicate over its field's string value, or nullopt
 // when the operator family is not a string comparison the automata model
 // exactly (the caller then marks the analysis incomplete). Null never needs

@@ -15,7 +15,8 @@ import glob, json, os, sys
 
 src, out = sys.argv[1], sys.argv[2]
 seeds = {name: [] for name in ["parse_fuzzer", "request_json_fuzzer", "compile_evaluate_fuzzer",
-                               "scenario_fuzzer", "topology_fuzzer", "case_file_fuzzer"]}
+                               "scenario_fuzzer", "topology_fuzzer", "case_file_fuzzer",
+                               "analysis_fuzzer"]}
 
 def read(path):
     with open(path, "rb") as f:
@@ -34,6 +35,14 @@ for p in policies:
 # Generated mode: last byte odd; the rest drives seed and knobs.
 for i in range(16):
     seeds["compile_evaluate_fuzzer"].append(bytes((i * 37 + j * 11) & 0xFF for j in range(48)) + b"\x01")
+# analysis_fuzzer: the same two layouts (text: policy, `\x`, seed bytes, 0;
+# generated: knob bytes, 1), small policies only.
+for p in policies:
+    data = read(p)
+    if b"\\" not in data and len(data) < 4 << 10:
+        seeds["analysis_fuzzer"].append(data + b"\\x" + bytes(range(1, 12)) + b"\x00")
+for i in range(16):
+    seeds["analysis_fuzzer"].append(bytes((i * 53 + j * 7) & 0xFF for j in range(40)) + b"\x01")
 
 requests = [
     b'{}',

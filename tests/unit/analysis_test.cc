@@ -21,6 +21,7 @@
 #include "internal/text.h"
 #include "latticepol/analysis.h"
 #include "latticepol/authorize.h"
+#include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/request_json.h"
 #include "latticepol/scenario.h"
@@ -136,7 +137,7 @@ std::vector<Request> Universe() {
   const std::vector<std::vector<std::string>> headers = {{}, {""}, {"a"}, {"ab"}, {"A"}, {"ba"}};
   const std::vector<std::vector<std::string>> queries = {
       {}, {"a"}, {"b"}, {"ab"}, {""}, {"a", "b"}, {"a", "a"}, {"b", "ab"}};
-  for (int caller = 0; caller < 3; ++caller) {
+  for (int caller = 0; caller < 4; ++caller) {
     for (const char* owner : {"111111111111", "222222222222"}) {
       for (const char* action : {"vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"}) {
         for (const auto& m : methods) {
@@ -155,7 +156,9 @@ std::vector<Request> Universe() {
                     "arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0";
                 if (caller > 0) {
                   Principal pr;
-                  pr.account = caller == 1 ? "111111111111" : "333333333333";
+                  pr.account = caller == 1   ? "111111111111"
+                               : caller == 2 ? "222222222222"
+                                             : "333333333333";
                   pr.arn = "arn:aws:iam::" + pr.account + ":role/r";
                   pr.type = "AssumedRole";
                   r.principal = pr;
@@ -187,13 +190,16 @@ TEST(AnalysisBruteForce, DiffFindsEveryDifferenceOfTheUniverse) {
     const PolicyDocument pa = MustParse(a), pb = MustParse(b);
     auto diff = DiffPolicies(pa, pb);
     ASSERT_TRUE(diff.ok()) << diff.status() << "\nold " << a << "\nnew " << b;
+    // Every kind of change the universe shows (old -> new decision) is reported.
+    std::set<std::pair<DecisionKind, DecisionKind>> reported;
+    for (const Difference& d : diff->differences) reported.insert({d.old_decision, d.new_decision});
     bool brute_differs = false;
     for (const Request& r : universe) {
-      if (Decide(pa, r) != Decide(pb, r)) {
+      const DecisionKind x = Decide(pa, r), y = Decide(pb, r);
+      if (x != y) {
         brute_differs = true;
-        ASSERT_FALSE(diff->equivalent) << "missed difference\nold " << a << "\nnew " << b
-                                       << "\nrequest " << RequestToJson(r);
-        break;
+        ASSERT_TRUE(reported.count({x, y})) << "missed difference\nold " << a << "\nnew " << b
+                                            << "\nrequest " << RequestToJson(r);
       }
     }
     differing += brute_differs;
@@ -226,6 +232,290 @@ TEST(AnalysisBruteForce, AllowedRegionsCoverEveryAllowedRequest) {
       EXPECT_EQ(Decide(doc, region.witness.request), DecisionKind::kAllow) << text;
     }
   }
+}
+
+TEST(AnalysisBruteForce, ReachabilityAgreesWithTheUniverse) {
+  const std::vector<Request> universe = Universe();
+  Rng rng(31337);
+  for (int i = 0; i < Pairs() / 2; ++i) {
+    const std::string text = RandomPolicyText(rng);
+    const PolicyDocument doc = MustParse(text);
+    auto reach = StatementReachability(doc);
+    ASSERT_TRUE(reach.ok()) << reach.status() << "\n" << text;
+    ASSERT_EQ(reach->size(), doc.statements.size());
+    for (size_t s = 0; s < doc.statements.size(); ++s) {
+      PolicyDocument without = doc;
+      without.statements.erase(without.statements.begin() + static_cast<long>(s));
+      bool applies = false, changes = false;
+      for (const Request& r : universe) {
+        applies |= EvaluateReference(doc, r.view()).statements[s].applies;
+        changes |= Decide(doc, r) != Decide(without, r);
+        if (applies && changes) break;
+      }
+      if (applies) {
+        EXPECT_TRUE((*reach)[s].applicable) << "statement " << s << "\n" << text;
+      }
+      if (changes) {
+        EXPECT_TRUE((*reach)[s].effective) << "statement " << s << "\n" << text;
+      }
+      if ((*reach)[s].effective) {
+        ASSERT_TRUE((*reach)[s].effective_witness.has_value());
+        EXPECT_NE(Decide(doc, (*reach)[s].effective_witness->request),
+                  Decide(without, (*reach)[s].effective_witness->request))
+            << text;
+      }
+    }
+  }
+}
+
+// ---- glob-heavy policies against brute force --------------------------------
+// Several statements of random globs (`*`, `?`, `a`, `b`) on a header, a
+// repeated query key (plain, ForAnyValue, ForAllValues) and the path; the
+// universe is every request built from short strings over {a, b, c}.
+
+std::string RandomGlob(Rng& rng) {
+  static const std::vector<std::string> kTokens = {"*", "?", "a", "b", "ab"};
+  std::string g;
+  const int n = rng.Range(1, 3);
+  for (int i = 0; i < n; ++i) g += rng.Pick(kTokens);
+  return g;
+}
+
+std::string RandomGlobPolicyText(Rng& rng) {
+  static const std::vector<std::string> kOps = {
+      "StringLike", "StringNotLike", "ForAnyValue:StringLike", "ForAllValues:StringLike",
+      "ForAnyValue:StringNotLike", "ForAllValues:StringNotLike", "StringLikeIfExists"};
+  static const std::vector<std::string> kKeys = {"vpc-lattice-svcs:RequestHeader/x-a",
+                                                 "vpc-lattice-svcs:RequestQueryString/q",
+                                                 "vpc-lattice-svcs:RequestPath"};
+  std::string out = "{\"Version\":\"2012-10-17\",\"Statement\":[";
+  const int n = rng.Range(2, 4);
+  for (int i = 0; i < n; ++i) {
+    std::string conds;
+    std::set<std::string> ops;
+    const int entries = rng.Range(1, 2);
+    for (int e = 0; e < entries; ++e) {
+      const std::string key = rng.Pick(kKeys);
+      std::string op = rng.Pick(kOps);
+      if (key.find("/q") == std::string::npos) op = rng.Percent(70) ? "StringLike" : "StringNotLike";
+      if (!ops.insert(op).second) continue;
+      std::string values;
+      const int k = rng.Range(1, 4);
+      for (int v = 0; v < k; ++v) {
+        values += (v ? "," : "") + Q((key.find("Path") != std::string::npos ? "/" : "") + RandomGlob(rng));
+      }
+      conds += (conds.empty() ? "" : ",") + Q(op) + ":{" + Q(key) + ":[" + values + "]}";
+    }
+    out += std::string(i ? "," : "") + "{\"Effect\":" + (rng.Percent(30) ? Q("Deny") : Q("Allow")) +
+           ",\"Principal\":\"*\",\"Action\":\"vpc-lattice-svcs:Invoke\",\"Resource\":\"*\"," +
+           "\"Condition\":{" + conds + "}}";
+  }
+  return out + "]}";
+}
+
+std::vector<Request> GlobUniverse() {
+  std::vector<std::string> strings = {""};
+  for (size_t begin = 0, len = 0; len < 2; ++len) {
+    const size_t end = strings.size();
+    for (size_t i = begin; i < end; ++i) {
+      for (char c : std::string("abc")) strings.push_back(strings[i] + c);
+    }
+    begin = end;
+  }
+  std::vector<std::vector<std::string>> queries = {{}};
+  for (const std::string& v : strings) queries.push_back({v});
+  const std::vector<std::string> few = {"", "a", "b", "ab", "ba", "c"};
+  for (const std::string& x : few) {
+    for (const std::string& y : few) queries.push_back({x, y});
+  }
+  std::vector<Request> out;
+  for (const char* p : {"", "a", "b", "ab", "ba", "aab"}) {
+    for (size_t h = 0; h <= strings.size(); ++h) {
+      for (const auto& q : queries) {
+        Request r;
+        r.action = "vpc-lattice-svcs:Invoke";
+        r.method = "GET";
+        r.path = "/" + std::string(p);
+        if (h < strings.size()) r.headers.emplace_back("x-a", strings[h]);
+        for (const std::string& v : q) r.query.emplace_back("q", v);
+        r.service_arn = "arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0";
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+TEST(AnalysisGlobs, RandomGlobPoliciesAgreeWithBruteForce) {
+  const std::vector<Request> universe = GlobUniverse();
+  Rng rng(8080);
+  AnalysisOptions anonymous;
+  anonymous.include_signed = false;
+  int differing = 0;
+  for (int i = 0; i < Pairs(); ++i) {
+    const std::string a = RandomGlobPolicyText(rng);
+    std::string b = a;
+    if (rng.Percent(70)) {  // one statement replaced, or a fresh policy
+      b = RandomGlobPolicyText(rng);
+    }
+    const PolicyDocument pa = MustParse(a), pb = MustParse(b);
+    auto diff = DiffPolicies(pa, pb, anonymous);
+    ASSERT_TRUE(diff.ok()) << diff.status() << "\nold " << a << "\nnew " << b;
+    EXPECT_TRUE(diff->complete) << DiffResultToText(*diff);
+    const Request* differs = nullptr;
+    for (const Request& r : universe) {
+      if (Decide(pa, r) != Decide(pb, r)) {
+        differs = &r;
+        break;
+      }
+    }
+    differing += differs != nullptr;
+    if (differs != nullptr) {
+      EXPECT_FALSE(diff->equivalent) << "missed difference\nold " << a << "\nnew " << b
+                                     << "\nrequest " << RequestToJson(*differs);
+    }
+    if (a == b) {
+      EXPECT_TRUE(diff->equivalent) << a;
+    }
+    for (const Difference& d : diff->differences) {
+      EXPECT_EQ(Decide(pa, d.old_witness.request), d.old_decision);
+      EXPECT_EQ(Decide(pb, d.new_witness.request), d.new_decision);
+    }
+    // Who can do what: some allowed region iff the universe has an allowed request
+    // (one direction: the universe is only a sample of all requests).
+    auto analyzed = AnalyzePolicy(pa, anonymous);
+    ASSERT_TRUE(analyzed.ok()) << analyzed.status();
+    EXPECT_TRUE(analyzed->complete);
+    bool any_allowed = false;
+    for (const Request& r : universe) {
+      if (Decide(pa, r) == DecisionKind::kAllow) {
+        any_allowed = true;
+        break;
+      }
+    }
+    if (any_allowed) {
+      EXPECT_FALSE(analyzed->allowed.empty()) << a;
+    }
+  }
+  EXPECT_GT(differing, Pairs() / 4);
+}
+
+TEST(AnalysisGlobs, ManyValueClassesOnARepeatedKeyAreExact) {
+  // Eight ForAnyValue / ForAllValues entries on `q` (dozens of value classes):
+  // the repeated-key atoms are the distinct answers, found by closure, so
+  // the answer is complete; removing any one statement is checked against
+  // the brute-force universe.
+  std::string text = R"({"Version":"2012-10-17","Statement":[)";
+  const std::vector<std::string> globs = {"a*", "*b", "?", "ab", "*a*", "b?", "??*", "ba*"};
+  for (size_t i = 0; i < globs.size(); ++i) {
+    text += std::string(i ? "," : "") + R"({"Effect":")" + (i % 3 == 2 ? "Deny" : "Allow") +
+            R"(","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{")" +
+            (i % 2 ? "ForAllValues:StringLike" : "ForAnyValue:StringLike") +
+            R"(":{"vpc-lattice-svcs:RequestQueryString/q":")" + globs[i] + R"("}}})";
+  }
+  text += "]}";
+  const PolicyDocument doc = MustParse(text);
+  AnalysisOptions anonymous;
+  anonymous.include_signed = false;
+  auto reach = StatementReachability(doc, anonymous);
+  ASSERT_TRUE(reach.ok()) << reach.status();
+  const std::vector<Request> universe = GlobUniverse();
+  for (size_t s = 0; s < doc.statements.size(); ++s) {
+    PolicyDocument without = doc;
+    without.statements.erase(without.statements.begin() + static_cast<long>(s));
+    auto diff = DiffPolicies(doc, without, anonymous);
+    ASSERT_TRUE(diff.ok()) << diff.status();
+    EXPECT_TRUE(diff->complete) << DiffResultToText(*diff);
+    bool changes = false;
+    for (const Request& r : universe) changes |= Decide(doc, r) != Decide(without, r);
+    if (changes) {
+      EXPECT_FALSE(diff->equivalent) << "statement " << s;
+      EXPECT_TRUE((*reach)[s].effective) << "statement " << s;
+    }
+    EXPECT_EQ(diff->equivalent, !(*reach)[s].effective) << "statement " << s;
+  }
+}
+
+// ---- would pass with: the smallest change, against brute force --------------
+
+int ChangedFields(const Request& a, const Request& b) {
+  auto values = [](const std::vector<StringPair>& pairs, const char* name) {
+    std::vector<std::string> out;
+    for (const StringPair& p : pairs) {
+      if (p.first == name) out.push_back(p.second);
+    }
+    return out;
+  };
+  return (a.method != b.method) + (a.path != b.path) +
+         (values(a.headers, "x-a") != values(b.headers, "x-a")) +
+         (values(a.query, "q") != values(b.query, "q"));
+}
+
+TEST(AnalysisWouldPass, SmallestChangeAgreesWithBruteForce) {
+  const std::vector<Request> universe = GlobUniverse();
+  Rng rng(4711);
+  int hints = 0;
+  for (int i = 0; i < Pairs(); ++i) {
+    const std::string text = RandomGlobPolicyText(rng);
+    const PolicyDocument doc = MustParse(text);
+    std::vector<const Request*> allowed;
+    for (const Request& r : universe) {
+      if (Decide(doc, r) == DecisionKind::kAllow) allowed.push_back(&r);
+    }
+    for (int k = 0; k < 5; ++k) {
+      const Request& r = universe[rng.Uniform(universe.size())];
+      if (Decide(doc, r) == DecisionKind::kAllow) continue;
+      auto result = WouldPassWith(&doc, r);
+      ASSERT_TRUE(result.ok()) << result.status() << "\n" << text;
+      ASSERT_TRUE(result->complete);
+      int brute = 99;
+      for (const Request* a : allowed) brute = std::min(brute, ChangedFields(r, *a));
+      if (!result->hint) {
+        EXPECT_EQ(brute, 99) << "a change passes\n" << text << "\n" << RequestToJson(r);
+        continue;
+      }
+      ++hints;
+      const WouldPass& hint = *result->hint;
+      EXPECT_EQ(Decide(doc, hint.witness.request), DecisionKind::kAllow);
+      EXPECT_EQ(static_cast<int>(hint.changes.size()), ChangedFields(r, hint.witness.request));
+      EXPECT_LE(static_cast<int>(hint.changes.size()), brute)
+          << "not the smallest change\n" << text << "\n" << RequestToJson(r) << "\n"
+          << WouldPassToText(*result);
+    }
+  }
+  EXPECT_GT(hints, 0);
+}
+
+TEST(AnalysisWouldPass, SeedPolicyNamesEveryFailedCondition) {
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowBlue","Effect":"Allow","Principal":"*",)"
+      R"("Action":"vpc-lattice-svcs:Invoke","Resource":"*","Condition":{"StringEquals":{)"
+      R"("vpc-lattice-svcs:RequestMethod":"GET","vpc-lattice-svcs:RequestQueryString/q":"blue",)"
+      R"("vpc-lattice-svcs:SourceVpcOwnerAccount":"111111111111"}}}]})");
+  Request r;
+  r.method = "DELETE";
+  r.path = "/x";
+  r.query = {{"q", "red"}};
+  r.source_vpc_owner_account = "111111111111";
+  r.service_arn = "arn:aws:vpc-lattice:us-east-1:111122223333:service/svc-0123456789abcdef0";
+  auto result = WouldPassWith(&doc, r);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->hint.has_value());
+  ASSERT_EQ(result->hint->changes.size(), 2u) << WouldPassToText(*result);
+  EXPECT_EQ(result->hint->changes[0].field, "method");
+  EXPECT_EQ(result->hint->changes[0].to, "\"GET\"");
+  EXPECT_EQ(result->hint->changes[1].field, "query q");
+  EXPECT_EQ(result->hint->changes[1].from, "\"red\"");
+  EXPECT_EQ(result->hint->changes[1].to, "\"blue\"");
+  EXPECT_EQ(result->hint->witness.decision, DecisionKind::kAllow);
+  EXPECT_EQ(result->hint->witness.request.path, "/x");  // untouched
+  // The VPC owner is not the caller's to change: nothing passes.
+  r.source_vpc_owner_account = "333333333333";
+  result = WouldPassWith(&doc, r);
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->complete);
+  EXPECT_FALSE(result->hint.has_value());
+  EXPECT_NE(WouldPassToText(*result).find("no change"), std::string::npos);
 }
 
 // ---- (b) rewrites -------------------------------------------------------------
@@ -401,6 +691,45 @@ TEST(AnalysisAutomaton, AtomsRealiseEveryBruteForceSignature) {
       std::vector<bool> sig;
       for (const auto& p : preds) sig.push_back(analysis::Matches(p, t));
       EXPECT_TRUE(found.count(sig)) << "signature of `" << t << "` not found";
+    }
+  }
+}
+
+TEST(AnalysisAutomaton, GroupAtomsRealiseEveryBruteForceSignature) {
+  // Groups (any of 1-3 globs) become minimised DFAs; groups with the same
+  // language (`a**` and `a*`, repeated groups) share one product component.
+  Rng rng(7);
+  const std::vector<std::string> texts = AllStrings("abc", 5);
+  for (int i = 0; i < 150; ++i) {
+    std::vector<analysis::PredicateGroup> groups;
+    const int n = rng.Range(1, 5);
+    for (int k = 0; k < n; ++k) {
+      std::vector<analysis::StringPredicate> any_of;
+      const int m = rng.Range(1, 3);
+      for (int j = 0; j < m; ++j) {
+        std::string g;
+        const int len = rng.Range(0, 4);
+        for (int t = 0; t < len; ++t) g.push_back("ab*?"[rng.Uniform(4)]);
+        any_of.push_back(analysis::GlobPredicate(g));
+      }
+      groups.push_back(analysis::MakeGroup(std::move(any_of)));
+      if (rng.Percent(20)) groups.push_back(groups.back());
+    }
+    groups.push_back(analysis::SingleGroup(analysis::GlobPredicate("a**")));
+    groups.push_back(analysis::SingleGroup(analysis::GlobPredicate("a*")));
+    const analysis::AtomSearchResult atoms = analysis::FindAtoms(groups, {});
+    ASSERT_TRUE(atoms.complete);
+    std::set<std::vector<bool>> found;
+    for (const analysis::Atom& a : atoms.atoms) {
+      std::vector<bool> sig;
+      for (const auto& g : groups) sig.push_back(analysis::GroupMatches(g, a.witness));
+      EXPECT_EQ(sig, a.signature) << a.witness;
+      EXPECT_TRUE(found.insert(sig).second);
+    }
+    for (const std::string& t : texts) {
+      std::vector<bool> sig;
+      for (const auto& g : groups) sig.push_back(analysis::GroupMatches(g, t));
+      ASSERT_TRUE(found.count(sig)) << "signature of `" << t << "` not found";
     }
   }
 }

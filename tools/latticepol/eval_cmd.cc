@@ -9,6 +9,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli_common.h"
+#include "latticepol/analysis.h"
 #include "latticepol/authorize.h"
 #include "latticepol/cases.h"
 #include "latticepol/decision.h"
@@ -109,8 +110,29 @@ ExitCode RunEval(const EvalOptions& opts) {
     return ExitCode::kFailure;
   }
 
+  // A denied request: the smallest change of what its caller controls that
+  // passes, from the exact analysis (checked by both evaluators).
+  std::optional<WouldPassResult> would_pass;
+  if (outcome->decision != DecisionKind::kAllow) {
+    AnalysisOptions analysis;
+    if (chain) analysis.config = input.config;
+    analysis.network_policy = input.network_policy;
+    analysis.identity_policy = input.identity_policy;
+    auto hint = WouldPassWith(input.policy, request.request, analysis);
+    if (!hint.ok()) {
+      PrintError("eval", std::string(hint.status().message()));
+      return ExitCode::kFailure;
+    }
+    would_pass = std::move(*hint);
+  }
+
   if (opts.format == Format::kJson) {
-    std::cout << DecideOutcomeToJson(*outcome) << "\n";
+    std::string json = DecideOutcomeToJson(*outcome);
+    if (would_pass && !json.empty() && json.back() == '}') {
+      json.pop_back();
+      json += ",\"wouldPass\":" + WouldPassToJson(*would_pass) + "}";
+    }
+    std::cout << json << "\n";
   } else {
     std::cout << "decision: " << DecisionName(outcome->decision) << "\n";
     std::cout << "layer: " << LayerName(outcome->layer) << "\n";
@@ -134,6 +156,7 @@ ExitCode RunEval(const EvalOptions& opts) {
         start = end + 1;
       }
     }
+    if (would_pass) std::cout << WouldPassToText(*would_pass) << "\n";
   }
   return outcome->decision == DecisionKind::kAllow ? ExitCode::kOk : ExitCode::kDeny;
 }
