@@ -118,7 +118,7 @@ ExitCode RunEval(const EvalOptions& opts) {
     if (chain) analysis.config = input.config;
     analysis.network_policy = input.network_policy;
     analysis.identity_policy = input.identity_policy;
-    auto hint = WouldPassWith(input.policy, request.request, analysis);
+    auto hint = WouldPassWith(input.service_policy, request.request, analysis);
     if (!hint.ok()) {
       PrintError("eval", std::string(hint.status().message()));
       return ExitCode::kFailure;
