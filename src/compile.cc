@@ -795,6 +795,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       for (int i = 0; i < k.n_entries; ++i) e.entries[i] = k.entries[i];
     }
   }
+  out.n_optional = static_cast<int>(sp.optional_keys.size());
   if (!sp.query.empty()) {
     const internal::SimpleKey& q = sp.query[0];
     if (!EqQueryFits(q)) return;

@@ -637,6 +637,26 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   return true;
 }
 
+// The single-valued keys' clause bits; kOptional/kString: the plan's counts
+// when known at compile time, else -1.
+template <int kOptional, int kString>
+LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView& r) {
+  const int n_optional = kOptional >= 0 ? kOptional : ep.n_optional;
+  const int n_keys = kString >= 0 ? kOptional + kString : ep.n_keys;
+  uint64_t res = 0;
+  bool found = false;
+  for (int i = 0; i < n_optional; ++i) {
+    const EqKey& k = ep.keys[i];
+    const OptionalText& t = r.*k.optional_field;
+    if (t.present) res |= EqLookup(k.entries, k.n_entries, t.value, &found);
+  }
+  for (int i = n_optional; i < n_keys; ++i) {
+    const EqKey& k = ep.keys[i];
+    res |= EqLookup(k.entries, k.n_entries, r.*k.string_field, &found);
+  }
+  return res;
+}
+
 }  // namespace
 
 Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
@@ -651,19 +671,9 @@ Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
     return EvaluateSimple(im, r, ignore_principal);
   }
   res |= ep.const_res;
-  for (int i = 0; i < ep.n_keys; ++i) {
-    const EqKey& k = ep.keys[i];
-    std::string_view v;
-    if (k.optional_field != nullptr) {
-      const OptionalText& t = r.*k.optional_field;
-      if (!t.present) continue;
-      v = t.value;
-    } else {
-      v = r.*k.string_field;
-    }
-    bool found = false;
-    res |= EqLookup(k.entries, k.n_entries, v, &found);
-  }
+  // The common shape (an optional field and a string field, e.g. the
+  // source VPC owner and the method) with constant trip counts.
+  res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
   Decision d;
   for (int i = 0; i < ep.n_statements; ++i) {
     const EqStatement& s = ep.statements[i];

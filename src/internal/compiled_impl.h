@@ -396,8 +396,9 @@ struct EqPlan {
   bool enabled = false;
   bool base_uncertain[2] = {false, false};  // SimplePlan::base_uncertain
   uint64_t const_res = 0;                   // SimplePlan::const_res
-  EqKey keys[kMaxKeys];                     // single-valued keys
+  EqKey keys[kMaxKeys];  // single-valued keys: optional fields first
   int n_keys = 0;
+  int n_optional = 0;    // keys[0, n_optional) have an optional_field
   bool has_query = false;
   std::string_view query_key;               // a raw_exact name, no case sibling
   InlineEntry query_entries[SimpleKey::kInlineEntries];  // `bits` as in EqKey
