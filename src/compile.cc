@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -751,6 +752,75 @@ void Compiler::BuildSimplePlan() {
   sp.enabled = true;
 }
 
+// A single-valued key of the simple plan fits the equality plan when its
+// value lives in a plain field and only equality entries can set its bits.
+bool EqKeyFits(const internal::SimpleKey& k) {
+  return (k.optional_field != nullptr || k.string_field != nullptr) && k.n_entries >= 0 &&
+         k.neg == 0 && k.null_present == 0 && k.any == 0 && k.all == 0 &&
+         k.miss_bits == 0 && k.absent_bits == 0;
+}
+
+// The query key of the simple plan fits when it is a plain, literal name
+// compared by plain equality only (no set qualifier, negation or Null) with
+// values without `%`, and an absent key yields no clause.
+bool EqQueryFits(const internal::SimpleKey& q) {
+  for (int i = 0; i < q.n_entries; ++i) {
+    if (std::memchr(q.entries[i].data, '%', q.entries[i].size) != nullptr) return false;
+  }
+  return q.plain_only && q.raw_exact && !q.case_sibling && q.n_entries >= 0 && q.neg == 0 &&
+         q.null_present == 0 && (q.absent_true & q.static_all) == 0;
+}
+
+// Impl::eq from the simple plan (see internal::EqPlan), or disabled.
+void BuildEqPlan(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  const internal::SimplePlan& sp = im.simple;
+  internal::EqPlan& ep = im.eq;
+  ep = internal::EqPlan();
+  const size_t n_keys = sp.optional_keys.size() + sp.string_keys.size();
+  if (!sp.enabled || sp.any_nontrivial || !sp.other_keys.empty() || sp.query.size() > 1 ||
+      n_keys > internal::EqPlan::kMaxKeys ||
+      (im.triggers & (internal::kTriggerAnonymousAccount |
+                      internal::kTriggerSignedAwsService)) != 0) {
+    return;
+  }
+  internal::EqPlan out;
+  for (const auto* list : {&sp.optional_keys, &sp.string_keys}) {
+    for (const internal::SimpleKey& k : *list) {
+      if (!EqKeyFits(k)) return;
+      internal::EqKey& e = out.keys[out.n_keys++];
+      e.optional_field = k.optional_field;
+      e.string_field = k.string_field;
+      e.n_entries = k.n_entries;
+      for (int i = 0; i < k.n_entries; ++i) e.entries[i] = k.entries[i];
+    }
+  }
+  out.n_optional = static_cast<int>(sp.optional_keys.size());
+  if (!sp.query.empty()) {
+    const internal::SimpleKey& q = sp.query[0];
+    if (!EqQueryFits(q)) return;
+    out.has_query = true;
+    out.query_key = q.suffix;
+    out.query_multi_check = q.multi_check;
+    out.n_query_entries = q.n_entries;
+    for (int i = 0; i < q.n_entries; ++i) {
+      internal::InlineEntry e = q.entries[i];
+      e.bits = e.mask & q.value & q.plain & q.static_all;
+      out.query_entries[i] = e;
+    }
+  }
+  for (const internal::SimpleStatement& s : sp.statements) {
+    if (!s.invoke) continue;
+    if (out.n_statements == internal::EqPlan::kMaxStatements) return;
+    out.statements[out.n_statements++] = internal::EqStatement{s.cond, s.index, s.deny};
+  }
+  out.base_uncertain[0] = sp.base_uncertain[0];
+  out.base_uncertain[1] = sp.base_uncertain[1];
+  out.const_res = sp.const_res;
+  out.enabled = true;
+  ep = out;
+}
+
 // 1a. Clauses and the uncertainty their keys and values cause; sorted by key
 // into im.clauses.
 absl::Status Compiler::CollectClauses() {
@@ -924,6 +994,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   if (!s.ok()) return s;
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
+  BuildEqPlan(&im);
   return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));
 }
 
@@ -957,8 +1028,9 @@ std::string CompiledPolicy::DebugString() const {
   absl::StrAppend(&out, "uncertain: ", im.static_uncertain ? "always" : "per request",
                   im.principal_uncertain ? " (+principal)" : "", "\n");
   absl::StrAppend(&out, "evaluator: ",
-                  im.simple.enabled ? "simple (equality atoms, one word)"
-                                    : absl::StrCat("general, ", im.total_words, " words"),
+                  im.eq.enabled       ? "simple (equality atoms, one word), equality shape"
+                  : im.simple.enabled ? "simple (equality atoms, one word)"
+                                      : absl::StrCat("general, ", im.total_words, " words"),
                   "\n");
   for (size_t ki = 0; ki < im.keys.size(); ++ki) {
     const internal::CompiledKey& k = im.keys[ki];

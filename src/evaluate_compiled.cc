@@ -25,6 +25,7 @@ namespace internal {
 Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& request,
                           bool ignore_principal) {
   const CompiledPolicy::Impl& im = CompiledPolicyAccess::Plan(policy);
+  if (im.eq.enabled) return EvaluateEquality(im, request, ignore_principal);
   if (im.simple.enabled) return EvaluateSimple(im, request, ignore_principal);
   return EvaluateGeneral(im, request, ignore_principal);
 }

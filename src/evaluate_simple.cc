@@ -532,7 +532,159 @@ __attribute__((noinline)) Decision PickNontrivial(const CompiledPolicy::Impl& im
   return d;
 }
 
+// ---- The equality plan (internal::EqPlan) ----------------------------------
+
+// The bits of an entry equal to `v` (setting `*found`), or 0.
+LATTICEPOL_ALWAYS_INLINE uint64_t EqLookup(const InlineEntry* entries, int n_entries,
+                                           std::string_view v, bool* found) {
+  const size_t n = v.size();
+  for (int i = 0; i < n_entries; ++i) {
+    if (entries[i].size == n && BytesEqual(entries[i].data, v.data(), n)) {
+      *found = true;
+      return entries[i].bits;
+    }
+  }
+  return 0;
+}
+
+// What a pair that starts like the query key but is not it means: nothing,
+// Q1 (a case variant), or a `%` in its key (decoding needed: bail out).
+enum class EqOther : uint8_t { kNothing, kCaseVariant, kBail };
+
+// Out of line: rare (the pair's first byte is one of the key's).
+__attribute__((noinline)) EqOther EqOtherPair(const EqPlan& ep, const char* pair, size_t size) {
+  const void* eq = std::memchr(pair, '=', size);
+  const size_t key_size = eq == nullptr ? size : static_cast<size_t>(
+                                                     static_cast<const char*>(eq) - pair);
+  const std::string_view key(pair, key_size);
+  if (key.find('%') != std::string_view::npos) return EqOther::kBail;
+  return EqualsIgnoreCase(key, ep.query_key) ? EqOther::kCaseVariant : EqOther::kNothing;
+}
+
+// The position of the first `&` at or after `pos`, or `n`: eight bytes per
+// step (the zero-byte test on the word XOR "&&&&&&&&"; the lowest flagged
+// byte is exact), the last partial word as the overlapping final word
+// shifted down, bytes only for queries under eight bytes.
+LATTICEPOL_ALWAYS_INLINE size_t FindAmp(const char* data, size_t n, size_t pos) {
+  constexpr uint64_t kAmps = 0x2626262626262626ULL;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  if (n < 8) {
+    while (pos < n && data[pos] != '&') ++pos;
+    return pos;
+  }
+  for (;;) {
+    uint64_t w;
+    const size_t left = n - pos;
+    if (left >= 8) {
+      w = Load64(data + pos);
+    } else if (left == 0) {
+      return n;
+    } else {
+      w = Load64(data + n - 8) >> (8 * (8 - left));  // zero bytes above: not `&`
+    }
+    const uint64_t x = w ^ kAmps;
+    const uint64_t t = (x - kOnes) & ~x & kHigh;
+    if (t != 0) {
+      const size_t at = pos + static_cast<size_t>(__builtin_ctzll(t) >> 3);
+      return at < n ? at : n;
+    }
+    if (left <= 8) return n;
+    pos += 8;
+  }
+}
+
+// The query key's clause bits from a raw query, as QueryScan/OneQueryKeyBits
+// compute them; returns false (bail out) where a pair needs decoding. The
+// plan's entries have no `%`, so a value equal to one needs no `%` check.
+LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::string_view raw,
+                                          uint64_t* bits, bool* unc) {
+  const EqPlan& ep = im.eq;
+  const char* const data = raw.data();
+  const size_t n = raw.size();
+  const char* const key = ep.query_key.data();
+  const size_t len = ep.query_key.size();
+  int count = 0;
+  bool u = false;
+  uint64_t first = 0;
+  size_t pos = 0;
+  while (pos < n) {
+    const char* const pair = data + pos;
+    const size_t end = FindAmp(data, n, pos);
+    if (im.simple.query_first[static_cast<unsigned char>(*pair)]) {
+      const size_t size = end - pos;
+      if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
+        const size_t vb = size == len ? len : len + 1;
+        const std::string_view v(pair + vb, size - vb);
+        if (v.empty()) u = true;  // Q4
+        bool found = false;
+        if (count++ == 0) first = EqLookup(ep.query_entries, ep.n_query_entries, v, &found);
+        if (!found && std::memchr(v.data(), '%', v.size()) != nullptr) return false;  // Q3
+      } else {
+        const EqOther other = EqOtherPair(ep, pair, size);
+        if (other == EqOther::kBail) return false;
+        if (other == EqOther::kCaseVariant) u = true;  // Q1
+      }
+    }
+    pos = end + 1;
+  }
+  if (count >= 2) {
+    if (ep.query_multi_check) u = true;  // Q2: the plain clauses are false
+    first = 0;
+  }
+  if (u) *unc = true;
+  *bits = first;
+  return true;
+}
+
+// The single-valued keys' clause bits; kOptional/kString: the plan's counts
+// when known at compile time, else -1.
+template <int kOptional, int kString>
+LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView& r) {
+  const int n_optional = kOptional >= 0 ? kOptional : ep.n_optional;
+  const int n_keys = kString >= 0 ? kOptional + kString : ep.n_keys;
+  uint64_t res = 0;
+  bool found = false;
+  for (int i = 0; i < n_optional; ++i) {
+    const EqKey& k = ep.keys[i];
+    const OptionalText& t = r.*k.optional_field;
+    if (t.present) res |= EqLookup(k.entries, k.n_entries, t.value, &found);
+  }
+  for (int i = n_optional; i < n_keys; ++i) {
+    const EqKey& k = ep.keys[i];
+    res |= EqLookup(k.entries, k.n_entries, r.*k.string_field, &found);
+  }
+  return res;
+}
+
 }  // namespace
+
+Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
+                          bool ignore_principal) {
+  const EqPlan& ep = im.eq;
+  const std::string_view action = r.action;
+  uint64_t res = 0;  // the query key's bits first
+  bool unc = ep.base_uncertain[ignore_principal ? 1 : 0];
+  if (!r.query_is_raw || action.size() != kInvokeAction.size() ||
+      !BytesEqual(action.data(), kInvokeAction.data(), kInvokeAction.size()) ||
+      (ep.has_query && !EqQueryBits(im, r.raw_query, &res, &unc))) {
+    return EvaluateSimple(im, r, ignore_principal);
+  }
+  res |= ep.const_res;
+  // The common shape (an optional field and a string field, e.g. the
+  // source VPC owner and the method) with constant trip counts.
+  res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
+  Decision d;
+  for (int i = 0; i < ep.n_statements; ++i) {
+    const EqStatement& s = ep.statements[i];
+    if ((res & s.cond) != s.cond) continue;
+    d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+    d.statement = s.index;
+    break;
+  }
+  d.uncertain = unc ? kMaybeUncertain : 0;
+  return d;
+}
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
                         bool ignore_principal) {

@@ -36,6 +36,9 @@ namespace internal {
 // Runs the simple plan (im.simple.enabled) / the general plan.
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
                         bool ignore_principal);
+// The equality plan (im.eq.enabled); falls back to EvaluateSimple.
+Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
+                          bool ignore_principal);
 Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& r,
                          bool ignore_principal);
 

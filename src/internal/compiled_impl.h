@@ -364,6 +364,51 @@ struct SimplePlan {
   bool one_plain_query = false;
 };
 
+// The equality plan, a special case of the simple plan picked at compile
+// time (as RE2 picks OnePass when a regexp qualifies): every clause is a
+// case-sensitive exact StringEquals (no IfExists, negation, set qualifier,
+// Null or variables) on a plain request field (method, path, the optional
+// text fields) or on at most one query key with a plain name, every
+// statement tests Principal "*" and Resource "*", and no A2/A3 trigger
+// applies. EvaluateEquality (src/evaluate_simple.cc) decides an Invoke
+// request with a raw query with its state in registers and hands anything
+// else to the simple plan: another action, a pre-split query, a `%` in the
+// referenced pair or in a key that could name it (Q3). Its results equal the
+// simple plan's: the masks below are the simple plan's, restricted to a
+// shape where the absent, miss, negation and Null terms are all zero.
+struct EqKey {
+  OptionalText RequestView::*optional_field = nullptr;
+  std::string_view RequestView::*string_field = nullptr;
+  // `bits`: the clause bits a request value equal to the entry yields.
+  InlineEntry entries[SimpleKey::kInlineEntries];
+  int n_entries = 0;
+};
+
+struct EqStatement {
+  uint64_t cond = 0;
+  int32_t index = 0;
+  bool deny = false;
+};
+
+struct EqPlan {
+  static constexpr int kMaxKeys = 4;
+  static constexpr int kMaxStatements = 8;
+  bool enabled = false;
+  bool base_uncertain[2] = {false, false};  // SimplePlan::base_uncertain
+  uint64_t const_res = 0;                   // SimplePlan::const_res
+  EqKey keys[kMaxKeys];  // single-valued keys: optional fields first
+  int n_keys = 0;
+  int n_optional = 0;    // keys[0, n_optional) have an optional_field
+  bool has_query = false;
+  std::string_view query_key;               // a raw_exact name, no case sibling
+  InlineEntry query_entries[SimpleKey::kInlineEntries];  // `bits` as in EqKey
+  int n_query_entries = 0;
+  bool query_multi_check = false;           // Q2 when the key repeats
+  // The statements whose Action matches vpc-lattice-svcs:Invoke, Deny first.
+  EqStatement statements[kMaxStatements];
+  int n_statements = 0;
+};
+
 // Request-dependent uncertainty triggers (bits of Impl::triggers).
 enum Trigger : uint32_t {
   kTriggerConnectKeys = 1 << 0,  // K1: Connect + method/path/header/query key
@@ -427,6 +472,7 @@ class CompiledPolicy::Impl {
   uint32_t triggers = 0;                    // internal::Trigger bits
   size_t memory_used = 0;
   internal::SimplePlan simple;
+  internal::EqPlan eq;  // a special case of `simple` (eq.enabled implies simple.enabled)
 
   const uint64_t* mask(internal::MaskRef m) const { return masks.data() + m; }
 };

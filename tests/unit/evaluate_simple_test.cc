@@ -7,6 +7,7 @@
 // keys and values, empty queries, keys that prefix each other, very long
 // queries; each compared with the reference (kind, statement, and the
 // uncertainty flag covering every reference DECISION id).
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -18,6 +19,7 @@
 #include "latticepol/parse.h"
 #include "latticepol/request.h"
 #include "testing/policy_builders.h"
+#include "testing/random.h"
 #include "testing/seed_yardstick.h"
 
 namespace latticepol {
@@ -232,6 +234,188 @@ TEST(SimplePlanQueryTest, VeryLongQueries) {
                {repeated, -1, true},
                {long_value, -1, false},
            });
+}
+
+// ---- The equality plan (internal::EqPlan) -----------------------------------
+
+bool EqualityShape(const CompiledPolicy& policy) {
+  return policy.DebugString().find("equality shape") != std::string::npos;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A random policy: equality-shaped (every clause a plain StringEquals on
+// method, path, the source VPC, its owner or one query key, Principal and
+// Resource "*") unless `twist`, which adds one thing that rules the shape out.
+std::string RandomEqPolicy(Rng& rng, int twist) {
+  static const std::vector<std::string> kKeys = {
+      "vpc-lattice-svcs:RequestMethod", "vpc-lattice-svcs:RequestPath",
+      "vpc-lattice-svcs:SourceVpc", "vpc-lattice-svcs:SourceVpcOwnerAccount"};
+  static const std::vector<std::vector<std::string>> kValues = {
+      {"GET", "POST", "get", ""}, {"/", "/a", "/A"}, {"vpc-1", "vpc-2"},
+      {"111111111111", "222222222222", "11111111111"}};
+  static const std::vector<std::string> kQueryKeys = {"q", "Q", "page", "k"};
+  static const std::vector<std::string> kQueryValues = {"blue", "green", "", "a+b", "x=y",
+                                                        "\xc3\xa9"};
+  static const std::vector<std::string> kActions = {
+      "\"vpc-lattice-svcs:Invoke\"", "\"*\"", "\"vpc-lattice-svcs:Connect\"",
+      "[\"vpc-lattice-svcs:Invoke\",\"vpc-lattice-svcs:Connect\"]"};
+  const std::string qkey = rng.Pick(kQueryKeys);
+  // At most four distinct values per key (the plans' inline entries).
+  std::vector<std::string> query_values;
+  for (int i = 0; i < 4; ++i) query_values.push_back(rng.Pick(kQueryValues));
+  const int n = rng.Range(1, 4);
+  std::string out = R"({"Version":"2012-10-17","Statement":[)";
+  for (int i = 0; i < n; ++i) {
+    std::string cond;
+    auto add = [&](const std::string& key, const std::vector<std::string>& pool) {
+      std::string values = "[";
+      const int m = rng.Range(1, 3);
+      for (int j = 0; j < m; ++j) values += (j ? "," : "") + JsonString(rng.Pick(pool));
+      cond += (cond.empty() ? "" : ",") + JsonString(key) + ":" + values + "]";
+    };
+    for (size_t k = 0; k < kKeys.size(); ++k) {
+      if (rng.Percent(50)) add(kKeys[k], kValues[k]);
+    }
+    if (rng.Percent(60)) add("vpc-lattice-svcs:RequestQueryString/" + qkey, query_values);
+    out += std::string(i ? "," : "") + R"({"Effect":")" + (rng.Percent(25) ? "Deny" : "Allow") +
+           R"(","Principal":"*","Action":)" + rng.Pick(kActions) + R"(,"Resource":"*")";
+    std::string block = cond.empty() ? "" : R"("StringEquals":{)" + cond + "}";
+    if (i == 0 && twist != 0) {
+      static const std::vector<std::string> kTwists = {
+          R"("StringNotEquals":{"vpc-lattice-svcs:RequestMethod":"PUT"})",
+          R"("StringEqualsIfExists":{"vpc-lattice-svcs:SourceVpc":"vpc-1"})",
+          R"("ForAnyValue:StringEquals":{"vpc-lattice-svcs:RequestQueryString/q":"blue"})",
+          R"("StringLike":{"vpc-lattice-svcs:RequestPath":"/a*"})",
+          R"("StringEquals":{"vpc-lattice-svcs:RequestQueryString/zz":"1",)"
+          R"("vpc-lattice-svcs:RequestQueryString/yy":"2"})",
+          R"("Null":{"vpc-lattice-svcs:SourceVpc":"false"})",
+          R"("StringEqualsIgnoreCase":{"vpc-lattice-svcs:RequestMethod":"get"})",
+          R"("StringEquals":{"vpc-lattice-svcs:RequestQueryString/a%62":"1"})",
+      };
+      const std::string& t = kTwists[static_cast<size_t>(twist - 1) % kTwists.size()];
+      if (block.empty() || t.rfind(R"("StringEquals")", 0) == 0) {
+        block = t;  // replaces a StringEquals block (one per statement)
+      } else {
+        block += "," + t;
+      }
+    }
+    out += block.empty() ? "}" : R"(,"Condition":{)" + block + "}}";
+  }
+  return out + "]}";
+}
+
+// A random raw query of pairs that matter to the shape: the referenced key
+// and its values, case variants (ASCII and Unicode), encoded keys and
+// values, keys that prefix it, empty keys and values, `+`.
+std::string RandomEqQuery(Rng& rng) {
+  static const std::vector<std::string> kPairs = {
+      "q=blue", "q=green", "q=", "q", "Q=blue", "q=bl%75e", "%71=blue", "q%3D=x", "qq=1",
+      "=blue", "", "page=2", "page=%32", "Page=1", "k=a+b", "k=a%2Bb", "\xe2\x84\xaa=blue",
+      "k=blue", "K=x", "q=a+b", "q=x=y", "q=x%3Dy", "q=%C3%A9", "q=\xc3\xa9", "%=1", "q=%",
+      "q=%zz", "x=%41", "pa%67e=2", "qq", "k"};
+  std::string out;
+  const int n = rng.Range(0, 4);
+  for (int i = 0; i < n; ++i) out += (i ? "&" : "") + rng.Pick(kPairs);
+  if (rng.OneIn(10)) out += "&";
+  return out;
+}
+
+RequestView RandomEqView(Rng& rng, std::string_view raw) {
+  static const std::vector<std::string_view> kMethods = {"GET", "POST", "get", ""};
+  static const std::vector<std::string_view> kPaths = {"/", "/a", "/A"};
+  static const std::vector<std::string_view> kVpcs = {"vpc-1", "vpc-2"};
+  static const std::vector<std::string_view> kOwners = {"111111111111", "222222222222",
+                                                        "11111111111"};
+  static const std::vector<std::string_view> kActions = {
+      kInvokeAction, kInvokeAction, kInvokeAction, kConnectAction, "vpc-lattice-svcs:Other"};
+  static const Principal kPrincipal = [] {
+    Principal p;
+    p.arn = "arn:aws:iam::111122223333:role/r";
+    p.account = "111122223333";
+    p.type = "AssumedRole";
+    return p;
+  }();
+  RequestView v;
+  v.action = rng.Pick(kActions);
+  v.method = rng.Pick(kMethods);
+  v.path = rng.Pick(kPaths);
+  v.query_is_raw = true;
+  v.raw_query = raw;
+  if (rng.Percent(80)) v.source_vpc = OptionalText{rng.Pick(kVpcs), true};
+  if (rng.Percent(80)) v.source_vpc_owner_account = OptionalText{rng.Pick(kOwners), true};
+  v.service_arn = OptionalText{"arn:aws:vpc-lattice:us-east-1:444455556666:service/svc-1", true};
+  v.principal = rng.OneIn(3) ? nullptr : &kPrincipal;
+  return v;
+}
+
+TEST(EqualityPlanTest, SelectedForTheSeedAndEqualityShapedPolicies) {
+  EXPECT_TRUE(EqualityShape(*SeedPolicy().compiled));
+  Rng rng(15);
+  for (int i = 0; i < 200; ++i) {
+    const std::string text = RandomEqPolicy(rng, 0);
+    const std::shared_ptr<const CompiledPolicy> policy = *Compile(MustParse(text));
+    EXPECT_TRUE(EqualityShape(*policy)) << text;
+  }
+}
+
+TEST(EqualityPlanTest, NotSelectedForOtherShapes) {
+  Rng rng(16);
+  for (int twist = 1; twist <= 8; ++twist) {
+    for (int i = 0; i < 10; ++i) {
+      const std::string text = RandomEqPolicy(rng, twist);
+      const std::shared_ptr<const CompiledPolicy> policy = *Compile(MustParse(text));
+      EXPECT_FALSE(EqualityShape(*policy)) << text;
+    }
+  }
+  const PolicyDocument principal = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"AWS":"111122223333"},"Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":"GET"}}}]})");
+  EXPECT_FALSE(EqualityShape(**Compile(principal)));
+}
+
+// The compiled matcher against the reference on random equality-shaped
+// policies and requests, raw and pre-split; and, where the raw query needs
+// no decoding, the equality plan (raw views) against the simple plan
+// (pre-split views, which it hands over) on kind, statement and the
+// uncertainty flag itself.
+// LATTICEPOL_EQ_POLICIES=<n> runs n policies instead of 300 (100 requests each).
+TEST(EqualityPlanTest, AgreesWithTheReferenceAndTheSimplePlan) {
+  const char* env = std::getenv("LATTICEPOL_EQ_POLICIES");
+  const int policies = env != nullptr ? std::atoi(env) : 300;
+  Rng rng(17);
+  size_t compared = 0;
+  for (int p = 0; p < policies; ++p) {
+    const PolicyDocument doc = MustParse(RandomEqPolicy(rng, 0));
+    const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+    ASSERT_TRUE(EqualityShape(*policy));
+    for (int i = 0; i < 100; ++i) {
+      const std::string raw = RandomEqQuery(rng);
+      const RequestView v = RandomEqView(rng, raw);
+      const Decision got = Checked(doc, *policy, v);
+      if (raw.find('%') != std::string::npos) continue;
+      Request split;
+      split.AppendRawQuery(raw);
+      RequestView sv = v;
+      sv.query_is_raw = false;
+      sv.raw_query = std::string_view();
+      sv.query = split.view().query;
+      const Decision simple = Evaluate(*policy, sv);
+      ASSERT_EQ(got.kind, simple.kind) << "query '" << raw << "'";
+      ASSERT_EQ(got.statement, simple.statement) << "query '" << raw << "'";
+      ASSERT_EQ(got.uncertain, simple.uncertain) << "query '" << raw << "'";
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, static_cast<size_t>(policies) * 30);
 }
 
 }  // namespace
