@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/analysis.h"
 #include "latticepol/parse.h"
@@ -26,12 +27,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 PolicyDocument Load(const std::string& relative) {
   auto doc = ParsePolicyOrStatus(ReadFile(relative));

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/parse.h"
@@ -18,12 +19,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const char* relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 constexpr const char* kSeed = "policies/shared-service/auth-policy.json";
 constexpr const char* kTwenty = "policies/bench/twenty-statements.json";

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
@@ -33,12 +34,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 PolicyDocument MustParse(const std::string& relative) {
   auto doc = ParsePolicyOrStatus(ReadFile(relative));

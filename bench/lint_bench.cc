@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/lint.h"
 #include "latticepol/policy_format.h"
@@ -20,12 +21,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 void LintFile(benchmark::State& state, const char* path) {
   const std::string text = ReadFile(path);

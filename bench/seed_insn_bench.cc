@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/decision.h"
 #include "latticepol/parse.h"
@@ -26,12 +27,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 // Out of line, as Evaluate is: both sides pay one call per decision.
 __attribute__((noinline)) Decision HandWritten(const RequestView& r) {

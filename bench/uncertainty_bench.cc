@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
@@ -39,12 +40,7 @@
 namespace latticepol {
 namespace {
 
-std::string ReadFile(const std::string& relative) {
-  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/" + relative);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using bench::ReadFile;
 
 struct Rate {
   uint64_t requests = 0, flagged = 0, false_flags = 0, missed = 0, with_ids = 0;

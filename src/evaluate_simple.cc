@@ -181,6 +181,25 @@ LATTICEPOL_ALWAYS_INLINE uint64_t SingleKeyBits(const CompiledPolicy::Impl& im,
 // keeps its first value, looked up once after the scan and only when it is
 // the key's only value. Q1-Q4 are raised only by pairs whose key is (a case
 // variant or an encoding of) a referenced key.
+// The end of the raw query value starting at `pos`: the next `&` or `n`;
+// `*pct` tells whether a `%` occurs before it.
+LATTICEPOL_ALWAYS_INLINE size_t ValueEnd(const char* data, size_t n, size_t pos, bool* pct) {
+  size_t end = pos;
+  for (;;) {
+    while (end + 4 <= n &&
+           (kAmpPct[static_cast<unsigned char>(data[end])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 1])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 2])] |
+            kAmpPct[static_cast<unsigned char>(data[end + 3])]) == 0) {
+      end += 4;
+    }
+    while (end < n && kAmpPct[static_cast<unsigned char>(data[end])] == 0) ++end;
+    if (end >= n || data[end] == '&') return end;
+    *pct = true;
+    ++end;
+  }
+}
+
 template <int kFixedNq>
 struct QueryScan {
   const CompiledPolicy::Impl& im;
@@ -256,18 +275,9 @@ struct QueryScan {
       if (end < n && data[end] != '=' && data[end] != '&') continue;  // a longer key
       const bool has_value = end < n && data[end] == '=';
       const size_t value_begin = has_value ? end + 1 : end;
-      end = value_begin;
-      if (has_value) {
-        while (end + 4 <= n &&
-               (kAmpPct[static_cast<unsigned char>(data[end])] |
-                kAmpPct[static_cast<unsigned char>(data[end + 1])] |
-                kAmpPct[static_cast<unsigned char>(data[end + 2])] |
-                kAmpPct[static_cast<unsigned char>(data[end + 3])]) == 0) {
-          end += 4;
-        }
-        while (end < n && kAmpPct[static_cast<unsigned char>(data[end])] == 0) ++end;
-        if (end < n && data[end] == '%') return false;  // decode it: the general path
-      }
+      bool pct = false;
+      end = has_value ? ValueEnd(data, n, value_begin, &pct) : value_begin;
+      if (pct) return false;  // decode it: the general path
       Add(static_cast<int>(i), std::string_view(data + value_begin, end - value_begin));
       *pos = end + 1;
       return true;
@@ -350,25 +360,6 @@ struct QueryScan {
     return res;
   }
 };
-
-// The end of the raw query value starting at `pos`: the next `&` or `n`;
-// `*pct` tells whether a `%` occurs before it.
-LATTICEPOL_ALWAYS_INLINE size_t ValueEnd(const char* data, size_t n, size_t pos, bool* pct) {
-  size_t end = pos;
-  for (;;) {
-    while (end + 4 <= n &&
-           (kAmpPct[static_cast<unsigned char>(data[end])] |
-            kAmpPct[static_cast<unsigned char>(data[end + 1])] |
-            kAmpPct[static_cast<unsigned char>(data[end + 2])] |
-            kAmpPct[static_cast<unsigned char>(data[end + 3])]) == 0) {
-      end += 4;
-    }
-    while (end < n && kAmpPct[static_cast<unsigned char>(data[end])] == 0) ++end;
-    if (end >= n || data[end] == '&') return end;
-    *pct = true;
-    ++end;
-  }
-}
 
 // The query bits of a plan with one referenced query key, plain operators
 // only, on a raw query (SimplePlan::one_plain_query): the scan keeps only
