@@ -19,14 +19,7 @@ if [ -z "$CHROMIUM" ]; then
   exit 77
 fi
 SHARED="$SRC/policies/shared-service"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+. "$SRC/tests/cli/lib.sh"  # TMP, failures, fail, run, expect_in
 
 # chrome <args...>: one headless run, its own profile, nothing from the network.
 chrome() {

@@ -14,14 +14,7 @@ SRC="$(cd "$2" && pwd)"
 SHARED="$SRC/policies/shared-service"
 SCENARIO="$SHARED/scenario.yaml"
 POLICY="$SHARED/auth-policy.json"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+. "$SRC/tests/cli/lib.sh"  # TMP, failures, fail, run, expect_in
 
 # well_formed <file> <needle>...: parses as XML and contains every needle.
 well_formed() {

@@ -10,14 +10,8 @@ set -uo pipefail
 LP="$1"
 SRC="$(cd "$2" && pwd)"
 SCENARIO="$SRC/policies/shared-service/scenario.yaml"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
+. "$SRC/tests/cli/lib.sh"  # TMP, failures, fail, run, expect_in
 COUNT=${LATTICEPOL_CRASH_COUNT:-60000}
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 TARGET="$TMP/out/requests.jsonl"
 mkdir -p "$TMP/out"

@@ -11,16 +11,9 @@ SRC="$(cd "$2" && pwd)"
 SHARED="$SRC/policies/shared-service"
 SCENARIO="$SHARED/scenario.yaml"
 POLICY="$SHARED/auth-policy.json"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-failures=0
+. "$SRC/tests/cli/lib.sh"  # TMP, failures, fail, run, expect_in
 MEMORY_KB=${LATTICEPOL_PROBE_MEMORY_KB:-1048576}  # 1 GiB of address space
 SECONDS_LIMIT=${LATTICEPOL_PROBE_SECONDS:-20}
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # probe <name> <expected-exit> <cmd...>: runs bounded; stdout -> $TMP/out,
 # stderr -> $TMP/err. A timeout (124) or a signal (>128) always fails.
@@ -36,9 +29,6 @@ probe() {
   fi
 }
 
-expect_in() {
-  grep -qF -- "$3" "$2" || { fail "$1: \`$3\` not found in $(basename "$2"):"; head -30 "$2" >&2; }
-}
 expect_not_in() {
   if grep -qF -- "$3" "$2"; then fail "$1: \`$3\` found in $(basename "$2")"; fi
 }
