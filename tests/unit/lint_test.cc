@@ -470,9 +470,22 @@ TEST(LintTest, HostileInputDoesNotCrash) {
   EXPECT_EQ(skipped->issue.severity, Severity::kSuggestion);
   // Glob-heavy policies are over the budget too: the analysis's cost grows
   // steeply with wildcards.
-  std::string globs = Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":[\"/a*b?c*\",\"/*?*?*\","
-                            "\"/x*y*z*\",\"*?*?*?*\"]},\"StringEquals\":{" + std::string(kVpcOwner) + "}}");
+  // 10 patterns of 15 wildcard characters each: 150, over the default 128.
+  std::string patterns;
+  for (int i = 0; i < 10; ++i) {
+    patterns += std::string(i ? "," : "") + "\"/" + std::to_string(i) + "*a?*b*?c*d?*e*?f*g?*h*?\"";
+  }
+  std::string globs = Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":[" + patterns +
+                            "]},\"StringEquals\":{" + std::string(kVpcOwner) + "}}");
   EXPECT_TRUE(Has(globs, "reachability-not-checked"));
+  // A few glob patterns and 20 statements are within the default budget.
+  EXPECT_FALSE(Has(Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":[\"/a*b?c*\",\"/*?*?*\","
+                         "\"/x*y*z*\",\"*?*?*?*\"]},\"StringEquals\":{" + std::string(kVpcOwner) + "}}"),
+                   "reachability-not-checked"));
+  std::string twenty = "{\"Version\":\"2012-10-17\",\"Statement\":[";
+  for (int i = 0; i < 20; ++i) twenty += std::string(i ? "," : "") + Stmt("Allow", kVpcGet);
+  twenty += "]}";
+  EXPECT_FALSE(Has(twenty, "reachability-not-checked"));
   EXPECT_FALSE(Has(Allow("{\"StringLike\":{\"vpc-lattice-svcs:RequestPath\":\"/api/*\"},\"StringEquals\":{" +
                          std::string(kVpcOwner) + "}}"),
                    "reachability-not-checked"));
