@@ -885,6 +885,16 @@ std::string AnalyzeJson(const PolicyPtr& policy, const AnalysisOptions& options)
   return AnalysisJson(result, &AnalyzeResultToJson);
 }
 
+std::string WouldPassJson(const PolicyPtr& policy, const RequestPtr& request,
+                          const AnalysisOptions& options) {
+  absl::StatusOr<WouldPassResult> result;
+  {
+    py::gil_scoped_release release;
+    result = WouldPassWith(&policy->doc, request->request, options);
+  }
+  return AnalysisJson(result, &WouldPassToJson);
+}
+
 std::string ProveJson(const ScenarioPtr& scenario, const PolicyPtr& candidate) {
   absl::StatusOr<ProofResult> result;
   {
@@ -1123,6 +1133,14 @@ PYBIND11_MODULE(_latticepol, m) {
   }, py::arg("policy"), py::arg("network"), py::arg("service_auth_type"),
         py::arg("network_auth_type"), py::arg("identity_decision"), py::arg("callers"),
         py::arg("service_arn"));
+  m.def("would_pass", [](const PolicyPtr& policy, const RequestPtr& request, const PolicyPtr& network,
+                         const std::string& service_auth, const std::string& network_auth,
+                         const std::string& identity_decision) {
+    return WouldPassJson(policy, request,
+                         MakeAnalysisOptions(network, service_auth, network_auth, identity_decision,
+                                             "any", ""));
+  }, py::arg("policy"), py::arg("request"), py::arg("network"), py::arg("service_auth_type"),
+        py::arg("network_auth_type"), py::arg("identity_decision"));
   m.def("prove", &ProveJson, py::arg("scenario"), py::arg("candidate"));
   m.def("decision_id_names", []() {
     std::vector<std::string> out;

@@ -10,6 +10,8 @@ from conftest import SHARED
 
 SEED = SHARED / "auth-policy.json"
 EXAMPLES = SHARED / "examples"
+SEED_BLUE_REQUEST = {"method": "GET", "path": "/", "query": "q=blue",
+                     "sourceVpcOwnerAccount": "111111111111"}
 
 
 def test_diff_equivalent_to_itself():
@@ -74,3 +76,37 @@ def test_policy_analyze():
     for region in result["allowed"]:
         assert isinstance(region["witness"], latticepol.Request)
         assert latticepol.Policy.from_file(SEED).evaluate(region["witness"]).allowed
+
+
+def test_would_pass_names_the_smallest_change():
+    seed = latticepol.Policy.from_file(SEED)
+    blue = seed.evaluate(SEED_BLUE_REQUEST)
+    assert blue.allowed
+    # Blue with the wrong method and query: two changes, and the changed
+    # request is allowed.
+    denied = dict(SEED_BLUE_REQUEST, method="DELETE", query="q=green")
+    assert not seed.evaluate(denied).allowed
+    hint = seed.would_pass(denied)
+    assert hint["complete"] is True
+    fields = {c["field"]: (c["from"], c["to"]) for c in hint["changes"]}
+    assert fields["method"] == ('"DELETE"', '"GET"')
+    assert set(fields) == {"method", "query q"}
+    assert isinstance(hint["request"], latticepol.Request)
+    assert seed.evaluate(hint["request"]).allowed
+    # Keyword arguments override fields, as for evaluate().
+    assert seed.would_pass(SEED_BLUE_REQUEST, method="PUT")["changes"] == [
+        {"field": "method", "from": '"PUT"', "to": '"GET"'}]
+    # An allowed request needs no change.
+    assert seed.would_pass(SEED_BLUE_REQUEST)["changes"] == []
+
+
+def test_would_pass_when_no_change_of_the_request_helps():
+    seed = latticepol.Policy.from_file(SEED)
+    # An account the policy does not name: only the caller could change that.
+    stranger = dict(SEED_BLUE_REQUEST, sourceVpcOwnerAccount="999999999999")
+    hint = seed.would_pass(stranger)
+    assert hint == {"complete": True, "changes": None, "request": None}
+    with pytest.raises(latticepol.RequestError):
+        seed.would_pass('{"method": 7}')
+    with pytest.raises(latticepol.PolicyError):
+        seed.would_pass(SEED_BLUE_REQUEST, network='{"Statement": 3}')

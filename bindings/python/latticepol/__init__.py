@@ -471,6 +471,32 @@ class Policy:
                 entry["witness"] = Request(entry["witness"])
         return data
 
+    def would_pass(self, request: Union[Mapping[str, Any], Request, str, None] = None, *,
+                   network: Any = None, service_auth_type: Optional[str] = None,
+                   network_auth_type: Optional[str] = None,
+                   identity_decision: Optional[str] = None, **kwargs: Any) -> Dict[str, Any]:
+        """The smallest change that lets a denied request through (as ``latticepol
+        eval`` prints under "would pass with"): the fewest fields the caller
+        controls (method, path, each header and query key the policies name)
+        whose change makes the chain (this policy as the service policy, with
+        the options of :func:`diff`) ALLOW the request; the caller, its VPC,
+        port, action and service stay as they are.
+
+        Returns ``{"complete", "changes": [{"field", "from", "to"}],
+        "request"}``: ``from``/``to`` are JSON text (``'"GET"'``) or
+        ``"absent"``; ``request`` is the changed :class:`Request`, allowed by
+        both evaluators. ``changes`` is ``[]`` for a request that is already
+        allowed, and ``changes`` and ``request`` are None when no such change
+        exists (``complete`` True) or the search gave up (``complete`` False).
+        ``request`` and keyword arguments are as for :meth:`evaluate`."""
+        net = _as_policy(network, what="network")
+        data = json.loads(_core.would_pass(self._core, _as_request(request, kwargs), net and net._core,
+                                           service_auth_type or "", network_auth_type or "",
+                                           identity_decision or ""))
+        if data.get("request") is not None:
+            data["request"] = Request(data["request"])
+        return data
+
     @property
     def warnings(self) -> List[Issue]:
         """Warnings found while parsing (e.g. a policy over 10,000 characters)."""
