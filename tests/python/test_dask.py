@@ -218,3 +218,24 @@ def test_dask_module_cli_usage_errors(python_env, policy_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "local:N" in out.stderr
+
+
+def test_dask_tasks_read_the_file_as_it_was_when_the_graph_was_built(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"a\nb\n")
+    snapshot = ldask._snapshot(str(path))
+    # A log still being written: the tasks see only the bytes of the snapshot.
+    with open(path, "ab") as f:
+        f.write(b"c\n")
+    with ldask._MappedFile(str(path), snapshot) as f:
+        assert f.size == 4
+        assert f.after_line(2) == 4
+        assert f.with_slice(0, f.size, bytes) == b"a\nb\n"
+    # Truncated, or rewritten in place with the same size: an error naming it.
+    path.write_bytes(b"a\n")
+    with pytest.raises(OSError, match="log.jsonl changed while it was being replayed"):
+        ldask._MappedFile(str(path), snapshot)
+    path.write_bytes(b"x\ny\n")
+    os.utime(path, ns=(snapshot[1] + 10**9, snapshot[1] + 10**9))
+    with pytest.raises(OSError, match="it was 4 bytes, now 4"):
+        ldask._MappedFile(str(path), snapshot)

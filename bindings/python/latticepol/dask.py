@@ -23,7 +23,12 @@ How the work is cut and put back together:
   replay of the whole file. Workers map the file and replay their range in
   place: only small numbers and the partial reports travel between
   processes, and a worker's memory is its replay batch, whatever the file
-  size (the files must be readable by the workers at the same path).
+  size (the files must be readable by the workers at the same path). Every
+  task checks the file's size and modification time against those seen when
+  the graph was built: a file that grew is replayed up to its old size, one
+  truncated or rewritten meanwhile is an ``OSError`` naming it. (Truncating
+  a file *while* a task reads its mapped bytes gets that worker killed by the
+  OS, as for any program that maps a file; Dask then reports the task.)
 - Compressed (``.gz``) files cannot be split: one partition each, read and
   decompressed natively by the worker.
 - Partition edges are moved to the library's groups of 4,096 lines (a
@@ -58,6 +63,7 @@ From a shell (the same text or JSON report as the CLI)::
 from __future__ import annotations
 
 import argparse
+import errno
 import glob as _glob
 import hashlib
 import mmap
@@ -149,14 +155,30 @@ def _replay_args(spec: Dict[str, Any], first_line: int = 0) -> Any:
 
 
 class _MappedFile:
-    """A plain file mapped read-only: the tasks slice it without copying
-    (the native replay reads the slices in place, GIL released)."""
+    """A plain file as it was when the graph was built, mapped read-only: the
+    tasks slice it without copying (the native replay reads the slices in
+    place, GIL released).
 
-    def __init__(self, path: str) -> None:
+    ``snapshot`` is ``_snapshot(path)`` taken on the client. Every task
+    checks it, so all partitions read the same bytes: a file truncated or
+    rewritten since then (smaller, or the same size and another modification
+    time) raises ``OSError`` naming it, instead of replaying a mix of two
+    versions; a file that grew (a log still being written) is replayed up to
+    its size at the snapshot, as one replay started then would read it. Only
+    the snapshot's bytes are mapped. (Size and modification time, not the
+    inode: workers on other hosts may see the file through another device.)"""
+
+    def __init__(self, path: str, snapshot: Tuple[int, int]) -> None:
         self.path = path
         with open(path, "rb") as f:
-            self.size = os.fstat(f.fileno()).st_size
-            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if self.size else None
+            st = os.fstat(f.fileno())
+            size, mtime_ns = snapshot
+            if st.st_size < size or (st.st_size == size and st.st_mtime_ns != mtime_ns):
+                raise OSError(errno.ESTALE,
+                              "%s changed while it was being replayed (it was %d bytes, now %d); "
+                              "replay it again" % (path, size, st.st_size))
+            self.size = size
+            self.map = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) if size else None
 
     def __enter__(self) -> "_MappedFile":
         return self
@@ -184,9 +206,15 @@ class _MappedFile:
             return fn(part)
 
 
-def _count_range(path: str, start: int, end: int) -> int:
+def _snapshot(path: str) -> Tuple[int, int]:
+    """What the tasks check a plain file against: size and modification time."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _count_range(path: str, snapshot: Tuple[int, int], start: int, end: int) -> int:
     """The number of lines that start in [start, end) of `path`."""
-    with _MappedFile(path) as f:
+    with _MappedFile(path, snapshot) as f:
         pos, stop = f.bounds(start, end)
         return f.with_slice(pos, stop, _core.count_lines)
 
@@ -226,9 +254,9 @@ def _aligned(f: _MappedFile, pos: int, stop: int, first_line: int,
     return begin, end, own_first
 
 
-def _replay_range(path: str, start: int, end: int, index: int, first_lines: Sequence[int],
-                  spec: Dict[str, Any]) -> Any:
-    with _MappedFile(path) as f:
+def _replay_range(path: str, snapshot: Tuple[int, int], start: int, end: int, index: int,
+                  first_lines: Sequence[int], spec: Dict[str, Any]) -> Any:
+    with _MappedFile(path, snapshot) as f:
         pos, stop = f.bounds(start, end)
         first = first_lines[index]
         begin, finish, own_first = _aligned(f, pos, stop, first, first_lines[index + 1] - first)
@@ -314,16 +342,17 @@ def _file_tasks(path: str, spec: Dict[str, Any], blocksize: int) -> List[Any]:
         _lp._read_file(path, 0)  # raises the OSError naming the path and reason
     if _is_compressed(path):
         return [delayed(_replay_file, pure=False)(path, spec)]
-    size = os.path.getsize(path)
+    snapshot = _snapshot(path)
+    size = snapshot[0]
     starts = list(range(0, max(size, 1), blocksize))
     ends = [min(s + blocksize, size) for s in starts]
     # Pass 1: line counts (memchr over the mapped file, no data kept); one
     # small task turns them into first line numbers. Pass 2: each range is
     # replayed in place, told its first line number. Two tasks per range and
     # nothing but small numbers and reports travel between processes.
-    counts = [delayed(_count_range, pure=False)(path, s, e) for s, e in zip(starts, ends)]
+    counts = [delayed(_count_range, pure=False)(path, snapshot, s, e) for s, e in zip(starts, ends)]
     first_lines = delayed(_first_lines, pure=False)(counts)
-    return [delayed(_replay_range, pure=False)(path, s, e, i, first_lines, spec)
+    return [delayed(_replay_range, pure=False)(path, snapshot, s, e, i, first_lines, spec)
             for i, (s, e) in enumerate(zip(starts, ends))]
 
 
