@@ -378,6 +378,57 @@ bool ParseInlinePolicy(const CaseLine& c, const char* field,
   return ok;
 }
 
+// `expect`: a decision, or DENY for either kind of deny.
+bool ParseExpectField(const CaseLine& c, TestCase* out, std::vector<Issue>* issues) {
+  const JsonMember* expect_member = nullptr;
+  for (const JsonMember& m : c.root.members) {
+    if (m.key == "expect") expect_member = &m;
+  }
+  if (expect_member == nullptr) {
+    issues->push_back(MissingFieldIssue(c, "expect", c.line));
+    return false;
+  }
+  if (expect_member->value.is_null()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
+                                "`expect` must be `ALLOW`, `DENY`, `EXPLICIT_DENY` or "
+                                "`IMPLICIT_DENY`, not `null`",
+                                "/expect", c.line, ColumnOf(*expect_member)));
+    return false;
+  }
+  if (expect_member->value.is_string() && expect_member->value.text == "DENY") {
+    // As in scenarios: either kind of deny passes.
+    out->expect = DecisionKind::kImplicitDeny;
+    out->expect_any_deny = true;
+    return true;
+  }
+  std::optional<DecisionKind> kind;
+  if (!ParseDecisionField(c, "expect", &kind, issues) || !kind) return false;
+  out->expect = *kind;
+  return true;
+}
+
+// `request`: a canonical request object.
+bool ParseRequestField(const CaseLine& c, TestCase* out, std::vector<Issue>* issues) {
+  size_t request_index = 0;
+  const JsonMember* request = FindField(c, "request", &request_index);
+  if (request == nullptr) {
+    issues->push_back(MissingFieldIssue(c, "request", c.line));
+    return false;
+  }
+  if (!request->value.is_object()) {
+    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
+                                StrCat("`request` must be a JSON object, got ",
+                                       internal::JsonTypeName(request->value.type)),
+                                "/request", c.line, ColumnOf(*request)));
+    return false;
+  }
+  RequestParseResult parsed = ParseRequestJson(MemberText(c, request_index));
+  const bool request_ok = parsed.ok();
+  AddNested(std::move(parsed.issues), "request", c.line, request->value.offset, issues);
+  if (request_ok) out->request = std::move(parsed.request);
+  return request_ok;
+}
+
 // Parses one non-blank line. Returns false when the case is unusable.
 bool ParseCaseLine(std::string_view text, int line,
                    const CaseParseOptions& options, TestCase* out,
@@ -429,53 +480,9 @@ bool ParseCaseLine(std::string_view text, int line,
     out->name = name->value.text;
   }
 
-  const JsonMember* expect_member = nullptr;
-  for (const JsonMember& m : c.root.members) {
-    if (m.key == "expect") expect_member = &m;
-  }
-  if (expect_member == nullptr) {
-    issues->push_back(MissingFieldIssue(c, "expect", line));
-    ok = false;
-  } else if (expect_member->value.is_null()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-invalid-decision",
-                                "`expect` must be `ALLOW`, `DENY`, `EXPLICIT_DENY` or "
-                                "`IMPLICIT_DENY`, not `null`",
-                                "/expect", line, ColumnOf(*expect_member)));
-    ok = false;
-  } else {
-    std::optional<DecisionKind> kind;
-    if (expect_member->value.is_string() && expect_member->value.text == "DENY") {
-      // As in scenarios: either kind of deny passes.
-      out->expect = DecisionKind::kImplicitDeny;
-      out->expect_any_deny = true;
-    } else if (ParseDecisionField(c, "expect", &kind, issues) && kind) {
-      out->expect = *kind;
-    } else {
-      ok = false;
-    }
-  }
+  ok &= ParseExpectField(c, out, issues);
 
-  size_t request_index = 0;
-  const JsonMember* request = FindField(c, "request", &request_index);
-  if (request == nullptr) {
-    issues->push_back(MissingFieldIssue(c, "request", line));
-    ok = false;
-  } else if (!request->value.is_object()) {
-    issues->push_back(MakeIssue(Severity::kError, "case-invalid-field",
-                                StrCat("`request` must be a JSON object, got ",
-                                       internal::JsonTypeName(request->value.type)),
-                                "/request", line, ColumnOf(*request)));
-    ok = false;
-  } else {
-    RequestParseResult parsed = ParseRequestJson(MemberText(c, request_index));
-    bool request_ok = parsed.ok();
-    AddNested(std::move(parsed.issues), "request", line, request->value.offset, issues);
-    if (request_ok) {
-      out->request = std::move(parsed.request);
-    } else {
-      ok = false;
-    }
-  }
+  ok &= ParseRequestField(c, out, issues);
 
   ParseOptions policy_options = options.policy_options;
   policy_options.identity_policy = false;

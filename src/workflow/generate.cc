@@ -713,13 +713,7 @@ struct StackLine {
   std::string_view value;  // after "key:", comment included
 };
 
-// Edits `text` so that every generated entry holds its value. Returns nullopt
-// when the layout is not one this editor handles. `kept_secure` receives the
-// keys whose existing `secure:` value was kept.
-std::optional<std::string> EditStackFileLines(
-    std::string_view text, const std::string& project, const std::vector<ConfigEntry>& entries,
-    const std::vector<std::pair<std::string, YAML::Node>>& old_entries,
-    std::vector<std::string>* kept_secure) {
+std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
   for (size_t pos = 0; pos <= text.size();) {
     const size_t nl = text.find('\n', pos);
@@ -730,80 +724,124 @@ std::optional<std::string> EditStackFileLines(
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  auto indent_of = [](std::string_view l) {
-    size_t i = 0;
-    while (i < l.size() && l[i] == ' ') ++i;
-    return i;
-  };
-  auto blank_or_comment = [&](std::string_view l) {
-    const size_t i = indent_of(l);
-    return i == l.size() || l[i] == '#' || l[i] == '\r';
-  };
-  // The block-style `config:` line.
-  size_t config = lines.size();
+  return lines;
+}
+
+size_t IndentOf(std::string_view l) {
+  size_t i = 0;
+  while (i < l.size() && l[i] == ' ') ++i;
+  return i;
+}
+
+bool BlankOrComment(std::string_view l) {
+  const size_t i = IndentOf(l);
+  return i == l.size() || l[i] == '#' || l[i] == '\r';
+}
+
+// The key of a config entry line (`rest` starts at the key): quoted, or plain
+// up to ": " or a final ':'. `*after` receives the offset of its ':'.
+std::optional<std::string> StackKey(std::string_view rest, size_t* after) {
+  if (rest[0] == '"' || rest[0] == '\'') {
+    const size_t close = rest.find(rest[0], 1);
+    if (close == std::string_view::npos || rest.find('\\') < close) return std::nullopt;
+    *after = close + 1;
+    if (*after >= rest.size() || rest[*after] != ':') return std::nullopt;
+    return std::string(rest.substr(1, close - 1));
+  }
+  size_t colon = 0;
+  while (true) {
+    colon = rest.find(':', colon);
+    if (colon == std::string_view::npos) return std::nullopt;
+    if (colon + 1 == rest.size() || rest[colon + 1] == ' ') break;
+    ++colon;
+  }
+  *after = colon;
+  return std::string(TrimSpaces(rest.substr(0, colon)));
+}
+
+// The block-style `config:` section of a stack file, as lines.
+struct ConfigBlock {
+  size_t config = 0;     // the `config:` line; lines.size() when there is none
+  size_t block_end = 0;  // one past the section's last line
+  size_t indent = 2;     // of its entries
+  std::vector<StackLine> keys;
+};
+
+// Finds and reads the config section. False when the layout is not one the
+// line editor handles (flow style, lists, deeper-then-shallower indents...).
+bool ReadConfigBlock(const std::vector<std::string_view>& lines, const std::string& project,
+                     ConfigBlock* block) {
+  block->config = lines.size();
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].substr(0, 7) != "config:" ||
         (lines[i].size() > 7 && lines[i][7] != ' ' && lines[i][7] != '\r')) {
       continue;
     }
     if (!TrimSpaces(SplitComment(lines[i].substr(7)).first).empty()) {
-      return std::nullopt;  // flow style or a scalar
+      return false;  // flow style or a scalar
     }
-    config = i;
+    block->config = i;
     break;
   }
-  std::vector<StackLine> keys;
-  size_t block_end = config == lines.size() ? lines.size() : config + 1;
-  size_t indent = 2;
-  if (config < lines.size()) {
-    size_t i = config + 1;
-    bool have_indent = false;
-    for (; i < lines.size(); ++i) {
-      const std::string_view l = lines[i];
-      if (blank_or_comment(l)) continue;
-      const size_t in = indent_of(l);
-      if (in == 0) break;  // the next top-level key
-      if (!have_indent) {
-        indent = in;
-        have_indent = true;
-      }
-      if (in > indent) {
-        if (keys.empty()) return std::nullopt;
-        keys.back().end = i + 1;  // nested under the previous key
-        continue;
-      }
-      if (in < indent || l[in] == '-' || l[in] == '{' || l[in] == '[') return std::nullopt;
-      // The key: quoted, or plain up to ": " or a final ':'.
-      std::string_view rest = l.substr(in);
-      std::string key;
-      size_t after = 0;
-      if (rest[0] == '"' || rest[0] == '\'') {
-        const size_t close = rest.find(rest[0], 1);
-        if (close == std::string_view::npos || rest.find('\\') < close) return std::nullopt;
-        key = std::string(rest.substr(1, close - 1));
-        after = close + 1;
-        if (after >= rest.size() || rest[after] != ':') return std::nullopt;
-      } else {
-        size_t colon = 0;
-        while (true) {
-          colon = rest.find(':', colon);
-          if (colon == std::string_view::npos) return std::nullopt;
-          if (colon + 1 == rest.size() || rest[colon + 1] == ' ') break;
-          ++colon;
-        }
-        key = std::string(TrimSpaces(rest.substr(0, colon)));
-        after = colon;
-      }
-      StackLine sl;
-      sl.index = i;
-      sl.end = i + 1;
-      sl.qualified = key.find(':') != std::string::npos;
-      sl.key = sl.qualified ? key : project + ":" + key;
-      sl.value = rest.substr(after + 1);
-      keys.push_back(std::move(sl));
+  block->block_end = block->config == lines.size() ? lines.size() : block->config + 1;
+  if (block->config == lines.size()) return true;
+  std::vector<StackLine>& keys = block->keys;
+  bool have_indent = false;
+  for (size_t i = block->config + 1; i < lines.size(); ++i) {
+    const std::string_view l = lines[i];
+    if (BlankOrComment(l)) continue;
+    const size_t in = IndentOf(l);
+    if (in == 0) break;  // the next top-level key
+    if (!have_indent) {
+      block->indent = in;
+      have_indent = true;
     }
-    block_end = keys.empty() ? config + 1 : keys.back().end;
+    if (in > block->indent) {
+      if (keys.empty()) return false;
+      keys.back().end = i + 1;  // nested under the previous key
+      continue;
+    }
+    if (in < block->indent || l[in] == '-' || l[in] == '{' || l[in] == '[') return false;
+    const std::string_view rest = l.substr(in);
+    size_t after = 0;
+    std::optional<std::string> key = StackKey(rest, &after);
+    if (!key) return false;
+    StackLine sl;
+    sl.index = i;
+    sl.end = i + 1;
+    sl.qualified = key->find(':') != std::string::npos;
+    sl.key = sl.qualified ? *key : project + ":" + *key;
+    sl.value = rest.substr(after + 1);
+    keys.push_back(std::move(sl));
   }
+  block->block_end = keys.empty() ? block->config + 1 : keys.back().end;
+  return true;
+}
+
+// True when an unnested, qualified entry already holds `value` (so its line,
+// comment and quoting stay as the user wrote them).
+bool HoldsValue(const StackLine& sl, std::string_view value_text, const std::string& value) {
+  if (sl.end > sl.index + 1 || !sl.qualified || TrimSpaces(value_text).empty()) return false;
+  std::string current;  // "" for a value that is not a scalar
+  try {
+    const YAML::Node node = YAML::Load(std::string(value_text));
+    if (node.IsScalar()) current = node.Scalar();
+  } catch (const YAML::Exception&) {
+    current.clear();
+  }
+  return current == value;
+}
+
+// Edits `text` so that every generated entry holds its value. Returns nullopt
+// when the layout is not one this editor handles. `kept_secure` receives the
+// keys whose existing `secure:` value was kept.
+std::optional<std::string> EditStackFileLines(
+    std::string_view text, const std::string& project, const std::vector<ConfigEntry>& entries,
+    const std::vector<std::pair<std::string, YAML::Node>>& old_entries,
+    std::vector<std::string>* kept_secure) {
+  std::vector<std::string_view> lines = SplitLines(text);
+  ConfigBlock block;
+  if (!ReadConfigBlock(lines, project, &block)) return std::nullopt;
   auto is_secure = [&](const std::string& key) {
     for (const auto& [k, v] : old_entries) {
       if (k == key) return IsSecure(v);
@@ -814,10 +852,10 @@ std::optional<std::string> EditStackFileLines(
   std::map<size_t, std::string> replaced;
   std::set<size_t> dropped;
   std::vector<std::string> added;
-  const std::string pad(indent, ' ');
+  const std::string pad(block.indent, ' ');
   for (const ConfigEntry& e : entries) {
     const StackLine* found = nullptr;
-    for (const StackLine& sl : keys) {
+    for (const StackLine& sl : block.keys) {
       if (sl.key == e.key) found = &sl;
     }
     const std::string line = internal::StrCat(pad, e.key, ": ", YamlDoubleQuoted(e.value));
@@ -830,140 +868,110 @@ std::optional<std::string> EditStackFileLines(
       continue;
     }
     const auto [value, comment] = SplitComment(found->value);
-    const bool nested = found->end > found->index + 1;
-    if (!nested && found->qualified) {
-      std::string current;
-      try {
-        const YAML::Node node = YAML::Load(std::string(value));
-        if (node.IsScalar()) current = node.Scalar();
-      } catch (const YAML::Exception&) {
-        current.clear();
-      }
-      if (current == e.value && !TrimSpaces(value).empty()) continue;
-    }
+    if (HoldsValue(*found, value, e.value)) continue;
     replaced[found->index] = comment.empty() ? line : internal::StrCat(line, "  ", comment);
     for (size_t k = found->index + 1; k < found->end; ++k) dropped.insert(k);
   }
   // A bare key is in the project's namespace: it is written qualified.
-  for (const StackLine& sl : keys) {
+  for (const StackLine& sl : block.keys) {
     if (!sl.qualified && replaced.count(sl.index) == 0) {
       replaced[sl.index] = internal::StrCat(pad, sl.key, ":", sl.value);
     }
   }
-  std::string out;
-  if (config == lines.size() && !added.empty()) {
+  if (block.config == lines.size() && !added.empty()) {
     lines.push_back("config:");
-    config = lines.size() - 1;
-    block_end = lines.size();
+    block.config = lines.size() - 1;
+    block.block_end = lines.size();
   }
+  std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (i == block_end) {
+    if (i == block.block_end) {
       for (const std::string& a : added) internal::StrAppend(&out, a, "\n");
     }
     if (dropped.count(i) != 0) continue;
     auto it = replaced.find(i);
     internal::StrAppend(&out, it != replaced.end() ? std::string_view(it->second) : lines[i], "\n");
   }
-  if (block_end >= lines.size()) {
+  if (block.block_end >= lines.size()) {
     for (const std::string& a : added) internal::StrAppend(&out, a, "\n");
   }
   return out;
 }
 
-// Renders one stack file, merged with `existing`. Records the config keys of
-// the result in `keys`.
-std::string RenderStackFile(const std::string& path, const std::string& project,
-                            const std::vector<ConfigEntry>& entries,
-                            const std::optional<std::string>& existing,
-                            const std::string& comment, std::vector<Issue>* issues,
-                            std::set<std::string>* keys) {
-  auto problem = [&](Severity severity, std::string code, std::string message) {
-    Issue issue;
-    issue.severity = severity;
-    issue.code = std::move(code);
-    issue.message = std::move(message);
-    issues->push_back(std::move(issue));
+void AddProblem(std::vector<Issue>* issues, Severity severity, std::string code,
+                std::string message) {
+  Issue issue;
+  issue.severity = severity;
+  issue.code = std::move(code);
+  issue.message = std::move(message);
+  issues->push_back(std::move(issue));
+}
+
+// Parses the user's existing stack file into `root` and its `config` into
+// `old_config`, with the same checks as a topology (size, encoding, bounded
+// aliases, one document). False, with an `invalid-stack-file` error, when it
+// cannot be merged.
+bool LoadExistingStackFile(const std::string& path, const std::string& existing,
+                           std::vector<Issue>* issues, YAML::Node* root, YAML::Node* old_config) {
+  const std::string quoted = QuoteForMessage(path, internal::kMaxQuotedPathChars);
+  auto invalid = [&](std::string message) {
+    AddProblem(issues, Severity::kError, "invalid-stack-file", std::move(message));
+    return false;
   };
-  YAML::Node root;
-  YAML::Node old_config;
-  if (existing.has_value()) {
-    // The user's file gets the same checks as a topology: size, encoding,
-    // bounded aliases, one document.
-    static constexpr internal::YamlDocumentKind kStackFile = {"stack file", "invalid-stack-file",
-                                                              "invalid-stack-file"};
-    std::vector<Issue> checks;
-    if (!internal::CheckYamlText(*existing, kStackFile, &checks) ||
-        !internal::CheckYamlStructure(*existing, kStackFile, &checks)) {
-      for (const Issue& issue : checks) {
-        problem(Severity::kError, "invalid-stack-file",
-                internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                                 issue.location.line > 0
-                                     ? internal::StrCat(" (line ", issue.location.line, ")")
-                                     : std::string(),
-                                 ": ", issue.message));
-      }
-      return "";
+  static constexpr internal::YamlDocumentKind kStackFile = {"stack file", "invalid-stack-file",
+                                                            "invalid-stack-file"};
+  std::vector<Issue> checks;
+  if (!internal::CheckYamlText(existing, kStackFile, &checks) ||
+      !internal::CheckYamlStructure(existing, kStackFile, &checks)) {
+    for (const Issue& issue : checks) {
+      invalid(internal::StrCat("existing ", quoted,
+                               issue.location.line > 0
+                                   ? internal::StrCat(" (line ", issue.location.line, ")")
+                                   : std::string(),
+                               ": ", issue.message));
     }
-    try {
-      root.reset(YAML::Load(*existing));
-    } catch (const YAML::Exception& e) {
-      problem(Severity::kError, "invalid-stack-file",
-              internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                               " is not valid yaml (line ", e.mark.line + 1,
-                               "): ", internal::EscapeForMessage(e.msg)));
-      return "";
-    }
-    if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
-      problem(Severity::kError, "invalid-stack-file",
-              internal::StrCat("existing ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                               " is not a yaml mapping"));
-      return "";
-    }
-    if (root.IsMap()) {
-      const YAML::Node& const_root = root;  // const lookup never inserts
-      old_config.reset(const_root["config"]);
-      if (old_config.IsDefined() && !old_config.IsNull() && !old_config.IsMap()) {
-        problem(Severity::kError, "invalid-stack-file",
-                internal::StrCat("`config` in existing ",
-                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                                 " is not a mapping"));
-        return "";
-      }
+    return false;
+  }
+  try {
+    root->reset(YAML::Load(existing));
+  } catch (const YAML::Exception& e) {
+    return invalid(internal::StrCat("existing ", quoted, " is not valid yaml (line ",
+                                    e.mark.line + 1, "): ", internal::EscapeForMessage(e.msg)));
+  }
+  if (root->IsDefined() && !root->IsNull() && !root->IsMap()) {
+    return invalid(internal::StrCat("existing ", quoted, " is not a yaml mapping"));
+  }
+  if (root->IsMap()) {
+    const YAML::Node& const_root = *root;  // const lookup never inserts
+    old_config->reset(const_root["config"]);
+    if (old_config->IsDefined() && !old_config->IsNull() && !old_config->IsMap()) {
+      return invalid(internal::StrCat("`config` in existing ", quoted, " is not a mapping"));
     }
   }
-  // Existing config keys, fully qualified (a bare key is in the project namespace).
-  std::vector<std::pair<std::string, YAML::Node>> old_entries;
-  if (old_config.IsMap()) {
-    for (const auto& kv : old_config) {
-      std::string key = kv.first.Scalar();
-      if (key.find(':') == std::string::npos) key = project + ":" + key;
-      old_entries.emplace_back(key, kv.second);
-    }
-  }
+  return true;
+}
+
+void KeptSecureValue(std::vector<Issue>* issues, const std::string& key, const std::string& path) {
+  AddProblem(issues, Severity::kWarning, "kept-secure-value",
+             internal::StrCat("kept the `secure:` value of ", QuoteForMessage(key), " in ",
+                              QuoteForMessage(path, internal::kMaxQuotedPathChars),
+                              "; the generated value was not written"));
+}
+
+// Writes the stack file anew with yaml-cpp: `root`'s other top-level keys as
+// they were, `config` with the generated entries (existing `secure:` values
+// kept) and then the existing entries not generated.
+std::string EmitStackFile(const std::string& path, const YAML::Node& root,
+                          const std::vector<ConfigEntry>& entries,
+                          const std::vector<std::pair<std::string, YAML::Node>>& old_entries,
+                          const std::string& comment, std::vector<Issue>* issues,
+                          std::set<std::string>* keys) {
   auto find_old = [&](const std::string& key) -> const YAML::Node* {
     for (const auto& [k, v] : old_entries) {
       if (k == key) return &v;
     }
     return nullptr;
   };
-
-  // An existing file is edited line-wise where its layout allows.
-  if (existing.has_value() && root.IsMap()) {
-    std::vector<std::string> kept;
-    std::optional<std::string> edited =
-        EditStackFileLines(*existing, project, entries, old_entries, &kept);
-    if (edited.has_value()) {
-      for (const std::string& key : kept) {
-        problem(Severity::kWarning, "kept-secure-value",
-                internal::StrCat("kept the `secure:` value of ", QuoteForMessage(key), " in ",
-                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                                 "; the generated value was not written"));
-      }
-      for (const ConfigEntry& e : entries) keys->insert(e.key);
-      for (const auto& [k, v] : old_entries) keys->insert(k);
-      return *edited;
-    }
-  }
   YAML::Emitter out;
   out.SetIndent(2);
   out << YAML::Comment(comment) << YAML::Newline;
@@ -975,10 +983,7 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
       const YAML::Node* old = find_old(e.key);
       if (old != nullptr && IsSecure(*old)) {
         internal::EmitNodeQuoted(*old, &out);
-        problem(Severity::kWarning, "kept-secure-value",
-                internal::StrCat("kept the `secure:` value of ", QuoteForMessage(e.key), " in ",
-                                 QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                                 "; the generated value was not written"));
+        KeptSecureValue(issues, e.key, path);
       } else {
         out << YAML::DoubleQuoted << e.value;
       }
@@ -1010,12 +1015,49 @@ std::string RenderStackFile(const std::string& path, const std::string& project,
   if (!config_done) emit_config();
   out << YAML::EndMap;
   if (!out.good()) {
-    problem(Severity::kError, "emit-failed",
-            internal::StrCat("cannot write ", QuoteForMessage(path, internal::kMaxQuotedPathChars),
-                             ": ", out.GetLastError()));
+    AddProblem(issues, Severity::kError, "emit-failed",
+               internal::StrCat("cannot write ",
+                                QuoteForMessage(path, internal::kMaxQuotedPathChars), ": ",
+                                out.GetLastError()));
     return "";
   }
   return internal::StrCat(out.c_str(), "\n");
+}
+
+// Renders one stack file, merged with `existing`. Records the config keys of
+// the result in `keys`.
+std::string RenderStackFile(const std::string& path, const std::string& project,
+                            const std::vector<ConfigEntry>& entries,
+                            const std::optional<std::string>& existing,
+                            const std::string& comment, std::vector<Issue>* issues,
+                            std::set<std::string>* keys) {
+  YAML::Node root;
+  YAML::Node old_config;
+  if (existing.has_value() && !LoadExistingStackFile(path, *existing, issues, &root, &old_config)) {
+    return "";
+  }
+  // Existing config keys, fully qualified (a bare key is in the project namespace).
+  std::vector<std::pair<std::string, YAML::Node>> old_entries;
+  if (old_config.IsMap()) {
+    for (const auto& kv : old_config) {
+      std::string key = kv.first.Scalar();
+      if (key.find(':') == std::string::npos) key = project + ":" + key;
+      old_entries.emplace_back(key, kv.second);
+    }
+  }
+  // An existing file is edited line-wise where its layout allows.
+  if (existing.has_value() && root.IsMap()) {
+    std::vector<std::string> kept;
+    std::optional<std::string> edited =
+        EditStackFileLines(*existing, project, entries, old_entries, &kept);
+    if (edited.has_value()) {
+      for (const std::string& key : kept) KeptSecureValue(issues, key, path);
+      for (const ConfigEntry& e : entries) keys->insert(e.key);
+      for (const auto& [k, v] : old_entries) keys->insert(k);
+      return *edited;
+    }
+  }
+  return EmitStackFile(path, root, entries, old_entries, comment, issues, keys);
 }
 
 std::string ShellQuote(std::string_view s) {

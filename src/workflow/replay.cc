@@ -1241,6 +1241,136 @@ class Dispatcher {
   int carry_left_ = 0;
 };
 
+// Cuts the input into batches of whole lines: about `batch` bytes each,
+// more while no newline has been seen, up to the line limit. A line longer
+// than the limit is dropped (read through to its newline) and reported once.
+class LineBatcher {
+ public:
+  enum class Step { kLines, kOverLong, kEnd };
+
+  LineBatcher(const ReplayReader& reader, size_t batch, size_t max_line_bytes)
+      : reader_(reader),
+        batch_(batch),
+        capacity_(batch + max_line_bytes),
+        buffer_(new char[capacity_ + simdjson::SIMDJSON_PADDING]) {
+    std::memset(buffer_.get() + capacity_, 0, simdjson::SIMDJSON_PADDING);
+  }
+
+  // The next step. On kLines, [data(), data() + cut()) holds whole lines (at
+  // the end of the input the last one may lack its newline); call Consume()
+  // when done with them. `bytes` counts what was read.
+  absl::StatusOr<Step> Next(uint64_t* bytes) {
+    while (!(eof_ && filled_ == 0)) {
+      if (absl::Status st = FillBatch(bytes); !st.ok()) return st;
+      if (skipping_) continue;
+      cut_ = filled_;
+      if (eof_) return Step::kLines;
+      size_t last = LastNewline();
+      if (last == 0) {
+        // No newline in this batch: read on, up to the line limit.
+        if (absl::Status st = FillToNewline(bytes); !st.ok()) return st;
+        last = LastNewline();
+        if (last == 0 && !eof_) {
+          filled_ = 0;
+          skipping_ = true;
+          return Step::kOverLong;
+        }
+        if (last == 0) last = filled_;
+      }
+      cut_ = last;
+      return Step::kLines;
+    }
+    return Step::kEnd;
+  }
+
+  const char* data() const { return buffer_.get(); }
+  size_t cut() const { return cut_; }
+  // Bytes readable from data() (the padding the JSON parser needs included).
+  size_t readable() const { return capacity_ + simdjson::SIMDJSON_PADDING; }
+
+  // Drops the lines of the last kLines step, keeping what follows them.
+  void Consume() {
+    if (cut_ < filled_) {
+      std::memmove(buffer_.get(), buffer_.get() + cut_, filled_ - cut_);
+      filled_ -= cut_;
+    } else {
+      filled_ = 0;
+    }
+    cut_ = 0;
+  }
+
+ private:
+  // One read into [filled_, limit); 0 at the end of the input.
+  absl::StatusOr<size_t> ReadSome(size_t limit, uint64_t* bytes) {
+    const int64_t n = reader_(buffer_.get() + filled_, limit - filled_);
+    if (n < 0) return absl::DataLossError("cannot read the replay input");
+    if (n == 0) eof_ = true;
+    *bytes += static_cast<uint64_t>(n);
+    return static_cast<size_t>(n);
+  }
+
+  // Fills up to `batch_` bytes; while skipping an over-long line, drops what
+  // precedes its newline.
+  absl::Status FillBatch(uint64_t* bytes) {
+    while (!eof_ && filled_ < batch_) {
+      absl::StatusOr<size_t> n = ReadSome(batch_, bytes);
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      if (skipping_) {
+        char* nl = static_cast<char*>(std::memchr(buffer_.get() + filled_, '\n', *n));
+        if (nl == nullptr) continue;  // still inside the long line: drop it
+        const size_t keep = buffer_.get() + filled_ + *n - (nl + 1);
+        std::memmove(buffer_.get(), nl + 1, keep);
+        filled_ = keep;
+        skipping_ = false;
+        continue;
+      }
+      filled_ += *n;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status FillToNewline(uint64_t* bytes) {
+    while (!eof_ && filled_ < capacity_) {
+      absl::StatusOr<size_t> n = ReadSome(capacity_, bytes);
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      const char* nl = static_cast<const char*>(std::memchr(buffer_.get() + filled_, '\n', *n));
+      filled_ += *n;
+      if (nl != nullptr) break;
+    }
+    return absl::OkStatus();
+  }
+
+  // One past the last newline in the buffer; 0 when there is none.
+  size_t LastNewline() const {
+    size_t last = filled_;
+    while (last > 0 && buffer_[last - 1] != '\n') --last;
+    return last;
+  }
+
+  const ReplayReader& reader_;
+  const size_t batch_;
+  const size_t capacity_;
+  std::unique_ptr<char[]> buffer_;
+  size_t filled_ = 0;
+  size_t cut_ = 0;
+  bool eof_ = false;
+  bool skipping_ = false;  // dropping the rest of an over-long line
+};
+
+// Splits [0, cut) of `p` into lines.
+void SplitIntoLines(const char* p, size_t cut, std::vector<LineRef>* lines) {
+  lines->clear();
+  size_t pos = 0;
+  while (pos < cut) {
+    const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', cut - pos));
+    const size_t end = nl ? static_cast<size_t>(nl - p) : cut;
+    lines->push_back(LineRef{pos, static_cast<uint32_t>(end - pos)});
+    pos = end + 1;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolicies& chain,
@@ -1254,109 +1384,42 @@ absl::StatusOr<ReplayReport> Replay(const ReplayReader& reader, const ChainPolic
   for (int t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(fc, options));
 
   ReplayReport report;
-  const size_t batch = std::max<size_t>(options.batch_bytes, 1 << 12);
-  const size_t capacity = batch + options.max_line_bytes;
-  std::unique_ptr<char[]> buffer(new char[capacity + simdjson::SIMDJSON_PADDING]);
-  std::memset(buffer.get() + capacity, 0, simdjson::SIMDJSON_PADDING);
-  size_t filled = 0;
-  bool eof = false;
-  bool skipping = false;  // dropping the rest of an over-long line
+  LineBatcher input(reader, std::max<size_t>(options.batch_bytes, 1 << 12),
+                    options.max_line_bytes);
   uint64_t line_base = options.first_line;  // lines before this batch
   if (options.line_decisions != nullptr) options.line_decisions->clear();
   std::vector<LineRef> lines;
   Dispatcher dispatcher(&workers, threads);
   Agg extra;  // problems found by the reader itself (over-long lines)
 
-  while (!(eof && filled == 0)) {
-    // Fill up to `batch` bytes (more only while no newline has been seen).
-    while (!eof && filled < batch) {
-      int64_t n = reader(buffer.get() + filled, batch - filled);
-      if (n < 0) return absl::DataLossError("cannot read the replay input");
-      if (n == 0) {
-        eof = true;
+  while (true) {
+    absl::StatusOr<LineBatcher::Step> step = input.Next(&report.bytes);
+    if (!step.ok()) return step.status();
+    if (*step == LineBatcher::Step::kEnd) break;
+    if (*step == LineBatcher::Step::kOverLong) {
+      ++line_base;
+      if (options.line_decisions != nullptr) {
+        options.line_decisions->resize(line_base - options.first_line, kReplayMalformedLine);
+      }
+      extra.malformed++;
+      extra.min_error_line = std::min(extra.min_error_line, line_base);
+      extra.errors.push_back(ReplayLineError{
+          line_base, 0, absl::StrCat("line is longer than ", options.max_line_bytes, " bytes"),
+          {}});
+      if (options.strict) {
+        report.stopped = true;
         break;
       }
-      report.bytes += static_cast<uint64_t>(n);
-      if (skipping) {
-        char* nl = static_cast<char*>(std::memchr(buffer.get() + filled, '\n', n));
-        if (nl == nullptr) continue;  // still inside the long line: drop it
-        const size_t keep = buffer.get() + filled + n - (nl + 1);
-        std::memmove(buffer.get(), nl + 1, keep);
-        filled = keep;
-        skipping = false;
-        continue;
-      }
-      filled += static_cast<size_t>(n);
+      continue;
     }
-    if (skipping) continue;
-    size_t cut = filled;
-    if (!eof) {
-      const char* p = buffer.get();
-      size_t last = filled;
-      while (last > 0 && p[last - 1] != '\n') --last;
-      if (last == 0) {
-        // No newline in this batch: read on, up to the line limit.
-        while (!eof && filled < capacity) {
-          int64_t n = reader(buffer.get() + filled, capacity - filled);
-          if (n < 0) return absl::DataLossError("cannot read the replay input");
-          if (n == 0) {
-            eof = true;
-            break;
-          }
-          report.bytes += static_cast<uint64_t>(n);
-          const char* nl = static_cast<const char*>(std::memchr(buffer.get() + filled, '\n', n));
-          filled += static_cast<size_t>(n);
-          if (nl != nullptr) break;
-        }
-        last = filled;
-        while (last > 0 && p[last - 1] != '\n') --last;
-        if (last == 0 && !eof) {
-          ++line_base;
-          if (options.line_decisions != nullptr) {
-            options.line_decisions->resize(line_base - options.first_line, kReplayMalformedLine);
-          }
-          extra.malformed++;
-          extra.min_error_line = std::min(extra.min_error_line, line_base);
-          extra.errors.push_back(ReplayLineError{
-              line_base, 0,
-              absl::StrCat("line is longer than ", options.max_line_bytes, " bytes"), {}});
-          filled = 0;
-          skipping = true;
-          if (options.strict) {
-            report.stopped = true;
-            break;
-          }
-          continue;
-        }
-        if (last == 0) last = filled;
-      }
-      cut = last;
-    }
-    // Split [0, cut) into lines.
-    lines.clear();
-    {
-      const char* p = buffer.get();
-      size_t pos = 0;
-      while (pos < cut) {
-        const char* nl = static_cast<const char*>(std::memchr(p + pos, '\n', cut - pos));
-        const size_t end = nl ? static_cast<size_t>(nl - p) : cut;
-        lines.push_back(LineRef{pos, static_cast<uint32_t>(end - pos)});
-        pos = end + 1;
-      }
-    }
+    SplitIntoLines(input.data(), input.cut(), &lines);
     if (options.line_decisions != nullptr) {
       options.line_decisions->resize(line_base - options.first_line + lines.size(),
                                      kReplayBlankLine);
     }
-    dispatcher.Run(lines, buffer.get(), capacity + simdjson::SIMDJSON_PADDING, line_base);
+    dispatcher.Run(lines, input.data(), input.readable(), line_base);
     line_base += lines.size();
-    // Keep the carry-over.
-    if (cut < filled) {
-      std::memmove(buffer.get(), buffer.get() + cut, filled - cut);
-      filled -= cut;
-    } else {
-      filled = 0;
-    }
+    input.Consume();
     if (options.strict) {
       bool failed = extra.malformed != 0;
       for (const auto& w : workers) failed |= w->agg.malformed != 0;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# No engine function (src/*.cc, src/internal/*) is longer than ~120 lines,
+# No function of the library (src/, every stage: engine, analysis, lint,
+# workflows) or of the CLI (tools/latticepol/) is longer than ~120 lines,
 # counted by tools/function_length.py from the line of a function's name to
 # its closing brace.
 # Usage: bash function_length.sh <path-to-latticepol> <source-dir>
@@ -14,14 +15,20 @@ LIMIT=120
 # Functions allowed over the limit for now. Each entry says why; remove it
 # when the function is split.
 allow=(
-  # none: every engine function is within the limit
+  # The simulator's chunk loop and run driver: to be split with the
+  # simulate throughput work that is changing them.
+  --allow 'Simulation::Impl::RunChunks' --allow 'Simulation::Run'
 )
 
 shopt -s nullglob
 files=("$SRC"/src/*.cc "$SRC"/src/internal/*.cc "$SRC"/src/internal/*.h)
 [ "${#files[@]}" -ge 20 ] || fail "found only ${#files[@]} engine sources under $SRC/src"
+more=("$SRC"/src/analysis/*.cc "$SRC"/src/analysis/*.h "$SRC"/src/lint/*.cc "$SRC"/src/lint/*.h
+      "$SRC"/src/workflow/*.cc "$SRC"/src/workflow/*.h "$SRC"/src/workflow/internal/*.cc
+      "$SRC"/src/workflow/internal/*.h "$SRC"/tools/latticepol/*.cc "$SRC"/tools/latticepol/*.h)
+[ "${#more[@]}" -ge 40 ] || fail "found only ${#more[@]} analysis/lint/workflow/CLI sources"
 
-run "engine functions" 0 "$PY" "$CHECK" --limit "$LIMIT" "${allow[@]}" "${files[@]}"
+run "library and CLI functions" 0 "$PY" "$CHECK" --limit "$LIMIT" "${allow[@]}" "${files[@]}" "${more[@]}"
 
 # The scanner sees every function: the listing finds the functions the
 # engine is known to have, with plausible lengths.

@@ -31,28 +31,69 @@ struct EvalOptions {
   Format format = Format::kText;
 };
 
+// The chain's auth types and identity decision from the options (already
+// validated by the parser's checks).
+ChainConfig ChainConfigOf(const EvalOptions& opts) {
+  ChainConfig config;
+  config.network_auth_type = opts.network_policy_path.empty() ? AuthType::kNone : AuthType::kAwsIam;
+  if (!opts.network_auth_type.empty()) {
+    ParseAuthTypeName(opts.network_auth_type, &config.network_auth_type);
+  }
+  config.service_auth_type = AuthType::kAwsIam;
+  if (!opts.service_auth_type.empty()) {
+    ParseAuthTypeName(opts.service_auth_type, &config.service_auth_type);
+  }
+  if (!opts.identity_decision.empty()) {
+    DecisionKind kind;
+    ParseDecisionName(opts.identity_decision, &kind);
+    config.identity_decision = kind;
+  }
+  return config;
+}
+
+void PrintOutcome(Format format, const DecideOutcome& outcome,
+                  const std::optional<WouldPassResult>& would_pass) {
+  if (format == Format::kJson) {
+    std::string json = DecideOutcomeToJson(outcome);
+    if (would_pass && !json.empty() && json.back() == '}') {
+      json.pop_back();
+      json += ",\"wouldPass\":" + WouldPassToJson(*would_pass) + "}";
+    }
+    std::cout << json << "\n";
+  } else {
+    std::cout << "decision: " << DecisionName(outcome.decision) << "\n";
+    std::cout << "layer: " << LayerName(outcome.layer) << "\n";
+    std::cout << "uncertain: ";
+    if (outcome.uncertain.empty()) {
+      std::cout << "none";
+    } else {
+      for (size_t i = 0; i < outcome.uncertain.size(); ++i) {
+        std::cout << (i ? ", " : "") << outcome.uncertain[i];
+      }
+    }
+    std::cout << "\n";
+    if (!outcome.explanation.empty()) {
+      std::cout << "explanation:\n";
+      size_t start = 0;
+      const std::string& text = outcome.explanation;
+      while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::cout << "  " << text.substr(start, end - start) << "\n";
+        start = end + 1;
+      }
+    }
+    if (would_pass) std::cout << WouldPassToText(*would_pass) << "\n";
+  }
+}
+
 ExitCode RunEval(const EvalOptions& opts) {
   const bool chain = !opts.network_policy_path.empty() ||
                      !opts.identity_policy_path.empty() ||
                      !opts.network_auth_type.empty() ||
                      !opts.service_auth_type.empty() || !opts.identity_decision.empty();
   ChainPolicies input;
-  if (chain) {
-    input.config.network_auth_type =
-        opts.network_policy_path.empty() ? AuthType::kNone : AuthType::kAwsIam;
-    if (!opts.network_auth_type.empty()) {
-      ParseAuthTypeName(opts.network_auth_type, &input.config.network_auth_type);
-    }
-    input.config.service_auth_type = AuthType::kAwsIam;
-    if (!opts.service_auth_type.empty()) {
-      ParseAuthTypeName(opts.service_auth_type, &input.config.service_auth_type);
-    }
-    if (!opts.identity_decision.empty()) {
-      DecisionKind kind;
-      ParseDecisionName(opts.identity_decision, &kind);
-      input.config.identity_decision = kind;
-    }
-  }
+  if (chain) input.config = ChainConfigOf(opts);
   // In chain mode a missing --policy under service AWS_IAM means "no policy
   // attached" (every request denied); the single-policy mode needs one.
   if (!chain && opts.policy_path.empty()) {
@@ -126,38 +167,7 @@ ExitCode RunEval(const EvalOptions& opts) {
     would_pass = std::move(*hint);
   }
 
-  if (opts.format == Format::kJson) {
-    std::string json = DecideOutcomeToJson(*outcome);
-    if (would_pass && !json.empty() && json.back() == '}') {
-      json.pop_back();
-      json += ",\"wouldPass\":" + WouldPassToJson(*would_pass) + "}";
-    }
-    std::cout << json << "\n";
-  } else {
-    std::cout << "decision: " << DecisionName(outcome->decision) << "\n";
-    std::cout << "layer: " << LayerName(outcome->layer) << "\n";
-    std::cout << "uncertain: ";
-    if (outcome->uncertain.empty()) {
-      std::cout << "none";
-    } else {
-      for (size_t i = 0; i < outcome->uncertain.size(); ++i) {
-        std::cout << (i ? ", " : "") << outcome->uncertain[i];
-      }
-    }
-    std::cout << "\n";
-    if (!outcome->explanation.empty()) {
-      std::cout << "explanation:\n";
-      size_t start = 0;
-      const std::string& text = outcome->explanation;
-      while (start <= text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        std::cout << "  " << text.substr(start, end - start) << "\n";
-        start = end + 1;
-      }
-    }
-    if (would_pass) std::cout << WouldPassToText(*would_pass) << "\n";
-  }
+  PrintOutcome(opts.format, *outcome, would_pass);
   return outcome->decision == DecisionKind::kAllow ? ExitCode::kOk : ExitCode::kDeny;
 }
 

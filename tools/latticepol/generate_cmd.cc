@@ -114,6 +114,66 @@ void PrintConfigChanges(const std::string& old_text, const std::string& new_text
   }
 }
 
+// One generated file and what writing it means.
+struct Target {
+  fs::path path;
+  const std::string* content;
+  enum { kNew, kUnchanged, kOverwrite } state;
+};
+
+// The generated files under `out_dir`, each compared with what is there;
+// `refused` receives the files that would be overwritten without `force`.
+std::vector<Target> PlanTargets(const std::map<std::string, std::string>& files,
+                                const fs::path& out_dir, bool force,
+                                std::vector<std::string>* refused) {
+  std::vector<Target> targets;
+  for (const auto& [relative, content] : files) {
+    Target target{out_dir / relative, &content, Target::kNew};
+    std::error_code ec;
+    if (fs::exists(target.path, ec)) {
+      std::optional<std::string> existing = ReadIfExists(target.path);
+      if (existing.has_value() && *existing == content) {
+        target.state = Target::kUnchanged;
+      } else {
+        target.state = Target::kOverwrite;
+        if (!force) refused->push_back(target.path.string());
+      }
+    }
+    targets.push_back(target);
+  }
+  return targets;
+}
+
+// Writes (or, in a dry run, lists) the targets, printing one line each and a
+// stack file's key changes. False when a write failed (reported).
+bool WriteTargets(const std::vector<Target>& targets, const GenerateCliOptions& opts) {
+  for (const Target& target : targets) {
+    const char* what = target.state == Target::kNew         ? "create"
+                       : target.state == Target::kUnchanged ? "unchanged"
+                                                            : "overwrite";
+    // A stack file's content before it is replaced, for its key changes.
+    std::optional<std::string> previous;
+    if (target.state == Target::kOverwrite &&
+        target.path.filename().string().rfind("Pulumi.", 0) == 0) {
+      previous = ReadIfExists(target.path);
+    }
+    if (!opts.dry_run && target.state != Target::kUnchanged) {
+      std::string error;
+      if (!WriteAtomically(target.path, *target.content, target.state == Target::kOverwrite,
+                           &error)) {
+        PrintError(kCommand, error);
+        return false;
+      }
+    }
+    std::cout << (opts.dry_run ? "would " : "") << what << " " << target.path.string() << " ("
+              << target.content->size() << " bytes)"
+              << (target.state == Target::kOverwrite && !opts.force ? ", needs --force" : "")
+              << "\n";
+    if (previous) PrintConfigChanges(*previous, *target.content);
+  }
+  return true;
+}
+
 ExitCode RunGenerate(const GenerateCliOptions& opts) {
   OutputFormat format;
   if (!ParseOutputFormatName(opts.format, &format)) {
@@ -186,27 +246,8 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
 
   if (!opts.dry_run && !locked_early && !lock_out_dir()) return ExitCode::kFailure;
   // Check every target before writing any.
-  struct Target {
-    fs::path path;
-    const std::string* content;
-    enum { kNew, kUnchanged, kOverwrite } state;
-  };
-  std::vector<Target> targets;
   std::vector<std::string> refused;
-  for (const auto& [relative, content] : result.files) {
-    Target target{out_dir / relative, &content, Target::kNew};
-    std::error_code ec;
-    if (fs::exists(target.path, ec)) {
-      std::optional<std::string> existing = ReadIfExists(target.path);
-      if (existing.has_value() && *existing == content) {
-        target.state = Target::kUnchanged;
-      } else {
-        target.state = Target::kOverwrite;
-        if (!opts.force) refused.push_back(target.path.string());
-      }
-    }
-    targets.push_back(target);
-  }
+  const std::vector<Target> targets = PlanTargets(result.files, out_dir, opts.force, &refused);
   // A dry run shows what would happen, refusals included, and succeeds.
   if (!refused.empty() && !opts.dry_run) {
     for (const std::string& path : refused) {
@@ -219,30 +260,7 @@ ExitCode RunGenerate(const GenerateCliOptions& opts) {
   std::cout << "verified " << result.verification.classes_checked
             << " request classes against " << source << " (reference and compiled evaluators "
             << "agree)\n";
-  for (const Target& target : targets) {
-    const char* what = target.state == Target::kNew         ? "create"
-                       : target.state == Target::kUnchanged ? "unchanged"
-                                                            : "overwrite";
-    // A stack file's content before it is replaced, for its key changes.
-    std::optional<std::string> previous;
-    if (target.state == Target::kOverwrite &&
-        target.path.filename().string().rfind("Pulumi.", 0) == 0) {
-      previous = ReadIfExists(target.path);
-    }
-    if (!opts.dry_run && target.state != Target::kUnchanged) {
-      std::string error;
-      if (!WriteAtomically(target.path, *target.content, target.state == Target::kOverwrite,
-                           &error)) {
-        PrintError(kCommand, error);
-        return ExitCode::kFailure;
-      }
-    }
-    std::cout << (opts.dry_run ? "would " : "") << what << " " << target.path.string() << " ("
-              << target.content->size() << " bytes)"
-              << (target.state == Target::kOverwrite && !opts.force ? ", needs --force" : "")
-              << "\n";
-    if (previous) PrintConfigChanges(*previous, *target.content);
-  }
+  if (!WriteTargets(targets, opts)) return ExitCode::kFailure;
   if (!result.pending_commands.empty()) {
     std::cout << "\nThe consumer stacks still need the " << parsed.topology.shared.project
               << " stack outputs. After `pulumi up` in " << parsed.topology.shared.project
