@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "internal/text.h"
 #include "latticepol/request_json.h"
@@ -67,16 +68,10 @@ bool ValuesUseVariables(const PolicyDocument& doc, const Condition& c) {
                      [](const std::string& v) { return internal::HasVariable(v); });
 }
 
-bool IsLikeOperator(ConditionOperator op) {
-  return op == ConditionOperator::kStringLike || op == ConditionOperator::kStringNotLike ||
-         op == ConditionOperator::kArnLike || op == ConditionOperator::kArnNotLike ||
-         op == ConditionOperator::kArnEquals || op == ConditionOperator::kArnNotEquals;
-}
+// Policy values are glob patterns (StringLike and the Arn family).
+bool IsLikeOperator(ConditionOperator op) { return internal::OperatorSemantics(op).glob; }
 
-bool IsIgnoreCase(ConditionOperator op) {
-  return op == ConditionOperator::kStringEqualsIgnoreCase ||
-         op == ConditionOperator::kStringNotEqualsIgnoreCase;
-}
+bool IsIgnoreCase(ConditionOperator op) { return internal::OperatorSemantics(op).ignore_case; }
 
 // True iff the request value `v` satisfies the string/arn entry `c` (the key
 // being present with the single value `v`). nullopt: not decidable here.
@@ -85,7 +80,7 @@ std::optional<bool> SatisfiesStringEntry(const Condition& c, std::string_view v)
   for (const std::string& p : c.values) {
     switch (FamilyOf(c.op)) {
       case OperatorFamily::kString:
-        if (c.op == ConditionOperator::kStringEquals || c.op == ConditionOperator::kStringNotEquals) {
+        if (!IsLikeOperator(c.op) && !IsIgnoreCase(c.op)) {  // StringEquals, StringNotEquals
           any = any || p == v;
         } else if (IsIgnoreCase(c.op)) {
           any = any || internal::EqualsIgnoreCase(p, v);
@@ -364,13 +359,11 @@ std::string EmptyRangeOn(const Statement& s, const Condition& first, OperatorFam
   for (const Condition& c : s.conditions) {
     if (!SameKey(c.key, first.key) || FamilyOf(c.op) != family || c.set != SetQualifier::kNone) continue;
     if (c.has_type_error) return "";
-    const ConditionOperator op = c.op;
-    bool is_lo = op == ConditionOperator::kNumericGreaterThan || op == ConditionOperator::kNumericGreaterThanEquals ||
-                 op == ConditionOperator::kDateGreaterThan || op == ConditionOperator::kDateGreaterThanEquals;
-    bool is_hi = op == ConditionOperator::kNumericLessThan || op == ConditionOperator::kNumericLessThanEquals ||
-                 op == ConditionOperator::kDateLessThan || op == ConditionOperator::kDateLessThanEquals;
-    bool strict = op == ConditionOperator::kNumericGreaterThan || op == ConditionOperator::kNumericLessThan ||
-                  op == ConditionOperator::kDateGreaterThan || op == ConditionOperator::kDateLessThan;
+    using internal::Ordering;
+    const Ordering order = internal::OperatorSemantics(c.op).ordering;
+    const bool is_lo = order == Ordering::kGt || order == Ordering::kGe;
+    const bool is_hi = order == Ordering::kLt || order == Ordering::kLe;
+    const bool strict = order == Ordering::kGt || order == Ordering::kLt;
     if (!is_lo && !is_hi) continue;
     if (!Tighten(family, c, is_lo, strict, is_lo ? &lo : &hi)) return "";
     last = c.pointer;

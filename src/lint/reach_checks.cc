@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/semantics.h"
 #include "internal/strings.h"
 #include "latticepol/request_json.h"
 #include "lint/checks.h"
@@ -43,10 +44,7 @@ int CountWildcards(const PolicyDocument& doc) {
       if (r != "*") count(r);
     }
     for (const Condition& c : s.conditions) {
-      const OperatorFamily f = FamilyOf(c.op);
-      const bool glob = f == OperatorFamily::kArn || c.op == ConditionOperator::kStringLike ||
-                        c.op == ConditionOperator::kStringNotLike;
-      if (!glob) continue;
+      if (!internal::OperatorSemantics(c.op).glob) continue;
       for (const std::string& v : c.values) count(v);
     }
   }
