@@ -5,6 +5,10 @@
 // internal/compiled_eval.h.
 #include "internal/compiled_eval.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace latticepol {
 namespace internal {
 namespace {
@@ -585,6 +589,79 @@ LATTICEPOL_ALWAYS_INLINE size_t FindAmp(const char* data, size_t n, size_t pos) 
   }
 }
 
+// The state of the query key's scan: its occurrences, the first one's bits,
+// and whether Q1/Q4 were seen.
+struct EqScan {
+  int count = 0;
+  bool unc = false;
+  uint64_t first = 0;
+};
+
+#if defined(__SSE2__)
+// The 16 bytes at `p`, of which the caller uses only the first n <= 16 (the
+// text's): the load may read past the text but never into the next page
+// (the caller checks), as the C library's memchr does. Not instrumented by
+// ASan, since the bytes past the text are masked off unread.
+__attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+// True iff 16 bytes can be read at `p` without crossing a page boundary
+// (given that the byte at `p` can).
+LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+}
+
+LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+}
+
+// EqQueryBits for a query of at most 16 bytes, from one vector: the `&`
+// bytes give every pair's start and end, the bytes of query_first (the key's
+// first byte in both cases, `%`, non-ASCII) pick the pairs to look at, and
+// the `%` bytes answer Q3 for the value. Returns false to bail out.
+LATTICEPOL_ALWAYS_INLINE bool EqShortQuery(const EqPlan& ep, const char* data, size_t n,
+                                           EqScan* st) {
+  const __m128i v = LoadWithinPage(data);
+  const uint32_t keep = (uint32_t{1} << n) - 1;
+  const uint32_t amp =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0])))) & keep;
+  const uint32_t pct =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[1])))) & keep;
+  const __m128i first = _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])),
+                                     _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
+  // The sign bit of `v` flags the non-ASCII bytes.
+  const uint32_t cls = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(first, v))) | pct;
+  uint32_t cand = ((amp << 1) | 1) & cls & keep;
+  const char* const key = ep.query_key.data();
+  const size_t len = ep.query_key.size();
+  while (cand != 0) {
+    const size_t pos = static_cast<size_t>(__builtin_ctz(cand));
+    cand &= cand - 1;
+    const uint32_t rest = amp >> pos;
+    const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctz(rest)) : n;
+    const char* const pair = data + pos;
+    const size_t size = end - pos;
+    if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
+      const size_t vb = size == len ? len : len + 1;
+      const size_t vn = size - vb;
+      if (vn == 0) st->unc = true;  // Q4
+      bool found = false;
+      if (st->count++ == 0) {
+        st->first = EqLookup(ep.query_entries, ep.n_query_entries,
+                             std::string_view(pair + vb, vn), &found);
+      }
+      if (!found && ((pct >> (pos + vb)) & ((uint32_t{1} << vn) - 1)) != 0) return false;  // Q3
+    } else {
+      const EqOther other = EqOtherPair(ep, pair, size);
+      if (other == EqOther::kBail) return false;
+      if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
+    }
+  }
+  return true;
+}
+#endif
+
 // The query key's clause bits from a raw query, as QueryScan/OneQueryKeyBits
 // compute them; returns false (bail out) where a pair needs decoding. The
 // plan's entries have no `%`, so a value equal to one needs no `%` check.
@@ -595,11 +672,14 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t n = raw.size();
   const char* const key = ep.query_key.data();
   const size_t len = ep.query_key.size();
-  int count = 0;
-  bool u = false;
-  uint64_t first = 0;
-  size_t pos = 0;
-  while (pos < n) {
+  EqScan st;
+#if defined(__SSE2__)
+  // 1 to 16 bytes (an empty text's pointer may be at a page's end).
+  if (n - 1 < 16 && ep.query_short_scan && SixteenInPage(data)) {
+    if (!EqShortQuery(ep, data, n, &st)) return false;
+  } else
+#endif
+  for (size_t pos = 0; pos < n;) {
     const char* const pair = data + pos;
     const size_t end = FindAmp(data, n, pos);
     if (im.simple.query_first[static_cast<unsigned char>(*pair)]) {
@@ -607,24 +687,24 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
       if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
         const size_t vb = size == len ? len : len + 1;
         const std::string_view v(pair + vb, size - vb);
-        if (v.empty()) u = true;  // Q4
+        if (v.empty()) st.unc = true;  // Q4
         bool found = false;
-        if (count++ == 0) first = EqLookup(ep.query_entries, ep.n_query_entries, v, &found);
+        if (st.count++ == 0) st.first = EqLookup(ep.query_entries, ep.n_query_entries, v, &found);
         if (!found && std::memchr(v.data(), '%', v.size()) != nullptr) return false;  // Q3
       } else {
         const EqOther other = EqOtherPair(ep, pair, size);
         if (other == EqOther::kBail) return false;
-        if (other == EqOther::kCaseVariant) u = true;  // Q1
+        if (other == EqOther::kCaseVariant) st.unc = true;  // Q1
       }
     }
     pos = end + 1;
   }
-  if (count >= 2) {
-    if (ep.query_multi_check) u = true;  // Q2: the plain clauses are false
-    first = 0;
+  if (st.count >= 2) {
+    if (ep.query_multi_check) st.unc = true;  // Q2: the plain clauses are false
+    st.first = 0;
   }
-  if (u) *unc = true;
-  *bits = first;
+  if (st.unc) *unc = true;
+  *bits = st.first;
   return true;
 }
 
