@@ -616,42 +616,69 @@ LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
   return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
 }
 
-// EqQueryBits for a query of at most 16 bytes, from one vector: the `&`
-// bytes give every pair's start and end, the bytes of query_first (the key's
-// first byte in both cases, `%`, non-ASCII) pick the pairs to look at, and
-// the `%` bytes answer Q3 for the value. Returns false to bail out.
-LATTICEPOL_ALWAYS_INLINE bool EqShortQuery(const EqPlan& ep, const char* data, size_t n,
-                                           EqScan* st) {
-  const __m128i v = LoadWithinPage(data);
-  const uint32_t keep = (uint32_t{1} << n) - 1;
-  const uint32_t amp =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0])))) & keep;
-  const uint32_t pct =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[1])))) & keep;
+// Bit i of each mask describes byte i of a raw query of 1 to 64 bytes: `&`,
+// `%`, and the bytes of query_first (the key's first byte in both cases,
+// `%`, non-ASCII).
+struct EqMasks {
+  uint64_t amp = 0, pct = 0, first = 0;
+};
+
+// Adds the 16 bytes `v` found at offset `at` to `*m`.
+LATTICEPOL_ALWAYS_INLINE void AddChunk(const EqPlan& ep, __m128i v, size_t at, EqMasks* m) {
+  const uint64_t amp =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0]))));
+  const uint64_t pct =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[1]))));
   const __m128i first = _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])),
                                      _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
   // The sign bit of `v` flags the non-ASCII bytes.
-  const uint32_t cls = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(first, v))) | pct;
-  uint32_t cand = ((amp << 1) | 1) & cls & keep;
+  const uint64_t cls = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(first, v))) | pct;
+  m->amp |= amp << at;
+  m->pct |= pct << at;
+  m->first |= cls << at;
+}
+
+// EqQueryBits for a query of 1 to 64 bytes, from its masks: the `&` bytes
+// give every pair's start and end, the bytes of query_first pick the pairs
+// to look at, and the `%` bytes answer Q3 for the value. A query under 16
+// bytes is one load that may extend past it within its page (the caller
+// checks); a longer one is read in 16-byte chunks, the last one ending at
+// its end (overlapping chunks set the same bits). Returns false to bail out.
+LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, size_t n,
+                                            EqScan* st) {
+  EqMasks m;
+  if (n < 16) {
+    AddChunk(ep, LoadWithinPage(data), 0, &m);
+    const uint64_t keep = (uint64_t{1} << n) - 1;
+    m.amp &= keep;
+    m.pct &= keep;
+    m.first &= keep;
+  } else {
+    for (size_t k = 0; k < n; k += 16) {
+      const size_t at = k + 16 <= n ? k : n - 16;
+      AddChunk(ep, _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at)), at, &m);
+    }
+  }
+  uint64_t cand = ((m.amp << 1) | 1) & m.first;
   const char* const key = ep.query_key.data();
   const size_t len = ep.query_key.size();
   while (cand != 0) {
-    const size_t pos = static_cast<size_t>(__builtin_ctz(cand));
+    const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
     cand &= cand - 1;
-    const uint32_t rest = amp >> pos;
-    const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctz(rest)) : n;
+    const uint64_t rest = m.amp >> pos;
+    const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
     const char* const pair = data + pos;
     const size_t size = end - pos;
     if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
       const size_t vb = size == len ? len : len + 1;
-      const size_t vn = size - vb;
+      const size_t vn = size - vb;  // < 64
       if (vn == 0) st->unc = true;  // Q4
       bool found = false;
       if (st->count++ == 0) {
         st->first = EqLookup(ep.query_entries, ep.n_query_entries,
                              std::string_view(pair + vb, vn), &found);
       }
-      if (!found && ((pct >> (pos + vb)) & ((uint32_t{1} << vn) - 1)) != 0) return false;  // Q3
+      if (!found && ((m.pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
     } else {
       const EqOther other = EqOtherPair(ep, pair, size);
       if (other == EqOther::kBail) return false;
@@ -674,9 +701,9 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t len = ep.query_key.size();
   EqScan st;
 #if defined(__SSE2__)
-  // 1 to 16 bytes (an empty text's pointer may be at a page's end).
-  if (n - 1 < 16 && ep.query_short_scan && SixteenInPage(data)) {
-    if (!EqShortQuery(ep, data, n, &st)) return false;
+  // 1 to 64 bytes (an empty text's pointer may be at a page's end).
+  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || SixteenInPage(data))) {
+    if (!EqVectorQuery(ep, data, n, &st)) return false;
   } else
 #endif
   for (size_t pos = 0; pos < n;) {
