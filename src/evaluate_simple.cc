@@ -755,10 +755,9 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
   return res;
 }
 
-}  // namespace
-
-Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
-                          bool ignore_principal) {
+// The equality plan's decision (EvaluateEquality and its batch loop).
+inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
+                         bool ignore_principal) {
   const EqPlan& ep = im.eq;
   const std::string_view action = r.action;
   uint64_t res = 0;  // the query key's bits first
@@ -782,6 +781,18 @@ Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
   }
   d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
+}
+
+}  // namespace
+
+Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
+                          bool ignore_principal) {
+  return EqDecide(im, r, ignore_principal);
+}
+
+void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
+                           size_t n, Decision* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = EqDecide(im, requests[i], false);
 }
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,

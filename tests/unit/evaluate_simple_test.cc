@@ -7,6 +7,7 @@
 // keys and values, empty queries, keys that prefix each other, very long
 // queries; each compared with the reference (kind, statement, and the
 // uncertainty flag covering every reference DECISION id).
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -93,6 +94,43 @@ TEST(YardstickTest, CompiledAgreesWithReferenceOnTheSmallBenchStream) {
                                             << "'";
     }
   }
+}
+
+// EvaluateBatch (the seed is equality-shaped: the plan's own loop) equals
+// per-call Evaluate on every request of the small bench stream, cut into
+// batches of odd sizes (and one empty batch), and keeps its size contract.
+TEST(YardstickTest, EvaluateBatchEqualsEvaluateInBatchesOfOddSizes) {
+  const Seed& seed = SeedPolicy();
+  const std::vector<RequestView> views =
+      yardstick::SeedStream(yardstick::kSmallStream, kBenchSeed);
+  std::vector<Decision> out(views.size());
+  const size_t kSizes[] = {0, 1, 3, 7, 64, 255, 1000};
+  size_t at = 0;
+  for (size_t k = 0; at < views.size(); ++k) {
+    const size_t n = std::min(kSizes[k % 7], views.size() - at);
+    ASSERT_TRUE(EvaluateBatch(*seed.compiled, absl::MakeConstSpan(views.data() + at, n),
+                              absl::MakeSpan(out.data() + at, n))
+                    .ok());
+    at += n;
+  }
+  size_t allowed = 0;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const Decision single = Evaluate(*seed.compiled, views[i]);
+    ASSERT_EQ(out[i].kind, single.kind) << "request " << i;
+    ASSERT_EQ(out[i].statement, single.statement) << "request " << i;
+    ASSERT_EQ(out[i].uncertain, single.uncertain) << "request " << i;
+    allowed += out[i].allowed();
+  }
+  EXPECT_GT(allowed, views.size() / 3);  // the batches decided, not defaulted
+  // Sizes that differ are an error and nothing is written, either way round.
+  std::vector<Decision> longer(4);
+  longer[0].statement = 12345;
+  EXPECT_EQ(EvaluateBatch(*seed.compiled, absl::MakeConstSpan(views.data(), 3),
+                          absl::MakeSpan(longer))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(longer[0].statement, 12345);
+  EXPECT_TRUE(EvaluateBatch(*seed.compiled, {}, {}).ok());
 }
 
 // ---- Targeted query-scan cases -------------------------------------------------
