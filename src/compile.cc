@@ -802,6 +802,14 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
     out.has_query = true;
     out.query_key = q.suffix;
     out.query_multi_check = q.multi_check;
+    if (!q.suffix.empty()) {
+      const char c = q.suffix[0];
+      const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      const char upper = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+      const char splat[4] = {'&', '%', lower, upper};
+      for (int i = 0; i < 4; ++i) std::memset(out.splat[i], splat[i], sizeof(out.splat[i]));
+      out.query_short_scan = true;
+    }
     out.n_query_entries = q.n_entries;
     for (int i = 0; i < q.n_entries; ++i) {
       internal::InlineEntry e = q.entries[i];

@@ -33,6 +33,9 @@ Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& reque
 }  // namespace internal
 
 Decision Evaluate(const CompiledPolicy& policy, const RequestView& request) {
+  // The equality plan directly (the seed's shape): one call per decision.
+  const CompiledPolicy::Impl& im = internal::CompiledPolicyAccess::Plan(policy);
+  if (im.eq.enabled) return internal::EvaluateEquality(im, request, false);
   return internal::EvaluateCompiled(policy, request, false);
 }
 
@@ -41,6 +44,12 @@ absl::Status EvaluateBatch(const CompiledPolicy& policy,
                            absl::Span<Decision> out) {
   if (requests.size() != out.size()) {
     return absl::InvalidArgumentError("EvaluateBatch: `out` and `requests` differ in size");
+  }
+  // The plan is picked once per batch; the equality plan runs its own loop.
+  const CompiledPolicy::Impl& im = internal::CompiledPolicyAccess::Plan(policy);
+  if (im.eq.enabled) {
+    internal::EvaluateEqualityBatch(im, requests.data(), requests.size(), out.data());
+    return absl::OkStatus();
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     out[i] = internal::EvaluateCompiled(policy, requests[i], false);

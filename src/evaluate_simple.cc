@@ -5,6 +5,10 @@
 // internal/compiled_eval.h.
 #include "internal/compiled_eval.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace latticepol {
 namespace internal {
 namespace {
@@ -585,6 +589,106 @@ LATTICEPOL_ALWAYS_INLINE size_t FindAmp(const char* data, size_t n, size_t pos) 
   }
 }
 
+// The state of the query key's scan: its occurrences, the first one's bits,
+// and whether Q1/Q4 were seen.
+struct EqScan {
+  int count = 0;
+  bool unc = false;
+  uint64_t first = 0;
+};
+
+#if defined(__SSE2__)
+// The 16 bytes at `p`, of which the caller uses only the first n <= 16 (the
+// text's): the load may read past the text but never into the next page
+// (the caller checks), as the C library's memchr does. Not instrumented by
+// ASan, since the bytes past the text are masked off unread.
+__attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+// True iff 16 bytes can be read at `p` without crossing a page boundary
+// (given that the byte at `p` can).
+LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+}
+
+LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+}
+
+// Bit i of each mask describes byte i of a raw query of 1 to 64 bytes: `&`,
+// `%`, and the bytes of query_first (the key's first byte in both cases,
+// `%`, non-ASCII).
+struct EqMasks {
+  uint64_t amp = 0, pct = 0, first = 0;
+};
+
+// Adds the 16 bytes `v` found at offset `at` to `*m`.
+LATTICEPOL_ALWAYS_INLINE void AddChunk(const EqPlan& ep, __m128i v, size_t at, EqMasks* m) {
+  const uint64_t amp =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0]))));
+  const uint64_t pct =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[1]))));
+  const __m128i first = _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])),
+                                     _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
+  // The sign bit of `v` flags the non-ASCII bytes.
+  const uint64_t cls = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(first, v))) | pct;
+  m->amp |= amp << at;
+  m->pct |= pct << at;
+  m->first |= cls << at;
+}
+
+// EqQueryBits for a query of 1 to 64 bytes, from its masks: the `&` bytes
+// give every pair's start and end, the bytes of query_first pick the pairs
+// to look at, and the `%` bytes answer Q3 for the value. A query under 16
+// bytes is one load that may extend past it within its page (the caller
+// checks); a longer one is read in 16-byte chunks, the last one ending at
+// its end (overlapping chunks set the same bits). Returns false to bail out.
+LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, size_t n,
+                                            EqScan* st) {
+  EqMasks m;
+  if (n < 16) {
+    AddChunk(ep, LoadWithinPage(data), 0, &m);
+    const uint64_t keep = (uint64_t{1} << n) - 1;
+    m.amp &= keep;
+    m.pct &= keep;
+    m.first &= keep;
+  } else {
+    for (size_t k = 0; k < n; k += 16) {
+      const size_t at = k + 16 <= n ? k : n - 16;
+      AddChunk(ep, _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at)), at, &m);
+    }
+  }
+  uint64_t cand = ((m.amp << 1) | 1) & m.first;
+  const char* const key = ep.query_key.data();
+  const size_t len = ep.query_key.size();
+  while (cand != 0) {
+    const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
+    cand &= cand - 1;
+    const uint64_t rest = m.amp >> pos;
+    const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
+    const char* const pair = data + pos;
+    const size_t size = end - pos;
+    if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
+      const size_t vb = size == len ? len : len + 1;
+      const size_t vn = size - vb;  // < 64
+      if (vn == 0) st->unc = true;  // Q4
+      bool found = false;
+      if (st->count++ == 0) {
+        st->first = EqLookup(ep.query_entries, ep.n_query_entries,
+                             std::string_view(pair + vb, vn), &found);
+      }
+      if (!found && ((m.pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
+    } else {
+      const EqOther other = EqOtherPair(ep, pair, size);
+      if (other == EqOther::kBail) return false;
+      if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
+    }
+  }
+  return true;
+}
+#endif
+
 // The query key's clause bits from a raw query, as QueryScan/OneQueryKeyBits
 // compute them; returns false (bail out) where a pair needs decoding. The
 // plan's entries have no `%`, so a value equal to one needs no `%` check.
@@ -595,11 +699,14 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t n = raw.size();
   const char* const key = ep.query_key.data();
   const size_t len = ep.query_key.size();
-  int count = 0;
-  bool u = false;
-  uint64_t first = 0;
-  size_t pos = 0;
-  while (pos < n) {
+  EqScan st;
+#if defined(__SSE2__)
+  // 1 to 64 bytes (an empty text's pointer may be at a page's end).
+  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || SixteenInPage(data))) {
+    if (!EqVectorQuery(ep, data, n, &st)) return false;
+  } else
+#endif
+  for (size_t pos = 0; pos < n;) {
     const char* const pair = data + pos;
     const size_t end = FindAmp(data, n, pos);
     if (im.simple.query_first[static_cast<unsigned char>(*pair)]) {
@@ -607,24 +714,24 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
       if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
         const size_t vb = size == len ? len : len + 1;
         const std::string_view v(pair + vb, size - vb);
-        if (v.empty()) u = true;  // Q4
+        if (v.empty()) st.unc = true;  // Q4
         bool found = false;
-        if (count++ == 0) first = EqLookup(ep.query_entries, ep.n_query_entries, v, &found);
+        if (st.count++ == 0) st.first = EqLookup(ep.query_entries, ep.n_query_entries, v, &found);
         if (!found && std::memchr(v.data(), '%', v.size()) != nullptr) return false;  // Q3
       } else {
         const EqOther other = EqOtherPair(ep, pair, size);
         if (other == EqOther::kBail) return false;
-        if (other == EqOther::kCaseVariant) u = true;  // Q1
+        if (other == EqOther::kCaseVariant) st.unc = true;  // Q1
       }
     }
     pos = end + 1;
   }
-  if (count >= 2) {
-    if (ep.query_multi_check) u = true;  // Q2: the plain clauses are false
-    first = 0;
+  if (st.count >= 2) {
+    if (ep.query_multi_check) st.unc = true;  // Q2: the plain clauses are false
+    st.first = 0;
   }
-  if (u) *unc = true;
-  *bits = first;
+  if (st.unc) *unc = true;
+  *bits = st.first;
   return true;
 }
 
@@ -648,10 +755,9 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
   return res;
 }
 
-}  // namespace
-
-Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
-                          bool ignore_principal) {
+// The equality plan's decision (EvaluateEquality and its batch loop).
+inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
+                         bool ignore_principal) {
   const EqPlan& ep = im.eq;
   const std::string_view action = r.action;
   uint64_t res = 0;  // the query key's bits first
@@ -675,6 +781,18 @@ Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
   }
   d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
+}
+
+}  // namespace
+
+Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
+                          bool ignore_principal) {
+  return EqDecide(im, r, ignore_principal);
+}
+
+void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
+                           size_t n, Decision* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = EqDecide(im, requests[i], false);
 }
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,

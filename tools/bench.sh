@@ -86,6 +86,9 @@ echo
 goal_table_header
 goal_row "seed, compiled, 1M-request stream" "$(median $r BM_Seed_Stream1M_Compiled)" "<=20" \
     ns/decision "$(median $r BM_Seed_Stream1M_HandWritten)"
+goal_row "seed, EvaluateBatch (256), 1M-request stream" \
+    "$(median $r BM_Seed_Stream1M_CompiledBatch 256)" - ns/decision \
+    "$(median $r BM_Seed_Stream1M_HandWritten)"
 goal_row "seed, compiled, 4,096-request stream" "$(median $r BM_Seed_Stream4K_Compiled)" - \
     ns/decision "$(median $r BM_Seed_Stream4K_HandWritten)"
 goal_row "seed, instructions/decision" "$insn_raw" - instructions "$insn_hand"

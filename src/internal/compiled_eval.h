@@ -39,6 +39,9 @@ Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
 // The equality plan (im.eq.enabled); falls back to EvaluateSimple.
 Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
                           bool ignore_principal);
+// out[i] = EvaluateEquality(im, requests[i], false) for i < n.
+void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
+                           size_t n, Decision* out);
 Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& r,
                          bool ignore_principal);
 

@@ -404,6 +404,11 @@ struct EqPlan {
   InlineEntry query_entries[SimpleKey::kInlineEntries];  // `bits` as in EqKey
   int n_query_entries = 0;
   bool query_multi_check = false;           // Q2 when the key repeats
+  // The one-vector scan of short queries (query_short_scan: the key is not
+  // empty): `&`, `%` and the key's first byte in both ASCII cases (with `%`
+  // and the non-ASCII bytes: SimplePlan::query_first), each 16 times.
+  alignas(16) uint8_t splat[4][16] = {};
+  bool query_short_scan = false;
   // The statements whose Action matches vpc-lattice-svcs:Invoke, Deny first.
   EqStatement statements[kMaxStatements];
   int n_statements = 0;

@@ -7,11 +7,18 @@
 // keys and values, empty queries, keys that prefix each other, very long
 // queries; each compared with the reference (kind, statement, and the
 // uncertainty flag covering every reference DECISION id).
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "gtest/gtest.h"
 #include "latticepol/compiled_policy.h"
@@ -89,6 +96,43 @@ TEST(YardstickTest, CompiledAgreesWithReferenceOnTheSmallBenchStream) {
   }
 }
 
+// EvaluateBatch (the seed is equality-shaped: the plan's own loop) equals
+// per-call Evaluate on every request of the small bench stream, cut into
+// batches of odd sizes (and one empty batch), and keeps its size contract.
+TEST(YardstickTest, EvaluateBatchEqualsEvaluateInBatchesOfOddSizes) {
+  const Seed& seed = SeedPolicy();
+  const std::vector<RequestView> views =
+      yardstick::SeedStream(yardstick::kSmallStream, kBenchSeed);
+  std::vector<Decision> out(views.size());
+  const size_t kSizes[] = {0, 1, 3, 7, 64, 255, 1000};
+  size_t at = 0;
+  for (size_t k = 0; at < views.size(); ++k) {
+    const size_t n = std::min(kSizes[k % 7], views.size() - at);
+    ASSERT_TRUE(EvaluateBatch(*seed.compiled, absl::MakeConstSpan(views.data() + at, n),
+                              absl::MakeSpan(out.data() + at, n))
+                    .ok());
+    at += n;
+  }
+  size_t allowed = 0;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const Decision single = Evaluate(*seed.compiled, views[i]);
+    ASSERT_EQ(out[i].kind, single.kind) << "request " << i;
+    ASSERT_EQ(out[i].statement, single.statement) << "request " << i;
+    ASSERT_EQ(out[i].uncertain, single.uncertain) << "request " << i;
+    allowed += out[i].allowed();
+  }
+  EXPECT_GT(allowed, views.size() / 3);  // the batches decided, not defaulted
+  // Sizes that differ are an error and nothing is written, either way round.
+  std::vector<Decision> longer(4);
+  longer[0].statement = 12345;
+  EXPECT_EQ(EvaluateBatch(*seed.compiled, absl::MakeConstSpan(views.data(), 3),
+                          absl::MakeSpan(longer))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(longer[0].statement, 12345);
+  EXPECT_TRUE(EvaluateBatch(*seed.compiled, {}, {}).ok());
+}
+
 // ---- Targeted query-scan cases -------------------------------------------------
 
 // A view of the seed request shape with `raw` as its raw query.
@@ -128,6 +172,50 @@ Decision Checked(const PolicyDocument& doc, const CompiledPolicy& policy,
     EXPECT_TRUE(split_got.uncertain_is_maybe()) << "split query '" << v.raw_query << "'";
   }
   return got;
+}
+
+// The equality plan reads a query of at most 16 bytes as one vector, which
+// may extend past the text but never into the next page: queries that end
+// exactly at a page whose successor is unmapped decide as their copies do
+// (and do not crash), at every length up to 17 and in every placement of
+// the pairs that matter (Q1-Q4 included).
+TEST(EqualityPlanTest, ShortQueriesAtTheEndOfAPageDecideAsTheirCopies) {
+#if defined(__linux__)
+  const Seed& seed = SeedPolicy();
+  const long page = sysconf(_SC_PAGESIZE);
+  ASSERT_GT(page, 0);
+  char* const base = static_cast<char*>(mmap(nullptr, static_cast<size_t>(2 * page),
+                                             PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(base, MAP_FAILED);
+  ASSERT_EQ(mprotect(base + page, static_cast<size_t>(page), PROT_NONE), 0);
+  const std::vector<std::string> queries = {
+      "", "q", "q=", "Q=blue", "q=blue", "q=green", "q=blue&", "&q=blue", "q=blue&q=blue",
+      "q=bl%75e", "%71=blue", "page=2&q=green", "q=green&page=22", "x=1&y=2&q=blue",
+      "q=blue&x=%41&zz=1", "qq=blue&q=greenn", "q=blue&q", "q=gree%6E&a=1"};
+  size_t compared = 0;
+  for (const std::string& q : queries) {
+    char* const at = base + page - static_cast<long>(q.size());
+    std::memcpy(at, q.data(), q.size());
+    for (const char* owner : {"111111111111", "222222222222"}) {
+      const std::string_view edge_query(at, q.size());
+      const Decision edge = Evaluate(*seed.compiled, SeedView(edge_query, owner));
+      const Decision copy = Checked(seed.doc, *seed.compiled, SeedView(q, owner));
+      EXPECT_EQ(edge.kind, copy.kind) << "query '" << q << "'";
+      EXPECT_EQ(edge.statement, copy.statement) << "query '" << q << "'";
+      EXPECT_EQ(edge.uncertain, copy.uncertain) << "query '" << q << "'";
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 2 * queries.size());
+  // Spot checks, so the comparison above cannot pass on two wrong answers.
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=blue")).statement, 0);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("page=2&q=green", "222222222222")).statement, 1);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=blue&q=blue")).statement, -1);
+  munmap(base, static_cast<size_t>(2 * page));
+#else
+  GTEST_SKIP() << "needs mmap/mprotect";
+#endif
 }
 
 struct QueryCase {
