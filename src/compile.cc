@@ -905,6 +905,7 @@ absl::Status Compiler::BuildKeys() {
     absl::Status s = BuildKey(key);
     if (!s.ok()) return s;
     CompiledKey& k = im.keys[key];
+    if (k.key.kind != KeyKind::kUnknown) k.row = &internal::KeySemantics(k.key.kind);
     if (k.key.kind == KeyKind::kRequestQueryString) {
       k.query_slot = static_cast<int>(im.query_keys.size());
       im.query_keys.push_back(key);
@@ -977,6 +978,19 @@ absl::Status Compiler::BuildStatements() {
         }
       }
       im.statements.push_back(std::move(cs));
+    }
+  }
+  if (im.total_words <= 4) {
+    for (const CompiledStatement& cs : im.statements) {
+      internal::GeneralStatement g;
+      for (int w = 0; w < 4; ++w) g.cond[w] = cs.cond_small[w];
+      g.full = &cs;
+      g.index = cs.index;
+      g.deny = cs.effect == Effect::kDeny;
+      g.invoke = cs.invoke;
+      g.connect = cs.connect;
+      g.trivial = cs.principal_always && cs.resource_always;
+      im.general_statements.push_back(g);
     }
   }
   return absl::OkStatus();

@@ -222,6 +222,25 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
   }
 }
 
+// Returns true iff `v` contains a `\n` (O2): eight bytes at a time, inline
+// (the classic zero-byte test on the word XOR eight newlines; exact for
+// "some byte is zero").
+LATTICEPOL_ALWAYS_INLINE bool HasNewline(std::string_view v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const char* p = v.data();
+  const size_t n = v.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t x = Load64(p + i) ^ (kOnes * static_cast<uint64_t>('\n'));
+    if (((x - kOnes) & ~x & kHigh) != 0) return true;
+  }
+  for (; i < n; ++i) {
+    if (p[i] == '\n') return true;
+  }
+  return false;
+}
+
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
 // a local word instead of the scratch arrays.
 template <int kW>
@@ -276,7 +295,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     if (v == a.bytes) hit(a.mask);
   }
   if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
-    if ((k.checks & kCheckNewline) && v.find('\n') != std::string_view::npos) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) {
       unc_ = true;  // O2
     }
     if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
@@ -722,7 +741,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
     std::string_view v;
-    const bool present = SingleValue(k.key, r_, connect_, num_buf_, &v);
+    const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
     if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
         k.key.kind != KeyKind::kPrincipalOrgPaths) {
       // Single-valued key with equality atoms only: decide its clauses now.
@@ -761,6 +780,30 @@ template <int kW>
 LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
+  if (kW > 0 && kW <= 4) {
+    // The compact table: clause masks, action flags and whether the
+    // principal and resource tests are trivial, in one small record.
+    for (const GeneralStatement& g : im.general_statements) {
+      uint64_t miss = 0;
+      for (int w = 0; w < kW; ++w) miss |= g.cond[w] & ~Res(w);
+      if (miss != 0) continue;
+      const bool action = action_ == kActionInvoke    ? g.invoke
+                          : action_ == kActionConnect ? g.connect
+                                                      : ActionMatches(*g.full);
+      if (!action) continue;
+      if (!g.trivial) {
+        const CompiledStatement& s = *g.full;
+        if ((!s.resource_always && !ResourceMatches(s.resource)) ||
+            (!s.principal_always && !PrincipalMatches(s.principal))) {
+          continue;
+        }
+      }
+      d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = g.index;
+      return d;
+    }
+    return d;
+  }
   for (const CompiledStatement& s : im.statements) {
     bool ok = true;
     if (kW == 1) {

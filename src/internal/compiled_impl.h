@@ -36,6 +36,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "internal/glob_set.h"
+#include "internal/semantics.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/policy.h"
@@ -183,6 +184,7 @@ struct OneWordMasks {
 
 struct CompiledKey {
   ConditionKey key;      // kind + suffix (the name of the first occurrence)
+  const KeyRow* row = nullptr;  // KeySemantics(key.kind); null for unknown keys
   uint32_t clause_begin = 0;  // range in Impl::clauses
   uint32_t clause_end = 0;
   uint32_t bit_begin = 0;     // range of the clauses' bits (contiguous)
@@ -232,6 +234,20 @@ struct CompiledClause {
   uint32_t key = 0;                      // dense key id
   uint32_t bit = 0;                      // position in the clause bit sets
   bool dynamic = false;                  // has active variables: slow path
+};
+
+struct CompiledStatement;
+
+// A statement of the general plan with at most 4 words of clause bits,
+// compact (what the statement pick scans; `full` for the slow tests).
+struct GeneralStatement {
+  uint64_t cond[4] = {0, 0, 0, 0};  // CompiledStatement::cond_small
+  const CompiledStatement* full = nullptr;
+  int32_t index = 0;
+  bool deny = false;
+  bool invoke = false;   // CompiledStatement::invoke
+  bool connect = false;  // CompiledStatement::connect
+  bool trivial = false;  // principal_always && resource_always
 };
 
 struct PrincipalCheck {
@@ -457,6 +473,7 @@ class CompiledPolicy::Impl {
   std::vector<uint64_t> masks;  // pool of key-window masks
   std::vector<std::pair<uint32_t, uint64_t>> cond_words;  // statement condition masks
   std::vector<internal::CompiledStatement> statements;    // Deny first
+  std::vector<internal::GeneralStatement> general_statements;  // when total_words <= 4
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)

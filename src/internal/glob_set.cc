@@ -72,6 +72,20 @@ GlobPattern ParseShape(std::string_view glob);
 
 GlobPattern GlobPattern::Parse(std::string_view glob) {
   GlobPattern p = ParseShape(glob);
+  if (p.shape == GlobShape::kGeneral) {
+    // The literal bytes before the first wildcard (escapes resolved, as
+    // GlobMatch reads them): every match starts with them, so their head
+    // word is a cheap necessary test before GlobMatch.
+    for (size_t i = 0; i < glob.size(); ++i) {
+      const char c = glob[i];
+      if (c == '*' || c == '?') break;
+      if (c == '\\' && i + 1 < glob.size()) {
+        p.prefix.push_back(glob[++i]);
+      } else {
+        p.prefix.push_back(c);
+      }
+    }
+  }
   HeadWord(p.prefix, &p.head, &p.head_mask);
   TailWord(p.suffix, &p.tail, &p.tail_mask);
   return p;
@@ -153,7 +167,7 @@ bool GlobPattern::MatchesSlow(std::string_view text) const {
       return true;
     }
     case GlobShape::kGeneral:
-      return GlobMatch(glob, text);
+      return StartsWith(text, prefix) && GlobMatch(glob, text);
     default:
       return Matches(text, Probe(text));
   }
