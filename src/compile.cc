@@ -932,6 +932,30 @@ absl::Status Compiler::BuildKeys() {
   return absl::OkStatus();
 }
 
+// 1d. General plans with fixed-size scratch: the one-word RequestHeader keys
+// move from value_keys to header_slots (one pass over the request's headers
+// instead of one scan per key), their absent results precomputed.
+void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  if (im.total_words > 4 || im.keys.size() > 64) return;
+  std::vector<uint32_t> rest;
+  for (uint32_t kid : im.value_keys) {
+    const CompiledKey& k = im.keys[kid];
+    if (k.key.kind != KeyKind::kRequestHeader || k.n_words != 1 ||
+        im.header_slots.size() >= 64) {
+      rest.push_back(kid);
+      continue;
+    }
+    internal::HeaderSlot slot;
+    slot.name = k.key.suffix.data();
+    slot.size = static_cast<uint32_t>(k.key.suffix.size());
+    slot.key = kid;
+    im.header_slots.push_back(slot);
+    im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
+  }
+  im.value_keys = std::move(rest);
+}
+
 // 2. Statements: Deny first, each group in document order, with their
 // condition masks.
 absl::Status Compiler::BuildStatements() {
@@ -1004,6 +1028,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   AssignBits();
   s = BuildKeys();
   if (!s.ok()) return s;
+  BuildHeaderSlots(&im);
   s = BuildStatements();
   if (!s.ok()) return s;
   im.memory_used += im.masks.size() * sizeof(uint64_t);

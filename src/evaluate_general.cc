@@ -37,6 +37,8 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
+  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v);
+  void HeaderPass();
   Decision PickStatement();
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
@@ -228,17 +230,19 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
 LATTICEPOL_ALWAYS_INLINE bool HasNewline(std::string_view v) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kNewlines = kOnes * static_cast<uint64_t>('\n');
+  auto has = [](uint64_t w) {
+    const uint64_t x = w ^ kNewlines;
+    return ((x - kOnes) & ~x & kHigh) != 0;
+  };
   const char* p = v.data();
   const size_t n = v.size();
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const uint64_t x = Load64(p + i) ^ (kOnes * static_cast<uint64_t>('\n'));
-    if (((x - kOnes) & ~x & kHigh) != 0) return true;
+  // Shorter than a word: HeadOf pads with zero bytes, which are not `\n`.
+  if (n < 8) return has(HeadOf(p, n));
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    if (has(Load64(p + i))) return true;
   }
-  for (; i < n; ++i) {
-    if (p[i] == '\n') return true;
-  }
-  return false;
+  return has(Load64(p + n - 8));  // the last eight bytes (may overlap)
 }
 
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
@@ -736,33 +740,70 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
 // Step 1: the request's values, key by key, then the query; every key is
 // finalized into its clause results.
 template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint32_t kid,
+                                                      bool present, std::string_view v) {
+  if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
+      k.key.kind != KeyKind::kPrincipalOrgPaths) {
+    // Single-valued key with equality atoms only: decide its clauses now.
+    uint64_t r = k.one.absent_true;
+    if (present) {
+      uint64_t h = 0;
+      if (k.features != 0) {
+        if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+      }
+      r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
+    }
+    Res(Lo(k)) |= r & k.one.static_all;
+    return;
+  }
+  if (present) {
+    AddValue(k, kid, v);
+  } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+    for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
+  }
+  Finalize(k, kid);
+}
+
+// The header keys of Impl::header_slots (fixed-size plans): one pass over
+// the request's headers, the first header of each name wins (H1, as in
+// SingleKeyValue); keys no header names take the precomputed absent result.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
+  const CompiledPolicy::Impl& im = im_;
+  const std::vector<HeaderSlot>& slots = im.header_slots;
+  uint64_t present_static[kW > 0 ? kW : 1] = {};
+  const bool absent = connect_ && im.keys[slots[0].key].row->absent_on_connect;  // K1
+  const ParamList& headers = r_.headers;
+  const size_t n = absent ? 0 : headers.size();
+  uint64_t seen = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view name = headers.name(i);
+    for (size_t s = 0; s < slots.size(); ++s) {
+      const HeaderSlot& slot = slots[s];
+      if (slot.size != name.size() || !BytesEqual(slot.name, name.data(), name.size())) continue;
+      const uint64_t bit = uint64_t{1} << s;
+      if ((seen & bit) == 0) {
+        seen |= bit;
+        const CompiledKey& k = im.keys[slot.key];
+        present_static[Lo(k)] |= k.one.static_all;
+        ValueKey(k, slot.key, true, headers.value(i));
+      }
+      break;
+    }
+  }
+  for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
+}
+
+template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
     std::string_view v;
     const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
-    if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
-        k.key.kind != KeyKind::kPrincipalOrgPaths) {
-      // Single-valued key with equality atoms only: decide its clauses now.
-      uint64_t r = k.one.absent_true;
-      if (present) {
-        uint64_t h = 0;
-        if (k.features != 0) {
-          if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
-        }
-        r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
-      }
-      Res(Lo(k)) |= r & k.one.static_all;
-      continue;
-    }
-    if (present) {
-      AddValue(k, kid, v);
-    } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
-      for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
-    }
-    Finalize(k, kid);
+    ValueKey(k, kid, present, v);
   }
+  if (kFixed && !im.header_slots.empty()) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
       ScanQuery();

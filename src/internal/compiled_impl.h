@@ -238,6 +238,14 @@ struct CompiledClause {
 
 struct CompiledStatement;
 
+// A RequestHeader key of the general plan resolved by one pass over the
+// request's headers (Impl::header_slots): its suffix and key id.
+struct HeaderSlot {
+  const char* name = nullptr;  // CompiledKey::key.suffix
+  uint32_t size = 0;
+  uint32_t key = 0;
+};
+
 // A statement of the general plan with at most 4 words of clause bits,
 // compact (what the statement pick scans; `full` for the slow tests).
 struct GeneralStatement {
@@ -475,6 +483,12 @@ class CompiledPolicy::Impl {
   std::vector<internal::CompiledStatement> statements;    // Deny first
   std::vector<internal::GeneralStatement> general_statements;  // when total_words <= 4
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
+                                       // and the header_slots' keys
+  // General plans of at most 4 words and 64 keys: the one-word RequestHeader
+  // keys (at most 64), resolved in one pass over the request's headers, and
+  // the OR of their absent results (absent_true & static_all) per word.
+  std::vector<internal::HeaderSlot> header_slots;
+  uint64_t header_absent[4] = {0, 0, 0, 0};
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
