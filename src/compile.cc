@@ -323,6 +323,11 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         }
         internal::IpAtom a;
         internal::ParseCidr(v, &a.net);
+        if (!a.net.v6) {
+          const auto& b = a.net.bytes;
+          a.v4_net = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+          a.v4_mask = a.net.prefix == 0 ? 0 : ~uint32_t{0} << (32 - a.net.prefix);
+        }
         a.mask = NewMask(k);
         SetBit(a.mask, k, id);
         k.ips.push_back(a);

@@ -214,7 +214,12 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
   }
   if (k.typed & kTypedIp) {
     IpNet addr;
-    if (ParseIp(v, &addr)) {
+    uint32_t a4 = 0;
+    if (ParseIp4Fast(v, &a4)) {
+      for (const IpAtom& a : k.ips) {
+        if (!a.net.v6 && ((a4 ^ a.v4_net) & a.v4_mask) == 0) hit(a.mask);
+      }
+    } else if (ParseIp(v, &addr)) {
       for (const IpAtom& a : k.ips) {
         if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
       }

@@ -134,6 +134,9 @@ struct BinaryAtom {
 struct IpAtom {
   IpNet net;
   MaskRef mask = 0;
+  // IPv4 nets: network and prefix mask as big-endian-order integers.
+  uint32_t v4_net = 0;
+  uint32_t v4_mask = 0;
 };
 // An ARN glob split into its fields 1..5 (field 0 is always `arn`).
 struct ArnAtom {
