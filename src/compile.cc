@@ -444,6 +444,8 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     AddClauseAtoms(k, id, c);
   }
   k.exact.Seal();
+  k.exact_index.Build(k.exact);
+  impl_->memory_used += k.exact_index.memory();
   k.folded.Seal();
   uint8_t f = 0;
   if (!k.exact.empty()) f |= internal::kFeatExact;

@@ -120,7 +120,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
     const uint32_t lo = Lo(k);
     uint64_t h = 0;
     if (k.features != 0) {
-      if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+      if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
     if (Count(kid) == 0) First(lo) |= r;
@@ -281,7 +281,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     unc_ = true;
   };
   if (!k.exact.empty()) {
-    if (const MaskRef* m = k.exact.Find(v)) hit(*m);
+    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
   }
   if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
   if (!k.globs.empty()) {
@@ -754,7 +754,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
     if (present) {
       uint64_t h = 0;
       if (k.features != 0) {
-        if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+        if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
       }
       r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
     }

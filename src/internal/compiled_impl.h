@@ -109,6 +109,81 @@ class ExactTable {
   absl::flat_hash_map<std::string, MaskRef> map_;
 };
 
+// The general plan's index over an ExactTable (built once its entries are
+// final): open addressing over a power-of-two slot array at most half full,
+// keyed by a hash of the size and the first and last eight bytes, so a
+// lookup costs one hash and usually one slot whatever the table's size.
+class ExactIndex {
+ public:
+  // Tables of at most kLinearMax entries are left unindexed (their linear
+  // scan is cheaper than a hash).
+  static constexpr size_t kLinearMax = 4;
+  void Build(const ExactTable& table) {
+    slots_.clear();
+    if (table.size() <= kLinearMax) return;
+    size_t cap = 4;
+    while (cap < 2 * table.size()) cap *= 2;
+    slots_.assign(cap, Slot());
+    mask_ = cap - 1;
+    for (const ExactTable::Entry& e : table.entries()) {
+      Slot s;
+      s.data = e.value.data();
+      s.size = static_cast<uint32_t>(e.value.size());
+      s.head = HeadOf(s.data, s.size);
+      s.tail = TailOf(s.data, s.size, s.head);
+      s.mask = e.mask;
+      size_t i = Hash(s.size, s.head, s.tail) & mask_;
+      while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  bool empty() const { return slots_.empty(); }
+  size_t memory() const { return slots_.size() * sizeof(Slot); }
+
+  // Returns the mask for `value` in `table` (the table this index was built
+  // from), or nullptr.
+  inline __attribute__((always_inline)) const MaskRef* Find(const ExactTable& table,
+                                                            std::string_view value) const {
+    return slots_.empty() ? table.Find(value) : Lookup(value);
+  }
+
+ private:
+  inline __attribute__((always_inline)) const MaskRef* Lookup(std::string_view value) const {
+    const size_t n = value.size();
+    const uint64_t head = HeadOf(value.data(), n);
+    const uint64_t tail = TailOf(value.data(), n, head);
+    for (size_t i = Hash(n, head, tail) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.data == nullptr) return nullptr;
+      // Head and tail cover every byte of values up to 16 bytes.
+      if (s.size == n && s.head == head && s.tail == tail &&
+          (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16))) {
+        return &s.mask;
+      }
+    }
+  }
+
+  struct Slot {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    const char* data = nullptr;  // the ExactTable entry's bytes; null: empty slot
+    uint32_t size = 0;
+    MaskRef mask = 0;
+  };
+  static inline __attribute__((always_inline)) uint64_t TailOf(const char* p, size_t n,
+                                                               uint64_t head) {
+    return n >= 8 ? Load64(p + n - 8) : head;
+  }
+  static inline __attribute__((always_inline)) size_t Hash(size_t n, uint64_t head,
+                                                           uint64_t tail) {
+    uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ULL) ^ n) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<size_t>(h >> 40);
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };
 
 struct NumericAtom {
@@ -219,6 +294,7 @@ struct CompiledKey {
 
   // Atoms.
   ExactTable exact;          // StringEquals/NotEquals, literal StringLike
+  ExactIndex exact_index;    // over `exact` (the general plan's lookups)
   ExactTable folded;         // IgnoreCase, by FoldCase(policy value)
   std::vector<FoldAtom> fold_atoms;
   GlobSet globs;             // non-literal StringLike/NotLike

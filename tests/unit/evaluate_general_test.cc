@@ -18,6 +18,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "internal/compiled_impl.h"
+#include "internal/glob_set.h"
+#include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/request.h"
@@ -238,6 +241,69 @@ TEST(EvaluateGeneralTest, BenchPoliciesAgreeWithReference) {
     text << in.rdbuf();
     ASSERT_FALSE(text.str().empty());
     CheckAgainstReference(text.str().c_str(), 17, 20000);
+  }
+}
+
+// Random texts over a small alphabet, so that sizes, heads and tails
+// collide often.
+std::string RandomText(Rng& rng, size_t max_len) {
+  static const char kAlphabet[] = "ab:\n\xc3\xa9\0";
+  std::string s(rng.Below(max_len + 1), 'a');
+  for (char& c : s) c = kAlphabet[rng.Below(sizeof(kAlphabet) - 1)];
+  return s;
+}
+
+// ExactIndex (the general plan's hashed exact lookup) finds exactly what
+// the ExactTable it indexes finds, for tables below and above the
+// linear-scan size, on members and near misses.
+TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
+  Rng rng(18);
+  for (int round = 0; round < 200; ++round) {
+    internal::ExactTable table;
+    internal::MaskRef next = 0;
+    const size_t entries = rng.Below(40);
+    std::vector<std::string> members;
+    for (size_t i = 0; i < entries; ++i) {
+      members.push_back(RandomText(rng, 24));
+      table.Intern(members.back(), [&] { return next++; });
+    }
+    table.Seal();
+    internal::ExactIndex index;
+    index.Build(table);
+    EXPECT_EQ(index.empty(), table.size() <= internal::ExactIndex::kLinearMax);
+    for (int probe = 0; probe < 200; ++probe) {
+      std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : RandomText(rng, 24);
+      if (rng.Below(4) == 0 && !v.empty()) v[rng.Below(v.size())] ^= 1;  // near miss
+      const internal::MaskRef* want = table.Find(v);
+      const internal::MaskRef* got = index.Find(table, v);
+      ASSERT_EQ(want == nullptr, got == nullptr) << "value size " << v.size();
+      if (want != nullptr) {
+        EXPECT_EQ(*want, *got);
+      }
+    }
+  }
+}
+
+// The `*m*` shape (an inline word-at-a-time search) and the `?` globs with
+// their literal-head prefilter match exactly as GlobMatch.
+TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
+  Rng rng(19);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = RandomText(rng, 4);
+    for (char& c : glob) {
+      if (c == '\0') c = 'b';  // not in policies' globs
+    }
+    switch (rng.Below(3)) {
+      case 0: glob = "*" + glob + "*"; break;
+      case 1: glob = glob + "?" + RandomText(rng, 2) + "*"; break;
+      default: glob = glob + "*?" + RandomText(rng, 2); break;
+    }
+    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
+    for (int t = 0; t < 10; ++t) {
+      const std::string text = RandomText(rng, 20);
+      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
+          << "glob `" << glob << "` text size " << text.size();
+    }
   }
 }
 
