@@ -380,6 +380,7 @@ void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
 absl::Status Compiler::BuildKey(uint32_t key_id) {
   CompiledPolicy::Impl& im = *impl_;
   CompiledKey& k = im.keys[key_id];
+  if (k.key.kind != KeyKind::kUnknown) k.row = &internal::KeySemantics(k.key.kind);
   k.static_all = NewMask(k);
   k.value = NewMask(k);
   k.neg = NewMask(k);
@@ -458,6 +459,11 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
+  if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
+      f == internal::kFeatTyped && k.typed == internal::kTypedNumeric && k.n_words == 1) {
+    k.int_port = true;
+    for (const internal::NumericAtom& a : k.numbers) k.int_port = k.int_port && a.is_int;
+  }
   if (k.n_words == 1) {
     const auto& m = im.masks;
     k.one.static_all = m[k.static_all];
@@ -912,7 +918,6 @@ absl::Status Compiler::BuildKeys() {
     absl::Status s = BuildKey(key);
     if (!s.ok()) return s;
     CompiledKey& k = im.keys[key];
-    if (k.key.kind != KeyKind::kUnknown) k.row = &internal::KeySemantics(k.key.kind);
     if (k.key.kind == KeyKind::kRequestQueryString) {
       k.query_slot = static_cast<int>(im.query_keys.size());
       im.query_keys.push_back(key);

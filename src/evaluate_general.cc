@@ -31,6 +31,10 @@ class Evaluator {
   void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
   template <bool kSingle>
   void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
+  template <typename HitFn, typename FailFn>
+  void MatchAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
+  uint64_t OneValue(const CompiledKey& k, std::string_view v);
+  uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
   void Prologue();
   void InitScratch(uint64_t* inline_words, uint8_t* inline_counts,
@@ -250,6 +254,81 @@ LATTICEPOL_ALWAYS_INLINE bool HasNewline(std::string_view v) {
   return has(Load64(p + n - 8));  // the last eight bytes (may overlap)
 }
 
+// The atoms of `k` that `v` hits (`hit(mask)`) and the typed families it
+// fails to parse for (`fail(mask)`, T2); records the value-dependent
+// uncertainty (O1, O2, O4, O6).
+template <int kW>
+template <typename HitFn, typename FailFn>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, std::string_view v,
+                                                        HitFn&& hit, FailFn&& fail) {
+  if (!k.exact.empty()) {
+    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
+  }
+  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
+  if (!k.globs.empty()) {
+    k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
+  }
+  if (!k.arns.empty()) {
+    std::array<std::string_view, 6> f;
+    if (SplitArn(v, &f)) {
+      for (const ArnAtom& a : k.arns) {
+        if (ArnFieldsMatch(a.fields, f)) hit(a.mask);
+      }
+    } else {
+      unc_ = true;  // O6
+    }
+  } else if ((k.checks & kCheckArnShape) != 0) {
+    if (!LooksLikeArn(v)) unc_ = true;  // O6
+  }
+  if (k.typed != 0) TypedHits(k, v, hit, fail);
+  for (const BinaryAtom& a : k.binaries) {
+    if (v == a.bytes) hit(a.mask);
+  }
+  if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) {
+      unc_ = true;  // O2
+    }
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
+}
+
+// A single-valued key whose clauses fit one word: its clause results from
+// its one value directly. With one value the plain, ForAnyValue and
+// ForAllValues folds all equal the value's own result (see Finalize), so
+// the per-key scratch (first/any/all/err words, value counts) is skipped.
+template <int kW>
+uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  uint64_t e = 0;
+  MatchAtoms(
+      k, v, [&](MaskRef m) { h |= pool[m]; },
+      [&](MaskRef m) {  // T2
+        e |= pool[m];
+        unc_ = true;
+      });
+  const uint64_t r = (h ^ k.one.neg) & k.one.value;
+  return ((r & ~e) | k.one.null_present) & k.one.static_all;
+}
+
+// A Port key with integer atoms only (CompiledKey::int_port): the clause
+// results from RequestView::port as a number (what parsing its decimal
+// text would give; a port is never a T2 failure).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE uint64_t Evaluator<kW>::PortValue(const CompiledKey& k) {
+  if ((connect_ && k.row->absent_on_connect) || r_.port < 0) {
+    return k.one.absent_true & k.one.static_all;
+  }
+  const int64_t port = r_.port;
+  uint64_t h = 0;
+  for (const NumericAtom& a : k.numbers) {
+    const int c = port < a.int_value ? -1 : (port > a.int_value ? 1 : 0);
+    if (CmpHolds(a.cmp, c)) h |= im_.masks[a.mask];
+  }
+  const uint64_t r = (h ^ k.one.neg) & k.one.value;
+  return (r | k.one.null_present) & k.one.static_all;
+}
+
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
 // a local word instead of the scratch arrays.
 template <int kW>
@@ -280,35 +359,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     }
     unc_ = true;
   };
-  if (!k.exact.empty()) {
-    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
-  }
-  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
-  if (!k.globs.empty()) {
-    k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
-  }
-  if (!k.arns.empty()) {
-    std::array<std::string_view, 6> f;
-    if (SplitArn(v, &f)) {
-      for (const ArnAtom& a : k.arns) {
-        if (ArnFieldsMatch(a.fields, f)) hit(a.mask);
-      }
-    } else {
-      unc_ = true;  // O6
-    }
-  } else if ((k.checks & kCheckArnShape) != 0) {
-    if (!LooksLikeArn(v)) unc_ = true;  // O6
-  }
-  if (k.typed != 0) TypedHits(k, v, hit, fail);
-  for (const BinaryAtom& a : k.binaries) {
-    if (v == a.bytes) hit(a.mask);
-  }
-  if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
-    if ((k.checks & kCheckNewline) && HasNewline(v)) {
-      unc_ = true;  // O2
-    }
-    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
-  }
+  MatchAtoms(k, v, hit, fail);
   const bool first = Count(kid) == 0;
   if (kSingle) {
     const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
@@ -761,6 +812,10 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
     Res(Lo(k)) |= r & k.one.static_all;
     return;
   }
+  if (k.n_words == 1 && k.key.kind != KeyKind::kPrincipalOrgPaths) {
+    Res(Lo(k)) |= present ? OneValue(k, v) : k.one.absent_true & k.one.static_all;
+    return;
+  }
   if (present) {
     AddValue(k, kid, v);
   } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
@@ -804,6 +859,10 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
+    if (k.int_port) {
+      Res(Lo(k)) |= PortValue(k);
+      continue;
+    }
     std::string_view v;
     const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
     ValueKey(k, kid, present, v);

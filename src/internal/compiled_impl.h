@@ -295,6 +295,9 @@ struct CompiledKey {
   // Atoms.
   ExactTable exact;          // StringEquals/NotEquals, literal StringLike
   ExactIndex exact_index;    // over `exact` (the general plan's lookups)
+  // A Port key whose only atoms are integer numeric comparisons: the general
+  // plan compares RequestView::port with them without formatting it.
+  bool int_port = false;
   ExactTable folded;         // IgnoreCase, by FoldCase(policy value)
   std::vector<FoldAtom> fold_atoms;
   GlobSet globs;             // non-literal StringLike/NotLike
