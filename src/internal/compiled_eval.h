@@ -129,7 +129,9 @@ LATTICEPOL_ALWAYS_INLINE int CountByte(uint64_t w, char c) {
   constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
   const uint64_t x = w ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));
   const uint64_t zero_high = ~(((x & kLow7) + kLow7) | x | kLow7);
-  return __builtin_popcountll(zero_high);
+  // Sum of the 0/1 bytes (at most 8: no carry between bytes), without a
+  // popcount instruction (the build does not assume one).
+  return static_cast<int>(((zero_high >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 inline bool LooksLikeArn(std::string_view v) {

@@ -176,8 +176,13 @@ class ExactIndex {
   }
   static inline __attribute__((always_inline)) size_t Hash(size_t n, uint64_t head,
                                                            uint64_t tail) {
-    uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ULL) ^ n) * 0xBF58476D1CE4E5B9ULL;
-    return static_cast<size_t>(h >> 40);
+    // Values often differ only in their last bytes (account ids), which sit
+    // in the high bits of `tail`: fold high bits down before multiplying.
+    uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail + n);
+    h ^= h >> 33;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    return static_cast<size_t>(h);
   }
 
   std::vector<Slot> slots_;
