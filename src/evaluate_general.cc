@@ -278,13 +278,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, st
       unc_ = true;  // O6
     }
   } else if ((k.checks & kCheckArnShape) != 0) {
-    if (!LooksLikeArn(v)) unc_ = true;  // O6
+    if (!unc_ && !LooksLikeArn(v)) unc_ = true;  // O6 (moot once uncertain)
   }
   if (k.typed != 0) TypedHits(k, v, hit, fail);
   for (const BinaryAtom& a : k.binaries) {
     if (v == a.bytes) hit(a.mask);
   }
-  if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
+  // The value checks only ever raise the (sticky) flag: skipped once set.
+  if (!unc_ && (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper))) {
     if ((k.checks & kCheckNewline) && HasNewline(v)) {
       unc_ = true;  // O2
     }
