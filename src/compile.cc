@@ -1032,6 +1032,41 @@ absl::Status Compiler::BuildStatements() {
   return absl::OkStatus();
 }
 
+// 2b. The statement pick's sentinel filter (see Impl::stmt_filter). A
+// statement's sentinel is its clause on the key with the most policy values
+// (accounts and paths rather than methods): the one most often false.
+void BuildStatementFilter(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  if (im.general_statements.empty() || im.general_statements.size() > 64) return;
+  std::vector<int> position(im.doc.statements.size(), -1);
+  for (size_t i = 0; i < im.general_statements.size(); ++i) {
+    position[im.general_statements[i].index] = static_cast<int>(i);
+  }
+  auto weight = [&im](const CompiledClause& c) {
+    const CompiledKey& k = im.keys[c.key];
+    return k.exact.size() + k.folded.size() + k.globs.size() + k.arns.size() +
+           k.numbers.size() + k.dates.size() + k.ips.size() + k.binaries.size();
+  };
+  std::vector<int> best(im.doc.statements.size(), -1);  // clause id per statement
+  for (size_t id = 0; id < im.clauses.size(); ++id) {
+    const CompiledClause& c = im.clauses[id];
+    int& b = best[c.statement];
+    if (b < 0 || weight(c) >= weight(im.clauses[b])) b = static_cast<int>(id);
+  }
+  for (size_t si = 0; si < best.size(); ++si) {
+    if (position[si] < 0) continue;
+    const uint64_t stmt_bit = uint64_t{1} << position[si];
+    if (best[si] < 0) {
+      im.stmt_always |= stmt_bit;
+      continue;
+    }
+    const uint32_t bit = im.clauses[best[si]].bit;
+    im.sentinel_mask[bit / 64] |= uint64_t{1} << (bit % 64);
+    im.sentinel_of[bit] = static_cast<uint8_t>(position[si]);
+  }
+  im.stmt_filter = true;
+}
+
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   CompiledPolicy::Impl& im = *impl_;
   if (im.doc.statements.empty()) im.static_uncertain = true;  // G3
@@ -1043,6 +1078,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   BuildHeaderSlots(&im);
   s = BuildStatements();
   if (!s.ok()) return s;
+  BuildStatementFilter(&im);
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
   BuildEqPlan(&im);

@@ -44,6 +44,7 @@ class Evaluator {
   void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v);
   void HeaderPass();
   Decision PickStatement();
+  bool StatementApplies(const GeneralStatement& g);
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
@@ -880,33 +881,57 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
 }
 
+// Whether a statement of the compact table applies: its clause masks, its
+// action, then (unless trivial) its resource and principal tests.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::StatementApplies(const GeneralStatement& g) {
+  uint64_t miss = 0;
+  for (int w = 0; w < kW; ++w) miss |= g.cond[w] & ~Res(w);
+  if (miss != 0) return false;
+  const bool action = action_ == kActionInvoke    ? g.invoke
+                      : action_ == kActionConnect ? g.connect
+                                                  : ActionMatches(*g.full);
+  if (!action) return false;
+  if (g.trivial) return true;
+  const CompiledStatement& s = *g.full;
+  return (s.resource_always || ResourceMatches(s.resource)) &&
+         (s.principal_always || PrincipalMatches(s.principal));
+}
+
 // Step 3: the first statement that applies, Deny first, then Allow, each in
 // document order (kImplicitDeny when none does).
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
+  if (kW > 0 && kW <= 4 && im.stmt_filter) {
+    // Candidates: statements whose sentinel clause holds (or without
+    // conditions), in table order (Deny first, then document order).
+    uint64_t candidates = im.stmt_always;
+    for (int w = 0; w < kW; ++w) {
+      for (uint64_t set = Res(w) & im.sentinel_mask[w]; set != 0; set &= set - 1) {
+        candidates |= uint64_t{1} << im.sentinel_of[64 * w + __builtin_ctzll(set)];
+      }
+    }
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const GeneralStatement& g = im.general_statements[__builtin_ctzll(candidates)];
+      if (StatementApplies(g)) {
+        d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+        d.statement = g.index;
+        return d;
+      }
+    }
+    return d;
+  }
   if (kW > 0 && kW <= 4) {
     // The compact table: clause masks, action flags and whether the
     // principal and resource tests are trivial, in one small record.
     for (const GeneralStatement& g : im.general_statements) {
-      uint64_t miss = 0;
-      for (int w = 0; w < kW; ++w) miss |= g.cond[w] & ~Res(w);
-      if (miss != 0) continue;
-      const bool action = action_ == kActionInvoke    ? g.invoke
-                          : action_ == kActionConnect ? g.connect
-                                                      : ActionMatches(*g.full);
-      if (!action) continue;
-      if (!g.trivial) {
-        const CompiledStatement& s = *g.full;
-        if ((!s.resource_always && !ResourceMatches(s.resource)) ||
-            (!s.principal_always && !PrincipalMatches(s.principal))) {
-          continue;
-        }
+      if (StatementApplies(g)) {
+        d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+        d.statement = g.index;
+        return d;
       }
-      d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
-      d.statement = g.index;
-      return d;
     }
     return d;
   }

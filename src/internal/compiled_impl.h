@@ -569,6 +569,16 @@ class CompiledPolicy::Impl {
   std::vector<std::pair<uint32_t, uint64_t>> cond_words;  // statement condition masks
   std::vector<internal::CompiledStatement> statements;    // Deny first
   std::vector<internal::GeneralStatement> general_statements;  // when total_words <= 4
+  // The statement pick's filter (stmt_filter: at most 64 general_statements):
+  // each statement with conditions has one "sentinel" clause bit, a clause
+  // chosen on a key with many values (rarely true); a statement can only
+  // apply when its sentinel bit is set. sentinel_of[bit] is the statement's
+  // position in general_statements; stmt_always marks statements without
+  // conditions.
+  bool stmt_filter = false;
+  uint64_t sentinel_mask[4] = {0, 0, 0, 0};
+  uint8_t sentinel_of[256] = {};
+  uint64_t stmt_always = 0;
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
   // General plans of at most 4 words and 64 keys: the one-word RequestHeader

@@ -23,6 +23,7 @@
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
+#include "latticepol/parse.h"
 #include "latticepol/request.h"
 #include "testing/policy_builders.h"
 
@@ -83,7 +84,8 @@ constexpr char kTypedPolicy[] = R"({
                    "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::100000000030:*"}}},
     {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
      "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": "/p/?"},
-                   "NumericLessThanEquals": {"vpc-lattice-svcs:Port": "1024"}}}
+                   "NumericLessThanEquals": {"vpc-lattice-svcs:Port": "1024"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Connect", "Resource": "*"}
   ]
 })";
 
@@ -181,12 +183,13 @@ std::string Describe(const Decision& d) {
 
 // Compares the compiled matcher with the reference on `count` random
 // requests; returns the number of each decision kind seen.
-std::vector<int> CheckAgainstReference(const char* json, uint64_t seed, int count) {
+std::vector<int> CheckAgainstReference(const char* json, uint64_t seed, int count,
+                                       const ParseOptions& options = {}) {
   std::string one_line;  // Lattice rejects policies with newlines
   for (const char* p = json; *p != 0; ++p) {
     if (*p != '\n') one_line.push_back(*p);
   }
-  const PolicyDocument doc = MustParse(one_line);
+  const PolicyDocument doc = MustParse(one_line, options);
   auto compiled = Compile(doc);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
   std::vector<int> kinds(3, 0);
@@ -242,6 +245,29 @@ TEST(EvaluateGeneralTest, BenchPoliciesAgreeWithReference) {
     ASSERT_FALSE(text.str().empty());
     CheckAgainstReference(text.str().c_str(), 17, 20000);
   }
+}
+
+// More than 64 statements: the statement pick scans the whole compact table
+// instead of filtering by sentinel clauses (two words of clause bits).
+TEST(EvaluateGeneralTest, ManyStatementsAgreeWithReference) {
+  std::string json = R"({"Version": "2012-10-17", "Statement": [)";
+  int n = 0;
+  for (int i = 0; n < 70; ++i) {
+    const std::string& team = kHeaderValues[i % kHeaderValues.size()];
+    const std::string& path = kPaths[(i / 3) % kPaths.size()];
+    if (team.find('\n') != std::string::npos || path.find('\n') != std::string::npos) continue;
+    json += std::string(n ? "," : "") + R"({"Effect": ")" + (n % 10 == 3 ? "Deny" : "Allow") +
+            R"(", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",)" +
+            R"( "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": ")" + team +
+            R"("}, "StringLike": {"vpc-lattice-svcs:RequestPath": ")" + path + R"("}}})";
+    ++n;
+  }
+  json += "]}";
+  ParseOptions lenient;
+  lenient.strict = false;  // past Lattice's size limit
+  const std::vector<int> kinds = CheckAgainstReference(json.c_str(), 20, 20000, lenient);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 200);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 20);
 }
 
 // Random texts over a small alphabet, so that sizes, heads and tails
