@@ -472,6 +472,7 @@ void GlobSet::BuildFixedArrays() {
       f.mask = p.head_mask;
       f.size = static_cast<uint32_t>(p.prefix.size());
       f.rest = p.prefix.size() > 8 ? p.prefix.data() + 8 : nullptr;
+      if (p.prefix.size() > 8) f.last = Load64(p.prefix.data() + p.prefix.size() - 8);
       prefixes_.push_back(f);
     } else if (p.shape == GlobShape::kSuffix) {
       f.word = p.tail;

@@ -263,8 +263,11 @@ class GlobSet {
     const TextProbe probe = Probe(text);
     const size_t n = text.size();
     for (const Fixed& f : prefixes_) {
+      // Long prefixes often share their head (`arn:aws:`): their last eight
+      // bytes are compared before the rest.
       if (n >= f.size && (probe.head & f.mask) == f.word &&
-          (f.size <= 8 || BytesEqual(text.data() + 8, f.rest, f.size - 8))) {
+          (f.size <= 8 || (Load64(text.data() + f.size - 8) == f.last &&
+                           BytesEqual(text.data() + 8, f.rest, f.size - 8)))) {
         hit(f.id);
       }
     }
@@ -332,6 +335,7 @@ class GlobSet {
     uint32_t size = 0;
     uint32_t id = 0;
     const char* rest = nullptr;  // prefix bytes from 8 / suffix bytes before the last 8
+    uint64_t last = 0;           // prefixes longer than 8 bytes: Load64 of their last 8
   };
 
   std::vector<GlobPattern> patterns_;
