@@ -962,6 +962,7 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
     slot.name = k.key.suffix.data();
     slot.size = static_cast<uint32_t>(k.key.suffix.size());
     slot.key = kid;
+    im.header_by_size[slot.size < 63 ? slot.size : 63] |= uint64_t{1} << im.header_slots.size();
     im.header_slots.push_back(slot);
     im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
   }

@@ -840,7 +840,9 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   uint64_t seen = 0;
   for (size_t i = 0; i < n; ++i) {
     const std::string_view name = headers.name(i);
-    for (size_t s = 0; s < slots.size(); ++s) {
+    const size_t size_bucket = name.size() < 63 ? name.size() : 63;
+    for (uint64_t c = im.header_by_size[size_bucket]; c != 0; c &= c - 1) {
+      const size_t s = static_cast<size_t>(__builtin_ctzll(c));
       const HeaderSlot& slot = slots[s];
       if (slot.size != name.size() || !BytesEqual(slot.name, name.data(), name.size())) continue;
       const uint64_t bit = uint64_t{1} << s;

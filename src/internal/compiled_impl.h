@@ -586,6 +586,9 @@ class CompiledPolicy::Impl {
   // the OR of their absent results (absent_true & static_all) per word.
   std::vector<internal::HeaderSlot> header_slots;
   uint64_t header_absent[4] = {0, 0, 0, 0};
+  // header_by_size[min(size, 63)]: the header_slots (bits) whose name has
+  // that size, so a request header is compared only with names it can equal.
+  uint64_t header_by_size[64] = {};
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
