@@ -323,6 +323,11 @@ void Compiler::AddClauseAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         }
         internal::IpAtom a;
         internal::ParseCidr(v, &a.net);
+        if (!a.net.v6) {
+          const auto& b = a.net.bytes;
+          a.v4_net = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+          a.v4_mask = a.net.prefix == 0 ? 0 : ~uint32_t{0} << (32 - a.net.prefix);
+        }
         a.mask = NewMask(k);
         SetBit(a.mask, k, id);
         k.ips.push_back(a);
@@ -375,6 +380,7 @@ void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
 absl::Status Compiler::BuildKey(uint32_t key_id) {
   CompiledPolicy::Impl& im = *impl_;
   CompiledKey& k = im.keys[key_id];
+  if (k.key.kind != KeyKind::kUnknown) k.row = &internal::KeySemantics(k.key.kind);
   k.static_all = NewMask(k);
   k.value = NewMask(k);
   k.neg = NewMask(k);
@@ -439,6 +445,8 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     AddClauseAtoms(k, id, c);
   }
   k.exact.Seal();
+  k.exact_index.Build(k.exact);
+  impl_->memory_used += k.exact_index.memory();
   k.folded.Seal();
   uint8_t f = 0;
   if (!k.exact.empty()) f |= internal::kFeatExact;
@@ -451,6 +459,11 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
+  if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
+      f == internal::kFeatTyped && k.typed == internal::kTypedNumeric && k.n_words == 1) {
+    k.int_port = true;
+    for (const internal::NumericAtom& a : k.numbers) k.int_port = k.int_port && a.is_int;
+  }
   if (k.n_words == 1) {
     const auto& m = im.masks;
     k.one.static_all = m[k.static_all];
@@ -939,6 +952,31 @@ absl::Status Compiler::BuildKeys() {
   return absl::OkStatus();
 }
 
+// 1d. General plans with fixed-size scratch: the one-word RequestHeader keys
+// move from value_keys to header_slots (one pass over the request's headers
+// instead of one scan per key), their absent results precomputed.
+void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  if (im.total_words > 4 || im.keys.size() > 64) return;
+  std::vector<uint32_t> rest;
+  for (uint32_t kid : im.value_keys) {
+    const CompiledKey& k = im.keys[kid];
+    if (k.key.kind != KeyKind::kRequestHeader || k.n_words != 1 ||
+        im.header_slots.size() >= 64) {
+      rest.push_back(kid);
+      continue;
+    }
+    internal::HeaderSlot slot;
+    slot.name = k.key.suffix.data();
+    slot.size = static_cast<uint32_t>(k.key.suffix.size());
+    slot.key = kid;
+    im.header_by_size[slot.size < 63 ? slot.size : 63] |= uint64_t{1} << im.header_slots.size();
+    im.header_slots.push_back(slot);
+    im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
+  }
+  im.value_keys = std::move(rest);
+}
+
 // 2. Statements: Deny first, each group in document order, with their
 // condition masks.
 absl::Status Compiler::BuildStatements() {
@@ -987,7 +1025,55 @@ absl::Status Compiler::BuildStatements() {
       im.statements.push_back(std::move(cs));
     }
   }
+  if (im.total_words <= 4) {
+    for (const CompiledStatement& cs : im.statements) {
+      internal::GeneralStatement g;
+      for (int w = 0; w < 4; ++w) g.cond[w] = cs.cond_small[w];
+      g.full = &cs;
+      g.index = cs.index;
+      g.deny = cs.effect == Effect::kDeny;
+      g.invoke = cs.invoke;
+      g.connect = cs.connect;
+      g.trivial = cs.principal_always && cs.resource_always;
+      im.general_statements.push_back(g);
+    }
+  }
   return absl::OkStatus();
+}
+
+// 2b. The statement pick's sentinel filter (see Impl::stmt_filter). A
+// statement's sentinel is its clause on the key with the most policy values
+// (accounts and paths rather than methods): the one most often false.
+void BuildStatementFilter(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  if (im.general_statements.empty() || im.general_statements.size() > 64) return;
+  std::vector<int> position(im.doc.statements.size(), -1);
+  for (size_t i = 0; i < im.general_statements.size(); ++i) {
+    position[im.general_statements[i].index] = static_cast<int>(i);
+  }
+  auto weight = [&im](const CompiledClause& c) {
+    const CompiledKey& k = im.keys[c.key];
+    return k.exact.size() + k.folded.size() + k.globs.size() + k.arns.size() +
+           k.numbers.size() + k.dates.size() + k.ips.size() + k.binaries.size();
+  };
+  std::vector<int> best(im.doc.statements.size(), -1);  // clause id per statement
+  for (size_t id = 0; id < im.clauses.size(); ++id) {
+    const CompiledClause& c = im.clauses[id];
+    int& b = best[c.statement];
+    if (b < 0 || weight(c) >= weight(im.clauses[b])) b = static_cast<int>(id);
+  }
+  for (size_t si = 0; si < best.size(); ++si) {
+    if (position[si] < 0) continue;
+    const uint64_t stmt_bit = uint64_t{1} << position[si];
+    if (best[si] < 0) {
+      im.stmt_always |= stmt_bit;
+      continue;
+    }
+    const uint32_t bit = im.clauses[best[si]].bit;
+    im.sentinel_mask[bit / 64] |= uint64_t{1} << (bit % 64);
+    im.sentinel_of[bit] = static_cast<uint8_t>(position[si]);
+  }
+  im.stmt_filter = true;
 }
 
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
@@ -998,8 +1084,10 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   AssignBits();
   s = BuildKeys();
   if (!s.ok()) return s;
+  BuildHeaderSlots(&im);
   s = BuildStatements();
   if (!s.ok()) return s;
+  BuildStatementFilter(&im);
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
   BuildEqPlan(&im);

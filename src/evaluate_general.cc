@@ -31,13 +31,20 @@ class Evaluator {
   void AddValueGeneral(const CompiledKey& k, uint32_t kid, std::string_view v);
   template <bool kSingle>
   void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
+  template <typename HitFn, typename FailFn>
+  void MatchAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
+  uint64_t OneValue(const CompiledKey& k, std::string_view v);
+  uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
   void Prologue();
   void InitScratch(uint64_t* inline_words, uint8_t* inline_counts,
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
+  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v);
+  void HeaderPass();
   Decision PickStatement();
+  bool StatementApplies(const GeneralStatement& g);
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
@@ -118,7 +125,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
     const uint32_t lo = Lo(k);
     uint64_t h = 0;
     if (k.features != 0) {
-      if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
+      if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
     if (Count(kid) == 0) First(lo) |= r;
@@ -212,7 +219,12 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
   }
   if (k.typed & kTypedIp) {
     IpNet addr;
-    if (ParseIp(v, &addr)) {
+    uint32_t a4 = 0;
+    if (ParseIp4Fast(v, &a4)) {
+      for (const IpAtom& a : k.ips) {
+        if (!a.net.v6 && ((a4 ^ a.v4_net) & a.v4_mask) == 0) hit(a.mask);
+      }
+    } else if (ParseIp(v, &addr)) {
       for (const IpAtom& a : k.ips) {
         if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
       }
@@ -220,6 +232,103 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
       fail(k.err_ip);
     }
   }
+}
+
+// Returns true iff `v` contains a `\n` (O2): eight bytes at a time, inline
+// (the classic zero-byte test on the word XOR eight newlines; exact for
+// "some byte is zero").
+LATTICEPOL_ALWAYS_INLINE bool HasNewline(std::string_view v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kNewlines = kOnes * static_cast<uint64_t>('\n');
+  auto has = [](uint64_t w) {
+    const uint64_t x = w ^ kNewlines;
+    return ((x - kOnes) & ~x & kHigh) != 0;
+  };
+  const char* p = v.data();
+  const size_t n = v.size();
+  // Shorter than a word: HeadOf pads with zero bytes, which are not `\n`.
+  if (n < 8) return has(HeadOf(p, n));
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    if (has(Load64(p + i))) return true;
+  }
+  return has(Load64(p + n - 8));  // the last eight bytes (may overlap)
+}
+
+// The atoms of `k` that `v` hits (`hit(mask)`) and the typed families it
+// fails to parse for (`fail(mask)`, T2); records the value-dependent
+// uncertainty (O1, O2, O4, O6).
+template <int kW>
+template <typename HitFn, typename FailFn>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, std::string_view v,
+                                                        HitFn&& hit, FailFn&& fail) {
+  if (!k.exact.empty()) {
+    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
+  }
+  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
+  if (!k.globs.empty()) {
+    k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
+  }
+  if (!k.arns.empty()) {
+    std::array<std::string_view, 6> f;
+    if (SplitArn(v, &f)) {
+      for (const ArnAtom& a : k.arns) {
+        if (ArnFieldsMatch(a.fields, f)) hit(a.mask);
+      }
+    } else {
+      unc_ = true;  // O6
+    }
+  } else if ((k.checks & kCheckArnShape) != 0) {
+    if (!unc_ && !LooksLikeArn(v)) unc_ = true;  // O6 (moot once uncertain)
+  }
+  if (k.typed != 0) TypedHits(k, v, hit, fail);
+  for (const BinaryAtom& a : k.binaries) {
+    if (v == a.bytes) hit(a.mask);
+  }
+  // The value checks only ever raise the (sticky) flag: skipped once set.
+  if (!unc_ && (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper))) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) {
+      unc_ = true;  // O2
+    }
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
+}
+
+// A single-valued key whose clauses fit one word: its clause results from
+// its one value directly. With one value the plain, ForAnyValue and
+// ForAllValues folds all equal the value's own result (see Finalize), so
+// the per-key scratch (first/any/all/err words, value counts) is skipped.
+template <int kW>
+uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  uint64_t e = 0;
+  MatchAtoms(
+      k, v, [&](MaskRef m) { h |= pool[m]; },
+      [&](MaskRef m) {  // T2
+        e |= pool[m];
+        unc_ = true;
+      });
+  const uint64_t r = (h ^ k.one.neg) & k.one.value;
+  return ((r & ~e) | k.one.null_present) & k.one.static_all;
+}
+
+// A Port key with integer atoms only (CompiledKey::int_port): the clause
+// results from RequestView::port as a number (what parsing its decimal
+// text would give; a port is never a T2 failure).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE uint64_t Evaluator<kW>::PortValue(const CompiledKey& k) {
+  if ((connect_ && k.row->absent_on_connect) || r_.port < 0) {
+    return k.one.absent_true & k.one.static_all;
+  }
+  const int64_t port = r_.port;
+  uint64_t h = 0;
+  for (const NumericAtom& a : k.numbers) {
+    const int c = port < a.int_value ? -1 : (port > a.int_value ? 1 : 0);
+    if (CmpHolds(a.cmp, c)) h |= im_.masks[a.mask];
+  }
+  const uint64_t r = (h ^ k.one.neg) & k.one.value;
+  return (r | k.one.null_present) & k.one.static_all;
 }
 
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
@@ -252,35 +361,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     }
     unc_ = true;
   };
-  if (!k.exact.empty()) {
-    if (const MaskRef* m = k.exact.Find(v)) hit(*m);
-  }
-  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
-  if (!k.globs.empty()) {
-    k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
-  }
-  if (!k.arns.empty()) {
-    std::array<std::string_view, 6> f;
-    if (SplitArn(v, &f)) {
-      for (const ArnAtom& a : k.arns) {
-        if (ArnFieldsMatch(a.fields, f)) hit(a.mask);
-      }
-    } else {
-      unc_ = true;  // O6
-    }
-  } else if ((k.checks & kCheckArnShape) != 0) {
-    if (!LooksLikeArn(v)) unc_ = true;  // O6
-  }
-  if (k.typed != 0) TypedHits(k, v, hit, fail);
-  for (const BinaryAtom& a : k.binaries) {
-    if (v == a.bytes) hit(a.mask);
-  }
-  if (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper)) {
-    if ((k.checks & kCheckNewline) && v.find('\n') != std::string_view::npos) {
-      unc_ = true;  // O2
-    }
-    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
-  }
+  MatchAtoms(k, v, hit, fail);
   const bool first = Count(kid) == 0;
   if (kSingle) {
     const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
@@ -717,33 +798,80 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
 // Step 1: the request's values, key by key, then the query; every key is
 // finalized into its clause results.
 template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint32_t kid,
+                                                      bool present, std::string_view v) {
+  if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
+      k.key.kind != KeyKind::kPrincipalOrgPaths) {
+    // Single-valued key with equality atoms only: decide its clauses now.
+    uint64_t r = k.one.absent_true;
+    if (present) {
+      uint64_t h = 0;
+      if (k.features != 0) {
+        if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
+      }
+      r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
+    }
+    Res(Lo(k)) |= r & k.one.static_all;
+    return;
+  }
+  if (k.n_words == 1 && k.key.kind != KeyKind::kPrincipalOrgPaths) {
+    Res(Lo(k)) |= present ? OneValue(k, v) : k.one.absent_true & k.one.static_all;
+    return;
+  }
+  if (present) {
+    AddValue(k, kid, v);
+  } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
+    for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
+  }
+  Finalize(k, kid);
+}
+
+// The header keys of Impl::header_slots (fixed-size plans): one pass over
+// the request's headers, the first header of each name wins (H1, as in
+// SingleKeyValue); keys no header names take the precomputed absent result.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
+  const CompiledPolicy::Impl& im = im_;
+  const std::vector<HeaderSlot>& slots = im.header_slots;
+  uint64_t present_static[kW > 0 ? kW : 1] = {};
+  const bool absent = connect_ && im.keys[slots[0].key].row->absent_on_connect;  // K1
+  const ParamList& headers = r_.headers;
+  const size_t n = absent ? 0 : headers.size();
+  uint64_t seen = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view name = headers.name(i);
+    const size_t size_bucket = name.size() < 63 ? name.size() : 63;
+    for (uint64_t c = im.header_by_size[size_bucket]; c != 0; c &= c - 1) {
+      const size_t s = static_cast<size_t>(__builtin_ctzll(c));
+      const HeaderSlot& slot = slots[s];
+      if (slot.size != name.size() || !BytesEqual(slot.name, name.data(), name.size())) continue;
+      const uint64_t bit = uint64_t{1} << s;
+      if ((seen & bit) == 0) {
+        seen |= bit;
+        const CompiledKey& k = im.keys[slot.key];
+        present_static[Lo(k)] |= k.one.static_all;
+        ValueKey(k, slot.key, true, headers.value(i));
+      }
+      break;
+    }
+  }
+  for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
+}
+
+template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
-    std::string_view v;
-    const bool present = SingleValue(k.key, r_, connect_, num_buf_, &v);
-    if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
-        k.key.kind != KeyKind::kPrincipalOrgPaths) {
-      // Single-valued key with equality atoms only: decide its clauses now.
-      uint64_t r = k.one.absent_true;
-      if (present) {
-        uint64_t h = 0;
-        if (k.features != 0) {
-          if (const MaskRef* m = k.exact.Find(v)) h = im_.masks[*m];
-        }
-        r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
-      }
-      Res(Lo(k)) |= r & k.one.static_all;
+    if (k.int_port) {
+      Res(Lo(k)) |= PortValue(k);
       continue;
     }
-    if (present) {
-      AddValue(k, kid, v);
-    } else if (k.key.kind == KeyKind::kPrincipalOrgPaths && r_.principal != nullptr) {
-      for (const std::string& path : r_.principal->org_paths) AddValue(k, kid, path);
-    }
-    Finalize(k, kid);
+    std::string_view v;
+    const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
+    ValueKey(k, kid, present, v);
   }
+  if (kFixed && !im.header_slots.empty()) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
       ScanQuery();
@@ -755,12 +883,60 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
 }
 
+// Whether a statement of the compact table applies: its clause masks, its
+// action, then (unless trivial) its resource and principal tests.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::StatementApplies(const GeneralStatement& g) {
+  uint64_t miss = 0;
+  for (int w = 0; w < kW; ++w) miss |= g.cond[w] & ~Res(w);
+  if (miss != 0) return false;
+  const bool action = action_ == kActionInvoke    ? g.invoke
+                      : action_ == kActionConnect ? g.connect
+                                                  : ActionMatches(*g.full);
+  if (!action) return false;
+  if (g.trivial) return true;
+  const CompiledStatement& s = *g.full;
+  return (s.resource_always || ResourceMatches(s.resource)) &&
+         (s.principal_always || PrincipalMatches(s.principal));
+}
+
 // Step 3: the first statement that applies, Deny first, then Allow, each in
 // document order (kImplicitDeny when none does).
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
+  if (kW > 0 && kW <= 4 && im.stmt_filter) {
+    // Candidates: statements whose sentinel clause holds (or without
+    // conditions), in table order (Deny first, then document order).
+    uint64_t candidates = im.stmt_always;
+    for (int w = 0; w < kW; ++w) {
+      for (uint64_t set = Res(w) & im.sentinel_mask[w]; set != 0; set &= set - 1) {
+        candidates |= uint64_t{1} << im.sentinel_of[64 * w + __builtin_ctzll(set)];
+      }
+    }
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const GeneralStatement& g = im.general_statements[__builtin_ctzll(candidates)];
+      if (StatementApplies(g)) {
+        d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+        d.statement = g.index;
+        return d;
+      }
+    }
+    return d;
+  }
+  if (kW > 0 && kW <= 4) {
+    // The compact table: clause masks, action flags and whether the
+    // principal and resource tests are trivial, in one small record.
+    for (const GeneralStatement& g : im.general_statements) {
+      if (StatementApplies(g)) {
+        d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+        d.statement = g.index;
+        return d;
+      }
+    }
+    return d;
+  }
   for (const CompiledStatement& s : im.statements) {
     bool ok = true;
     if (kW == 1) {

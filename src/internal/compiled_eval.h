@@ -126,11 +126,58 @@ LATTICEPOL_ALWAYS_INLINE bool NextRawQueryPair(const char* data, size_t n, size_
 
 
 // Returns true iff SplitArn(v) would succeed: `arn:` and five colons.
+// The number of bytes of `w` equal to `c` (exact per-byte test, no borrow
+// between bytes).
+LATTICEPOL_ALWAYS_INLINE int CountByte(uint64_t w, char c) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t x = w ^ (0x0101010101010101ULL * static_cast<unsigned char>(c));
+  const uint64_t zero_high = ~(((x & kLow7) + kLow7) | x | kLow7);
+  // Sum of the 0/1 bytes (at most 8: no carry between bytes), without a
+  // popcount instruction (the build does not assume one).
+  return static_cast<int>(((zero_high >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
 inline bool LooksLikeArn(std::string_view v) {
   if (v.size() < 4 || v[0] != 'a' || v[1] != 'r' || v[2] != 'n' || v[3] != ':') return false;
-  int colons = 1;
-  for (size_t i = 4; i < v.size() && colons < 5; ++i) colons += v[i] == ':';
-  return colons >= 5;
+  // Four more colons after `arn:`, counted eight bytes at a time (the last
+  // partial word zero padded by HeadOf; a zero byte is not a colon).
+  const char* p = v.data() + 4;
+  size_t n = v.size() - 4;
+  int colons = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    colons += CountByte(Load64(p), ':');
+    if (colons >= 4) return true;
+  }
+  if (n > 0) colons += CountByte(HeadOf(p, n), ':');
+  return colons >= 4;
+}
+
+// Parses a dotted-quad IPv4 address exactly as ParseIp does (four 1-3
+// digit parts <= 255, no leading zeros) into a big-endian-order integer;
+// inline. Returns false for anything else (the caller then uses ParseIp).
+LATTICEPOL_ALWAYS_INLINE bool ParseIp4Fast(std::string_view s, uint32_t* out) {
+  const size_t n = s.size();
+  if (n < 7 || n > 15) return false;
+  uint32_t r = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= n || s[i] != '.') return false;
+      ++i;
+    }
+    const size_t start = i;
+    uint32_t v = 0;
+    while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9') {
+      v = v * 10 + static_cast<uint32_t>(s[i] - '0');
+      ++i;
+    }
+    const size_t len = i - start;
+    if (len == 0 || v > 255 || (len > 1 && s[start] == '0')) return false;
+    r = (r << 8) | v;
+  }
+  if (i != n) return false;
+  *out = r;
+  return true;
 }
 
 inline bool CmpHolds(NumCmp cmp, int c) {

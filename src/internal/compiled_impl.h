@@ -36,6 +36,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "internal/glob_set.h"
+#include "internal/semantics.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/policy.h"
@@ -108,6 +109,86 @@ class ExactTable {
   absl::flat_hash_map<std::string, MaskRef> map_;
 };
 
+// The general plan's index over an ExactTable (built once its entries are
+// final): open addressing over a power-of-two slot array at most half full,
+// keyed by a hash of the size and the first and last eight bytes, so a
+// lookup costs one hash and usually one slot whatever the table's size.
+class ExactIndex {
+ public:
+  // Tables of at most kLinearMax entries are left unindexed (their linear
+  // scan is cheaper than a hash).
+  static constexpr size_t kLinearMax = 4;
+  void Build(const ExactTable& table) {
+    slots_.clear();
+    if (table.size() <= kLinearMax) return;
+    size_t cap = 4;
+    while (cap < 2 * table.size()) cap *= 2;
+    slots_.assign(cap, Slot());
+    mask_ = cap - 1;
+    for (const ExactTable::Entry& e : table.entries()) {
+      Slot s;
+      s.data = e.value.data();
+      s.size = static_cast<uint32_t>(e.value.size());
+      s.head = HeadOf(s.data, s.size);
+      s.tail = TailOf(s.data, s.size, s.head);
+      s.mask = e.mask;
+      size_t i = Hash(s.size, s.head, s.tail) & mask_;
+      while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  bool empty() const { return slots_.empty(); }
+  size_t memory() const { return slots_.size() * sizeof(Slot); }
+
+  // Returns the mask for `value` in `table` (the table this index was built
+  // from), or nullptr.
+  inline __attribute__((always_inline)) const MaskRef* Find(const ExactTable& table,
+                                                            std::string_view value) const {
+    return slots_.empty() ? table.Find(value) : Lookup(value);
+  }
+
+ private:
+  inline __attribute__((always_inline)) const MaskRef* Lookup(std::string_view value) const {
+    const size_t n = value.size();
+    const uint64_t head = HeadOf(value.data(), n);
+    const uint64_t tail = TailOf(value.data(), n, head);
+    for (size_t i = Hash(n, head, tail) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.data == nullptr) return nullptr;
+      // Head and tail cover every byte of values up to 16 bytes.
+      if (s.size == n && s.head == head && s.tail == tail &&
+          (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16))) {
+        return &s.mask;
+      }
+    }
+  }
+
+  struct Slot {
+    uint64_t head = 0;
+    uint64_t tail = 0;
+    const char* data = nullptr;  // the ExactTable entry's bytes; null: empty slot
+    uint32_t size = 0;
+    MaskRef mask = 0;
+  };
+  static inline __attribute__((always_inline)) uint64_t TailOf(const char* p, size_t n,
+                                                               uint64_t head) {
+    return n >= 8 ? Load64(p + n - 8) : head;
+  }
+  static inline __attribute__((always_inline)) size_t Hash(size_t n, uint64_t head,
+                                                           uint64_t tail) {
+    // Values often differ only in their last bytes (account ids), which sit
+    // in the high bits of `tail`: fold high bits down before multiplying.
+    uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail + n);
+    h ^= h >> 33;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    return static_cast<size_t>(h);
+  }
+
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };
 
 struct NumericAtom {
@@ -133,6 +214,9 @@ struct BinaryAtom {
 struct IpAtom {
   IpNet net;
   MaskRef mask = 0;
+  // IPv4 nets: network and prefix mask as big-endian-order integers.
+  uint32_t v4_net = 0;
+  uint32_t v4_mask = 0;
 };
 // An ARN glob split into its fields 1..5 (field 0 is always `arn`).
 struct ArnAtom {
@@ -183,6 +267,7 @@ struct OneWordMasks {
 
 struct CompiledKey {
   ConditionKey key;      // kind + suffix (the name of the first occurrence)
+  const KeyRow* row = nullptr;  // KeySemantics(key.kind); null for unknown keys
   uint32_t clause_begin = 0;  // range in Impl::clauses
   uint32_t clause_end = 0;
   uint32_t bit_begin = 0;     // range of the clauses' bits (contiguous)
@@ -214,6 +299,10 @@ struct CompiledKey {
 
   // Atoms.
   ExactTable exact;          // StringEquals/NotEquals, literal StringLike
+  ExactIndex exact_index;    // over `exact` (the general plan's lookups)
+  // A Port key whose only atoms are integer numeric comparisons: the general
+  // plan compares RequestView::port with them without formatting it.
+  bool int_port = false;
   ExactTable folded;         // IgnoreCase, by FoldCase(policy value)
   std::vector<FoldAtom> fold_atoms;
   GlobSet globs;             // non-literal StringLike/NotLike
@@ -232,6 +321,28 @@ struct CompiledClause {
   uint32_t key = 0;                      // dense key id
   uint32_t bit = 0;                      // position in the clause bit sets
   bool dynamic = false;                  // has active variables: slow path
+};
+
+struct CompiledStatement;
+
+// A RequestHeader key of the general plan resolved by one pass over the
+// request's headers (Impl::header_slots): its suffix and key id.
+struct HeaderSlot {
+  const char* name = nullptr;  // CompiledKey::key.suffix
+  uint32_t size = 0;
+  uint32_t key = 0;
+};
+
+// A statement of the general plan with at most 4 words of clause bits,
+// compact (what the statement pick scans; `full` for the slow tests).
+struct GeneralStatement {
+  uint64_t cond[4] = {0, 0, 0, 0};  // CompiledStatement::cond_small
+  const CompiledStatement* full = nullptr;
+  int32_t index = 0;
+  bool deny = false;
+  bool invoke = false;   // CompiledStatement::invoke
+  bool connect = false;  // CompiledStatement::connect
+  bool trivial = false;  // principal_always && resource_always
 };
 
 struct PrincipalCheck {
@@ -462,7 +573,27 @@ class CompiledPolicy::Impl {
   std::vector<uint64_t> masks;  // pool of key-window masks
   std::vector<std::pair<uint32_t, uint64_t>> cond_words;  // statement condition masks
   std::vector<internal::CompiledStatement> statements;    // Deny first
+  std::vector<internal::GeneralStatement> general_statements;  // when total_words <= 4
+  // The statement pick's filter (stmt_filter: at most 64 general_statements):
+  // each statement with conditions has one "sentinel" clause bit, a clause
+  // chosen on a key with many values (rarely true); a statement can only
+  // apply when its sentinel bit is set. sentinel_of[bit] is the statement's
+  // position in general_statements; stmt_always marks statements without
+  // conditions.
+  bool stmt_filter = false;
+  uint64_t sentinel_mask[4] = {0, 0, 0, 0};
+  uint8_t sentinel_of[256] = {};
+  uint64_t stmt_always = 0;
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
+                                       // and the header_slots' keys
+  // General plans of at most 4 words and 64 keys: the one-word RequestHeader
+  // keys (at most 64), resolved in one pass over the request's headers, and
+  // the OR of their absent results (absent_true & static_all) per word.
+  std::vector<internal::HeaderSlot> header_slots;
+  uint64_t header_absent[4] = {0, 0, 0, 0};
+  // header_by_size[min(size, 63)]: the header_slots (bits) whose name has
+  // that size, so a request header is compared only with names it can equal.
+  uint64_t header_by_size[64] = {};
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many

@@ -72,6 +72,20 @@ GlobPattern ParseShape(std::string_view glob);
 
 GlobPattern GlobPattern::Parse(std::string_view glob) {
   GlobPattern p = ParseShape(glob);
+  if (p.shape == GlobShape::kGeneral) {
+    // The literal bytes before the first wildcard (escapes resolved, as
+    // GlobMatch reads them): every match starts with them, so their head
+    // word is a cheap necessary test before GlobMatch.
+    for (size_t i = 0; i < glob.size(); ++i) {
+      const char c = glob[i];
+      if (c == '*' || c == '?') break;
+      if (c == '\\' && i + 1 < glob.size()) {
+        p.prefix.push_back(glob[++i]);
+      } else {
+        p.prefix.push_back(c);
+      }
+    }
+  }
   HeadWord(p.prefix, &p.head, &p.head_mask);
   TailWord(p.suffix, &p.tail, &p.tail_mask);
   return p;
@@ -134,10 +148,39 @@ GlobPattern ParseShape(std::string_view glob) {
 }
 }  // namespace
 
+namespace {
+// Returns true iff `m` occurs in `t`. The candidate positions of m's first
+// byte are found eight bytes at a time (an exact per-byte equality mask;
+// the zero padding of a last partial word can only add candidates past
+// the last possible start, which are cut off), each checked in full.
+bool ContainsLiteral(std::string_view t, std::string_view m) {
+  const size_t n = t.size();
+  const size_t k = m.size();
+  if (k == 0) return true;
+  if (k > n) return false;
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  const uint64_t first = 0x0101010101010101ULL * static_cast<unsigned char>(m[0]);
+  const size_t last = n - k;  // the last possible start
+  for (size_t base = 0; base <= last; base += 8) {
+    const size_t avail = n - base;
+    const uint64_t w = avail >= 8 ? Load64(t.data() + base) : HeadOf(t.data() + base, avail);
+    const uint64_t x = w ^ first;
+    uint64_t hits = ~(((x & kLow7) + kLow7) | x | kLow7);  // high bit of each equal byte
+    while (hits != 0) {
+      const size_t i = base + (static_cast<size_t>(__builtin_ctzll(hits)) >> 3);
+      if (i > last) break;
+      if (BytesEqual(t.data() + i, m.data(), k)) return true;
+      hits &= hits - 1;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 bool GlobPattern::MatchesSlow(std::string_view text) const {
   switch (shape) {
     case GlobShape::kContains:
-      return text.find(middles[0]) != std::string_view::npos;
+      return ContainsLiteral(text, middles[0]);
     case GlobShape::kStars: {
       if (text.size() < min_length || !StartsWith(text, prefix) ||
           !EndsWith(text, suffix)) {
@@ -153,7 +196,7 @@ bool GlobPattern::MatchesSlow(std::string_view text) const {
       return true;
     }
     case GlobShape::kGeneral:
-      return GlobMatch(glob, text);
+      return StartsWith(text, prefix) && GlobMatch(glob, text);
     default:
       return Matches(text, Probe(text));
   }
@@ -429,6 +472,7 @@ void GlobSet::BuildFixedArrays() {
       f.mask = p.head_mask;
       f.size = static_cast<uint32_t>(p.prefix.size());
       f.rest = p.prefix.size() > 8 ? p.prefix.data() + 8 : nullptr;
+      if (p.prefix.size() > 8) f.last = Load64(p.prefix.data() + p.prefix.size() - 8);
       prefixes_.push_back(f);
     } else if (p.shape == GlobShape::kSuffix) {
       f.word = p.tail;

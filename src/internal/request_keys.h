@@ -73,11 +73,23 @@ inline DecisionIdMask ResolveIds(const ConditionKey& key, const RequestView& r) 
 // `r`. Multi-valued keys (query keys, PrincipalOrgPaths) and unknown keys
 // return false: use ForEachQueryPair / Principal::org_paths. `connect` is
 // r.is_connect(); `buf` (kNumberBufferBytes) holds formatted numbers.
+// The same with the key's table row looked up by the caller (`row` is
+// KeySemantics(key.kind) and `key` is not unknown): the compiled matcher
+// resolves the row once, at compile time.
+inline __attribute__((always_inline)) bool SingleKeyValue(const KeyRow& row,
+                                                          const ConditionKey& key,
+                                                          const RequestView& r, bool connect,
+                                                          char* buf, std::string_view* out);
 inline __attribute__((always_inline)) bool SingleKeyValue(const ConditionKey& key,
                                                           const RequestView& r, bool connect,
                                                           char* buf, std::string_view* out) {
   if (key.kind == KeyKind::kUnknown) return false;
-  const KeyRow& row = KeySemantics(key.kind);
+  return SingleKeyValue(KeySemantics(key.kind), key, r, connect, buf, out);
+}
+inline __attribute__((always_inline)) bool SingleKeyValue(const KeyRow& row,
+                                                          const ConditionKey& key,
+                                                          const RequestView& r, bool connect,
+                                                          char* buf, std::string_view* out) {
   if (connect && row.absent_on_connect) return false;  // K1
   const Principal* p = r.principal;
   auto optional = [out](const OptionalText& t) {

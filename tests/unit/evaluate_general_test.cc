@@ -1,0 +1,337 @@
+// File: tests/unit/evaluate_general_test.cc
+// Stage: evaluate (fast path, the general plan). Differential checks of the
+// general plan's own structures against the reference evaluator: the
+// one-pass header resolution (repeated names: the first wins, absent keys
+// take the precomputed absent result, Connect requests), the compact
+// statement table, the literal-head prefilter of `?` globs, the inline
+// IPv4 parse with per-atom v4 masks, the word-at-a-time newline (O2) and
+// ARN shape (O6) checks. Random requests drawn from value pools with near
+// misses (case variants, repeats, empty values, malformed addresses and
+// ARNs, newlines) against policies of the shapes the general plan serves;
+// each decision compared on kind, statement, and the uncertainty flag
+// covering every reference DECISION id.
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "internal/compiled_impl.h"
+#include "internal/glob_set.h"
+#include "internal/text.h"
+#include "latticepol/compiled_policy.h"
+#include "latticepol/evaluate.h"
+#include "latticepol/parse.h"
+#include "latticepol/request.h"
+#include "testing/policy_builders.h"
+
+namespace latticepol {
+namespace {
+
+using ::latticepol::testing::MustParse;
+
+// Headers, paths, globs with `?`, IgnoreCase, negation, IfExists, Null and
+// set qualifiers on headers; Deny and Allow statements.
+constexpr char kHeaderPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-debug": "1"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": "/admin/*"},
+                   "StringNotEquals": {"vpc-lattice-svcs:RequestHeader/x-role": "admin"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"vpc-lattice-svcs:RequestHeader/user-agent":
+                                  ["*curl/7.1*", "*python-requests/1.*"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": ["GET", "HEAD"],
+                                    "vpc-lattice-svcs:RequestHeader/x-team": "blue"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/v1/blue/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": "/reports/*/2024-??-*.csv",
+                                  "vpc-lattice-svcs:RequestHeader/x-team": "*e*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestPath": "/healthz"},
+                   "StringEqualsIgnoreCase": {"vpc-lattice-svcs:RequestHeader/x-probe": "kubelet"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"vpc-lattice-svcs:RequestHeader/content-type": "application/*json*"},
+                   "StringEqualsIfExists": {"vpc-lattice-svcs:RequestHeader/x-tenant": "t1"},
+                   "Null": {"vpc-lattice-svcs:RequestHeader/x-forbidden": "true"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ForAllValues:StringEquals": {"vpc-lattice-svcs:RequestHeader/x-all": ["a", "b"]},
+                   "ForAnyValue:StringLike": {"vpc-lattice-svcs:RequestHeader/x-any": "q?"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/any/*"}}}
+  ]
+})";
+
+// Addresses, ARNs (literal head: joins the globs; wildcard account: field
+// atoms) and ports.
+constexpr char kTypedPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.7/32"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::100000000030:role/yellow-*"},
+                   "NumericEquals": {"vpc-lattice-svcs:Port": ["443", "8443"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/red-*"},
+                   "NotIpAddress": {"aws:SourceIp": ["10.0.0.0/7", "0.0.0.0/0"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]},
+                   "ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::100000000030:*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": "/p/?"},
+                   "NumericLessThanEquals": {"vpc-lattice-svcs:Port": "1024"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Connect", "Resource": "*"}
+  ]
+})";
+
+// A deterministic generator (splitmix64).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  size_t Below(size_t n) { return static_cast<size_t>(Next() % n); }
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) { return v[Below(v.size())]; }
+
+ private:
+  uint64_t s_;
+};
+
+const std::vector<std::string> kHeaderNames = {
+    "x-debug", "x-role",  "user-agent", "x-team", "x-probe", "content-type", "x-tenant",
+    "x-forbidden", "x-all", "x-any", "X-Team", "x-teams", "x-tea", "other"};
+const std::vector<std::string> kHeaderValues = {
+    "1", "0", "admin", "viewer", "blue", "green", "red", "", "curl/7.12.0", "python-requests/1.2",
+    "Go-http-client/1.1", "kubelet", "KUBELET", "kub\xc3\xa9let", "application/json",
+    "application/problem+json; charset=utf-8", "text/plain", "t1", "t2", "a", "b", "c", "q1",
+    "qq", "q", "a\nb", "line\n", "12345678\n", "/api/v1/blue/x"};
+const std::vector<std::string> kPaths = {
+    "/", "/admin/users", "/admin", "/api/v1/blue/items", "/api/v1/blue", "/reports/q/2024-01-a.csv",
+    "/reports/q/2024-1-a.csv", "/reports/2024-01-.csv", "/reports/x/y/2024-\xc3\xa9\xc3\xa9-z.csv",
+    "/healthz", "/any/x", "/p/x", "/p/", "/p/\xc3\xa9", "/p/xy", "/a\nb", "/api/v1/blue/\n"};
+const std::vector<std::string> kIps = {
+    "203.0.113.7", "203.0.113.255", "203.0.114.1", "198.51.100.7", "198.51.100.8", "10.1.2.3",
+    "11.255.255.255", "12.0.0.1", "0.0.0.0", "255.255.255.255", "010.1.2.3", "256.1.1.1",
+    "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4 ", "1.2.3.04", "1234.1.1.1", "::1",
+    "2001:db8::1", "2001:db9::1", "::ffff:10.1.2.3", "", "a.b.c.d"};
+const std::vector<std::string> kArns = {
+    "arn:aws:iam::100000000030:role/yellow-1", "arn:aws:iam::100000000030:role/yellow-",
+    "arn:aws:iam::100000000030:role/red-x", "arn:aws:iam::222222222222:role/red-x",
+    "arn:aws:iam::100000000030:user/yellow-1", "arn:aws:sts::1:assumed-role/x/y", "arn:aws:iam:",
+    "arn:a:b:c:d", "arn:a:b:c:d:e", "arn:::::", "not-an-arn", "arn:aws:iam::1:role/yellow-\n",
+    "ARN:aws:iam::100000000030:role/yellow-1", "arn:aws:iam::100000000030:role/yellow-1:x:y:z"};
+const std::vector<int32_t> kPorts = {-1, 443, 8443, 80, 1024, 1025, 0};
+const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "get"};
+
+// One random request and the storage its view borrows.
+struct Sample {
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<StringViewPair> header_views;
+  std::string method, path, ip;
+  bool has_ip = false;
+  Principal principal;
+  bool anonymous = false;
+  int32_t port = -1;
+  bool connect = false;
+
+  RequestView View() const {
+    RequestView v;
+    if (connect) v.action = kConnectAction;
+    v.method = method;
+    v.path = path;
+    v.headers = ParamList(header_views);
+    v.source_ip = {ip, has_ip};
+    v.port = port;
+    v.principal = anonymous ? nullptr : &principal;
+    return v;
+  }
+};
+
+void Draw(Rng& rng, Sample* s) {
+  const size_t n = rng.Below(6);
+  for (size_t i = 0; i < n; ++i) {
+    // Repeated names are kept (a view that breaks the uniqueness contract
+    // must still decide like the reference: the first header wins).
+    s->headers.emplace_back(rng.Pick(kHeaderNames), rng.Pick(kHeaderValues));
+  }
+  for (const auto& h : s->headers) s->header_views.emplace_back(h.first, h.second);
+  s->method = rng.Pick(kMethods);
+  s->path = rng.Pick(kPaths);
+  s->has_ip = rng.Below(8) != 0;
+  s->ip = rng.Pick(kIps);
+  s->anonymous = rng.Below(4) == 0;
+  s->principal.arn = rng.Pick(kArns);
+  s->principal.account = "100000000030";
+  s->port = rng.Pick(kPorts);
+  s->connect = rng.Below(16) == 0;
+}
+
+std::string Describe(const Decision& d) {
+  return std::string(DecisionName(d.kind)) + " statement=" + std::to_string(d.statement) +
+         " uncertain=" + std::to_string(d.uncertain);
+}
+
+// Compares the compiled matcher with the reference on `count` random
+// requests; returns the number of each decision kind seen.
+std::vector<int> CheckAgainstReference(const char* json, uint64_t seed, int count,
+                                       const ParseOptions& options = {}) {
+  std::string one_line;  // Lattice rejects policies with newlines
+  for (const char* p = json; *p != 0; ++p) {
+    if (*p != '\n') one_line.push_back(*p);
+  }
+  const PolicyDocument doc = MustParse(one_line, options);
+  auto compiled = Compile(doc);
+  EXPECT_TRUE(compiled.ok()) << compiled.status();
+  std::vector<int> kinds(3, 0);
+  if (!compiled.ok()) return kinds;
+  Rng rng(seed);
+  int failures = 0;
+  for (int i = 0; i < count && failures < 5; ++i) {
+    Sample s;
+    Draw(rng, &s);
+    const RequestView view = s.View();
+    const Decision ref = EvaluateReference(doc, view).decision;
+    const Decision fast = Evaluate(**compiled, view);
+    ++kinds[static_cast<int>(ref.kind)];
+    const bool same = ref.kind == fast.kind && ref.statement == fast.statement &&
+                      (ref.uncertain == 0 || fast.uncertain != 0);
+    if (!same) {
+      ++failures;
+      std::string headers;
+      for (const auto& h : s.headers) headers += h.first + "=" + h.second + "; ";
+      ADD_FAILURE() << "request " << i << ": method=" << s.method << " path=" << s.path
+                    << " ip=" << (s.has_ip ? s.ip : "(absent)") << " port=" << s.port
+                    << " arn=" << (s.anonymous ? "(anonymous)" : s.principal.arn)
+                    << " connect=" << s.connect << " headers: " << headers
+                    << "\n  reference: " << Describe(ref) << "\n  compiled:  " << Describe(fast);
+    }
+  }
+  return kinds;
+}
+
+TEST(EvaluateGeneralTest, HeaderKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kHeaderPolicy, 15, 40000);
+  // Every outcome must occur, or agreement proves little.
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kTypedPolicy, 16, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// The benchmark policies (the general plan's reason to exist) on the same
+// random requests.
+TEST(EvaluateGeneralTest, BenchPoliciesAgreeWithReference) {
+  for (const char* name : {"twenty-statements.json", "ten-thousand-chars.json"}) {
+    SCOPED_TRACE(name);
+    std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/policies/bench/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    ASSERT_FALSE(text.str().empty());
+    CheckAgainstReference(text.str().c_str(), 17, 20000);
+  }
+}
+
+// More than 64 statements: the statement pick scans the whole compact table
+// instead of filtering by sentinel clauses (two words of clause bits).
+TEST(EvaluateGeneralTest, ManyStatementsAgreeWithReference) {
+  std::string json = R"({"Version": "2012-10-17", "Statement": [)";
+  int n = 0;
+  for (int i = 0; n < 70; ++i) {
+    const std::string& team = kHeaderValues[i % kHeaderValues.size()];
+    const std::string& path = kPaths[(i / 3) % kPaths.size()];
+    if (team.find('\n') != std::string::npos || path.find('\n') != std::string::npos) continue;
+    json += std::string(n ? "," : "") + R"({"Effect": ")" + (n % 10 == 3 ? "Deny" : "Allow") +
+            R"(", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",)" +
+            R"( "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": ")" + team +
+            R"("}, "StringLike": {"vpc-lattice-svcs:RequestPath": ")" + path + R"("}}})";
+    ++n;
+  }
+  json += "]}";
+  ParseOptions lenient;
+  lenient.strict = false;  // past Lattice's size limit
+  const std::vector<int> kinds = CheckAgainstReference(json.c_str(), 20, 20000, lenient);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 200);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 20);
+}
+
+// Random texts over a small alphabet, so that sizes, heads and tails
+// collide often.
+std::string RandomText(Rng& rng, size_t max_len) {
+  static const char kAlphabet[] = "ab:\n\xc3\xa9\0";
+  std::string s(rng.Below(max_len + 1), 'a');
+  for (char& c : s) c = kAlphabet[rng.Below(sizeof(kAlphabet) - 1)];
+  return s;
+}
+
+// ExactIndex (the general plan's hashed exact lookup) finds exactly what
+// the ExactTable it indexes finds, for tables below and above the
+// linear-scan size, on members and near misses.
+TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
+  Rng rng(18);
+  for (int round = 0; round < 200; ++round) {
+    internal::ExactTable table;
+    internal::MaskRef next = 0;
+    const size_t entries = rng.Below(40);
+    std::vector<std::string> members;
+    for (size_t i = 0; i < entries; ++i) {
+      members.push_back(RandomText(rng, 24));
+      table.Intern(members.back(), [&] { return next++; });
+    }
+    table.Seal();
+    internal::ExactIndex index;
+    index.Build(table);
+    EXPECT_EQ(index.empty(), table.size() <= internal::ExactIndex::kLinearMax);
+    for (int probe = 0; probe < 200; ++probe) {
+      std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : RandomText(rng, 24);
+      if (rng.Below(4) == 0 && !v.empty()) v[rng.Below(v.size())] ^= 1;  // near miss
+      const internal::MaskRef* want = table.Find(v);
+      const internal::MaskRef* got = index.Find(table, v);
+      ASSERT_EQ(want == nullptr, got == nullptr) << "value size " << v.size();
+      if (want != nullptr) {
+        EXPECT_EQ(*want, *got);
+      }
+    }
+  }
+}
+
+// The `*m*` shape (an inline word-at-a-time search) and the `?` globs with
+// their literal-head prefilter match exactly as GlobMatch.
+TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
+  Rng rng(19);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = RandomText(rng, 4);
+    for (char& c : glob) {
+      if (c == '\0') c = 'b';  // not in policies' globs
+    }
+    switch (rng.Below(3)) {
+      case 0: glob = "*" + glob + "*"; break;
+      case 1: glob = glob + "?" + RandomText(rng, 2) + "*"; break;
+      default: glob = glob + "*?" + RandomText(rng, 2); break;
+    }
+    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
+    for (int t = 0; t < 10; ++t) {
+      const std::string text = RandomText(rng, 20);
+      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
+          << "glob `" << glob << "` text size " << text.size();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace latticepol
