@@ -363,6 +363,26 @@ struct Draw {
   }
 };
 
+// One distribution of a caller's mix as DrawRequest reads it, in draw
+// order: a fixed field's (action, method, path, port) when it has more than
+// one choice, and every query and header key.
+struct DrawStep {
+  const uint8_t* bucket = nullptr;  // FlatDist::bucket
+  const Dist* dist = nullptr;       // thresholds for ambiguous buckets, choices
+  uint32_t class_radix = 0, query_radix = 0, header_radix = 0;
+  uint32_t random_mask = 0;  // FlatDist::random_mask (0 for fixed fields)
+  uint32_t index = 0;        // the field (0 action .. 3 port) or the key
+  uint8_t target = 0;        // 0 fixed field, 1 query key, 2 header key
+  bool draws = true;         // more than one choice: the pick takes a draw
+};
+
+struct DrawPlan {
+  std::vector<DrawStep> steps;
+  std::array<int, 4> fixed{};  // action, method, path, port of fields without a step
+  uint32_t class_base = 0;
+  size_t query_keys = 0, header_keys = 0;
+};
+
 inline uint64_t MixKey(uint64_t h, uint64_t v) {
   h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
   return h * 0xBF58476D1CE4E5B9ull;
@@ -594,8 +614,12 @@ class Simulation::Impl {
   size_t class_cells = 0;
   bool classes_omitted = false;
 
+  // Per caller: the distributions DrawRequest steps through, in draw order.
+  std::vector<DrawPlan> plans;
+
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
+  void PreparePlans();  // after PrepareClassTable (it reads the final radixes)
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
@@ -637,28 +661,20 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
   return internal::MixSeed(seed, index);
 }
 
-__attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
-                                                    const FlatDist* flat, Stream& s, int* picks,
-                                                    Span* spans, Draw* d, uint32_t* cls,
-                                                    uint32_t* combo) {
-  const size_t n = dists.size();
-  for (size_t k = 0; k < n; ++k) {
-    const int c = flat[k].Pick(s);
-    picks[k] = c;
-    *cls += static_cast<uint32_t>(c) * flat[k].radix;
-    *combo += static_cast<uint32_t>(c) * flat[k].combo_radix;
-    if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
-        (c >= 32 && dists[k].dist.is_random[c])) {
-      const Choice& choice = dists[k].dist.choices[c];
-      d->has_random = true;
-      const uint64_t len =
-          choice.random_min +
-          s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
-      spans[k] = Span{static_cast<uint32_t>(d->random.size()), static_cast<uint32_t>(len)};
-      const uint64_t alphabet = choice.alphabet.size();
-      for (uint64_t i = 0; i < len; ++i) d->random.push_back(choice.alphabet[s.Below(alphabet)]);
-    }
-  }
+// Draws the random string of `choice` into `random` (the rare path, out of
+// line so that the hot loop keeps its stream in registers): the length, then
+// one character per draw, exactly as the stream's contract says.
+__attribute__((noinline)) Stream DrawRandom(Stream s, const Choice& choice, Span* span,
+                                            std::string* random) {
+  const uint64_t len =
+      choice.random_min + s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
+  const size_t offset = random->size();
+  *span = Span{static_cast<uint32_t>(offset), static_cast<uint32_t>(len)};
+  random->resize(offset + len);
+  char* out = random->data() + offset;
+  const uint64_t alphabet = choice.alphabet.size();
+  for (uint64_t i = 0; i < len; ++i) out[i] = choice.alphabet[s.Below(alphabet)];
+  return s;
 }
 
 }  // namespace
@@ -666,33 +682,85 @@ __attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& 
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   Stream s{RequestSeed(seed, index)};
   d->index = index;
-  d->caller = flat_callers.Pick(s);
-  const Mix& m = mixes[d->caller];
-  const FlatDist* f = flat[d->caller].data();
-  // The class number is summed as the choices are drawn (the radixes are 0
-  // without a class table).
-  d->action = f[0].Pick(s);
-  d->method = f[1].Pick(s);
-  d->path = f[2].Pick(s);
-  d->port = m.has_ports ? f[3].Pick(s) : -1;
-  uint32_t cls = (class_expectation.empty() ? 0 : class_base[d->caller]) +
-                 d->action * f[0].radix + d->method * f[1].radix + d->path * f[2].radix +
-                 (m.has_ports ? d->port * f[3].radix : 0);
+  const int caller = flat_callers.Pick(s);
+  d->caller = caller;
+  const DrawPlan& plan = plans[caller];
   if (d->has_random) d->random.clear();
-  d->has_random = false;
-  if (d->query.size() < m.query.size()) {
-    d->query.resize(m.query.size());
-    d->query_random.resize(m.query.size());
+  if (d->query.size() < plan.query_keys) {
+    d->query.resize(plan.query_keys);
+    d->query_random.resize(plan.query_keys);
   }
-  if (d->headers.size() < m.headers.size()) {
-    d->headers.resize(m.headers.size());
-    d->header_random.resize(m.headers.size());
+  if (d->headers.size() < plan.header_keys) {
+    d->headers.resize(plan.header_keys);
+    d->header_random.resize(plan.header_keys);
   }
-  d->query_combo = d->header_combo = 0;
-  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls, &d->query_combo);
-  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d,
-           &cls, &d->header_combo);
+  std::array<int, 4> fixed = plan.fixed;  // action, method, path, port
+  int* const targets[3] = {fixed.data(), d->query.data(), d->headers.data()};
+  // The class number and the Rendered combinations are summed as the
+  // choices are drawn (a radix is 0 where there is no table).
+  uint32_t cls = plan.class_base, query_combo = 0, header_combo = 0;
+  bool has_random = false;
+  for (const DrawStep& st : plan.steps) {
+    int c = 0;
+    if (st.draws) {
+      const uint32_t r = s.Next32();
+      c = st.bucket[r >> 24];
+      if (__builtin_expect(c == FlatDist::kAmbiguous, 0)) c = st.dist->PickWith(r);
+    }
+    targets[st.target][st.index] = c;
+    cls += static_cast<uint32_t>(c) * st.class_radix;
+    query_combo += static_cast<uint32_t>(c) * st.query_radix;
+    header_combo += static_cast<uint32_t>(c) * st.header_radix;
+    if (__builtin_expect(c < 32 ? ((st.random_mask >> c) & 1) != 0
+                                : st.target != 0 && st.dist->is_random[c] != 0,
+                         0)) {
+      has_random = true;
+      Span* span = st.target == 1 ? &d->query_random[st.index] : &d->header_random[st.index];
+      s = DrawRandom(s, st.dist->choices[c], span, &d->random);
+    }
+  }
+  d->action = fixed[0];
+  d->method = fixed[1];
+  d->path = fixed[2];
+  d->port = fixed[3];
+  d->has_random = has_random;
   d->cls = cls;
+  d->query_combo = query_combo;
+  d->header_combo = header_combo;
+}
+
+void Simulation::Impl::PreparePlans() {
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    const std::vector<FlatDist>& f = flat[c];
+    DrawPlan plan;
+    plan.class_base = class_expectation.empty() ? 0 : class_base[c];
+    plan.fixed = {0, 0, 0, m.has_ports ? 0 : -1};
+    plan.query_keys = m.query.size();
+    plan.header_keys = m.headers.size();
+    auto step = [&](const FlatDist& fd, uint8_t target, size_t index) {
+      DrawStep st;
+      st.bucket = fd.bucket.data();
+      st.dist = fd.dist;
+      st.class_radix = fd.radix;
+      st.random_mask = target == 0 ? 0 : fd.random_mask;  // only query and header values are random
+      st.target = target;
+      st.draws = fd.n != 1;
+      st.index = static_cast<uint32_t>(index);
+      if (target == 1) st.query_radix = fd.combo_radix;
+      if (target == 2) st.header_radix = fd.combo_radix;
+      plan.steps.push_back(st);
+    };
+    // Fixed fields that have a single choice take no draw; every query and
+    // header key is stepped (a single random choice still draws its value).
+    for (size_t k = 0; k < 4; ++k) {
+      if (k == 3 && !m.has_ports) continue;
+      if (f[k].n != 1) step(f[k], 0, k);
+    }
+    for (size_t k = 0; k < m.query.size(); ++k) step(f[4 + k], 1, k);
+    for (size_t k = 0; k < m.headers.size(); ++k) step(f[4 + m.query.size() + k], 2, k);
+    plans.push_back(std::move(plan));
+  }
 }
 
 namespace {
@@ -1336,6 +1404,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     }
   }
   s.PrepareClassTable();  // after the matchers: it records Match() per class
+  s.PreparePlans();
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
 }
 
