@@ -59,6 +59,16 @@ struct Stream {
     has_spare = true;
     return static_cast<uint32_t>(spare);
   }
+  // Takes back the last Next32 (DrawRequest draws before it knows that a
+  // step takes none): SplitMix64's state only advances by its increment.
+  void Unread() {
+    if (has_spare) {
+      has_spare = false;
+      state -= 0x9E3779B97F4A7C15ull;
+    } else {
+      has_spare = true;
+    }
+  }
   // Uniform in [0, n) for n < 2^32 by multiply-shift (negligible bias).
   uint64_t Below(uint64_t n) { return (static_cast<uint64_t>(Next32()) * n) >> 32; }
 };
@@ -346,41 +356,65 @@ struct Span {
 };
 
 struct Draw {
+  Draw() = default;
+  Draw(const Draw&) = delete;  // `query` and `headers` point into `picks`
+  Draw& operator=(const Draw&) = delete;
+
   uint64_t index = 0;
   int caller = 0;
   int action = 0, method = 0, path = 0, port = -1;
-  std::vector<int> query;      // choice per effective query key
+  // Every choice index in one array: action, method, path, port, then
+  // `query_keys` query keys from kQueryPicks, then the header keys.
+  std::vector<int> picks;
+  int* query = nullptr;        // choice per effective query key
+  int* headers = nullptr;
   std::vector<Span> query_random;
-  std::vector<int> headers;
   std::vector<Span> header_random;
   std::string random;          // bytes of the random strings
   bool has_random = false;
   uint32_t cls = 0;            // the request class (with a class table, no random values)
   uint32_t query_combo = 0, header_combo = 0;  // Rendered combinations (with Rendered tables)
 
+  static constexpr size_t kQueryPicks = 4;
+  // Room for `query_keys` query and `header_keys` header choices, all 0.
+  void Resize(size_t query_keys, size_t header_keys) {
+    picks.assign(kQueryPicks + query_keys + header_keys, 0);
+    query = picks.data() + kQueryPicks;
+    headers = query + query_keys;
+    query_random.assign(query_keys, Span{});
+    header_random.assign(header_keys, Span{});
+  }
   std::string_view RandomText(Span s) const {
     return std::string_view(random).substr(s.offset, s.size);
   }
 };
 
 // One distribution of a caller's mix as DrawRequest reads it, in draw
-// order: a fixed field's (action, method, path, port) when it has more than
-// one choice, and every query and header key.
+// order: a fixed field's (action, method, path, port) with more than one
+// choice, and every query and header key except those with one choice that
+// is not random (their picks stay 0).
 struct DrawStep {
-  const uint8_t* bucket = nullptr;  // FlatDist::bucket
-  const Dist* dist = nullptr;       // thresholds for ambiguous buckets, choices
-  uint32_t class_radix = 0, query_radix = 0, header_radix = 0;
-  uint32_t random_mask = 0;  // FlatDist::random_mask (0 for fixed fields)
-  uint32_t index = 0;        // the field (0 action .. 3 port) or the key
-  uint8_t target = 0;        // 0 fixed field, 1 query key, 2 header key
-  bool draws = true;         // more than one choice: the pick takes a draw
+  // Per bucket of the top 8 bits of the draw (FlatDist::bucket): the choice,
+  // or'ed with kSlow when the bucket is ambiguous, the choice is random or
+  // the step takes no draw.
+  static constexpr uint16_t kRandom = 0x100, kAmbiguous = 0x200, kNoDraw = 0x400;
+  static constexpr uint16_t kSlow = kRandom | kAmbiguous | kNoDraw;
+  std::array<uint16_t, 256> table{};
+  // The pick's weights, packed: class number << 32 | query combination << 16
+  // | header combination (the combinations are below kMaxRendered, the class
+  // numbers below 2^16, so the three sums never carry into each other).
+  uint64_t radix = 0;
+  uint32_t pick = 0;          // index into Draw::picks
+  uint32_t key = 0;           // query or header key (random values)
+  const Dist* dist = nullptr;
+  bool header = false;
 };
 
 struct DrawPlan {
   std::vector<DrawStep> steps;
-  std::array<int, 4> fixed{};  // action, method, path, port of fields without a step
-  uint32_t class_base = 0;
-  size_t query_keys = 0, header_keys = 0;
+  std::array<int, 4> fixed{};  // action, method, path, port when they have no step
+  std::vector<uint32_t> zero;  // picks of the keys without a step
+  uint64_t class_base = 0;     // packed like DrawStep::radix
 };
 
 inline uint64_t MixKey(uint64_t h, uint64_t v) {
@@ -686,47 +720,46 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   d->caller = caller;
   const DrawPlan& plan = plans[caller];
   if (d->has_random) d->random.clear();
-  if (d->query.size() < plan.query_keys) {
-    d->query.resize(plan.query_keys);
-    d->query_random.resize(plan.query_keys);
+  if (d->picks.size() != Draw::kQueryPicks + max_query_keys + max_headers) {
+    d->Resize(max_query_keys, max_headers);
   }
-  if (d->headers.size() < plan.header_keys) {
-    d->headers.resize(plan.header_keys);
-    d->header_random.resize(plan.header_keys);
-  }
-  std::array<int, 4> fixed = plan.fixed;  // action, method, path, port
-  int* const targets[3] = {fixed.data(), d->query.data(), d->headers.data()};
+  int* const picks = d->picks.data();
+  std::memcpy(picks, plan.fixed.data(), sizeof(plan.fixed));
+  for (uint32_t z : plan.zero) picks[z] = 0;
   // The class number and the Rendered combinations are summed as the
   // choices are drawn (a radix is 0 where there is no table).
-  uint32_t cls = plan.class_base, query_combo = 0, header_combo = 0;
+  uint64_t sums = plan.class_base;
   bool has_random = false;
   for (const DrawStep& st : plan.steps) {
-    int c = 0;
-    if (st.draws) {
-      const uint32_t r = s.Next32();
-      c = st.bucket[r >> 24];
-      if (__builtin_expect(c == FlatDist::kAmbiguous, 0)) c = st.dist->PickWith(r);
+    const uint32_t r = s.Next32();
+    int c = st.table[r >> 24];
+    if (__builtin_expect((c & DrawStep::kSlow) != 0, 0)) {
+      if (c & DrawStep::kNoDraw) {
+        s.Unread();
+        c = 0;
+      } else if (c & DrawStep::kAmbiguous) {
+        c = st.dist->PickWith(r);
+      } else {
+        c &= 0xFF;
+      }
+      // Only query and header values are random.
+      if (st.pick >= Draw::kQueryPicks && st.dist->is_random[c] != 0) {
+        has_random = true;
+        Span* span = st.header ? &d->header_random[st.key] : &d->query_random[st.key];
+        s = DrawRandom(s, st.dist->choices[c], span, &d->random);
+      }
     }
-    targets[st.target][st.index] = c;
-    cls += static_cast<uint32_t>(c) * st.class_radix;
-    query_combo += static_cast<uint32_t>(c) * st.query_radix;
-    header_combo += static_cast<uint32_t>(c) * st.header_radix;
-    if (__builtin_expect(c < 32 ? ((st.random_mask >> c) & 1) != 0
-                                : st.target != 0 && st.dist->is_random[c] != 0,
-                         0)) {
-      has_random = true;
-      Span* span = st.target == 1 ? &d->query_random[st.index] : &d->header_random[st.index];
-      s = DrawRandom(s, st.dist->choices[c], span, &d->random);
-    }
+    picks[st.pick] = c;
+    sums += static_cast<uint64_t>(c) * st.radix;
   }
-  d->action = fixed[0];
-  d->method = fixed[1];
-  d->path = fixed[2];
-  d->port = fixed[3];
+  d->action = picks[0];
+  d->method = picks[1];
+  d->path = picks[2];
+  d->port = picks[3];
   d->has_random = has_random;
-  d->cls = cls;
-  d->query_combo = query_combo;
-  d->header_combo = header_combo;
+  d->cls = static_cast<uint32_t>(sums >> 32);
+  d->query_combo = static_cast<uint32_t>(sums >> 16) & 0xFFFF;
+  d->header_combo = static_cast<uint32_t>(sums) & 0xFFFF;
 }
 
 void Simulation::Impl::PreparePlans() {
@@ -734,31 +767,50 @@ void Simulation::Impl::PreparePlans() {
     const Mix& m = mixes[c];
     const std::vector<FlatDist>& f = flat[c];
     DrawPlan plan;
-    plan.class_base = class_expectation.empty() ? 0 : class_base[c];
+    plan.class_base = uint64_t{class_expectation.empty() ? 0 : class_base[c]} << 32;
     plan.fixed = {0, 0, 0, m.has_ports ? 0 : -1};
-    plan.query_keys = m.query.size();
-    plan.header_keys = m.headers.size();
-    auto step = [&](const FlatDist& fd, uint8_t target, size_t index) {
+    auto step = [&](const FlatDist& fd, size_t pick, size_t key, bool header) {
+      const bool value = pick >= Draw::kQueryPicks;  // a query or header key
       DrawStep st;
-      st.bucket = fd.bucket.data();
+      for (size_t b = 0; b < 256; ++b) {
+        const uint8_t choice = fd.bucket[b];
+        uint16_t v = choice;
+        if (fd.n == 1) {
+          v = DrawStep::kNoDraw;
+        } else if (choice == FlatDist::kAmbiguous) {
+          v = DrawStep::kAmbiguous;
+        } else if (value && choice < fd.dist->is_random.size() &&
+                   fd.dist->is_random[choice] != 0) {
+          v |= DrawStep::kRandom;
+        }
+        st.table[b] = v;
+      }
+      const uint64_t combo = pick < Draw::kQueryPicks ? 0 : fd.combo_radix;
+      st.radix = uint64_t{fd.radix} << 32 | (header ? combo : combo << 16);
+      st.pick = static_cast<uint32_t>(pick);
+      st.key = static_cast<uint32_t>(key);
       st.dist = fd.dist;
-      st.class_radix = fd.radix;
-      st.random_mask = target == 0 ? 0 : fd.random_mask;  // only query and header values are random
-      st.target = target;
-      st.draws = fd.n != 1;
-      st.index = static_cast<uint32_t>(index);
-      if (target == 1) st.query_radix = fd.combo_radix;
-      if (target == 2) st.header_radix = fd.combo_radix;
+      st.header = header;
       plan.steps.push_back(st);
     };
-    // Fixed fields that have a single choice take no draw; every query and
-    // header key is stepped (a single random choice still draws its value).
     for (size_t k = 0; k < 4; ++k) {
       if (k == 3 && !m.has_ports) continue;
-      if (f[k].n != 1) step(f[k], 0, k);
+      if (f[k].n != 1) step(f[k], k, 0, false);
     }
-    for (size_t k = 0; k < m.query.size(); ++k) step(f[4 + k], 1, k);
-    for (size_t k = 0; k < m.headers.size(); ++k) step(f[4 + m.query.size() + k], 2, k);
+    // Keys with one choice take no draw; a random one still draws its value.
+    auto keys = [&](const std::vector<KeyDist>& dists, size_t first_flat, size_t first_pick,
+                    bool header) {
+      for (size_t k = 0; k < dists.size(); ++k) {
+        const FlatDist& fd = f[first_flat + k];
+        if (fd.n == 1 && !fd.dist->any_random) {
+          plan.zero.push_back(static_cast<uint32_t>(first_pick + k));
+        } else {
+          step(fd, first_pick + k, k, header);
+        }
+      }
+    };
+    keys(m.query, 4, Draw::kQueryPicks, false);
+    keys(m.headers, 4 + m.query.size(), Draw::kQueryPicks + max_query_keys, true);
     plans.push_back(std::move(plan));
   }
 }
@@ -886,10 +938,7 @@ void Simulation::Impl::PrepareRendered() {
     // never reach the tables: such draws are rendered per request).
     Draw d;
     d.caller = static_cast<int>(c);
-    d.query.assign(m.query.size(), 0);
-    d.query_random.assign(m.query.size(), Span{});
-    d.headers.assign(m.headers.size(), 0);
-    d.header_random.assign(m.headers.size(), Span{});
+    d.Resize(m.query.size(), m.headers.size());
     std::string raw;
     std::vector<StringViewPair> list(m.headers.size() + 1);
     RequestView view;
@@ -953,10 +1002,7 @@ void Simulation::Impl::PrepareClassTable() {
     const size_t end = c + 1 < mixes.size() ? class_base[c + 1] : total;
     Draw d;
     d.caller = static_cast<int>(c);
-    d.query.assign(m.query.size(), 0);
-    d.query_random.assign(m.query.size(), Span{});
-    d.headers.assign(m.headers.size(), 0);
-    d.header_random.assign(m.headers.size(), Span{});
+    d.Resize(m.query.size(), m.headers.size());
     auto choice = [&](size_t cell, size_t k) {
       return static_cast<int>(cell / f[k].radix % std::max<uint32_t>(1, f[k].n));
     };
@@ -1159,10 +1205,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     er.shadow_violations_by_caller.assign(n_callers, 0);
   }
   Draw d;
-  d.query.resize(max_query_keys);
-  d.query_random.resize(max_query_keys);
-  d.headers.resize(max_headers);
-  d.header_random.resize(max_headers);
+  d.Resize(max_query_keys, max_headers);
   d.random.reserve(1 << 16);
   std::string raw;
   std::vector<StringViewPair> headers(max_headers + 1);
