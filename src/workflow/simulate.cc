@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,19 @@ struct Stream {
     spare = Next();
     has_spare = true;
     return static_cast<uint32_t>(spare);
+  }
+  // Next32 without a branch on has_spare (in DrawRequest's loop the halves
+  // alternate with the caller's steps): the fresh output is computed either
+  // way and kept only when there is no spare half.
+  __attribute__((always_inline)) uint32_t Next32Select() {
+    uint64_t next = state;
+    const uint64_t fresh = internal::SplitMix64Next(&next);
+    const uint64_t keep = uint64_t{0} - static_cast<uint64_t>(has_spare);
+    spare = (spare & keep) | (fresh & ~keep);
+    state += (next - state) & ~keep;
+    const uint32_t r = static_cast<uint32_t>(spare >> (static_cast<unsigned>(has_spare) << 5));
+    has_spare = !has_spare;
+    return r;
   }
   // Takes back the last Next32 (DrawRequest draws before it knows that a
   // step takes none): SplitMix64's state only advances by its increment.
@@ -394,20 +408,24 @@ struct Draw {
 // choice, and every query and header key except those with one choice that
 // is not random (their picks stay 0).
 struct DrawStep {
-  // Per bucket of the top 8 bits of the draw (FlatDist::bucket): the choice,
-  // or'ed with kSlow when the bucket is ambiguous, the choice is random or
-  // the step takes no draw.
-  static constexpr uint16_t kRandom = 0x100, kAmbiguous = 0x200, kNoDraw = 0x400;
-  static constexpr uint16_t kSlow = kRandom | kAmbiguous | kNoDraw;
-  std::array<uint16_t, 256> table{};
+  // Per bucket of the top 10 bits of the draw: the choice, or kSlow when the
+  // bucket straddles a threshold (then FlatDist::bucket and the thresholds
+  // decide), the choice is random or above kSlow, or the step takes no
+  // draw. Steps of equal tables share one. Finer buckets than FlatDist's:
+  // fewer ambiguous draws, so fewer mispredicted branches.
+  static constexpr uint8_t kSlow = 0x80;
+  static constexpr int kShift = 22;
+  static constexpr uint32_t kBuckets = 1u << (32 - kShift);
+  const uint8_t* table = nullptr;
   // The pick's weights, packed: class number << 32 | query combination << 16
   // | header combination (the combinations are below kMaxRendered, the class
   // numbers below 2^16, so the three sums never carry into each other).
   uint64_t radix = 0;
+  const FlatDist* flat = nullptr;
   uint32_t pick = 0;          // index into Draw::picks
   uint32_t key = 0;           // query or header key (random values)
-  const Dist* dist = nullptr;
   bool header = false;
+  bool draws = true;          // more than one choice
 };
 
 struct DrawPlan {
@@ -588,6 +606,40 @@ struct Aggregate {
   std::vector<ClassCount> classes;
 };
 
+// Counts requests per uncertainty mask (Aggregate::uncertain and ::ids)
+// without a branch on the mask in the common case: the few masks a run
+// produces each keep a slot of a small direct-mapped table; a slot's count
+// is spread over its mask's bits when another mask takes the slot, and at
+// the end.
+class MaskCounter {
+ public:
+  void Add(DecisionIdMask m, Aggregate* agg) {
+    const size_t slot = (m * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits);
+    if (__builtin_expect(mask_[slot] != m, 0)) {
+      Spread(slot, agg);
+      mask_[slot] = m;
+    }
+    ++n_[slot];
+  }
+  void Flush(Aggregate* agg) {
+    for (size_t slot = 0; slot < mask_.size(); ++slot) Spread(slot, agg);
+  }
+
+ private:
+  static constexpr int kSlotBits = 4;
+  void Spread(size_t slot, Aggregate* agg) {
+    if (mask_[slot] != 0) {
+      agg->uncertain += n_[slot];
+      for (DecisionIdMask bits = mask_[slot]; bits != 0; bits &= bits - 1) {
+        agg->ids[__builtin_ctzll(bits)] += n_[slot];
+      }
+    }
+    n_[slot] = 0;
+  }
+  std::array<DecisionIdMask, size_t{1} << kSlotBits> mask_{};
+  std::array<uint64_t, size_t{1} << kSlotBits> n_{};
+};
+
 }  // namespace
 
 // ---- The prepared simulation ---------------------------------------------------
@@ -650,6 +702,9 @@ class Simulation::Impl {
 
   // Per caller: the distributions DrawRequest steps through, in draw order.
   std::vector<DrawPlan> plans;
+  std::vector<uint32_t> zero_picks;  // every caller's DrawPlan::zero
+  using StepTable = std::array<uint8_t, DrawStep::kBuckets>;
+  std::vector<StepTable> step_tables;  // DrawStep::table
 
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
@@ -719,34 +774,38 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
   const int caller = flat_callers.Pick(s);
   d->caller = caller;
   const DrawPlan& plan = plans[caller];
-  if (d->has_random) d->random.clear();
+  d->random.clear();  // always: a branch here would depend on the last request
   if (d->picks.size() != Draw::kQueryPicks + max_query_keys + max_headers) {
     d->Resize(max_query_keys, max_headers);
   }
   int* const picks = d->picks.data();
   std::memcpy(picks, plan.fixed.data(), sizeof(plan.fixed));
-  for (uint32_t z : plan.zero) picks[z] = 0;
+  // A key without a step keeps 0. The list is the same for every caller (a
+  // key some caller steps through is overwritten there), so no branch
+  // depends on the caller.
+  for (uint32_t z : zero_picks) picks[z] = 0;
   // The class number and the Rendered combinations are summed as the
   // choices are drawn (a radix is 0 where there is no table).
   uint64_t sums = plan.class_base;
   bool has_random = false;
   for (const DrawStep& st : plan.steps) {
     const uint32_t r = s.Next32();
-    int c = st.table[r >> 24];
-    if (__builtin_expect((c & DrawStep::kSlow) != 0, 0)) {
-      if (c & DrawStep::kNoDraw) {
+    int c = st.table[r >> DrawStep::kShift];
+    if (__builtin_expect(c == DrawStep::kSlow, 0)) {
+      const Dist& dist = *st.flat->dist;
+      if (!st.draws) {
         s.Unread();
         c = 0;
-      } else if (c & DrawStep::kAmbiguous) {
-        c = st.dist->PickWith(r);
       } else {
-        c &= 0xFF;
+        c = st.flat->bucket[r >> 24];
+        if (c == FlatDist::kAmbiguous) c = dist.PickWith(r);
       }
       // Only query and header values are random.
-      if (st.pick >= Draw::kQueryPicks && st.dist->is_random[c] != 0) {
+      if (st.pick >= Draw::kQueryPicks && static_cast<size_t>(c) < dist.is_random.size() &&
+          dist.is_random[c] != 0) {
         has_random = true;
         Span* span = st.header ? &d->header_random[st.key] : &d->query_random[st.key];
-        s = DrawRandom(s, st.dist->choices[c], span, &d->random);
+        s = DrawRandom(s, dist.choices[c], span, &d->random);
       }
     }
     picks[st.pick] = c;
@@ -763,6 +822,7 @@ void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
 }
 
 void Simulation::Impl::PreparePlans() {
+  std::map<std::string, uintptr_t> table_index;
   for (size_t c = 0; c < mixes.size(); ++c) {
     const Mix& m = mixes[c];
     const std::vector<FlatDist>& f = flat[c];
@@ -772,24 +832,33 @@ void Simulation::Impl::PreparePlans() {
     auto step = [&](const FlatDist& fd, size_t pick, size_t key, bool header) {
       const bool value = pick >= Draw::kQueryPicks;  // a query or header key
       DrawStep st;
-      for (size_t b = 0; b < 256; ++b) {
-        const uint8_t choice = fd.bucket[b];
-        uint16_t v = choice;
-        if (fd.n == 1) {
-          v = DrawStep::kNoDraw;
-        } else if (choice == FlatDist::kAmbiguous) {
-          v = DrawStep::kAmbiguous;
-        } else if (value && choice < fd.dist->is_random.size() &&
-                   fd.dist->is_random[choice] != 0) {
-          v |= DrawStep::kRandom;
-        }
-        st.table[b] = v;
+      StepTable table;
+      const std::vector<uint32_t>& t = fd.dist->thresholds;
+      auto count = [&](uint32_t r) {  // thresholds at or below r, as Dist::PickWith counts
+        int below = 0;
+        for (uint32_t x : t) below += x <= r;
+        return below;
+      };
+      for (uint32_t b = 0; b < DrawStep::kBuckets; ++b) {
+        const uint32_t lo = b << DrawStep::kShift, hi = lo | ((1u << DrawStep::kShift) - 1);
+        const int below = count(lo);
+        const int choice = below < static_cast<int>(t.size()) ? below : fd.dist->last_positive;
+        const bool random = value && static_cast<size_t>(choice) < fd.dist->is_random.size() &&
+                            fd.dist->is_random[choice] != 0;
+        const bool slow = fd.n == 1 || below != count(hi) || choice >= DrawStep::kSlow || random;
+        table[b] = slow ? DrawStep::kSlow : static_cast<uint8_t>(choice);
       }
+      auto [it, added] = table_index.emplace(
+          std::string(reinterpret_cast<const char*>(table.data()), table.size()),
+          step_tables.size());
+      if (added) step_tables.push_back(table);
+      st.table = reinterpret_cast<const uint8_t*>(it->second);  // an index until all are built
+      st.flat = &fd;
+      st.draws = fd.n != 1;
       const uint64_t combo = pick < Draw::kQueryPicks ? 0 : fd.combo_radix;
       st.radix = uint64_t{fd.radix} << 32 | (header ? combo : combo << 16);
       st.pick = static_cast<uint32_t>(pick);
       st.key = static_cast<uint32_t>(key);
-      st.dist = fd.dist;
       st.header = header;
       plan.steps.push_back(st);
     };
@@ -812,6 +881,16 @@ void Simulation::Impl::PreparePlans() {
     keys(m.query, 4, Draw::kQueryPicks, false);
     keys(m.headers, 4 + m.query.size(), Draw::kQueryPicks + max_query_keys, true);
     plans.push_back(std::move(plan));
+  }
+  for (DrawPlan& plan : plans) {
+    for (uint32_t z : plan.zero) {
+      if (std::find(zero_picks.begin(), zero_picks.end(), z) == zero_picks.end()) {
+        zero_picks.push_back(z);
+      }
+    }
+    for (DrawStep& st : plan.steps) {
+      st.table = step_tables[reinterpret_cast<uintptr_t>(st.table)].data();
+    }
   }
 }
 
@@ -1214,6 +1293,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   std::vector<RequestView> views = caller_views;
   const RequestView* current = &views[0];
   IdCache cache;
+  MaskCounter masks;
   cache.class_ids.resize(class_expectation.size());
   cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
@@ -1266,17 +1346,18 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       ++agg->by_layer[static_cast<int>(r.layer)];
       ++agg->callers[c][KindIndex(r.kind)];
       // Uncertainty.
+      // Without branches on the outcome where the class's ids are known
+      // (they are, after its first flagged request): a flagged request takes
+      // them, another keeps the chain's.
+      agg->flagged += maybe != 0;
       DecisionIdMask ids = r.uncertain;
-      if (maybe != 0) {
-        ++agg->flagged;
+      if (classed && cache.class_known[d.cls]) {
+        const DecisionIdMask known = cache.class_ids[d.cls];
+        ids = maybe != 0 ? known : ids;
+      } else if (maybe != 0) {
         ids = ReferenceIds(d, classed, view, r.uncertain, &checks_left, &cache, agg);
       }
-      if (ids != 0) {
-        ++agg->uncertain;
-        for (DecisionIdMask bits = ids; bits != 0; bits &= bits - 1) {
-          ++agg->ids[__builtin_ctzll(bits)];
-        }
-      }
+      masks.Add(ids, agg);
       // Shadow.
       const DecisionKind shadow_kind = step.shadow_kind;
       if (layers.shadow != nullptr) {
@@ -1327,6 +1408,7 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     }
     if (progress != nullptr) progress->fetch_add(end - begin, std::memory_order_relaxed);
   }
+  masks.Flush(agg);
 }
 
 // ---- Simulation ------------------------------------------------------------------

@@ -76,14 +76,17 @@ inline ChainStep RunChainStep(const CompiledLayers& c, const CompiledPolicy* ide
     step.maybe |= d.uncertain;
     nk = d.kind;
     step.network_statement = d.statement;
-    if (d.statement >= 0) ++hits[d.statement];
+    // A select, not a branch on the outcome: no hit lands in `none`.
+    uint64_t none = 0;
+    ++*(d.statement >= 0 ? &hits[d.statement] : &none);
   }
   if (c.eval_service) {
     const Decision d = Evaluate(*c.service, view);
     step.maybe |= d.uncertain;
     sk = d.kind;
     step.service_statement = d.statement;
-    if (d.statement >= 0) ++hits[c.network_statements + d.statement];
+    uint64_t none = 0;
+    ++*(d.statement >= 0 ? &hits[c.network_statements + d.statement] : &none);
   }
   if (identity != nullptr) {
     const Decision d = Evaluate(*identity, view);
