@@ -708,6 +708,23 @@ class Simulation::Impl {
 
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
+  // The start of request `index`'s draw: its stream after the caller's pick
+  // (state, spare half, has_spare in bit 0 of caller_spare) and the caller
+  // (caller_spare >> 1). RunChunks starts the next request's draw while it
+  // evaluates the current one: the seeding's chain of multiplications then
+  // overlaps that work instead of delaying every branch on the next request.
+  struct DrawStart {
+    uint64_t state, spare;
+    int caller_spare;
+  };
+  __attribute__((always_inline)) DrawStart StartDraw(uint64_t index) const {
+    Stream s{internal::MixSeed(seed, index)};  // RequestSeed
+    const int caller = flat_callers.Pick(s);
+    return {s.state, s.spare, caller << 1 | (s.has_spare ? 1 : 0)};
+  }
+  // DrawRequest from a DrawStart's fields (scalars: no store to reload).
+  void DrawRequest(Draw* d, uint64_t index, uint64_t state, uint64_t spare,
+                   int caller_spare) const;
   void PreparePlans();  // after PrepareClassTable (it reads the final radixes)
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
@@ -769,9 +786,15 @@ __attribute__((noinline)) Stream DrawRandom(Stream s, const Choice& choice, Span
 }  // namespace
 
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
-  Stream s{RequestSeed(seed, index)};
+  const DrawStart start = StartDraw(index);
+  DrawRequest(d, index, start.state, start.spare, start.caller_spare);
+}
+
+void Simulation::Impl::DrawRequest(Draw* d, uint64_t index, uint64_t state, uint64_t spare,
+                                   int caller_spare) const {
+  Stream s{state, spare, (caller_spare & 1) != 0};
   d->index = index;
-  const int caller = flat_callers.Pick(s);
+  const int caller = caller_spare >> 1;
   d->caller = caller;
   const DrawPlan& plan = plans[caller];
   d->random.clear();  // always: a branch here would depend on the last request
@@ -1330,8 +1353,12 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     const uint64_t begin = chunk * kSimulationChunk;
     const uint64_t end = std::min(count, begin + kSimulationChunk);
     int checks_left = kUncertainChecksPerChunk;
+    // Each request's draw is started one request ahead (StartDraw).
+    DrawStart next = StartDraw(begin);
     for (uint64_t i = begin; i < end; ++i) {
-      DrawRequest(i, &d);
+      const DrawStart start = next;
+      next = StartDraw(i + 1);
+      DrawRequest(&d, i, start.state, start.spare, start.caller_spare);
       const int c = d.caller;
       RequestView& view = views[c];
       const bool classed = !d.has_random && !class_expectation.empty();
