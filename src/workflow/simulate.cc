@@ -585,7 +585,7 @@ CallerMasks PrepareMasks(const std::vector<const CallerMatcher*>& matchers, cons
 }
 
 // Per-thread aggregates.
-struct Aggregate {
+struct alignas(64) Aggregate {  // one per thread: no shared cache line
   std::array<uint64_t, 3> totals{};
   std::array<uint64_t, 4> by_layer{};
   std::vector<std::array<uint64_t, 3>> callers;
@@ -1296,9 +1296,9 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
                                  std::atomic<uint64_t>* progress, Aggregate* agg) const {
   const size_t n_callers = scenario.callers.size();
   agg->callers.assign(n_callers, {});
-  agg->statement_hits.assign(
-      layers.network_statements +
-          (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
+  agg->statement_hits.assign(  // at least one: RunChainStep's contract
+      std::max<size_t>(1, layers.network_statements +
+                              (scenario.service_policy ? scenario.service_policy->statements.size() : 0)),
       0);
   agg->expectations.resize(scenario.expectations.size());
   agg->classes.assign(class_cells, {});
