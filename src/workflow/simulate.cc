@@ -1317,6 +1317,9 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   const RequestView* current = &views[0];
   IdCache cache;
   MaskCounter masks;
+  // Requests per caller, decision and deciding layer: one counter per
+  // request, folded into the totals, layers and callers at the end.
+  std::vector<uint64_t> outcomes(n_callers * 3 * 4, 0);
   cache.class_ids.resize(class_expectation.size());
   cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
@@ -1369,9 +1372,8 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
           layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
       const ComposedDecision& r = *step.result;
       const DecisionIdMask maybe = step.maybe;
-      ++agg->totals[KindIndex(r.kind)];
-      ++agg->by_layer[static_cast<int>(r.layer)];
-      ++agg->callers[c][KindIndex(r.kind)];
+      ++outcomes[(static_cast<size_t>(c) * 3 + KindIndex(r.kind)) * 4 +
+                 static_cast<size_t>(r.layer)];
       // Uncertainty.
       // Without branches on the outcome where the class's ids are known
       // (they are, after its first flagged request): a flagged request takes
@@ -1436,6 +1438,16 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     if (progress != nullptr) progress->fetch_add(end - begin, std::memory_order_relaxed);
   }
   masks.Flush(agg);
+  for (size_t c = 0; c < n_callers; ++c) {
+    for (int k = 0; k < 3; ++k) {
+      for (int l = 0; l < 4; ++l) {
+        const uint64_t n = outcomes[(c * 3 + k) * 4 + l];
+        agg->totals[k] += n;
+        agg->by_layer[l] += n;
+        agg->callers[c][k] += n;
+      }
+    }
+  }
 }
 
 // ---- Simulation ------------------------------------------------------------------
