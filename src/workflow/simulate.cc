@@ -745,6 +745,21 @@ class Simulation::Impl {
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
                  Aggregate* agg) const;
+  // RunChunks' parts: a worker's empty aggregate, the samples kept for a
+  // finding (a violation's with the reference explanation of the chain, the
+  // candidate's when `candidate`), and the per-request counting of the
+  // candidate's outcome and of the matching expectation `e`.
+  void InitAggregate(Aggregate* agg) const;
+  SimulationSample Sample(const Draw& d, const RequestView& view, DecisionKind kind,
+                          DecisionKind shadow_kind, Layer layer) const;
+  SimulationSample Violation(const Draw& d, const RequestView& view, DecisionKind kind,
+                             DecisionKind shadow_kind, Layer layer, bool candidate) const;
+  void CountShadow(const Draw& d, const RequestView& view, const internal::ChainStep& step,
+                   Aggregate* agg) const;
+  void CountExpectation(int e, const Draw& d, const RequestView& view,
+                        const internal::ChainStep& step, Aggregate* agg) const;
+  // Per expectation: bit k set iff DecisionKind k satisfies it.
+  std::vector<uint8_t> satisfied;
   // One thread's memory of the reference's uncertainty ids: per class number
   // (with a class table) or per hashed class (without one).
   struct IdCache {
@@ -1292,8 +1307,7 @@ DecisionIdMask Simulation::Impl::ReferenceIds(const Draw& d, bool classed,
   return ids;
 }
 
-void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
-                                 std::atomic<uint64_t>* progress, Aggregate* agg) const {
+void Simulation::Impl::InitAggregate(Aggregate* agg) const {
   const size_t n_callers = scenario.callers.size();
   agg->callers.assign(n_callers, {});
   agg->statement_hits.assign(  // at least one: RunChainStep's contract
@@ -1306,15 +1320,89 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     er.violations_by_caller.assign(n_callers, 0);
     er.shadow_violations_by_caller.assign(n_callers, 0);
   }
+}
+
+SimulationSample Simulation::Impl::Sample(const Draw& d, const RequestView& view,
+                                          DecisionKind kind, DecisionKind shadow_kind,
+                                          Layer layer) const {
+  SimulationSample s;
+  s.index = d.index;
+  s.caller = scenario.callers[d.caller].name;
+  s.decision = kind;
+  s.shadow_decision = shadow_kind;
+  s.layer = layer;
+  s.request_json = RequestToJson(view);
+  return s;
+}
+
+SimulationSample Simulation::Impl::Violation(const Draw& d, const RequestView& view,
+                                             DecisionKind kind, DecisionKind shadow_kind,
+                                             Layer layer, bool candidate) const {
+  SimulationSample s = Sample(d, view, kind, shadow_kind, layer);
+  ExplainSample(Chain(d.caller, candidate), view, &s);
+  return s;
+}
+
+void Simulation::Impl::CountShadow(const Draw& d, const RequestView& view,
+                                   const internal::ChainStep& step, Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
+  ++agg->shadow_totals[KindIndex(step.shadow_kind)];
+  switch (step.change) {
+    case internal::ShadowChange::kAllowedToDenied:
+      if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+        agg->a2d_samples.push_back(Sample(d, view, r.kind, step.shadow_kind, r.layer));
+      }
+      break;
+    case internal::ShadowChange::kDeniedToAllowed:
+      if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+        agg->d2a_samples.push_back(Sample(d, view, r.kind, step.shadow_kind, r.layer));
+      }
+      break;
+    case internal::ShadowChange::kDenyKindChanged:
+      ++agg->kind_changed;
+      break;
+    case internal::ShadowChange::kSame:
+      break;
+  }
+}
+
+inline void Simulation::Impl::CountExpectation(int e, const Draw& d, const RequestView& view,
+                                               const internal::ChainStep& step,
+                                               Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
+  const DecisionKind shadow_kind = step.shadow_kind;
+  ExpectationResult& er = agg->expectations[e];
+  ++er.matched;
+  ++er.by_decision[KindIndex(r.kind)];
+  if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
+    ++er.violations_by_caller[d.caller];
+    if (++er.violations <= static_cast<uint64_t>(max_samples)) {
+      er.samples.push_back(Violation(d, view, r.kind, shadow_kind, r.layer, false));
+    }
+  }
+  if (layers.shadow != nullptr) {
+    ++er.shadow_by_decision[KindIndex(shadow_kind)];
+    if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
+      ++er.shadow_violations_by_caller[d.caller];
+      if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
+        er.shadow_samples.push_back(Violation(d, view, r.kind, shadow_kind, r.layer, true));
+      }
+    }
+  }
+}
+
+void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
+                                 std::atomic<uint64_t>* progress, Aggregate* agg) const {
+  InitAggregate(agg);
+  const size_t n_callers = scenario.callers.size();
   Draw d;
   d.Resize(max_query_keys, max_headers);
   d.random.reserve(1 << 16);
   std::string raw;
   std::vector<StringViewPair> headers(max_headers + 1);
   // Per caller: the caller's fixed fields are set once; FillView writes the
-  // varying ones. `current` is the request being evaluated.
+  // varying ones.
   std::vector<RequestView> views = caller_views;
-  const RequestView* current = &views[0];
   IdCache cache;
   MaskCounter masks;
   // Requests per caller, decision and deciding layer: one counter per
@@ -1323,33 +1411,6 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
   cache.class_ids.resize(class_expectation.size());
   cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
-  // Per expectation: bit k set iff DecisionKind k satisfies it.
-  std::vector<uint8_t> satisfied;
-  for (const Expectation& e : scenario.expectations) {
-    uint8_t bits = 0;
-    for (int k = 0; k < 3; ++k) bits |= OutcomeSatisfies(e.expect, static_cast<DecisionKind>(k)) << k;
-    satisfied.push_back(bits);
-  }
-
-  auto sample = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind, Layer layer) {
-    SimulationSample s;
-    s.index = draw.index;
-    s.caller = scenario.callers[draw.caller].name;
-    s.decision = kind;
-    s.shadow_decision = shadow_kind;
-    s.layer = layer;
-    s.request_json = RequestToJson(*current);
-    return s;
-  };
-  // An expectation violation's sample, with the reference explanation of
-  // the chain (the candidate's chain when `candidate`).
-  auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
-                       Layer layer, bool candidate) {
-    SimulationSample s = sample(draw, kind, shadow_kind, layer);
-    ExplainSample(Chain(draw.caller, candidate), *current, &s);
-    return s;
-  };
-
   while (true) {
     const uint64_t chunk = next_chunk->fetch_add(1, std::memory_order_relaxed);
     if (chunk >= chunks) break;
@@ -1366,7 +1427,6 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
       RequestView& view = views[c];
       const bool classed = !d.has_random && !class_expectation.empty();
       FillView(d, &raw, &headers, &view);
-      current = &view;
       // Layers, composition, statement hits and the candidate.
       const internal::ChainStep step = internal::RunChainStep(
           layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
@@ -1387,52 +1447,14 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
         ids = ReferenceIds(d, classed, view, r.uncertain, &checks_left, &cache, agg);
       }
       masks.Add(ids, agg);
-      // Shadow.
-      const DecisionKind shadow_kind = step.shadow_kind;
-      if (layers.shadow != nullptr) {
-        ++agg->shadow_totals[KindIndex(shadow_kind)];
-        switch (step.change) {
-          case internal::ShadowChange::kAllowedToDenied:
-            if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-              agg->a2d_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
-            }
-            break;
-          case internal::ShadowChange::kDeniedToAllowed:
-            if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-              agg->d2a_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
-            }
-            break;
-          case internal::ShadowChange::kDenyKindChanged:
-            ++agg->kind_changed;
-            break;
-          case internal::ShadowChange::kSame:
-            break;
-        }
-      }
+      if (layers.shadow != nullptr) CountShadow(d, view, step, agg);
       if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
       const int e = classed ? class_expectation[d.cls] : Match(d);
       if (e < 0) {
         ++agg->unmatched;
       } else {
-        ExpectationResult& er = agg->expectations[e];
-        ++er.matched;
-        ++er.by_decision[KindIndex(r.kind)];
-        if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
-          ++er.violations_by_caller[c];
-          if (++er.violations <= static_cast<uint64_t>(max_samples)) {
-            er.samples.push_back(violation(d, r.kind, shadow_kind, r.layer, false));
-          }
-        }
-        if (layers.shadow != nullptr) {
-          ++er.shadow_by_decision[KindIndex(shadow_kind)];
-          if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
-            ++er.shadow_violations_by_caller[c];
-            if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
-              er.shadow_samples.push_back(violation(d, r.kind, shadow_kind, r.layer, true));
-            }
-          }
-        }
+        CountExpectation(e, d, view, step, agg);
       }
     }
     if (progress != nullptr) progress->fetch_add(end - begin, std::memory_order_relaxed);
@@ -1558,6 +1580,9 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
       per_caller.push_back(PrepareMatcher(e.match, scenario.callers[ci], s.mixes[ci]));
     }
     s.matchers.push_back(std::move(per_caller));
+    uint8_t bits = 0;  // the decisions that satisfy it
+    for (int k = 0; k < 3; ++k) bits |= OutcomeSatisfies(e.expect, static_cast<DecisionKind>(k)) << k;
+    s.satisfied.push_back(bits);
   }
   s.use_masks = scenario.expectations.size() <= 64;
   if (s.use_masks) {
@@ -1721,6 +1746,52 @@ RequestClassCell Simulation::Impl::ClassCell(size_t cell) const {
   return out;
 }
 
+namespace {
+
+// Adds one worker's aggregate to the report (its samples are moved) and its
+// uncertainty id counts to `ids`.
+void MergeAggregate(Aggregate* from, SimulationReport* out, std::array<uint64_t, 64>* ids) {
+  Aggregate& a = *from;
+  SimulationReport& report = *out;
+  for (int k = 0; k < 3; ++k) report.totals[k] += a.totals[k];
+  for (int k = 0; k < 4; ++k) report.by_layer[k] += a.by_layer[k];
+  for (size_t c = 0; c < a.callers.size(); ++c) {
+    for (int k = 0; k < 3; ++k) report.caller_decisions[c][k] += a.callers[c][k];
+  }
+  for (size_t i = 0; i < a.statement_hits.size() && i < report.statements.size(); ++i) {
+    report.statements[i].hits += a.statement_hits[i];
+  }
+  for (size_t e = 0; e < a.expectations.size(); ++e) {
+    ExpectationResult& r = report.expectations[e];
+    r.matched += a.expectations[e].matched;
+    r.violations += a.expectations[e].violations;
+    r.shadow_violations += a.expectations[e].shadow_violations;
+    for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
+    for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
+    for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
+      r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
+      r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
+    }
+    for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
+    for (SimulationSample& smp : a.expectations[e].shadow_samples) {
+      r.shadow_samples.push_back(std::move(smp));
+    }
+  }
+  report.unmatched += a.unmatched;
+  report.uncertain.flagged += a.flagged;
+  report.uncertain.uncertain += a.uncertain;
+  report.uncertain.unverified += a.unverified;
+  for (int k = 0; k < 64; ++k) (*ids)[k] += a.ids[k];
+  for (int k = 0; k < 3; ++k) report.shadow.totals[k] += a.shadow_totals[k];
+  report.shadow.allowed_to_denied += a.a2d;
+  report.shadow.denied_to_allowed += a.d2a;
+  report.shadow.deny_kind_changed += a.kind_changed;
+  for (SimulationSample& smp : a.a2d_samples) report.shadow.allowed_to_denied_samples.push_back(std::move(smp));
+  for (SimulationSample& smp : a.d2a_samples) report.shadow.denied_to_allowed_samples.push_back(std::move(smp));
+}
+
+}  // namespace
+
 uint64_t Simulation::count() const { return impl_->count; }
 int Simulation::threads() const { return impl_->threads; }
 
@@ -1774,42 +1845,7 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
   }
   std::array<uint64_t, 64> ids{};
   for (Aggregate& a : aggs) {
-    if (a.callers.empty()) continue;  // a worker that got no chunk
-    for (int k = 0; k < 3; ++k) report.totals[k] += a.totals[k];
-    for (int k = 0; k < 4; ++k) report.by_layer[k] += a.by_layer[k];
-    for (size_t c = 0; c < a.callers.size(); ++c) {
-      for (int k = 0; k < 3; ++k) report.caller_decisions[c][k] += a.callers[c][k];
-    }
-    for (size_t i = 0; i < a.statement_hits.size() && i < report.statements.size(); ++i) {
-      report.statements[i].hits += a.statement_hits[i];
-    }
-    for (size_t e = 0; e < a.expectations.size(); ++e) {
-      ExpectationResult& r = report.expectations[e];
-      r.matched += a.expectations[e].matched;
-      r.violations += a.expectations[e].violations;
-      r.shadow_violations += a.expectations[e].shadow_violations;
-      for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
-      for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
-      for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
-        r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
-        r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
-      }
-      for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
-      for (SimulationSample& smp : a.expectations[e].shadow_samples) {
-        r.shadow_samples.push_back(std::move(smp));
-      }
-    }
-    report.unmatched += a.unmatched;
-    report.uncertain.flagged += a.flagged;
-    report.uncertain.uncertain += a.uncertain;
-    report.uncertain.unverified += a.unverified;
-    for (int k = 0; k < 64; ++k) ids[k] += a.ids[k];
-    for (int k = 0; k < 3; ++k) report.shadow.totals[k] += a.shadow_totals[k];
-    report.shadow.allowed_to_denied += a.a2d;
-    report.shadow.denied_to_allowed += a.d2a;
-    report.shadow.deny_kind_changed += a.kind_changed;
-    for (SimulationSample& smp : a.a2d_samples) report.shadow.allowed_to_denied_samples.push_back(std::move(smp));
-    for (SimulationSample& smp : a.d2a_samples) report.shadow.denied_to_allowed_samples.push_back(std::move(smp));
+    if (!a.callers.empty()) MergeAggregate(&a, &report, &ids);  // empty: a worker without a chunk
   }
   for (ExpectationResult& r : report.expectations) {
     KeepLowest(&r.samples, s.max_samples);
