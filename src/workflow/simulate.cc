@@ -60,19 +60,6 @@ struct Stream {
     has_spare = true;
     return static_cast<uint32_t>(spare);
   }
-  // Next32 without a branch on has_spare (in DrawRequest's loop the halves
-  // alternate with the caller's steps): the fresh output is computed either
-  // way and kept only when there is no spare half.
-  __attribute__((always_inline)) uint32_t Next32Select() {
-    uint64_t next = state;
-    const uint64_t fresh = internal::SplitMix64Next(&next);
-    const uint64_t keep = uint64_t{0} - static_cast<uint64_t>(has_spare);
-    spare = (spare & keep) | (fresh & ~keep);
-    state += (next - state) & ~keep;
-    const uint32_t r = static_cast<uint32_t>(spare >> (static_cast<unsigned>(has_spare) << 5));
-    has_spare = !has_spare;
-    return r;
-  }
   // Takes back the last Next32 (DrawRequest draws before it knows that a
   // step takes none): SplitMix64's state only advances by its increment.
   void Unread() {
@@ -424,6 +411,7 @@ struct DrawStep {
   const FlatDist* flat = nullptr;
   uint32_t pick = 0;          // index into Draw::picks
   uint32_t key = 0;           // query or header key (random values)
+  uint32_t table_index = 0;   // into Impl::step_tables (`table` is set last)
   bool header = false;
   bool draws = true;          // more than one choice
 };
@@ -726,6 +714,10 @@ class Simulation::Impl {
   void DrawRequest(Draw* d, uint64_t index, uint64_t state, uint64_t spare,
                    int caller_spare) const;
   void PreparePlans();  // after PrepareClassTable (it reads the final radixes)
+  // The index in step_tables of `fd`'s table (built once per distinct
+  // distribution; `value`: a query or header key, whose random choices are
+  // slow).
+  uint32_t TableFor(const FlatDist& fd, bool value, std::map<std::string, uint32_t>* index);
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
@@ -859,8 +851,38 @@ void Simulation::Impl::DrawRequest(Draw* d, uint64_t index, uint64_t state, uint
   d->header_combo = static_cast<uint32_t>(sums) & 0xFFFF;
 }
 
+uint32_t Simulation::Impl::TableFor(const FlatDist& fd, bool value,
+                                    std::map<std::string, uint32_t>* index) {
+  // Equal distributions (every caller's copy of a global one) share a table:
+  // the key is what the table is computed from.
+  const Dist& d = *fd.dist;
+  // (n first: it fixes the length of the thresholds' bytes that follow).
+  std::string key = StrCat(fd.n, "|", d.last_positive, "|", value ? 1 : 0, "|");
+  key.append(reinterpret_cast<const char*>(d.thresholds.data()),
+             d.thresholds.size() * sizeof(uint32_t));
+  key.append(d.is_random.begin(), d.is_random.end());
+  auto [it, added] = index->emplace(std::move(key), static_cast<uint32_t>(step_tables.size()));
+  if (!added) return it->second;
+  const std::vector<uint32_t>& t = d.thresholds;  // never decreasing
+  auto count = [&](uint32_t r) {  // thresholds at or below r, as Dist::PickWith counts
+    return static_cast<int>(std::upper_bound(t.begin(), t.end(), r) - t.begin());
+  };
+  StepTable table;
+  for (uint32_t b = 0; b < DrawStep::kBuckets; ++b) {
+    const uint32_t lo = b << DrawStep::kShift, hi = lo | ((1u << DrawStep::kShift) - 1);
+    const int below = count(lo);
+    const int choice = below < static_cast<int>(t.size()) ? below : d.last_positive;
+    const bool random = value && static_cast<size_t>(choice) < d.is_random.size() &&
+                        d.is_random[choice] != 0;
+    const bool slow = fd.n == 1 || below != count(hi) || choice >= DrawStep::kSlow || random;
+    table[b] = slow ? DrawStep::kSlow : static_cast<uint8_t>(choice);
+  }
+  step_tables.push_back(table);
+  return it->second;
+}
+
 void Simulation::Impl::PreparePlans() {
-  std::map<std::string, uintptr_t> table_index;
+  std::map<std::string, uint32_t> table_index;
   for (size_t c = 0; c < mixes.size(); ++c) {
     const Mix& m = mixes[c];
     const std::vector<FlatDist>& f = flat[c];
@@ -870,27 +892,7 @@ void Simulation::Impl::PreparePlans() {
     auto step = [&](const FlatDist& fd, size_t pick, size_t key, bool header) {
       const bool value = pick >= Draw::kQueryPicks;  // a query or header key
       DrawStep st;
-      StepTable table;
-      const std::vector<uint32_t>& t = fd.dist->thresholds;
-      auto count = [&](uint32_t r) {  // thresholds at or below r, as Dist::PickWith counts
-        int below = 0;
-        for (uint32_t x : t) below += x <= r;
-        return below;
-      };
-      for (uint32_t b = 0; b < DrawStep::kBuckets; ++b) {
-        const uint32_t lo = b << DrawStep::kShift, hi = lo | ((1u << DrawStep::kShift) - 1);
-        const int below = count(lo);
-        const int choice = below < static_cast<int>(t.size()) ? below : fd.dist->last_positive;
-        const bool random = value && static_cast<size_t>(choice) < fd.dist->is_random.size() &&
-                            fd.dist->is_random[choice] != 0;
-        const bool slow = fd.n == 1 || below != count(hi) || choice >= DrawStep::kSlow || random;
-        table[b] = slow ? DrawStep::kSlow : static_cast<uint8_t>(choice);
-      }
-      auto [it, added] = table_index.emplace(
-          std::string(reinterpret_cast<const char*>(table.data()), table.size()),
-          step_tables.size());
-      if (added) step_tables.push_back(table);
-      st.table = reinterpret_cast<const uint8_t*>(it->second);  // an index until all are built
+      st.table_index = TableFor(fd, value, &table_index);
       st.flat = &fd;
       st.draws = fd.n != 1;
       const uint64_t combo = pick < Draw::kQueryPicks ? 0 : fd.combo_radix;
@@ -927,7 +929,7 @@ void Simulation::Impl::PreparePlans() {
       }
     }
     for (DrawStep& st : plan.steps) {
-      st.table = step_tables[reinterpret_cast<uintptr_t>(st.table)].data();
+      st.table = step_tables[st.table_index].data();
     }
   }
 }
