@@ -419,9 +419,9 @@ class Worker {
  public:
   Worker(const FastChain& chain, const ReplayOptions& options)
       : chain_(chain), options_(options) {
-    agg.hits.assign(chain.layers.network_statements +
-                        (chain.chain.service_policy ? chain.chain.service_policy->statements.size() : 0),
-                    0);
+    agg.hits.assign(std::max<size_t>(1, chain.layers.network_statements +
+                        (chain.chain.service_policy ? chain.chain.service_policy->statements.size() : 0)),
+                    0);  // at least one: RunChainStep's contract
   }
 
   void Line(std::string_view line, size_t capacity, uint64_t line_no, int* checks_left);

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,6 +59,16 @@ struct Stream {
     spare = Next();
     has_spare = true;
     return static_cast<uint32_t>(spare);
+  }
+  // Takes back the last Next32 (DrawRequest draws before it knows that a
+  // step takes none): SplitMix64's state only advances by its increment.
+  void Unread() {
+    if (has_spare) {
+      has_spare = false;
+      state -= 0x9E3779B97F4A7C15ull;
+    } else {
+      has_spare = true;
+    }
   }
   // Uniform in [0, n) for n < 2^32 by multiply-shift (negligible bias).
   uint64_t Below(uint64_t n) { return (static_cast<uint64_t>(Next32()) * n) >> 32; }
@@ -346,21 +357,70 @@ struct Span {
 };
 
 struct Draw {
+  Draw() = default;
+  Draw(const Draw&) = delete;  // `query` and `headers` point into `picks`
+  Draw& operator=(const Draw&) = delete;
+
   uint64_t index = 0;
   int caller = 0;
   int action = 0, method = 0, path = 0, port = -1;
-  std::vector<int> query;      // choice per effective query key
+  // Every choice index in one array: action, method, path, port, then
+  // `query_keys` query keys from kQueryPicks, then the header keys.
+  std::vector<int> picks;
+  int* query = nullptr;        // choice per effective query key
+  int* headers = nullptr;
   std::vector<Span> query_random;
-  std::vector<int> headers;
   std::vector<Span> header_random;
   std::string random;          // bytes of the random strings
   bool has_random = false;
   uint32_t cls = 0;            // the request class (with a class table, no random values)
   uint32_t query_combo = 0, header_combo = 0;  // Rendered combinations (with Rendered tables)
 
+  static constexpr size_t kQueryPicks = 4;
+  // Room for `query_keys` query and `header_keys` header choices, all 0.
+  void Resize(size_t query_keys, size_t header_keys) {
+    picks.assign(kQueryPicks + query_keys + header_keys, 0);
+    query = picks.data() + kQueryPicks;
+    headers = query + query_keys;
+    query_random.assign(query_keys, Span{});
+    header_random.assign(header_keys, Span{});
+  }
   std::string_view RandomText(Span s) const {
     return std::string_view(random).substr(s.offset, s.size);
   }
+};
+
+// One distribution of a caller's mix as DrawRequest reads it, in draw
+// order: a fixed field's (action, method, path, port) with more than one
+// choice, and every query and header key except those with one choice that
+// is not random (their picks stay 0).
+struct DrawStep {
+  // Per bucket of the top 10 bits of the draw: the choice, or kSlow when the
+  // bucket straddles a threshold (then FlatDist::bucket and the thresholds
+  // decide), the choice is random or above kSlow, or the step takes no
+  // draw. Steps of equal tables share one. Finer buckets than FlatDist's:
+  // fewer ambiguous draws, so fewer mispredicted branches.
+  static constexpr uint8_t kSlow = 0x80;
+  static constexpr int kShift = 22;
+  static constexpr uint32_t kBuckets = 1u << (32 - kShift);
+  const uint8_t* table = nullptr;
+  // The pick's weights, packed: class number << 32 | query combination << 16
+  // | header combination (the combinations are below kMaxRendered, the class
+  // numbers below 2^16, so the three sums never carry into each other).
+  uint64_t radix = 0;
+  const FlatDist* flat = nullptr;
+  uint32_t pick = 0;          // index into Draw::picks
+  uint32_t key = 0;           // query or header key (random values)
+  uint32_t table_index = 0;   // into Impl::step_tables (`table` is set last)
+  bool header = false;
+  bool draws = true;          // more than one choice
+};
+
+struct DrawPlan {
+  std::vector<DrawStep> steps;
+  std::array<int, 4> fixed{};  // action, method, path, port when they have no step
+  std::vector<uint32_t> zero;  // picks of the keys without a step
+  uint64_t class_base = 0;     // packed like DrawStep::radix
 };
 
 inline uint64_t MixKey(uint64_t h, uint64_t v) {
@@ -513,7 +573,7 @@ CallerMasks PrepareMasks(const std::vector<const CallerMatcher*>& matchers, cons
 }
 
 // Per-thread aggregates.
-struct Aggregate {
+struct alignas(64) Aggregate {  // one per thread: no shared cache line
   std::array<uint64_t, 3> totals{};
   std::array<uint64_t, 4> by_layer{};
   std::vector<std::array<uint64_t, 3>> callers;
@@ -532,6 +592,40 @@ struct Aggregate {
     std::array<uint64_t, 3> first{UINT64_MAX, UINT64_MAX, UINT64_MAX};
   };
   std::vector<ClassCount> classes;
+};
+
+// Counts requests per uncertainty mask (Aggregate::uncertain and ::ids)
+// without a branch on the mask in the common case: the few masks a run
+// produces each keep a slot of a small direct-mapped table; a slot's count
+// is spread over its mask's bits when another mask takes the slot, and at
+// the end.
+class MaskCounter {
+ public:
+  void Add(DecisionIdMask m, Aggregate* agg) {
+    const size_t slot = (m * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits);
+    if (__builtin_expect(mask_[slot] != m, 0)) {
+      Spread(slot, agg);
+      mask_[slot] = m;
+    }
+    ++n_[slot];
+  }
+  void Flush(Aggregate* agg) {
+    for (size_t slot = 0; slot < mask_.size(); ++slot) Spread(slot, agg);
+  }
+
+ private:
+  static constexpr int kSlotBits = 4;
+  void Spread(size_t slot, Aggregate* agg) {
+    if (mask_[slot] != 0) {
+      agg->uncertain += n_[slot];
+      for (DecisionIdMask bits = mask_[slot]; bits != 0; bits &= bits - 1) {
+        agg->ids[__builtin_ctzll(bits)] += n_[slot];
+      }
+    }
+    n_[slot] = 0;
+  }
+  std::array<DecisionIdMask, size_t{1} << kSlotBits> mask_{};
+  std::array<uint64_t, size_t{1} << kSlotBits> n_{};
 };
 
 }  // namespace
@@ -594,8 +688,36 @@ class Simulation::Impl {
   size_t class_cells = 0;
   bool classes_omitted = false;
 
+  // Per caller: the distributions DrawRequest steps through, in draw order.
+  std::vector<DrawPlan> plans;
+  std::vector<uint32_t> zero_picks;  // every caller's DrawPlan::zero
+  using StepTable = std::array<uint8_t, DrawStep::kBuckets>;
+  std::vector<StepTable> step_tables;  // DrawStep::table
+
   // Draws request `index` into `d` (reusing its buffers).
   void DrawRequest(uint64_t index, Draw* d) const;
+  // The start of request `index`'s draw: its stream after the caller's pick
+  // (state, spare half, has_spare in bit 0 of caller_spare) and the caller
+  // (caller_spare >> 1). RunChunks starts the next request's draw while it
+  // evaluates the current one: the seeding's chain of multiplications then
+  // overlaps that work instead of delaying every branch on the next request.
+  struct DrawStart {
+    uint64_t state, spare;
+    int caller_spare;
+  };
+  __attribute__((always_inline)) DrawStart StartDraw(uint64_t index) const {
+    Stream s{internal::MixSeed(seed, index)};  // RequestSeed
+    const int caller = flat_callers.Pick(s);
+    return {s.state, s.spare, caller << 1 | (s.has_spare ? 1 : 0)};
+  }
+  // DrawRequest from a DrawStart's fields (scalars: no store to reload).
+  void DrawRequest(Draw* d, uint64_t index, uint64_t state, uint64_t spare,
+                   int caller_spare) const;
+  void PreparePlans();  // after PrepareClassTable (it reads the final radixes)
+  // The index in step_tables of `fd`'s table (built once per distinct
+  // distribution; `value`: a query or header key, whose random choices are
+  // slow).
+  uint32_t TableFor(const FlatDist& fd, bool value, std::map<std::string, uint32_t>* index);
   // Fills `view` from a draw; `raw` and `headers` are the thread buffers.
   void RenderView(const Draw& d, std::string* raw,
                   std::vector<StringViewPair>* headers, RequestView* view) const;
@@ -615,6 +737,21 @@ class Simulation::Impl {
   ChainPolicies Chain(int caller, bool shadow_policy) const;
   void RunChunks(std::atomic<uint64_t>* next_chunk, std::atomic<uint64_t>* progress,
                  Aggregate* agg) const;
+  // RunChunks' parts: a worker's empty aggregate, the samples kept for a
+  // finding (a violation's with the reference explanation of the chain, the
+  // candidate's when `candidate`), and the per-request counting of the
+  // candidate's outcome and of the matching expectation `e`.
+  void InitAggregate(Aggregate* agg) const;
+  SimulationSample Sample(const Draw& d, const RequestView& view, DecisionKind kind,
+                          DecisionKind shadow_kind, Layer layer) const;
+  SimulationSample Violation(const Draw& d, const RequestView& view, DecisionKind kind,
+                             DecisionKind shadow_kind, Layer layer, bool candidate) const;
+  void CountShadow(const Draw& d, const RequestView& view, const internal::ChainStep& step,
+                   Aggregate* agg) const;
+  void CountExpectation(int e, const Draw& d, const RequestView& view,
+                        const internal::ChainStep& step, Aggregate* agg) const;
+  // Per expectation: bit k set iff DecisionKind k satisfies it.
+  std::vector<uint8_t> satisfied;
   // One thread's memory of the reference's uncertainty ids: per class number
   // (with a class table) or per hashed class (without one).
   struct IdCache {
@@ -637,62 +774,164 @@ inline uint64_t RequestSeed(uint64_t seed, uint64_t index) {
   return internal::MixSeed(seed, index);
 }
 
-__attribute__((always_inline)) inline void DrawKeys(const std::vector<KeyDist>& dists,
-                                                    const FlatDist* flat, Stream& s, int* picks,
-                                                    Span* spans, Draw* d, uint32_t* cls,
-                                                    uint32_t* combo) {
-  const size_t n = dists.size();
-  for (size_t k = 0; k < n; ++k) {
-    const int c = flat[k].Pick(s);
-    picks[k] = c;
-    *cls += static_cast<uint32_t>(c) * flat[k].radix;
-    *combo += static_cast<uint32_t>(c) * flat[k].combo_radix;
-    if ((c < 32 && ((flat[k].random_mask >> c) & 1) != 0) ||
-        (c >= 32 && dists[k].dist.is_random[c])) {
-      const Choice& choice = dists[k].dist.choices[c];
-      d->has_random = true;
-      const uint64_t len =
-          choice.random_min +
-          s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
-      spans[k] = Span{static_cast<uint32_t>(d->random.size()), static_cast<uint32_t>(len)};
-      const uint64_t alphabet = choice.alphabet.size();
-      for (uint64_t i = 0; i < len; ++i) d->random.push_back(choice.alphabet[s.Below(alphabet)]);
-    }
-  }
+// Draws the random string of `choice` into `random` (the rare path, out of
+// line so that the hot loop keeps its stream in registers): the length, then
+// one character per draw, exactly as the stream's contract says.
+__attribute__((noinline)) Stream DrawRandom(Stream s, const Choice& choice, Span* span,
+                                            std::string* random) {
+  const uint64_t len =
+      choice.random_min + s.Below(static_cast<uint64_t>(choice.random_max - choice.random_min + 1));
+  const size_t offset = random->size();
+  *span = Span{static_cast<uint32_t>(offset), static_cast<uint32_t>(len)};
+  random->resize(offset + len);
+  char* out = random->data() + offset;
+  const uint64_t alphabet = choice.alphabet.size();
+  for (uint64_t i = 0; i < len; ++i) out[i] = choice.alphabet[s.Below(alphabet)];
+  return s;
 }
 
 }  // namespace
 
 void Simulation::Impl::DrawRequest(uint64_t index, Draw* d) const {
-  Stream s{RequestSeed(seed, index)};
+  const DrawStart start = StartDraw(index);
+  DrawRequest(d, index, start.state, start.spare, start.caller_spare);
+}
+
+void Simulation::Impl::DrawRequest(Draw* d, uint64_t index, uint64_t state, uint64_t spare,
+                                   int caller_spare) const {
+  Stream s{state, spare, (caller_spare & 1) != 0};
   d->index = index;
-  d->caller = flat_callers.Pick(s);
-  const Mix& m = mixes[d->caller];
-  const FlatDist* f = flat[d->caller].data();
-  // The class number is summed as the choices are drawn (the radixes are 0
-  // without a class table).
-  d->action = f[0].Pick(s);
-  d->method = f[1].Pick(s);
-  d->path = f[2].Pick(s);
-  d->port = m.has_ports ? f[3].Pick(s) : -1;
-  uint32_t cls = (class_expectation.empty() ? 0 : class_base[d->caller]) +
-                 d->action * f[0].radix + d->method * f[1].radix + d->path * f[2].radix +
-                 (m.has_ports ? d->port * f[3].radix : 0);
-  if (d->has_random) d->random.clear();
-  d->has_random = false;
-  if (d->query.size() < m.query.size()) {
-    d->query.resize(m.query.size());
-    d->query_random.resize(m.query.size());
+  const int caller = caller_spare >> 1;
+  d->caller = caller;
+  const DrawPlan& plan = plans[caller];
+  d->random.clear();  // always: a branch here would depend on the last request
+  if (d->picks.size() != Draw::kQueryPicks + max_query_keys + max_headers) {
+    d->Resize(max_query_keys, max_headers);
   }
-  if (d->headers.size() < m.headers.size()) {
-    d->headers.resize(m.headers.size());
-    d->header_random.resize(m.headers.size());
+  int* const picks = d->picks.data();
+  std::memcpy(picks, plan.fixed.data(), sizeof(plan.fixed));
+  // A key without a step keeps 0. The list is the same for every caller (a
+  // key some caller steps through is overwritten there), so no branch
+  // depends on the caller.
+  for (uint32_t z : zero_picks) picks[z] = 0;
+  // The class number and the Rendered combinations are summed as the
+  // choices are drawn (a radix is 0 where there is no table).
+  uint64_t sums = plan.class_base;
+  bool has_random = false;
+  for (const DrawStep& st : plan.steps) {
+    const uint32_t r = s.Next32();
+    int c = st.table[r >> DrawStep::kShift];
+    if (__builtin_expect(c == DrawStep::kSlow, 0)) {
+      const Dist& dist = *st.flat->dist;
+      if (!st.draws) {
+        s.Unread();
+        c = 0;
+      } else {
+        c = st.flat->bucket[r >> 24];
+        if (c == FlatDist::kAmbiguous) c = dist.PickWith(r);
+      }
+      // Only query and header values are random.
+      if (st.pick >= Draw::kQueryPicks && static_cast<size_t>(c) < dist.is_random.size() &&
+          dist.is_random[c] != 0) {
+        has_random = true;
+        Span* span = st.header ? &d->header_random[st.key] : &d->query_random[st.key];
+        s = DrawRandom(s, dist.choices[c], span, &d->random);
+      }
+    }
+    picks[st.pick] = c;
+    sums += static_cast<uint64_t>(c) * st.radix;
   }
-  d->query_combo = d->header_combo = 0;
-  DrawKeys(m.query, f + 4, s, d->query.data(), d->query_random.data(), d, &cls, &d->query_combo);
-  DrawKeys(m.headers, f + 4 + m.query.size(), s, d->headers.data(), d->header_random.data(), d,
-           &cls, &d->header_combo);
-  d->cls = cls;
+  d->action = picks[0];
+  d->method = picks[1];
+  d->path = picks[2];
+  d->port = picks[3];
+  d->has_random = has_random;
+  d->cls = static_cast<uint32_t>(sums >> 32);
+  d->query_combo = static_cast<uint32_t>(sums >> 16) & 0xFFFF;
+  d->header_combo = static_cast<uint32_t>(sums) & 0xFFFF;
+}
+
+uint32_t Simulation::Impl::TableFor(const FlatDist& fd, bool value,
+                                    std::map<std::string, uint32_t>* index) {
+  // Equal distributions (every caller's copy of a global one) share a table:
+  // the key is what the table is computed from.
+  const Dist& d = *fd.dist;
+  // (n first: it fixes the length of the thresholds' bytes that follow).
+  std::string key = StrCat(fd.n, "|", d.last_positive, "|", value ? 1 : 0, "|");
+  key.append(reinterpret_cast<const char*>(d.thresholds.data()),
+             d.thresholds.size() * sizeof(uint32_t));
+  key.append(d.is_random.begin(), d.is_random.end());
+  auto [it, added] = index->emplace(std::move(key), static_cast<uint32_t>(step_tables.size()));
+  if (!added) return it->second;
+  const std::vector<uint32_t>& t = d.thresholds;  // never decreasing
+  auto count = [&](uint32_t r) {  // thresholds at or below r, as Dist::PickWith counts
+    return static_cast<int>(std::upper_bound(t.begin(), t.end(), r) - t.begin());
+  };
+  StepTable table;
+  for (uint32_t b = 0; b < DrawStep::kBuckets; ++b) {
+    const uint32_t lo = b << DrawStep::kShift, hi = lo | ((1u << DrawStep::kShift) - 1);
+    const int below = count(lo);
+    const int choice = below < static_cast<int>(t.size()) ? below : d.last_positive;
+    const bool random = value && static_cast<size_t>(choice) < d.is_random.size() &&
+                        d.is_random[choice] != 0;
+    const bool slow = fd.n == 1 || below != count(hi) || choice >= DrawStep::kSlow || random;
+    table[b] = slow ? DrawStep::kSlow : static_cast<uint8_t>(choice);
+  }
+  step_tables.push_back(table);
+  return it->second;
+}
+
+void Simulation::Impl::PreparePlans() {
+  std::map<std::string, uint32_t> table_index;
+  for (size_t c = 0; c < mixes.size(); ++c) {
+    const Mix& m = mixes[c];
+    const std::vector<FlatDist>& f = flat[c];
+    DrawPlan plan;
+    plan.class_base = uint64_t{class_expectation.empty() ? 0 : class_base[c]} << 32;
+    plan.fixed = {0, 0, 0, m.has_ports ? 0 : -1};
+    auto step = [&](const FlatDist& fd, size_t pick, size_t key, bool header) {
+      const bool value = pick >= Draw::kQueryPicks;  // a query or header key
+      DrawStep st;
+      st.table_index = TableFor(fd, value, &table_index);
+      st.flat = &fd;
+      st.draws = fd.n != 1;
+      const uint64_t combo = pick < Draw::kQueryPicks ? 0 : fd.combo_radix;
+      st.radix = uint64_t{fd.radix} << 32 | (header ? combo : combo << 16);
+      st.pick = static_cast<uint32_t>(pick);
+      st.key = static_cast<uint32_t>(key);
+      st.header = header;
+      plan.steps.push_back(st);
+    };
+    for (size_t k = 0; k < 4; ++k) {
+      if (k == 3 && !m.has_ports) continue;
+      if (f[k].n != 1) step(f[k], k, 0, false);
+    }
+    // Keys with one choice take no draw; a random one still draws its value.
+    auto keys = [&](const std::vector<KeyDist>& dists, size_t first_flat, size_t first_pick,
+                    bool header) {
+      for (size_t k = 0; k < dists.size(); ++k) {
+        const FlatDist& fd = f[first_flat + k];
+        if (fd.n == 1 && !fd.dist->any_random) {
+          plan.zero.push_back(static_cast<uint32_t>(first_pick + k));
+        } else {
+          step(fd, first_pick + k, k, header);
+        }
+      }
+    };
+    keys(m.query, 4, Draw::kQueryPicks, false);
+    keys(m.headers, 4 + m.query.size(), Draw::kQueryPicks + max_query_keys, true);
+    plans.push_back(std::move(plan));
+  }
+  for (DrawPlan& plan : plans) {
+    for (uint32_t z : plan.zero) {
+      if (std::find(zero_picks.begin(), zero_picks.end(), z) == zero_picks.end()) {
+        zero_picks.push_back(z);
+      }
+    }
+    for (DrawStep& st : plan.steps) {
+      st.table = step_tables[st.table_index].data();
+    }
+  }
 }
 
 namespace {
@@ -818,10 +1057,7 @@ void Simulation::Impl::PrepareRendered() {
     // never reach the tables: such draws are rendered per request).
     Draw d;
     d.caller = static_cast<int>(c);
-    d.query.assign(m.query.size(), 0);
-    d.query_random.assign(m.query.size(), Span{});
-    d.headers.assign(m.headers.size(), 0);
-    d.header_random.assign(m.headers.size(), Span{});
+    d.Resize(m.query.size(), m.headers.size());
     std::string raw;
     std::vector<StringViewPair> list(m.headers.size() + 1);
     RequestView view;
@@ -885,10 +1121,7 @@ void Simulation::Impl::PrepareClassTable() {
     const size_t end = c + 1 < mixes.size() ? class_base[c + 1] : total;
     Draw d;
     d.caller = static_cast<int>(c);
-    d.query.assign(m.query.size(), 0);
-    d.query_random.assign(m.query.size(), Span{});
-    d.headers.assign(m.headers.size(), 0);
-    d.header_random.assign(m.headers.size(), Span{});
+    d.Resize(m.query.size(), m.headers.size());
     auto choice = [&](size_t cell, size_t k) {
       return static_cast<int>(cell / f[k].radix % std::max<uint32_t>(1, f[k].n));
     };
@@ -1076,13 +1309,12 @@ DecisionIdMask Simulation::Impl::ReferenceIds(const Draw& d, bool classed,
   return ids;
 }
 
-void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
-                                 std::atomic<uint64_t>* progress, Aggregate* agg) const {
+void Simulation::Impl::InitAggregate(Aggregate* agg) const {
   const size_t n_callers = scenario.callers.size();
   agg->callers.assign(n_callers, {});
-  agg->statement_hits.assign(
-      layers.network_statements +
-          (scenario.service_policy ? scenario.service_policy->statements.size() : 0),
+  agg->statement_hits.assign(  // at least one: RunChainStep's contract
+      std::max<size_t>(1, layers.network_statements +
+                              (scenario.service_policy ? scenario.service_policy->statements.size() : 0)),
       0);
   agg->expectations.resize(scenario.expectations.size());
   agg->classes.assign(class_cells, {});
@@ -1090,131 +1322,155 @@ void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
     er.violations_by_caller.assign(n_callers, 0);
     er.shadow_violations_by_caller.assign(n_callers, 0);
   }
+}
+
+SimulationSample Simulation::Impl::Sample(const Draw& d, const RequestView& view,
+                                          DecisionKind kind, DecisionKind shadow_kind,
+                                          Layer layer) const {
+  SimulationSample s;
+  s.index = d.index;
+  s.caller = scenario.callers[d.caller].name;
+  s.decision = kind;
+  s.shadow_decision = shadow_kind;
+  s.layer = layer;
+  s.request_json = RequestToJson(view);
+  return s;
+}
+
+SimulationSample Simulation::Impl::Violation(const Draw& d, const RequestView& view,
+                                             DecisionKind kind, DecisionKind shadow_kind,
+                                             Layer layer, bool candidate) const {
+  SimulationSample s = Sample(d, view, kind, shadow_kind, layer);
+  ExplainSample(Chain(d.caller, candidate), view, &s);
+  return s;
+}
+
+void Simulation::Impl::CountShadow(const Draw& d, const RequestView& view,
+                                   const internal::ChainStep& step, Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
+  ++agg->shadow_totals[KindIndex(step.shadow_kind)];
+  switch (step.change) {
+    case internal::ShadowChange::kAllowedToDenied:
+      if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
+        agg->a2d_samples.push_back(Sample(d, view, r.kind, step.shadow_kind, r.layer));
+      }
+      break;
+    case internal::ShadowChange::kDeniedToAllowed:
+      if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
+        agg->d2a_samples.push_back(Sample(d, view, r.kind, step.shadow_kind, r.layer));
+      }
+      break;
+    case internal::ShadowChange::kDenyKindChanged:
+      ++agg->kind_changed;
+      break;
+    case internal::ShadowChange::kSame:
+      break;
+  }
+}
+
+inline void Simulation::Impl::CountExpectation(int e, const Draw& d, const RequestView& view,
+                                               const internal::ChainStep& step,
+                                               Aggregate* agg) const {
+  const ComposedDecision& r = *step.result;
+  const DecisionKind shadow_kind = step.shadow_kind;
+  ExpectationResult& er = agg->expectations[e];
+  ++er.matched;
+  ++er.by_decision[KindIndex(r.kind)];
+  if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
+    ++er.violations_by_caller[d.caller];
+    if (++er.violations <= static_cast<uint64_t>(max_samples)) {
+      er.samples.push_back(Violation(d, view, r.kind, shadow_kind, r.layer, false));
+    }
+  }
+  if (layers.shadow != nullptr) {
+    ++er.shadow_by_decision[KindIndex(shadow_kind)];
+    if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
+      ++er.shadow_violations_by_caller[d.caller];
+      if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
+        er.shadow_samples.push_back(Violation(d, view, r.kind, shadow_kind, r.layer, true));
+      }
+    }
+  }
+}
+
+void Simulation::Impl::RunChunks(std::atomic<uint64_t>* next_chunk,
+                                 std::atomic<uint64_t>* progress, Aggregate* agg) const {
+  InitAggregate(agg);
+  const size_t n_callers = scenario.callers.size();
   Draw d;
-  d.query.resize(max_query_keys);
-  d.query_random.resize(max_query_keys);
-  d.headers.resize(max_headers);
-  d.header_random.resize(max_headers);
+  d.Resize(max_query_keys, max_headers);
   d.random.reserve(1 << 16);
   std::string raw;
   std::vector<StringViewPair> headers(max_headers + 1);
   // Per caller: the caller's fixed fields are set once; FillView writes the
-  // varying ones. `current` is the request being evaluated.
+  // varying ones.
   std::vector<RequestView> views = caller_views;
-  const RequestView* current = &views[0];
   IdCache cache;
+  MaskCounter masks;
+  // Requests per caller, decision and deciding layer: one counter per
+  // request, folded into the totals, layers and callers at the end.
+  std::vector<uint64_t> outcomes(n_callers * 3 * 4, 0);
   cache.class_ids.resize(class_expectation.size());
   cache.class_known.resize(class_expectation.size());
   const uint64_t chunks = (count + kSimulationChunk - 1) / kSimulationChunk;
-  // Per expectation: bit k set iff DecisionKind k satisfies it.
-  std::vector<uint8_t> satisfied;
-  for (const Expectation& e : scenario.expectations) {
-    uint8_t bits = 0;
-    for (int k = 0; k < 3; ++k) bits |= OutcomeSatisfies(e.expect, static_cast<DecisionKind>(k)) << k;
-    satisfied.push_back(bits);
-  }
-
-  auto sample = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind, Layer layer) {
-    SimulationSample s;
-    s.index = draw.index;
-    s.caller = scenario.callers[draw.caller].name;
-    s.decision = kind;
-    s.shadow_decision = shadow_kind;
-    s.layer = layer;
-    s.request_json = RequestToJson(*current);
-    return s;
-  };
-  // An expectation violation's sample, with the reference explanation of
-  // the chain (the candidate's chain when `candidate`).
-  auto violation = [&](const Draw& draw, DecisionKind kind, DecisionKind shadow_kind,
-                       Layer layer, bool candidate) {
-    SimulationSample s = sample(draw, kind, shadow_kind, layer);
-    ExplainSample(Chain(draw.caller, candidate), *current, &s);
-    return s;
-  };
-
   while (true) {
     const uint64_t chunk = next_chunk->fetch_add(1, std::memory_order_relaxed);
     if (chunk >= chunks) break;
     const uint64_t begin = chunk * kSimulationChunk;
     const uint64_t end = std::min(count, begin + kSimulationChunk);
     int checks_left = kUncertainChecksPerChunk;
+    // Each request's draw is started one request ahead (StartDraw).
+    DrawStart next = StartDraw(begin);
     for (uint64_t i = begin; i < end; ++i) {
-      DrawRequest(i, &d);
+      const DrawStart start = next;
+      next = StartDraw(i + 1);
+      DrawRequest(&d, i, start.state, start.spare, start.caller_spare);
       const int c = d.caller;
       RequestView& view = views[c];
       const bool classed = !d.has_random && !class_expectation.empty();
       FillView(d, &raw, &headers, &view);
-      current = &view;
       // Layers, composition, statement hits and the candidate.
       const internal::ChainStep step = internal::RunChainStep(
           layers, identity[c].get(), compose[c], view, agg->statement_hits.data());
       const ComposedDecision& r = *step.result;
       const DecisionIdMask maybe = step.maybe;
-      ++agg->totals[KindIndex(r.kind)];
-      ++agg->by_layer[static_cast<int>(r.layer)];
-      ++agg->callers[c][KindIndex(r.kind)];
+      ++outcomes[(static_cast<size_t>(c) * 3 + KindIndex(r.kind)) * 4 +
+                 static_cast<size_t>(r.layer)];
       // Uncertainty.
+      // Without branches on the outcome where the class's ids are known
+      // (they are, after its first flagged request): a flagged request takes
+      // them, another keeps the chain's.
+      agg->flagged += maybe != 0;
       DecisionIdMask ids = r.uncertain;
-      if (maybe != 0) {
-        ++agg->flagged;
+      if (classed && cache.class_known[d.cls]) {
+        const DecisionIdMask known = cache.class_ids[d.cls];
+        ids = maybe != 0 ? known : ids;
+      } else if (maybe != 0) {
         ids = ReferenceIds(d, classed, view, r.uncertain, &checks_left, &cache, agg);
       }
-      if (ids != 0) {
-        ++agg->uncertain;
-        for (DecisionIdMask bits = ids; bits != 0; bits &= bits - 1) {
-          ++agg->ids[__builtin_ctzll(bits)];
-        }
-      }
-      // Shadow.
-      const DecisionKind shadow_kind = step.shadow_kind;
-      if (layers.shadow != nullptr) {
-        ++agg->shadow_totals[KindIndex(shadow_kind)];
-        switch (step.change) {
-          case internal::ShadowChange::kAllowedToDenied:
-            if (++agg->a2d <= static_cast<uint64_t>(max_samples)) {
-              agg->a2d_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
-            }
-            break;
-          case internal::ShadowChange::kDeniedToAllowed:
-            if (++agg->d2a <= static_cast<uint64_t>(max_samples)) {
-              agg->d2a_samples.push_back(sample(d, r.kind, shadow_kind, r.layer));
-            }
-            break;
-          case internal::ShadowChange::kDenyKindChanged:
-            ++agg->kind_changed;
-            break;
-          case internal::ShadowChange::kSame:
-            break;
-        }
-      }
+      masks.Add(ids, agg);
+      if (layers.shadow != nullptr) CountShadow(d, view, step, agg);
       if (class_cells != 0) CountClass(d, step, agg);
       // Expectations, against the scenario's chain and the candidate's.
       const int e = classed ? class_expectation[d.cls] : Match(d);
       if (e < 0) {
         ++agg->unmatched;
       } else {
-        ExpectationResult& er = agg->expectations[e];
-        ++er.matched;
-        ++er.by_decision[KindIndex(r.kind)];
-        if (!((satisfied[e] >> KindIndex(r.kind)) & 1)) {
-          ++er.violations_by_caller[c];
-          if (++er.violations <= static_cast<uint64_t>(max_samples)) {
-            er.samples.push_back(violation(d, r.kind, shadow_kind, r.layer, false));
-          }
-        }
-        if (layers.shadow != nullptr) {
-          ++er.shadow_by_decision[KindIndex(shadow_kind)];
-          if (!((satisfied[e] >> KindIndex(shadow_kind)) & 1)) {
-            ++er.shadow_violations_by_caller[c];
-            if (++er.shadow_violations <= static_cast<uint64_t>(max_samples)) {
-              er.shadow_samples.push_back(violation(d, r.kind, shadow_kind, r.layer, true));
-            }
-          }
-        }
+        CountExpectation(e, d, view, step, agg);
       }
     }
     if (progress != nullptr) progress->fetch_add(end - begin, std::memory_order_relaxed);
+  }
+  masks.Flush(agg);
+  for (size_t c = 0; c < n_callers; ++c) {
+    for (int k = 0; k < 3; ++k) {
+      for (int l = 0; l < 4; ++l) {
+        const uint64_t n = outcomes[(c * 3 + k) * 4 + l];
+        agg->totals[k] += n;
+        agg->by_layer[l] += n;
+        agg->callers[c][k] += n;
+      }
+    }
   }
 }
 
@@ -1326,6 +1582,9 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
       per_caller.push_back(PrepareMatcher(e.match, scenario.callers[ci], s.mixes[ci]));
     }
     s.matchers.push_back(std::move(per_caller));
+    uint8_t bits = 0;  // the decisions that satisfy it
+    for (int k = 0; k < 3; ++k) bits |= OutcomeSatisfies(e.expect, static_cast<DecisionKind>(k)) << k;
+    s.satisfied.push_back(bits);
   }
   s.use_masks = scenario.expectations.size() <= 64;
   if (s.use_masks) {
@@ -1336,6 +1595,7 @@ absl::StatusOr<std::unique_ptr<Simulation>> Simulation::Create(
     }
   }
   s.PrepareClassTable();  // after the matchers: it records Match() per class
+  s.PreparePlans();
   return std::unique_ptr<Simulation>(new Simulation(std::move(impl)));
 }
 
@@ -1488,6 +1748,52 @@ RequestClassCell Simulation::Impl::ClassCell(size_t cell) const {
   return out;
 }
 
+namespace {
+
+// Adds one worker's aggregate to the report (its samples are moved) and its
+// uncertainty id counts to `ids`.
+void MergeAggregate(Aggregate* from, SimulationReport* out, std::array<uint64_t, 64>* ids) {
+  Aggregate& a = *from;
+  SimulationReport& report = *out;
+  for (int k = 0; k < 3; ++k) report.totals[k] += a.totals[k];
+  for (int k = 0; k < 4; ++k) report.by_layer[k] += a.by_layer[k];
+  for (size_t c = 0; c < a.callers.size(); ++c) {
+    for (int k = 0; k < 3; ++k) report.caller_decisions[c][k] += a.callers[c][k];
+  }
+  for (size_t i = 0; i < a.statement_hits.size() && i < report.statements.size(); ++i) {
+    report.statements[i].hits += a.statement_hits[i];
+  }
+  for (size_t e = 0; e < a.expectations.size(); ++e) {
+    ExpectationResult& r = report.expectations[e];
+    r.matched += a.expectations[e].matched;
+    r.violations += a.expectations[e].violations;
+    r.shadow_violations += a.expectations[e].shadow_violations;
+    for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
+    for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
+    for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
+      r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
+      r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
+    }
+    for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
+    for (SimulationSample& smp : a.expectations[e].shadow_samples) {
+      r.shadow_samples.push_back(std::move(smp));
+    }
+  }
+  report.unmatched += a.unmatched;
+  report.uncertain.flagged += a.flagged;
+  report.uncertain.uncertain += a.uncertain;
+  report.uncertain.unverified += a.unverified;
+  for (int k = 0; k < 64; ++k) (*ids)[k] += a.ids[k];
+  for (int k = 0; k < 3; ++k) report.shadow.totals[k] += a.shadow_totals[k];
+  report.shadow.allowed_to_denied += a.a2d;
+  report.shadow.denied_to_allowed += a.d2a;
+  report.shadow.deny_kind_changed += a.kind_changed;
+  for (SimulationSample& smp : a.a2d_samples) report.shadow.allowed_to_denied_samples.push_back(std::move(smp));
+  for (SimulationSample& smp : a.d2a_samples) report.shadow.denied_to_allowed_samples.push_back(std::move(smp));
+}
+
+}  // namespace
+
 uint64_t Simulation::count() const { return impl_->count; }
 int Simulation::threads() const { return impl_->threads; }
 
@@ -1541,42 +1847,7 @@ SimulationReport Simulation::Run(std::atomic<uint64_t>* progress) const {
   }
   std::array<uint64_t, 64> ids{};
   for (Aggregate& a : aggs) {
-    if (a.callers.empty()) continue;  // a worker that got no chunk
-    for (int k = 0; k < 3; ++k) report.totals[k] += a.totals[k];
-    for (int k = 0; k < 4; ++k) report.by_layer[k] += a.by_layer[k];
-    for (size_t c = 0; c < a.callers.size(); ++c) {
-      for (int k = 0; k < 3; ++k) report.caller_decisions[c][k] += a.callers[c][k];
-    }
-    for (size_t i = 0; i < a.statement_hits.size() && i < report.statements.size(); ++i) {
-      report.statements[i].hits += a.statement_hits[i];
-    }
-    for (size_t e = 0; e < a.expectations.size(); ++e) {
-      ExpectationResult& r = report.expectations[e];
-      r.matched += a.expectations[e].matched;
-      r.violations += a.expectations[e].violations;
-      r.shadow_violations += a.expectations[e].shadow_violations;
-      for (int k = 0; k < 3; ++k) r.by_decision[k] += a.expectations[e].by_decision[k];
-      for (int k = 0; k < 3; ++k) r.shadow_by_decision[k] += a.expectations[e].shadow_by_decision[k];
-      for (size_t c = 0; c < r.violations_by_caller.size(); ++c) {
-        r.violations_by_caller[c] += a.expectations[e].violations_by_caller[c];
-        r.shadow_violations_by_caller[c] += a.expectations[e].shadow_violations_by_caller[c];
-      }
-      for (SimulationSample& smp : a.expectations[e].samples) r.samples.push_back(std::move(smp));
-      for (SimulationSample& smp : a.expectations[e].shadow_samples) {
-        r.shadow_samples.push_back(std::move(smp));
-      }
-    }
-    report.unmatched += a.unmatched;
-    report.uncertain.flagged += a.flagged;
-    report.uncertain.uncertain += a.uncertain;
-    report.uncertain.unverified += a.unverified;
-    for (int k = 0; k < 64; ++k) ids[k] += a.ids[k];
-    for (int k = 0; k < 3; ++k) report.shadow.totals[k] += a.shadow_totals[k];
-    report.shadow.allowed_to_denied += a.a2d;
-    report.shadow.denied_to_allowed += a.d2a;
-    report.shadow.deny_kind_changed += a.kind_changed;
-    for (SimulationSample& smp : a.a2d_samples) report.shadow.allowed_to_denied_samples.push_back(std::move(smp));
-    for (SimulationSample& smp : a.d2a_samples) report.shadow.denied_to_allowed_samples.push_back(std::move(smp));
+    if (!a.callers.empty()) MergeAggregate(&a, &report, &ids);  // empty: a worker without a chunk
   }
   for (ExpectationResult& r : report.expectations) {
     KeepLowest(&r.samples, s.max_samples);

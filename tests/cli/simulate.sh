@@ -142,6 +142,56 @@ run "access log disagrees" 3 "$LP" simulate --replay "$TMP/access.log" --policy 
 expect_in "access log disagrees" "$TMP/out" "logged allowed, candidate denies: 1"
 expect_in "access log disagrees" "$TMP/out" "line 2: IMPLICIT_DENY; logged allowed"
 
+# --- the stream is pinned ---------------------------------------------------------
+# The requests of a seed and the report on them are part of the contract
+# (latticepol/simulate.h): a faster draw must give the same bytes. The hashes
+# were recorded before the draw was rewritten (per-caller draw plans). The
+# scenario reaches every path of the draw: picks above 127 (130 paths), a key
+# with one choice (no draw), a random key with one choice (a draw for its
+# value only), random values of several lengths, weights that put thresholds
+# inside the pick tables' buckets, and two callers with different keys.
+paths=$(for i in $(seq 0 129); do printf '/p%d, ' "$i"; done)
+cat >"$TMP/pin.yaml" <<EOF
+policies:
+  service: $POLICY
+count: 4000
+seed: 99
+callers:
+  - name: a
+    weight: 3
+    sourceVpcOwnerAccount: "111111111111"
+    principal: {account: "111111111111"}
+  - name: b
+    sourceVpcOwnerAccount: "222222222222"
+    principal: anonymous
+    mix:
+      headers:
+        x-one: [{random: {min: 0, max: 2, alphabet: "xy"}}]
+mix:
+  methods: {GET: 5, POST: 2, PUT: 1}
+  paths: [${paths%, }]
+  port: {443: 3, 8443: 1}
+  query:
+    q: [{value: blue, weight: 5}, {absent: true}, {repeat: [blue, green]}, {random: {min: 1, max: 4, alphabet: "ab%&="}}]
+    k: v
+  headers:
+    x-t: [{value: a}, {random: 3}]
+expectations:
+  - match: {caller: a, method: GET, query: {q: blue}}
+    expect: ALLOW
+  - match: {caller: b}
+    expect: DENY
+EOF
+run "pinned stream" 0 "$LP" simulate "$TMP/pin.yaml" --emit-requests -
+[ "$(sha256sum <"$TMP/out" | cut -d' ' -f1)" = c8fef6aa8e3ecc5a71577ba921f46ef48ab6b9fff1ffa158bbb6a4f21779d3ba ] ||
+  fail "pinned stream: the requests of seed 99 changed"
+for threads in 1 3; do
+  run "pinned report" 0 "$LP" simulate "$TMP/pin.yaml" --threads "$threads" --format json
+  [ "$(grep -v -e Seconds -e PerSecond -e '"threads"' -e '"scenario"' "$TMP/out" | sha256sum | cut -d' ' -f1)" = \
+    0ac18b3ee230317443c61fe8ae26eabfcf4c7ca2093d522967423f61088de89a ] ||
+    fail "pinned report: the report on seed 99 changed ($threads threads)"
+done
+
 if [ "$failures" -ne 0 ]; then
   echo "simulate.sh: $failures failure(s)" >&2
   exit 1

@@ -114,5 +114,20 @@ TEST(ChainRunnerTest, CompileLayersSetsWhatIsEvaluated) {
   EXPECT_EQ(none.shadow, nullptr);
 }
 
+TEST(AddHitTest, CountsDecidingStatementsOnlyWithoutBranching) {
+  std::vector<uint64_t> hits(4, 0);
+  AddHit(hits.data(), 0, -1);  // no statement decided: nothing counted
+  AddHit(hits.data(), 2, -1);
+  EXPECT_EQ(hits, (std::vector<uint64_t>{0, 0, 0, 0}));
+  AddHit(hits.data(), 0, 1);
+  AddHit(hits.data(), 2, 0);  // a service statement after two network ones
+  AddHit(hits.data(), 2, 1);
+  AddHit(hits.data(), 2, 1);
+  EXPECT_EQ(hits, (std::vector<uint64_t>{0, 1, 1, 2}));
+  std::vector<uint64_t> one(1, 0);  // layers without statements: one element
+  AddHit(one.data(), 0, -1);
+  EXPECT_EQ(one[0], 0u);
+}
+
 }  // namespace
 }  // namespace latticepol::internal

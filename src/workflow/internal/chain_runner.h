@@ -61,9 +61,19 @@ struct ChainStep {
   int32_t service_statement = -1;
 };
 
+// ++hits[offset + statement] when a statement decided (statement >= 0),
+// without a branch on the outcome (it would be mispredicted as often as the
+// decisions vary): a statement of -1 adds 0 to hits[0].
+inline void AddHit(uint64_t* hits, size_t offset, int32_t statement) {
+  const uint64_t decided = statement >= 0 ? 1 : 0;
+  const size_t index = (offset + static_cast<size_t>(statement)) & (size_t{0} - decided);
+  hits[index] += decided;
+}
+
 // Evaluates the layers for `view` (identity only when `identity` is not
 // null), adds one hit per deciding statement to `hits` (network statements
-// first, then service statements), composes with `table` and, with a shadow,
+// first, then service statements; at least one element even when the layers
+// have no statement), composes with `table` and, with a shadow,
 // composes the candidate's outcome the same way.
 inline ChainStep RunChainStep(const CompiledLayers& c, const CompiledPolicy* identity,
                               const ComposeTable& table, const RequestView& view,
@@ -76,14 +86,14 @@ inline ChainStep RunChainStep(const CompiledLayers& c, const CompiledPolicy* ide
     step.maybe |= d.uncertain;
     nk = d.kind;
     step.network_statement = d.statement;
-    if (d.statement >= 0) ++hits[d.statement];
+    AddHit(hits, 0, d.statement);
   }
   if (c.eval_service) {
     const Decision d = Evaluate(*c.service, view);
     step.maybe |= d.uncertain;
     sk = d.kind;
     step.service_statement = d.statement;
-    if (d.statement >= 0) ++hits[c.network_statements + d.statement];
+    AddHit(hits, c.network_statements, d.statement);
   }
   if (identity != nullptr) {
     const Decision d = Evaluate(*identity, view);
