@@ -815,6 +815,14 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       internal::InlineEntry e = q.entries[i];
       e.bits = e.mask & q.value & q.plain & q.static_all;
       out.query_entries[i] = e;
+      const size_t pair_size = q.suffix.size() + 1 + e.size;
+      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0])) continue;
+      const int k = out.n_pairs++;
+      std::memcpy(out.pair_bytes[k], q.suffix.data(), q.suffix.size());
+      out.pair_bytes[k][q.suffix.size()] = '=';
+      std::memcpy(out.pair_bytes[k] + q.suffix.size() + 1, e.data, e.size);
+      out.pair_size[k] = static_cast<uint32_t>(pair_size);
+      out.pair_bits[k] = e.bits;
     }
   }
   for (const internal::SimpleStatement& s : sp.statements) {

@@ -612,8 +612,28 @@ LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
   return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
 }
 
+// True iff 32 bytes can be read at `p` without crossing a page boundary.
+LATTICEPOL_ALWAYS_INLINE bool ThirtyTwoInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 32;
+}
+
 LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
   return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+}
+
+// The whole-pair test (EqPlan::pair_bytes): the index of the policy pair
+// equal to the `size` bytes of the raw pair at `pair`, or -1. The 16 bytes at
+// `pair` must be readable (within the text or its page).
+LATTICEPOL_ALWAYS_INLINE int EqWholePair(const EqPlan& ep, const char* pair, size_t size) {
+  const __m128i v = LoadWithinPage(pair);
+  for (int k = 0; k < ep.n_pairs; ++k) {
+    if (ep.pair_size[k] != size) continue;
+    const uint32_t same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+        v, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[k])))));
+    const uint32_t want = (uint32_t{1} << size) - 1;  // size <= 16
+    if ((same & want) == want) return k;
+  }
+  return -1;
 }
 
 // Bit i of each mask describes byte i of a raw query of 1 to 64 bytes: `&`,
@@ -669,6 +689,16 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
     const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
     const char* const pair = data + pos;
     const size_t size = end - pos;
+    // A pair equal to one of the policy's: its value is not empty and has
+    // no `%` (EqQueryFits). Its 16 bytes are readable: within the text, or
+    // a short text's first 32 (the caller checks), or the page.
+    if (size <= 16 && (n < 16 || pos + 16 <= n || SixteenInPage(pair))) {
+      const int k = EqWholePair(ep, pair, size);
+      if (k >= 0) {
+        if (st->count++ == 0) st->first = ep.pair_bits[k];
+        continue;
+      }
+    }
     if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
       const size_t vb = size == len ? len : len + 1;
       const size_t vn = size - vb;  // < 64
@@ -701,8 +731,10 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t len = ep.query_key.size();
   EqScan st;
 #if defined(__SSE2__)
-  // 1 to 64 bytes (an empty text's pointer may be at a page's end).
-  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || SixteenInPage(data))) {
+  // 1 to 64 bytes (an empty text's pointer may be at a page's end); a text
+  // under 16 bytes needs its first 32 in one page (EqWholePair reads 16 at
+  // each pair).
+  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || ThirtyTwoInPage(data))) {
     if (!EqVectorQuery(ep, data, n, &st)) return false;
   } else
 #endif

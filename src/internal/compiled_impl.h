@@ -412,6 +412,13 @@ struct EqPlan {
   // The statements whose Action matches vpc-lattice-svcs:Invoke, Deny first.
   EqStatement statements[kMaxStatements];
   int n_statements = 0;
+  // The vector scan's whole-pair test: each non-empty query value of the
+  // policy as the raw pair "key=value" (at most 16 bytes, zero padded), so
+  // one 16-byte compare checks the key, the `=` and the value of a pair.
+  alignas(16) uint8_t pair_bytes[SimpleKey::kInlineEntries][16] = {};
+  uint32_t pair_size[SimpleKey::kInlineEntries] = {};
+  uint64_t pair_bits[SimpleKey::kInlineEntries] = {};  // as query_entries' bits
+  int n_pairs = 0;
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).

@@ -470,6 +470,67 @@ TEST(EqualityPlanTest, NotSelectedForOtherShapes) {
   EXPECT_FALSE(EqualityShape(**Compile(principal)));
 }
 
+// The vector scan's whole-pair test (a policy pair "key=value" of up to 16
+// bytes, compared as one vector): pairs of 3 to 16 bytes, values differing
+// only in their last byte, a 17-byte pair (not a whole pair), prefixes and
+// extensions, each alone and after other pairs (queries of 1 to 64 bytes),
+// in ordinary memory and ending at a page whose successor is unmapped.
+TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijkl"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijkm"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijklm"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"a"}}}]})");
+  const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+  ASSERT_TRUE(EqualityShape(*policy));
+  const std::vector<std::string> pairs = {
+      "key=abcdefghijkl", "key=abcdefghijkm", "key=abcdefghijkn", "key=abcdefghijklm",
+      "key=abcdefghijk",  "key=abcdefghijklmn", "key=a", "key=b", "key=", "key",
+      "kez=a", "Key=a", "key=a%62", "key=abcdefghijk%6C"};
+  const std::vector<std::string> before = {"", "x=1&", "x=1&yy=22&zzz=333&",
+                                           "utm_source=newsletter&utm_medium=email&"};
+  const std::vector<std::string> after = {"", "&p=2"};
+  std::vector<std::string> queries;
+  for (const std::string& b : before) {
+    for (const std::string& p : pairs) {
+      for (const std::string& a : after) queries.push_back(b + p + a);
+    }
+  }
+  queries.push_back("key=a&key=a");
+  for (const std::string& q : queries) Checked(doc, *policy, SeedView(q));
+  // Spot checks, so the comparisons cannot pass on two wrong answers.
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijkl")).statement, 0);
+  EXPECT_EQ(Evaluate(*policy, SeedView("x=1&key=abcdefghijkm")).statement, 1);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijklm&p=2")).statement, 2);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=a")).statement, 3);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijkn")).statement, -1);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=a&key=a")).statement, -1);
+#if defined(__linux__)
+  const long page = sysconf(_SC_PAGESIZE);
+  ASSERT_GT(page, 0);
+  char* const base = static_cast<char*>(mmap(nullptr, static_cast<size_t>(2 * page),
+                                             PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(base, MAP_FAILED);
+  ASSERT_EQ(mprotect(base + page, static_cast<size_t>(page), PROT_NONE), 0);
+  for (const std::string& q : queries) {
+    char* const at = base + page - static_cast<long>(q.size());
+    std::memcpy(at, q.data(), q.size());
+    const Decision edge = Evaluate(*policy, SeedView(std::string_view(at, q.size())));
+    const Decision copy = Evaluate(*policy, SeedView(q));
+    EXPECT_EQ(edge.kind, copy.kind) << "query '" << q << "'";
+    EXPECT_EQ(edge.statement, copy.statement) << "query '" << q << "'";
+    EXPECT_EQ(edge.uncertain, copy.uncertain) << "query '" << q << "'";
+  }
+  munmap(base, static_cast<size_t>(2 * page));
+#endif
+}
+
 // The compiled matcher against the reference on random equality-shaped
 // policies and requests, raw and pre-split; and, where the raw query needs
 // no decoding, the equality plan (raw views) against the simple plan
