@@ -816,7 +816,10 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       e.bits = e.mask & q.value & q.plain & q.static_all;
       out.query_entries[i] = e;
       const size_t pair_size = q.suffix.size() + 1 + e.size;
-      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0])) continue;
+      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0]) ||
+          std::memchr(e.data, '&', e.size) != nullptr) {
+        continue;  // a raw pair never holds `&`
+      }
       const int k = out.n_pairs++;
       std::memcpy(out.pair_bytes[k], q.suffix.data(), q.suffix.size());
       out.pair_bytes[k][q.suffix.size()] = '=';

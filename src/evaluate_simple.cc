@@ -731,6 +731,14 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t len = ep.query_key.size();
   EqScan st;
 #if defined(__SSE2__)
+  // A query that is one of the policy's whole pairs (no `&`, no `%`).
+  if (n - 1 < 16 && ep.n_pairs > 0 && (n == 16 || SixteenInPage(data))) {
+    const int k = EqWholePair(ep, data, n);
+    if (k >= 0) {
+      *bits = ep.pair_bits[k];
+      return true;
+    }
+  }
   // 1 to 64 bytes (an empty text's pointer may be at a page's end); a text
   // under 16 bytes needs its first 32 in one page (EqWholePair reads 16 at
   // each pair).

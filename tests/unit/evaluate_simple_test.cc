@@ -473,8 +473,9 @@ TEST(EqualityPlanTest, NotSelectedForOtherShapes) {
 // The vector scan's whole-pair test (a policy pair "key=value" of up to 16
 // bytes, compared as one vector): pairs of 3 to 16 bytes, values differing
 // only in their last byte, a 17-byte pair (not a whole pair), prefixes and
-// extensions, each alone and after other pairs (queries of 1 to 64 bytes),
-// in ordinary memory and ending at a page whose successor is unmapped.
+// extensions, each alone (the whole query) and after other pairs (queries of
+// 1 to 64 bytes), in ordinary memory and ending at a page whose successor is
+// unmapped; a policy value holding `&`.
 TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
   const PolicyDocument doc = MustParse(
       R"({"Version":"2012-10-17","Statement":[)"
@@ -510,6 +511,18 @@ TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
   EXPECT_EQ(Evaluate(*policy, SeedView("key=a")).statement, 3);
   EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijkn")).statement, -1);
   EXPECT_EQ(Evaluate(*policy, SeedView("key=a&key=a")).statement, -1);
+  // A policy value with `&` is never a raw pair: "key=a&b" is key=a and b.
+  const PolicyDocument amp = MustParse(
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"a&b"}}}]})");
+  const std::shared_ptr<const CompiledPolicy> amp_policy = *Compile(amp);
+  ASSERT_TRUE(EqualityShape(*amp_policy));
+  for (const char* q : {"key=a&b", "key=a%26b", "key=a", "x=1&key=a&b"}) {
+    Checked(amp, *amp_policy, SeedView(q));
+  }
+  EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a&b")).statement, -1);
+  EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a%26b")).statement, 0);
 #if defined(__linux__)
   const long page = sysconf(_SC_PAGESIZE);
   ASSERT_GT(page, 0);
