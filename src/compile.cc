@@ -833,6 +833,17 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
     if (out.n_statements == internal::EqPlan::kMaxStatements) return;
     out.statements[out.n_statements++] = internal::EqStatement{s.cond, s.index, s.deny};
   }
+  uint64_t cond_bits = 0;
+  for (int i = 0; i < out.n_statements; ++i) cond_bits |= out.statements[i].cond;
+  out.small_pick = cond_bits < 256;
+  for (unsigned r = 0; out.small_pick && r < 256; ++r) {
+    for (int i = 0; i < out.n_statements; ++i) {
+      if ((r & out.statements[i].cond) == out.statements[i].cond) {
+        out.pick[r] = static_cast<uint8_t>(i + 1);
+        break;
+      }
+    }
+  }
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];
   out.const_res = sp.const_res;

@@ -812,12 +812,21 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   // source VPC owner and the method) with constant trip counts.
   res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
   Decision d;
-  for (int i = 0; i < ep.n_statements; ++i) {
-    const EqStatement& s = ep.statements[i];
-    if ((res & s.cond) != s.cond) continue;
-    d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
-    d.statement = s.index;
-    break;
+  if (ep.small_pick) {
+    const unsigned k = ep.pick[res & 255];
+    if (k != 0) {
+      const EqStatement& s = ep.statements[k - 1];
+      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = s.index;
+    }
+  } else {
+    for (int i = 0; i < ep.n_statements; ++i) {
+      const EqStatement& s = ep.statements[i];
+      if ((res & s.cond) != s.cond) continue;
+      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = s.index;
+      break;
+    }
   }
   d.uncertain = unc ? kMaybeUncertain : 0;
   return d;

@@ -419,6 +419,11 @@ struct EqPlan {
   uint32_t pair_size[SimpleKey::kInlineEntries] = {};
   uint64_t pair_bits[SimpleKey::kInlineEntries] = {};  // as query_entries' bits
   int n_pairs = 0;
+  // When every statement's clauses are among bits 0-7 (small_pick): the
+  // statement chosen for each value of those bits, as 1 + its position in
+  // `statements`, 0 for none.
+  bool small_pick = false;
+  uint8_t pick[256] = {};
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).

@@ -544,6 +544,70 @@ TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
 #endif
 }
 
+// Statement selection: Deny before Allow, document order within each, the
+// first statement whose clauses all hold; with few clause bits (a table from
+// the bits to the statement) and with many (a loop), against the reference
+// on every combination of values.
+TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
+  const auto statement = [](const char* effect, const char* method, const char* owner,
+                            const char* q = nullptr) {
+    std::string cond;
+    const auto add = [&cond](const char* key, const char* value) {
+      if (value == nullptr) return;
+      if (!cond.empty()) cond += ",";
+      cond += std::string("\"vpc-lattice-svcs:") + key + "\":\"" + value + "\"";
+    };
+    add("RequestMethod", method);
+    add("SourceVpcOwnerAccount", owner);
+    add("RequestQueryString/q", q);
+    return std::string(R"({"Effect":")") + effect +
+           R"(","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)" +
+           R"("Condition":{"StringEquals":{)" + cond + "}}}";
+  };
+  // 7 clause bits (the table), then 10 (the loop).
+  const std::string few =
+      R"({"Version":"2012-10-17","Statement":[)" + statement("Allow", "GET", nullptr) + "," +
+      statement("Allow", "GET", "111111111111") + "," + statement("Deny", "GET", "222222222222") +
+      "," + statement("Allow", "PUT", nullptr) + "," + statement("Deny", nullptr, "333333333333") +
+      "]}";
+  std::string many = R"({"Version":"2012-10-17","Statement":[)";
+  const char* const kManyMethods[] = {"M0", "M2", "M5", "GET"};
+  for (int i = 0; i < 6; ++i) {
+    const std::string o = std::to_string(100000000000 + i % 4);
+    many += statement(i % 3 == 2 ? "Deny" : "Allow", kManyMethods[i % 4], o.c_str(),
+                      i % 2 == 0 ? "blue" : "green") +
+            ",";
+  }
+  many += statement("Allow", "GET", nullptr) + "]}";
+  const std::vector<std::string> methods = {"GET", "PUT", "M0", "M2", "M5", "POST"};
+  const std::vector<std::string> owners = {"111111111111", "222222222222", "333333333333",
+                                           "100000000000", "100000000002", "100000000003"};
+  for (const std::string& text : {few, many}) {
+    const PolicyDocument doc = MustParse(text);
+    const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+    ASSERT_TRUE(EqualityShape(*policy)) << text;
+    for (const std::string& method : methods) {
+      for (const std::string& owner : owners) {
+        for (const char* query : {"", "q=blue", "q=green"}) {
+          RequestView v = SeedView(query, owner);
+          v.method = method;
+          Checked(doc, *policy, v);
+        }
+      }
+    }
+  }
+  // Spot checks on the first policy.
+  const std::shared_ptr<const CompiledPolicy> policy = *Compile(MustParse(few));
+  RequestView v = SeedView("", "222222222222");
+  EXPECT_EQ(Evaluate(*policy, v).statement, 2);  // Deny first
+  v.source_vpc_owner_account = OptionalText{"111111111111", true};
+  EXPECT_EQ(Evaluate(*policy, v).statement, 0);  // the first Allow
+  v.method = "PUT";
+  EXPECT_EQ(Evaluate(*policy, v).statement, 3);
+  v.method = "POST";
+  EXPECT_EQ(Evaluate(*policy, v).statement, -1);
+}
+
 // The compiled matcher against the reference on random equality-shaped
 // policies and requests, raw and pre-split; and, where the raw query needs
 // no decoding, the equality plan (raw views) against the simple plan
