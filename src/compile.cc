@@ -792,7 +792,10 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       e.optional_field = k.optional_field;
       e.string_field = k.string_field;
       e.n_entries = k.n_entries;
-      for (int i = 0; i < k.n_entries; ++i) e.entries[i] = k.entries[i];
+      for (int i = 0; i < k.n_entries; ++i) {
+        e.entries[i] = k.entries[i];
+        out.key_bits |= k.entries[i].bits;
+      }
     }
   }
   out.n_optional = static_cast<int>(sp.optional_keys.size());

@@ -808,10 +808,14 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
     return EvaluateSimple(im, r, ignore_principal);
   }
   res |= ep.const_res;
+  Decision d;
+  d.uncertain = unc ? kMaybeUncertain : 0;
+  // No statement can hold whatever the single-valued keys add (e.g. the
+  // query value matches none of the policy's): no lookups.
+  if (ep.small_pick && ep.pick[(res | ep.key_bits) & 255] == 0) return d;
   // The common shape (an optional field and a string field, e.g. the
   // source VPC owner and the method) with constant trip counts.
   res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
-  Decision d;
   if (ep.small_pick) {
     const unsigned k = ep.pick[res & 255];
     if (k != 0) {
@@ -828,7 +832,6 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
       break;
     }
   }
-  d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
 }
 

@@ -424,6 +424,7 @@ struct EqPlan {
   // `statements`, 0 for none.
   bool small_pick = false;
   uint8_t pick[256] = {};
+  uint64_t key_bits = 0;  // every bit the single-valued keys can set
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).
