@@ -529,7 +529,9 @@ __attribute__((noinline)) Decision PickNontrivial(const CompiledPolicy::Impl& im
 
 // ---- The equality plan (internal::EqPlan) ----------------------------------
 
-// The bits of an entry equal to `v` (setting `*found`), or 0.
+// The bits of an entry equal to `v` (setting `*found`), or 0. Unused entries
+// (empty, bits 0) after the used ones may be scanned too: an empty `v` that
+// no used entry equals then yields 0, as a miss does.
 LATTICEPOL_ALWAYS_INLINE uint64_t EqLookup(const InlineEntry* entries, int n_entries,
                                            std::string_view v, bool* found) {
   const size_t n = v.size();
@@ -786,11 +788,11 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
   for (int i = 0; i < n_optional; ++i) {
     const EqKey& k = ep.keys[i];
     const OptionalText& t = r.*k.optional_field;
-    if (t.present) res |= EqLookup(k.entries, k.n_entries, t.value, &found);
+    if (t.present) res |= EqLookup(k.entries, SimpleKey::kInlineEntries, t.value, &found);
   }
   for (int i = n_optional; i < n_keys; ++i) {
     const EqKey& k = ep.keys[i];
-    res |= EqLookup(k.entries, k.n_entries, r.*k.string_field, &found);
+    res |= EqLookup(k.entries, SimpleKey::kInlineEntries, r.*k.string_field, &found);
   }
   return res;
 }

@@ -380,6 +380,8 @@ struct EqKey {
   OptionalText RequestView::*optional_field = nullptr;
   std::string_view RequestView::*string_field = nullptr;
   // `bits`: the clause bits a request value equal to the entry yields.
+  // Entries past n_entries stay empty with bits 0: the evaluator scans all
+  // kInlineEntries of them (see EqLookup).
   InlineEntry entries[SimpleKey::kInlineEntries];
   int n_entries = 0;
 };

@@ -564,12 +564,12 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
            R"(","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)" +
            R"("Condition":{"StringEquals":{)" + cond + "}}}";
   };
-  // 7 clause bits (the table), then 10 (the loop).
+  // 8 clause bits (the table), then 10 (the loop).
   const std::string few =
       R"({"Version":"2012-10-17","Statement":[)" + statement("Allow", "GET", nullptr) + "," +
       statement("Allow", "GET", "111111111111") + "," + statement("Deny", "GET", "222222222222") +
       "," + statement("Allow", "PUT", nullptr) + "," + statement("Deny", nullptr, "333333333333") +
-      "]}";
+      "," + statement("Allow", "", nullptr) + "]}";
   std::string many = R"({"Version":"2012-10-17","Statement":[)";
   const char* const kManyMethods[] = {"M0", "M2", "M5", "GET"};
   for (int i = 0; i < 6; ++i) {
@@ -579,9 +579,12 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
             ",";
   }
   many += statement("Allow", "GET", nullptr) + "]}";
-  const std::vector<std::string> methods = {"GET", "PUT", "M0", "M2", "M5", "POST"};
+  // Empty values too: a key with fewer than four values also matches them
+  // against its unused (empty) slots.
+  const std::vector<std::string> methods = {"GET", "PUT", "M0", "M2", "M5", "POST", ""};
   const std::vector<std::string> owners = {"111111111111", "222222222222", "333333333333",
-                                           "100000000000", "100000000002", "100000000003"};
+                                           "100000000000", "100000000002", "100000000003",
+                                           ""};
   for (const std::string& text : {few, many}) {
     const PolicyDocument doc = MustParse(text);
     const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
@@ -606,6 +609,8 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
   EXPECT_EQ(Evaluate(*policy, v).statement, 3);
   v.method = "POST";
   EXPECT_EQ(Evaluate(*policy, v).statement, -1);
+  v.method = "";
+  EXPECT_EQ(Evaluate(*policy, v).statement, 5);
 }
 
 // The compiled matcher against the reference on random equality-shaped
