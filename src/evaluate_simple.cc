@@ -804,8 +804,11 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   const std::string_view action = r.action;
   uint64_t res = 0;  // the query key's bits first
   bool unc = ep.base_uncertain[ignore_principal ? 1 : 0];
+  // The action is usually RequestView's default (kInvokeAction itself): the
+  // pointer test spares the byte compare.
   if (!r.query_is_raw || action.size() != kInvokeAction.size() ||
-      !BytesEqual(action.data(), kInvokeAction.data(), kInvokeAction.size()) ||
+      (action.data() != kInvokeAction.data() &&
+       !BytesEqual(action.data(), kInvokeAction.data(), kInvokeAction.size())) ||
       (ep.has_query && !EqQueryBits(im, r.raw_query, &res, &unc))) {
     return EvaluateSimple(im, r, ignore_principal);
   }

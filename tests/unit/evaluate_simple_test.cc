@@ -611,6 +611,15 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
   EXPECT_EQ(Evaluate(*policy, v).statement, -1);
   v.method = "";
   EXPECT_EQ(Evaluate(*policy, v).statement, 5);
+  // The action as RequestView's default (kInvokeAction itself), as a copy,
+  // and as a copy that differs in its last byte.
+  std::string action(kInvokeAction);
+  v.action = action;
+  EXPECT_EQ(Evaluate(*policy, v).statement, 5);
+  action.back() = 'X';
+  v.action = action;
+  EXPECT_EQ(Evaluate(*policy, v).statement, -1);
+  EXPECT_EQ(Checked(MustParse(few), *policy, v).statement, -1);
 }
 
 // The compiled matcher against the reference on random equality-shaped
