@@ -805,7 +805,10 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       e.optional_field = k.optional_field;
       e.string_field = k.string_field;
       e.n_entries = k.n_entries;
-      for (int i = 0; i < k.n_entries; ++i) e.entries[i] = k.entries[i];
+      for (int i = 0; i < k.n_entries; ++i) {
+        e.entries[i] = k.entries[i];
+        out.key_bits |= k.entries[i].bits;
+      }
     }
   }
   out.n_optional = static_cast<int>(sp.optional_keys.size());
@@ -828,12 +831,34 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       internal::InlineEntry e = q.entries[i];
       e.bits = e.mask & q.value & q.plain & q.static_all;
       out.query_entries[i] = e;
+      const size_t pair_size = q.suffix.size() + 1 + e.size;
+      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0]) ||
+          std::memchr(e.data, '&', e.size) != nullptr) {
+        continue;  // a raw pair never holds `&`
+      }
+      const int k = out.n_pairs++;
+      std::memcpy(out.pair_bytes[k], q.suffix.data(), q.suffix.size());
+      out.pair_bytes[k][q.suffix.size()] = '=';
+      std::memcpy(out.pair_bytes[k] + q.suffix.size() + 1, e.data, e.size);
+      out.pair_size[k] = static_cast<uint32_t>(pair_size);
+      out.pair_bits[k] = e.bits;
     }
   }
   for (const internal::SimpleStatement& s : sp.statements) {
     if (!s.invoke) continue;
     if (out.n_statements == internal::EqPlan::kMaxStatements) return;
     out.statements[out.n_statements++] = internal::EqStatement{s.cond, s.index, s.deny};
+  }
+  uint64_t cond_bits = 0;
+  for (int i = 0; i < out.n_statements; ++i) cond_bits |= out.statements[i].cond;
+  out.small_pick = cond_bits < 256;
+  for (unsigned r = 0; out.small_pick && r < 256; ++r) {
+    for (int i = 0; i < out.n_statements; ++i) {
+      if ((r & out.statements[i].cond) == out.statements[i].cond) {
+        out.pick[r] = static_cast<uint8_t>(i + 1);
+        break;
+      }
+    }
   }
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];

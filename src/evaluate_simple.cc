@@ -529,7 +529,9 @@ __attribute__((noinline)) Decision PickNontrivial(const CompiledPolicy::Impl& im
 
 // ---- The equality plan (internal::EqPlan) ----------------------------------
 
-// The bits of an entry equal to `v` (setting `*found`), or 0.
+// The bits of an entry equal to `v` (setting `*found`), or 0. Unused entries
+// (empty, bits 0) after the used ones may be scanned too: an empty `v` that
+// no used entry equals then yields 0, as a miss does.
 LATTICEPOL_ALWAYS_INLINE uint64_t EqLookup(const InlineEntry* entries, int n_entries,
                                            std::string_view v, bool* found) {
   const size_t n = v.size();
@@ -612,8 +614,28 @@ LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
   return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
 }
 
+// True iff 32 bytes can be read at `p` without crossing a page boundary.
+LATTICEPOL_ALWAYS_INLINE bool ThirtyTwoInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 32;
+}
+
 LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
   return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+}
+
+// The whole-pair test (EqPlan::pair_bytes): the index of the policy pair
+// equal to the `size` bytes of the raw pair at `pair`, or -1. The 16 bytes at
+// `pair` must be readable (within the text or its page).
+LATTICEPOL_ALWAYS_INLINE int EqWholePair(const EqPlan& ep, const char* pair, size_t size) {
+  const __m128i v = LoadWithinPage(pair);
+  for (int k = 0; k < ep.n_pairs; ++k) {
+    if (ep.pair_size[k] != size) continue;
+    const uint32_t same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+        v, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[k])))));
+    const uint32_t want = (uint32_t{1} << size) - 1;  // size <= 16
+    if ((same & want) == want) return k;
+  }
+  return -1;
 }
 
 // Bit i of each mask describes byte i of a raw query of 1 to 64 bytes: `&`,
@@ -669,6 +691,16 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
     const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
     const char* const pair = data + pos;
     const size_t size = end - pos;
+    // A pair equal to one of the policy's: its value is not empty and has
+    // no `%` (EqQueryFits). Its 16 bytes are readable: within the text, or
+    // a short text's first 32 (the caller checks), or the page.
+    if (size <= 16 && (n < 16 || pos + 16 <= n || SixteenInPage(pair))) {
+      const int k = EqWholePair(ep, pair, size);
+      if (k >= 0) {
+        if (st->count++ == 0) st->first = ep.pair_bits[k];
+        continue;
+      }
+    }
     if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
       const size_t vb = size == len ? len : len + 1;
       const size_t vn = size - vb;  // < 64
@@ -701,8 +733,18 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   const size_t len = ep.query_key.size();
   EqScan st;
 #if defined(__SSE2__)
-  // 1 to 64 bytes (an empty text's pointer may be at a page's end).
-  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || SixteenInPage(data))) {
+  // A query that is one of the policy's whole pairs (no `&`, no `%`).
+  if (n - 1 < 16 && ep.n_pairs > 0 && (n == 16 || SixteenInPage(data))) {
+    const int k = EqWholePair(ep, data, n);
+    if (k >= 0) {
+      *bits = ep.pair_bits[k];
+      return true;
+    }
+  }
+  // 1 to 64 bytes (an empty text's pointer may be at a page's end); a text
+  // under 16 bytes needs its first 32 in one page (EqWholePair reads 16 at
+  // each pair).
+  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || ThirtyTwoInPage(data))) {
     if (!EqVectorQuery(ep, data, n, &st)) return false;
   } else
 #endif
@@ -746,11 +788,11 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
   for (int i = 0; i < n_optional; ++i) {
     const EqKey& k = ep.keys[i];
     const OptionalText& t = r.*k.optional_field;
-    if (t.present) res |= EqLookup(k.entries, k.n_entries, t.value, &found);
+    if (t.present) res |= EqLookup(k.entries, SimpleKey::kInlineEntries, t.value, &found);
   }
   for (int i = n_optional; i < n_keys; ++i) {
     const EqKey& k = ep.keys[i];
-    res |= EqLookup(k.entries, k.n_entries, r.*k.string_field, &found);
+    res |= EqLookup(k.entries, SimpleKey::kInlineEntries, r.*k.string_field, &found);
   }
   return res;
 }
@@ -762,24 +804,39 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   const std::string_view action = r.action;
   uint64_t res = 0;  // the query key's bits first
   bool unc = ep.base_uncertain[ignore_principal ? 1 : 0];
+  // The action is usually RequestView's default (kInvokeAction itself): the
+  // pointer test spares the byte compare.
   if (!r.query_is_raw || action.size() != kInvokeAction.size() ||
-      !BytesEqual(action.data(), kInvokeAction.data(), kInvokeAction.size()) ||
+      (action.data() != kInvokeAction.data() &&
+       !BytesEqual(action.data(), kInvokeAction.data(), kInvokeAction.size())) ||
       (ep.has_query && !EqQueryBits(im, r.raw_query, &res, &unc))) {
     return EvaluateSimple(im, r, ignore_principal);
   }
   res |= ep.const_res;
+  Decision d;
+  d.uncertain = unc ? kMaybeUncertain : 0;
+  // No statement can hold whatever the single-valued keys add (e.g. the
+  // query value matches none of the policy's): no lookups.
+  if (ep.small_pick && ep.pick[(res | ep.key_bits) & 255] == 0) return d;
   // The common shape (an optional field and a string field, e.g. the
   // source VPC owner and the method) with constant trip counts.
   res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
-  Decision d;
-  for (int i = 0; i < ep.n_statements; ++i) {
-    const EqStatement& s = ep.statements[i];
-    if ((res & s.cond) != s.cond) continue;
-    d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
-    d.statement = s.index;
-    break;
+  if (ep.small_pick) {
+    const unsigned k = ep.pick[res & 255];
+    if (k != 0) {
+      const EqStatement& s = ep.statements[k - 1];
+      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = s.index;
+    }
+  } else {
+    for (int i = 0; i < ep.n_statements; ++i) {
+      const EqStatement& s = ep.statements[i];
+      if ((res & s.cond) != s.cond) continue;
+      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = s.index;
+      break;
+    }
   }
-  d.uncertain = unc ? kMaybeUncertain : 0;
   return d;
 }
 

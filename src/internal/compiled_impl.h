@@ -491,6 +491,8 @@ struct EqKey {
   OptionalText RequestView::*optional_field = nullptr;
   std::string_view RequestView::*string_field = nullptr;
   // `bits`: the clause bits a request value equal to the entry yields.
+  // Entries past n_entries stay empty with bits 0: the evaluator scans all
+  // kInlineEntries of them (see EqLookup).
   InlineEntry entries[SimpleKey::kInlineEntries];
   int n_entries = 0;
 };
@@ -523,6 +525,19 @@ struct EqPlan {
   // The statements whose Action matches vpc-lattice-svcs:Invoke, Deny first.
   EqStatement statements[kMaxStatements];
   int n_statements = 0;
+  // The vector scan's whole-pair test: each non-empty query value of the
+  // policy as the raw pair "key=value" (at most 16 bytes, zero padded), so
+  // one 16-byte compare checks the key, the `=` and the value of a pair.
+  alignas(16) uint8_t pair_bytes[SimpleKey::kInlineEntries][16] = {};
+  uint32_t pair_size[SimpleKey::kInlineEntries] = {};
+  uint64_t pair_bits[SimpleKey::kInlineEntries] = {};  // as query_entries' bits
+  int n_pairs = 0;
+  // When every statement's clauses are among bits 0-7 (small_pick): the
+  // statement chosen for each value of those bits, as 1 + its position in
+  // `statements`, 0 for none.
+  bool small_pick = false;
+  uint8_t pick[256] = {};
+  uint64_t key_bits = 0;  // every bit the single-valued keys can set
 };
 
 // Request-dependent uncertainty triggers (bits of Impl::triggers).

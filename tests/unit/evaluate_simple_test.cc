@@ -470,6 +470,158 @@ TEST(EqualityPlanTest, NotSelectedForOtherShapes) {
   EXPECT_FALSE(EqualityShape(**Compile(principal)));
 }
 
+// The vector scan's whole-pair test (a policy pair "key=value" of up to 16
+// bytes, compared as one vector): pairs of 3 to 16 bytes, values differing
+// only in their last byte, a 17-byte pair (not a whole pair), prefixes and
+// extensions, each alone (the whole query) and after other pairs (queries of
+// 1 to 64 bytes), in ordinary memory and ending at a page whose successor is
+// unmapped; a policy value holding `&`.
+TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
+  const PolicyDocument doc = MustParse(
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijkl"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijkm"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"abcdefghijklm"}}},)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"a"}}}]})");
+  const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+  ASSERT_TRUE(EqualityShape(*policy));
+  const std::vector<std::string> pairs = {
+      "key=abcdefghijkl", "key=abcdefghijkm", "key=abcdefghijkn", "key=abcdefghijklm",
+      "key=abcdefghijk",  "key=abcdefghijklmn", "key=a", "key=b", "key=", "key",
+      "kez=a", "Key=a", "key=a%62", "key=abcdefghijk%6C"};
+  const std::vector<std::string> before = {"", "x=1&", "x=1&yy=22&zzz=333&",
+                                           "utm_source=newsletter&utm_medium=email&"};
+  const std::vector<std::string> after = {"", "&p=2"};
+  std::vector<std::string> queries;
+  for (const std::string& b : before) {
+    for (const std::string& p : pairs) {
+      for (const std::string& a : after) queries.push_back(b + p + a);
+    }
+  }
+  queries.push_back("key=a&key=a");
+  for (const std::string& q : queries) Checked(doc, *policy, SeedView(q));
+  // Spot checks, so the comparisons cannot pass on two wrong answers.
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijkl")).statement, 0);
+  EXPECT_EQ(Evaluate(*policy, SeedView("x=1&key=abcdefghijkm")).statement, 1);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijklm&p=2")).statement, 2);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=a")).statement, 3);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=abcdefghijkn")).statement, -1);
+  EXPECT_EQ(Evaluate(*policy, SeedView("key=a&key=a")).statement, -1);
+  // A policy value with `&` is never a raw pair: "key=a&b" is key=a and b.
+  const PolicyDocument amp = MustParse(
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+      R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestQueryString/key":"a&b"}}}]})");
+  const std::shared_ptr<const CompiledPolicy> amp_policy = *Compile(amp);
+  ASSERT_TRUE(EqualityShape(*amp_policy));
+  for (const char* q : {"key=a&b", "key=a%26b", "key=a", "x=1&key=a&b"}) {
+    Checked(amp, *amp_policy, SeedView(q));
+  }
+  EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a&b")).statement, -1);
+  EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a%26b")).statement, 0);
+#if defined(__linux__)
+  const long page = sysconf(_SC_PAGESIZE);
+  ASSERT_GT(page, 0);
+  char* const base = static_cast<char*>(mmap(nullptr, static_cast<size_t>(2 * page),
+                                             PROT_READ | PROT_WRITE,
+                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(base, MAP_FAILED);
+  ASSERT_EQ(mprotect(base + page, static_cast<size_t>(page), PROT_NONE), 0);
+  for (const std::string& q : queries) {
+    char* const at = base + page - static_cast<long>(q.size());
+    std::memcpy(at, q.data(), q.size());
+    const Decision edge = Evaluate(*policy, SeedView(std::string_view(at, q.size())));
+    const Decision copy = Evaluate(*policy, SeedView(q));
+    EXPECT_EQ(edge.kind, copy.kind) << "query '" << q << "'";
+    EXPECT_EQ(edge.statement, copy.statement) << "query '" << q << "'";
+    EXPECT_EQ(edge.uncertain, copy.uncertain) << "query '" << q << "'";
+  }
+  munmap(base, static_cast<size_t>(2 * page));
+#endif
+}
+
+// Statement selection: Deny before Allow, document order within each, the
+// first statement whose clauses all hold; with few clause bits (a table from
+// the bits to the statement) and with many (a loop), against the reference
+// on every combination of values.
+TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
+  const auto statement = [](const char* effect, const char* method, const char* owner,
+                            const char* q = nullptr) {
+    std::string cond;
+    const auto add = [&cond](const char* key, const char* value) {
+      if (value == nullptr) return;
+      if (!cond.empty()) cond += ",";
+      cond += std::string("\"vpc-lattice-svcs:") + key + "\":\"" + value + "\"";
+    };
+    add("RequestMethod", method);
+    add("SourceVpcOwnerAccount", owner);
+    add("RequestQueryString/q", q);
+    return std::string(R"({"Effect":")") + effect +
+           R"(","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)" +
+           R"("Condition":{"StringEquals":{)" + cond + "}}}";
+  };
+  // 8 clause bits (the table), then 10 (the loop).
+  const std::string few =
+      R"({"Version":"2012-10-17","Statement":[)" + statement("Allow", "GET", nullptr) + "," +
+      statement("Allow", "GET", "111111111111") + "," + statement("Deny", "GET", "222222222222") +
+      "," + statement("Allow", "PUT", nullptr) + "," + statement("Deny", nullptr, "333333333333") +
+      "," + statement("Allow", "", nullptr) + "]}";
+  std::string many = R"({"Version":"2012-10-17","Statement":[)";
+  const char* const kManyMethods[] = {"M0", "M2", "M5", "GET"};
+  for (int i = 0; i < 6; ++i) {
+    const std::string o = std::to_string(100000000000 + i % 4);
+    many += statement(i % 3 == 2 ? "Deny" : "Allow", kManyMethods[i % 4], o.c_str(),
+                      i % 2 == 0 ? "blue" : "green") +
+            ",";
+  }
+  many += statement("Allow", "GET", nullptr) + "]}";
+  // Empty values too: a key with fewer than four values also matches them
+  // against its unused (empty) slots.
+  const std::vector<std::string> methods = {"GET", "PUT", "M0", "M2", "M5", "POST", ""};
+  const std::vector<std::string> owners = {"111111111111", "222222222222", "333333333333",
+                                           "100000000000", "100000000002", "100000000003",
+                                           ""};
+  for (const std::string& text : {few, many}) {
+    const PolicyDocument doc = MustParse(text);
+    const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+    ASSERT_TRUE(EqualityShape(*policy)) << text;
+    for (const std::string& method : methods) {
+      for (const std::string& owner : owners) {
+        for (const char* query : {"", "q=blue", "q=green"}) {
+          RequestView v = SeedView(query, owner);
+          v.method = method;
+          Checked(doc, *policy, v);
+        }
+      }
+    }
+  }
+  // Spot checks on the first policy.
+  const std::shared_ptr<const CompiledPolicy> policy = *Compile(MustParse(few));
+  RequestView v = SeedView("", "222222222222");
+  EXPECT_EQ(Evaluate(*policy, v).statement, 2);  // Deny first
+  v.source_vpc_owner_account = OptionalText{"111111111111", true};
+  EXPECT_EQ(Evaluate(*policy, v).statement, 0);  // the first Allow
+  v.method = "PUT";
+  EXPECT_EQ(Evaluate(*policy, v).statement, 3);
+  v.method = "POST";
+  EXPECT_EQ(Evaluate(*policy, v).statement, -1);
+  v.method = "";
+  EXPECT_EQ(Evaluate(*policy, v).statement, 5);
+  // The action as RequestView's default (kInvokeAction itself), as a copy,
+  // and as a copy that differs in its last byte.
+  std::string action(kInvokeAction);
+  v.action = action;
+  EXPECT_EQ(Evaluate(*policy, v).statement, 5);
+  action.back() = 'X';
+  v.action = action;
+  EXPECT_EQ(Evaluate(*policy, v).statement, -1);
+  EXPECT_EQ(Checked(MustParse(few), *policy, v).statement, -1);
+}
+
 // The compiled matcher against the reference on random equality-shaped
 // policies and requests, raw and pre-split; and, where the raw query needs
 // no decoding, the equality plan (raw views) against the simple plan
