@@ -784,6 +784,22 @@ bool EqQueryFits(const internal::SimpleKey& q) {
          q.null_present == 0 && (q.absent_true & q.static_all) == 0;
 }
 
+// EqKey::words for a key with one or two values of one size, 1 to 16.
+void FillEqWords(internal::EqKey* key) {
+  internal::EqKey& e = *key;
+  const uint32_t size = e.n_entries >= 1 ? e.entries[0].size : 0;
+  if (e.n_entries < 1 || e.n_entries > 2 || size == 0 || size > 16 ||
+      e.entries[e.n_entries - 1].size != size) {
+    return;
+  }
+  for (int i = 0; i < 2; ++i) {
+    const internal::InlineEntry& entry = e.entries[i < e.n_entries ? i : 0];
+    internal::EqWords(entry.data, size, &e.words[i][0], &e.words[i][1]);
+    e.word_bits[i] = entry.bits;
+  }
+  e.word_size = size;
+}
+
 // Impl::eq from the simple plan (see internal::EqPlan), or disabled.
 void BuildEqPlan(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
@@ -809,6 +825,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
         e.entries[i] = k.entries[i];
         out.key_bits |= k.entries[i].bits;
       }
+      FillEqWords(&e);
     }
   }
   out.n_optional = static_cast<int>(sp.optional_keys.size());

@@ -660,6 +660,33 @@ LATTICEPOL_ALWAYS_INLINE void AddChunk(const EqPlan& ep, __m128i v, size_t at, E
   m->first |= cls << at;
 }
 
+// A pair of the vector scan that is none of the policy's whole pairs: the
+// query key with another value (or none), or a pair that starts like it.
+// Out of line: the scan's loop keeps its few values in registers. Returns
+// false to bail out.
+__attribute__((noinline)) bool EqVectorOddPair(const EqPlan& ep, const char* data, size_t pos,
+                                               size_t size, uint64_t pct, EqScan* st) {
+  const char* const key = ep.query_key.data();
+  const size_t len = ep.query_key.size();
+  const char* const pair = data + pos;
+  if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
+    const size_t vb = size == len ? len : len + 1;
+    const size_t vn = size - vb;  // < 64
+    if (vn == 0) st->unc = true;  // Q4
+    bool found = false;
+    if (st->count++ == 0) {
+      st->first = EqLookup(ep.query_entries, ep.n_query_entries,
+                           std::string_view(pair + vb, vn), &found);
+    }
+    if (!found && ((pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
+    return true;
+  }
+  const EqOther other = EqOtherPair(ep, pair, size);
+  if (other == EqOther::kBail) return false;
+  if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
+  return true;
+}
+
 // EqQueryBits for a query of 1 to 64 bytes, from its masks: the `&` bytes
 // give every pair's start and end, the bytes of query_first pick the pairs
 // to look at, and the `%` bytes answer Q3 for the value. A query under 16
@@ -682,8 +709,6 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
     }
   }
   uint64_t cand = ((m.amp << 1) | 1) & m.first;
-  const char* const key = ep.query_key.data();
-  const size_t len = ep.query_key.size();
   while (cand != 0) {
     const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
     cand &= cand - 1;
@@ -701,21 +726,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
         continue;
       }
     }
-    if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
-      const size_t vb = size == len ? len : len + 1;
-      const size_t vn = size - vb;  // < 64
-      if (vn == 0) st->unc = true;  // Q4
-      bool found = false;
-      if (st->count++ == 0) {
-        st->first = EqLookup(ep.query_entries, ep.n_query_entries,
-                             std::string_view(pair + vb, vn), &found);
-      }
-      if (!found && ((m.pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
-    } else {
-      const EqOther other = EqOtherPair(ep, pair, size);
-      if (other == EqOther::kBail) return false;
-      if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
-    }
+    if (!EqVectorOddPair(ep, data, pos, size, m.pct, st)) return false;
   }
   return true;
 }
@@ -779,20 +790,34 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
 
 // The single-valued keys' clause bits; kOptional/kString: the plan's counts
 // when known at compile time, else -1.
+// The bits of key `k` for the value `v`: two word compares per value when
+// the key has EqKey::words, else EqLookup.
+LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyLookup(const EqKey& k, std::string_view v) {
+  if (k.word_size != 0) {
+    if (v.size() != k.word_size) return 0;
+    uint64_t a, b;
+    EqWords(v.data(), v.size(), &a, &b);
+    const uint64_t first = a == k.words[0][0] && b == k.words[0][1] ? k.word_bits[0] : 0;
+    const uint64_t second = a == k.words[1][0] && b == k.words[1][1] ? k.word_bits[1] : 0;
+    return first | second;
+  }
+  bool found = false;
+  return EqLookup(k.entries, SimpleKey::kInlineEntries, v, &found);
+}
+
 template <int kOptional, int kString>
 LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView& r) {
   const int n_optional = kOptional >= 0 ? kOptional : ep.n_optional;
   const int n_keys = kString >= 0 ? kOptional + kString : ep.n_keys;
   uint64_t res = 0;
-  bool found = false;
   for (int i = 0; i < n_optional; ++i) {
     const EqKey& k = ep.keys[i];
     const OptionalText& t = r.*k.optional_field;
-    if (t.present) res |= EqLookup(k.entries, SimpleKey::kInlineEntries, t.value, &found);
+    if (t.present) res |= EqKeyLookup(k, t.value);
   }
   for (int i = n_optional; i < n_keys; ++i) {
     const EqKey& k = ep.keys[i];
-    res |= EqLookup(k.entries, SimpleKey::kInlineEntries, r.*k.string_field, &found);
+    res |= EqKeyLookup(k, r.*k.string_field);
   }
   return res;
 }

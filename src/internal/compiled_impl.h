@@ -495,7 +495,34 @@ struct EqKey {
   // kInlineEntries of them (see EqLookup).
   InlineEntry entries[SimpleKey::kInlineEntries];
   int n_entries = 0;
+  // Keys with one or two values of the same size, 1 to 16 bytes (the
+  // method, an account): word_size is that size (0: use `entries`) and each
+  // value is its two EqWords; a value of that size is looked up with no
+  // loop (EqWordLookup). With one value, the second slot repeats it.
+  uint32_t word_size = 0;
+  uint64_t words[2][2] = {{0, 0}, {0, 0}};
+  uint64_t word_bits[2] = {0, 0};
 };
+
+// The `n` (1 to 16) bytes at `p` as two overlapping little-endian words
+// that are equal for two texts of size `n` iff their bytes are: the first
+// and the last 8 (n >= 8), 4 (n >= 4) or 2 (n >= 2) bytes, or the byte.
+inline __attribute__((always_inline)) void EqWords(const char* p, size_t n, uint64_t* a,
+                                                   uint64_t* b) {
+  if (n >= 8) {
+    *a = Load64(p);
+    *b = Load64(p + n - 8);
+  } else if (n >= 4) {
+    *a = Load32(p);
+    *b = Load32(p + n - 4);
+  } else if (n >= 2) {
+    *a = Load16(p);
+    *b = Load16(p + n - 2);
+  } else {
+    *a = static_cast<unsigned char>(p[0]);
+    *b = 0;
+  }
+}
 
 struct EqStatement {
   uint64_t cond = 0;

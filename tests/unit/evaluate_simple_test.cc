@@ -628,6 +628,64 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
 // (pre-split views, which it hands over) on kind, statement and the
 // uncertainty flag itself.
 // LATTICEPOL_EQ_POLICIES=<n> runs n policies instead of 300 (100 requests each).
+// Keys with one or two policy values of one size (EqKey::words, compared as
+// two overlapping words): sizes 1 to 17 (17: past the words), values that
+// differ from the policy's in one byte at each position, one byte shorter or
+// longer; and a key whose two values differ in size (not words).
+TEST(EqualityPlanTest, WordKeysDecideAsTheReference) {
+  for (size_t n = 1; n <= 17; ++n) {
+    std::string method, x, y;
+    for (size_t i = 0; i < n; ++i) {
+      method += static_cast<char>('A' + i % 26);
+      x += static_cast<char>('0' + i % 10);
+    }
+    y = x;
+    y[n / 2] = 'y';
+    const std::string y_other = n == 1 ? x + "9" : y;  // a different size for n == 1
+    for (const std::string& second : {y, y_other}) {
+      const PolicyDocument doc = MustParse(
+          R"({"Version":"2012-10-17","Statement":[)"
+          R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+          R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":)" + JsonString(method) +
+          R"(,"vpc-lattice-svcs:SourceVpcOwnerAccount":)" + JsonString(x) + "}}},"
+          R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+          R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":)" + JsonString(method) +
+          R"(,"vpc-lattice-svcs:SourceVpcOwnerAccount":)" + JsonString(second) + "}}}]}");
+      const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+      ASSERT_TRUE(EqualityShape(*policy));
+      auto variants = [](const std::string& v) {
+        std::vector<std::string> out = {v, v + "x", v.substr(0, v.size() - 1)};
+        for (size_t i = 0; i < v.size(); ++i) {
+          out.push_back(v);
+          out.back()[i] = '#';
+        }
+        return out;
+      };
+      const std::vector<std::string> methods = variants(method);
+      std::vector<std::string> owners = variants(x);
+      for (const std::string& o : variants(second)) owners.push_back(o);
+      for (const std::string& m : methods) {
+        for (const std::string& o : owners) {
+          RequestView v = SeedView("", o);
+          v.method = m;
+          Checked(doc, *policy, v);
+        }
+      }
+      // Spot checks, so the comparisons cannot pass on two wrong answers.
+      RequestView v = SeedView("", x);
+      v.method = method;
+      EXPECT_EQ(Evaluate(*policy, v).statement, 0) << n;
+      v.source_vpc_owner_account.value = second;
+      EXPECT_EQ(Evaluate(*policy, v).statement, 1) << n;
+      v.method = methods.back();  // the last byte differs
+      EXPECT_EQ(Evaluate(*policy, v).statement, -1) << n;
+      v.method = method;
+      v.source_vpc_owner_account.value = owners.back();
+      EXPECT_EQ(Evaluate(*policy, v).statement, -1) << n;
+    }
+  }
+}
+
 TEST(EqualityPlanTest, AgreesWithTheReferenceAndTheSimplePlan) {
   const char* env = std::getenv("LATTICEPOL_EQ_POLICIES");
   const int policies = env != nullptr ? std::atoi(env) : 300;
