@@ -869,6 +869,11 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   uint64_t cond_bits = 0;
   for (int i = 0; i < out.n_statements; ++i) cond_bits |= out.statements[i].cond;
   out.small_pick = cond_bits < 256;
+  for (int i = 0; i < out.n_statements; ++i) {
+    Decision& d = out.picked[i + 1];
+    d.kind = out.statements[i].deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+    d.statement = out.statements[i].index;
+  }
   for (unsigned r = 0; out.small_pick && r < 256; ++r) {
     for (int i = 0; i < out.n_statements; ++i) {
       if ((r & out.statements[i].cond) == out.statements[i].cond) {
@@ -880,6 +885,8 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];
   out.const_res = sp.const_res;
+  out.leaf_shape = out.small_pick && out.n_optional == 1 && out.n_keys == 2 && out.has_query &&
+                   out.query_short_scan && out.n_pairs > 0;
   out.enabled = true;
   ep = out;
 }

@@ -823,7 +823,7 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
 }
 
 // The equality plan's decision (EvaluateEquality and its batch loop).
-inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
+__attribute__((noinline)) Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
                          bool ignore_principal) {
   const EqPlan& ep = im.eq;
   const std::string_view action = r.action;
@@ -847,12 +847,9 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   // source VPC owner and the method) with constant trip counts.
   res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
   if (ep.small_pick) {
-    const unsigned k = ep.pick[res & 255];
-    if (k != 0) {
-      const EqStatement& s = ep.statements[k - 1];
-      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
-      d.statement = s.index;
-    }
+    const DecisionIdMask uncertain = d.uncertain;
+    d = ep.picked[ep.pick[res & 255]];
+    d.uncertain = uncertain;
   } else {
     for (int i = 0; i < ep.n_statements; ++i) {
       const EqStatement& s = ep.statements[i];
@@ -865,16 +862,72 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   return d;
 }
 
+// EqDecide for the common requests of EqPlan::leaf_shape, with less state
+// in registers (the scan of long queries stays in EqDecide): the default
+// Invoke action and a raw query of at most 64 bytes (a short one with its
+// first 32 in one page). Sets `*out` as EqDecide would, or returns false for
+// EqDecide to decide (the query scan then starts over).
+LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
+                                     bool ignore_principal, Decision* out) {
+  if (!ep.leaf_shape || !r.query_is_raw || r.action.data() != kInvokeAction.data() ||
+      r.action.size() != kInvokeAction.size()) {
+    return false;
+  }
+  EqScan st;
+#if defined(__SSE2__)
+  const char* const data = r.raw_query.data();
+  const size_t n = r.raw_query.size();
+  if (n != 0) {
+    if (n > 16 || !ThirtyTwoInPage(data)) return false;
+    const int whole = EqWholePair(ep, data, n);  // the query is one pair
+    if (whole >= 0) {
+      st.first = ep.pair_bits[whole];
+    } else {
+      EqMasks m;
+      AddChunk(ep, LoadWithinPage(data), 0, &m);
+      const uint64_t keep = (uint64_t{1} << n) - 1;
+      const uint64_t amp = m.amp & keep;
+      const uint64_t cand = ((amp << 1) | 1) & m.first & keep;
+      if (cand != 0) {
+        if ((cand & (cand - 1)) != 0) return false;  // two or more: EqDecide
+        const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
+        const uint64_t rest = amp >> pos;
+        const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
+        const int k = EqWholePair(ep, data + pos, end - pos);
+        if (k >= 0) {
+          st.first = ep.pair_bits[k];
+        } else if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) {
+          return false;
+        }
+      }
+    }
+  }
+#else
+  if (!r.raw_query.empty()) return false;
+#endif
+  uint64_t res = st.first | ep.const_res;
+  // No lookups when no statement can hold whatever the keys add.
+  if (ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
+  Decision d = ep.picked[ep.pick[res & 255]];
+  d.uncertain = st.unc || ep.base_uncertain[ignore_principal ? 1 : 0] ? kMaybeUncertain : 0;
+  *out = d;
+  return true;
+}
+
 }  // namespace
 
 Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
                           bool ignore_principal) {
+  Decision d;
+  if (EqLeaf(im.eq, r, ignore_principal, &d)) return d;
   return EqDecide(im, r, ignore_principal);
 }
 
 void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
                            size_t n, Decision* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = EqDecide(im, requests[i], false);
+  for (size_t i = 0; i < n; ++i) {
+    if (!EqLeaf(im.eq, requests[i], false, &out[i])) out[i] = EqDecide(im, requests[i], false);
+  }
 }
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,

@@ -564,6 +564,13 @@ struct EqPlan {
   // `statements`, 0 for none.
   bool small_pick = false;
   uint8_t pick[256] = {};
+  // The decision for each value of `pick` (0: implicit deny), `uncertain`
+  // left 0: copied whole, then the request's flag set.
+  Decision picked[kMaxStatements + 1];
+  // The shape EqLeaf decides most requests of with no stack frame: small_pick,
+  // one optional and one string key, a query key with whole pairs and the
+  // short scan (the seed's).
+  bool leaf_shape = false;
   uint64_t key_bits = 0;  // every bit the single-valued keys can set
 };
 

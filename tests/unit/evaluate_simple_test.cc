@@ -686,6 +686,56 @@ TEST(EqualityPlanTest, WordKeysDecideAsTheReference) {
   }
 }
 
+// The seed's shape is decided by EqLeaf for queries of at most 16 bytes
+// with at most one pair that could be `q` (else by EqDecide): every query of
+// up to three pairs from a list of the pairs that matter (whole pairs, other
+// values, Q1-Q4, encodings, `&` runs), for each owner and method, equals the
+// reference and the pre-split query's simple plan, uncertainty included.
+TEST(EqualityPlanTest, SeedShapeAgreesWithTheSimplePlanOnEveryShortCombination) {
+  const Seed& seed = SeedPolicy();
+  const std::vector<std::string> pairs = {
+      "q=blue", "q=green", "q=red", "q=", "q", "Q=blue", "qq=blue", "=blue", "", "x=1",
+      "q=bl%75e", "%71=blue", "q=%zz", "q=blu", "q=greenn", "\xc3\xa9=1", "page=22"};
+  size_t compared = 0;
+  size_t allowed = 0;
+  for (size_t a = 0; a < pairs.size(); ++a) {
+    for (size_t b = 0; b <= pairs.size(); ++b) {
+      for (size_t c = 0; c <= pairs.size(); c += 4) {
+        std::string raw = pairs[a];
+        if (b < pairs.size()) raw += "&" + pairs[b];
+        if (b < pairs.size() && c < pairs.size()) raw += "&" + pairs[c];
+        for (const char* owner : {"111111111111", "222222222222"}) {
+          for (const char* method : {"GET", "PUT"}) {
+            RequestView v = SeedView(raw, owner);
+            v.method = method;
+            const Decision got = Checked(seed.doc, *seed.compiled, v);
+            allowed += got.allowed() ? 1 : 0;
+            if (raw.find('%') != std::string::npos) continue;
+            Request split;
+            split.AppendRawQuery(raw);
+            RequestView sv = v;
+            sv.query_is_raw = false;
+            sv.raw_query = std::string_view();
+            sv.query = split.view().query;
+            const Decision simple = Evaluate(*seed.compiled, sv);
+            ASSERT_EQ(got.kind, simple.kind) << "query '" << raw << "'";
+            ASSERT_EQ(got.statement, simple.statement) << "query '" << raw << "'";
+            ASSERT_EQ(got.uncertain, simple.uncertain) << "query '" << raw << "'";
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, size_t{1000});
+  EXPECT_GT(allowed, size_t{50});
+  // Spot checks.
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("x=1&q=blue")).statement, 0);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("Q=blue&q=blue")).uncertain, kMaybeUncertain);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=&x=1")).uncertain, kMaybeUncertain);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=green&x=1", "222222222222")).statement, 1);
+}
+
 TEST(EqualityPlanTest, AgreesWithTheReferenceAndTheSimplePlan) {
   const char* env = std::getenv("LATTICEPOL_EQ_POLICIES");
   const int policies = env != nullptr ? std::atoi(env) : 300;
