@@ -8,6 +8,7 @@
 // independently of the request; see the list at the top of src/evaluate.cc).
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -881,6 +882,8 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
         break;
       }
     }
+    static_assert(offsetof(Decision, uncertain) == sizeof(uint64_t), "kind, statement: 8 bytes");
+    std::memcpy(&out.picked_head[r], &out.picked[out.pick[r]], sizeof(uint64_t));
   }
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];

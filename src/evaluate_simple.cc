@@ -5,6 +5,8 @@
 // internal/compiled_eval.h.
 #include "internal/compiled_eval.h"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -863,17 +865,19 @@ __attribute__((noinline)) Decision EqDecide(const CompiledPolicy::Impl& im, cons
 }
 
 // EqDecide for the common requests of EqPlan::leaf_shape, with less state
-// in registers (the scan of long queries stays in EqDecide): the default
-// Invoke action and a raw query of at most 64 bytes (a short one with its
-// first 32 in one page). Sets `*out` as EqDecide would, or returns false for
-// EqDecide to decide (the query scan then starts over).
+// in registers (no scan loop): the default Invoke action and a raw query of
+// at most 16 bytes (its first 32 in one page) in which at most one pair
+// could be the query key's (query_first at a pair start). Sets `*out` as
+// EqDecide would, or returns false for EqDecide to decide (the query scan
+// then starts over).
 LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
                                      bool ignore_principal, Decision* out) {
   if (!ep.leaf_shape || !r.query_is_raw || r.action.data() != kInvokeAction.data() ||
       r.action.size() != kInvokeAction.size()) {
     return false;
   }
-  EqScan st;
+  uint64_t first = 0;  // the query key's bits
+  bool unc = false;
 #if defined(__SSE2__)
   const char* const data = r.raw_query.data();
   const size_t n = r.raw_query.size();
@@ -881,7 +885,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
     if (n > 16 || !ThirtyTwoInPage(data)) return false;
     const int whole = EqWholePair(ep, data, n);  // the query is one pair
     if (whole >= 0) {
-      st.first = ep.pair_bits[whole];
+      first = ep.pair_bits[whole];
     } else {
       EqMasks m;
       AddChunk(ep, LoadWithinPage(data), 0, &m);
@@ -895,9 +899,12 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
         const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
         const int k = EqWholePair(ep, data + pos, end - pos);
         if (k >= 0) {
-          st.first = ep.pair_bits[k];
-        } else if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) {
-          return false;
+          first = ep.pair_bits[k];
+        } else {
+          EqScan st;
+          if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) return false;
+          first = st.first;
+          unc = st.unc;
         }
       }
     }
@@ -905,11 +912,12 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
 #else
   if (!r.raw_query.empty()) return false;
 #endif
-  uint64_t res = st.first | ep.const_res;
+  uint64_t res = first | ep.const_res;
   // No lookups when no statement can hold whatever the keys add.
   if (ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
-  Decision d = ep.picked[ep.pick[res & 255]];
-  d.uncertain = st.unc || ep.base_uncertain[ignore_principal ? 1 : 0] ? kMaybeUncertain : 0;
+  Decision d;
+  std::memcpy(static_cast<void*>(&d), &ep.picked_head[res & 255], sizeof(uint64_t));
+  d.uncertain = unc || ep.base_uncertain[ignore_principal ? 1 : 0] ? kMaybeUncertain : 0;
   *out = d;
   return true;
 }

@@ -567,6 +567,9 @@ struct EqPlan {
   // The decision for each value of `pick` (0: implicit deny), `uncertain`
   // left 0: copied whole, then the request's flag set.
   Decision picked[kMaxStatements + 1];
+  // The same decision's first eight bytes (kind and statement) for each
+  // value of the pick bits (small_pick), copied into a Decision.
+  uint64_t picked_head[256] = {};
   // The shape EqLeaf decides most requests of with no stack frame: small_pick,
   // one optional and one string key, a query key with whole pairs and the
   // short scan (the seed's).
