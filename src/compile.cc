@@ -887,6 +887,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   }
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];
+  for (int i = 0; i < 2; ++i) out.base_flag[i] = out.base_uncertain[i] ? kMaybeUncertain : 0;
   out.const_res = sp.const_res;
   out.leaf_shape = out.small_pick && out.n_optional == 1 && out.n_keys == 2 && out.has_query &&
                    out.query_short_scan && out.n_pairs > 0;

@@ -913,11 +913,12 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
   if (!r.raw_query.empty()) return false;
 #endif
   uint64_t res = first | ep.const_res;
-  // No lookups when no statement can hold whatever the keys add.
-  if (ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
+  // No lookups when no statement can hold whatever the keys add (tested
+  // only when the query matched no policy value).
+  if (first != 0 || ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
   Decision d;
   std::memcpy(static_cast<void*>(&d), &ep.picked_head[res & 255], sizeof(uint64_t));
-  d.uncertain = unc || ep.base_uncertain[ignore_principal ? 1 : 0] ? kMaybeUncertain : 0;
+  d.uncertain = ep.base_flag[ignore_principal ? 1 : 0] | (unc ? kMaybeUncertain : 0);
   *out = d;
   return true;
 }

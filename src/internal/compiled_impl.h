@@ -570,6 +570,7 @@ struct EqPlan {
   // The same decision's first eight bytes (kind and statement) for each
   // value of the pick bits (small_pick), copied into a Decision.
   uint64_t picked_head[256] = {};
+  DecisionIdMask base_flag[2] = {0, 0};  // base_uncertain as kMaybeUncertain or 0
   // The shape EqLeaf decides most requests of with no stack frame: small_pick,
   // one optional and one string key, a query key with whole pairs and the
   // short scan (the seed's).
