@@ -872,8 +872,10 @@ __attribute__((noinline)) Decision EqDecide(const CompiledPolicy::Impl& im, cons
 // then starts over).
 LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
                                      bool ignore_principal, Decision* out) {
-  if (!ep.leaf_shape || !r.query_is_raw || r.action.data() != kInvokeAction.data() ||
-      r.action.size() != kInvokeAction.size()) {
+  if (__builtin_expect(!ep.leaf_shape || !r.query_is_raw ||
+                           r.action.data() != kInvokeAction.data() ||
+                           r.action.size() != kInvokeAction.size(),
+                       0)) {
     return false;
   }
   uint64_t first = 0;  // the query key's bits
@@ -882,7 +884,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
   const char* const data = r.raw_query.data();
   const size_t n = r.raw_query.size();
   if (n != 0) {
-    if (n > 16 || !ThirtyTwoInPage(data)) return false;
+    if (__builtin_expect(n > 16 || !ThirtyTwoInPage(data), 0)) return false;
     const int whole = EqWholePair(ep, data, n);  // the query is one pair
     if (whole >= 0) {
       first = ep.pair_bits[whole];
