@@ -459,6 +459,12 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
+  if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
+    k.value_path = internal::kPathMulti;
+  } else {
+    k.value_path = (f & ~internal::kFeatExact) == 0 ? internal::kPathExactOne
+                                                      : internal::kPathOneValue;
+  }
   if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
       f == internal::kFeatTyped && k.typed == internal::kTypedNumeric && k.n_words == 1) {
     k.int_port = true;

@@ -259,6 +259,11 @@ enum Feature : uint8_t {
   kFeatChecks = 1 << 6,  // O1/O2/O4 per-value checks
 };
 
+// CompiledKey::value_path: a single-valued key (not PrincipalOrgPaths)
+// whose clauses fit one word with exact atoms only (kPathExactOne) or with
+// any atoms (kPathOneValue); anything else folds values (kPathMulti).
+enum KeyPath : uint8_t { kPathExactOne = 0, kPathOneValue = 1, kPathMulti = 2 };
+
 // The clause masks of a key in a one-word plan, inline.
 struct OneWordMasks {
   uint64_t static_all = 0, value = 0, neg = 0, plain = 0, any = 0, all = 0,
@@ -295,6 +300,9 @@ struct CompiledKey {
   uint8_t checks = 0;        // KeyCheck bits
   uint8_t typed = 0;         // Typed bits: families whose parse can fail (T2)
   uint8_t features = 0;      // Feature bits
+  // How the general plan resolves one value of the key (a KeyPath, from
+  // n_words, features and the key kind; set by Compile).
+  uint8_t value_path = 0;
   OneWordMasks one;          // copies of the masks above when n_words == 1
 
   // Atoms.
