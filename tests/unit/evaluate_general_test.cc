@@ -333,5 +333,50 @@ TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
   }
 }
 
+// GlobSet::ForEachMatch reports exactly the patterns GlobMatch matches:
+// `*m*` patterns (searched from their own array), long prefixes and long
+// exact patterns that share a head word (the head index, whose buckets are
+// checked from byte 8 on), short prefixes, suffixes and `?` globs mixed in
+// one set; MatchesAny agrees.
+TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
+  Rng rng(20);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> globs;
+    const size_t n = 8 + rng.Below(12);
+    for (size_t i = 0; i < n; ++i) {
+      // Heads of 8 bytes from a tiny alphabet, so index buckets collide.
+      const std::string head = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
+      switch (rng.Below(9)) {
+        case 0: globs.push_back("*" + RandomText(rng, 3) + "*"); break;
+        case 1: case 2: case 3: globs.push_back(head + RandomText(rng, 6) + "*"); break;
+        case 4: case 5: globs.push_back(head + RandomText(rng, 6)); break;
+        case 6: globs.push_back(RandomText(rng, 4) + "*"); break;
+        case 7: globs.push_back("*" + RandomText(rng, 4)); break;
+        default: globs.push_back(head + "?" + RandomText(rng, 2) + "*"); break;
+      }
+      for (char& c : globs.back()) {
+        if (c == '\0') c = 'b';
+      }
+    }
+    internal::GlobSet set;
+    for (const std::string& g : globs) set.Add(g);
+    size_t budget = size_t{1} << 24;
+    ASSERT_TRUE(set.Compile(&budget).ok());
+    for (int t = 0; t < 40; ++t) {
+      std::string text = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
+      text = rng.Below(4) == 0 ? RandomText(rng, 16) : text + RandomText(rng, 10);
+      std::vector<int> got(globs.size(), 0);
+      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
+      bool any = false;
+      for (size_t i = 0; i < globs.size(); ++i) {
+        const bool want = internal::GlobMatch(globs[i], text);
+        any = any || want;
+        ASSERT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
+      }
+      EXPECT_EQ(set.MatchesAny(text), any);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace latticepol
