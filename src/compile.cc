@@ -459,6 +459,24 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
+  if (k.row != nullptr) {
+    using internal::RequestField;
+    switch (k.row->field) {  // the fields SingleKeyValue reads directly
+      case RequestField::kMethod: k.string_field = &RequestView::method; break;
+      case RequestField::kPath: k.string_field = &RequestView::path; break;
+      case RequestField::kServiceArn: k.optional_field = &RequestView::service_arn; break;
+      case RequestField::kServiceNetworkArn:
+        k.optional_field = &RequestView::service_network_arn;
+        break;
+      case RequestField::kSourceVpc: k.optional_field = &RequestView::source_vpc; break;
+      case RequestField::kSourceVpcOwnerAccount:
+        k.optional_field = &RequestView::source_vpc_owner_account;
+        break;
+      case RequestField::kSourceIp: k.optional_field = &RequestView::source_ip; break;
+      case RequestField::kTime: k.optional_field = &RequestView::time; break;
+      default: break;
+    }
+  }
   if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
     k.value_path = internal::kPathMulti;
   } else {

@@ -882,7 +882,17 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
       continue;
     }
     std::string_view v;
-    const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
+    bool present;
+    if (k.string_field != nullptr) {  // as SingleKeyValue, without its switch
+      present = !(connect_ && k.row->absent_on_connect);  // K1
+      v = r_.*k.string_field;
+    } else if (k.optional_field != nullptr) {
+      const OptionalText& t = r_.*k.optional_field;
+      present = t.present && !(connect_ && k.row->absent_on_connect);  // K1
+      v = t.value;
+    } else {
+      present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
+    }
     ValueKey(k, kid, present, v);
   }
   if (kFixed && !im.header_slots.empty()) HeaderPass();

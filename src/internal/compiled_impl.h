@@ -303,6 +303,11 @@ struct CompiledKey {
   // How the general plan resolves one value of the key (a KeyPath, from
   // n_words, features and the key kind; set by Compile).
   uint8_t value_path = 0;
+  // Keys read from one RequestView field (method, path, the optional text
+  // fields): the field, so the general plan reads it without the
+  // SingleKeyValue switch; null for every other key.
+  std::string_view RequestView::*string_field = nullptr;
+  OptionalText RequestView::*optional_field = nullptr;
   OneWordMasks one;          // copies of the masks above when n_words == 1
 
   // Atoms.

@@ -89,6 +89,26 @@ constexpr char kTypedPolicy[] = R"({
   ]
 })";
 
+// Method, path and address keys (read straight from their RequestView
+// fields) on Invoke and Connect requests: on Connect, method and path are
+// absent (K1), so the Null and IfExists clauses decide.
+constexpr char kFieldPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"StringNotEqualsIfExists": {"vpc-lattice-svcs:RequestMethod": "HEAD"},
+                   "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}},
+    {"Effect": "Allow", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": "GET"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"Null": {"vpc-lattice-svcs:RequestPath": "true"}}}
+  ]
+})";
+
 // A deterministic generator (splitmix64).
 class Rng {
  public:
@@ -229,6 +249,13 @@ TEST(EvaluateGeneralTest, HeaderKeysAgreeWithReference) {
 
 TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
   const std::vector<int> kinds = CheckAgainstReference(kTypedPolicy, 16, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
+  const std::vector<int> kinds = CheckAgainstReference(kFieldPolicy, 21, 40000);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
