@@ -377,6 +377,36 @@ void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
   }
 }
 
+// The general plan's per-key shortcuts: the RequestView field the key reads
+// (when SingleKeyValue reads one field directly) and its value path.
+void SetValuePath(CompiledKey* key) {
+  CompiledKey& k = *key;
+  if (k.row != nullptr) {
+    using internal::RequestField;
+    switch (k.row->field) {  // the fields SingleKeyValue reads directly
+      case RequestField::kMethod: k.string_field = &RequestView::method; break;
+      case RequestField::kPath: k.string_field = &RequestView::path; break;
+      case RequestField::kServiceArn: k.optional_field = &RequestView::service_arn; break;
+      case RequestField::kServiceNetworkArn:
+        k.optional_field = &RequestView::service_network_arn;
+        break;
+      case RequestField::kSourceVpc: k.optional_field = &RequestView::source_vpc; break;
+      case RequestField::kSourceVpcOwnerAccount:
+        k.optional_field = &RequestView::source_vpc_owner_account;
+        break;
+      case RequestField::kSourceIp: k.optional_field = &RequestView::source_ip; break;
+      case RequestField::kTime: k.optional_field = &RequestView::time; break;
+      default: break;
+    }
+  }
+  if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
+    k.value_path = internal::kPathMulti;
+  } else {
+    k.value_path = (k.features & ~internal::kFeatExact) == 0 ? internal::kPathExactOne
+                                                              : internal::kPathOneValue;
+  }
+}
+
 absl::Status Compiler::BuildKey(uint32_t key_id) {
   CompiledPolicy::Impl& im = *impl_;
   CompiledKey& k = im.keys[key_id];
@@ -459,30 +489,7 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
-  if (k.row != nullptr) {
-    using internal::RequestField;
-    switch (k.row->field) {  // the fields SingleKeyValue reads directly
-      case RequestField::kMethod: k.string_field = &RequestView::method; break;
-      case RequestField::kPath: k.string_field = &RequestView::path; break;
-      case RequestField::kServiceArn: k.optional_field = &RequestView::service_arn; break;
-      case RequestField::kServiceNetworkArn:
-        k.optional_field = &RequestView::service_network_arn;
-        break;
-      case RequestField::kSourceVpc: k.optional_field = &RequestView::source_vpc; break;
-      case RequestField::kSourceVpcOwnerAccount:
-        k.optional_field = &RequestView::source_vpc_owner_account;
-        break;
-      case RequestField::kSourceIp: k.optional_field = &RequestView::source_ip; break;
-      case RequestField::kTime: k.optional_field = &RequestView::time; break;
-      default: break;
-    }
-  }
-  if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
-    k.value_path = internal::kPathMulti;
-  } else {
-    k.value_path = (f & ~internal::kFeatExact) == 0 ? internal::kPathExactOne
-                                                      : internal::kPathOneValue;
-  }
+  SetValuePath(&k);
   if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
       f == internal::kFeatTyped && k.typed == internal::kTypedNumeric && k.n_words == 1) {
     k.int_port = true;
