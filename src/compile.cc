@@ -8,6 +8,7 @@
 // independently of the request; see the list at the top of src/evaluate.cc).
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -377,6 +378,36 @@ void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
   }
 }
 
+// The general plan's per-key shortcuts: the RequestView field the key reads
+// (when SingleKeyValue reads one field directly) and its value path.
+void SetValuePath(CompiledKey* key) {
+  CompiledKey& k = *key;
+  if (k.row != nullptr) {
+    using internal::RequestField;
+    switch (k.row->field) {  // the fields SingleKeyValue reads directly
+      case RequestField::kMethod: k.string_field = &RequestView::method; break;
+      case RequestField::kPath: k.string_field = &RequestView::path; break;
+      case RequestField::kServiceArn: k.optional_field = &RequestView::service_arn; break;
+      case RequestField::kServiceNetworkArn:
+        k.optional_field = &RequestView::service_network_arn;
+        break;
+      case RequestField::kSourceVpc: k.optional_field = &RequestView::source_vpc; break;
+      case RequestField::kSourceVpcOwnerAccount:
+        k.optional_field = &RequestView::source_vpc_owner_account;
+        break;
+      case RequestField::kSourceIp: k.optional_field = &RequestView::source_ip; break;
+      case RequestField::kTime: k.optional_field = &RequestView::time; break;
+      default: break;
+    }
+  }
+  if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
+    k.value_path = internal::kPathMulti;
+  } else {
+    k.value_path = (k.features & ~internal::kFeatExact) == 0 ? internal::kPathExactOne
+                                                              : internal::kPathOneValue;
+  }
+}
+
 absl::Status Compiler::BuildKey(uint32_t key_id) {
   CompiledPolicy::Impl& im = *impl_;
   CompiledKey& k = im.keys[key_id];
@@ -459,6 +490,7 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     f |= internal::kFeatChecks;
   }
   k.features = f;
+  SetValuePath(&k);
   if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
       f == internal::kFeatTyped && k.typed == internal::kTypedNumeric && k.n_words == 1) {
     k.int_port = true;
@@ -784,6 +816,22 @@ bool EqQueryFits(const internal::SimpleKey& q) {
          q.null_present == 0 && (q.absent_true & q.static_all) == 0;
 }
 
+// EqKey::words for a key with one or two values of one size, 1 to 16.
+void FillEqWords(internal::EqKey* key) {
+  internal::EqKey& e = *key;
+  const uint32_t size = e.n_entries >= 1 ? e.entries[0].size : 0;
+  if (e.n_entries < 1 || e.n_entries > 2 || size == 0 || size > 16 ||
+      e.entries[e.n_entries - 1].size != size) {
+    return;
+  }
+  for (int i = 0; i < 2; ++i) {
+    const internal::InlineEntry& entry = e.entries[i < e.n_entries ? i : 0];
+    internal::EqWords(entry.data, size, &e.words[i][0], &e.words[i][1]);
+    e.word_bits[i] = entry.bits;
+  }
+  e.word_size = size;
+}
+
 // Impl::eq from the simple plan (see internal::EqPlan), or disabled.
 void BuildEqPlan(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
@@ -809,6 +857,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
         e.entries[i] = k.entries[i];
         out.key_bits |= k.entries[i].bits;
       }
+      FillEqWords(&e);
     }
   }
   out.n_optional = static_cast<int>(sp.optional_keys.size());
@@ -852,6 +901,11 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   uint64_t cond_bits = 0;
   for (int i = 0; i < out.n_statements; ++i) cond_bits |= out.statements[i].cond;
   out.small_pick = cond_bits < 256;
+  for (int i = 0; i < out.n_statements; ++i) {
+    Decision& d = out.picked[i + 1];
+    d.kind = out.statements[i].deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+    d.statement = out.statements[i].index;
+  }
   for (unsigned r = 0; out.small_pick && r < 256; ++r) {
     for (int i = 0; i < out.n_statements; ++i) {
       if ((r & out.statements[i].cond) == out.statements[i].cond) {
@@ -859,10 +913,15 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
         break;
       }
     }
+    static_assert(offsetof(Decision, uncertain) == sizeof(uint64_t), "kind, statement: 8 bytes");
+    std::memcpy(&out.picked_head[r], &out.picked[out.pick[r]], sizeof(uint64_t));
   }
   out.base_uncertain[0] = sp.base_uncertain[0];
   out.base_uncertain[1] = sp.base_uncertain[1];
+  for (int i = 0; i < 2; ++i) out.base_flag[i] = out.base_uncertain[i] ? kMaybeUncertain : 0;
   out.const_res = sp.const_res;
+  out.leaf_shape = out.small_pick && out.n_optional == 1 && out.n_keys == 2 && out.has_query &&
+                   out.query_short_scan && out.n_pairs > 0;
   out.enabled = true;
   ep = out;
 }

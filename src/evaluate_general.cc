@@ -33,6 +33,8 @@ class Evaluator {
   void AddValueImpl(const CompiledKey& k, uint32_t kid, std::string_view v);
   template <typename HitFn, typename FailFn>
   void MatchAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
+  template <typename HitFn, typename FailFn>
+  void RareAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
@@ -262,13 +264,25 @@ template <int kW>
 template <typename HitFn, typename FailFn>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, std::string_view v,
                                                         HitFn&& hit, FailFn&& fail) {
-  if (!k.exact.empty()) {
+  // The feature bits say which atom kinds exist (one load, and the rare
+  // kinds behind one test).
+  const uint8_t f = k.features;
+  if (f & kFeatExact) {
     if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
   }
-  if (!k.folded.empty()) FoldedHits(k, v, hit, &unc_);
-  if (!k.globs.empty()) {
+  if (f & kFeatFolded) FoldedHits(k, v, hit, &unc_);
+  if (f & kFeatGlobs) {
     k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
   }
+  if (f & (kFeatArn | kFeatTyped | kFeatBinary | kFeatChecks)) RareAtoms(k, v, hit, fail);
+}
+
+// MatchAtoms' rare atom kinds: ARNs (O6), typed families (T2), binaries and
+// the per-value checks (O1/O2/O4).
+template <int kW>
+template <typename HitFn, typename FailFn>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std::string_view v,
+                                                       HitFn&& hit, FailFn&& fail) {
   if (!k.arns.empty()) {
     std::array<std::string_view, 6> f;
     if (SplitArn(v, &f)) {
@@ -800,8 +814,8 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint32_t kid,
                                                       bool present, std::string_view v) {
-  if (k.n_words == 1 && (k.features & ~kFeatExact) == 0 &&
-      k.key.kind != KeyKind::kPrincipalOrgPaths) {
+  const uint8_t path = k.value_path;  // one load instead of three tests
+  if (path == kPathExactOne) {
     // Single-valued key with equality atoms only: decide its clauses now.
     uint64_t r = k.one.absent_true;
     if (present) {
@@ -814,7 +828,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
     Res(Lo(k)) |= r & k.one.static_all;
     return;
   }
-  if (k.n_words == 1 && k.key.kind != KeyKind::kPrincipalOrgPaths) {
+  if (path == kPathOneValue) {
     Res(Lo(k)) |= present ? OneValue(k, v) : k.one.absent_true & k.one.static_all;
     return;
   }
@@ -868,7 +882,17 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
       continue;
     }
     std::string_view v;
-    const bool present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
+    bool present;
+    if (k.string_field != nullptr) {  // as SingleKeyValue, without its switch
+      present = !(connect_ && k.row->absent_on_connect);  // K1
+      v = r_.*k.string_field;
+    } else if (k.optional_field != nullptr) {
+      const OptionalText& t = r_.*k.optional_field;
+      present = t.present && !(connect_ && k.row->absent_on_connect);  // K1
+      v = t.value;
+    } else {
+      present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
+    }
     ValueKey(k, kid, present, v);
   }
   if (kFixed && !im.header_slots.empty()) HeaderPass();

@@ -5,6 +5,8 @@
 // internal/compiled_eval.h.
 #include "internal/compiled_eval.h"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -660,6 +662,33 @@ LATTICEPOL_ALWAYS_INLINE void AddChunk(const EqPlan& ep, __m128i v, size_t at, E
   m->first |= cls << at;
 }
 
+// A pair of the vector scan that is none of the policy's whole pairs: the
+// query key with another value (or none), or a pair that starts like it.
+// Out of line: the scan's loop keeps its few values in registers. Returns
+// false to bail out.
+__attribute__((noinline)) bool EqVectorOddPair(const EqPlan& ep, const char* data, size_t pos,
+                                               size_t size, uint64_t pct, EqScan* st) {
+  const char* const key = ep.query_key.data();
+  const size_t len = ep.query_key.size();
+  const char* const pair = data + pos;
+  if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
+    const size_t vb = size == len ? len : len + 1;
+    const size_t vn = size - vb;  // < 64
+    if (vn == 0) st->unc = true;  // Q4
+    bool found = false;
+    if (st->count++ == 0) {
+      st->first = EqLookup(ep.query_entries, ep.n_query_entries,
+                           std::string_view(pair + vb, vn), &found);
+    }
+    if (!found && ((pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
+    return true;
+  }
+  const EqOther other = EqOtherPair(ep, pair, size);
+  if (other == EqOther::kBail) return false;
+  if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
+  return true;
+}
+
 // EqQueryBits for a query of 1 to 64 bytes, from its masks: the `&` bytes
 // give every pair's start and end, the bytes of query_first pick the pairs
 // to look at, and the `%` bytes answer Q3 for the value. A query under 16
@@ -682,8 +711,6 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
     }
   }
   uint64_t cand = ((m.amp << 1) | 1) & m.first;
-  const char* const key = ep.query_key.data();
-  const size_t len = ep.query_key.size();
   while (cand != 0) {
     const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
     cand &= cand - 1;
@@ -701,21 +728,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
         continue;
       }
     }
-    if (size >= len && BytesEqual(key, pair, len) && (size == len || pair[len] == '=')) {
-      const size_t vb = size == len ? len : len + 1;
-      const size_t vn = size - vb;  // < 64
-      if (vn == 0) st->unc = true;  // Q4
-      bool found = false;
-      if (st->count++ == 0) {
-        st->first = EqLookup(ep.query_entries, ep.n_query_entries,
-                             std::string_view(pair + vb, vn), &found);
-      }
-      if (!found && ((m.pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
-    } else {
-      const EqOther other = EqOtherPair(ep, pair, size);
-      if (other == EqOther::kBail) return false;
-      if (other == EqOther::kCaseVariant) st->unc = true;  // Q1
-    }
+    if (!EqVectorOddPair(ep, data, pos, size, m.pct, st)) return false;
   }
   return true;
 }
@@ -779,26 +792,40 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
 
 // The single-valued keys' clause bits; kOptional/kString: the plan's counts
 // when known at compile time, else -1.
+// The bits of key `k` for the value `v`: two word compares per value when
+// the key has EqKey::words, else EqLookup.
+LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyLookup(const EqKey& k, std::string_view v) {
+  if (k.word_size != 0) {
+    if (v.size() != k.word_size) return 0;
+    uint64_t a, b;
+    EqWords(v.data(), v.size(), &a, &b);
+    const uint64_t first = a == k.words[0][0] && b == k.words[0][1] ? k.word_bits[0] : 0;
+    const uint64_t second = a == k.words[1][0] && b == k.words[1][1] ? k.word_bits[1] : 0;
+    return first | second;
+  }
+  bool found = false;
+  return EqLookup(k.entries, SimpleKey::kInlineEntries, v, &found);
+}
+
 template <int kOptional, int kString>
 LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView& r) {
   const int n_optional = kOptional >= 0 ? kOptional : ep.n_optional;
   const int n_keys = kString >= 0 ? kOptional + kString : ep.n_keys;
   uint64_t res = 0;
-  bool found = false;
   for (int i = 0; i < n_optional; ++i) {
     const EqKey& k = ep.keys[i];
     const OptionalText& t = r.*k.optional_field;
-    if (t.present) res |= EqLookup(k.entries, SimpleKey::kInlineEntries, t.value, &found);
+    if (t.present) res |= EqKeyLookup(k, t.value);
   }
   for (int i = n_optional; i < n_keys; ++i) {
     const EqKey& k = ep.keys[i];
-    res |= EqLookup(k.entries, SimpleKey::kInlineEntries, r.*k.string_field, &found);
+    res |= EqKeyLookup(k, r.*k.string_field);
   }
   return res;
 }
 
 // The equality plan's decision (EvaluateEquality and its batch loop).
-inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
+__attribute__((noinline)) Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
                          bool ignore_principal) {
   const EqPlan& ep = im.eq;
   const std::string_view action = r.action;
@@ -822,12 +849,9 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   // source VPC owner and the method) with constant trip counts.
   res |= ep.n_optional == 1 && ep.n_keys == 2 ? EqKeyBits<1, 1>(ep, r) : EqKeyBits<-1, -1>(ep, r);
   if (ep.small_pick) {
-    const unsigned k = ep.pick[res & 255];
-    if (k != 0) {
-      const EqStatement& s = ep.statements[k - 1];
-      d.kind = s.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
-      d.statement = s.index;
-    }
+    const DecisionIdMask uncertain = d.uncertain;
+    d = ep.picked[ep.pick[res & 255]];
+    d.uncertain = uncertain;
   } else {
     for (int i = 0; i < ep.n_statements; ++i) {
       const EqStatement& s = ep.statements[i];
@@ -840,16 +864,81 @@ inline Decision EqDecide(const CompiledPolicy::Impl& im, const RequestView& r,
   return d;
 }
 
+// EqDecide for the common requests of EqPlan::leaf_shape, with less state
+// in registers (no scan loop): the default Invoke action and a raw query of
+// at most 16 bytes (its first 32 in one page) in which at most one pair
+// could be the query key's (query_first at a pair start). Sets `*out` as
+// EqDecide would, or returns false for EqDecide to decide (the query scan
+// then starts over).
+LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
+                                     bool ignore_principal, Decision* out) {
+  if (__builtin_expect(!ep.leaf_shape || !r.query_is_raw ||
+                           r.action.data() != kInvokeAction.data() ||
+                           r.action.size() != kInvokeAction.size(),
+                       0)) {
+    return false;
+  }
+  uint64_t first = 0;  // the query key's bits
+  bool unc = false;
+#if defined(__SSE2__)
+  const char* const data = r.raw_query.data();
+  const size_t n = r.raw_query.size();
+  if (n != 0) {
+    if (__builtin_expect(n > 16 || !ThirtyTwoInPage(data), 0)) return false;
+    const int whole = EqWholePair(ep, data, n);  // the query is one pair
+    if (whole >= 0) {
+      first = ep.pair_bits[whole];
+    } else {
+      EqMasks m;
+      AddChunk(ep, LoadWithinPage(data), 0, &m);
+      const uint64_t keep = (uint64_t{1} << n) - 1;
+      const uint64_t amp = m.amp & keep;
+      const uint64_t cand = ((amp << 1) | 1) & m.first & keep;
+      if (cand != 0) {
+        if ((cand & (cand - 1)) != 0) return false;  // two or more: EqDecide
+        const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
+        const uint64_t rest = amp >> pos;
+        const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
+        const int k = EqWholePair(ep, data + pos, end - pos);
+        if (k >= 0) {
+          first = ep.pair_bits[k];
+        } else {
+          EqScan st;
+          if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) return false;
+          first = st.first;
+          unc = st.unc;
+        }
+      }
+    }
+  }
+#else
+  if (!r.raw_query.empty()) return false;
+#endif
+  uint64_t res = first | ep.const_res;
+  // No lookups when no statement can hold whatever the keys add (tested
+  // only when the query matched no policy value).
+  if (first != 0 || ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
+  Decision d;
+  std::memcpy(static_cast<void*>(&d), &ep.picked_head[res & 255], sizeof(uint64_t));
+  d.uncertain = ep.base_flag[ignore_principal ? 1 : 0] | (unc ? kMaybeUncertain : 0);
+  *out = d;
+  return true;
+}
+
 }  // namespace
 
 Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
                           bool ignore_principal) {
+  Decision d;
+  if (EqLeaf(im.eq, r, ignore_principal, &d)) return d;
   return EqDecide(im, r, ignore_principal);
 }
 
 void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
                            size_t n, Decision* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = EqDecide(im, requests[i], false);
+  for (size_t i = 0; i < n; ++i) {
+    if (!EqLeaf(im.eq, requests[i], false, &out[i])) out[i] = EqDecide(im, requests[i], false);
+  }
 }
 
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,

@@ -259,6 +259,11 @@ enum Feature : uint8_t {
   kFeatChecks = 1 << 6,  // O1/O2/O4 per-value checks
 };
 
+// CompiledKey::value_path: a single-valued key (not PrincipalOrgPaths)
+// whose clauses fit one word with exact atoms only (kPathExactOne) or with
+// any atoms (kPathOneValue); anything else folds values (kPathMulti).
+enum KeyPath : uint8_t { kPathExactOne = 0, kPathOneValue = 1, kPathMulti = 2 };
+
 // The clause masks of a key in a one-word plan, inline.
 struct OneWordMasks {
   uint64_t static_all = 0, value = 0, neg = 0, plain = 0, any = 0, all = 0,
@@ -295,6 +300,14 @@ struct CompiledKey {
   uint8_t checks = 0;        // KeyCheck bits
   uint8_t typed = 0;         // Typed bits: families whose parse can fail (T2)
   uint8_t features = 0;      // Feature bits
+  // How the general plan resolves one value of the key (a KeyPath, from
+  // n_words, features and the key kind; set by Compile).
+  uint8_t value_path = 0;
+  // Keys read from one RequestView field (method, path, the optional text
+  // fields): the field, so the general plan reads it without the
+  // SingleKeyValue switch; null for every other key.
+  std::string_view RequestView::*string_field = nullptr;
+  OptionalText RequestView::*optional_field = nullptr;
   OneWordMasks one;          // copies of the masks above when n_words == 1
 
   // Atoms.
@@ -495,7 +508,34 @@ struct EqKey {
   // kInlineEntries of them (see EqLookup).
   InlineEntry entries[SimpleKey::kInlineEntries];
   int n_entries = 0;
+  // Keys with one or two values of the same size, 1 to 16 bytes (the
+  // method, an account): word_size is that size (0: use `entries`) and each
+  // value is its two EqWords; a value of that size is looked up with no
+  // loop (EqWordLookup). With one value, the second slot repeats it.
+  uint32_t word_size = 0;
+  uint64_t words[2][2] = {{0, 0}, {0, 0}};
+  uint64_t word_bits[2] = {0, 0};
 };
+
+// The `n` (1 to 16) bytes at `p` as two overlapping little-endian words
+// that are equal for two texts of size `n` iff their bytes are: the first
+// and the last 8 (n >= 8), 4 (n >= 4) or 2 (n >= 2) bytes, or the byte.
+inline __attribute__((always_inline)) void EqWords(const char* p, size_t n, uint64_t* a,
+                                                   uint64_t* b) {
+  if (n >= 8) {
+    *a = Load64(p);
+    *b = Load64(p + n - 8);
+  } else if (n >= 4) {
+    *a = Load32(p);
+    *b = Load32(p + n - 4);
+  } else if (n >= 2) {
+    *a = Load16(p);
+    *b = Load16(p + n - 2);
+  } else {
+    *a = static_cast<unsigned char>(p[0]);
+    *b = 0;
+  }
+}
 
 struct EqStatement {
   uint64_t cond = 0;
@@ -537,6 +577,17 @@ struct EqPlan {
   // `statements`, 0 for none.
   bool small_pick = false;
   uint8_t pick[256] = {};
+  // The decision for each value of `pick` (0: implicit deny), `uncertain`
+  // left 0: copied whole, then the request's flag set.
+  Decision picked[kMaxStatements + 1];
+  // The same decision's first eight bytes (kind and statement) for each
+  // value of the pick bits (small_pick), copied into a Decision.
+  uint64_t picked_head[256] = {};
+  DecisionIdMask base_flag[2] = {0, 0};  // base_uncertain as kMaybeUncertain or 0
+  // The shape EqLeaf decides most requests of with no stack frame: small_pick,
+  // one optional and one string key, a query key with whole pairs and the
+  // short scan (the seed's).
+  bool leaf_shape = false;
   uint64_t key_bits = 0;  // every bit the single-valued keys can set
 };
 

@@ -148,7 +148,6 @@ GlobPattern ParseShape(std::string_view glob) {
 }
 }  // namespace
 
-namespace {
 // Returns true iff `m` occurs in `t`. The candidate positions of m's first
 // byte are found eight bytes at a time (an exact per-byte equality mask;
 // the zero padding of a last partial word can only add candidates past
@@ -175,7 +174,6 @@ bool ContainsLiteral(std::string_view t, std::string_view m) {
   }
   return false;
 }
-}  // namespace
 
 bool GlobPattern::MatchesSlow(std::string_view text) const {
   switch (shape) {
@@ -462,12 +460,18 @@ void GlobSet::BuildFixedArrays() {
   // Plain prefixes and suffixes: compact arrays, no per-pattern switch.
   prefixes_.clear();
   suffixes_.clear();
+  contains_.clear();
   std::vector<uint32_t> rest;
   for (uint32_t i : simple_) {
     const GlobPattern& p = patterns_[i];
     Fixed f;
     f.id = i;
-    if (p.shape == GlobShape::kPrefix) {
+    if (p.shape == GlobShape::kContains) {
+      Contains c;
+      c.literal = p.middles[0];
+      c.id = i;
+      contains_.push_back(c);
+    } else if (p.shape == GlobShape::kPrefix) {
       f.word = p.head;
       f.mask = p.head_mask;
       f.size = static_cast<uint32_t>(p.prefix.size());
@@ -560,6 +564,9 @@ bool GlobSet::MatchesAny(std::string_view text) const {
   }
   for (const Fixed& f : suffixes_) {
     if (patterns_[f.id].Matches(text)) return true;
+  }
+  for (const Contains& c : contains_) {
+    if (ContainsLiteral(text, c.literal)) return true;
   }
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;

@@ -128,6 +128,9 @@ inline void TailWord(std::string_view s, uint64_t* word, uint64_t* mask) {
   }
 }
 
+// Returns true iff `m` occurs in `t` (bytes).
+bool ContainsLiteral(std::string_view t, std::string_view m);
+
 enum class GlobShape : uint8_t {
   kExact,         // no wildcard: text == a
   kAny,           // only `*`s: always true
@@ -277,6 +280,9 @@ class GlobSet {
         hit(f.id);
       }
     }
+    for (const Contains& c : contains_) {
+      if (ContainsLiteral(text, c.literal)) hit(c.id);
+    }
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
@@ -285,7 +291,18 @@ class GlobSet {
       if (it != head_index_.end()) {
         for (uint32_t j = it->second.begin; j < it->second.end; ++j) {
           const uint32_t i = indexed_[j];
-          if (patterns_[i].Matches(text, probe)) hit(i);
+          const GlobPattern& p = patterns_[i];
+          // The bucket's head word equals the text's first eight bytes, so a
+          // prefix (or exact) pattern needs only its bytes from 8 compared.
+          if (p.shape == GlobShape::kPrefix || p.shape == GlobShape::kExact) {
+            const size_t size = p.prefix.size();
+            if ((p.shape == GlobShape::kPrefix ? n >= size : n == size) &&
+                BytesEqual(text.data() + 8, p.prefix.data() + 8, size - 8)) {
+              hit(i);
+            }
+          } else if (p.Matches(text, probe)) {
+            hit(i);
+          }
         }
       }
     }
@@ -341,6 +358,13 @@ class GlobSet {
   std::vector<GlobPattern> patterns_;
   std::vector<Fixed> prefixes_;
   std::vector<Fixed> suffixes_;
+  // kContains patterns (`*m*`): their literal, searched without the
+  // per-pattern switch.
+  struct Contains {
+    std::string_view literal;  // GlobPattern::middles[0] of patterns_[id]
+    uint32_t id = 0;
+  };
+  std::vector<Contains> contains_;
   absl::flat_hash_map<uint64_t, HeadRange> head_index_;
   std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one

@@ -89,6 +89,26 @@ constexpr char kTypedPolicy[] = R"({
   ]
 })";
 
+// Method, path and address keys (read straight from their RequestView
+// fields) on Invoke and Connect requests: on Connect, method and path are
+// absent (K1), so the Null and IfExists clauses decide.
+constexpr char kFieldPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"StringNotEqualsIfExists": {"vpc-lattice-svcs:RequestMethod": "HEAD"},
+                   "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}},
+    {"Effect": "Allow", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod": "GET"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Resource": "*",
+     "Action": ["vpc-lattice-svcs:Invoke", "vpc-lattice-svcs:Connect"],
+     "Condition": {"Null": {"vpc-lattice-svcs:RequestPath": "true"}}}
+  ]
+})";
+
 // A deterministic generator (splitmix64).
 class Rng {
  public:
@@ -234,6 +254,13 @@ TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
 }
 
+TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
+  const std::vector<int> kinds = CheckAgainstReference(kFieldPolicy, 21, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
 // The benchmark policies (the general plan's reason to exist) on the same
 // random requests.
 TEST(EvaluateGeneralTest, BenchPoliciesAgreeWithReference) {
@@ -329,6 +356,51 @@ TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
       const std::string text = RandomText(rng, 20);
       ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
           << "glob `" << glob << "` text size " << text.size();
+    }
+  }
+}
+
+// GlobSet::ForEachMatch reports exactly the patterns GlobMatch matches:
+// `*m*` patterns (searched from their own array), long prefixes and long
+// exact patterns that share a head word (the head index, whose buckets are
+// checked from byte 8 on), short prefixes, suffixes and `?` globs mixed in
+// one set; MatchesAny agrees.
+TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
+  Rng rng(20);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> globs;
+    const size_t n = 8 + rng.Below(12);
+    for (size_t i = 0; i < n; ++i) {
+      // Heads of 8 bytes from a tiny alphabet, so index buckets collide.
+      const std::string head = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
+      switch (rng.Below(9)) {
+        case 0: globs.push_back("*" + RandomText(rng, 3) + "*"); break;
+        case 1: case 2: case 3: globs.push_back(head + RandomText(rng, 6) + "*"); break;
+        case 4: case 5: globs.push_back(head + RandomText(rng, 6)); break;
+        case 6: globs.push_back(RandomText(rng, 4) + "*"); break;
+        case 7: globs.push_back("*" + RandomText(rng, 4)); break;
+        default: globs.push_back(head + "?" + RandomText(rng, 2) + "*"); break;
+      }
+      for (char& c : globs.back()) {
+        if (c == '\0') c = 'b';
+      }
+    }
+    internal::GlobSet set;
+    for (const std::string& g : globs) set.Add(g);
+    size_t budget = size_t{1} << 24;
+    ASSERT_TRUE(set.Compile(&budget).ok());
+    for (int t = 0; t < 40; ++t) {
+      std::string text = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
+      text = rng.Below(4) == 0 ? RandomText(rng, 16) : text + RandomText(rng, 10);
+      std::vector<int> got(globs.size(), 0);
+      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
+      bool any = false;
+      for (size_t i = 0; i < globs.size(); ++i) {
+        const bool want = internal::GlobMatch(globs[i], text);
+        any = any || want;
+        ASSERT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
+      }
+      EXPECT_EQ(set.MatchesAny(text), any);
     }
   }
 }

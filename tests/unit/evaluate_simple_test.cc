@@ -628,6 +628,114 @@ TEST(EqualityPlanTest, PicksTheFirstStatementWhoseClausesHold) {
 // (pre-split views, which it hands over) on kind, statement and the
 // uncertainty flag itself.
 // LATTICEPOL_EQ_POLICIES=<n> runs n policies instead of 300 (100 requests each).
+// Keys with one or two policy values of one size (EqKey::words, compared as
+// two overlapping words): sizes 1 to 17 (17: past the words), values that
+// differ from the policy's in one byte at each position, one byte shorter or
+// longer; and a key whose two values differ in size (not words).
+TEST(EqualityPlanTest, WordKeysDecideAsTheReference) {
+  for (size_t n = 1; n <= 17; ++n) {
+    std::string method, x, y;
+    for (size_t i = 0; i < n; ++i) {
+      method += static_cast<char>('A' + i % 26);
+      x += static_cast<char>('0' + i % 10);
+    }
+    y = x;
+    y[n / 2] = 'y';
+    const std::string y_other = n == 1 ? x + "9" : y;  // a different size for n == 1
+    for (const std::string& second : {y, y_other}) {
+      const PolicyDocument doc = MustParse(
+          R"({"Version":"2012-10-17","Statement":[)"
+          R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+          R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":)" + JsonString(method) +
+          R"(,"vpc-lattice-svcs:SourceVpcOwnerAccount":)" + JsonString(x) + "}}},"
+          R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*",)"
+          R"("Condition":{"StringEquals":{"vpc-lattice-svcs:RequestMethod":)" + JsonString(method) +
+          R"(,"vpc-lattice-svcs:SourceVpcOwnerAccount":)" + JsonString(second) + "}}}]}");
+      const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+      ASSERT_TRUE(EqualityShape(*policy));
+      auto variants = [](const std::string& v) {
+        std::vector<std::string> out = {v, v + "x", v.substr(0, v.size() - 1)};
+        for (size_t i = 0; i < v.size(); ++i) {
+          out.push_back(v);
+          out.back()[i] = '#';
+        }
+        return out;
+      };
+      const std::vector<std::string> methods = variants(method);
+      std::vector<std::string> owners = variants(x);
+      for (const std::string& o : variants(second)) owners.push_back(o);
+      for (const std::string& m : methods) {
+        for (const std::string& o : owners) {
+          RequestView v = SeedView("", o);
+          v.method = m;
+          Checked(doc, *policy, v);
+        }
+      }
+      // Spot checks, so the comparisons cannot pass on two wrong answers.
+      RequestView v = SeedView("", x);
+      v.method = method;
+      EXPECT_EQ(Evaluate(*policy, v).statement, 0) << n;
+      v.source_vpc_owner_account.value = second;
+      EXPECT_EQ(Evaluate(*policy, v).statement, 1) << n;
+      v.method = methods.back();  // the last byte differs
+      EXPECT_EQ(Evaluate(*policy, v).statement, -1) << n;
+      v.method = method;
+      v.source_vpc_owner_account.value = owners.back();
+      EXPECT_EQ(Evaluate(*policy, v).statement, -1) << n;
+    }
+  }
+}
+
+// The seed's shape is decided by EqLeaf for queries of at most 16 bytes
+// with at most one pair that could be `q` (else by EqDecide): every query of
+// up to three pairs from a list of the pairs that matter (whole pairs, other
+// values, Q1-Q4, encodings, `&` runs), for each owner and method, equals the
+// reference and the pre-split query's simple plan, uncertainty included.
+TEST(EqualityPlanTest, SeedShapeAgreesWithTheSimplePlanOnEveryShortCombination) {
+  const Seed& seed = SeedPolicy();
+  const std::vector<std::string> pairs = {
+      "q=blue", "q=green", "q=red", "q=", "q", "Q=blue", "qq=blue", "=blue", "", "x=1",
+      "q=bl%75e", "%71=blue", "q=%zz", "q=blu", "q=greenn", "\xc3\xa9=1", "page=22"};
+  size_t compared = 0;
+  size_t allowed = 0;
+  for (size_t a = 0; a < pairs.size(); ++a) {
+    for (size_t b = 0; b <= pairs.size(); ++b) {
+      for (size_t c = 0; c <= pairs.size(); c += 4) {
+        std::string raw = pairs[a];
+        if (b < pairs.size()) raw += "&" + pairs[b];
+        if (b < pairs.size() && c < pairs.size()) raw += "&" + pairs[c];
+        for (const char* owner : {"111111111111", "222222222222"}) {
+          for (const char* method : {"GET", "PUT"}) {
+            RequestView v = SeedView(raw, owner);
+            v.method = method;
+            const Decision got = Checked(seed.doc, *seed.compiled, v);
+            allowed += got.allowed() ? 1 : 0;
+            if (raw.find('%') != std::string::npos) continue;
+            Request split;
+            split.AppendRawQuery(raw);
+            RequestView sv = v;
+            sv.query_is_raw = false;
+            sv.raw_query = std::string_view();
+            sv.query = split.view().query;
+            const Decision simple = Evaluate(*seed.compiled, sv);
+            ASSERT_EQ(got.kind, simple.kind) << "query '" << raw << "'";
+            ASSERT_EQ(got.statement, simple.statement) << "query '" << raw << "'";
+            ASSERT_EQ(got.uncertain, simple.uncertain) << "query '" << raw << "'";
+            ++compared;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, size_t{1000});
+  EXPECT_GT(allowed, size_t{50});
+  // Spot checks.
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("x=1&q=blue")).statement, 0);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("Q=blue&q=blue")).uncertain, kMaybeUncertain);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=&x=1")).uncertain, kMaybeUncertain);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=green&x=1", "222222222222")).statement, 1);
+}
+
 TEST(EqualityPlanTest, AgreesWithTheReferenceAndTheSimplePlan) {
   const char* env = std::getenv("LATTICEPOL_EQ_POLICIES");
   const int policies = env != nullptr ? std::atoi(env) : 300;
