@@ -65,6 +65,18 @@ struct Principal {
   std::vector<std::string> org_paths;  // aws:PrincipalOrgPaths (multi-valued)
   std::vector<StringPair> tags;        // aws:PrincipalTag/<k>
   std::string session_arn;  // arn:aws:sts::<acct>:assumed-role/<role>/<session>
+
+  // Empties every field but keeps the strings' and vectors' capacity, so a
+  // decoder that reuses one Principal per record does not allocate again.
+  void Clear() {
+    arn.clear();
+    account.clear();
+    type.clear();
+    org_id.clear();
+    org_paths.clear();
+    tags.clear();
+    session_arn.clear();
+  }
 };
 
 // A text value that may be absent. An empty but present value is

@@ -311,13 +311,7 @@ bool Scanner::Port(int32_t* out) {
 
 bool Scanner::Principal() {
   latticepol::Principal& p = out_->principal;
-  p.arn.clear();
-  p.account.clear();
-  p.type.clear();
-  p.org_id.clear();
-  p.org_paths.clear();
-  p.tags.clear();
-  p.session_arn.clear();
+  p.Clear();
   if (!Eat('{')) return false;
   uint32_t seen = 0;
   if (!Eat('}')) {

@@ -505,13 +505,7 @@ bool Worker::PrincipalInto(dom::element v) {
   dom::object obj;
   if (v.get_object().get(obj)) return false;
   Principal& p = principal_;
-  p.arn.clear();
-  p.account.clear();
-  p.type.clear();
-  p.org_id.clear();
-  p.org_paths.clear();
-  p.tags.clear();
-  p.session_arn.clear();
+  p.Clear();
   uint32_t seen = 0;
   for (dom::key_value_pair field : obj) {
     std::string_view key = field.key, s;

@@ -31,6 +31,27 @@ TEST(RequestViewTest, IsConnect) {
   EXPECT_FALSE(v.is_connect());
 }
 
+TEST(PrincipalTest, ClearEmptiesEveryFieldAndKeepsCapacity) {
+  Principal p;
+  p.arn = "arn:aws:iam::111122223333:role/a-role-name-long-enough-to-allocate";
+  p.account = "111122223333";
+  p.type = "AssumedRole";
+  p.org_id = "o-abcdefghij";
+  p.org_paths = {"o-abcdefghij/r-ab12/ou-ab12-11111111/"};
+  p.tags = {{"team", "blue"}};
+  p.session_arn = "arn:aws:sts::111122223333:assumed-role/a-role-name-long-enough-to-allocate/s";
+  const size_t arn_capacity = p.arn.capacity();
+  p.Clear();
+  EXPECT_THAT(p.arn, IsEmpty());
+  EXPECT_THAT(p.account, IsEmpty());
+  EXPECT_THAT(p.type, IsEmpty());
+  EXPECT_THAT(p.org_id, IsEmpty());
+  EXPECT_THAT(p.org_paths, IsEmpty());
+  EXPECT_THAT(p.tags, IsEmpty());
+  EXPECT_THAT(p.session_arn, IsEmpty());
+  EXPECT_EQ(p.arn.capacity(), arn_capacity);
+}
+
 TEST(AddHeaderTest, LowerCasesTrimsAndJoins) {
   Request r;
   r.AddHeader("Content-Type", "  application/json\t");
