@@ -832,6 +832,29 @@ void FillEqWords(internal::EqKey* key) {
   e.word_size = size;
 }
 
+// EqPlan's pair_slot, pair_mask and second_pair from its pairs; false when
+// three pairs have one size (EqLeaf compares at most two).
+bool FillPairSlots(internal::EqPlan* plan) {
+  internal::EqPlan& ep = *plan;
+  for (auto& row : ep.pair_slot) {
+    std::memset(row, internal::EqPlan::kNoPair, sizeof(row));
+  }
+  for (int k = 0; k < ep.n_pairs; ++k) {
+    ep.pair_mask[k] = (uint32_t{1} << ep.pair_size[k]) - 1;  // 3 to 16 bytes
+    uint8_t* const slot = &ep.pair_slot[0][ep.pair_size[k]];
+    uint8_t* const second = &ep.pair_slot[1][ep.pair_size[k]];
+    if (*slot == internal::EqPlan::kNoPair) {
+      *slot = static_cast<uint8_t>(k);
+    } else if (*second == internal::EqPlan::kNoPair) {
+      *second = static_cast<uint8_t>(k);
+      ep.second_pair = true;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Impl::eq from the simple plan (see internal::EqPlan), or disabled.
 void BuildEqPlan(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
@@ -921,7 +944,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   for (int i = 0; i < 2; ++i) out.base_flag[i] = out.base_uncertain[i] ? kMaybeUncertain : 0;
   out.const_res = sp.const_res;
   out.leaf_shape = out.small_pick && out.n_optional == 1 && out.n_keys == 2 && out.has_query &&
-                   out.query_short_scan && out.n_pairs > 0;
+                   out.query_short_scan && out.n_pairs > 0 && FillPairSlots(&out);
   out.enabled = true;
   ep = out;
 }

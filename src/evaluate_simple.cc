@@ -640,6 +640,27 @@ LATTICEPOL_ALWAYS_INLINE int EqWholePair(const EqPlan& ep, const char* pair, siz
   return -1;
 }
 
+// The clause bits of the pair of `size` bytes whose first 16 are `w` when
+// it is one of the policy's whole pairs, else 0 (EqPlan::leaf_shape), with
+// no data-dependent branch: pair_slot picks at most two policy pairs of
+// that size.
+LATTICEPOL_ALWAYS_INLINE uint64_t EqLeafWhole(const EqPlan& ep, __m128i w, size_t size) {
+  const size_t at = size & 63;  // size < 64 (the caller's), else no pair
+  const int slot = ep.pair_slot[0][at];
+  uint32_t want = ep.pair_mask[slot];
+  uint32_t same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+      w, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[slot])))));
+  uint64_t bits = ep.pair_bits[slot] & (0 - static_cast<uint64_t>((same & want) == want));
+  if (ep.second_pair) {
+    const int second = ep.pair_slot[1][at];
+    want = ep.pair_mask[second];
+    same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+        w, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[second])))));
+    bits |= ep.pair_bits[second] & (0 - static_cast<uint64_t>((same & want) == want));
+  }
+  return bits;
+}
+
 // Bit i of each mask describes byte i of a raw query of 1 to 64 bytes: `&`,
 // `%`, and the bytes of query_first (the key's first byte in both cases,
 // `%`, non-ASCII).
@@ -754,14 +775,35 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
       return true;
     }
   }
+  // Over 64 bytes: windows of up to 64 that end at a `&` (the pairs before
+  // it) while one holds a `&`, each skipped when no pair in it starts with
+  // a byte of query_first, else scanned as a query of its own (the text goes
+  // on for 64 bytes past the window's start: every read is within it); then
+  // what is left as below.
+  size_t start = 0;
+  while (n - start > 64 && ep.query_short_scan) {
+    const char* const win = data + start;
+    EqMasks m;
+    for (size_t at = 0; at < 64; at += 16) {
+      AddChunk(ep, _mm_loadu_si128(reinterpret_cast<const __m128i*>(win + at)), at, &m);
+    }
+    if (m.amp == 0) break;  // a pair of over 64 bytes: the loop below
+    const size_t cut = static_cast<size_t>(63 - __builtin_clzll(m.amp));  // the last `&`
+    const uint64_t cand = ((m.amp << 1) | 1) & m.first & ((uint64_t{1} << cut) - 1);
+    if (cand != 0 && !EqVectorQuery(ep, win, cut, &st)) return false;
+    start += cut + 1;
+  }
   // 1 to 64 bytes (an empty text's pointer may be at a page's end); a text
   // under 16 bytes needs its first 32 in one page (EqWholePair reads 16 at
   // each pair).
-  if (n - 1 < 64 && ep.query_short_scan && (n >= 16 || ThirtyTwoInPage(data))) {
-    if (!EqVectorQuery(ep, data, n, &st)) return false;
+  const size_t left = n - start;
+  if (left - 1 < 64 && ep.query_short_scan && (left >= 16 || ThirtyTwoInPage(data + start))) {
+    if (!EqVectorQuery(ep, data + start, left, &st)) return false;
   } else
+#else
+  const size_t start = 0;
 #endif
-  for (size_t pos = 0; pos < n;) {
+  for (size_t pos = start; pos < n;) {
     const char* const pair = data + pos;
     const size_t end = FindAmp(data, n, pos);
     if (im.simple.query_first[static_cast<unsigned char>(*pair)]) {
@@ -885,24 +927,21 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
   const size_t n = r.raw_query.size();
   if (n != 0) {
     if (__builtin_expect(n > 16 || !ThirtyTwoInPage(data), 0)) return false;
-    const int whole = EqWholePair(ep, data, n);  // the query is one pair
-    if (whole >= 0) {
-      first = ep.pair_bits[whole];
-    } else {
+    const __m128i v = LoadWithinPage(data);
+    first = EqLeafWhole(ep, v, n);  // the query is one pair
+    if (first == 0) {
       EqMasks m;
-      AddChunk(ep, LoadWithinPage(data), 0, &m);
+      AddChunk(ep, v, 0, &m);
       const uint64_t keep = (uint64_t{1} << n) - 1;
       const uint64_t amp = m.amp & keep;
       const uint64_t cand = ((amp << 1) | 1) & m.first & keep;
       if (cand != 0) {
         if ((cand & (cand - 1)) != 0) return false;  // two or more: EqDecide
         const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
-        const uint64_t rest = amp >> pos;
-        const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
-        const int k = EqWholePair(ep, data + pos, end - pos);
-        if (k >= 0) {
-          first = ep.pair_bits[k];
-        } else {
+        const uint64_t ends = amp | (uint64_t{1} << n);  // bit n: the end
+        const size_t end = pos + static_cast<size_t>(__builtin_ctzll(ends >> pos));
+        first = EqLeafWhole(ep, LoadWithinPage(data + pos), end - pos);
+        if (first == 0) {
           EqScan st;
           if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) return false;
           first = st.first;

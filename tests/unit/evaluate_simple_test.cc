@@ -736,6 +736,112 @@ TEST(EqualityPlanTest, SeedShapeAgreesWithTheSimplePlanOnEveryShortCombination) 
   EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=green&x=1", "222222222222")).statement, 1);
 }
 
+// The equality plan on the seed against the pre-split query's simple plan
+// (kind, statement, the uncertainty flag itself) and the reference; returns
+// the raw decision.
+Decision CheckedAgainstSimple(const PolicyDocument& doc, const CompiledPolicy& policy,
+                              const RequestView& v) {
+  const Decision got = Checked(doc, policy, v);
+  if (v.raw_query.find('%') != std::string_view::npos) return got;
+  Request split;
+  split.AppendRawQuery(v.raw_query);
+  RequestView sv = v;
+  sv.query_is_raw = false;
+  sv.raw_query = std::string_view();
+  sv.query = split.view().query;
+  const Decision simple = Evaluate(policy, sv);
+  EXPECT_EQ(got.kind, simple.kind) << "query '" << v.raw_query << "'";
+  EXPECT_EQ(got.statement, simple.statement) << "query '" << v.raw_query << "'";
+  EXPECT_EQ(got.uncertain, simple.uncertain) << "query '" << v.raw_query << "'";
+  return got;
+}
+
+// Queries over 64 bytes are scanned in windows of up to 64 bytes that end
+// at a `&` (windows whose pairs cannot be the key's are skipped): the key's
+// pair (whole, near misses, Q1, Q3, Q4) placed so that it ends a window,
+// starts the next, straddles 64 bytes or follows a `&` at byte 63 or 64,
+// alone or repeated in another window, and pairs of over 64 bytes.
+TEST(EqualityPlanTest, LongQueriesScannedInWindowsDecideAsTheSimplePlan) {
+  const Seed& seed = SeedPolicy();
+  const std::vector<std::string> pairs = {"q=blue", "q=green", "q=red", "q=",     "q",
+                                          "Q=blue", "qq=blue", "q=bl%75e", "%71=blue",
+                                          "q=blue=x", "x=1"};
+  size_t compared = 0;
+  for (size_t fill = 40; fill <= 80; ++fill) {
+    // `fill` bytes of a pair that is not the key's, then `&`: the key's pair
+    // starts at byte fill + 1 (the window's last `&` moves with it).
+    const std::string head = "a=" + std::string(fill - 2, 'x');
+    for (const std::string& p : pairs) {
+      for (const std::string& raw :
+           {head + "&" + p, head + "&" + p + "&z=1", p + "&" + head + "&" + p,
+            head + "&" + p + "&" + head, "q=blue&" + head + "&" + p}) {
+        for (const char* owner : {"111111111111", "222222222222"}) {
+          CheckedAgainstSimple(seed.doc, *seed.compiled, SeedView(raw, owner));
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, size_t{4000});
+  // A pair of over 64 bytes (no `&` in the window), before and after the key's.
+  const std::string huge = "h=" + std::string(100, 'y');
+  for (const std::string& raw : {huge + "&q=blue", "q=blue&" + huge, "q=" + std::string(70, 'b'),
+                                 huge + "&Q=blue&q=blue", huge + "&q=blue&q=blue"}) {
+    CheckedAgainstSimple(seed.doc, *seed.compiled, SeedView(raw));
+  }
+  // Spot checks, so the comparisons cannot pass on two wrong answers.
+  const std::string pad = "a=" + std::string(61, 'x');  // `&` at byte 63
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(pad + "&q=blue")).statement, 0);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(pad + "x&q=green", "222222222222")).statement, 1);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(pad + "&q=blue&" + pad + "&q=blue")).uncertain,
+            kMaybeUncertain);  // Q2 across windows
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(pad + "&" + pad + "&Q=blue&q=blue")).uncertain,
+            kMaybeUncertain);  // Q1 in the last window
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(pad + "&q=" + pad)).statement, -1);
+  EXPECT_EQ(Evaluate(*seed.compiled, SeedView(huge + "&q=blue")).statement, 0);
+}
+
+// EqLeaf's whole-pair test reads at most two policy pairs of the query
+// pair's size (pair_slot): values of one size (two: both compared; three:
+// no leaf), of sizes that differ by one, each whole, after another pair,
+// and with its last byte changed, against the reference and the simple
+// plan.
+TEST(EqualityPlanTest, PairsOfOneSizeDecideAsTheSimplePlan) {
+  const auto policy_text = [](const std::vector<std::string>& values) {
+    std::string out = R"({"Version":"2012-10-17","Statement":[)";
+    for (size_t i = 0; i < values.size(); ++i) {
+      out += std::string(i ? "," : "") +
+             R"({"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke",)"
+             R"("Resource":"*","Condition":{"StringEquals":{)"
+             R"("vpc-lattice-svcs:RequestMethod":"GET",)"
+             R"("vpc-lattice-svcs:SourceVpcOwnerAccount":"111111111111",)"
+             R"("vpc-lattice-svcs:RequestQueryString/q":)" +
+             JsonString(values[i]) + "}}}";
+    }
+    return out + "]}";
+  };
+  const std::vector<std::vector<std::string>> sets = {
+      {"blue", "gray"}, {"blue", "gray", "pink"}, {"blue", "bluee", "gray"},
+      {"a", "b"},       {"abcdefghijklmn", "abcdefghijklmo"}};
+  for (const std::vector<std::string>& values : sets) {
+    const PolicyDocument doc = MustParse(policy_text(values));
+    const std::shared_ptr<const CompiledPolicy> policy = *Compile(doc);
+    ASSERT_TRUE(EqualityShape(*policy));
+    for (size_t i = 0; i < values.size(); ++i) {
+      std::string changed = values[i];
+      changed.back() = changed.back() == 'z' ? 'y' : 'z';
+      for (const std::string& value : {values[i], changed, values[i] + "x"}) {
+        for (const std::string& raw : {"q=" + value, "x=1&q=" + value, "q=" + value + "&y=2"}) {
+          const Decision d = CheckedAgainstSimple(doc, *policy, SeedView(raw));
+          if (value == values[i]) {
+            EXPECT_EQ(d.statement, static_cast<int32_t>(i)) << raw;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(EqualityPlanTest, AgreesWithTheReferenceAndTheSimplePlan) {
   const char* env = std::getenv("LATTICEPOL_EQ_POLICIES");
   const int policies = env != nullptr ? std::atoi(env) : 300;
