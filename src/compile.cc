@@ -832,44 +832,6 @@ void FillEqWords(internal::EqKey* key) {
   e.word_size = size;
 }
 
-// EqPlan's tables for EqLeaf (pair_slot, second_pair, key_eq, key_folded,
-// key_letters, key_end, key_mask, first_folded, case_bit) from its pairs and query key; false when the leaf cannot
-// use them (a key over 15 bytes, three pairs of one size).
-bool FillLeafTables(internal::EqPlan* plan) {
-  internal::EqPlan& ep = *plan;
-  const std::string_view key = ep.query_key;
-  if (key.empty() || key.size() > 15) return false;
-  for (auto& row : ep.pair_slot) {
-    std::memset(row, internal::EqPlan::kNoPair, sizeof(row));
-  }
-  for (int k = 0; k < ep.n_pairs; ++k) {
-    ep.pair_mask[k] = (uint32_t{1} << ep.pair_size[k]) - 1;  // 3 to 16 bytes
-    uint8_t* const slot = &ep.pair_slot[0][ep.pair_size[k]];
-    uint8_t* const second = &ep.pair_slot[1][ep.pair_size[k]];
-    if (*slot == internal::EqPlan::kNoPair) {
-      *slot = static_cast<uint8_t>(k);
-    } else if (*second == internal::EqPlan::kNoPair) {
-      *second = static_cast<uint8_t>(k);
-      ep.second_pair = true;
-    } else {
-      return false;
-    }
-  }
-  std::memcpy(ep.key_eq, key.data(), key.size());
-  ep.key_eq[key.size()] = '=';
-  for (size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    ep.key_folded[i] = static_cast<uint8_t>(letter ? (c | 0x20) : c);
-    if (letter) ep.key_letters |= uint32_t{1} << i;
-  }
-  ep.key_end = uint32_t{1} << key.size();
-  ep.key_mask = 2 * ep.key_end - 1;
-  std::memset(ep.first_folded, key[0] | 0x20, sizeof(ep.first_folded));
-  std::memset(ep.case_bit, 0x20, sizeof(ep.case_bit));
-  return true;
-}
-
 // Impl::eq from the simple plan (see internal::EqPlan), or disabled.
 void BuildEqPlan(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
@@ -884,7 +846,6 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
     return;
   }
   internal::EqPlan out;
-  bool leaf_pairs = true;  // every query value is a whole pair or holds `&`
   for (const auto* list : {&sp.optional_keys, &sp.string_keys}) {
     for (const internal::SimpleKey& k : *list) {
       if (!EqKeyFits(k)) return;
@@ -920,10 +881,9 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
       e.bits = e.mask & q.value & q.plain & q.static_all;
       out.query_entries[i] = e;
       const size_t pair_size = q.suffix.size() + 1 + e.size;
-      if (e.size != 0 && std::memchr(e.data, '&', e.size) != nullptr) continue;  // no raw pair holds `&`
-      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0])) {
-        leaf_pairs = false;  // a raw value may equal it: EqLeaf would not see it
-        continue;
+      if (e.size == 0 || pair_size > sizeof(out.pair_bytes[0]) ||
+          std::memchr(e.data, '&', e.size) != nullptr) {
+        continue;  // a raw pair never holds `&`
       }
       const int k = out.n_pairs++;
       std::memcpy(out.pair_bytes[k], q.suffix.data(), q.suffix.size());
@@ -961,8 +921,7 @@ void BuildEqPlan(CompiledPolicy::Impl* impl) {
   for (int i = 0; i < 2; ++i) out.base_flag[i] = out.base_uncertain[i] ? kMaybeUncertain : 0;
   out.const_res = sp.const_res;
   out.leaf_shape = out.small_pick && out.n_optional == 1 && out.n_keys == 2 && out.has_query &&
-                   out.query_short_scan && out.n_pairs > 0 && leaf_pairs &&
-                   FillLeafTables(&out);
+                   out.query_short_scan && out.n_pairs > 0;
   out.enabled = true;
   ep = out;
 }

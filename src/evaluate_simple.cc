@@ -762,13 +762,20 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   size_t start = 0;
   while (n - start > 64 && ep.query_short_scan) {
     const char* const win = data + start;
-    EqMasks m;
-    for (size_t at = 0; at < 64; at += 16) {
-      AddChunk(ep, _mm_loadu_si128(reinterpret_cast<const __m128i*>(win + at)), at, &m);
+    uint64_t amp = 0, first = 0;  // `&`; query_first (as EqMasks)
+    for (int at = 0; at < 64; at += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(win + at));
+      const __m128i cls = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])), _mm_cmpeq_epi8(v, Splat(ep.splat[3]))),
+          _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[1])), v));  // sign bit: non-ASCII
+      amp |= static_cast<uint64_t>(static_cast<uint32_t>(
+                 _mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0])))))
+             << at;
+      first |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(cls))) << at;
     }
-    if (m.amp == 0) break;  // a pair of over 64 bytes: the loop below
-    const size_t cut = static_cast<size_t>(63 - __builtin_clzll(m.amp));  // the last `&`
-    const uint64_t cand = ((m.amp << 1) | 1) & m.first & ((uint64_t{1} << cut) - 1);
+    if (amp == 0) break;  // a pair of over 64 bytes: the loop below
+    const size_t cut = static_cast<size_t>(63 - __builtin_clzll(amp));  // the last `&`
+    const uint64_t cand = ((amp << 1) | 1) & first & ((uint64_t{1} << cut) - 1);
     if (cand != 0 && !EqVectorQuery(ep, win, cut, &st)) return false;
     start += cut + 1;
   }
@@ -811,36 +818,29 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   return true;
 }
 
-// The bits of word key `k` (EqKey::words) for a value of `size` bytes at
-// `data` when `present`, with no data-dependent branch: a value of another
-// size (or an absent one) reads the key's own words instead and yields 0.
-LATTICEPOL_ALWAYS_INLINE uint64_t EqWordBits(const EqKey& k, const char* data, size_t size,
-                                             bool present) {
-  const uint64_t fits = present & (size == k.word_size);
-  const char* const p = fits != 0 ? data : reinterpret_cast<const char*>(k.words);
-  uint64_t a, b;
-  EqWords(p, k.word_size, &a, &b);
-  // Masks, not conditionals: the compiler would make those branches.
-  uint64_t out = k.word_bits[0] & (0 - static_cast<uint64_t>(
-                                           ((a ^ k.words[0][0]) | (b ^ k.words[0][1])) == 0));
-  if (k.n_entries == 2) {  // else words[1] repeats words[0]
-    out |= k.word_bits[1] & (0 - static_cast<uint64_t>(
-                                     ((a ^ k.words[1][0]) | (b ^ k.words[1][1])) == 0));
+// The single-valued keys' clause bits; kOptional/kString: the plan's counts
+// when known at compile time, else -1.
+// The bits of key `k` for the value `v`: two word compares per value when
+// the key has EqKey::words, else EqLookup.
+LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyLookup(const EqKey& k, std::string_view v) {
+  if (k.word_size != 0) {
+    if (v.size() != k.word_size) return 0;
+    uint64_t a, b;
+    EqWords(v.data(), v.size(), &a, &b);
+    // Masks, not conditionals (which the compiler makes branches): which
+    // value a request has is what varies.
+    uint64_t bits = k.word_bits[0] & (0 - static_cast<uint64_t>(
+                                              ((a ^ k.words[0][0]) | (b ^ k.words[0][1])) == 0));
+    if (k.n_entries == 2) {  // else words[1] repeats words[0]
+      bits |= k.word_bits[1] & (0 - static_cast<uint64_t>(
+                                        ((a ^ k.words[1][0]) | (b ^ k.words[1][1])) == 0));
+    }
+    return bits;
   }
-  return out & (0 - fits);
-}
-
-// The bits of key `k` for the value `v` (0 unless `present`): EqWordBits
-// when the key has EqKey::words, else EqLookup.
-LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyLookup(const EqKey& k, std::string_view v, bool present) {
-  if (k.word_size != 0) return EqWordBits(k, v.data(), v.size(), present);
-  if (!present) return 0;
   bool found = false;
   return EqLookup(k.entries, SimpleKey::kInlineEntries, v, &found);
 }
 
-// The single-valued keys' clause bits; kOptional/kString: the plan's counts
-// when known at compile time, else -1.
 template <int kOptional, int kString>
 LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView& r) {
   const int n_optional = kOptional >= 0 ? kOptional : ep.n_optional;
@@ -849,11 +849,11 @@ LATTICEPOL_ALWAYS_INLINE uint64_t EqKeyBits(const EqPlan& ep, const RequestView&
   for (int i = 0; i < n_optional; ++i) {
     const EqKey& k = ep.keys[i];
     const OptionalText& t = r.*k.optional_field;
-    res |= EqKeyLookup(k, t.value, t.present);
+    if (t.present) res |= EqKeyLookup(k, t.value);
   }
   for (int i = n_optional; i < n_keys; ++i) {
     const EqKey& k = ep.keys[i];
-    res |= EqKeyLookup(k, r.*k.string_field, true);
+    res |= EqKeyLookup(k, r.*k.string_field);
   }
   return res;
 }
@@ -898,181 +898,80 @@ __attribute__((noinline)) Decision EqDecide(const CompiledPolicy::Impl& im, cons
   return d;
 }
 
-#if defined(__SSE2__)
-// EqLeaf's view of a raw query of at most EqPlan::kMaxLeafQuery bytes: bit i
-// of each mask describes byte i.
-struct LeafMasks {
-  uint64_t amp = 0;  // `&`
-  uint64_t cls = 0;  // a pair starting here may be the key's (a superset of query_first)
-};
-
-// Adds the 16 bytes `v` found at offset `at` to `*m`.
-LATTICEPOL_ALWAYS_INLINE void AddLeafChunk(const EqPlan& ep, __m128i v, int at, LeafMasks* m) {
-  // The key's first byte in either case (and its other | 0x20 sibling),
-  // `%`, and the non-ASCII bytes (the sign bit of `v`).
-  const __m128i cls = _mm_or_si128(
-      _mm_cmpeq_epi8(_mm_or_si128(v, Splat(ep.case_bit)), Splat(ep.first_folded)),
-      _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[1])), v));
-  const uint64_t amp =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0]))));
-  m->amp |= amp << at;
-  m->cls |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(cls))) << at;
-}
-
-// The bits [0, n) of a word, n <= 64, with no branch.
-LATTICEPOL_ALWAYS_INLINE uint64_t LowBits(size_t n) {
-  return ((uint64_t{1} << (n & 63)) - 1) | (0 - static_cast<uint64_t>(n >> 6));
-}
-
-// For a pair of s < 64 bytes: its bytes [0, min(s, 16)) as a mask, and bit
-// 16 when s > 16.
-constexpr std::array<uint32_t, 64> MakePairBytes() {
-  std::array<uint32_t, 64> t{};
-  for (size_t s = 0; s < t.size(); ++s) t[s] = s <= 16 ? (uint32_t{1} << s) - 1 : 0x1FFFF;
-  return t;
-}
-constexpr std::array<uint32_t, 64> kPairBytes = MakePairBytes();
-
-// The clause bits of the pair of `size` bytes whose first 16 are `w` when
-// it is one of the policy's whole pairs, else 0, with no data-dependent
-// branch: pair_slot picks at most two policy pairs of that size.
-LATTICEPOL_ALWAYS_INLINE uint64_t EqLeafWhole(const EqPlan& ep, __m128i w, size_t size) {
-  const size_t at = size & 63;  // size < 64 (the caller's masks), or no pair
-  const int slot = ep.pair_slot[0][at];
-  uint32_t want = ep.pair_mask[slot];
-  uint32_t same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
-      w, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[slot])))));
-  uint64_t bits = ep.pair_bits[slot] & (0 - static_cast<uint64_t>((same & want) == want));
-  if (ep.second_pair) {
-    const int second = ep.pair_slot[1][at];
-    want = ep.pair_mask[second];
-    same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
-        w, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[second])))));
-    bits |= ep.pair_bits[second] & (0 - static_cast<uint64_t>((same & want) == want));
-  }
-  return bits;
-}
-
-// What EqLeaf learns from a pair that could be the key's but is none of
-// the policy's whole pairs.
-struct LeafOddPair {
-  bool unc = false;  // Q1 (a case variant of the key) or Q4 (no value)
-  bool odd = false;  // over 16 bytes, or a `%` or a non-ASCII byte: EqDecide's
-};
-
-// The pair of `size` bytes (`w`, its first 16 bytes, the rest of them
-// readable) that is none of the policy's whole pairs: its key compared
-// exactly (then `=`, or the pair's end) and ASCII case-insensitively. Unless
-// `odd` (the caller then hands the request to EqDecide), the pair has at
-// most 16 bytes, no `%` and no non-ASCII byte, so an exact key has a value
-// equal to no policy value (leaf_shape: every value is a whole pair) and a
-// case variant is an ASCII one. Out of line: about one request in eight of
-// the seed stream.
-__attribute__((noinline)) LeafOddPair EqLeafOddPair(const EqPlan& ep, __m128i w, size_t size) {
-  const size_t len = ep.query_key.size();  // 1 to 15
-  // key_eq's bytes that match, with the `=` counted when the pair ends
-  // right after the key; then the ASCII letters that match folded too.
-  const uint32_t exact_bytes =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(w, Splat(ep.key_eq)))) |
-      (ep.key_end & (0 - static_cast<uint32_t>(size == len)));
-  const uint32_t folded_bytes =
-      exact_bytes |
-      (static_cast<uint32_t>(_mm_movemask_epi8(
-           _mm_cmpeq_epi8(_mm_or_si128(w, Splat(ep.case_bit)), Splat(ep.key_folded)))) &
-       ep.key_letters);
-  const bool fits = size >= len;  // else bytes past the pair were compared
-  const bool exact = fits & ((exact_bytes & ep.key_mask) == ep.key_mask);
-  const bool folded = fits & ((folded_bytes & ep.key_mask) == ep.key_mask);
-  LeafOddPair out;
-  out.unc = folded & !(exact & (size > len + 1));
-  const uint32_t odd = static_cast<uint32_t>(_mm_movemask_epi8(
-                           _mm_or_si128(_mm_cmpeq_epi8(w, Splat(ep.splat[1])), w))) |
-                       0x10000;
-  out.odd = (odd & kPairBytes[size & 63]) != 0;
-  return out;
-}
-
-// EqDecide for the common requests of EqPlan::leaf_shape, branch-free but
-// for the hand-offs and a pair that could be the key's but is none of the
-// policy's whole pairs (EqLeafOddPair): the default Invoke action and a raw
-// query of at most 16 * kChunks bytes (read as kChunks vectors, its first
-// 16 * kChunks + 16 in one page) in which at most one pair could be the
-// query key's (a byte of query_first, or its | 0x20 sibling, at a pair
-// start) and that pair, if none of the policy's, has at most 16 bytes, no
-// `%` and no non-ASCII byte. Sets `*out` as EqDecide would, or returns
-// false for EqDecide to decide.
-template <int kChunks>
+// EqDecide for the common requests of EqPlan::leaf_shape, with less state
+// in registers (no scan loop): the default Invoke action and a raw query of
+// at most 16 bytes (its first 32 in one page) in which at most one pair
+// could be the query key's (query_first at a pair start). Sets `*out` as
+// EqDecide would, or returns false for EqDecide to decide (the query scan
+// then starts over).
 LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
                                      bool ignore_principal, Decision* out) {
-  constexpr size_t kMax = 16 * kChunks;
-  static_assert(kMax <= static_cast<size_t>(EqPlan::kMaxLeafQuery), "pair_slot's sizes");
-  alignas(16) static const char kZeros[kMax + 16] = {};
   if (__builtin_expect(!ep.leaf_shape || !r.query_is_raw ||
                            r.action.data() != kInvokeAction.data() ||
                            r.action.size() != kInvokeAction.size(),
                        0)) {
     return false;
   }
-  const size_t n = r.raw_query.size();
-  // An empty query's pointer may be null or at a page's end: zeros instead.
-  const char* const data = n != 0 ? r.raw_query.data() : kZeros;
-  if (__builtin_expect(n > kMax || (reinterpret_cast<uintptr_t>(data) & 4095) > 4096 - kMax - 16,
-                       0)) {
-    return false;
-  }
-  LeafMasks m;
-  for (int c = 0; c < kChunks; ++c) AddLeafChunk(ep, LoadWithinPage(data + 16 * c), 16 * c, &m);
-  const uint64_t keep = LowBits(n);
-  const uint64_t amp = m.amp & keep;
-  const uint64_t cand = ((amp << 1) | 1) & m.cls & keep;
-  // The candidate pair [pos, end), or (no candidate) any in-page position.
-  const size_t pos = static_cast<size_t>(__builtin_ctzll(cand | (uint64_t{1} << (kMax - 1))));
-  // The first `&` after it, or the query's end (bit n; bit 63 when there
-  // is no candidate).
-  const uint64_t ends = amp | (uint64_t{1} << n) | (uint64_t{1} << 63);
-  const size_t end = pos + static_cast<size_t>(__builtin_ctzll(ends >> pos));
-  if (__builtin_expect((cand & (cand - 1)) != 0, 0)) return false;  // Q2, or more to scan
-  const bool has = cand != 0;
-  const __m128i w = LoadWithinPage(data + pos);
-  uint64_t bits = EqLeafWhole(ep, w, end - pos);
+  uint64_t first = 0;  // the query key's bits
   bool unc = false;
-  if (__builtin_expect(has & (bits == 0), 0)) {
-    const LeafOddPair odd = EqLeafOddPair(ep, w, end - pos);
-    if (odd.odd) return false;
-    unc = odd.unc;
+#if defined(__SSE2__)
+  const char* const data = r.raw_query.data();
+  const size_t n = r.raw_query.size();
+  if (n != 0) {
+    if (__builtin_expect(n > 16 || !ThirtyTwoInPage(data), 0)) return false;
+    const int whole = EqWholePair(ep, data, n);  // the query is one pair
+    if (whole >= 0) {
+      first = ep.pair_bits[whole];
+    } else {
+      EqMasks m;
+      AddChunk(ep, LoadWithinPage(data), 0, &m);
+      const uint64_t keep = (uint64_t{1} << n) - 1;
+      const uint64_t amp = m.amp & keep;
+      const uint64_t cand = ((amp << 1) | 1) & m.first & keep;
+      if (cand != 0) {
+        if ((cand & (cand - 1)) != 0) return false;  // two or more: EqDecide
+        const size_t pos = static_cast<size_t>(__builtin_ctzll(cand));
+        const uint64_t rest = amp >> pos;
+        const size_t end = rest != 0 ? pos + static_cast<size_t>(__builtin_ctzll(rest)) : n;
+        const int k = EqWholePair(ep, data + pos, end - pos);
+        if (k >= 0) {
+          first = ep.pair_bits[k];
+        } else {
+          EqScan st;
+          if (!EqVectorOddPair(ep, data, pos, end - pos, m.pct & keep, &st)) return false;
+          first = st.first;
+          unc = st.unc;
+        }
+      }
+    }
   }
-  const uint64_t res =
-      (bits & (0 - static_cast<uint64_t>(has))) | ep.const_res | EqKeyBits<1, 1>(ep, r);
+#else
+  if (!r.raw_query.empty()) return false;
+#endif
+  uint64_t res = first | ep.const_res;
+  // No lookups when no statement can hold whatever the keys add (tested
+  // only when the query matched no policy value).
+  if (first != 0 || ep.pick[(res | ep.key_bits) & 255] != 0) res |= EqKeyBits<1, 1>(ep, r);
   Decision d;
   std::memcpy(static_cast<void*>(&d), &ep.picked_head[res & 255], sizeof(uint64_t));
   d.uncertain = ep.base_flag[ignore_principal ? 1 : 0] | (unc ? kMaybeUncertain : 0);
   *out = d;
   return true;
 }
-#endif
 
 }  // namespace
 
-// The number of 16-byte vectors EqLeaf reads (queries up to 16 times as
-// many bytes).
-constexpr int kLeafChunks = 2;
-
 Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
                           bool ignore_principal) {
-#if defined(__SSE2__)
   Decision d;
-  if (EqLeaf<kLeafChunks>(im.eq, r, ignore_principal, &d)) return d;
-#endif
+  if (EqLeaf(im.eq, r, ignore_principal, &d)) return d;
   return EqDecide(im, r, ignore_principal);
 }
 
 void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
                            size_t n, Decision* out) {
   for (size_t i = 0; i < n; ++i) {
-#if defined(__SSE2__)
-    if (EqLeaf<kLeafChunks>(im.eq, requests[i], false, &out[i])) continue;
-#endif
-    out[i] = EqDecide(im, requests[i], false);
+    if (!EqLeaf(im.eq, requests[i], false, &out[i])) out[i] = EqDecide(im, requests[i], false);
   }
 }
 

@@ -568,33 +568,10 @@ struct EqPlan {
   // The vector scan's whole-pair test: each non-empty query value of the
   // policy as the raw pair "key=value" (at most 16 bytes, zero padded), so
   // one 16-byte compare checks the key, the `=` and the value of a pair.
-  // Slot kNoPair after the pairs stays zero with bits 0: no raw pair (its
-  // first byte is never 0) equals it.
-  static constexpr int kNoPair = SimpleKey::kInlineEntries;
-  alignas(16) uint8_t pair_bytes[kNoPair + 1][16] = {};
-  uint32_t pair_size[kNoPair + 1] = {};
-  uint64_t pair_bits[kNoPair + 1] = {};  // as query_entries' bits
+  alignas(16) uint8_t pair_bytes[SimpleKey::kInlineEntries][16] = {};
+  uint32_t pair_size[SimpleKey::kInlineEntries] = {};
+  uint64_t pair_bits[SimpleKey::kInlineEntries] = {};  // as query_entries' bits
   int n_pairs = 0;
-  // EqLeaf's branch-free tests (leaf_shape): for each pair size 0 to 63,
-  // the slots of the first and the second policy pair of that size (kNoPair
-  // for none; second_pair: some size has two) and each slot's bytes as a
-  // mask (bit i: byte i; 0 for kNoPair); the query key and `=` (zero
-  // padded), the same with its ASCII letters ORed with 0x20, the positions
-  // of those letters, the key's size as key_end (1 << size) and key_mask
-  // (the key and `=`: 2 * key_end - 1); the key's first byte ORed with 0x20
-  // and the byte 0x20, each 16 times (a superset of query_first's case
-  // pair).
-  static constexpr int kMaxLeafQuery = 32;
-  uint8_t pair_slot[2][64] = {};
-  uint32_t pair_mask[kNoPair + 1] = {};
-  bool second_pair = false;
-  alignas(16) uint8_t key_eq[16] = {};
-  alignas(16) uint8_t key_folded[16] = {};
-  alignas(16) uint8_t first_folded[16] = {};
-  alignas(16) uint8_t case_bit[16] = {};
-  uint32_t key_letters = 0;
-  uint32_t key_end = 0;
-  uint32_t key_mask = 0;
   // When every statement's clauses are among bits 0-7 (small_pick): the
   // statement chosen for each value of those bits, as 1 + its position in
   // `statements`, 0 for none.
@@ -608,9 +585,8 @@ struct EqPlan {
   uint64_t picked_head[256] = {};
   DecisionIdMask base_flag[2] = {0, 0};  // base_uncertain as kMaybeUncertain or 0
   // The shape EqLeaf decides most requests of with no stack frame: small_pick,
-  // one optional and one string key, a query key of at most 15 bytes with
-  // the short scan whose every value is a whole pair (or holds `&`, which no
-  // raw value does), at most two of them of each size (the seed's).
+  // one optional and one string key, a query key with whole pairs and the
+  // short scan (the seed's).
   bool leaf_shape = false;
   uint64_t key_bits = 0;  // every bit the single-valued keys can set
 };
