@@ -765,9 +765,10 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
     uint64_t amp = 0, first = 0;  // `&`; query_first (as EqMasks)
     for (int at = 0; at < 64; at += 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(win + at));
+      const __m128i lower = _mm_cmpeq_epi8(v, Splat(ep.splat[2]));
+      const __m128i key_first = _mm_or_si128(lower, _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
       const __m128i cls = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])), _mm_cmpeq_epi8(v, Splat(ep.splat[3]))),
-          _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[1])), v));  // sign bit: non-ASCII
+          key_first, _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[1])), v));  // sign: non-ASCII
       amp |= static_cast<uint64_t>(static_cast<uint32_t>(
                  _mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0])))))
              << at;

@@ -801,11 +801,10 @@ TEST(EqualityPlanTest, LongQueriesScannedInWindowsDecideAsTheSimplePlan) {
   EXPECT_EQ(Evaluate(*seed.compiled, SeedView(huge + "&q=blue")).statement, 0);
 }
 
-// EqLeaf's whole-pair test reads at most two policy pairs of the query
-// pair's size (pair_slot): values of one size (two: both compared; three:
-// no leaf), of sizes that differ by one, each whole, after another pair,
-// and with its last byte changed, against the reference and the simple
-// plan.
+// The whole-pair tests with several policy values of one size (two, three)
+// or of sizes that differ by one: each value whole, after another pair and
+// before one, with its last byte changed and one byte longer, against the
+// reference and the simple plan.
 TEST(EqualityPlanTest, PairsOfOneSizeDecideAsTheSimplePlan) {
   const auto policy_text = [](const std::vector<std::string>& values) {
     std::string out = R"({"Version":"2012-10-17","Statement":[)";
