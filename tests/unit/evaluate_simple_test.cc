@@ -34,6 +34,42 @@ namespace {
 
 using ::latticepol::testing::MustParse;
 
+#if defined(__linux__)
+// A readable page followed by an inaccessible one: text placed by Place()
+// ends exactly at the boundary, so any read past its end faults.
+class PageEnd {
+ public:
+  PageEnd() {
+    const long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) return;
+    page_ = static_cast<size_t>(page);
+    void* base = mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) return;
+    base_ = static_cast<char*>(base);
+    ok_ = mprotect(base_ + page_, page_, PROT_NONE) == 0;
+  }
+  ~PageEnd() {
+    if (base_ != nullptr) munmap(base_, 2 * page_);
+  }
+  PageEnd(const PageEnd&) = delete;
+  PageEnd& operator=(const PageEnd&) = delete;
+
+  bool ok() const { return ok_; }
+  // Copies `text` (at most a page) to the end of the readable page; the view
+  // is valid until the next Place.
+  std::string_view Place(std::string_view text) {
+    char* const at = base_ + page_ - text.size();
+    std::memcpy(at, text.data(), text.size());
+    return std::string_view(at, text.size());
+  }
+
+ private:
+  size_t page_ = 0;
+  char* base_ = nullptr;
+  bool ok_ = false;
+};
+#endif
+
 std::string ShippedSeedText() {
   std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) +
                    "/policies/shared-service/auth-policy.json");
@@ -182,24 +218,17 @@ Decision Checked(const PolicyDocument& doc, const CompiledPolicy& policy,
 TEST(EqualityPlanTest, ShortQueriesAtTheEndOfAPageDecideAsTheirCopies) {
 #if defined(__linux__)
   const Seed& seed = SeedPolicy();
-  const long page = sysconf(_SC_PAGESIZE);
-  ASSERT_GT(page, 0);
-  char* const base = static_cast<char*>(mmap(nullptr, static_cast<size_t>(2 * page),
-                                             PROT_READ | PROT_WRITE,
-                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  ASSERT_NE(base, MAP_FAILED);
-  ASSERT_EQ(mprotect(base + page, static_cast<size_t>(page), PROT_NONE), 0);
+  PageEnd page_end;
+  ASSERT_TRUE(page_end.ok());
   const std::vector<std::string> queries = {
       "", "q", "q=", "Q=blue", "q=blue", "q=green", "q=blue&", "&q=blue", "q=blue&q=blue",
       "q=bl%75e", "%71=blue", "page=2&q=green", "q=green&page=22", "x=1&y=2&q=blue",
       "q=blue&x=%41&zz=1", "qq=blue&q=greenn", "q=blue&q", "q=gree%6E&a=1"};
   size_t compared = 0;
   for (const std::string& q : queries) {
-    char* const at = base + page - static_cast<long>(q.size());
-    std::memcpy(at, q.data(), q.size());
+    const std::string_view at_end = page_end.Place(q);
     for (const char* owner : {"111111111111", "222222222222"}) {
-      const std::string_view edge_query(at, q.size());
-      const Decision edge = Evaluate(*seed.compiled, SeedView(edge_query, owner));
+      const Decision edge = Evaluate(*seed.compiled, SeedView(at_end, owner));
       const Decision copy = Checked(seed.doc, *seed.compiled, SeedView(q, owner));
       EXPECT_EQ(edge.kind, copy.kind) << "query '" << q << "'";
       EXPECT_EQ(edge.statement, copy.statement) << "query '" << q << "'";
@@ -212,7 +241,6 @@ TEST(EqualityPlanTest, ShortQueriesAtTheEndOfAPageDecideAsTheirCopies) {
   EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=blue")).statement, 0);
   EXPECT_EQ(Evaluate(*seed.compiled, SeedView("page=2&q=green", "222222222222")).statement, 1);
   EXPECT_EQ(Evaluate(*seed.compiled, SeedView("q=blue&q=blue")).statement, -1);
-  munmap(base, static_cast<size_t>(2 * page));
 #else
   GTEST_SKIP() << "needs mmap/mprotect";
 #endif
@@ -524,23 +552,16 @@ TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
   EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a&b")).statement, -1);
   EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a%26b")).statement, 0);
 #if defined(__linux__)
-  const long page = sysconf(_SC_PAGESIZE);
-  ASSERT_GT(page, 0);
-  char* const base = static_cast<char*>(mmap(nullptr, static_cast<size_t>(2 * page),
-                                             PROT_READ | PROT_WRITE,
-                                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-  ASSERT_NE(base, MAP_FAILED);
-  ASSERT_EQ(mprotect(base + page, static_cast<size_t>(page), PROT_NONE), 0);
+  PageEnd page_end;
+  ASSERT_TRUE(page_end.ok());
   for (const std::string& q : queries) {
-    char* const at = base + page - static_cast<long>(q.size());
-    std::memcpy(at, q.data(), q.size());
-    const Decision edge = Evaluate(*policy, SeedView(std::string_view(at, q.size())));
+    const std::string_view at_end = page_end.Place(q);
+    const Decision edge = Evaluate(*policy, SeedView(at_end));
     const Decision copy = Evaluate(*policy, SeedView(q));
     EXPECT_EQ(edge.kind, copy.kind) << "query '" << q << "'";
     EXPECT_EQ(edge.statement, copy.statement) << "query '" << q << "'";
     EXPECT_EQ(edge.uncertain, copy.uncertain) << "query '" << q << "'";
   }
-  munmap(base, static_cast<size_t>(2 * page));
 #endif
 }
 
