@@ -421,7 +421,8 @@ absl::Status GlobSet::Compile(size_t* budget) {
 void GlobSet::BuildHeadIndex() {
   // Index prefix shapes with at least 8 literal bytes by their head word
   // when there are many of them: one hash probe instead of a scan.
-  head_index_.clear();
+  head_slots_.clear();
+  head_shift_ = 64;
   indexed_.clear();
   std::vector<uint32_t> long_prefix;
   for (uint32_t i : simple_) {
@@ -436,15 +437,28 @@ void GlobSet::BuildHeadIndex() {
     std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
       return patterns_[a].head < patterns_[b].head;
     });
+    std::vector<HeadSlot> buckets;
     for (size_t j = 0; j < long_prefix.size();) {
-      const uint64_t head = patterns_[long_prefix[j]].head;
-      HeadRange range;
-      range.begin = static_cast<uint32_t>(indexed_.size());
-      while (j < long_prefix.size() && patterns_[long_prefix[j]].head == head) {
+      HeadSlot bucket;
+      bucket.head = patterns_[long_prefix[j]].head;
+      bucket.range.begin = static_cast<uint32_t>(indexed_.size());
+      while (j < long_prefix.size() && patterns_[long_prefix[j]].head == bucket.head) {
         indexed_.push_back(long_prefix[j++]);
       }
-      range.end = static_cast<uint32_t>(indexed_.size());
-      head_index_.emplace(head, range);
+      bucket.range.end = static_cast<uint32_t>(indexed_.size());  // >= 1: not empty
+      buckets.push_back(bucket);
+    }
+    size_t cap = 4;
+    head_shift_ = 62;
+    while (cap < 2 * buckets.size()) {
+      cap *= 2;
+      --head_shift_;
+    }
+    head_slots_.assign(cap, HeadSlot());
+    for (const HeadSlot& b : buckets) {
+      size_t i = static_cast<size_t>((b.head * 0x9E3779B97F4A7C15ULL) >> head_shift_);
+      while (head_slots_[i].range.end != 0) i = (i + 1) & (cap - 1);
+      head_slots_[i] = b;
     }
     std::vector<uint32_t> rest;
     for (uint32_t i : simple_) {

@@ -286,10 +286,9 @@ class GlobSet {
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
-    if (!head_index_.empty() && text.size() >= 8) {
-      auto it = head_index_.find(probe.head);
-      if (it != head_index_.end()) {
-        for (uint32_t j = it->second.begin; j < it->second.end; ++j) {
+    if (!head_slots_.empty() && text.size() >= 8) {
+      if (const HeadRange* range = FindHead(probe.head)) {
+        for (uint32_t j = range->begin; j < range->end; ++j) {
           const uint32_t i = indexed_[j];
           const GlobPattern& p = patterns_[i];
           // The bucket's head word equals the text's first eight bytes, so a
@@ -365,7 +364,25 @@ class GlobSet {
     uint32_t id = 0;
   };
   std::vector<Contains> contains_;
-  absl::flat_hash_map<uint64_t, HeadRange> head_index_;
+  // The head index: open addressing over a power-of-two array at most half
+  // full (an empty slot has end == 0; every bucket is non-empty), probed
+  // linearly from a multiplicative hash of the head word.
+  struct HeadSlot {
+    uint64_t head = 0;
+    HeadRange range;
+  };
+  std::vector<HeadSlot> head_slots_;
+  uint32_t head_shift_ = 64;  // 64 - log2(head_slots_.size())
+  // The bucket of patterns whose first eight bytes are `head`, or nullptr.
+  const HeadRange* FindHead(uint64_t head) const {
+    const size_t mask = head_slots_.size() - 1;
+    for (size_t i = static_cast<size_t>((head * 0x9E3779B97F4A7C15ULL) >> head_shift_);;
+         i = (i + 1) & mask) {
+      const HeadSlot& slot = head_slots_[i];
+      if (slot.range.end == 0) return nullptr;
+      if (slot.head == head) return &slot.range;
+    }
+  }
   std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)

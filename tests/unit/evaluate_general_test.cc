@@ -360,6 +360,29 @@ TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
   }
 }
 
+// `*`-only globs with a literal head, middles and a tail (kStars: prefix and
+// suffix, middles found leftmost) match exactly as
+// GlobMatch, including texts shorter than the literals together and
+// middles that overlap the head or the tail.
+TEST(EvaluateGeneralTest, StarGlobsAgreeWithGlobMatch) {
+  Rng rng(22);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = RandomText(rng, 3);
+    const size_t middles = 1 + rng.Below(3);
+    for (size_t i = 0; i < middles; ++i) glob += "*" + RandomText(rng, 3);
+    glob += "*" + RandomText(rng, 3);
+    for (char& c : glob) {
+      if (c == '\0') c = 'b';  // not in policies' globs
+    }
+    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
+    for (int t = 0; t < 10; ++t) {
+      const std::string text = RandomText(rng, 24);
+      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
+          << "glob `" << glob << "` text size " << text.size();
+    }
+  }
+}
+
 // GlobSet::ForEachMatch reports exactly the patterns GlobMatch matches:
 // `*m*` patterns (searched from their own array), long prefixes and long
 // exact patterns that share a head word (the head index, whose buckets are
@@ -401,6 +424,48 @@ TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
         ASSERT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
       }
       EXPECT_EQ(set.MatchesAny(text), any);
+    }
+  }
+}
+
+// The head index (prefixes of 8 bytes or more, bucketed by their first
+// eight bytes in an open-addressed table) with many distinct heads: probe
+// chains through occupied slots, texts whose head is in no bucket (one byte
+// off a listed head, or shorter than 8 bytes), buckets of several prefixes
+// and exact patterns, all against GlobMatch.
+TEST(EvaluateGeneralTest, GlobSetHeadIndexWithManyHeads) {
+  Rng rng(23);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> heads;
+    const size_t n_heads = 1 + rng.Below(40);
+    for (size_t i = 0; i < n_heads; ++i) {
+      std::string h(8, 'a');
+      for (char& c : h) c = "ab/"[rng.Below(3)];
+      heads.push_back(h);
+    }
+    std::vector<std::string> globs;
+    const size_t n = 8 + rng.Below(40);
+    for (size_t i = 0; i < n; ++i) {
+      const std::string tail = RandomText(rng, 4);
+      globs.push_back(rng.Pick(heads) + (rng.Below(3) == 0 ? tail : tail + "*"));
+      for (char& c : globs.back()) {
+        if (c == '\0') c = 'b';
+      }
+    }
+    internal::GlobSet set;
+    for (const std::string& g : globs) set.Add(g);
+    size_t budget = size_t{1} << 24;
+    ASSERT_TRUE(set.Compile(&budget).ok());
+    for (int t = 0; t < 60; ++t) {
+      std::string text = rng.Pick(heads) + RandomText(rng, 6);
+      if (rng.Below(3) == 0) text[rng.Below(8)] ^= 1;  // a head that is (likely) in no bucket
+      if (rng.Below(8) == 0) text.resize(rng.Below(8));
+      std::vector<int> got(globs.size(), 0);
+      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
+      for (size_t i = 0; i < globs.size(); ++i) {
+        ASSERT_EQ(got[i], internal::GlobMatch(globs[i], text) ? 1 : 0)
+            << "glob `" << globs[i] << "` text `" << text << "`";
+      }
     }
   }
 }
