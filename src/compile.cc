@@ -1061,6 +1061,47 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
   im.value_keys = std::move(rest);
 }
 
+// 1e. The general plan's ValueOp per value key (after BuildHeaderSlots, which
+// takes the header keys out of value_keys).
+void BuildValueOps(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  im.value_ops.clear();
+  for (uint32_t kid : im.value_keys) {
+    const CompiledKey& k = im.keys[kid];
+    internal::ValueOp op;
+    op.key = &k;
+    op.kid = kid;
+    op.path = k.value_path;
+    op.absent_on_connect = k.row != nullptr && k.row->absent_on_connect;
+    if (k.int_port) {
+      op.source = internal::ValueOp::kPort;
+    } else if (k.string_field != nullptr) {
+      op.source = internal::ValueOp::kString;
+      op.string_field = k.string_field;
+    } else if (k.optional_field != nullptr) {
+      op.source = internal::ValueOp::kOptional;
+      op.optional_field = k.optional_field;
+    } else {
+      op.source = internal::ValueOp::kOther;
+      using internal::RequestField;
+      const RequestField field = k.row != nullptr ? k.row->field : RequestField::kNone;
+      const std::string Principal::*text = nullptr;  // SingleKeyValue's principal_text
+      if (field == RequestField::kPrincipalType) text = &Principal::type;
+      if (field == RequestField::kPrincipalArn) text = &Principal::arn;
+      if (field == RequestField::kPrincipalAccount) text = &Principal::account;
+      if (field == RequestField::kPrincipalOrgId) text = &Principal::org_id;
+      if (text != nullptr) {
+        op.source = internal::ValueOp::kPrincipal;
+        op.principal_field = text;
+        op.anonymous_value = k.row->anonymous_value;
+      } else if (field == RequestField::kPrincipalOrgPaths) {
+        op.source = internal::ValueOp::kNever;
+      }
+    }
+    im.value_ops.push_back(op);
+  }
+}
+
 // 2. Statements: Deny first, each group in document order, with their
 // condition masks.
 absl::Status Compiler::BuildStatements() {
@@ -1169,6 +1210,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   s = BuildKeys();
   if (!s.ok()) return s;
   BuildHeaderSlots(&im);
+  BuildValueOps(&im);
   s = BuildStatements();
   if (!s.ok()) return s;
   BuildStatementFilter(&im);

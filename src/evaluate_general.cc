@@ -43,7 +43,8 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
-  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v);
+  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
+                uint8_t path);
   void HeaderPass();
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
@@ -813,8 +814,9 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
 // finalized into its clause results.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint32_t kid,
-                                                      bool present, std::string_view v) {
-  const uint8_t path = k.value_path;  // one load instead of three tests
+                                                      bool present, std::string_view v,
+                                                      uint8_t path) {
+  // `path`: k.value_path (one load instead of three tests), passed in.
   if (path == kPathExactOne) {
     // Single-valued key with equality atoms only: decide its clauses now.
     uint64_t r = k.one.absent_true;
@@ -864,7 +866,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
         seen |= bit;
         const CompiledKey& k = im.keys[slot.key];
         present_static[Lo(k)] |= k.one.static_all;
-        ValueKey(k, slot.key, true, headers.value(i));
+        ValueKey(k, slot.key, true, headers.value(i), k.value_path);
       }
       break;
     }
@@ -875,25 +877,30 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
-  for (uint32_t kid : im.value_keys) {
-    const CompiledKey& k = im.keys[kid];
-    if (k.int_port) {
-      Res(Lo(k)) |= PortValue(k);
-      continue;
-    }
+  for (const ValueOp& op : im.value_ops) {
+    const CompiledKey& k = *op.key;
     std::string_view v;
     bool present;
-    if (k.string_field != nullptr) {  // as SingleKeyValue, without its switch
-      present = !(connect_ && k.row->absent_on_connect);  // K1
-      v = r_.*k.string_field;
-    } else if (k.optional_field != nullptr) {
-      const OptionalText& t = r_.*k.optional_field;
-      present = t.present && !(connect_ && k.row->absent_on_connect);  // K1
+    if (op.source == ValueOp::kString) {  // as SingleKeyValue, without its switch
+      present = !(connect_ && op.absent_on_connect);  // K1
+      v = r_.*op.string_field;
+    } else if (op.source == ValueOp::kOptional) {
+      const OptionalText& t = r_.*op.optional_field;
+      present = t.present && !(connect_ && op.absent_on_connect);  // K1
       v = t.value;
+    } else if (op.source == ValueOp::kPrincipal) {  // as SingleKeyValue's principal_text
+      const Principal* p = r_.principal;
+      v = p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
+      present = !v.empty() && !(connect_ && op.absent_on_connect);  // K1
+    } else if (op.source == ValueOp::kNever) {
+      present = false;
+    } else if (op.source == ValueOp::kPort) {
+      Res(Lo(k)) |= PortValue(k);
+      continue;
     } else {
       present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
     }
-    ValueKey(k, kid, present, v);
+    ValueKey(k, op.kid, present, v, op.path);
   }
   if (kFixed && !im.header_slots.empty()) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {

@@ -328,6 +328,32 @@ struct CompiledKey {
   std::vector<IpAtom> ips;
 };
 
+// A key of Impl::value_keys as the general plan resolves it (Impl::value_ops,
+// same order): where its one value lives and how it is matched, in one
+// small record read in order, instead of tests on the CompiledKey's
+// scattered fields. Built by Compile from the CompiledKey; `source` says
+// which of the field pointers is set.
+struct ValueOp {
+  enum Source : uint8_t {
+    kPort,      // CompiledKey::int_port: RequestView::port compared as a number
+    kString,    // CompiledKey::string_field (absent on Connect when absent_on_connect)
+    kOptional,  // CompiledKey::optional_field (absent when not present, or as kString)
+    kPrincipal,  // principal_field of the caller (anonymous: anonymous_value);
+                 // absent when empty, or as kString
+    kNever,      // no single value (PrincipalOrgPaths; SingleKeyValue is false)
+    kOther,      // SingleKeyValue's switch
+  };
+  const CompiledKey* key = nullptr;
+  std::string_view RequestView::*string_field = nullptr;
+  OptionalText RequestView::*optional_field = nullptr;
+  const std::string Principal::*principal_field = nullptr;
+  std::string_view anonymous_value;  // KeyRow::anonymous_value (kPrincipal)
+  uint32_t kid = 0;
+  Source source = kOther;
+  uint8_t path = 0;                // CompiledKey::value_path
+  bool absent_on_connect = false;  // KeyRow::absent_on_connect (K1)
+};
+
 struct CompiledClause {
   const Condition* condition = nullptr;  // points into Impl::doc
   int32_t statement = 0;                 // index in PolicyDocument::statements
@@ -652,6 +678,7 @@ class CompiledPolicy::Impl {
   uint64_t stmt_always = 0;
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
+  std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them
   // General plans of at most 4 words and 64 keys: the one-word RequestHeader
   // keys (at most 64), resolved in one pass over the request's headers, and
   // the OR of their absent results (absent_true & static_all) per word.

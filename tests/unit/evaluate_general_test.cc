@@ -109,6 +109,37 @@ constexpr char kFieldPolicy[] = R"({
   ]
 })";
 
+// Principal keys (read from the caller's Principal, or the key's anonymous
+// value for anonymous callers: "Anonymous" for the type, "anonymous" for the
+// account, none for the ARN and the org id) and PrincipalOrgPaths (no single
+// value): equality, globs, IfExists, negation and Null over present, empty
+// and anonymous values.
+constexpr char kPrincipalPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-deny"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-a*"},
+                   "StringEquals": {"aws:PrincipalType": "AssumedRole"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": "100000000030"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"Null": {"aws:PrincipalOrgID": "true"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/p/?"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a*/r-1/*"},
+                   "StringEquals": {"vpc-lattice-svcs:RequestMethod": "POST"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalType": ["Anonymous", "User"],
+                                    "aws:PrincipalAccount": "anonymous"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/red-*"},
+                   "StringNotLike": {"aws:PrincipalOrgID": "o-a*"}}}
+  ]
+})";
+
 // A deterministic generator (splitmix64).
 class Rng {
  public:
@@ -194,6 +225,19 @@ void Draw(Rng& rng, Sample* s) {
   s->principal.account = "100000000030";
   s->port = rng.Pick(kPorts);
   s->connect = rng.Below(16) == 0;
+  // Principal fields beyond the ARN: present, empty (absent), near misses.
+  static const std::vector<std::string> kOrgIds = {"", "o-deny", "o-abc", "o-a", "o-", "O-abc",
+                                                   "o-b"};
+  static const std::vector<std::string> kTypes = {"", "AssumedRole", "User", "Anonymous",
+                                                  "assumedrole"};
+  static const std::vector<std::string> kAccounts = {"100000000030", "", "anonymous",
+                                                     "100000000031"};
+  static const std::vector<std::string> kOrgPaths = {"o-abc/r-1/ou-x", "o-abc/r-2/", "o-b/r-1/x",
+                                                     "", "o-a/r-1/"};
+  s->principal.org_id = rng.Pick(kOrgIds);
+  s->principal.type = rng.Pick(kTypes);
+  if (rng.Below(2) == 0) s->principal.account = rng.Pick(kAccounts);
+  for (size_t i = rng.Below(3); i > 0; --i) s->principal.org_paths.push_back(rng.Pick(kOrgPaths));
 }
 
 std::string Describe(const Decision& d) {
@@ -256,6 +300,16 @@ TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
 
 TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
   const std::vector<int> kinds = CheckAgainstReference(kFieldPolicy, 21, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// Principal keys read through the general plan's per-key records (the
+// caller's field, the anonymous value, empty values as absent) and
+// PrincipalOrgPaths, on Invoke and Connect requests.
+TEST(EvaluateGeneralTest, PrincipalKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kPrincipalPolicy, 24, 40000);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
