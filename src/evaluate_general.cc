@@ -34,7 +34,8 @@ class Evaluator {
   template <typename HitFn, typename FailFn>
   void MatchAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
   template <typename HitFn, typename FailFn>
-  void RareAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
+  void RareAtoms(const CompiledKey& k, std::string_view v, uint8_t f, HitFn&& hit,
+                 FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
@@ -275,16 +276,22 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, st
   if (f & kFeatGlobs) {
     k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
   }
-  if (f & (kFeatArn | kFeatTyped | kFeatBinary | kFeatChecks)) RareAtoms(k, v, hit, fail);
+  if (f & (kFeatArn | kFeatTyped | kFeatBinary | kFeatChecks)) RareAtoms(k, v, f, hit, fail);
 }
 
 // MatchAtoms' rare atom kinds: ARNs (O6), typed families (T2), binaries and
-// the per-value checks (O1/O2/O4).
+// the per-value checks (O1/O2/O4). `f` is k.features: each kind is tested
+// by its bit (kFeatArn: ARN atoms or the shape check; kFeatTyped: k.typed
+// != 0; kFeatBinary: binaries; kFeatChecks: an O1/O2/O4 check), so a key
+// with only checks (a Like key's newline test) skips the other kinds'
+// fields.
 template <int kW>
 template <typename HitFn, typename FailFn>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std::string_view v,
-                                                       HitFn&& hit, FailFn&& fail) {
-  if (!k.arns.empty()) {
+                                                       uint8_t f, HitFn&& hit, FailFn&& fail) {
+  if ((f & kFeatArn) == 0) {
+    // No ARN atoms and no shape check.
+  } else if (!k.arns.empty()) {
     std::array<std::string_view, 6> f;
     if (SplitArn(v, &f)) {
       for (const ArnAtom& a : k.arns) {
@@ -296,12 +303,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std
   } else if ((k.checks & kCheckArnShape) != 0) {
     if (!unc_ && !LooksLikeArn(v)) unc_ = true;  // O6 (moot once uncertain)
   }
-  if (k.typed != 0) TypedHits(k, v, hit, fail);
-  for (const BinaryAtom& a : k.binaries) {
-    if (v == a.bytes) hit(a.mask);
+  if (f & kFeatTyped) TypedHits(k, v, hit, fail);
+  if (f & kFeatBinary) {
+    for (const BinaryAtom& a : k.binaries) {
+      if (v == a.bytes) hit(a.mask);
+    }
   }
   // The value checks only ever raise the (sticky) flag: skipped once set.
-  if (!unc_ && (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper))) {
+  if ((f & kFeatChecks) && !unc_) {
     if ((k.checks & kCheckNewline) && HasNewline(v)) {
       unc_ = true;  // O2
     }

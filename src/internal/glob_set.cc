@@ -59,11 +59,6 @@ bool StartsWith(std::string_view text, std::string_view p) {
   return text.size() >= p.size() && text.compare(0, p.size(), p) == 0;
 }
 
-bool EndsWith(std::string_view text, std::string_view s) {
-  return text.size() >= s.size() &&
-         text.compare(text.size() - s.size(), s.size(), s) == 0;
-}
-
 }  // namespace
 
 namespace {
@@ -180,18 +175,21 @@ bool GlobPattern::MatchesSlow(std::string_view text) const {
     case GlobShape::kContains:
       return ContainsLiteral(text, middles[0]);
     case GlobShape::kStars: {
-      if (text.size() < min_length || !StartsWith(text, prefix) ||
-          !EndsWith(text, suffix)) {
+      // Prefix and suffix compared in place, then the middles leftmost in
+      // order (greedy is exact for `*`-only globs); the last middle only
+      // needs to occur.
+      const size_t n = text.size();
+      if (n < min_length || !BytesEqual(text.data(), prefix.data(), prefix.size()) ||
+          !BytesEqual(text.data() + n - suffix.size(), suffix.data(), suffix.size())) {
         return false;
       }
-      std::string_view window =
-          text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
-      for (const std::string& m : middles) {
-        size_t pos = window.find(m);
+      std::string_view window = text.substr(prefix.size(), n - prefix.size() - suffix.size());
+      for (size_t i = 0; i + 1 < middles.size(); ++i) {
+        const size_t pos = window.find(middles[i]);
         if (pos == std::string_view::npos) return false;
-        window.remove_prefix(pos + m.size());
+        window.remove_prefix(pos + middles[i].size());
       }
-      return true;
+      return ContainsLiteral(window, middles.back());  // kStars has a middle
     }
     case GlobShape::kGeneral:
       return StartsWith(text, prefix) && GlobMatch(glob, text);
@@ -443,7 +441,15 @@ void GlobSet::BuildHeadIndex() {
       bucket.head = patterns_[long_prefix[j]].head;
       bucket.range.begin = static_cast<uint32_t>(indexed_.size());
       while (j < long_prefix.size() && patterns_[long_prefix[j]].head == bucket.head) {
-        indexed_.push_back(long_prefix[j++]);
+        const GlobPattern& p = patterns_[long_prefix[j]];
+        Indexed e;
+        e.id = long_prefix[j++];
+        e.size = static_cast<uint32_t>(p.prefix.size());  // >= 8
+        e.rest = p.prefix.data() + 8;
+        e.kind = p.shape == GlobShape::kPrefix  ? Indexed::kPrefix
+                 : p.shape == GlobShape::kExact ? Indexed::kExact
+                                                : Indexed::kOther;
+        indexed_.push_back(e);
       }
       bucket.range.end = static_cast<uint32_t>(indexed_.size());  // >= 1: not empty
       buckets.push_back(bucket);
@@ -585,8 +591,8 @@ bool GlobSet::MatchesAny(std::string_view text) const {
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;
   }
-  for (uint32_t i : indexed_) {
-    if (patterns_[i].Matches(text)) return true;
+  for (const Indexed& e : indexed_) {
+    if (patterns_[e.id].Matches(text)) return true;
   }
   for (uint32_t i : in_set_) {
     if (patterns_[i].Matches(text)) {

@@ -289,18 +289,18 @@ class GlobSet {
     if (!head_slots_.empty() && text.size() >= 8) {
       if (const HeadRange* range = FindHead(probe.head)) {
         for (uint32_t j = range->begin; j < range->end; ++j) {
-          const uint32_t i = indexed_[j];
-          const GlobPattern& p = patterns_[i];
+          const Indexed& e = indexed_[j];
           // The bucket's head word equals the text's first eight bytes, so a
-          // prefix (or exact) pattern needs only its bytes from 8 compared.
-          if (p.shape == GlobShape::kPrefix || p.shape == GlobShape::kExact) {
-            const size_t size = p.prefix.size();
-            if ((p.shape == GlobShape::kPrefix ? n >= size : n == size) &&
-                BytesEqual(text.data() + 8, p.prefix.data() + 8, size - 8)) {
-              hit(i);
+          // prefix (or exact) pattern needs only its bytes from 8 compared,
+          // the first of them (byte 8) before the rest.
+          if (e.kind == Indexed::kPrefix || e.kind == Indexed::kExact) {
+            if ((e.kind == Indexed::kPrefix ? n >= e.size : n == e.size) &&
+                (e.size == 8 || (text[8] == e.rest[0] &&
+                                 BytesEqual(text.data() + 8, e.rest, e.size - 8)))) {
+              hit(e.id);
             }
-          } else if (p.Matches(text, probe)) {
-            hit(i);
+          } else if (patterns_[e.id].Matches(text, probe)) {
+            hit(e.id);
           }
         }
       }
@@ -383,7 +383,17 @@ class GlobSet {
       if (slot.head == head) return &slot.range;
     }
   }
-  std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
+  // An indexed pattern, compact: kPrefix and kExact patterns are compared
+  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size);
+  // kOther ones (kPrefixSuffix) by GlobPattern::Matches.
+  struct Indexed {
+    enum Kind : uint8_t { kPrefix, kExact, kOther };
+    const char* rest = nullptr;
+    uint32_t size = 0;
+    uint32_t id = 0;
+    Kind kind = kOther;
+  };
+  std::vector<Indexed> indexed_;  // grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)
   std::vector<int> set_to_pattern_;
