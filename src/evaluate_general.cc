@@ -37,6 +37,7 @@ class Evaluator {
   void RareAtoms(const CompiledKey& k, std::string_view v, uint8_t f, HitFn&& hit,
                  FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
+  uint64_t OneValueRare(const CompiledKey& k, std::string_view v, uint8_t f, uint64_t* err);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
   void Prologue();
@@ -322,19 +323,61 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std
 // its one value directly. With one value the plain, ForAnyValue and
 // ForAllValues folds all equal the value's own result (see Finalize), so
 // the per-key scratch (first/any/all/err words, value counts) is skipped.
+// The atoms MatchAtoms would test, with the same effect: exact, glob and
+// typed atoms, the ARN shape check (O6) and the O2/O4 checks here; the
+// rarer kinds (IgnoreCase, ARN atoms, binaries) out of line in
+// OneValueRare, so this frame stays small.
 template <int kW>
 uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
   const uint64_t* pool = im_.masks.data();
+  const uint8_t f = k.features;
   uint64_t h = 0;
   uint64_t e = 0;
-  MatchAtoms(
-      k, v, [&](MaskRef m) { h |= pool[m]; },
-      [&](MaskRef m) {  // T2
-        e |= pool[m];
-        unc_ = true;
-      });
+  if (f & kFeatExact) {
+    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = pool[*m];
+  }
+  if (f & kFeatGlobs) {
+    k.globs.ForEachMatch(v, [&](size_t i) { h |= pool[k.glob_masks[i]]; });
+  }
+  if ((f & (kFeatFolded | kFeatBinary)) || ((f & kFeatArn) && !k.arns.empty())) {
+    h |= OneValueRare(k, v, f, &e);
+  } else if ((f & kFeatArn) && !unc_ && !LooksLikeArn(v)) {
+    unc_ = true;  // O6 (the shape check of a key without ARN atoms; moot once uncertain)
+  }
+  if (f & kFeatTyped) {
+    TypedHits(k, v, [&](MaskRef m) { h |= pool[m]; },
+              [&](MaskRef m) {  // T2
+                e |= pool[m];
+                unc_ = true;
+              });
+  }
+  // The value checks only ever raise the (sticky) flag: skipped once set.
+  if ((f & kFeatChecks) && !unc_) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) unc_ = true;  // O2
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
   const uint64_t r = (h ^ k.one.neg) & k.one.value;
   return ((r & ~e) | k.one.null_present) & k.one.static_all;
+}
+
+// OneValue's rare atom kinds (`f` is k.features): the IgnoreCase, ARN and
+// binary atoms `v` hits (returned); records O1 and O6. Not the typed atoms
+// or the O2/O4 checks (OneValue's); `*err` (T2 failures) stays 0.
+template <int kW>
+__attribute__((noinline)) uint64_t Evaluator<kW>::OneValueRare(const CompiledKey& k,
+                                                               std::string_view v, uint8_t f,
+                                                               uint64_t* err) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  uint64_t e = 0;
+  auto hit = [&](MaskRef m) { h |= pool[m]; };
+  if (f & kFeatFolded) FoldedHits(k, v, hit, &unc_);
+  RareAtoms(k, v, static_cast<uint8_t>(f & ~(kFeatChecks | kFeatTyped)), hit, [&](MaskRef m) {
+    e |= pool[m];
+    unc_ = true;
+  });
+  *err = e;
+  return h;
 }
 
 // A Port key with integer atoms only (CompiledKey::int_port): the clause

@@ -140,6 +140,27 @@ constexpr char kPrincipalPolicy[] = R"({
   ]
 })";
 
+// ARN keys whose patterns all have literal fields 1..4 (whole-string globs
+// and the ARN shape check O6, no field atoms; on the org id, whose
+// reference lookup is certain, so only O6 can flag it), next to typed (address,
+// port) and IgnoreCase keys: the single-value path's inline shape check and
+// typed atoms, and its out-of-line IgnoreCase atoms.
+constexpr char kArnShapePolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalOrgID": "arn:aws:iam::100000000030:role/red-*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalOrgID": ["arn:aws:iam::100000000030:role/yellow-*",
+                                                    "arn:aws:sts::1:assumed-role/x/y"]},
+                   "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnNotLike": {"aws:PrincipalOrgID": "arn:aws:iam::100000000030:user/*"},
+                   "StringEqualsIgnoreCase": {"vpc-lattice-svcs:RequestHeader/x-probe": "kubelet"},
+                   "NumericGreaterThan": {"vpc-lattice-svcs:Port": "1000"}}}
+  ]
+})";
+
 // A deterministic generator (splitmix64).
 class Rng {
  public:
@@ -226,8 +247,12 @@ void Draw(Rng& rng, Sample* s) {
   s->port = rng.Pick(kPorts);
   s->connect = rng.Below(16) == 0;
   // Principal fields beyond the ARN: present, empty (absent), near misses.
-  static const std::vector<std::string> kOrgIds = {"", "o-deny", "o-abc", "o-a", "o-", "O-abc",
-                                                   "o-b"};
+  static const std::vector<std::string> kOrgIds = {
+      "", "o-deny", "o-abc", "o-a", "o-", "O-abc", "o-b",
+      // ARN-shaped and near-ARN values (kArnShapePolicy's ArnLike clauses).
+      "arn:aws:iam::100000000030:role/red-1", "arn:aws:iam::100000000030:role/yellow-2",
+      "arn:aws:iam::100000000030:user/u", "arn:aws:sts::1:assumed-role/x/y", "arn:aws:iam:",
+      "arn:aws:iam::100000000030:role/yellow-\n"};
   static const std::vector<std::string> kTypes = {"", "AssumedRole", "User", "Anonymous",
                                                   "assumedrole"};
   static const std::vector<std::string> kAccounts = {"100000000030", "", "anonymous",
@@ -311,6 +336,15 @@ TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
 TEST(EvaluateGeneralTest, PrincipalKeysAgreeWithReference) {
   const std::vector<int> kinds = CheckAgainstReference(kPrincipalPolicy, 24, 40000);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// Literal-head ARN patterns only: a malformed caller ARN must still flag
+// the decision (O6) although no field atom splits it.
+TEST(EvaluateGeneralTest, ArnShapeOnlyKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kArnShapePolicy, 25, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 200);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
 }
