@@ -784,8 +784,11 @@ template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Prologue() {
   const CompiledPolicy::Impl& im = im_;
   const std::string_view action = r_.action;
+  // RequestView's default action (and the request scanner's) is
+  // kInvokeAction itself: no byte compare then.
   if (action.size() == kInvokeAction.size() &&
-      BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
+      (action.data() == kInvokeAction.data() ||
+       BytesEqual(action.data(), kInvokeAction.data(), action.size()))) {
     action_ = kActionInvoke;
   } else if (action.size() == kConnectAction.size() &&
              BytesEqual(action.data(), kConnectAction.data(), action.size())) {
@@ -819,20 +822,15 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
   const size_t words = im_.total_words;
   const size_t nkeys = im_.keys.size();
   if (kFixed) {
+    // The accessors read fixed_ directly (the scratch pointers stay unset);
+    // Hit words are zeroed by AddValueImpl before each use.
     for (int i = 0; i < kW; ++i) {
       fixed_[0][i] = 0;
-      fixed_[1][i] = 0;
       fixed_[2][i] = 0;
       fixed_[3][i] = ~uint64_t{0};
       fixed_[4][i] = 0;
       fixed_[5][i] = 0;
     }
-    res_ = fixed_[0];
-    hit_ = fixed_[1];
-    any_ = fixed_[2];
-    all_ = fixed_[3];
-    first_ = fixed_[4];
-    err_ = fixed_[5];
   } else {
     uint64_t* w = inline_words;
     uint8_t* counts = inline_counts;

@@ -15,6 +15,8 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -347,6 +349,43 @@ TEST(EvaluateGeneralTest, ArnShapeOnlyKeysAgreeWithReference) {
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 200);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// The action test: kInvokeAction itself (RequestView's default, decided by
+// its address), a copy of it (decided by its bytes), a prefix of it at the
+// same address and a near miss of the same size (neither is Invoke), and
+// Connect, each against the reference on a general-plan policy.
+TEST(EvaluateGeneralTest, ActionByAddressAndByBytes) {
+  std::string one_line;
+  for (const char* p = kHeaderPolicy; *p != 0; ++p) {
+    if (*p != '\n') one_line.push_back(*p);
+  }
+  const PolicyDocument doc = MustParse(one_line);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok());
+  const std::string copy(kInvokeAction);
+  std::string near_miss(kInvokeAction);
+  near_miss.back() ^= 1;
+  const std::vector<std::string_view> actions = {
+      kInvokeAction, copy, kInvokeAction.substr(0, kInvokeAction.size() - 1), near_miss,
+      kConnectAction};
+  const std::vector<std::pair<std::string, std::string>> headers = {{"x-team", "blue"}};
+  std::vector<StringViewPair> header_views;
+  for (const auto& h : headers) header_views.emplace_back(h.first, h.second);
+  int allowed = 0;
+  for (std::string_view action : actions) {
+    RequestView v;
+    v.action = action;
+    v.method = "GET";
+    v.path = "/api/v1/blue/x";
+    v.headers = ParamList(header_views);
+    const Decision ref = EvaluateReference(doc, v).decision;
+    const Decision fast = Evaluate(**compiled, v);
+    EXPECT_EQ(ref.kind, fast.kind) << action;
+    EXPECT_EQ(ref.statement, fast.statement) << action;
+    allowed += fast.allowed() ? 1 : 0;
+  }
+  EXPECT_EQ(allowed, 2);  // kInvokeAction and its copy only
 }
 
 // The benchmark policies (the general plan's reason to exist) on the same
