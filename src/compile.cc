@@ -1027,6 +1027,19 @@ absl::Status Compiler::BuildKeys() {
       }
     }
   }
+  im.query_first['%'] = true;
+  for (int b = 0x80; b < 0x100; ++b) im.query_first[static_cast<size_t>(b)] = true;
+  for (uint32_t kid : im.query_keys) {
+    const std::string& suffix = im.keys[kid].key.suffix;
+    const unsigned char c = suffix.empty() ? 0x80 : static_cast<unsigned char>(suffix[0]);
+    if (c >= 0x80) {
+      im.query_first.fill(true);
+      break;
+    }
+    im.query_first[c] = true;
+    if (c >= 'a' && c <= 'z') im.query_first[c - 'a' + 'A'] = true;
+    if (c >= 'A' && c <= 'Z') im.query_first[c - 'A' + 'a'] = true;
+  }
   if (im.query_keys.size() > 8) {
     for (size_t slot = 0; slot < im.query_keys.size(); ++slot) {
       im.query_slot_map.emplace(im.keys[im.query_keys[slot]].key.suffix,

@@ -558,7 +558,16 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   const size_t n = raw.size();
   size_t pos = 0;
   RawQueryPair pair;
-  while (pos <= n) {
+  // pos == n would be an empty last pair (dropped), so the loop stops there.
+  while (pos < n) {
+    if (!im_.query_first[static_cast<unsigned char>(data[pos])]) {
+      // Not a referenced key, a case variant or an encoding of one (an
+      // empty pair or key too): skipped to its `&`.
+      const void* amp = std::memchr(data + pos, '&', n - pos);
+      if (amp == nullptr) return;
+      pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+      continue;
+    }
     if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
     if (pair.pct) {
       EncodedPair(pair.key, pair.value, pair.has_value);

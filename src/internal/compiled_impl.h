@@ -690,6 +690,13 @@ class CompiledPolicy::Impl {
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
+  // The general plan's raw query scan: the bytes a pair must start with to
+  // be a referenced key, a case variant of one (Q1) or an encoding of one
+  // (Q3): each key's first byte in both ASCII cases, `%` and every byte
+  // from 0x80; every byte when a key is empty or starts with a non-ASCII
+  // byte (Unicode folding can map it to an ASCII one). Other pairs are
+  // skipped to their `&`.
+  std::array<bool, 256> query_first{};
   std::vector<uint32_t> dynamic_clauses;
   uint32_t total_words = 0;
   int dynamic_resource_count = 0;
