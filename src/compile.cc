@@ -1027,6 +1027,14 @@ absl::Status Compiler::BuildKeys() {
       }
     }
   }
+  im.deferred_fast = im.keys.size() <= 64 && im.total_words <= 4;
+  for (uint32_t kid : im.deferred_keys) {
+    const CompiledKey& k = im.keys[kid];
+    if (k.n_words != 1) im.deferred_fast = false;
+    if (!im.deferred_fast) break;
+    im.deferred_mask |= uint64_t{1} << kid;
+    im.deferred_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
+  }
   im.query_first['%'] = true;
   for (int b = 0x80; b < 0x100; ++b) im.query_first[static_cast<size_t>(b)] = true;
   for (uint32_t kid : im.query_keys) {

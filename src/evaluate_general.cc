@@ -969,8 +969,13 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
       ScanParsedQuery();
     }
   }
-  // Value keys were finalized above; query and unknown keys remain.
-  for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+  // Value keys were finalized above; query and unknown keys remain. When
+  // none of them got a value, their absent results are precomputed.
+  if (kFixed && im.deferred_fast && (once_ & im.deferred_mask) == 0) {
+    for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.deferred_absent[w];
+  } else {
+    for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+  }
 }
 
 // Whether a statement of the compact table applies: its clause masks, its

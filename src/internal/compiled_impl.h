@@ -689,6 +689,14 @@ class CompiledPolicy::Impl {
   uint64_t header_by_size[64] = {};
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
+  // deferred_fast (at most 64 keys and 4 words, every deferred key within
+  // one word): deferred_mask has a bit per deferred key id and
+  // deferred_absent[w] is the OR of their absent results (absent_true &
+  // static_all) in word w, what finalizing them all adds when none of them
+  // got a value.
+  bool deferred_fast = false;
+  uint64_t deferred_mask = 0;
+  uint64_t deferred_absent[4] = {0, 0, 0, 0};
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
   // The general plan's raw query scan: the bytes a pair must start with to
   // be a referenced key, a case variant of one (Q1) or an encoding of one
