@@ -489,6 +489,9 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
   if (k.checks & (internal::kCheckNonAscii | internal::kCheckNewline | internal::kCheckUpper)) {
     f |= internal::kFeatChecks;
   }
+  if (!k.folded.empty() || !k.arns.empty() || !k.binaries.empty()) {
+    f |= internal::kFeatOutOfLine;
+  }
   k.features = f;
   SetValuePath(&k);
   if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
@@ -1075,6 +1078,7 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
     slot.name = k.key.suffix.data();
     slot.size = static_cast<uint32_t>(k.key.suffix.size());
     slot.key = kid;
+    slot.compiled = &k;
     im.header_by_size[slot.size < 63 ? slot.size : 63] |= uint64_t{1} << im.header_slots.size();
     im.header_slots.push_back(slot);
     im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;

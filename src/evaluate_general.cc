@@ -339,7 +339,7 @@ uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
   if (f & kFeatGlobs) {
     k.globs.ForEachMatch(v, [&](size_t i) { h |= pool[k.glob_masks[i]]; });
   }
-  if ((f & (kFeatFolded | kFeatBinary)) || ((f & kFeatArn) && !k.arns.empty())) {
+  if (f & kFeatOutOfLine) {  // kFeatFolded, ARN field atoms or kFeatBinary
     h |= OneValueRare(k, v, f, &e);
   } else if ((f & kFeatArn) && !unc_ && !LooksLikeArn(v)) {
     unc_ = true;  // O6 (the shape check of a key without ARN atoms; moot once uncertain)
@@ -923,7 +923,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       const uint64_t bit = uint64_t{1} << s;
       if ((seen & bit) == 0) {
         seen |= bit;
-        const CompiledKey& k = im.keys[slot.key];
+        const CompiledKey& k = *slot.compiled;
         present_static[Lo(k)] |= k.one.static_all;
         ValueKey(k, slot.key, true, headers.value(i), k.value_path);
       }

@@ -257,6 +257,9 @@ enum Feature : uint8_t {
   kFeatTyped = 1 << 4,   // numbers, dates, booleans, IPs
   kFeatBinary = 1 << 5,
   kFeatChecks = 1 << 6,  // O1/O2/O4 per-value checks
+  // The kinds the general plan's OneValue matches out of line: IgnoreCase
+  // atoms, ARN field atoms (not the shape check alone) or binaries.
+  kFeatOutOfLine = 1 << 7,
 };
 
 // CompiledKey::value_path: a single-valued key (not PrincipalOrgPaths)
@@ -368,6 +371,7 @@ struct CompiledStatement;
 // request's headers (Impl::header_slots): its suffix and key id.
 struct HeaderSlot {
   const char* name = nullptr;  // CompiledKey::key.suffix
+  const CompiledKey* compiled = nullptr;  // &Impl::keys[key]
   uint32_t size = 0;
   uint32_t key = 0;
 };
