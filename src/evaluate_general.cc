@@ -107,6 +107,10 @@ class Evaluator {
     }
     return counts_[kid];
   }
+  // Count(kid) != 0, without forming the count.
+  LATTICEPOL_ALWAYS_INLINE bool Seen(uint32_t kid) const {
+    return kFixed ? ((once_ >> kid) & 1) != 0 : counts_[kid] != 0;
+  }
   LATTICEPOL_ALWAYS_INLINE void Bump(uint32_t kid) {
     if (kFixed) {
       const uint64_t bit = uint64_t{1} << kid;
@@ -133,7 +137,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
       if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
-    if (Count(kid) == 0) First(lo) |= r;
+    if (!Seen(kid)) First(lo) |= r;
     Any(lo) |= r;
     All(lo) &= r | ~k.one.value;
     Bump(kid);
@@ -429,7 +433,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     unc_ = true;
   };
   MatchAtoms(k, v, hit, fail);
-  const bool first = Count(kid) == 0;
+  const bool first = !Seen(kid);
   if (kSingle) {
     const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
     if (first) First(lo) |= r;
@@ -453,11 +457,11 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Finalize(const CompiledKey& k, uint
   if (k.n_words == 1) {
     const uint32_t lo = Lo(k);
     const OneWordMasks& m = k.one;
-    const uint32_t count = Count(kid);
-    if (count == 0) {
+    if (!Seen(kid)) {
       Res(lo) |= m.absent_true & m.static_all;
       return;
     }
+    const uint32_t count = Count(kid);  // 1 or 2 (= two or more)
     if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
     uint64_t r = (count == 1 ? (First(lo) & m.plain) : 0) | (Any(lo) & m.any) |
                  (All(lo) & m.all);
