@@ -489,6 +489,9 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
   if (k.checks & (internal::kCheckNonAscii | internal::kCheckNewline | internal::kCheckUpper)) {
     f |= internal::kFeatChecks;
   }
+  if (!k.folded.empty() || !k.arns.empty() || !k.binaries.empty()) {
+    f |= internal::kFeatOutOfLine;
+  }
   k.features = f;
   SetValuePath(&k);
   if (k.row != nullptr && k.row->field == internal::RequestField::kPort &&
@@ -1027,6 +1030,27 @@ absl::Status Compiler::BuildKeys() {
       }
     }
   }
+  im.deferred_fast = im.keys.size() <= 64 && im.total_words <= 4;
+  for (uint32_t kid : im.deferred_keys) {
+    const CompiledKey& k = im.keys[kid];
+    if (k.n_words != 1) im.deferred_fast = false;
+    if (!im.deferred_fast) break;
+    im.deferred_mask |= uint64_t{1} << kid;
+    im.deferred_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
+  }
+  im.query_first['%'] = true;
+  for (int b = 0x80; b < 0x100; ++b) im.query_first[static_cast<size_t>(b)] = true;
+  for (uint32_t kid : im.query_keys) {
+    const std::string& suffix = im.keys[kid].key.suffix;
+    const unsigned char c = suffix.empty() ? 0x80 : static_cast<unsigned char>(suffix[0]);
+    if (c >= 0x80) {
+      im.query_first.fill(true);
+      break;
+    }
+    im.query_first[c] = true;
+    if (c >= 'a' && c <= 'z') im.query_first[c - 'a' + 'A'] = true;
+    if (c >= 'A' && c <= 'Z') im.query_first[c - 'A' + 'a'] = true;
+  }
   if (im.query_keys.size() > 8) {
     for (size_t slot = 0; slot < im.query_keys.size(); ++slot) {
       im.query_slot_map.emplace(im.keys[im.query_keys[slot]].key.suffix,
@@ -1054,11 +1078,53 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
     slot.name = k.key.suffix.data();
     slot.size = static_cast<uint32_t>(k.key.suffix.size());
     slot.key = kid;
+    slot.compiled = &k;
     im.header_by_size[slot.size < 63 ? slot.size : 63] |= uint64_t{1} << im.header_slots.size();
     im.header_slots.push_back(slot);
     im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
   }
   im.value_keys = std::move(rest);
+}
+
+// 1e. The general plan's ValueOp per value key (after BuildHeaderSlots, which
+// takes the header keys out of value_keys).
+void BuildValueOps(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  im.value_ops.clear();
+  for (uint32_t kid : im.value_keys) {
+    const CompiledKey& k = im.keys[kid];
+    internal::ValueOp op;
+    op.key = &k;
+    op.kid = kid;
+    op.path = k.value_path;
+    op.absent_on_connect = k.row != nullptr && k.row->absent_on_connect;
+    if (k.int_port) {
+      op.source = internal::ValueOp::kPort;
+    } else if (k.string_field != nullptr) {
+      op.source = internal::ValueOp::kString;
+      op.string_field = k.string_field;
+    } else if (k.optional_field != nullptr) {
+      op.source = internal::ValueOp::kOptional;
+      op.optional_field = k.optional_field;
+    } else {
+      op.source = internal::ValueOp::kOther;
+      using internal::RequestField;
+      const RequestField field = k.row != nullptr ? k.row->field : RequestField::kNone;
+      const std::string Principal::*text = nullptr;  // SingleKeyValue's principal_text
+      if (field == RequestField::kPrincipalType) text = &Principal::type;
+      if (field == RequestField::kPrincipalArn) text = &Principal::arn;
+      if (field == RequestField::kPrincipalAccount) text = &Principal::account;
+      if (field == RequestField::kPrincipalOrgId) text = &Principal::org_id;
+      if (text != nullptr) {
+        op.source = internal::ValueOp::kPrincipal;
+        op.principal_field = text;
+        op.anonymous_value = k.row->anonymous_value;
+      } else if (field == RequestField::kPrincipalOrgPaths) {
+        op.source = internal::ValueOp::kNever;
+      }
+    }
+    im.value_ops.push_back(op);
+  }
 }
 
 // 2. Statements: Deny first, each group in document order, with their
@@ -1169,6 +1235,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   s = BuildKeys();
   if (!s.ok()) return s;
   BuildHeaderSlots(&im);
+  BuildValueOps(&im);
   s = BuildStatements();
   if (!s.ok()) return s;
   BuildStatementFilter(&im);

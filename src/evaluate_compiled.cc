@@ -33,10 +33,12 @@ Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& reque
 }  // namespace internal
 
 Decision Evaluate(const CompiledPolicy& policy, const RequestView& request) {
-  // The equality plan directly (the seed's shape): one call per decision.
+  // Each plan directly (the equality plan is the seed's shape): one call per
+  // decision, as EvaluateCompiled picks them.
   const CompiledPolicy::Impl& im = internal::CompiledPolicyAccess::Plan(policy);
   if (im.eq.enabled) return internal::EvaluateEquality(im, request, false);
-  return internal::EvaluateCompiled(policy, request, false);
+  if (im.simple.enabled) return internal::EvaluateSimple(im, request, false);
+  return internal::EvaluateGeneral(im, request, false);
 }
 
 absl::Status EvaluateBatch(const CompiledPolicy& policy,

@@ -34,8 +34,10 @@ class Evaluator {
   template <typename HitFn, typename FailFn>
   void MatchAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
   template <typename HitFn, typename FailFn>
-  void RareAtoms(const CompiledKey& k, std::string_view v, HitFn&& hit, FailFn&& fail);
+  void RareAtoms(const CompiledKey& k, std::string_view v, uint8_t f, HitFn&& hit,
+                 FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
+  uint64_t OneValueRare(const CompiledKey& k, std::string_view v, uint8_t f, uint64_t* err);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
   void Prologue();
@@ -43,7 +45,8 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
-  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v);
+  void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
+                uint8_t path);
   void HeaderPass();
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
@@ -104,6 +107,10 @@ class Evaluator {
     }
     return counts_[kid];
   }
+  // Count(kid) != 0, without forming the count.
+  LATTICEPOL_ALWAYS_INLINE bool Seen(uint32_t kid) const {
+    return kFixed ? ((once_ >> kid) & 1) != 0 : counts_[kid] != 0;
+  }
   LATTICEPOL_ALWAYS_INLINE void Bump(uint32_t kid) {
     if (kFixed) {
       const uint64_t bit = uint64_t{1} << kid;
@@ -130,7 +137,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
       if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
-    if (Count(kid) == 0) First(lo) |= r;
+    if (!Seen(kid)) First(lo) |= r;
     Any(lo) |= r;
     All(lo) &= r | ~k.one.value;
     Bump(kid);
@@ -274,16 +281,22 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, st
   if (f & kFeatGlobs) {
     k.globs.ForEachMatch(v, [&](size_t i) { hit(k.glob_masks[i]); });
   }
-  if (f & (kFeatArn | kFeatTyped | kFeatBinary | kFeatChecks)) RareAtoms(k, v, hit, fail);
+  if (f & (kFeatArn | kFeatTyped | kFeatBinary | kFeatChecks)) RareAtoms(k, v, f, hit, fail);
 }
 
 // MatchAtoms' rare atom kinds: ARNs (O6), typed families (T2), binaries and
-// the per-value checks (O1/O2/O4).
+// the per-value checks (O1/O2/O4). `f` is k.features: each kind is tested
+// by its bit (kFeatArn: ARN atoms or the shape check; kFeatTyped: k.typed
+// != 0; kFeatBinary: binaries; kFeatChecks: an O1/O2/O4 check), so a key
+// with only checks (a Like key's newline test) skips the other kinds'
+// fields.
 template <int kW>
 template <typename HitFn, typename FailFn>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std::string_view v,
-                                                       HitFn&& hit, FailFn&& fail) {
-  if (!k.arns.empty()) {
+                                                       uint8_t f, HitFn&& hit, FailFn&& fail) {
+  if ((f & kFeatArn) == 0) {
+    // No ARN atoms and no shape check.
+  } else if (!k.arns.empty()) {
     std::array<std::string_view, 6> f;
     if (SplitArn(v, &f)) {
       for (const ArnAtom& a : k.arns) {
@@ -295,12 +308,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std
   } else if ((k.checks & kCheckArnShape) != 0) {
     if (!unc_ && !LooksLikeArn(v)) unc_ = true;  // O6 (moot once uncertain)
   }
-  if (k.typed != 0) TypedHits(k, v, hit, fail);
-  for (const BinaryAtom& a : k.binaries) {
-    if (v == a.bytes) hit(a.mask);
+  if (f & kFeatTyped) TypedHits(k, v, hit, fail);
+  if (f & kFeatBinary) {
+    for (const BinaryAtom& a : k.binaries) {
+      if (v == a.bytes) hit(a.mask);
+    }
   }
   // The value checks only ever raise the (sticky) flag: skipped once set.
-  if (!unc_ && (k.checks & (kCheckNonAscii | kCheckNewline | kCheckUpper))) {
+  if ((f & kFeatChecks) && !unc_) {
     if ((k.checks & kCheckNewline) && HasNewline(v)) {
       unc_ = true;  // O2
     }
@@ -312,19 +327,61 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::RareAtoms(const CompiledKey& k, std
 // its one value directly. With one value the plain, ForAnyValue and
 // ForAllValues folds all equal the value's own result (see Finalize), so
 // the per-key scratch (first/any/all/err words, value counts) is skipped.
+// The atoms MatchAtoms would test, with the same effect: exact, glob and
+// typed atoms, the ARN shape check (O6) and the O2/O4 checks here; the
+// rarer kinds (IgnoreCase, ARN atoms, binaries) out of line in
+// OneValueRare, so this frame stays small.
 template <int kW>
 uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
   const uint64_t* pool = im_.masks.data();
+  const uint8_t f = k.features;
   uint64_t h = 0;
   uint64_t e = 0;
-  MatchAtoms(
-      k, v, [&](MaskRef m) { h |= pool[m]; },
-      [&](MaskRef m) {  // T2
-        e |= pool[m];
-        unc_ = true;
-      });
+  if (f & kFeatExact) {
+    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = pool[*m];
+  }
+  if (f & kFeatGlobs) {
+    k.globs.ForEachMatch(v, [&](size_t i) { h |= pool[k.glob_masks[i]]; });
+  }
+  if (f & kFeatOutOfLine) {  // kFeatFolded, ARN field atoms or kFeatBinary
+    h |= OneValueRare(k, v, f, &e);
+  } else if ((f & kFeatArn) && !unc_ && !LooksLikeArn(v)) {
+    unc_ = true;  // O6 (the shape check of a key without ARN atoms; moot once uncertain)
+  }
+  if (f & kFeatTyped) {
+    TypedHits(k, v, [&](MaskRef m) { h |= pool[m]; },
+              [&](MaskRef m) {  // T2
+                e |= pool[m];
+                unc_ = true;
+              });
+  }
+  // The value checks only ever raise the (sticky) flag: skipped once set.
+  if ((f & kFeatChecks) && !unc_) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) unc_ = true;  // O2
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
   const uint64_t r = (h ^ k.one.neg) & k.one.value;
   return ((r & ~e) | k.one.null_present) & k.one.static_all;
+}
+
+// OneValue's rare atom kinds (`f` is k.features): the IgnoreCase, ARN and
+// binary atoms `v` hits (returned); records O1 and O6. Not the typed atoms
+// or the O2/O4 checks (OneValue's); `*err` (T2 failures) stays 0.
+template <int kW>
+__attribute__((noinline)) uint64_t Evaluator<kW>::OneValueRare(const CompiledKey& k,
+                                                               std::string_view v, uint8_t f,
+                                                               uint64_t* err) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  uint64_t e = 0;
+  auto hit = [&](MaskRef m) { h |= pool[m]; };
+  if (f & kFeatFolded) FoldedHits(k, v, hit, &unc_);
+  RareAtoms(k, v, static_cast<uint8_t>(f & ~(kFeatChecks | kFeatTyped)), hit, [&](MaskRef m) {
+    e |= pool[m];
+    unc_ = true;
+  });
+  *err = e;
+  return h;
 }
 
 // A Port key with integer atoms only (CompiledKey::int_port): the clause
@@ -376,7 +433,7 @@ void Evaluator<kW>::AddValueImpl(const CompiledKey& k, uint32_t kid, std::string
     unc_ = true;
   };
   MatchAtoms(k, v, hit, fail);
-  const bool first = Count(kid) == 0;
+  const bool first = !Seen(kid);
   if (kSingle) {
     const uint64_t r = (h1 ^ k.one.neg) & k.one.value;
     if (first) First(lo) |= r;
@@ -400,11 +457,11 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Finalize(const CompiledKey& k, uint
   if (k.n_words == 1) {
     const uint32_t lo = Lo(k);
     const OneWordMasks& m = k.one;
-    const uint32_t count = Count(kid);
-    if (count == 0) {
+    if (!Seen(kid)) {
       Res(lo) |= m.absent_true & m.static_all;
       return;
     }
+    const uint32_t count = Count(kid);  // 1 or 2 (= two or more)
     if (count >= 2 && (k.checks & kCheckMulti)) unc_ = true;  // Q2
     uint64_t r = (count == 1 ? (First(lo) & m.plain) : 0) | (Any(lo) & m.any) |
                  (All(lo) & m.all);
@@ -505,7 +562,16 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   const size_t n = raw.size();
   size_t pos = 0;
   RawQueryPair pair;
-  while (pos <= n) {
+  // pos == n would be an empty last pair (dropped), so the loop stops there.
+  while (pos < n) {
+    if (!im_.query_first[static_cast<unsigned char>(data[pos])]) {
+      // Not a referenced key, a case variant or an encoding of one (an
+      // empty pair or key too): skipped to its `&`.
+      const void* amp = std::memchr(data + pos, '&', n - pos);
+      if (amp == nullptr) return;
+      pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+      continue;
+    }
     if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped
     if (pair.pct) {
       EncodedPair(pair.key, pair.value, pair.has_value);
@@ -731,8 +797,11 @@ template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Prologue() {
   const CompiledPolicy::Impl& im = im_;
   const std::string_view action = r_.action;
+  // RequestView's default action (and the request scanner's) is
+  // kInvokeAction itself: no byte compare then.
   if (action.size() == kInvokeAction.size() &&
-      BytesEqual(action.data(), kInvokeAction.data(), action.size())) {
+      (action.data() == kInvokeAction.data() ||
+       BytesEqual(action.data(), kInvokeAction.data(), action.size()))) {
     action_ = kActionInvoke;
   } else if (action.size() == kConnectAction.size() &&
              BytesEqual(action.data(), kConnectAction.data(), action.size())) {
@@ -766,20 +835,15 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
   const size_t words = im_.total_words;
   const size_t nkeys = im_.keys.size();
   if (kFixed) {
+    // The accessors read fixed_ directly (the scratch pointers stay unset);
+    // Hit words are zeroed by AddValueImpl before each use.
     for (int i = 0; i < kW; ++i) {
       fixed_[0][i] = 0;
-      fixed_[1][i] = 0;
       fixed_[2][i] = 0;
       fixed_[3][i] = ~uint64_t{0};
       fixed_[4][i] = 0;
       fixed_[5][i] = 0;
     }
-    res_ = fixed_[0];
-    hit_ = fixed_[1];
-    any_ = fixed_[2];
-    all_ = fixed_[3];
-    first_ = fixed_[4];
-    err_ = fixed_[5];
   } else {
     uint64_t* w = inline_words;
     uint8_t* counts = inline_counts;
@@ -813,8 +877,9 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
 // finalized into its clause results.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint32_t kid,
-                                                      bool present, std::string_view v) {
-  const uint8_t path = k.value_path;  // one load instead of three tests
+                                                      bool present, std::string_view v,
+                                                      uint8_t path) {
+  // `path`: k.value_path (one load instead of three tests), passed in.
   if (path == kPathExactOne) {
     // Single-valued key with equality atoms only: decide its clauses now.
     uint64_t r = k.one.absent_true;
@@ -862,9 +927,9 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       const uint64_t bit = uint64_t{1} << s;
       if ((seen & bit) == 0) {
         seen |= bit;
-        const CompiledKey& k = im.keys[slot.key];
+        const CompiledKey& k = *slot.compiled;
         present_static[Lo(k)] |= k.one.static_all;
-        ValueKey(k, slot.key, true, headers.value(i));
+        ValueKey(k, slot.key, true, headers.value(i), k.value_path);
       }
       break;
     }
@@ -875,25 +940,30 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
-  for (uint32_t kid : im.value_keys) {
-    const CompiledKey& k = im.keys[kid];
-    if (k.int_port) {
-      Res(Lo(k)) |= PortValue(k);
-      continue;
-    }
+  for (const ValueOp& op : im.value_ops) {
+    const CompiledKey& k = *op.key;
     std::string_view v;
     bool present;
-    if (k.string_field != nullptr) {  // as SingleKeyValue, without its switch
-      present = !(connect_ && k.row->absent_on_connect);  // K1
-      v = r_.*k.string_field;
-    } else if (k.optional_field != nullptr) {
-      const OptionalText& t = r_.*k.optional_field;
-      present = t.present && !(connect_ && k.row->absent_on_connect);  // K1
+    if (op.source == ValueOp::kString) {  // as SingleKeyValue, without its switch
+      present = !(connect_ && op.absent_on_connect);  // K1
+      v = r_.*op.string_field;
+    } else if (op.source == ValueOp::kOptional) {
+      const OptionalText& t = r_.*op.optional_field;
+      present = t.present && !(connect_ && op.absent_on_connect);  // K1
       v = t.value;
+    } else if (op.source == ValueOp::kPrincipal) {  // as SingleKeyValue's principal_text
+      const Principal* p = r_.principal;
+      v = p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
+      present = !v.empty() && !(connect_ && op.absent_on_connect);  // K1
+    } else if (op.source == ValueOp::kNever) {
+      present = false;
+    } else if (op.source == ValueOp::kPort) {
+      Res(Lo(k)) |= PortValue(k);
+      continue;
     } else {
       present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
     }
-    ValueKey(k, kid, present, v);
+    ValueKey(k, op.kid, present, v, op.path);
   }
   if (kFixed && !im.header_slots.empty()) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
@@ -903,8 +973,13 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
       ScanParsedQuery();
     }
   }
-  // Value keys were finalized above; query and unknown keys remain.
-  for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+  // Value keys were finalized above; query and unknown keys remain. When
+  // none of them got a value, their absent results are precomputed.
+  if (kFixed && im.deferred_fast && (once_ & im.deferred_mask) == 0) {
+    for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.deferred_absent[w];
+  } else {
+    for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
+  }
 }
 
 // Whether a statement of the compact table applies: its clause masks, its

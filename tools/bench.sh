@@ -59,11 +59,15 @@ PY
 # The instruction counts (callgrind; skipped without valgrind).
 insn_raw=n/a
 insn_hand=n/a
+insn_twenty=n/a
+insn_tenk=n/a
 if command -v valgrind >/dev/null 2>&1; then
   insn=$(tools/insn_count.sh build-bench)
   echo "$insn"
   insn_raw=$(echo "$insn" | sed -n 's/^raw: \([0-9]*\).*/\1/p')
   insn_hand=$(echo "$insn" | sed -n 's/^ifchain: \([0-9]*\).*/\1/p')
+  insn_twenty=$(echo "$insn" | sed -n 's/^twenty: \([0-9]*\).*/\1/p')
+  insn_tenk=$(echo "$insn" | sed -n 's/^tenk: \([0-9]*\).*/\1/p')
 fi
 insn_ratio=n/a
 if [ -n "$insn_raw" ] && [ -n "$insn_hand" ] && [ "$insn_raw" != n/a ]; then
@@ -97,6 +101,8 @@ goal_row "Twenty, compiled, condition stream" "$(median $r BM_Twenty_Stream_Comp
     ns/decision
 goal_row "TenK, compiled, condition stream" "$(median $r BM_TenK_Stream_Compiled)" "<=50" \
     ns/decision
+goal_row "Twenty, condition stream, instructions/decision" "$insn_twenty" - instructions
+goal_row "TenK, condition stream, instructions/decision" "$insn_tenk" - instructions
 goal_row "compile, 10,000-character policy" \
     "$(median bench/results-compile.json BM_Compile_TenK 1000)" "<=100" us
 goal_row "false uncertain flags, shipped scenario" "$(false_rate scenario)" "<=0.1" %

@@ -3,7 +3,10 @@
 # valgrind --tool=callgrind for bench/seed_insn_bench.cc, (Ir(n) - Ir(0)) /
 # (4096 n) over the 4,096-request yardstick stream (tests/testing/seed_yardstick.h),
 # for the compiled matcher on raw views (per call, and through EvaluateBatch
-# 256 at a time) and for the hand-written if-chain, and the per-call ratio.
+# 256 at a time) and for the hand-written if-chain, and the per-call ratio;
+# then the same count for the compiled matcher on the Twenty and TenK
+# condition streams (bench/condition_stream.h, 4,096 requests each), as
+# "twenty: N instructions/decision" and "tenk: N instructions/decision".
 # Usage: tools/insn_count.sh [build-dir] [n]   (default build-bench, 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +35,8 @@ for mode in raw batch ifchain; do
   echo "$mode: ${per[$mode]} instructions/decision"
 done
 awk -v a="${per[raw]}" -v b="${per[ifchain]}" 'BEGIN { printf "ratio: %.2f\n", a / b }'
+for mode in twenty tenk; do
+  base=$(ir "$mode" 0)
+  total=$(ir "$mode" "$n")
+  echo "$mode: $(( (total - base) / (4096 * n) )) instructions/decision"
+done

@@ -257,6 +257,9 @@ enum Feature : uint8_t {
   kFeatTyped = 1 << 4,   // numbers, dates, booleans, IPs
   kFeatBinary = 1 << 5,
   kFeatChecks = 1 << 6,  // O1/O2/O4 per-value checks
+  // The kinds the general plan's OneValue matches out of line: IgnoreCase
+  // atoms, ARN field atoms (not the shape check alone) or binaries.
+  kFeatOutOfLine = 1 << 7,
 };
 
 // CompiledKey::value_path: a single-valued key (not PrincipalOrgPaths)
@@ -328,6 +331,32 @@ struct CompiledKey {
   std::vector<IpAtom> ips;
 };
 
+// A key of Impl::value_keys as the general plan resolves it (Impl::value_ops,
+// same order): where its one value lives and how it is matched, in one
+// small record read in order, instead of tests on the CompiledKey's
+// scattered fields. Built by Compile from the CompiledKey; `source` says
+// which of the field pointers is set.
+struct ValueOp {
+  enum Source : uint8_t {
+    kPort,      // CompiledKey::int_port: RequestView::port compared as a number
+    kString,    // CompiledKey::string_field (absent on Connect when absent_on_connect)
+    kOptional,  // CompiledKey::optional_field (absent when not present, or as kString)
+    kPrincipal,  // principal_field of the caller (anonymous: anonymous_value);
+                 // absent when empty, or as kString
+    kNever,      // no single value (PrincipalOrgPaths; SingleKeyValue is false)
+    kOther,      // SingleKeyValue's switch
+  };
+  const CompiledKey* key = nullptr;
+  std::string_view RequestView::*string_field = nullptr;
+  OptionalText RequestView::*optional_field = nullptr;
+  const std::string Principal::*principal_field = nullptr;
+  std::string_view anonymous_value;  // KeyRow::anonymous_value (kPrincipal)
+  uint32_t kid = 0;
+  Source source = kOther;
+  uint8_t path = 0;                // CompiledKey::value_path
+  bool absent_on_connect = false;  // KeyRow::absent_on_connect (K1)
+};
+
 struct CompiledClause {
   const Condition* condition = nullptr;  // points into Impl::doc
   int32_t statement = 0;                 // index in PolicyDocument::statements
@@ -342,6 +371,7 @@ struct CompiledStatement;
 // request's headers (Impl::header_slots): its suffix and key id.
 struct HeaderSlot {
   const char* name = nullptr;  // CompiledKey::key.suffix
+  const CompiledKey* compiled = nullptr;  // &Impl::keys[key]
   uint32_t size = 0;
   uint32_t key = 0;
 };
@@ -652,6 +682,7 @@ class CompiledPolicy::Impl {
   uint64_t stmt_always = 0;
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
+  std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them
   // General plans of at most 4 words and 64 keys: the one-word RequestHeader
   // keys (at most 64), resolved in one pass over the request's headers, and
   // the OR of their absent results (absent_true & static_all) per word.
@@ -662,7 +693,22 @@ class CompiledPolicy::Impl {
   uint64_t header_by_size[64] = {};
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
+  // deferred_fast (at most 64 keys and 4 words, every deferred key within
+  // one word): deferred_mask has a bit per deferred key id and
+  // deferred_absent[w] is the OR of their absent results (absent_true &
+  // static_all) in word w, what finalizing them all adds when none of them
+  // got a value.
+  bool deferred_fast = false;
+  uint64_t deferred_mask = 0;
+  uint64_t deferred_absent[4] = {0, 0, 0, 0};
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
+  // The general plan's raw query scan: the bytes a pair must start with to
+  // be a referenced key, a case variant of one (Q1) or an encoding of one
+  // (Q3): each key's first byte in both ASCII cases, `%` and every byte
+  // from 0x80; every byte when a key is empty or starts with a non-ASCII
+  // byte (Unicode folding can map it to an ASCII one). Other pairs are
+  // skipped to their `&`.
+  std::array<bool, 256> query_first{};
   std::vector<uint32_t> dynamic_clauses;
   uint32_t total_words = 0;
   int dynamic_resource_count = 0;

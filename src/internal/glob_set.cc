@@ -59,11 +59,6 @@ bool StartsWith(std::string_view text, std::string_view p) {
   return text.size() >= p.size() && text.compare(0, p.size(), p) == 0;
 }
 
-bool EndsWith(std::string_view text, std::string_view s) {
-  return text.size() >= s.size() &&
-         text.compare(text.size() - s.size(), s.size(), s) == 0;
-}
-
 }  // namespace
 
 namespace {
@@ -180,18 +175,21 @@ bool GlobPattern::MatchesSlow(std::string_view text) const {
     case GlobShape::kContains:
       return ContainsLiteral(text, middles[0]);
     case GlobShape::kStars: {
-      if (text.size() < min_length || !StartsWith(text, prefix) ||
-          !EndsWith(text, suffix)) {
+      // Prefix and suffix compared in place, then the middles leftmost in
+      // order (greedy is exact for `*`-only globs); the last middle only
+      // needs to occur.
+      const size_t n = text.size();
+      if (n < min_length || !BytesEqual(text.data(), prefix.data(), prefix.size()) ||
+          !BytesEqual(text.data() + n - suffix.size(), suffix.data(), suffix.size())) {
         return false;
       }
-      std::string_view window =
-          text.substr(prefix.size(), text.size() - prefix.size() - suffix.size());
-      for (const std::string& m : middles) {
-        size_t pos = window.find(m);
+      std::string_view window = text.substr(prefix.size(), n - prefix.size() - suffix.size());
+      for (size_t i = 0; i + 1 < middles.size(); ++i) {
+        const size_t pos = window.find(middles[i]);
         if (pos == std::string_view::npos) return false;
-        window.remove_prefix(pos + m.size());
+        window.remove_prefix(pos + middles[i].size());
       }
-      return true;
+      return ContainsLiteral(window, middles.back());  // kStars has a middle
     }
     case GlobShape::kGeneral:
       return StartsWith(text, prefix) && GlobMatch(glob, text);
@@ -421,7 +419,8 @@ absl::Status GlobSet::Compile(size_t* budget) {
 void GlobSet::BuildHeadIndex() {
   // Index prefix shapes with at least 8 literal bytes by their head word
   // when there are many of them: one hash probe instead of a scan.
-  head_index_.clear();
+  head_slots_.clear();
+  head_shift_ = 64;
   indexed_.clear();
   std::vector<uint32_t> long_prefix;
   for (uint32_t i : simple_) {
@@ -436,15 +435,36 @@ void GlobSet::BuildHeadIndex() {
     std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
       return patterns_[a].head < patterns_[b].head;
     });
+    std::vector<HeadSlot> buckets;
     for (size_t j = 0; j < long_prefix.size();) {
-      const uint64_t head = patterns_[long_prefix[j]].head;
-      HeadRange range;
-      range.begin = static_cast<uint32_t>(indexed_.size());
-      while (j < long_prefix.size() && patterns_[long_prefix[j]].head == head) {
-        indexed_.push_back(long_prefix[j++]);
+      HeadSlot bucket;
+      bucket.head = patterns_[long_prefix[j]].head;
+      bucket.range.begin = static_cast<uint32_t>(indexed_.size());
+      while (j < long_prefix.size() && patterns_[long_prefix[j]].head == bucket.head) {
+        const GlobPattern& p = patterns_[long_prefix[j]];
+        Indexed e;
+        e.id = long_prefix[j++];
+        e.size = static_cast<uint32_t>(p.prefix.size());  // >= 8
+        e.rest = p.prefix.data() + 8;
+        e.kind = p.shape == GlobShape::kPrefix  ? Indexed::kPrefix
+                 : p.shape == GlobShape::kExact ? Indexed::kExact
+                                                : Indexed::kOther;
+        indexed_.push_back(e);
       }
-      range.end = static_cast<uint32_t>(indexed_.size());
-      head_index_.emplace(head, range);
+      bucket.range.end = static_cast<uint32_t>(indexed_.size());  // >= 1: not empty
+      buckets.push_back(bucket);
+    }
+    size_t cap = 4;
+    head_shift_ = 62;
+    while (cap < 2 * buckets.size()) {
+      cap *= 2;
+      --head_shift_;
+    }
+    head_slots_.assign(cap, HeadSlot());
+    for (const HeadSlot& b : buckets) {
+      size_t i = static_cast<size_t>((b.head * 0x9E3779B97F4A7C15ULL) >> head_shift_);
+      while (head_slots_[i].range.end != 0) i = (i + 1) & (cap - 1);
+      head_slots_[i] = b;
     }
     std::vector<uint32_t> rest;
     for (uint32_t i : simple_) {
@@ -571,8 +591,8 @@ bool GlobSet::MatchesAny(std::string_view text) const {
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;
   }
-  for (uint32_t i : indexed_) {
-    if (patterns_[i].Matches(text)) return true;
+  for (const Indexed& e : indexed_) {
+    if (patterns_[e.id].Matches(text)) return true;
   }
   for (uint32_t i : in_set_) {
     if (patterns_[i].Matches(text)) {

@@ -286,22 +286,21 @@ class GlobSet {
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
-    if (!head_index_.empty() && text.size() >= 8) {
-      auto it = head_index_.find(probe.head);
-      if (it != head_index_.end()) {
-        for (uint32_t j = it->second.begin; j < it->second.end; ++j) {
-          const uint32_t i = indexed_[j];
-          const GlobPattern& p = patterns_[i];
+    if (!head_slots_.empty() && text.size() >= 8) {
+      if (const HeadRange* range = FindHead(probe.head)) {
+        for (uint32_t j = range->begin; j < range->end; ++j) {
+          const Indexed& e = indexed_[j];
           // The bucket's head word equals the text's first eight bytes, so a
-          // prefix (or exact) pattern needs only its bytes from 8 compared.
-          if (p.shape == GlobShape::kPrefix || p.shape == GlobShape::kExact) {
-            const size_t size = p.prefix.size();
-            if ((p.shape == GlobShape::kPrefix ? n >= size : n == size) &&
-                BytesEqual(text.data() + 8, p.prefix.data() + 8, size - 8)) {
-              hit(i);
+          // prefix (or exact) pattern needs only its bytes from 8 compared,
+          // the first of them (byte 8) before the rest.
+          if (e.kind == Indexed::kPrefix || e.kind == Indexed::kExact) {
+            if ((e.kind == Indexed::kPrefix ? n >= e.size : n == e.size) &&
+                (e.size == 8 || (text[8] == e.rest[0] &&
+                                 BytesEqual(text.data() + 8, e.rest, e.size - 8)))) {
+              hit(e.id);
             }
-          } else if (p.Matches(text, probe)) {
-            hit(i);
+          } else if (patterns_[e.id].Matches(text, probe)) {
+            hit(e.id);
           }
         }
       }
@@ -365,8 +364,36 @@ class GlobSet {
     uint32_t id = 0;
   };
   std::vector<Contains> contains_;
-  absl::flat_hash_map<uint64_t, HeadRange> head_index_;
-  std::vector<uint32_t> indexed_;  // pattern ids, grouped by head word
+  // The head index: open addressing over a power-of-two array at most half
+  // full (an empty slot has end == 0; every bucket is non-empty), probed
+  // linearly from a multiplicative hash of the head word.
+  struct HeadSlot {
+    uint64_t head = 0;
+    HeadRange range;
+  };
+  std::vector<HeadSlot> head_slots_;
+  uint32_t head_shift_ = 64;  // 64 - log2(head_slots_.size())
+  // The bucket of patterns whose first eight bytes are `head`, or nullptr.
+  const HeadRange* FindHead(uint64_t head) const {
+    const size_t mask = head_slots_.size() - 1;
+    for (size_t i = static_cast<size_t>((head * 0x9E3779B97F4A7C15ULL) >> head_shift_);;
+         i = (i + 1) & mask) {
+      const HeadSlot& slot = head_slots_[i];
+      if (slot.range.end == 0) return nullptr;
+      if (slot.head == head) return &slot.range;
+    }
+  }
+  // An indexed pattern, compact: kPrefix and kExact patterns are compared
+  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size);
+  // kOther ones (kPrefixSuffix) by GlobPattern::Matches.
+  struct Indexed {
+    enum Kind : uint8_t { kPrefix, kExact, kOther };
+    const char* rest = nullptr;
+    uint32_t size = 0;
+    uint32_t id = 0;
+    Kind kind = kOther;
+  };
+  std::vector<Indexed> indexed_;  // grouped by head word
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)
   std::vector<int> set_to_pattern_;

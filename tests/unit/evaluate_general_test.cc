@@ -15,6 +15,8 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -109,6 +111,58 @@ constexpr char kFieldPolicy[] = R"({
   ]
 })";
 
+// Principal keys (read from the caller's Principal, or the key's anonymous
+// value for anonymous callers: "Anonymous" for the type, "anonymous" for the
+// account, none for the ARN and the org id) and PrincipalOrgPaths (no single
+// value): equality, globs, IfExists, negation and Null over present, empty
+// and anonymous values.
+constexpr char kPrincipalPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-deny"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringLike": {"aws:PrincipalOrgID": "o-a*"},
+                   "StringEquals": {"aws:PrincipalType": "AssumedRole"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": "100000000030"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"Null": {"aws:PrincipalOrgID": "true"},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/p/?"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a*/r-1/*"},
+                   "StringEquals": {"vpc-lattice-svcs:RequestMethod": "POST"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalType": ["Anonymous", "User"],
+                                    "aws:PrincipalAccount": "anonymous"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/red-*"},
+                   "StringNotLike": {"aws:PrincipalOrgID": "o-a*"}}}
+  ]
+})";
+
+// ARN keys whose patterns all have literal fields 1..4 (whole-string globs
+// and the ARN shape check O6, no field atoms; on the org id, whose
+// reference lookup is certain, so only O6 can flag it), next to typed (address,
+// port) and IgnoreCase keys: the single-value path's inline shape check and
+// typed atoms, and its out-of-line IgnoreCase atoms.
+constexpr char kArnShapePolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalOrgID": "arn:aws:iam::100000000030:role/red-*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnLike": {"aws:PrincipalOrgID": ["arn:aws:iam::100000000030:role/yellow-*",
+                                                    "arn:aws:sts::1:assumed-role/x/y"]},
+                   "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"ArnNotLike": {"aws:PrincipalOrgID": "arn:aws:iam::100000000030:user/*"},
+                   "StringEqualsIgnoreCase": {"vpc-lattice-svcs:RequestHeader/x-probe": "kubelet"},
+                   "NumericGreaterThan": {"vpc-lattice-svcs:Port": "1000"}}}
+  ]
+})";
+
 // A deterministic generator (splitmix64).
 class Rng {
  public:
@@ -194,6 +248,23 @@ void Draw(Rng& rng, Sample* s) {
   s->principal.account = "100000000030";
   s->port = rng.Pick(kPorts);
   s->connect = rng.Below(16) == 0;
+  // Principal fields beyond the ARN: present, empty (absent), near misses.
+  static const std::vector<std::string> kOrgIds = {
+      "", "o-deny", "o-abc", "o-a", "o-", "O-abc", "o-b",
+      // ARN-shaped and near-ARN values (kArnShapePolicy's ArnLike clauses).
+      "arn:aws:iam::100000000030:role/red-1", "arn:aws:iam::100000000030:role/yellow-2",
+      "arn:aws:iam::100000000030:user/u", "arn:aws:sts::1:assumed-role/x/y", "arn:aws:iam:",
+      "arn:aws:iam::100000000030:role/yellow-\n"};
+  static const std::vector<std::string> kTypes = {"", "AssumedRole", "User", "Anonymous",
+                                                  "assumedrole"};
+  static const std::vector<std::string> kAccounts = {"100000000030", "", "anonymous",
+                                                     "100000000031"};
+  static const std::vector<std::string> kOrgPaths = {"o-abc/r-1/ou-x", "o-abc/r-2/", "o-b/r-1/x",
+                                                     "", "o-a/r-1/"};
+  s->principal.org_id = rng.Pick(kOrgIds);
+  s->principal.type = rng.Pick(kTypes);
+  if (rng.Below(2) == 0) s->principal.account = rng.Pick(kAccounts);
+  for (size_t i = rng.Below(3); i > 0; --i) s->principal.org_paths.push_back(rng.Pick(kOrgPaths));
 }
 
 std::string Describe(const Decision& d) {
@@ -259,6 +330,138 @@ TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// Principal keys read through the general plan's per-key records (the
+// caller's field, the anonymous value, empty values as absent) and
+// PrincipalOrgPaths, on Invoke and Connect requests.
+TEST(EvaluateGeneralTest, PrincipalKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kPrincipalPolicy, 24, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// Literal-head ARN patterns only: a malformed caller ARN must still flag
+// the decision (O6) although no field atom splits it.
+TEST(EvaluateGeneralTest, ArnShapeOnlyKeysAgreeWithReference) {
+  const std::vector<int> kinds = CheckAgainstReference(kArnShapePolicy, 25, 40000);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 200);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 400);
+  EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 400);
+}
+
+// The action test: kInvokeAction itself (RequestView's default, decided by
+// its address), a copy of it (decided by its bytes), a prefix of it at the
+// same address and a near miss of the same size (neither is Invoke), and
+// Connect, each against the reference on a general-plan policy.
+TEST(EvaluateGeneralTest, ActionByAddressAndByBytes) {
+  std::string one_line;
+  for (const char* p = kHeaderPolicy; *p != 0; ++p) {
+    if (*p != '\n') one_line.push_back(*p);
+  }
+  const PolicyDocument doc = MustParse(one_line);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok());
+  const std::string copy(kInvokeAction);
+  std::string near_miss(kInvokeAction);
+  near_miss.back() ^= 1;
+  const std::vector<std::string_view> actions = {
+      kInvokeAction, copy, kInvokeAction.substr(0, kInvokeAction.size() - 1), near_miss,
+      kConnectAction};
+  const std::vector<std::pair<std::string, std::string>> headers = {{"x-team", "blue"}};
+  std::vector<StringViewPair> header_views;
+  for (const auto& h : headers) header_views.emplace_back(h.first, h.second);
+  int allowed = 0;
+  for (std::string_view action : actions) {
+    RequestView v;
+    v.action = action;
+    v.method = "GET";
+    v.path = "/api/v1/blue/x";
+    v.headers = ParamList(header_views);
+    const Decision ref = EvaluateReference(doc, v).decision;
+    const Decision fast = Evaluate(**compiled, v);
+    EXPECT_EQ(ref.kind, fast.kind) << action;
+    EXPECT_EQ(ref.statement, fast.statement) << action;
+    allowed += fast.allowed() ? 1 : 0;
+  }
+  EXPECT_EQ(allowed, 2);  // kInvokeAction and its copy only
+}
+
+// The raw query scan's first-byte filter (Impl::query_first): pairs that
+// cannot be a referenced key, a case variant (Q1) or an encoding (Q3) of
+// one are skipped unparsed; everything else is parsed as before. Near
+// misses on both sides of the filter: case variants, encoded keys and
+// values, empty pairs, keys and values, repeats (Q2), keys that only share
+// a first byte, `%` in a skipped pair, non-ASCII keys; and a policy whose
+// query key starts with a non-ASCII letter that folds to an ASCII one
+// (`ſ` folds to `s`), where the filter must let every pair through. Also the
+// deferred keys' precomputed absent results (no query key got a value).
+TEST(EvaluateGeneralTest, RawQueryFirstByteFilterAgreesWithReference) {
+  const char* const kPolicies[] = {
+      R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+         "Condition": {"ForAnyValue:StringEquals":
+                       {"vpc-lattice-svcs:RequestQueryString/debug": ["true", "1"]}}},
+        {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+         "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestQueryString/q": "blue"},
+                       "StringLike": {"vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})",
+      // Deferred keys' absent results (precomputed when no query key got a
+      // value): negated and Null clauses on query keys and an unknown key.
+      R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+         "Condition": {"StringNotEquals": {"vpc-lattice-svcs:RequestQueryString/q": "blue"},
+                       "Null": {"vpc-lattice-svcs:RequestQueryString/debug": "true"},
+                       "StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team": "red"}}},
+        {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+         "Condition": {"StringNotEqualsIfExists": {"vpc-lattice-svcs:RequestQueryString/sort": "a"},
+                       "Null": {"aws:NoSuchKey": "true"},
+                       "StringLike": {"vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})",
+      R"({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+         "Condition": {"StringLike": {"vpc-lattice-svcs:RequestQueryString/\u017fort": "a*",
+                                      "vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})"};
+  const std::vector<std::string> queries = {
+      "", "q=blue", "Q=blue", "%71=blue", "q=%62lue", "&&q=blue&", "=x&q=blue", "z=%41&q=blue",
+      "q=blue&q=red", "q=", "q", "debug=1", "DEBUG=1", "Debug=true&q=blue", "xq=blue", "qq=blue",
+      "\xc3\xa9=1&q=blue", "sort=a", "SORT=ab", "\xc5\xbfort=a", "%C5%BFort=a", "s=1&sort=a",
+      "a=b&&", "&", "==", "q=blue&debug=true", "d=1&q=blue", "dq=1&q=blue"};
+  int checked = 0;
+  int index = 0;
+  for (const char* json : kPolicies) {
+    const bool unknown_key = index++ == 1;  // aws:NoSuchKey: always uncertain (K2)
+    std::string one_line;
+    for (const char* p = json; *p != 0; ++p) {
+      if (*p != '\n') one_line.push_back(*p);
+    }
+    const PolicyDocument doc = MustParse(one_line);
+    auto compiled = Compile(doc);
+    ASSERT_TRUE(compiled.ok());
+    // No other key of these policies is uncertain by itself (no
+    // RequestPath: K1 always), so the query's own ids (Q1-Q4) decide the flag.
+    int flagged = 0;
+    for (const std::string& raw : queries) {
+      for (const char* team : {"blue", "red"}) {
+        const std::vector<StringViewPair> headers = {{"x-team", team}};
+        RequestView v;
+        v.headers = ParamList(headers);
+        v.query_is_raw = true;
+        v.raw_query = raw;
+        const Decision ref = EvaluateReference(doc, v).decision;
+        const Decision fast = Evaluate(**compiled, v);
+        EXPECT_EQ(ref.kind, fast.kind) << raw << " " << team;
+        EXPECT_EQ(ref.statement, fast.statement) << raw << " " << team;
+        EXPECT_TRUE(ref.uncertain == 0 || fast.uncertain != 0) << raw << " " << team;
+        flagged += fast.uncertain != 0;
+        ++checked;
+      }
+    }
+    EXPECT_GT(flagged, 0);
+    if (!unknown_key) {
+      EXPECT_LT(flagged, 2 * 28);  // not uncertain whatever the query
+    }
+  }
+  EXPECT_EQ(checked, 3 * 2 * 28);
 }
 
 // The benchmark policies (the general plan's reason to exist) on the same
@@ -360,6 +563,29 @@ TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
   }
 }
 
+// `*`-only globs with a literal head, middles and a tail (kStars: prefix and
+// suffix, middles found leftmost) match exactly as
+// GlobMatch, including texts shorter than the literals together and
+// middles that overlap the head or the tail.
+TEST(EvaluateGeneralTest, StarGlobsAgreeWithGlobMatch) {
+  Rng rng(22);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = RandomText(rng, 3);
+    const size_t middles = 1 + rng.Below(3);
+    for (size_t i = 0; i < middles; ++i) glob += "*" + RandomText(rng, 3);
+    glob += "*" + RandomText(rng, 3);
+    for (char& c : glob) {
+      if (c == '\0') c = 'b';  // not in policies' globs
+    }
+    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
+    for (int t = 0; t < 10; ++t) {
+      const std::string text = RandomText(rng, 24);
+      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
+          << "glob `" << glob << "` text size " << text.size();
+    }
+  }
+}
+
 // GlobSet::ForEachMatch reports exactly the patterns GlobMatch matches:
 // `*m*` patterns (searched from their own array), long prefixes and long
 // exact patterns that share a head word (the head index, whose buckets are
@@ -401,6 +627,48 @@ TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
         ASSERT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
       }
       EXPECT_EQ(set.MatchesAny(text), any);
+    }
+  }
+}
+
+// The head index (prefixes of 8 bytes or more, bucketed by their first
+// eight bytes in an open-addressed table) with many distinct heads: probe
+// chains through occupied slots, texts whose head is in no bucket (one byte
+// off a listed head, or shorter than 8 bytes), buckets of several prefixes
+// and exact patterns, all against GlobMatch.
+TEST(EvaluateGeneralTest, GlobSetHeadIndexWithManyHeads) {
+  Rng rng(23);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> heads;
+    const size_t n_heads = 1 + rng.Below(40);
+    for (size_t i = 0; i < n_heads; ++i) {
+      std::string h(8, 'a');
+      for (char& c : h) c = "ab/"[rng.Below(3)];
+      heads.push_back(h);
+    }
+    std::vector<std::string> globs;
+    const size_t n = 8 + rng.Below(40);
+    for (size_t i = 0; i < n; ++i) {
+      const std::string tail = RandomText(rng, 4);
+      globs.push_back(rng.Pick(heads) + (rng.Below(3) == 0 ? tail : tail + "*"));
+      for (char& c : globs.back()) {
+        if (c == '\0') c = 'b';
+      }
+    }
+    internal::GlobSet set;
+    for (const std::string& g : globs) set.Add(g);
+    size_t budget = size_t{1} << 24;
+    ASSERT_TRUE(set.Compile(&budget).ok());
+    for (int t = 0; t < 60; ++t) {
+      std::string text = rng.Pick(heads) + RandomText(rng, 6);
+      if (rng.Below(3) == 0) text[rng.Below(8)] ^= 1;  // a head that is (likely) in no bucket
+      if (rng.Below(8) == 0) text.resize(rng.Below(8));
+      std::vector<int> got(globs.size(), 0);
+      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
+      for (size_t i = 0; i < globs.size(); ++i) {
+        ASSERT_EQ(got[i], internal::GlobMatch(globs[i], text) ? 1 : 0)
+            << "glob `" << globs[i] << "` text `" << text << "`";
+      }
     }
   }
 }
