@@ -680,7 +680,11 @@ __attribute__((noinline)) bool EqVectorOddPair(const EqPlan& ep, const char* dat
       st->first = EqLookup(ep.query_entries, ep.n_query_entries,
                            std::string_view(pair + vb, vn), &found);
     }
-    if (!found && ((pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) return false;  // Q3
+    // Q3: a `%` in the value. An empty value has none, and skipping it keeps
+    // the shift below 64 when the value would start at the query's end.
+    if (!found && vn != 0 && ((pct >> (pos + vb)) & ((uint64_t{1} << vn) - 1)) != 0) {
+      return false;
+    }
     return true;
   }
   const EqOther other = EqOtherPair(ep, pair, size);
