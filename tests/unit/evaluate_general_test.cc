@@ -506,6 +506,41 @@ std::string RandomText(Rng& rng, size_t max_len) {
   return s;
 }
 
+// Replaces the NUL bytes RandomText may produce (a policy's glob cannot
+// hold one) with `b`.
+void DropNuls(std::string* glob) {
+  for (char& c : *glob) {
+    if (c == '\0') c = 'b';
+  }
+}
+
+// GlobPattern `glob` matches as GlobMatch on 10 random texts of up to
+// `max_text` bytes.
+void ExpectPatternAgrees(Rng& rng, const std::string& glob, size_t max_text) {
+  const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
+  for (int t = 0; t < 10; ++t) {
+    const std::string text = RandomText(rng, max_text);
+    ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
+        << "glob `" << glob << "` text size " << text.size();
+  }
+}
+
+// GlobSet `set` (built from `globs`, in order) reports each pattern that
+// GlobMatch matches on `text` exactly once and no other; returns whether any
+// matched.
+bool ExpectSetAgrees(const internal::GlobSet& set, const std::vector<std::string>& globs,
+                     const std::string& text) {
+  std::vector<int> got(globs.size(), 0);
+  set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
+  bool any = false;
+  for (size_t i = 0; i < globs.size(); ++i) {
+    const bool want = internal::GlobMatch(globs[i], text);
+    any = any || want;
+    EXPECT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
+  }
+  return any;
+}
+
 // ExactIndex (the general plan's hashed exact lookup) finds exactly what
 // the ExactTable it indexes finds, for tables below and above the
 // linear-scan size, on members and near misses.
@@ -543,20 +578,13 @@ TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
   Rng rng(19);
   for (int round = 0; round < 20000; ++round) {
     std::string glob = RandomText(rng, 4);
-    for (char& c : glob) {
-      if (c == '\0') c = 'b';  // not in policies' globs
-    }
+    DropNuls(&glob);
     switch (rng.Below(3)) {
       case 0: glob = "*" + glob + "*"; break;
       case 1: glob = glob + "?" + RandomText(rng, 2) + "*"; break;
       default: glob = glob + "*?" + RandomText(rng, 2); break;
     }
-    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
-    for (int t = 0; t < 10; ++t) {
-      const std::string text = RandomText(rng, 20);
-      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
-          << "glob `" << glob << "` text size " << text.size();
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectPatternAgrees(rng, glob, 20));
   }
 }
 
@@ -571,15 +599,8 @@ TEST(EvaluateGeneralTest, StarGlobsAgreeWithGlobMatch) {
     const size_t middles = 1 + rng.Below(3);
     for (size_t i = 0; i < middles; ++i) glob += "*" + RandomText(rng, 3);
     glob += "*" + RandomText(rng, 3);
-    for (char& c : glob) {
-      if (c == '\0') c = 'b';  // not in policies' globs
-    }
-    const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
-    for (int t = 0; t < 10; ++t) {
-      const std::string text = RandomText(rng, 24);
-      ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
-          << "glob `" << glob << "` text size " << text.size();
-    }
+    DropNuls(&glob);
+    ASSERT_NO_FATAL_FAILURE(ExpectPatternAgrees(rng, glob, 24));
   }
 }
 
@@ -604,9 +625,7 @@ TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
         case 7: globs.push_back("*" + RandomText(rng, 4)); break;
         default: globs.push_back(head + "?" + RandomText(rng, 2) + "*"); break;
       }
-      for (char& c : globs.back()) {
-        if (c == '\0') c = 'b';
-      }
+      DropNuls(&globs.back());
     }
     internal::GlobSet set;
     for (const std::string& g : globs) set.Add(g);
@@ -615,15 +634,9 @@ TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
     for (int t = 0; t < 40; ++t) {
       std::string text = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
       text = rng.Below(4) == 0 ? RandomText(rng, 16) : text + RandomText(rng, 10);
-      std::vector<int> got(globs.size(), 0);
-      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
-      bool any = false;
-      for (size_t i = 0; i < globs.size(); ++i) {
-        const bool want = internal::GlobMatch(globs[i], text);
-        any = any || want;
-        ASSERT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
-      }
+      const bool any = ExpectSetAgrees(set, globs, text);
       EXPECT_EQ(set.MatchesAny(text), any);
+      if (HasFailure()) return;
     }
   }
 }
@@ -648,9 +661,7 @@ TEST(EvaluateGeneralTest, GlobSetHeadIndexWithManyHeads) {
     for (size_t i = 0; i < n; ++i) {
       const std::string tail = RandomText(rng, 4);
       globs.push_back(rng.Pick(heads) + (rng.Below(3) == 0 ? tail : tail + "*"));
-      for (char& c : globs.back()) {
-        if (c == '\0') c = 'b';
-      }
+      DropNuls(&globs.back());
     }
     internal::GlobSet set;
     for (const std::string& g : globs) set.Add(g);
@@ -660,12 +671,8 @@ TEST(EvaluateGeneralTest, GlobSetHeadIndexWithManyHeads) {
       std::string text = rng.Pick(heads) + RandomText(rng, 6);
       if (rng.Below(3) == 0) text[rng.Below(8)] ^= 1;  // a head that is (likely) in no bucket
       if (rng.Below(8) == 0) text.resize(rng.Below(8));
-      std::vector<int> got(globs.size(), 0);
-      set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
-      for (size_t i = 0; i < globs.size(); ++i) {
-        ASSERT_EQ(got[i], internal::GlobMatch(globs[i], text) ? 1 : 0)
-            << "glob `" << globs[i] << "` text `" << text << "`";
-      }
+      ExpectSetAgrees(set, globs, text);
+      if (HasFailure()) return;
     }
   }
 }
