@@ -673,21 +673,25 @@ absl::Status Compiler::BuildStatement(const Statement& s, int index,
   return st;
 }
 
-// SimplePlan::query_first: the first bytes a raw query pair needs to be
-// looked at: a referenced key's first byte in both ASCII cases, `%` (an
-// encoded key) and every non-ASCII byte (Unicode case folding, Q1).
-void FillQueryFirst(internal::SimplePlan* sp) {
-  sp->query_first['%'] = true;
-  for (int b = 0x80; b < 0x100; ++b) sp->query_first[static_cast<size_t>(b)] = true;
-  for (const internal::SimpleKey& q : sp->query) {
-    if (q.suffix.empty()) {
-      sp->query_first.fill(true);
+// The query_first table of both plans (SimplePlan::query_first,
+// Impl::query_first): the first bytes a raw query pair needs to be looked
+// at: a referenced key's first byte in both ASCII cases, `%` (an encoded
+// key) and every non-ASCII byte (Unicode case folding, Q1); every byte when
+// a key is empty or starts with a non-ASCII byte. A superset only costs
+// time: the scanners skip the pairs whose first byte is not in it.
+void FillQueryFirst(const std::vector<std::string_view>& keys, std::array<bool, 256>* first) {
+  std::array<bool, 256>& t = *first;
+  t['%'] = true;
+  for (int b = 0x80; b < 0x100; ++b) t[static_cast<size_t>(b)] = true;
+  for (std::string_view key : keys) {
+    const unsigned char c = key.empty() ? 0x80 : static_cast<unsigned char>(key[0]);
+    if (c >= 0x80) {
+      t.fill(true);
       return;
     }
-    const unsigned char c = static_cast<unsigned char>(q.suffix[0]);
-    sp->query_first[c] = true;
-    if (c >= 'a' && c <= 'z') sp->query_first[c - 'a' + 'A'] = true;
-    if (c >= 'A' && c <= 'Z') sp->query_first[c - 'A' + 'a'] = true;
+    t[c] = true;
+    if (c >= 'a' && c <= 'z') t[c - 'a' + 'A'] = true;
+    if (c >= 'A' && c <= 'Z') t[c - 'A' + 'a'] = true;
   }
 }
 
@@ -780,7 +784,9 @@ void Compiler::BuildSimplePlan() {
     }
   }
   for (uint32_t kid : im.query_keys) sp.query.push_back(make(im.keys[kid]));
-  FillQueryFirst(&sp);
+  std::vector<std::string_view> query_names;
+  for (const internal::SimpleKey& q : sp.query) query_names.push_back(q.suffix);
+  FillQueryFirst(query_names, &sp.query_first);
   sp.one_plain_query = sp.query.size() == 1 && sp.query[0].plain_only &&
                        sp.query[0].raw_exact && !sp.query[0].case_sibling;
   sp.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
@@ -1038,19 +1044,9 @@ absl::Status Compiler::BuildKeys() {
     im.deferred_mask |= uint64_t{1} << kid;
     im.deferred_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
   }
-  im.query_first['%'] = true;
-  for (int b = 0x80; b < 0x100; ++b) im.query_first[static_cast<size_t>(b)] = true;
-  for (uint32_t kid : im.query_keys) {
-    const std::string& suffix = im.keys[kid].key.suffix;
-    const unsigned char c = suffix.empty() ? 0x80 : static_cast<unsigned char>(suffix[0]);
-    if (c >= 0x80) {
-      im.query_first.fill(true);
-      break;
-    }
-    im.query_first[c] = true;
-    if (c >= 'a' && c <= 'z') im.query_first[c - 'a' + 'A'] = true;
-    if (c >= 'A' && c <= 'Z') im.query_first[c - 'A' + 'a'] = true;
-  }
+  std::vector<std::string_view> query_names;
+  for (uint32_t kid : im.query_keys) query_names.push_back(im.keys[kid].key.suffix);
+  FillQueryFirst(query_names, &im.query_first);
   if (im.query_keys.size() > 8) {
     for (size_t slot = 0; slot < im.query_keys.size(); ++slot) {
       im.query_slot_map.emplace(im.keys[im.query_keys[slot]].key.suffix,

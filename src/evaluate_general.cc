@@ -567,9 +567,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
     if (!im_.query_first[static_cast<unsigned char>(data[pos])]) {
       // Not a referenced key, a case variant or an encoding of one (an
       // empty pair or key too): skipped to its `&`.
-      const void* amp = std::memchr(data + pos, '&', n - pos);
-      if (amp == nullptr) return;
-      pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+      if (!SkipRawQueryPair(data, n, &pos)) return;
       continue;
     }
     if (!NextRawQueryPair(data, n, &pos, &pair)) continue;  // empty key: dropped

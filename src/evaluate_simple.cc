@@ -301,9 +301,7 @@ struct QueryScan {
     RawQueryPair pair;
     while (pos < n) {
       if (!sp.query_first[static_cast<unsigned char>(data[pos])]) {
-        const void* amp = std::memchr(data + pos, '&', n - pos);
-        if (amp == nullptr) return;
-        pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+        if (!SkipRawQueryPair(data, n, &pos)) return;
         continue;
       }
       if (ExactPair(data, n, &pos)) continue;
@@ -387,9 +385,7 @@ LATTICEPOL_ALWAYS_INLINE uint64_t OneQueryKeyBits(const CompiledPolicy::Impl& im
   size_t pos = 0;
   while (pos < n) {
     if (!sp.query_first[static_cast<unsigned char>(data[pos])]) {
-      const void* amp = std::memchr(data + pos, '&', n - pos);
-      if (amp == nullptr) break;
-      pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+      if (!SkipRawQueryPair(data, n, &pos)) break;
       continue;
     }
     if (len <= n - pos && BytesEqual(key, data + pos, len) &&

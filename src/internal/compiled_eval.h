@@ -84,6 +84,16 @@ struct RawQueryPair {
   bool pct = false;        // a `%` occurs in the pair (decode it: Q3)
 };
 
+// Moves `*pos` past the next `&` at or after it, skipping a pair unparsed
+// (its first byte is not in the plan's query_first); returns false when no
+// `&` follows (the query ends).
+LATTICEPOL_ALWAYS_INLINE bool SkipRawQueryPair(const char* data, size_t n, size_t* pos) {
+  const void* amp = std::memchr(data + *pos, '&', n - *pos);
+  if (amp == nullptr) return false;
+  *pos = static_cast<size_t>(static_cast<const char*>(amp) - data) + 1;
+  return true;
+}
+
 // The raw query scanner of both compiled plans (SplitQuery semantics:
 // `&`-split, the first `=` splits). Scans the pair starting at `*pos` in one
 // pass (its end, its first `=`, whether a `%` occurs), moves `*pos` past its
