@@ -24,21 +24,14 @@ namespace internal {
 
 Decision EvaluateCompiled(const CompiledPolicy& policy, const RequestView& request,
                           bool ignore_principal) {
-  const CompiledPolicy::Impl& im = CompiledPolicyAccess::Plan(policy);
-  if (im.eq.enabled) return EvaluateEquality(im, request, ignore_principal);
-  if (im.simple.enabled) return EvaluateSimple(im, request, ignore_principal);
-  return EvaluateGeneral(im, request, ignore_principal);
+  return RunPlan(CompiledPolicyAccess::Plan(policy), request, ignore_principal);
 }
 
 }  // namespace internal
 
 Decision Evaluate(const CompiledPolicy& policy, const RequestView& request) {
-  // Each plan directly (the equality plan is the seed's shape): one call per
-  // decision, as EvaluateCompiled picks them.
-  const CompiledPolicy::Impl& im = internal::CompiledPolicyAccess::Plan(policy);
-  if (im.eq.enabled) return internal::EvaluateEquality(im, request, false);
-  if (im.simple.enabled) return internal::EvaluateSimple(im, request, false);
-  return internal::EvaluateGeneral(im, request, false);
+  // The plan directly: one call per decision.
+  return internal::RunPlan(internal::CompiledPolicyAccess::Plan(policy), request, false);
 }
 
 absl::Status EvaluateBatch(const CompiledPolicy& policy,

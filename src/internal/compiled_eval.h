@@ -49,6 +49,16 @@ namespace {
 
 #define LATTICEPOL_ALWAYS_INLINE inline __attribute__((always_inline))
 
+// The one choice of plan: the equality plan where enabled (it hands what it
+// cannot decide to the simple plan), else the simple plan, else the general
+// plan. Inline, so Evaluate reaches the plan in one call.
+LATTICEPOL_ALWAYS_INLINE Decision RunPlan(const CompiledPolicy::Impl& im, const RequestView& r,
+                                          bool ignore_principal) {
+  if (im.eq.enabled) return EvaluateEquality(im, r, ignore_principal);
+  if (im.simple.enabled) return EvaluateSimple(im, r, ignore_principal);
+  return EvaluateGeneral(im, r, ignore_principal);
+}
+
 constexpr size_t kInlineWords = 32;  // 2,048 clauses
 constexpr size_t kInlineKeys = 64;
 constexpr size_t kDecodeBuffer = kDecodeBufferBytes;
