@@ -476,8 +476,6 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     AddClauseAtoms(k, id, c);
   }
   k.exact.Seal();
-  k.exact_index.Build(k.exact);
-  impl_->memory_used += k.exact_index.memory();
   k.folded.Seal();
   uint8_t f = 0;
   if (!k.exact.empty()) f |= internal::kFeatExact;
@@ -509,7 +507,15 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     k.one.all = m[k.all];
     k.one.absent_true = m[k.absent_true];
     k.one.null_present = m[k.null_present];
+    k.one.miss_bits = k.one.Bits(0);
+    k.one.absent_bits = k.one.absent_true & k.one.static_all;
   }
+  k.exact_index.Build(k.exact, [&](internal::MaskRef mask, internal::ExactHit* hit) {
+    if (k.n_words != 1) return;
+    hit->word = im.masks[mask];
+    hit->bits = k.one.Bits(hit->word);
+  });
+  impl_->memory_used += k.exact_index.memory();
   if (!k.globs.empty()) {
     size_t before = budget_;
     absl::Status s = k.globs.Compile(&budget_);

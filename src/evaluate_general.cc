@@ -134,7 +134,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint
     const uint32_t lo = Lo(k);
     uint64_t h = 0;
     if (k.features != 0) {
-      if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
+      if (const ExactHit* x = k.exact_index.Find(v)) h = x->word;
     }
     const uint64_t r = (h ^ k.one.neg) & k.one.value;
     if (!Seen(kid)) First(lo) |= r;
@@ -275,7 +275,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::MatchAtoms(const CompiledKey& k, st
   // kinds behind one test).
   const uint8_t f = k.features;
   if (f & kFeatExact) {
-    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) hit(*m);
+    if (const ExactHit* x = k.exact_index.Find(v)) hit(x->mask);
   }
   if (f & kFeatFolded) FoldedHits(k, v, hit, &unc_);
   if (f & kFeatGlobs) {
@@ -338,7 +338,7 @@ uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
   uint64_t h = 0;
   uint64_t e = 0;
   if (f & kFeatExact) {
-    if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = pool[*m];
+    if (const ExactHit* x = k.exact_index.Find(v)) h = x->word;
   }
   if (f & kFeatGlobs) {
     k.globs.ForEachMatch(v, [&](size_t i) { h |= pool[k.glob_masks[i]]; });
@@ -879,16 +879,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
                                                       uint8_t path) {
   // `path`: k.value_path (one load instead of three tests), passed in.
   if (path == kPathExactOne) {
-    // Single-valued key with equality atoms only: decide its clauses now.
-    uint64_t r = k.one.absent_true;
+    // Single-valued key with equality atoms only: one lookup decides its
+    // clauses (ExactHit::bits).
+    uint64_t r = k.one.absent_bits;
     if (present) {
-      uint64_t h = 0;
-      if (k.features != 0) {
-        if (const MaskRef* m = k.exact_index.Find(k.exact, v)) h = im_.masks[*m];
-      }
-      r = ((h ^ k.one.neg) & k.one.value) | k.one.null_present;
+      const ExactHit* x = k.exact_index.Find(v);
+      r = x != nullptr ? x->bits : k.one.miss_bits;
     }
-    Res(Lo(k)) |= r & k.one.static_all;
+    Res(Lo(k)) |= r;
     return;
   }
   if (path == kPathOneValue) {

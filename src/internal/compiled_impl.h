@@ -109,67 +109,93 @@ class ExactTable {
   absl::flat_hash_map<std::string, MaskRef> map_;
 };
 
-// The general plan's index over an ExactTable (built once its entries are
-// final): open addressing over a power-of-two slot array at most half full,
-// keyed by a hash of the size and the first and last eight bytes, so a
-// lookup costs one hash and usually one slot whatever the table's size.
+// What an exact value of a key yields in the general plan: the key's mask
+// of the clauses it satisfies (MaskRef into Impl::masks) and, for keys whose
+// clauses fit one word, that mask's word and the key's final clause bits for
+// the value (OneWordMasks::Bits of the word: exact-only keys are decided by
+// one lookup).
+struct ExactHit {
+  MaskRef mask = 0;
+  uint64_t word = 0;  // one-word keys: Impl::masks[mask]; else 0
+  uint64_t bits = 0;  // one-word keys: the final clause bits; else 0
+};
+
+// The general plan's index over an ExactTable (built once its entries and
+// the key's masks are final): each entry as its size and first and last
+// eight bytes, scanned linearly when there are few, else by open
+// addressing over a power-of-two slot array at most half full, keyed by a
+// hash of those words, so a lookup costs one hash and usually one slot
+// whatever the table's size.
 class ExactIndex {
  public:
-  // Tables of at most kLinearMax entries are left unindexed (their linear
-  // scan is cheaper than a hash).
+  // Tables of at most kLinearMax entries are scanned (cheaper than a hash).
   static constexpr size_t kLinearMax = 4;
-  void Build(const ExactTable& table) {
+  // `hit_of(mask, &hit)` fills an entry's word and bits (ExactHit).
+  template <typename HitOf>
+  void Build(const ExactTable& table, HitOf&& hit_of) {
     slots_.clear();
-    if (table.size() <= kLinearMax) return;
-    size_t cap = 4;
-    while (cap < 2 * table.size()) cap *= 2;
+    mask_ = 0;
+    hashed_ = table.size() > kLinearMax;
+    size_t cap = table.size();
+    if (hashed_) {
+      cap = 4;
+      while (cap < 2 * table.size()) cap *= 2;
+      mask_ = cap - 1;
+    }
     slots_.assign(cap, Slot());
-    mask_ = cap - 1;
+    size_t next = 0;
     for (const ExactTable::Entry& e : table.entries()) {
       Slot s;
       s.data = e.value.data();
       s.size = static_cast<uint32_t>(e.value.size());
       s.head = HeadOf(s.data, s.size);
       s.tail = TailOf(s.data, s.size, s.head);
-      s.mask = e.mask;
-      size_t i = Hash(s.size, s.head, s.tail) & mask_;
-      while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      s.hit.mask = e.mask;
+      hit_of(e.mask, &s.hit);
+      size_t i = next++;
+      if (hashed_) {
+        i = Hash(s.size, s.head, s.tail) & mask_;
+        while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      }
       slots_[i] = s;
     }
   }
-  bool empty() const { return slots_.empty(); }
+  bool hashed() const { return hashed_; }
   size_t memory() const { return slots_.size() * sizeof(Slot); }
 
-  // Returns the mask for `value` in `table` (the table this index was built
-  // from), or nullptr.
-  inline __attribute__((always_inline)) const MaskRef* Find(const ExactTable& table,
-                                                            std::string_view value) const {
-    return slots_.empty() ? table.Find(value) : Lookup(value);
-  }
-
- private:
-  inline __attribute__((always_inline)) const MaskRef* Lookup(std::string_view value) const {
+  // Returns what `value` yields, or nullptr when it is no entry.
+  inline __attribute__((always_inline)) const ExactHit* Find(std::string_view value) const {
     const size_t n = value.size();
     const uint64_t head = HeadOf(value.data(), n);
     const uint64_t tail = TailOf(value.data(), n, head);
+    if (!hashed_) {
+      for (const Slot& s : slots_) {
+        if (Same(s, value, head, tail)) return &s.hit;
+      }
+      return nullptr;
+    }
     for (size_t i = Hash(n, head, tail) & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.data == nullptr) return nullptr;
-      // Head and tail cover every byte of values up to 16 bytes.
-      if (s.size == n && s.head == head && s.tail == tail &&
-          (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16))) {
-        return &s.mask;
-      }
+      if (Same(s, value, head, tail)) return &s.hit;
     }
   }
 
+ private:
   struct Slot {
     uint64_t head = 0;
     uint64_t tail = 0;
     const char* data = nullptr;  // the ExactTable entry's bytes; null: empty slot
     uint32_t size = 0;
-    MaskRef mask = 0;
+    ExactHit hit;
   };
+  // Head and tail cover every byte of values up to 16 bytes.
+  static inline __attribute__((always_inline)) bool Same(const Slot& s, std::string_view value,
+                                                         uint64_t head, uint64_t tail) {
+    const size_t n = value.size();
+    return s.size == n && s.head == head && s.tail == tail &&
+           (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16));
+  }
   static inline __attribute__((always_inline)) uint64_t TailOf(const char* p, size_t n,
                                                                uint64_t head) {
     return n >= 8 ? Load64(p + n - 8) : head;
@@ -187,6 +213,7 @@ class ExactIndex {
 
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+  bool hashed_ = false;
 };
 
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };
@@ -271,6 +298,12 @@ enum KeyPath : uint8_t { kPathExactOne = 0, kPathOneValue = 1, kPathMulti = 2 };
 struct OneWordMasks {
   uint64_t static_all = 0, value = 0, neg = 0, plain = 0, any = 0, all = 0,
            absent_true = 0, null_present = 0;
+  // A single value's final clause bits when it hits no atom (miss_bits) and
+  // the key's when it is absent (absent_bits = absent_true & static_all).
+  uint64_t miss_bits = 0, absent_bits = 0;
+  // The final clause bits of a single value whose atoms' hits are `h` (no
+  // T2 failure).
+  uint64_t Bits(uint64_t h) const { return (((h ^ neg) & value) | null_present) & static_all; }
 };
 
 struct CompiledKey {

@@ -541,7 +541,7 @@ bool ExpectSetAgrees(const internal::GlobSet& set, const std::vector<std::string
   return any;
 }
 
-// ExactIndex (the general plan's hashed exact lookup) finds exactly what
+// ExactIndex (the general plan's exact lookup) finds exactly what
 // the ExactTable it indexes finds, for tables below and above the
 // linear-scan size, on members and near misses.
 TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
@@ -557,16 +557,21 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
     }
     table.Seal();
     internal::ExactIndex index;
-    index.Build(table);
-    EXPECT_EQ(index.empty(), table.size() <= internal::ExactIndex::kLinearMax);
+    index.Build(table, [](internal::MaskRef mask, internal::ExactHit* hit) {
+      hit->word = uint64_t{mask} * 3;
+      hit->bits = ~uint64_t{mask};
+    });
+    EXPECT_EQ(index.hashed(), table.size() > internal::ExactIndex::kLinearMax);
     for (int probe = 0; probe < 200; ++probe) {
       std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : RandomText(rng, 24);
       if (rng.Below(4) == 0 && !v.empty()) v[rng.Below(v.size())] ^= 1;  // near miss
       const internal::MaskRef* want = table.Find(v);
-      const internal::MaskRef* got = index.Find(table, v);
+      const internal::ExactHit* got = index.Find(v);
       ASSERT_EQ(want == nullptr, got == nullptr) << "value size " << v.size();
       if (want != nullptr) {
-        EXPECT_EQ(*want, *got);
+        EXPECT_EQ(*want, got->mask);
+        EXPECT_EQ(uint64_t{*want} * 3, got->word);
+        EXPECT_EQ(~uint64_t{*want}, got->bits);
       }
     }
   }
