@@ -1092,7 +1092,9 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
 // takes the header keys out of value_keys).
 void BuildValueOps(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
+  using internal::ValueOp;
   im.value_ops.clear();
+  for (std::vector<ValueOp>& ops : im.exact_ops) ops.clear();
   for (uint32_t kid : im.value_keys) {
     const CompiledKey& k = im.keys[kid];
     internal::ValueOp op;
@@ -1125,7 +1127,17 @@ void BuildValueOps(CompiledPolicy::Impl* impl) {
         op.source = internal::ValueOp::kNever;
       }
     }
-    im.value_ops.push_back(op);
+    if (op.path == internal::kPathExactOne &&
+        (op.source == ValueOp::kString || op.source == ValueOp::kOptional ||
+         op.source == ValueOp::kPrincipal)) {
+      op.exact = &k.exact_index;
+      op.miss_bits = k.one.miss_bits;
+      op.absent_bits = k.one.absent_bits;
+      op.word = k.word_lo;
+      im.exact_ops[op.source - ValueOp::kString].push_back(op);
+    } else {
+      im.value_ops.push_back(op);
+    }
   }
 }
 

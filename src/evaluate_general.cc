@@ -45,6 +45,7 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
+  void ExactOps();
   void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
                 uint8_t path);
   void HeaderPass();
@@ -933,9 +934,43 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
 }
 
+// The clause bits of an Impl::exact_ops key whose value is `v` (present).
+LATTICEPOL_ALWAYS_INLINE uint64_t ExactOpBits(const ValueOp& op, std::string_view v) {
+  const ExactHit* x = op.exact->Find(v);
+  return x != nullptr ? x->bits : op.miss_bits;
+}
+
+// The keys of Impl::exact_ops: one loop per source, each key's clause bits
+// from one lookup (as ValueKey's kPathExactOne, with AddRequestValues' K1
+// and presence rules).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps() {
+  const CompiledPolicy::Impl& im = im_;
+  for (const ValueOp& op : im.exact_ops[0]) {  // kString
+    uint64_t r = op.absent_bits;
+    if (!(connect_ && op.absent_on_connect)) r = ExactOpBits(op, r_.*op.string_field);
+    Res(kW == 1 ? 0 : op.word) |= r;
+  }
+  for (const ValueOp& op : im.exact_ops[1]) {  // kOptional
+    const OptionalText& t = r_.*op.optional_field;
+    uint64_t r = op.absent_bits;
+    if (t.present && !(connect_ && op.absent_on_connect)) r = ExactOpBits(op, t.value);
+    Res(kW == 1 ? 0 : op.word) |= r;
+  }
+  const Principal* p = r_.principal;
+  for (const ValueOp& op : im.exact_ops[2]) {  // kPrincipal
+    const std::string_view v =
+        p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
+    uint64_t r = op.absent_bits;
+    if (!v.empty() && !(connect_ && op.absent_on_connect)) r = ExactOpBits(op, v);
+    Res(kW == 1 ? 0 : op.word) |= r;
+  }
+}
+
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
+  ExactOps();
   for (const ValueOp& op : im.value_ops) {
     const CompiledKey& k = *op.key;
     std::string_view v;

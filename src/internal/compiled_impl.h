@@ -388,6 +388,12 @@ struct ValueOp {
   Source source = kOther;
   uint8_t path = 0;                // CompiledKey::value_path
   bool absent_on_connect = false;  // KeyRow::absent_on_connect (K1)
+  // Ops of Impl::exact_ops (kPathExactOne): the key's index, word and
+  // OneWordMasks::miss_bits / absent_bits, inline.
+  const ExactIndex* exact = nullptr;
+  uint64_t miss_bits = 0;
+  uint64_t absent_bits = 0;
+  uint32_t word = 0;
 };
 
 struct CompiledClause {
@@ -716,6 +722,11 @@ class CompiledPolicy::Impl {
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
   std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them
+  // The value keys decided by one exact lookup (kPathExactOne) whose value
+  // is a string field, an optional field or a principal field (ValueOp
+  // kString, kOptional, kPrincipal: exact_ops[source - kString]), taken out
+  // of value_ops: one loop per source, with no per-key dispatch.
+  std::vector<internal::ValueOp> exact_ops[3];
   // General plans of at most 4 words and 64 keys: the one-word RequestHeader
   // keys (at most 64), resolved in one pass over the request's headers, and
   // the OR of their absent results (absent_true & static_all) per word.
