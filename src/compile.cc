@@ -1240,6 +1240,65 @@ void BuildStatementFilter(CompiledPolicy::Impl* impl) {
   im.stmt_filter = true;
 }
 
+// Moves the ops of `lazy` keys from `*ops` to `*lazy_ops` (order kept).
+void SplitLazyOps(uint64_t lazy, std::vector<internal::ValueOp>* ops,
+                  std::vector<internal::ValueOp>* lazy_ops) {
+  std::vector<internal::ValueOp> eager;
+  for (const internal::ValueOp& op : *ops) {
+    ((lazy >> op.kid) & 1 ? lazy_ops : &eager)->push_back(op);
+  }
+  *ops = std::move(eager);
+}
+
+// 2c. Lazy keys (see Impl::lazy), after the statement filter.
+void BuildLazyKeys(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
+  if (!im.stmt_filter || im.keys.size() > 64 || im.total_words > 4 ||
+      !im.dynamic_clauses.empty() || im.dynamic_resource_count > 0) {
+    return;
+  }
+  std::vector<int> position(im.doc.statements.size(), -1);
+  for (size_t i = 0; i < im.general_statements.size(); ++i) {
+    position[im.general_statements[i].index] = static_cast<int>(i);
+  }
+  uint64_t all = 0;
+  for (const CompiledClause& c : im.clauses) {
+    const int pos = position[c.statement];
+    if (pos >= 0) im.stmt_keys[pos] |= uint64_t{1} << c.key;
+    all |= uint64_t{1} << c.key;
+  }
+  // Eager: the query and unknown keys (finalized together, after the
+  // query scan) and the keys of the sentinel clauses (they pick the
+  // candidates). Statements without a sentinel have no clauses.
+  uint64_t eager = 0;
+  for (uint32_t kid : im.deferred_keys) eager |= uint64_t{1} << kid;
+  for (const CompiledClause& c : im.clauses) {
+    if ((im.sentinel_mask[c.bit / 64] >> (c.bit % 64)) & 1) eager |= uint64_t{1} << c.key;
+  }
+  const uint64_t lazy = all & ~eager;
+  if (lazy == 0) return;
+  im.lazy = true;
+  im.lazy_keys = lazy;
+  for (uint32_t kid = 0; kid < im.keys.size(); ++kid) {
+    const CompiledKey& k = im.keys[kid];
+    const bool quiet = k.value_path == internal::kPathExactOne || k.int_port;
+    if (((lazy >> kid) & 1) && !quiet) im.lazy_loud |= uint64_t{1} << kid;
+  }
+  for (int source = 0; source < 3; ++source) {
+    SplitLazyOps(lazy, &im.exact_ops[source], &im.lazy_exact_ops[source]);
+  }
+  SplitLazyOps(lazy, &im.value_ops, &im.lazy_value_ops);
+  for (uint64_t& w : im.header_absent) w = 0;
+  for (const internal::HeaderSlot& slot : im.header_slots) {
+    const CompiledKey& k = *slot.compiled;
+    if ((lazy >> slot.key) & 1) {
+      im.lazy_header_keys |= uint64_t{1} << slot.key;
+    } else {
+      im.header_absent[k.word_lo] |= k.one.absent_bits;
+    }
+  }
+}
+
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   CompiledPolicy::Impl& im = *impl_;
   if (im.doc.statements.empty()) im.static_uncertain = true;  // G3
@@ -1253,6 +1312,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   s = BuildStatements();
   if (!s.ok()) return s;
   BuildStatementFilter(&im);
+  BuildLazyKeys(&im);
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
   BuildEqPlan(&im);

@@ -45,10 +45,16 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
-  void ExactOps();
+  template <bool kLazy>
+  void ExactOps(const std::vector<ValueOp>* by_source, uint64_t keys);
+  template <bool kLazy>
+  void ValueOps(const std::vector<ValueOp>& ops, uint64_t keys);
+  void LazyKeys();
+  uint64_t Candidates();
   void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
                 uint8_t path);
-  void HeaderPass();
+  template <bool kLazy>
+  void HeaderPass(uint64_t keys);
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
   void ScanQuery();
@@ -902,11 +908,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
   Finalize(k, kid);
 }
 
-// The header keys of Impl::header_slots (fixed-size plans): one pass over
-// the request's headers, the first header of each name wins (H1, as in
-// SingleKeyValue); keys no header names take the precomputed absent result.
+// The header keys of Impl::header_slots (fixed-size plans) whose key ids
+// are in `keys`: one pass over the request's headers, the first header of
+// each name wins (H1, as in SingleKeyValue). Keys no header names take
+// their absent result: precomputed (Impl::header_absent) for the eager pass
+// (kLazy false: `keys` are the eager keys), slot by slot for lazy keys.
 template <int kW>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
+template <bool kLazy>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass(uint64_t keys) {
   const CompiledPolicy::Impl& im = im_;
   const std::vector<HeaderSlot>& slots = im.header_slots;
   uint64_t present_static[kW > 0 ? kW : 1] = {};
@@ -922,7 +931,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       const HeaderSlot& slot = slots[s];
       if (slot.size != name.size() || !BytesEqual(slot.name, name.data(), name.size())) continue;
       const uint64_t bit = uint64_t{1} << s;
-      if ((seen & bit) == 0) {
+      if ((seen & bit) == 0 && ((keys >> slot.key) & 1) != 0) {
         seen |= bit;
         const CompiledKey& k = *slot.compiled;
         present_static[Lo(k)] |= k.one.static_all;
@@ -931,7 +940,18 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       break;
     }
   }
-  for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
+  if (!kLazy) {
+    for (int w = 0; w < (kW > 0 ? kW : 1); ++w) {
+      Res(w) |= im.header_absent[w] & ~present_static[w];
+    }
+    return;
+  }
+  for (size_t s = 0; s < slots.size(); ++s) {
+    const CompiledKey& k = *slots[s].compiled;
+    if (((keys >> slots[s].key) & 1) != 0 && ((seen >> s) & 1) == 0) {
+      Res(Lo(k)) |= k.one.absent_bits;
+    }
+  }
 }
 
 // The clause bits of an Impl::exact_ops key whose value is `v` (present).
@@ -940,25 +960,30 @@ LATTICEPOL_ALWAYS_INLINE uint64_t ExactOpBits(const ValueOp& op, std::string_vie
   return x != nullptr ? x->bits : op.miss_bits;
 }
 
-// The keys of Impl::exact_ops: one loop per source, each key's clause bits
-// from one lookup (as ValueKey's kPathExactOne, with AddRequestValues' K1
-// and presence rules).
+// The keys of Impl::exact_ops (or lazy_exact_ops: kLazy, only the ops of
+// key ids in `keys`): one loop per source, each key's clause bits from one
+// lookup (as ValueKey's kPathExactOne, with ValueOps' K1 and presence rules).
 template <int kW>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps() {
-  const CompiledPolicy::Impl& im = im_;
-  for (const ValueOp& op : im.exact_ops[0]) {  // kString
+template <bool kLazy>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps(const std::vector<ValueOp>* by_source,
+                                                      uint64_t keys) {
+  auto skip = [keys](const ValueOp& op) { return kLazy && ((keys >> op.kid) & 1) == 0; };
+  for (const ValueOp& op : by_source[0]) {  // kString
+    if (skip(op)) continue;
     uint64_t r = op.absent_bits;
     if (!(connect_ && op.absent_on_connect)) r = ExactOpBits(op, r_.*op.string_field);
     Res(kW == 1 ? 0 : op.word) |= r;
   }
-  for (const ValueOp& op : im.exact_ops[1]) {  // kOptional
+  for (const ValueOp& op : by_source[1]) {  // kOptional
+    if (skip(op)) continue;
     const OptionalText& t = r_.*op.optional_field;
     uint64_t r = op.absent_bits;
     if (t.present && !(connect_ && op.absent_on_connect)) r = ExactOpBits(op, t.value);
     Res(kW == 1 ? 0 : op.word) |= r;
   }
   const Principal* p = r_.principal;
-  for (const ValueOp& op : im.exact_ops[2]) {  // kPrincipal
+  for (const ValueOp& op : by_source[2]) {  // kPrincipal
+    if (skip(op)) continue;
     const std::string_view v =
         p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
     uint64_t r = op.absent_bits;
@@ -967,11 +992,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps() {
   }
 }
 
+// The keys of Impl::value_ops (or lazy_value_ops: kLazy, only the ops of
+// key ids in `keys`), each from its ValueOp source.
 template <int kW>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
-  const CompiledPolicy::Impl& im = im_;
-  ExactOps();
-  for (const ValueOp& op : im.value_ops) {
+template <bool kLazy>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueOps(const std::vector<ValueOp>& ops,
+                                                      uint64_t keys) {
+  for (const ValueOp& op : ops) {
+    if (kLazy && ((keys >> op.kid) & 1) == 0) continue;
     const CompiledKey& k = *op.key;
     std::string_view v;
     bool present;
@@ -996,7 +1024,17 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
     }
     ValueKey(k, op.kid, present, v, op.path);
   }
-  if (kFixed && !im.header_slots.empty()) HeaderPass();
+}
+
+// Step 1: the request's values, key by key (the eager keys when the plan
+// is lazy: see LazyKeys), then the query; every key is finalized into its
+// clause results.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
+  const CompiledPolicy::Impl& im = im_;
+  ExactOps<false>(im.exact_ops, 0);
+  ValueOps<false>(im.value_ops, 0);
+  if (kFixed && !im.header_slots.empty()) HeaderPass<false>(~im.lazy_keys);
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
       ScanQuery();
@@ -1011,6 +1049,38 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   } else {
     for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
   }
+  if (kFixed && im.lazy) LazyKeys();
+}
+
+// Step 1b (Impl::lazy): the lazy keys the candidate statements read, and
+// while the uncertainty flag is clear every lazy key that could raise it.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyKeys() {
+  const CompiledPolicy::Impl& im = im_;
+  uint64_t needed = 0;
+  for (uint64_t c = Candidates(); c != 0; c &= c - 1) {
+    needed |= im.stmt_keys[__builtin_ctzll(c)];
+  }
+  const uint64_t keys = im.lazy_keys & (needed | (unc_ ? 0 : im.lazy_loud));
+  if (keys == 0) return;
+  ExactOps<true>(im.lazy_exact_ops, keys);
+  ValueOps<true>(im.lazy_value_ops, keys);
+  if ((keys & im.lazy_header_keys) != 0) HeaderPass<true>(keys);
+}
+
+// The statements of a stmt_filter plan that can apply: those whose
+// sentinel clause holds (or without conditions), as bits of their
+// positions in general_statements (Deny first, then document order).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE uint64_t Evaluator<kW>::Candidates() {
+  const CompiledPolicy::Impl& im = im_;
+  uint64_t candidates = im.stmt_always;
+  for (int w = 0; w < (kW > 0 ? kW : 1); ++w) {
+    for (uint64_t set = Res(w) & im.sentinel_mask[w]; set != 0; set &= set - 1) {
+      candidates |= uint64_t{1} << im.sentinel_of[64 * w + __builtin_ctzll(set)];
+    }
+  }
+  return candidates;
 }
 
 // Whether a statement of the compact table applies: its clause masks, its
@@ -1037,15 +1107,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
   if (kW > 0 && kW <= 4 && im.stmt_filter) {
-    // Candidates: statements whose sentinel clause holds (or without
-    // conditions), in table order (Deny first, then document order).
-    uint64_t candidates = im.stmt_always;
-    for (int w = 0; w < kW; ++w) {
-      for (uint64_t set = Res(w) & im.sentinel_mask[w]; set != 0; set &= set - 1) {
-        candidates |= uint64_t{1} << im.sentinel_of[64 * w + __builtin_ctzll(set)];
-      }
-    }
-    for (; candidates != 0; candidates &= candidates - 1) {
+    for (uint64_t candidates = Candidates(); candidates != 0; candidates &= candidates - 1) {
       const GeneralStatement& g = im.general_statements[__builtin_ctzll(candidates)];
       if (StatementApplies(g)) {
         d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;

@@ -719,6 +719,26 @@ class CompiledPolicy::Impl {
   uint64_t sentinel_mask[4] = {0, 0, 0, 0};
   uint8_t sentinel_of[256] = {};
   uint64_t stmt_always = 0;
+  // Lazy keys (lazy: a stmt_filter plan of at most 64 keys and 4 words
+  // without variables). The statement pick only ever tests candidates
+  // (statements whose sentinel holds), so a key that is no candidate's
+  // needs no evaluation. The evaluator first resolves the eager keys (every
+  // sentinel's key, the query and unknown keys, and every key of a
+  // statement without a sentinel), then the lazy keys of the candidates
+  // only: stmt_keys[i] has a bit per key id that general_statements[i]'s
+  // clauses read. A lazy key that may raise the uncertainty flag (lazy_loud:
+  // anything but an exact-only key or an integer port) is resolved anyway
+  // while the flag is still clear, so the flag is what resolving every key
+  // would give. The lazy keys' ops are lazy_exact_ops / lazy_value_ops (out
+  // of exact_ops / value_ops) and their header slots stay in header_slots
+  // (header_absent then covers the eager slots only).
+  bool lazy = false;
+  uint64_t lazy_keys = 0;
+  uint64_t lazy_loud = 0;
+  uint64_t lazy_header_keys = 0;  // lazy keys among header_slots
+  uint64_t stmt_keys[64] = {};
+  std::vector<internal::ValueOp> lazy_exact_ops[3];
+  std::vector<internal::ValueOp> lazy_value_ops;
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
   std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them

@@ -3,7 +3,8 @@
 // general plan's own structures against the reference evaluator: the
 // one-pass header resolution (repeated names: the first wins, absent keys
 // take the precomputed absent result, Connect requests), the compact
-// statement table, the literal-head prefilter of `?` globs, the inline
+// statement table, lazy keys (resolved for candidate statements only), the
+// literal-head prefilter of `?` globs, the inline
 // IPv4 parse with per-atom v4 masks, the word-at-a-time newline (O2) and
 // ARN shape (O6) checks. Random requests drawn from value pools with near
 // misses (case variants, repeats, empty values, malformed addresses and
@@ -272,15 +273,21 @@ std::string Describe(const Decision& d) {
          " uncertain=" + std::to_string(d.uncertain);
 }
 
+// Parses a test policy written over several lines (Lattice rejects
+// policies with newlines: they are dropped first).
+PolicyDocument ParseOneLine(const char* json, const ParseOptions& options = {}) {
+  std::string one_line;
+  for (const char* p = json; *p != 0; ++p) {
+    if (*p != '\n') one_line.push_back(*p);
+  }
+  return MustParse(one_line, options);
+}
+
 // Compares the compiled matcher with the reference on `count` random
 // requests; returns the number of each decision kind seen.
 std::vector<int> CheckAgainstReference(const char* json, uint64_t seed, int count,
                                        const ParseOptions& options = {}) {
-  std::string one_line;  // Lattice rejects policies with newlines
-  for (const char* p = json; *p != 0; ++p) {
-    if (*p != '\n') one_line.push_back(*p);
-  }
-  const PolicyDocument doc = MustParse(one_line, options);
+  const PolicyDocument doc = ParseOneLine(json, options);
   auto compiled = Compile(doc);
   EXPECT_TRUE(compiled.ok()) << compiled.status();
   std::vector<int> kinds(3, 0);
@@ -472,6 +479,51 @@ TEST(EvaluateGeneralTest, BenchPoliciesAgreeWithReference) {
     ASSERT_FALSE(text.str().empty());
     CheckAgainstReference(text.str().c_str(), 17, 20000);
   }
+}
+
+// Lazy keys (Impl::lazy) on a policy without RequestPath, so the
+// uncertainty flag starts clear: every statement's sentinel (its key with
+// the most values) is an exact key, and its other keys are lazy, resolved
+// only for candidate statements, or while the flag is clear when they
+// could raise it (newlines under StringLike: O2, non-ASCII under
+// IgnoreCase: O1, malformed ARNs: O6).
+constexpr char kLazyPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-debug": "1"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestMethod":
+                                    ["GET", "HEAD", "PUT", "DELETE", "PATCH"]},
+                   "StringLike": {"vpc-lattice-svcs:RequestHeader/user-agent": "*curl/7.1*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestHeader/x-team":
+                                    ["blue", "green", "red", "t1", "t2", "c"]},
+                   "StringEqualsIgnoreCase": {"vpc-lattice-svcs:RequestHeader/x-probe": "kubelet"},
+                   "StringNotLike": {"vpc-lattice-svcs:RequestHeader/x-tenant": "t?"}}},
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"NumericEquals": {"vpc-lattice-svcs:Port": ["80", "1024", "1025", "0", "7", "9"]},
+                   "StringLike": {"vpc-lattice-svcs:RequestHeader/content-type": "application/*json*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalType":
+                                    ["AssumedRole", "User", "Anonymous", "x", "y", "z", "w"]},
+                   "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/red-*"}}}
+  ]
+})";
+
+TEST(EvaluateGeneralTest, LazyKeysAgreeWithReference) {
+  const PolicyDocument doc = ParseOneLine(kLazyPolicy);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  ASSERT_TRUE(plan.lazy);
+  EXPECT_FALSE(plan.static_uncertain);
+  // user-agent, x-probe, x-tenant, content-type and PrincipalArn are lazy
+  // and loud; the sentinels (method, x-debug, x-team, port, type) eager.
+  EXPECT_EQ(__builtin_popcountll(plan.lazy_keys), 5);
+  EXPECT_EQ(plan.lazy_loud, plan.lazy_keys);
+  const std::vector<int> kinds = CheckAgainstReference(kLazyPolicy, 27, 40000);
+  ExpectEveryOutcome(kinds);
 }
 
 // More than 64 statements: the statement pick scans the whole compact table
