@@ -1289,10 +1289,12 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
   }
   SplitLazyOps(lazy, &im.value_ops, &im.lazy_value_ops);
   for (uint64_t& w : im.header_absent) w = 0;
-  for (const internal::HeaderSlot& slot : im.header_slots) {
+  for (size_t s = 0; s < im.header_slots.size(); ++s) {
+    const internal::HeaderSlot& slot = im.header_slots[s];
     const CompiledKey& k = *slot.compiled;
     if ((lazy >> slot.key) & 1) {
       im.lazy_header_keys |= uint64_t{1} << slot.key;
+      im.lazy_header_slots |= uint64_t{1} << s;
     } else {
       im.header_absent[k.word_lo] |= k.one.absent_bits;
     }

@@ -53,8 +53,8 @@ class Evaluator {
   uint64_t Candidates();
   void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
                 uint8_t path);
-  template <bool kLazy>
-  void HeaderPass(uint64_t keys);
+  void HeaderPass();
+  void LazyHeaders(uint64_t keys);
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
   void ScanQuery();
@@ -132,6 +132,10 @@ class Evaluator {
   ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
   std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
+  // HeaderPass: the header_slots (bits) a request header named, and for
+  // lazy keys' slots the header's position (set only where seen).
+  uint64_t header_seen_ = 0;
+  uint32_t header_pos_[64];
 };
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint32_t kid,
@@ -908,14 +912,13 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
   Finalize(k, kid);
 }
 
-// The header keys of Impl::header_slots (fixed-size plans) whose key ids
-// are in `keys`: one pass over the request's headers, the first header of
-// each name wins (H1, as in SingleKeyValue). Keys no header names take
-// their absent result: precomputed (Impl::header_absent) for the eager pass
-// (kLazy false: `keys` are the eager keys), slot by slot for lazy keys.
+// The header keys of Impl::header_slots (fixed-size plans): one pass over
+// the request's headers, the first header of each name wins (H1, as in
+// SingleKeyValue). Eager keys are resolved here, keys no header names
+// taking the precomputed absent result (Impl::header_absent); a lazy key's
+// header is only located (header_seen_, header_pos_) for LazyHeaders.
 template <int kW>
-template <bool kLazy>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass(uint64_t keys) {
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   const CompiledPolicy::Impl& im = im_;
   const std::vector<HeaderSlot>& slots = im.header_slots;
   uint64_t present_static[kW > 0 ? kW : 1] = {};
@@ -931,24 +934,36 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass(uint64_t keys) {
       const HeaderSlot& slot = slots[s];
       if (slot.size != name.size() || !BytesEqual(slot.name, name.data(), name.size())) continue;
       const uint64_t bit = uint64_t{1} << s;
-      if ((seen & bit) == 0 && ((keys >> slot.key) & 1) != 0) {
+      if ((seen & bit) == 0) {
         seen |= bit;
-        const CompiledKey& k = *slot.compiled;
-        present_static[Lo(k)] |= k.one.static_all;
-        ValueKey(k, slot.key, true, headers.value(i), k.value_path);
+        if (((im.lazy_keys >> slot.key) & 1) != 0) {
+          header_pos_[s] = static_cast<uint32_t>(i);
+        } else {
+          const CompiledKey& k = *slot.compiled;
+          present_static[Lo(k)] |= k.one.static_all;
+          ValueKey(k, slot.key, true, headers.value(i), k.value_path);
+        }
       }
       break;
     }
   }
-  if (!kLazy) {
-    for (int w = 0; w < (kW > 0 ? kW : 1); ++w) {
-      Res(w) |= im.header_absent[w] & ~present_static[w];
-    }
-    return;
-  }
-  for (size_t s = 0; s < slots.size(); ++s) {
-    const CompiledKey& k = *slots[s].compiled;
-    if (((keys >> slots[s].key) & 1) != 0 && ((seen >> s) & 1) == 0) {
+  header_seen_ = seen;
+  for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
+}
+
+// The lazy header keys among `keys` (after HeaderPass located them): each
+// from its header, or its absent result.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyHeaders(uint64_t keys) {
+  const CompiledPolicy::Impl& im = im_;
+  for (uint64_t m = im.lazy_header_slots; m != 0; m &= m - 1) {
+    const size_t s = static_cast<size_t>(__builtin_ctzll(m));
+    const HeaderSlot& slot = im.header_slots[s];
+    if (((keys >> slot.key) & 1) == 0) continue;
+    const CompiledKey& k = *slot.compiled;
+    if ((header_seen_ >> s) & 1) {
+      ValueKey(k, slot.key, true, r_.headers.value(header_pos_[s]), k.value_path);
+    } else {
       Res(Lo(k)) |= k.one.absent_bits;
     }
   }
@@ -1034,7 +1049,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
   ExactOps<false>(im.exact_ops, 0);
   ValueOps<false>(im.value_ops, 0);
-  if (kFixed && !im.header_slots.empty()) HeaderPass<false>(~im.lazy_keys);
+  if (kFixed && !im.header_slots.empty()) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
       ScanQuery();
@@ -1065,7 +1080,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyKeys() {
   if (keys == 0) return;
   ExactOps<true>(im.lazy_exact_ops, keys);
   ValueOps<true>(im.lazy_value_ops, keys);
-  if ((keys & im.lazy_header_keys) != 0) HeaderPass<true>(keys);
+  if ((keys & im.lazy_header_keys) != 0) LazyHeaders(keys);
 }
 
 // The statements of a stmt_filter plan that can apply: those whose

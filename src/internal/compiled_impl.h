@@ -731,11 +731,13 @@ class CompiledPolicy::Impl {
   // while the flag is still clear, so the flag is what resolving every key
   // would give. The lazy keys' ops are lazy_exact_ops / lazy_value_ops (out
   // of exact_ops / value_ops) and their header slots stay in header_slots
-  // (header_absent then covers the eager slots only).
+  // (the header pass only locates their headers; header_absent then covers
+  // the eager slots only).
   bool lazy = false;
   uint64_t lazy_keys = 0;
   uint64_t lazy_loud = 0;
-  uint64_t lazy_header_keys = 0;  // lazy keys among header_slots
+  uint64_t lazy_header_keys = 0;   // lazy keys among header_slots
+  uint64_t lazy_header_slots = 0;  // their positions in header_slots (bits)
   uint64_t stmt_keys[64] = {};
   std::vector<internal::ValueOp> lazy_exact_ops[3];
   std::vector<internal::ValueOp> lazy_value_ops;
