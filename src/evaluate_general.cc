@@ -136,6 +136,7 @@ class Evaluator {
   // lazy keys' slots the header's position (set only where seen).
   uint64_t header_seen_ = 0;
   uint32_t header_pos_[64];
+  uint64_t candidates_ = 0;  // LazyKeys: the Candidates() (Impl::lazy plans)
 };
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint32_t kid,
@@ -1072,8 +1073,11 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyKeys() {
   const CompiledPolicy::Impl& im = im_;
+  // The lazy keys leave the sentinel bits as they are: PickStatement
+  // reuses the candidates.
+  candidates_ = Candidates();
   uint64_t needed = 0;
-  for (uint64_t c = Candidates(); c != 0; c &= c - 1) {
+  for (uint64_t c = candidates_; c != 0; c &= c - 1) {
     needed |= im.stmt_keys[__builtin_ctzll(c)];
   }
   const uint64_t keys = im.lazy_keys & (needed | (unc_ ? 0 : im.lazy_loud));
@@ -1122,7 +1126,8 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
   if (kW > 0 && kW <= 4 && im.stmt_filter) {
-    for (uint64_t candidates = Candidates(); candidates != 0; candidates &= candidates - 1) {
+    uint64_t candidates = im.lazy ? candidates_ : Candidates();
+    for (; candidates != 0; candidates &= candidates - 1) {
       const GeneralStatement& g = im.general_statements[__builtin_ctzll(candidates)];
       if (StatementApplies(g)) {
         d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
