@@ -403,8 +403,17 @@ void SetValuePath(CompiledKey* key) {
   if (k.n_words != 1 || k.key.kind == KeyKind::kPrincipalOrgPaths) {
     k.value_path = internal::kPathMulti;
   } else {
-    k.value_path = (k.features & ~internal::kFeatExact) == 0 ? internal::kPathExactOne
-                                                              : internal::kPathOneValue;
+    using internal::kFeatChecks;
+    using internal::kFeatExact;
+    using internal::kFeatGlobs;
+    if ((k.features & ~kFeatExact) == 0) {
+      k.value_path = internal::kPathExactOne;
+    } else if ((k.features & ~(kFeatExact | kFeatGlobs | kFeatChecks)) == 0 &&
+               (k.checks & internal::kCheckNonAscii) == 0) {
+      k.value_path = internal::kPathGlobOne;
+    } else {
+      k.value_path = internal::kPathOneValue;
+    }
   }
 }
 

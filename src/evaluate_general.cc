@@ -37,6 +37,7 @@ class Evaluator {
   void RareAtoms(const CompiledKey& k, std::string_view v, uint8_t f, HitFn&& hit,
                  FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
+  uint64_t GlobOneValue(const CompiledKey& k, std::string_view v);
   uint64_t OneValueRare(const CompiledKey& k, std::string_view v, uint8_t f, uint64_t* err);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
@@ -374,6 +375,25 @@ uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
   }
   const uint64_t r = (h ^ k.one.neg) & k.one.value;
   return ((r & ~e) | k.one.null_present) & k.one.static_all;
+}
+
+// OneValue for a kPathGlobOne key (exact and glob atoms, the O2/O4 checks
+// at most): the same result from a smaller frame.
+template <int kW>
+__attribute__((noinline)) uint64_t Evaluator<kW>::GlobOneValue(const CompiledKey& k,
+                                                               std::string_view v) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  if (k.features & kFeatExact) {
+    if (const ExactHit* x = k.exact_index.Find(v)) h = x->word;
+  }
+  k.globs.ForEachMatch(v, [&](size_t i) { h |= pool[k.glob_masks[i]]; });
+  // The value checks only ever raise the (sticky) flag: skipped once set.
+  if ((k.features & kFeatChecks) && !unc_) {
+    if ((k.checks & kCheckNewline) && HasNewline(v)) unc_ = true;  // O2
+    if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
+  }
+  return k.one.Bits(h);
 }
 
 // OneValue's rare atom kinds (`f` is k.features): the IgnoreCase, ARN and
@@ -899,6 +919,10 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
       r = x != nullptr ? x->bits : k.one.miss_bits;
     }
     Res(Lo(k)) |= r;
+    return;
+  }
+  if (path == kPathGlobOne) {
+    Res(Lo(k)) |= present ? GlobOneValue(k, v) : k.one.absent_bits;
     return;
   }
   if (path == kPathOneValue) {
