@@ -411,6 +411,8 @@ void SetValuePath(CompiledKey* key) {
     } else if ((k.features & ~(kFeatExact | kFeatGlobs | kFeatChecks)) == 0 &&
                (k.checks & internal::kCheckNonAscii) == 0) {
       k.value_path = internal::kPathGlobOne;
+    } else if (k.features == internal::kFeatTyped) {
+      k.value_path = internal::kPathTypedOne;
     } else {
       k.value_path = internal::kPathOneValue;
     }

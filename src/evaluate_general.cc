@@ -38,6 +38,7 @@ class Evaluator {
                  FailFn&& fail);
   uint64_t OneValue(const CompiledKey& k, std::string_view v);
   uint64_t GlobOneValue(const CompiledKey& k, std::string_view v);
+  uint64_t TypedOneValue(const CompiledKey& k, std::string_view v);
   uint64_t OneValueRare(const CompiledKey& k, std::string_view v, uint8_t f, uint64_t* err);
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
@@ -394,6 +395,23 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::GlobOneValue(const CompiledKey
     if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
   }
   return k.one.Bits(h);
+}
+
+// OneValue for a kPathTypedOne key (numeric, date, boolean and address
+// atoms only): the same result from a smaller frame.
+template <int kW>
+__attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKey& k,
+                                                                std::string_view v) {
+  const uint64_t* pool = im_.masks.data();
+  uint64_t h = 0;
+  uint64_t e = 0;
+  TypedHits(k, v, [&](MaskRef m) { h |= pool[m]; },
+            [&](MaskRef m) {  // T2
+              e |= pool[m];
+              unc_ = true;
+            });
+  const uint64_t r = (h ^ k.one.neg) & k.one.value;
+  return ((r & ~e) | k.one.null_present) & k.one.static_all;
 }
 
 // OneValue's rare atom kinds (`f` is k.features): the IgnoreCase, ARN and
@@ -923,6 +941,10 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
   }
   if (path == kPathGlobOne) {
     Res(Lo(k)) |= present ? GlobOneValue(k, v) : k.one.absent_bits;
+    return;
+  }
+  if (path == kPathTypedOne) {
+    Res(Lo(k)) |= present ? TypedOneValue(k, v) : k.one.absent_bits;
     return;
   }
   if (path == kPathOneValue) {

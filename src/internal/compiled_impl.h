@@ -291,9 +291,16 @@ enum Feature : uint8_t {
 
 // CompiledKey::value_path: a single-valued key (not PrincipalOrgPaths)
 // whose clauses fit one word with exact atoms only (kPathExactOne), with
-// exact and glob atoms and at most the O2/O4 value checks (kPathGlobOne), or
-// with any atoms (kPathOneValue); anything else folds values (kPathMulti).
-enum KeyPath : uint8_t { kPathExactOne = 0, kPathOneValue = 1, kPathMulti = 2, kPathGlobOne = 3 };
+// exact and glob atoms and at most the O2/O4 value checks (kPathGlobOne),
+// with typed atoms only (kPathTypedOne), or with any atoms (kPathOneValue);
+// anything else folds values (kPathMulti).
+enum KeyPath : uint8_t {
+  kPathExactOne = 0,
+  kPathOneValue = 1,
+  kPathMulti = 2,
+  kPathGlobOne = 3,
+  kPathTypedOne = 4,
+};
 
 // The clause masks of a key in a one-word plan, inline.
 struct OneWordMasks {
