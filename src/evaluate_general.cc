@@ -1226,7 +1226,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
 }
 
 template <int kW>
-Decision Evaluator<kW>::Run() {
+LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Run() {
   const CompiledPolicy::Impl& im = im_;
   Prologue();
   // The scratch buffers live in this frame (see InitScratch).
