@@ -175,24 +175,45 @@ inline bool LooksLikeArn(std::string_view v) {
 // Parses a dotted-quad IPv4 address exactly as ParseIp does (four 1-3
 // digit parts <= 255, no leading zeros) into a big-endian-order integer;
 // inline. Returns false for anything else (the caller then uses ParseIp).
+// The 7 to 15 bytes are first copied as two overlapping words into a
+// zeroed buffer, so the digits are read without bounds tests (the NUL after
+// the text ends every part).
 LATTICEPOL_ALWAYS_INLINE bool ParseIp4Fast(std::string_view s, uint32_t* out) {
   const size_t n = s.size();
   if (n < 7 || n > 15) return false;
+  unsigned char buf[24] = {};
+  if (n >= 8) {
+    std::memcpy(buf, s.data(), 8);
+    std::memcpy(buf + n - 8, s.data() + n - 8, 8);
+  } else {
+    std::memcpy(buf, s.data(), 4);
+    std::memcpy(buf + n - 4, s.data() + n - 4, 4);
+  }
+  // Each part reads at most four bytes from i: i stays below 20 (< 24).
   uint32_t r = 0;
   size_t i = 0;
   for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= n || s[i] != '.') return false;
+    uint32_t v = static_cast<uint32_t>(buf[i]) - '0';
+    if (v > 9) return false;
+    ++i;
+    const uint32_t d1 = static_cast<uint32_t>(buf[i]) - '0';
+    if (d1 <= 9) {
+      if (v == 0) return false;  // a leading zero
+      v = v * 10 + d1;
+      ++i;
+      const uint32_t d2 = static_cast<uint32_t>(buf[i]) - '0';
+      if (d2 <= 9) {
+        v = v * 10 + d2;
+        ++i;
+        if (v > 255) return false;
+      }
+    }
+    // A fourth digit (or any other byte) where a `.` belongs fails here or
+    // at the size check.
+    if (part < 3) {
+      if (buf[i] != '.') return false;
       ++i;
     }
-    const size_t start = i;
-    uint32_t v = 0;
-    while (i < n && i - start < 3 && s[i] >= '0' && s[i] <= '9') {
-      v = v * 10 + static_cast<uint32_t>(s[i] - '0');
-      ++i;
-    }
-    const size_t len = i - start;
-    if (len == 0 || v > 255 || (len > 1 && s[start] == '0')) return false;
     r = (r << 8) | v;
   }
   if (i != n) return false;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "internal/compiled_eval.h"
 #include "internal/compiled_impl.h"
 #include "internal/glob_set.h"
 #include "internal/text.h"
@@ -591,6 +592,39 @@ bool ExpectSetAgrees(const internal::GlobSet& set, const std::vector<std::string
     EXPECT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
   }
   return any;
+}
+
+// The inline IPv4 parse accepts exactly the dotted quads ParseIp reads as
+// IPv4, with the same address: every string of up to 16 bytes over digits,
+// dots and a few others (random, then near the accepted forms).
+TEST(EvaluateGeneralTest, ParseIp4FastAgreesWithParseIp) {
+  Rng rng(31);
+  const std::string alphabet = "0123456789.....x /:";
+  int accepted = 0;
+  for (int round = 0; round < 400000; ++round) {
+    std::string text;
+    if (round % 2 == 0) {
+      const size_t n = rng.Below(17);
+      for (size_t i = 0; i < n; ++i) text.push_back(alphabet[rng.Below(alphabet.size())]);
+    } else {
+      for (int part = 0; part < 4; ++part) {
+        if (part > 0) text.push_back('.');
+        text += std::to_string(rng.Below(rng.Below(2) == 0 ? 300 : 10));
+      }
+      if (rng.Below(4) == 0) text.insert(rng.Below(text.size() + 1), 1, "0.9x"[rng.Below(4)]);
+    }
+    internal::IpNet net;
+    const bool want = internal::ParseIp(text, &net) && !net.v6;
+    uint32_t got = 0;
+    const bool fast = internal::ParseIp4Fast(text, &got);
+    ASSERT_EQ(want, fast) << "`" << text << "`";
+    if (!fast) continue;
+    ++accepted;
+    const uint32_t expected = (uint32_t{net.bytes[0]} << 24) | (uint32_t{net.bytes[1]} << 16) |
+                              (uint32_t{net.bytes[2]} << 8) | net.bytes[3];
+    ASSERT_EQ(expected, got) << "`" << text << "`";
+  }
+  EXPECT_GT(accepted, 50000);
 }
 
 // ExactIndex (the general plan's exact lookup) finds exactly what
