@@ -400,7 +400,8 @@ absl::Status GlobSet::Compile(size_t* budget) {
   for (size_t i = 0; i < patterns_.size(); ++i) {
     const GlobPattern& p = patterns_[i];
     cost += sizeof(GlobPattern) + 2 * p.glob.size() + p.middles.size() * 32;
-    if (p.shape == GlobShape::kStars || p.shape == GlobShape::kGeneral) {
+    if ((p.shape == GlobShape::kStars && p.middles.size() > 1) ||
+        p.shape == GlobShape::kGeneral) {
       in_set_.push_back(static_cast<uint32_t>(i));
     } else {
       simple_.push_back(static_cast<uint32_t>(i));
@@ -486,9 +487,23 @@ void GlobSet::BuildFixedArrays() {
     const GlobPattern& p = patterns_[i];
     Fixed f;
     f.id = i;
-    if (p.shape == GlobShape::kContains) {
+    if (p.shape == GlobShape::kContains || p.shape == GlobShape::kStars) {
+      // kStars here has one middle (Compile sends the others to in_set_).
       Contains c;
       c.literal = p.middles[0];
+#if defined(__SSE2__)
+      c.first = _mm_set1_epi8(c.literal.front());
+      c.last = _mm_set1_epi8(c.literal.back());
+#endif
+      c.head = p.head;
+      c.head_mask = p.head_mask;
+      c.tail = p.tail;
+      c.tail_mask = p.tail_mask;
+      c.pre = static_cast<uint32_t>(p.prefix.size());
+      c.suf = static_cast<uint32_t>(p.suffix.size());
+      c.pre_rest = c.pre > 8 ? p.prefix.data() + 8 : nullptr;
+      c.suf_rest = c.suf > 8 ? p.suffix.data() : nullptr;
+      c.min_length = static_cast<uint32_t>(p.min_length);
       c.id = i;
       contains_.push_back(c);
     } else if (p.shape == GlobShape::kPrefix) {
@@ -586,7 +601,7 @@ bool GlobSet::MatchesAny(std::string_view text) const {
     if (patterns_[f.id].Matches(text)) return true;
   }
   for (const Contains& c : contains_) {
-    if (ContainsLiteral(text, c.literal)) return true;
+    if (patterns_[c.id].Matches(text)) return true;
   }
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;

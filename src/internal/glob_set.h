@@ -25,6 +25,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace latticepol::internal {
 
 // ---- Short-string helpers shared with the compiled evaluator -------------
@@ -130,6 +134,55 @@ inline void TailWord(std::string_view s, uint64_t* word, uint64_t* mask) {
 
 // Returns true iff `m` occurs in `t` (bytes).
 bool ContainsLiteral(std::string_view t, std::string_view m);
+
+#if defined(__SSE2__)
+// A text of at most kShortTextMax bytes in two SSE2 registers, for byte
+// equality masks: bit i of ShortEq(s, c) is set iff byte i of the text
+// equals the byte broadcast in `c` (bits at and past the text's size are
+// clear). Built from in-bounds loads only: two overlapping 16-byte loads
+// when the text has at least 16 bytes, otherwise word loads inside it.
+inline constexpr size_t kShortTextMax = 32;
+struct ShortText {
+  __m128i lo;          // bytes 0..15 (zero padded below 16 bytes)
+  __m128i hi;          // bytes n-16..n-1 (n >= 16), else `lo`
+  uint32_t shift = 0;  // n - 16 (n >= 16), else 0: hi's lane j is byte j + shift
+  uint32_t valid = 0;  // bits 0..n-1
+};
+
+// Requires n <= kShortTextMax.
+inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t n) {
+  ShortText s;
+  if (n >= 16) {
+    s.lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    s.hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+    s.shift = static_cast<uint32_t>(n - 16);
+  } else {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    if (n >= 8) {
+      std::memcpy(&a, p, 8);
+      if (n > 8) {
+        // The last eight bytes, moved down so byte 8 + j is lane j (the
+        // shift is 8..56 bits for n = 15..9).
+        std::memcpy(&b, p + n - 8, 8);
+        b >>= 8 * (16 - n);
+      }
+    } else {
+      a = HeadOf(p, n);  // little-endian on every SSE2 target
+    }
+    s.lo = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
+    s.hi = s.lo;
+  }
+  s.valid = static_cast<uint32_t>((uint64_t{1} << n) - 1);
+  return s;
+}
+
+inline __attribute__((always_inline)) uint32_t ShortEq(const ShortText& s, __m128i c) {
+  const uint32_t a = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.lo, c)));
+  const uint32_t b = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.hi, c)));
+  return (a | (b << s.shift)) & s.valid;
+}
+#endif
 
 enum class GlobShape : uint8_t {
   kExact,         // no wildcard: text == a
@@ -280,9 +333,7 @@ class GlobSet {
         hit(f.id);
       }
     }
-    for (const Contains& c : contains_) {
-      if (ContainsLiteral(text, c.literal)) hit(c.id);
-    }
+    if (!contains_.empty()) ContainsHits(text, probe, hit);
     for (uint32_t i : simple_) {
       if (patterns_[i].Matches(text, probe)) hit(i);
     }
@@ -357,13 +408,70 @@ class GlobSet {
   std::vector<GlobPattern> patterns_;
   std::vector<Fixed> prefixes_;
   std::vector<Fixed> suffixes_;
-  // kContains patterns (`*m*`): their literal, searched without the
-  // per-pattern switch.
+  // kContains patterns (`*m*`) and kStars patterns with one middle
+  // (`a*m*b`, a or b may be empty): `a` at the start, `b` at the end and `m`
+  // anywhere between (leftmost is as good as any for `*`-only globs),
+  // without the per-pattern switch.
   struct Contains {
-    std::string_view literal;  // GlobPattern::middles[0] of patterns_[id]
+#if defined(__SSE2__)
+    __m128i first{};  // the literal's first byte, in every lane
+    __m128i last{};   // the literal's last byte, in every lane
+#endif
+    std::string_view literal;  // `m`: GlobPattern::middles[0] of patterns_[id], not empty
+    uint64_t head = 0, head_mask = 0;  // GlobPattern::head/head_mask (`a`'s first 8 bytes)
+    uint64_t tail = 0, tail_mask = 0;  // GlobPattern::tail/tail_mask (`b`'s last 8 bytes)
+    const char* pre_rest = nullptr;    // `a` from byte 8 (|a| > 8)
+    const char* suf_rest = nullptr;    // `b` (|b| > 8; its bytes before the last 8 are compared)
+    uint32_t pre = 0;                  // |a|
+    uint32_t suf = 0;                  // |b|
+    uint32_t min_length = 0;           // |a| + |m| + |b|
     uint32_t id = 0;
   };
   std::vector<Contains> contains_;
+  // Requires text.size() >= c.min_length. Returns true iff `text` starts
+  // with `a` and ends with `b`.
+  static bool AffixesMatch(const Contains& c, std::string_view text, const TextProbe& probe) {
+    return (probe.head & c.head_mask) == c.head && (probe.tail & c.tail_mask) == c.tail &&
+           (c.pre <= 8 || BytesEqual(text.data() + 8, c.pre_rest, c.pre - 8)) &&
+           (c.suf <= 8 ||
+            BytesEqual(text.data() + text.size() - c.suf, c.suf_rest, c.suf - 8));
+  }
+  // Calls hit(id) once for every contains_ entry that matches `text`. Texts
+  // of at most kShortTextMax bytes (SSE2): the text is loaded once, and each
+  // literal's candidate starts are the positions where both its first and
+  // its last byte are equal (one mask each), inside its window; each
+  // candidate's inner bytes are then compared. Longer texts: ContainsLiteral.
+  template <typename Fn>
+  void ContainsHits(std::string_view text, const TextProbe& probe, Fn& hit) const {
+    const size_t n = text.size();
+#if defined(__SSE2__)
+    if (n <= kShortTextMax) {
+      const ShortText s = LoadShort(text.data(), n);
+      for (const Contains& c : contains_) {
+        if (n < c.min_length || !AffixesMatch(c, text, probe)) continue;
+        const size_t k = c.literal.size();  // 1..n, so the shifts below are < 32
+        const size_t last = n - c.suf - k;  // the last start; >= c.pre
+        uint32_t cand = ShortEq(s, c.first) & (ShortEq(s, c.last) >> (k - 1));
+        cand &= static_cast<uint32_t>(((uint64_t{2} << last) - 1) >> c.pre << c.pre);
+        while (cand != 0) {
+          const size_t i = static_cast<size_t>(__builtin_ctz(cand));
+          if (k <= 2 || BytesEqual(text.data() + i + 1, c.literal.data() + 1, k - 2)) {
+            hit(c.id);
+            break;
+          }
+          cand &= cand - 1;
+        }
+      }
+      return;
+    }
+#endif
+    for (const Contains& c : contains_) {
+      if (n >= c.min_length && AffixesMatch(c, text, probe) &&
+          ContainsLiteral(text.substr(c.pre, n - c.pre - c.suf), c.literal)) {
+        hit(c.id);
+      }
+    }
+  }
   // The head index: open addressing over a power-of-two array at most half
   // full (an empty slot has end == 0; every bucket is non-empty), probed
   // linearly from a multiplicative hash of the head word.
