@@ -4,6 +4,7 @@
 #include "internal/glob_set.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -396,6 +397,7 @@ absl::Status GlobSet::Compile(size_t* budget) {
   in_set_.clear();
   set_to_pattern_.clear();
   re2_set_.reset();
+  groups_ = 0;
   size_t cost = 0;
   for (size_t i = 0; i < patterns_.size(); ++i) {
     const GlobPattern& p = patterns_[i];
@@ -414,7 +416,19 @@ absl::Status GlobSet::Compile(size_t* budget) {
   *budget -= cost;
   BuildHeadIndex();
   BuildFixedArrays();
-  return BuildRe2Set(budget);
+  BuildShortTable();
+  const absl::Status status = BuildRe2Set(budget);
+  groups_ = (prefixes_.empty() ? 0u : kGroupPrefixes) | (suffixes_.empty() ? 0u : kGroupSuffixes) |
+            (contains_.empty() ? 0u : kGroupContains) | (simple_.empty() ? 0u : kGroupSimple) |
+            (head_slots_.empty() ? 0u : kGroupIndex) | (short_slots_.empty() ? 0u : kGroupShort) |
+            (re2_set_ != nullptr ? kGroupSet : in_set_.empty() ? 0u : kGroupGeneral);
+  if (groups_ == kGroupContains) {
+    // ForEachMatch's probe-free path requires every `a` and `b` empty.
+    for (const Contains& c : contains_) {
+      if (c.pre != 0 || c.suf != 0) groups_ |= kGroupSimple;  // any other bit: the full path
+    }
+  }
+  return status;
 }
 
 void GlobSet::BuildHeadIndex() {
@@ -453,6 +467,7 @@ void GlobSet::BuildHeadIndex() {
         indexed_.push_back(e);
       }
       bucket.range.end = static_cast<uint32_t>(indexed_.size());  // >= 1: not empty
+      if (bucket.range.end - bucket.range.begin <= kByte8Max) FillBucketFilter(&bucket);
       buckets.push_back(bucket);
     }
     size_t cap = 4;
@@ -474,6 +489,47 @@ void GlobSet::BuildHeadIndex() {
       }
     }
     simple_ = std::move(rest);
+  }
+}
+
+void GlobSet::FillBucketFilter(HeadSlot* bucket) const {
+  // The position (8..71) with the fewest candidates in the worst case: the
+  // entries too short to have it plus the most entries sharing one byte
+  // there; the first such position.
+  const Indexed* begin = indexed_.data() + bucket->range.begin;
+  const Indexed* end = indexed_.data() + bucket->range.end;
+  uint32_t best = 8;
+  size_t best_score = SIZE_MAX;
+  for (uint32_t pos = 8; pos < 72; ++pos) {
+    size_t shorter = 0;
+    size_t most = 0;
+    for (const Indexed* a = begin; a != end; ++a) {
+      if (a->size <= pos) {
+        ++shorter;
+        continue;
+      }
+      size_t same = 0;
+      for (const Indexed* b = begin; b != end; ++b) {
+        same += b->size > pos && b->rest[pos - 8] == a->rest[pos - 8];
+      }
+      most = std::max(most, same);
+    }
+    const size_t score = shorter + most;
+    if (score < best_score) {
+      best_score = score;
+      best = pos;
+    }
+    if (shorter == static_cast<size_t>(end - begin)) break;  // no entry reaches further
+  }
+  bucket->pos = best;
+  for (const Indexed* a = begin; a != end; ++a) {
+    const uint32_t lane = static_cast<uint32_t>(8 * (a - begin));
+    if (a->size <= best) {
+      bucket->always8 |= uint64_t{0x80} << lane;
+    } else {
+      bucket->byte8 |= uint64_t{static_cast<unsigned char>(a->rest[best - 8])} << lane;
+      bucket->live8 |= uint64_t{0x80} << lane;
+    }
   }
 }
 
@@ -525,6 +581,63 @@ void GlobSet::BuildFixedArrays() {
   }
   simple_ = std::move(rest);
 }
+
+void GlobSet::BuildShortTable() {
+  short_slots_.clear();
+  short_ids_.clear();
+  short_sizes_ = 0;
+  short_shift_ = 64;
+  std::vector<Fixed> table;
+  std::vector<Fixed> rest;
+  for (const Fixed& f : prefixes_) (f.size <= 8 ? table : rest).push_back(f);
+  if (table.size() < kShortTableMin) return;
+  std::stable_sort(table.begin(), table.end(), [](const Fixed& a, const Fixed& b) {
+    return a.size != b.size ? a.size < b.size : a.word < b.word;
+  });
+  std::vector<ShortSlot> groups;
+  for (size_t j = 0; j < table.size();) {
+    ShortSlot slot;
+    slot.word = table[j].word;
+    slot.size = table[j].size;  // 1..8: a kPrefix pattern has a prefix
+    slot.begin = static_cast<uint32_t>(short_ids_.size());
+    while (j < table.size() && table[j].size == slot.size && table[j].word == slot.word) {
+      short_ids_.push_back(table[j++].id);
+    }
+    slot.end = static_cast<uint32_t>(short_ids_.size());  // >= 1: not empty
+    short_sizes_ |= 1u << slot.size;
+    groups.push_back(slot);
+  }
+  // The smallest table (from twice the keys) and multiplier without a
+  // shared slot; none in a few tries: the prefixes stay linear.
+  static constexpr uint64_t kMultipliers[] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL,
+                                              0x165667B19E3779F9ULL, 0xD6E8FEB86659FD93ULL,
+                                              0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL};
+  uint32_t bits = 2;
+  while ((size_t{1} << bits) < 2 * groups.size()) ++bits;
+  for (uint32_t grow = 0; grow < 4; ++grow, ++bits) {
+    const size_t cap = size_t{1} << bits;
+    for (uint64_t mul : kMultipliers) {
+      std::vector<ShortSlot> slots(cap);
+      bool clash = false;
+      for (const ShortSlot& g : groups) {
+        ShortSlot& slot = slots[ShortHash(g.word, g.size, mul, 64 - bits)];
+        clash = clash || slot.size != 0;
+        slot = g;
+      }
+      if (!clash) {
+        short_slots_ = std::move(slots);
+        short_shift_ = 64 - bits;
+        short_mul_ = mul;
+        prefixes_ = std::move(rest);
+        return;
+      }
+    }
+  }
+  short_ids_.clear();  // no table: the prefixes stay in prefixes_
+  short_sizes_ = 0;
+  short_shift_ = 64;
+}
+
 
 absl::Status GlobSet::BuildRe2Set(size_t* budget) {
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
@@ -596,6 +709,9 @@ bool GlobSet::MatchesAny(std::string_view text) const {
   bool any = false;
   for (const Fixed& f : prefixes_) {
     if (patterns_[f.id].Matches(text)) return true;
+  }
+  for (uint32_t i : short_ids_) {
+    if (patterns_[i].Matches(text)) return true;
   }
   for (const Fixed& f : suffixes_) {
     if (patterns_[f.id].Matches(text)) return true;

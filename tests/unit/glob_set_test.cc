@@ -202,17 +202,22 @@ TEST(GlobSetTest, ManyContainsPatternsShareOneText) {
 }
 
 // The head index: prefixes, exact texts and prefix+suffix patterns of 8 or
-// more bytes under few heads (buckets of 1..40 entries, byte 8 drawn from a
-// small alphabet, some entries exactly 8 bytes), texts of 0..24 bytes with
-// those heads, one byte off, or cut short.
+// more bytes under few heads (buckets of 1..40 entries, the bytes after the
+// head drawn from a small alphabet, sometimes after a shared run, some
+// entries exactly 8 bytes), texts of 0..44 bytes with those heads, one
+// byte off, or cut short.
 TEST(GlobSetTest, HeadIndexBuckets) {
   Rng rng(504);
-  const std::vector<std::string> heads = {"/api/v1/", "/orders/", "/api/v2/", "aaaaaaaa"};
-  for (int round = 0; round < 300; ++round) {
+  const std::vector<std::string> heads = {"/api/v1/", "/orders/", "/api/v2/", "aaaaaaaa",
+                                          "arn:aws:"};
+  for (int round = 0; round < 400; ++round) {
     std::vector<std::string> globs;
-    const int n = rng.Range(8, 48);
+    const int n = rng.Range(4, 48);
+    // Some rounds share a run after the head, so the entries differ late
+    // (the bucket filter's byte is then past byte 8).
+    const std::string shared = rng.OneIn(2) ? "" : std::string(rng.Uniform(20), 'x');
     for (int i = 0; i < n; ++i) {
-      std::string g = rng.Pick(heads);
+      std::string g = rng.Pick(heads) + shared.substr(0, rng.OneIn(4) ? rng.Uniform(21) : 20);
       const int extra = rng.Range(0, 6);
       for (int k = 0; k < extra; ++k) g += "ab/\xC3"[rng.Uniform(4)];
       switch (rng.Uniform(4)) {
@@ -226,7 +231,8 @@ TEST(GlobSetTest, HeadIndexBuckets) {
     const auto set = MakeSet(globs);
     for (int t = 0; t < 60; ++t) {
       std::string text = rng.OneIn(3) ? Instantiate(rng, rng.Pick(globs))
-                                      : rng.Pick(heads) + RandomText(rng, rng.Uniform(12));
+                                      : rng.Pick(heads) + shared.substr(0, rng.Uniform(21)) +
+                                            RandomText(rng, rng.Uniform(12));
       for (char& c : text) {
         if (c == '\0') c = 'a';
       }
