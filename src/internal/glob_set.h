@@ -4,9 +4,13 @@
 // statement) in one object. Each pattern is classified once into a shape
 // (exact, any, prefix, suffix, prefix+suffix, contains, star-only chain, or
 // general with `?`), and the common shapes are matched with plain string
-// operations. When one set holds many general patterns they are also compiled
-// into one anchored RE2::Set (Latin-1, `*` -> `(?s:.*)`), which reports every
-// matching pattern in one pass.
+// operations: prefixes of 1..8 bytes through a direct-mapped table when
+// there are several, longer prefixes through a head-word index, contains
+// literals (`*m*`, `a*m*b`) of texts up to 32 bytes by SSE2 byte masks over
+// one load of the text. When one set holds many `*`-only patterns with two
+// or more middles they are also compiled into one anchored RE2::Set
+// (Latin-1, `*` -> `(?s:.*)`), which reports every matching pattern in one
+// pass.
 //
 // Matching is exactly internal::GlobMatch for every pattern (the RE2::Set is
 // only used for patterns whose translation is exact; on a DFA memory error it
@@ -137,10 +141,12 @@ bool ContainsLiteral(std::string_view t, std::string_view m);
 
 #if defined(__SSE2__)
 // A text of at most kShortTextMax bytes in two SSE2 registers, for byte
-// equality masks: bit i of ShortEq(s, c) is set iff byte i of the text
-// equals the byte broadcast in `c` (bits at and past the text's size are
-// clear). Built from in-bounds loads only: two overlapping 16-byte loads
-// when the text has at least 16 bytes, otherwise word loads inside it.
+// equality masks: for i below the text's size n, bit i of ShortEq(s, c) is
+// set iff byte i of the text equals the byte broadcast in `c`; bits at and
+// past n are set only for a zero `c` (the zero padding of a text under 16
+// bytes; `valid` clears them). Built from in-bounds loads only: two
+// overlapping 16-byte loads when the text has at least 16 bytes, otherwise
+// word loads inside it.
 inline constexpr size_t kShortTextMax = 32;
 struct ShortText {
   __m128i lo;          // bytes 0..15 (zero padded below 16 bytes)
@@ -180,7 +186,7 @@ inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t 
 inline __attribute__((always_inline)) uint32_t ShortEq(const ShortText& s, __m128i c) {
   const uint32_t a = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.lo, c)));
   const uint32_t b = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.hi, c)));
-  return (a | (b << s.shift)) & s.valid;
+  return a | (b << s.shift);
 }
 #endif
 
@@ -290,8 +296,8 @@ struct ArnSegmentGlob {
 
 class GlobSet {
  public:
-  // With at least this many kStars/kGeneral patterns, Compile() also builds
-  // an RE2::Set over the translatable ones.
+  // With at least this many kStars patterns of two or more middles,
+  // Compile() also builds an RE2::Set over them.
   static constexpr size_t kRe2SetThreshold = 16;
 
   GlobSet();
@@ -485,9 +491,9 @@ class GlobSet {
       for (const Contains& c : contains_) {
         if (n < c.min_length || (kAffixes && !AffixesMatch(c, text, probe))) continue;
         const size_t k = c.literal.size();  // 1..n, so the shifts below are < 32
-        // Candidate starts: both end bytes equal (bits past n - k are clear,
-        // as ShortEq's bits past n are)...
-        uint32_t cand = ShortEq(s, c.first) & (ShortEq(s, c.last) >> (k - 1));
+        // Candidate starts: both end bytes equal (the last byte's mask
+        // cleared from n, so no candidate starts past n - k)...
+        uint32_t cand = ShortEq(s, c.first) & ((ShortEq(s, c.last) & s.valid) >> (k - 1));
         if (kAffixes && (c.pre | c.suf) != 0) {
           // ... and inside the window: c.pre .. n - c.suf - k (>= c.pre).
           const size_t last = n - c.suf - k;

@@ -267,6 +267,33 @@ TEST(GlobSetTest, PrefixAndSuffixArrays) {
   }
 }
 
+// Sets with enough `*`-only patterns of two or more middles for the
+// RE2::Set, mixed with contains patterns (which stay out of it), on random
+// and instantiated texts.
+TEST(GlobSetTest, StarSetsWithRe2) {
+  Rng rng(507);
+  const std::vector<std::string> lits = {"a", "b", "ab", "/x", "\xC3\xA9", "json", "\\*"};
+  for (int round = 0; round < 30; ++round) {
+    std::vector<std::string> globs;
+    const int n = rng.Range(16, 30);
+    for (int i = 0; i < n; ++i) {
+      std::string g = rng.OneIn(2) ? rng.Pick(lits) : "";
+      const int middles = rng.Range(1, 3);
+      for (int k = 0; k < middles; ++k) g += "*" + rng.Pick(lits);
+      g += "*";
+      if (rng.OneIn(2)) g += rng.Pick(lits);
+      globs.push_back(g);
+    }
+    const auto set = MakeSet(globs);
+    for (int t = 0; t < 80; ++t) {
+      std::string text = rng.OneIn(2) ? Instantiate(rng, rng.Pick(globs))
+                                      : RandomText(rng, rng.Uniform(41));
+      ExpectAgrees(*set, globs, text);
+      if (HasFailure()) return;
+    }
+  }
+}
+
 // Every text of up to six units over {a, b, \xC3, \xA9} (so well-formed
 // `é`, stray lead and continuation bytes) against random sets over the same
 // units.
