@@ -433,7 +433,10 @@ absl::Status GlobSet::Compile(size_t* budget) {
 
 void GlobSet::BuildHeadIndex() {
   // Index prefix shapes with at least 8 literal bytes by their head word
-  // when there are many of them: one hash probe instead of a scan.
+  // when there are many of them: one hash probe instead of a scan. General
+  // patterns (`?`) whose literal head (GlobPattern::prefix, before the first
+  // wildcard) has 8 bytes or more join them as kOther entries: every text
+  // they match starts with that head.
   head_slots_.clear();
   head_shift_ = 64;
   indexed_.clear();
@@ -445,6 +448,10 @@ void GlobSet::BuildHeadIndex() {
         p.prefix.size() >= 8) {
       long_prefix.push_back(i);
     }
+  }
+  for (uint32_t i : in_set_) {
+    const GlobPattern& p = patterns_[i];
+    if (p.shape == GlobShape::kGeneral && p.prefix.size() >= 8) long_prefix.push_back(i);
   }
   if (long_prefix.size() >= kPrefixIndexMin) {
     std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
@@ -482,13 +489,15 @@ void GlobSet::BuildHeadIndex() {
       while (head_slots_[i].range.end != 0) i = (i + 1) & (cap - 1);
       head_slots_[i] = b;
     }
-    std::vector<uint32_t> rest;
-    for (uint32_t i : simple_) {
-      if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
-        rest.push_back(i);
+    for (std::vector<uint32_t>* from : {&simple_, &in_set_}) {
+      std::vector<uint32_t> rest;
+      for (uint32_t i : *from) {
+        if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
+          rest.push_back(i);
+        }
       }
+      *from = std::move(rest);
     }
-    simple_ = std::move(rest);
   }
 }
 
