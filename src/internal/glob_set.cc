@@ -468,6 +468,7 @@ void GlobSet::BuildHeadIndex() {
         e.id = long_prefix[j++];
         e.size = static_cast<uint32_t>(p.prefix.size());  // >= 8
         e.rest = p.prefix.data() + 8;
+        e.last = Load64(p.prefix.data() + p.prefix.size() - 8);
         e.kind = p.shape == GlobShape::kPrefix  ? Indexed::kPrefix
                  : p.shape == GlobShape::kExact ? Indexed::kExact
                                                 : Indexed::kOther;
@@ -712,6 +713,10 @@ bool GlobSet::RunSet(std::string_view text, std::vector<int>* indices) const {
                                  indices, &info);
   if (!matched && info.kind != RE2::Set::kNoError) return false;
   return true;
+}
+
+bool GlobSet::OtherMatches(const Indexed& e, std::string_view text) const {
+  return patterns_[e.id].Matches(text);
 }
 
 bool GlobSet::MatchesAny(std::string_view text) const {

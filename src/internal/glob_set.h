@@ -586,15 +586,19 @@ class GlobSet {
   void IndexedHit(const Indexed& e, std::string_view text, const TextProbe& probe,
                   Fn& hit) const;
   // An indexed pattern, compact: kPrefix and kExact patterns are compared
-  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size);
-  // kOther ones (kPrefixSuffix) by GlobPattern::Matches.
+  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size;
+  // `last`, Load64 of its last eight bytes, compared first); kOther ones
+  // (kPrefixSuffix, kGeneral) by GlobPattern::Matches.
   struct Indexed {
     enum Kind : uint8_t { kPrefix, kExact, kOther };
     const char* rest = nullptr;
+    uint64_t last = 0;
     uint32_t size = 0;
     uint32_t id = 0;
     Kind kind = kOther;
   };
+  // GlobPattern::Matches of e's pattern, out of line (the rare kind).
+  bool OtherMatches(const Indexed& e, std::string_view text) const;
   std::vector<Indexed> indexed_;  // grouped by head word
   // Which of the matcher's groups are non-empty (kGroup* bits; set by
   // Compile): ForEachMatch tests one word instead of each vector.
@@ -615,17 +619,20 @@ class GlobSet {
 };
 
 template <typename Fn>
-inline void GlobSet::IndexedHit(const Indexed& e, std::string_view text, const TextProbe& probe,
+inline void GlobSet::IndexedHit(const Indexed& e, std::string_view text, const TextProbe& /*probe*/,
                          Fn& hit) const {
   const size_t n = text.size();
   // The bucket's head word equals the text's first eight bytes, so a
-  // prefix (or exact) pattern needs only its bytes from 8 compared.
-  if (e.kind == Indexed::kPrefix || e.kind == Indexed::kExact) {
+  // prefix (or exact) pattern needs only its bytes from 8 compared: its
+  // last eight (bytes size-8.., in bounds as n >= size >= 8), then, past 16
+  // bytes, those from 8 before them.
+  if (e.kind != Indexed::kOther) {
     if ((e.kind == Indexed::kPrefix ? n >= e.size : n == e.size) &&
-        (e.size == 8 || BytesEqual(text.data() + 8, e.rest, e.size - 8))) {
+        Load64(text.data() + e.size - 8) == e.last &&
+        (e.size <= 16 || BytesEqual(text.data() + 8, e.rest, e.size - 16))) {
       hit(e.id);
     }
-  } else if (patterns_[e.id].Matches(text, probe)) {
+  } else if (OtherMatches(e, text)) {
     hit(e.id);
   }
 }
