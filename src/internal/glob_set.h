@@ -350,13 +350,25 @@ class GlobSet {
       }
     }
     if (g & kGroupContains) ContainsHits<true>(text, probe, hit);
+    if ((g & kGroupIndex) && n >= 8) {
+      if (const HeadSlot* slot = FindHead(probe.head)) IndexHits(*slot, text, probe, hit);
+    }
+    if (g & (kGroupSimple | kGroupSet | kGroupGeneral)) RareHits(text, probe, hit);
+  }
+
+  // Returns true iff any pattern matches.
+  bool MatchesAny(std::string_view text) const;
+
+ private:
+  // ForEachMatch's rarer groups: simple_ (per-pattern switch), the RE2::Set
+  // and the general patterns of in_set_.
+  template <typename Fn>
+  void RareHits(std::string_view text, const TextProbe& probe, Fn& hit) const {
+    const uint32_t g = groups_;
     if (g & kGroupSimple) {
       for (uint32_t i : simple_) {
         if (patterns_[i].Matches(text, probe)) hit(i);
       }
-    }
-    if ((g & kGroupIndex) && n >= 8) {
-      if (const HeadSlot* slot = FindHead(probe.head)) IndexHits(*slot, text, probe, hit);
     }
     if (g & kGroupSet) {
       if (!MatchSet(text, [&](int i) { hit(static_cast<size_t>(i)); })) {
@@ -373,11 +385,6 @@ class GlobSet {
       }
     }
   }
-
-  // Returns true iff any pattern matches.
-  bool MatchesAny(std::string_view text) const;
-
- private:
   // Runs the RE2::Set; returns false on a DFA error (caller falls back).
   template <typename Fn>
   bool MatchSet(std::string_view text, Fn&& hit) const;
