@@ -4,6 +4,7 @@
 #include "internal/glob_set.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -396,11 +397,13 @@ absl::Status GlobSet::Compile(size_t* budget) {
   in_set_.clear();
   set_to_pattern_.clear();
   re2_set_.reset();
+  groups_ = 0;
   size_t cost = 0;
   for (size_t i = 0; i < patterns_.size(); ++i) {
     const GlobPattern& p = patterns_[i];
     cost += sizeof(GlobPattern) + 2 * p.glob.size() + p.middles.size() * 32;
-    if (p.shape == GlobShape::kStars || p.shape == GlobShape::kGeneral) {
+    if ((p.shape == GlobShape::kStars && p.middles.size() > 1) ||
+        p.shape == GlobShape::kGeneral) {
       in_set_.push_back(static_cast<uint32_t>(i));
     } else {
       simple_.push_back(static_cast<uint32_t>(i));
@@ -413,12 +416,27 @@ absl::Status GlobSet::Compile(size_t* budget) {
   *budget -= cost;
   BuildHeadIndex();
   BuildFixedArrays();
-  return BuildRe2Set(budget);
+  BuildShortTable();
+  const absl::Status status = BuildRe2Set(budget);
+  groups_ = (prefixes_.empty() ? 0u : kGroupPrefixes) | (suffixes_.empty() ? 0u : kGroupSuffixes) |
+            (contains_.empty() ? 0u : kGroupContains) | (simple_.empty() ? 0u : kGroupSimple) |
+            (head_slots_.empty() ? 0u : kGroupIndex) | (short_slots_.empty() ? 0u : kGroupShort) |
+            (re2_set_ != nullptr ? kGroupSet : in_set_.empty() ? 0u : kGroupGeneral);
+  if (groups_ == kGroupContains) {
+    // ForEachMatch's probe-free path requires every `a` and `b` empty.
+    for (const Contains& c : contains_) {
+      if (c.pre != 0 || c.suf != 0) groups_ |= kGroupSimple;  // any other bit: the full path
+    }
+  }
+  return status;
 }
 
 void GlobSet::BuildHeadIndex() {
   // Index prefix shapes with at least 8 literal bytes by their head word
-  // when there are many of them: one hash probe instead of a scan.
+  // when there are many of them: one hash probe instead of a scan. General
+  // patterns (`?`) whose literal head (GlobPattern::prefix, before the first
+  // wildcard) has 8 bytes or more join them as kOther entries: every text
+  // they match starts with that head.
   head_slots_.clear();
   head_shift_ = 64;
   indexed_.clear();
@@ -430,6 +448,10 @@ void GlobSet::BuildHeadIndex() {
         p.prefix.size() >= 8) {
       long_prefix.push_back(i);
     }
+  }
+  for (uint32_t i : in_set_) {
+    const GlobPattern& p = patterns_[i];
+    if (p.shape == GlobShape::kGeneral && p.prefix.size() >= 8) long_prefix.push_back(i);
   }
   if (long_prefix.size() >= kPrefixIndexMin) {
     std::stable_sort(long_prefix.begin(), long_prefix.end(), [&](uint32_t a, uint32_t b) {
@@ -446,12 +468,14 @@ void GlobSet::BuildHeadIndex() {
         e.id = long_prefix[j++];
         e.size = static_cast<uint32_t>(p.prefix.size());  // >= 8
         e.rest = p.prefix.data() + 8;
+        e.last = Load64(p.prefix.data() + p.prefix.size() - 8);
         e.kind = p.shape == GlobShape::kPrefix  ? Indexed::kPrefix
                  : p.shape == GlobShape::kExact ? Indexed::kExact
                                                 : Indexed::kOther;
         indexed_.push_back(e);
       }
       bucket.range.end = static_cast<uint32_t>(indexed_.size());  // >= 1: not empty
+      if (bucket.range.end - bucket.range.begin <= kByte8Max) FillBucketFilter(&bucket);
       buckets.push_back(bucket);
     }
     size_t cap = 4;
@@ -466,13 +490,56 @@ void GlobSet::BuildHeadIndex() {
       while (head_slots_[i].range.end != 0) i = (i + 1) & (cap - 1);
       head_slots_[i] = b;
     }
-    std::vector<uint32_t> rest;
-    for (uint32_t i : simple_) {
-      if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
-        rest.push_back(i);
+    for (std::vector<uint32_t>* from : {&simple_, &in_set_}) {
+      std::vector<uint32_t> rest;
+      for (uint32_t i : *from) {
+        if (std::find(long_prefix.begin(), long_prefix.end(), i) == long_prefix.end()) {
+          rest.push_back(i);
+        }
       }
+      *from = std::move(rest);
     }
-    simple_ = std::move(rest);
+  }
+}
+
+void GlobSet::FillBucketFilter(HeadSlot* bucket) const {
+  // The position (8..71) with the fewest candidates in the worst case: the
+  // entries too short to have it plus the most entries sharing one byte
+  // there; the first such position.
+  const Indexed* begin = indexed_.data() + bucket->range.begin;
+  const Indexed* end = indexed_.data() + bucket->range.end;
+  uint32_t best = 8;
+  size_t best_score = SIZE_MAX;
+  for (uint32_t pos = 8; pos < 72; ++pos) {
+    size_t shorter = 0;
+    size_t most = 0;
+    for (const Indexed* a = begin; a != end; ++a) {
+      if (a->size <= pos) {
+        ++shorter;
+        continue;
+      }
+      size_t same = 0;
+      for (const Indexed* b = begin; b != end; ++b) {
+        same += b->size > pos && b->rest[pos - 8] == a->rest[pos - 8];
+      }
+      most = std::max(most, same);
+    }
+    const size_t score = shorter + most;
+    if (score < best_score) {
+      best_score = score;
+      best = pos;
+    }
+    if (shorter == static_cast<size_t>(end - begin)) break;  // no entry reaches further
+  }
+  bucket->pos = best;
+  for (const Indexed* a = begin; a != end; ++a) {
+    const uint32_t lane = static_cast<uint32_t>(8 * (a - begin));
+    if (a->size <= best) {
+      bucket->always8 |= uint64_t{0x80} << lane;
+    } else {
+      bucket->byte8 |= uint64_t{static_cast<unsigned char>(a->rest[best - 8])} << lane;
+      bucket->live8 |= uint64_t{0x80} << lane;
+    }
   }
 }
 
@@ -486,9 +553,23 @@ void GlobSet::BuildFixedArrays() {
     const GlobPattern& p = patterns_[i];
     Fixed f;
     f.id = i;
-    if (p.shape == GlobShape::kContains) {
+    if (p.shape == GlobShape::kContains || p.shape == GlobShape::kStars) {
+      // kStars here has one middle (Compile sends the others to in_set_).
       Contains c;
       c.literal = p.middles[0];
+#if defined(__SSE2__)
+      c.first = _mm_set1_epi8(c.literal.front());
+      c.last = _mm_set1_epi8(c.literal.back());
+#endif
+      c.head = p.head;
+      c.head_mask = p.head_mask;
+      c.tail = p.tail;
+      c.tail_mask = p.tail_mask;
+      c.pre = static_cast<uint32_t>(p.prefix.size());
+      c.suf = static_cast<uint32_t>(p.suffix.size());
+      c.pre_rest = c.pre > 8 ? p.prefix.data() + 8 : nullptr;
+      c.suf_rest = c.suf > 8 ? p.suffix.data() : nullptr;
+      c.min_length = static_cast<uint32_t>(p.min_length);
       c.id = i;
       contains_.push_back(c);
     } else if (p.shape == GlobShape::kPrefix) {
@@ -510,6 +591,63 @@ void GlobSet::BuildFixedArrays() {
   }
   simple_ = std::move(rest);
 }
+
+void GlobSet::BuildShortTable() {
+  short_slots_.clear();
+  short_ids_.clear();
+  short_sizes_ = 0;
+  short_shift_ = 64;
+  std::vector<Fixed> table;
+  std::vector<Fixed> rest;
+  for (const Fixed& f : prefixes_) (f.size <= 8 ? table : rest).push_back(f);
+  if (table.size() < kShortTableMin) return;
+  std::stable_sort(table.begin(), table.end(), [](const Fixed& a, const Fixed& b) {
+    return a.size != b.size ? a.size < b.size : a.word < b.word;
+  });
+  std::vector<ShortSlot> groups;
+  for (size_t j = 0; j < table.size();) {
+    ShortSlot slot;
+    slot.word = table[j].word;
+    slot.size = table[j].size;  // 1..8: a kPrefix pattern has a prefix
+    slot.begin = static_cast<uint32_t>(short_ids_.size());
+    while (j < table.size() && table[j].size == slot.size && table[j].word == slot.word) {
+      short_ids_.push_back(table[j++].id);
+    }
+    slot.end = static_cast<uint32_t>(short_ids_.size());  // >= 1: not empty
+    short_sizes_ |= 1u << slot.size;
+    groups.push_back(slot);
+  }
+  // The smallest table (from twice the keys) and multiplier without a
+  // shared slot; none in a few tries: the prefixes stay linear.
+  static constexpr uint64_t kMultipliers[] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL,
+                                              0x165667B19E3779F9ULL, 0xD6E8FEB86659FD93ULL,
+                                              0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL};
+  uint32_t bits = 2;
+  while ((size_t{1} << bits) < 2 * groups.size()) ++bits;
+  for (uint32_t grow = 0; grow < 4; ++grow, ++bits) {
+    const size_t cap = size_t{1} << bits;
+    for (uint64_t mul : kMultipliers) {
+      std::vector<ShortSlot> slots(cap);
+      bool clash = false;
+      for (const ShortSlot& g : groups) {
+        ShortSlot& slot = slots[ShortHash(g.word, g.size, mul, 64 - bits)];
+        clash = clash || slot.size != 0;
+        slot = g;
+      }
+      if (!clash) {
+        short_slots_ = std::move(slots);
+        short_shift_ = 64 - bits;
+        short_mul_ = mul;
+        prefixes_ = std::move(rest);
+        return;
+      }
+    }
+  }
+  short_ids_.clear();  // no table: the prefixes stay in prefixes_
+  short_sizes_ = 0;
+  short_shift_ = 64;
+}
+
 
 absl::Status GlobSet::BuildRe2Set(size_t* budget) {
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`
@@ -577,16 +715,23 @@ bool GlobSet::RunSet(std::string_view text, std::vector<int>* indices) const {
   return true;
 }
 
+bool GlobSet::OtherMatches(const Indexed& e, std::string_view text) const {
+  return patterns_[e.id].Matches(text);
+}
+
 bool GlobSet::MatchesAny(std::string_view text) const {
   bool any = false;
   for (const Fixed& f : prefixes_) {
     if (patterns_[f.id].Matches(text)) return true;
   }
+  for (uint32_t i : short_ids_) {
+    if (patterns_[i].Matches(text)) return true;
+  }
   for (const Fixed& f : suffixes_) {
     if (patterns_[f.id].Matches(text)) return true;
   }
   for (const Contains& c : contains_) {
-    if (ContainsLiteral(text, c.literal)) return true;
+    if (patterns_[c.id].Matches(text)) return true;
   }
   for (uint32_t i : simple_) {
     if (patterns_[i].Matches(text)) return true;

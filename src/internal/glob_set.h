@@ -4,9 +4,13 @@
 // statement) in one object. Each pattern is classified once into a shape
 // (exact, any, prefix, suffix, prefix+suffix, contains, star-only chain, or
 // general with `?`), and the common shapes are matched with plain string
-// operations. When one set holds many general patterns they are also compiled
-// into one anchored RE2::Set (Latin-1, `*` -> `(?s:.*)`), which reports every
-// matching pattern in one pass.
+// operations: prefixes of 1..8 bytes through a direct-mapped table when
+// there are several, longer prefixes through a head-word index, contains
+// literals (`*m*`, `a*m*b`) of texts up to 32 bytes by SSE2 byte masks over
+// one load of the text. When one set holds many `*`-only patterns with two
+// or more middles they are also compiled into one anchored RE2::Set
+// (Latin-1, `*` -> `(?s:.*)`), which reports every matching pattern in one
+// pass.
 //
 // Matching is exactly internal::GlobMatch for every pattern (the RE2::Set is
 // only used for patterns whose translation is exact; on a DFA memory error it
@@ -24,6 +28,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace latticepol::internal {
 
@@ -131,6 +139,57 @@ inline void TailWord(std::string_view s, uint64_t* word, uint64_t* mask) {
 // Returns true iff `m` occurs in `t` (bytes).
 bool ContainsLiteral(std::string_view t, std::string_view m);
 
+#if defined(__SSE2__)
+// A text of at most kShortTextMax bytes in two SSE2 registers, for byte
+// equality masks: for i below the text's size n, bit i of ShortEq(s, c) is
+// set iff byte i of the text equals the byte broadcast in `c`; bits at and
+// past n are set only for a zero `c` (the zero padding of a text under 16
+// bytes; `valid` clears them). Built from in-bounds loads only: two
+// overlapping 16-byte loads when the text has at least 16 bytes, otherwise
+// word loads inside it.
+inline constexpr size_t kShortTextMax = 32;
+struct ShortText {
+  __m128i lo;          // bytes 0..15 (zero padded below 16 bytes)
+  __m128i hi;          // bytes n-16..n-1 (n >= 16), else `lo`
+  uint32_t shift = 0;  // n - 16 (n >= 16), else 0: hi's lane j is byte j + shift
+  uint32_t valid = 0;  // bits 0..n-1
+};
+
+// Requires n <= kShortTextMax.
+inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t n) {
+  ShortText s;
+  if (n >= 16) {
+    s.lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    s.hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
+    s.shift = static_cast<uint32_t>(n - 16);
+  } else {
+    uint64_t a = 0;
+    uint64_t b = 0;
+    if (n >= 8) {
+      std::memcpy(&a, p, 8);
+      if (n > 8) {
+        // The last eight bytes, moved down so byte 8 + j is lane j (the
+        // shift is 8..56 bits for n = 15..9).
+        std::memcpy(&b, p + n - 8, 8);
+        b >>= 8 * (16 - n);
+      }
+    } else {
+      a = HeadOf(p, n);  // little-endian on every SSE2 target
+    }
+    s.lo = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
+    s.hi = s.lo;
+  }
+  s.valid = static_cast<uint32_t>((uint64_t{1} << n) - 1);
+  return s;
+}
+
+inline __attribute__((always_inline)) uint32_t ShortEq(const ShortText& s, __m128i c) {
+  const uint32_t a = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.lo, c)));
+  const uint32_t b = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(s.hi, c)));
+  return a | (b << s.shift);
+}
+#endif
+
 enum class GlobShape : uint8_t {
   kExact,         // no wildcard: text == a
   kAny,           // only `*`s: always true
@@ -237,8 +296,8 @@ struct ArnSegmentGlob {
 
 class GlobSet {
  public:
-  // With at least this many kStars/kGeneral patterns, Compile() also builds
-  // an RE2::Set over the translatable ones.
+  // With at least this many kStars patterns of two or more middles,
+  // Compile() also builds an RE2::Set over them.
   static constexpr size_t kRe2SetThreshold = 16;
 
   GlobSet();
@@ -263,55 +322,61 @@ class GlobSet {
   // particular order. No allocation unless the RE2::Set is in use.
   template <typename Fn>
   void ForEachMatch(std::string_view text, Fn&& hit) const {
+    const uint32_t g = groups_;
+    if (g == kGroupContains) {  // only `*m*` patterns: no probe, no windows
+      ContainsHits<false>(text, TextProbe(), hit);
+      return;
+    }
     const TextProbe probe = Probe(text);
     const size_t n = text.size();
-    for (const Fixed& f : prefixes_) {
-      // Long prefixes often share their head (`arn:aws:`): their last eight
-      // bytes are compared before the rest.
-      if (n >= f.size && (probe.head & f.mask) == f.word &&
-          (f.size <= 8 || (Load64(text.data() + f.size - 8) == f.last &&
-                           BytesEqual(text.data() + 8, f.rest, f.size - 8)))) {
-        hit(f.id);
-      }
-    }
-    for (const Fixed& f : suffixes_) {
-      if (n >= f.size && (probe.tail & f.mask) == f.word &&
-          (f.size <= 8 || BytesEqual(text.data() + n - f.size, f.rest, f.size - 8))) {
-        hit(f.id);
-      }
-    }
-    for (const Contains& c : contains_) {
-      if (ContainsLiteral(text, c.literal)) hit(c.id);
-    }
-    for (uint32_t i : simple_) {
-      if (patterns_[i].Matches(text, probe)) hit(i);
-    }
-    if (!head_slots_.empty() && text.size() >= 8) {
-      if (const HeadRange* range = FindHead(probe.head)) {
-        for (uint32_t j = range->begin; j < range->end; ++j) {
-          const Indexed& e = indexed_[j];
-          // The bucket's head word equals the text's first eight bytes, so a
-          // prefix (or exact) pattern needs only its bytes from 8 compared,
-          // the first of them (byte 8) before the rest.
-          if (e.kind == Indexed::kPrefix || e.kind == Indexed::kExact) {
-            if ((e.kind == Indexed::kPrefix ? n >= e.size : n == e.size) &&
-                (e.size == 8 || (text[8] == e.rest[0] &&
-                                 BytesEqual(text.data() + 8, e.rest, e.size - 8)))) {
-              hit(e.id);
-            }
-          } else if (patterns_[e.id].Matches(text, probe)) {
-            hit(e.id);
-          }
+    if (g & kGroupPrefixes) {
+      for (const Fixed& f : prefixes_) {
+        // Long prefixes often share their head (`arn:aws:`): their last eight
+        // bytes are compared before the rest.
+        if (n >= f.size && (probe.head & f.mask) == f.word &&
+            (f.size <= 8 || (Load64(text.data() + f.size - 8) == f.last &&
+                             BytesEqual(text.data() + 8, f.rest, f.size - 8)))) {
+          hit(f.id);
         }
       }
     }
-    if (re2_set_ != nullptr) {
+    if (g & kGroupShort) ShortHits(probe.head, n, hit);
+    if (g & kGroupSuffixes) {
+      for (const Fixed& f : suffixes_) {
+        if (n >= f.size && (probe.tail & f.mask) == f.word &&
+            (f.size <= 8 || BytesEqual(text.data() + n - f.size, f.rest, f.size - 8))) {
+          hit(f.id);
+        }
+      }
+    }
+    if (g & kGroupContains) ContainsHits<true>(text, probe, hit);
+    if ((g & kGroupIndex) && n >= 8) {
+      if (const HeadSlot* slot = FindHead(probe.head)) IndexHits(*slot, text, probe, hit);
+    }
+    if (g & (kGroupSimple | kGroupSet | kGroupGeneral)) RareHits(text, probe, hit);
+  }
+
+  // Returns true iff any pattern matches.
+  bool MatchesAny(std::string_view text) const;
+
+ private:
+  // ForEachMatch's rarer groups: simple_ (per-pattern switch), the RE2::Set
+  // and the general patterns of in_set_.
+  template <typename Fn>
+  void RareHits(std::string_view text, const TextProbe& probe, Fn& hit) const {
+    const uint32_t g = groups_;
+    if (g & kGroupSimple) {
+      for (uint32_t i : simple_) {
+        if (patterns_[i].Matches(text, probe)) hit(i);
+      }
+    }
+    if (g & kGroupSet) {
       if (!MatchSet(text, [&](int i) { hit(static_cast<size_t>(i)); })) {
         for (uint32_t i : in_set_) {
           if (patterns_[i].Matches(text)) hit(i);
         }
       }
-    } else {
+    } else if (g & kGroupGeneral) {
       for (uint32_t i : in_set_) {
         // The literal head (`prefix`, kStars and kGeneral) first: a
         // necessary condition, cheaper than the full match.
@@ -320,11 +385,6 @@ class GlobSet {
       }
     }
   }
-
-  // Returns true iff any pattern matches.
-  bool MatchesAny(std::string_view text) const;
-
- private:
   // Runs the RE2::Set; returns false on a DFA error (caller falls back).
   template <typename Fn>
   bool MatchSet(std::string_view text, Fn&& hit) const;
@@ -333,6 +393,7 @@ class GlobSet {
   // plain prefixes and suffixes into compact arrays, build the RE2::Set.
   void BuildHeadIndex();
   void BuildFixedArrays();
+  void BuildShortTable();
   absl::Status BuildRe2Set(size_t* budget);
 
   // With many long prefixes: patterns whose prefix has at least 8 bytes,
@@ -356,50 +417,232 @@ class GlobSet {
 
   std::vector<GlobPattern> patterns_;
   std::vector<Fixed> prefixes_;
+  // With at least kShortTableMin prefixes of 1..8 bytes (kPrefix): a hash
+  // table keyed by (size, prefix word), probed once per size present, in
+  // place of their Fixed entries. Direct-mapped: Compile picks the size and
+  // multiplier so that no two keys share a slot (else no table), so a probe
+  // is one slot compare (an empty slot has size 0, which no key has).
+  static constexpr size_t kShortTableMin = 4;
+  struct ShortSlot {
+    uint64_t word = 0;   // the prefix as a zero-padded little-endian word (HeadWord)
+    uint32_t size = 0;   // its size, 1..8; 0: empty
+    uint32_t begin = 0;  // its patterns: short_ids_[begin, end)
+    uint32_t end = 0;
+  };
+  std::vector<ShortSlot> short_slots_;
+  std::vector<uint32_t> short_ids_;
+  uint32_t short_sizes_ = 0;   // bit s: some prefix of the table has s bytes
+  uint32_t short_shift_ = 64;  // 64 - log2(short_slots_.size())
+  uint64_t short_mul_ = 0;     // the hash multiplier (odd)
+  static size_t ShortHash(uint64_t word, uint32_t size, uint64_t mul, uint32_t shift) {
+    return static_cast<size_t>(((word + size) * mul) >> shift);
+  }
+  // Calls hit(id) for every pattern of the short-prefix table whose prefix
+  // starts the text (`head`: TextProbe::head, `n`: the text's size).
+  template <typename Fn>
+  void ShortHits(uint64_t head, size_t n, Fn& hit) const {
+    // Sizes up to min(n, 8): the others cannot match.
+    uint32_t sizes = short_sizes_ & (n >= 8 ? 0x1FEu : (2u << n) - 1);
+    while (sizes != 0) {
+      const uint32_t size = static_cast<uint32_t>(__builtin_ctz(sizes));
+      sizes &= sizes - 1;
+      const uint64_t word = head & (~uint64_t{0} >> (64 - 8 * size));
+      const ShortSlot& slot = short_slots_[ShortHash(word, size, short_mul_, short_shift_)];
+      if (slot.word == word && slot.size == size) {
+        for (uint32_t j = slot.begin; j < slot.end; ++j) hit(short_ids_[j]);
+      }
+    }
+  }
   std::vector<Fixed> suffixes_;
-  // kContains patterns (`*m*`): their literal, searched without the
-  // per-pattern switch.
+  // kContains patterns (`*m*`) and kStars patterns with one middle
+  // (`a*m*b`, a or b may be empty): `a` at the start, `b` at the end and `m`
+  // anywhere between (leftmost is as good as any for `*`-only globs),
+  // without the per-pattern switch.
   struct Contains {
-    std::string_view literal;  // GlobPattern::middles[0] of patterns_[id]
+#if defined(__SSE2__)
+    __m128i first{};  // the literal's first byte, in every lane
+    __m128i last{};   // the literal's last byte, in every lane
+#endif
+    std::string_view literal;  // `m`: GlobPattern::middles[0] of patterns_[id], not empty
+    uint64_t head = 0, head_mask = 0;  // GlobPattern::head/head_mask (`a`'s first 8 bytes)
+    uint64_t tail = 0, tail_mask = 0;  // GlobPattern::tail/tail_mask (`b`'s last 8 bytes)
+    const char* pre_rest = nullptr;    // `a` from byte 8 (|a| > 8)
+    const char* suf_rest = nullptr;    // `b` (|b| > 8; its bytes before the last 8 are compared)
+    uint32_t pre = 0;                  // |a|
+    uint32_t suf = 0;                  // |b|
+    uint32_t min_length = 0;           // |a| + |m| + |b|
     uint32_t id = 0;
   };
   std::vector<Contains> contains_;
+  // Requires text.size() >= c.min_length. Returns true iff `text` starts
+  // with `a` and ends with `b`.
+  static bool AffixesMatch(const Contains& c, std::string_view text, const TextProbe& probe) {
+    return (probe.head & c.head_mask) == c.head && (probe.tail & c.tail_mask) == c.tail &&
+           (c.pre <= 8 || BytesEqual(text.data() + 8, c.pre_rest, c.pre - 8)) &&
+           (c.suf <= 8 ||
+            BytesEqual(text.data() + text.size() - c.suf, c.suf_rest, c.suf - 8));
+  }
+  // Calls hit(id) once for every contains_ entry that matches `text`. Texts
+  // of at most kShortTextMax bytes (SSE2): the text is loaded once, and each
+  // literal's candidate starts are the positions where both its first and
+  // its last byte are equal (one mask each), inside its window; each
+  // candidate's inner bytes are then compared. Longer texts: ContainsLiteral.
+  // kAffixes false: requires every entry's `a` and `b` to be empty (the
+  // probe is not read).
+  template <bool kAffixes, typename Fn>
+  void ContainsHits(std::string_view text, const TextProbe& probe, Fn& hit) const {
+    const size_t n = text.size();
+#if defined(__SSE2__)
+    if (n <= kShortTextMax) {
+      const ShortText s = LoadShort(text.data(), n);
+      for (const Contains& c : contains_) {
+        if (n < c.min_length || (kAffixes && !AffixesMatch(c, text, probe))) continue;
+        const size_t k = c.literal.size();  // 1..n, so the shifts below are < 32
+        // Candidate starts: both end bytes equal (the last byte's mask
+        // cleared from n, so no candidate starts past n - k)...
+        uint32_t cand = ShortEq(s, c.first) & ((ShortEq(s, c.last) & s.valid) >> (k - 1));
+        if (kAffixes && (c.pre | c.suf) != 0) {
+          // ... and inside the window: c.pre .. n - c.suf - k (>= c.pre).
+          const size_t last = n - c.suf - k;
+          cand &= static_cast<uint32_t>(((uint64_t{2} << last) - 1) >> c.pre << c.pre);
+        }
+        while (cand != 0) {
+          const size_t i = static_cast<size_t>(__builtin_ctz(cand));
+          if (k <= 2 || BytesEqual(text.data() + i + 1, c.literal.data() + 1, k - 2)) {
+            hit(c.id);
+            break;
+          }
+          cand &= cand - 1;
+        }
+      }
+      return;
+    }
+#endif
+    for (const Contains& c : contains_) {
+      if (n >= c.min_length && (!kAffixes || AffixesMatch(c, text, probe)) &&
+          ContainsLiteral(text.substr(c.pre, n - c.pre - c.suf), c.literal)) {
+        hit(c.id);
+      }
+    }
+  }
   // The head index: open addressing over a power-of-two array at most half
   // full (an empty slot has end == 0; every bucket is non-empty), probed
-  // linearly from a multiplicative hash of the head word.
+  // linearly from a multiplicative hash of the head word. A bucket of at
+  // most kByte8Max entries also has its entries' byte `pos` (>= 8, the
+  // position that best tells them apart) in one word: byte j of `byte8` is
+  // byte `pos` of entry begin + j's prefix when that prefix is longer than
+  // `pos` bytes (high bit of byte j of `live8` set); the high bit of byte j
+  // of `always8` is set for an entry whose prefix is not.
+  static constexpr uint32_t kByte8Max = 8;
   struct HeadSlot {
     uint64_t head = 0;
     HeadRange range;
+    uint32_t pos = 8;
+    uint64_t byte8 = 0;
+    uint64_t live8 = 0;
+    uint64_t always8 = 0;
   };
+  // Sets bucket->pos, byte8, live8 and always8 from its entries (at most
+  // kByte8Max of them, in indexed_[range.begin, range.end)).
+  void FillBucketFilter(HeadSlot* bucket) const;
   std::vector<HeadSlot> head_slots_;
   uint32_t head_shift_ = 64;  // 64 - log2(head_slots_.size())
+  struct Indexed;  // below
   // The bucket of patterns whose first eight bytes are `head`, or nullptr.
-  const HeadRange* FindHead(uint64_t head) const {
+  const HeadSlot* FindHead(uint64_t head) const {
     const size_t mask = head_slots_.size() - 1;
     for (size_t i = static_cast<size_t>((head * 0x9E3779B97F4A7C15ULL) >> head_shift_);;
          i = (i + 1) & mask) {
       const HeadSlot& slot = head_slots_[i];
       if (slot.range.end == 0) return nullptr;
-      if (slot.head == head) return &slot.range;
+      if (slot.head == head) return &slot;
     }
   }
+  // Requires n >= 8 and the text's first eight bytes equal slot.head. Calls
+  // hit(id) for every entry of the bucket that matches `text`: in a bucket
+  // of at most kByte8Max entries only those whose byte `pos` equals the
+  // text's (or whose prefix ends before it), found by one SWAR byte
+  // compare. An entry whose prefix is longer than `pos` bytes needs a text
+  // longer than `pos`, so for a shorter text only the others are tried.
+  template <typename Fn>
+  void IndexHits(const HeadSlot& slot, std::string_view text, const TextProbe& probe,
+                 Fn& hit) const {
+    const size_t n = text.size();
+    if (slot.range.end - slot.range.begin > kByte8Max) {
+      for (uint32_t j = slot.range.begin; j < slot.range.end; ++j) {
+        IndexedHit(indexed_[j], text, probe, hit);
+      }
+      return;
+    }
+    uint64_t sel = slot.always8;
+    if (n > slot.pos) {
+      // High bit of each byte of `x` that is zero: exact, no carries.
+      constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+      const uint64_t x =
+          slot.byte8 ^ (0x0101010101010101ULL * static_cast<unsigned char>(text[slot.pos]));
+      sel |= ~(((x & kLow7) + kLow7) | x | kLow7) & slot.live8;
+    }
+    while (sel != 0) {
+      IndexedHit(indexed_[slot.range.begin + (__builtin_ctzll(sel) >> 3)], text, probe, hit);
+      sel &= sel - 1;
+    }
+  }
+  // Requires n >= 8 and the text's first eight bytes equal e's. Calls
+  // hit(e.id) iff e's pattern matches `text`.
+  template <typename Fn>
+  void IndexedHit(const Indexed& e, std::string_view text, const TextProbe& probe,
+                  Fn& hit) const;
   // An indexed pattern, compact: kPrefix and kExact patterns are compared
-  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size);
-  // kOther ones (kPrefixSuffix) by GlobPattern::Matches.
+  // from byte 8 (`rest`, the prefix from byte 8; `size`, the prefix size;
+  // `last`, Load64 of its last eight bytes, compared first); kOther ones
+  // (kPrefixSuffix, kGeneral) by GlobPattern::Matches.
   struct Indexed {
     enum Kind : uint8_t { kPrefix, kExact, kOther };
     const char* rest = nullptr;
+    uint64_t last = 0;
     uint32_t size = 0;
     uint32_t id = 0;
     Kind kind = kOther;
   };
+  // GlobPattern::Matches of e's pattern, out of line (the rare kind).
+  bool OtherMatches(const Indexed& e, std::string_view text) const;
   std::vector<Indexed> indexed_;  // grouped by head word
+  // Which of the matcher's groups are non-empty (kGroup* bits; set by
+  // Compile): ForEachMatch tests one word instead of each vector.
+  static constexpr uint32_t kGroupPrefixes = 1;  // prefixes_
+  static constexpr uint32_t kGroupSuffixes = 2;  // suffixes_
+  static constexpr uint32_t kGroupContains = 4;  // contains_
+  static constexpr uint32_t kGroupSimple = 8;    // simple_
+  static constexpr uint32_t kGroupIndex = 16;    // head_slots_
+  static constexpr uint32_t kGroupGeneral = 32;  // in_set_ (no RE2::Set)
+  static constexpr uint32_t kGroupSet = 64;      // re2_set_ (over in_set_)
+  static constexpr uint32_t kGroupShort = 128;   // short_slots_
+  uint32_t groups_ = 0;
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)
   std::vector<int> set_to_pattern_;
   struct Re2Set;  // wraps RE2::Set (defined in glob_set.cc)
   std::unique_ptr<Re2Set> re2_set_;
 };
+
+template <typename Fn>
+inline void GlobSet::IndexedHit(const Indexed& e, std::string_view text, const TextProbe& /*probe*/,
+                         Fn& hit) const {
+  const size_t n = text.size();
+  // The bucket's head word equals the text's first eight bytes, so a
+  // prefix (or exact) pattern needs only its bytes from 8 compared: its
+  // last eight (bytes size-8.., in bounds as n >= size >= 8), then, past 16
+  // bytes, those from 8 before them.
+  if (e.kind != Indexed::kOther) {
+    if ((e.kind == Indexed::kPrefix ? n >= e.size : n == e.size) &&
+        Load64(text.data() + e.size - 8) == e.last &&
+        (e.size <= 16 || BytesEqual(text.data() + 8, e.rest, e.size - 16))) {
+      hit(e.id);
+    }
+  } else if (OtherMatches(e, text)) {
+    hit(e.id);
+  }
+}
 
 template <typename Fn>
 bool GlobSet::MatchSet(std::string_view text, Fn&& hit) const {
