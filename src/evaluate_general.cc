@@ -3,9 +3,10 @@
 // clause-word count resolves each key's request values, matches them against
 // the key's atoms (setting clause bits), folds values per set qualifier,
 // applies the absent/Q2/T2/Null rules, then tests the statements' clause
-// conjunctions, Deny statements first. Clauses with policy variables take a
-// slow path that substitutes them per request. Shared prologue:
-// internal/compiled_eval.h.
+// conjunctions, Deny statements first. Lazy plans (Impl::lazy) resolve the
+// statements' sentinel keys first and then only the keys the candidate
+// statements read. Clauses with policy variables take a slow path that
+// substitutes them per request. Shared prologue: internal/compiled_eval.h.
 #include "internal/compiled_eval.h"
 
 namespace latticepol {

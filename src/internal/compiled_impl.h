@@ -731,8 +731,8 @@ class CompiledPolicy::Impl {
   // without variables). The statement pick only ever tests candidates
   // (statements whose sentinel holds), so a key that is no candidate's
   // needs no evaluation. The evaluator first resolves the eager keys (every
-  // sentinel's key, the query and unknown keys, and every key of a
-  // statement without a sentinel), then the lazy keys of the candidates
+  // sentinel's key, and the query and unknown keys, which are finalized
+  // together after the query scan), then the lazy keys of the candidates
   // only: stmt_keys[i] has a bit per key id that general_statements[i]'s
   // clauses read. A lazy key that may raise the uncertainty flag (lazy_loud:
   // anything but an exact-only key or an integer port) is resolved anyway
