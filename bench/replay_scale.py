@@ -113,7 +113,9 @@ def main():
     ap.add_argument("--size-mb", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-dask", action="store_true")
-    ap.add_argument("--blocksize-mb", type=int, default=8, help="Dask partition size")
+    ap.add_argument("--blocksize-mb", type=int, default=None,
+                    help="Dask partition size (default: the library's, "
+                         "latticepol.dask.DEFAULT_BLOCKSIZE)")
     ap.add_argument("--rss-only", action="store_true")
     ap.add_argument("--dask-only", action="store_true",
                     help="only `simulate --replay --threads 2` and the Dask runs")
@@ -203,7 +205,10 @@ def run(args, tmp):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (module_dir, os.environ.get("PYTHONPATH", "")) if p)
     rates = {}
-    blocksize = args.blocksize_mb << 20
+    # Small partitions cost Dask about 3 ms of CPU each (8 MB ones halve the
+    # per-worker rate), so the default is what latticepol.dask.replay uses.
+    blocksize = (ldask.DEFAULT_BLOCKSIZE if args.blocksize_mb is None
+                 else args.blocksize_mb << 20)
     for n in (1, 2):
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address=None) as cluster, Client(cluster) as client:
