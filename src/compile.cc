@@ -1218,7 +1218,9 @@ absl::Status Compiler::BuildStatements() {
 
 // 2b. The statement pick's sentinel filter (see Impl::stmt_filter). A
 // statement's sentinel is its clause on the key with the most policy values
-// (accounts and paths rather than methods): the one most often false.
+// (accounts and paths rather than methods): the one most often false;
+// preferably a clause on a query or unknown key that is false when the key
+// is absent (see `preferred`).
 void BuildStatementFilter(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
   if (im.general_statements.empty() || im.general_statements.size() > 64) return;
@@ -1226,16 +1228,32 @@ void BuildStatementFilter(CompiledPolicy::Impl* impl) {
   for (size_t i = 0; i < im.general_statements.size(); ++i) {
     position[im.general_statements[i].index] = static_cast<int>(i);
   }
-  auto weight = [&im](const CompiledClause& c) {
+  // A clause on a query or unknown key is preferred when it compares values,
+  // is false for an absent key and is not negated (so rarely true): those
+  // keys are resolved for every request anyway, so its sentinel costs no
+  // key of its own and the statement's other keys can stay lazy
+  // (BuildLazyKeys).
+  std::vector<bool> deferred(im.keys.size(), false);
+  for (uint32_t kid : im.deferred_keys) deferred[kid] = true;
+  auto preferred = [&](const CompiledClause& c) {
     const CompiledKey& k = im.keys[c.key];
-    return k.exact.size() + k.folded.size() + k.globs.size() + k.arns.size() +
-           k.numbers.size() + k.dates.size() + k.ips.size() + k.binaries.size();
+    if (!deferred[c.key] || c.dynamic) return false;
+    const size_t word = c.bit / 64 - k.word_lo;
+    const uint64_t bit = uint64_t{1} << (c.bit % 64);
+    return (im.masks[k.value + word] & bit) != 0 && (im.masks[k.absent_true + word] & bit) == 0 &&
+           (im.masks[k.neg + word] & bit) == 0;
+  };
+  auto rank = [&](const CompiledClause& c) {
+    const CompiledKey& k = im.keys[c.key];
+    const size_t values = k.exact.size() + k.folded.size() + k.globs.size() + k.arns.size() +
+                          k.numbers.size() + k.dates.size() + k.ips.size() + k.binaries.size();
+    return std::make_pair(preferred(c), values);
   };
   std::vector<int> best(im.doc.statements.size(), -1);  // clause id per statement
   for (size_t id = 0; id < im.clauses.size(); ++id) {
     const CompiledClause& c = im.clauses[id];
     int& b = best[c.statement];
-    if (b < 0 || weight(c) >= weight(im.clauses[b])) b = static_cast<int>(id);
+    if (b < 0 || rank(c) >= rank(im.clauses[b])) b = static_cast<int>(id);
   }
   for (size_t si = 0; si < best.size(); ++si) {
     if (position[si] < 0) continue;

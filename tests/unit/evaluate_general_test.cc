@@ -527,6 +527,35 @@ TEST(EvaluateGeneralTest, LazyKeysAgreeWithReference) {
   ExpectEveryOutcome(kinds);
 }
 
+// Sentinels prefer a rarely true clause on a query key (resolved for every
+// request anyway): in the Twenty bench policy AllowBlue and AllowGreen
+// (method, `q`, account) key on `q`, so the account, which no other
+// statement picks, stays lazy; the path, the sentinel of most statements,
+// does not.
+TEST(EvaluateGeneralTest, SentinelsPreferQueryKeys) {
+  std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/policies/bench/twenty-statements.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const PolicyDocument doc = MustParse(text.str());
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  ASSERT_TRUE(plan.lazy);
+  int checked = 0;
+  for (uint32_t kid = 0; kid < plan.keys.size(); ++kid) {
+    const KeyKind kind = plan.keys[kid].key.kind;
+    const bool lazy = ((plan.lazy_keys >> kid) & 1) != 0;
+    if (kind == KeyKind::kSourceVpcOwnerAccount) {
+      EXPECT_TRUE(lazy);
+      ++checked;
+    } else if (kind == KeyKind::kRequestPath || kind == KeyKind::kRequestQueryString) {
+      EXPECT_FALSE(lazy);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 4);  // the account, the path, `debug` and `q`
+}
+
 // More than 64 statements: the statement pick scans the whole compact table
 // instead of filtering by sentinel clauses (two words of clause bits).
 TEST(EvaluateGeneralTest, ManyStatementsAgreeWithReference) {
