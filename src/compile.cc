@@ -782,7 +782,7 @@ void Compiler::BuildSimplePlan() {
   };
   for (const CompiledKey& k : im.keys) {
     if (k.key.kind == KeyKind::kUnknown) {
-      sp.const_res |= k.one.absent_true & k.one.static_all;
+      sp.const_res |= k.one.absent_bits;
       continue;
     }
     if ((k.features & ~internal::kFeatExact) != 0 ||
@@ -1059,7 +1059,7 @@ absl::Status Compiler::BuildKeys() {
     if (k.n_words != 1) im.deferred_fast = false;
     if (!im.deferred_fast) break;
     im.deferred_mask |= uint64_t{1} << kid;
-    im.deferred_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
+    im.deferred_absent[k.word_lo] |= k.one.absent_bits;
   }
   std::vector<std::string_view> query_names;
   for (uint32_t kid : im.query_keys) query_names.push_back(im.keys[kid].key.suffix);
@@ -1075,7 +1075,8 @@ absl::Status Compiler::BuildKeys() {
 
 // 1d. General plans with fixed-size scratch: the one-word RequestHeader keys
 // move from value_keys to header_slots (one pass over the request's headers
-// instead of one scan per key), their absent results precomputed.
+// instead of one scan per key); their absent results are precomputed by
+// BuildLazyKeys, which knows which of them are lazy.
 void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
   if (im.total_words > 4 || im.keys.size() > 64) return;
@@ -1094,7 +1095,6 @@ void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
     slot.compiled = &k;
     im.header_by_size[slot.size < 63 ? slot.size : 63] |= uint64_t{1} << im.header_slots.size();
     im.header_slots.push_back(slot);
-    im.header_absent[k.word_lo] |= k.one.absent_true & k.one.static_all;
   }
   im.value_keys = std::move(rest);
 }
@@ -1317,15 +1317,20 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
     SplitLazyOps(lazy, &im.exact_ops[source], &im.lazy_exact_ops[source]);
   }
   SplitLazyOps(lazy, &im.value_ops, &im.lazy_value_ops);
-  for (uint64_t& w : im.header_absent) w = 0;
+}
+
+// 2d. The header pass's absent results (Impl::header_absent), after
+// BuildLazyKeys: the OR of the absent results of the header slots' eager
+// keys (all of them unless the plan is lazy), and the lazy slots' masks.
+void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
+  CompiledPolicy::Impl& im = *impl;
   for (size_t s = 0; s < im.header_slots.size(); ++s) {
     const internal::HeaderSlot& slot = im.header_slots[s];
-    const CompiledKey& k = *slot.compiled;
-    if ((lazy >> slot.key) & 1) {
+    if ((im.lazy_keys >> slot.key) & 1) {
       im.lazy_header_keys |= uint64_t{1} << slot.key;
       im.lazy_header_slots |= uint64_t{1} << s;
     } else {
-      im.header_absent[k.word_lo] |= k.one.absent_bits;
+      im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;
     }
   }
 }
@@ -1344,6 +1349,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   if (!s.ok()) return s;
   BuildStatementFilter(&im);
   BuildLazyKeys(&im);
+  BuildHeaderAbsent(&im);
   im.memory_used += im.masks.size() * sizeof(uint64_t);
   BuildSimplePlan();
   BuildEqPlan(&im);

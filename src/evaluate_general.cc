@@ -375,8 +375,7 @@ uint64_t Evaluator<kW>::OneValue(const CompiledKey& k, std::string_view v) {
     if ((k.checks & kCheckNewline) && HasNewline(v)) unc_ = true;  // O2
     if ((k.checks & kCheckUpper) && HasAsciiUpper(v)) unc_ = true;  // O4
   }
-  const uint64_t r = (h ^ k.one.neg) & k.one.value;
-  return ((r & ~e) | k.one.null_present) & k.one.static_all;
+  return k.one.Bits(h, e);
 }
 
 // OneValue for a kPathGlobOne key (exact and glob atoms, the O2/O4 checks
@@ -411,8 +410,7 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKe
               e |= pool[m];
               unc_ = true;
             });
-  const uint64_t r = (h ^ k.one.neg) & k.one.value;
-  return ((r & ~e) | k.one.null_present) & k.one.static_all;
+  return k.one.Bits(h, e);
 }
 
 // OneValue's rare atom kinds (`f` is k.features): the IgnoreCase, ARN and
@@ -441,7 +439,7 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::OneValueRare(const CompiledKey
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE uint64_t Evaluator<kW>::PortValue(const CompiledKey& k) {
   if ((connect_ && k.row->absent_on_connect) || r_.port < 0) {
-    return k.one.absent_true & k.one.static_all;
+    return k.one.absent_bits;
   }
   const int64_t port = r_.port;
   uint64_t h = 0;
@@ -449,8 +447,7 @@ LATTICEPOL_ALWAYS_INLINE uint64_t Evaluator<kW>::PortValue(const CompiledKey& k)
     const int c = port < a.int_value ? -1 : (port > a.int_value ? 1 : 0);
     if (CmpHolds(a.cmp, c)) h |= im_.masks[a.mask];
   }
-  const uint64_t r = (h ^ k.one.neg) & k.one.value;
-  return (r | k.one.null_present) & k.one.static_all;
+  return k.one.Bits(h);
 }
 
 // kSingle: the key's clauses fit one word, so the atoms' hits are folded in
@@ -509,7 +506,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Finalize(const CompiledKey& k, uint
     const uint32_t lo = Lo(k);
     const OneWordMasks& m = k.one;
     if (!Seen(kid)) {
-      Res(lo) |= m.absent_true & m.static_all;
+      Res(lo) |= m.absent_bits;
       return;
     }
     const uint32_t count = Count(kid);  // 1 or 2 (= two or more)
@@ -949,7 +946,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
     return;
   }
   if (path == kPathOneValue) {
-    Res(Lo(k)) |= present ? OneValue(k, v) : k.one.absent_true & k.one.static_all;
+    Res(Lo(k)) |= present ? OneValue(k, v) : k.one.absent_bits;
     return;
   }
   if (present) {

@@ -309,9 +309,11 @@ struct OneWordMasks {
   // A single value's final clause bits when it hits no atom (miss_bits) and
   // the key's when it is absent (absent_bits = absent_true & static_all).
   uint64_t miss_bits = 0, absent_bits = 0;
-  // The final clause bits of a single value whose atoms' hits are `h` (no
-  // T2 failure).
-  uint64_t Bits(uint64_t h) const { return (((h ^ neg) & value) | null_present) & static_all; }
+  // The final clause bits of a single value whose atoms' hits are `h` and
+  // whose failed typed parses (T2) make the clauses `err` false.
+  uint64_t Bits(uint64_t h, uint64_t err = 0) const {
+    return ((((h ^ neg) & value) & ~err) | null_present) & static_all;
+  }
 };
 
 struct CompiledKey {
@@ -759,7 +761,7 @@ class CompiledPolicy::Impl {
   std::vector<internal::ValueOp> exact_ops[3];
   // General plans of at most 4 words and 64 keys: the one-word RequestHeader
   // keys (at most 64), resolved in one pass over the request's headers, and
-  // the OR of their absent results (absent_true & static_all) per word.
+  // the OR of their eager keys' absent results per word (BuildHeaderAbsent).
   std::vector<internal::HeaderSlot> header_slots;
   uint64_t header_absent[4] = {0, 0, 0, 0};
   // header_by_size[min(size, 63)]: the header_slots (bits) whose name has
