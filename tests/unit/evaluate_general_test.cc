@@ -3,10 +3,10 @@
 // general plan's own structures against the reference evaluator: the
 // one-pass header resolution (repeated names: the first wins, absent keys
 // take the precomputed absent result, Connect requests), the compact
-// statement table, lazy keys (resolved for candidate statements only), the
-// literal-head prefilter of `?` globs, the inline
-// IPv4 parse with per-atom v4 masks, the word-at-a-time newline (O2) and
-// ARN shape (O6) checks. Random requests drawn from value pools with near
+// statement table, lazy keys (resolved for candidate statements only) and
+// their sentinels, the exact-value index, the inline IPv4 parse with
+// per-atom v4 masks, the word-at-a-time newline (O2) and ARN shape (O6)
+// checks (the glob sets have their own test, glob_set_test.cc). Random requests drawn from value pools with near
 // misses (case variants, repeats, empty values, malformed addresses and
 // ARNs, newlines) against policies of the shapes the general plan serves;
 // each decision compared on kind, statement, and the uncertainty flag
@@ -580,47 +580,12 @@ TEST(EvaluateGeneralTest, ManyStatementsAgreeWithReference) {
 }
 
 // Random texts over a small alphabet, so that sizes, heads and tails
-// collide often.
+// collide often (ExactIndexAgreesWithExactTable).
 std::string RandomText(Rng& rng, size_t max_len) {
   static const char kAlphabet[] = "ab:\n\xc3\xa9\0";
   std::string s(rng.Below(max_len + 1), 'a');
   for (char& c : s) c = kAlphabet[rng.Below(sizeof(kAlphabet) - 1)];
   return s;
-}
-
-// Replaces the NUL bytes RandomText may produce (a policy's glob cannot
-// hold one) with `b`.
-void DropNuls(std::string* glob) {
-  for (char& c : *glob) {
-    if (c == '\0') c = 'b';
-  }
-}
-
-// GlobPattern `glob` matches as GlobMatch on 10 random texts of up to
-// `max_text` bytes.
-void ExpectPatternAgrees(Rng& rng, const std::string& glob, size_t max_text) {
-  const internal::GlobPattern p = internal::GlobPattern::Parse(glob);
-  for (int t = 0; t < 10; ++t) {
-    const std::string text = RandomText(rng, max_text);
-    ASSERT_EQ(p.Matches(text), internal::GlobMatch(glob, text))
-        << "glob `" << glob << "` text size " << text.size();
-  }
-}
-
-// GlobSet `set` (built from `globs`, in order) reports each pattern that
-// GlobMatch matches on `text` exactly once and no other; returns whether any
-// matched.
-bool ExpectSetAgrees(const internal::GlobSet& set, const std::vector<std::string>& globs,
-                     const std::string& text) {
-  std::vector<int> got(globs.size(), 0);
-  set.ForEachMatch(text, [&](size_t i) { ++got[i]; });
-  bool any = false;
-  for (size_t i = 0; i < globs.size(); ++i) {
-    const bool want = internal::GlobMatch(globs[i], text);
-    any = any || want;
-    EXPECT_EQ(got[i], want ? 1 : 0) << "glob `" << globs[i] << "` text `" << text << "`";
-  }
-  return any;
 }
 
 // The inline IPv4 parse accepts exactly the dotted quads ParseIp reads as
@@ -688,111 +653,6 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
         EXPECT_EQ(uint64_t{*want} * 3, got->word);
         EXPECT_EQ(~uint64_t{*want}, got->bits);
       }
-    }
-  }
-}
-
-// The `*m*` shape (an inline word-at-a-time search) and the `?` globs with
-// their literal-head prefilter match exactly as GlobMatch.
-TEST(EvaluateGeneralTest, GlobShapesAgreeWithGlobMatch) {
-  Rng rng(19);
-  for (int round = 0; round < 20000; ++round) {
-    std::string glob = RandomText(rng, 4);
-    DropNuls(&glob);
-    switch (rng.Below(3)) {
-      case 0: glob = "*" + glob + "*"; break;
-      case 1: glob = glob + "?" + RandomText(rng, 2) + "*"; break;
-      default: glob = glob + "*?" + RandomText(rng, 2); break;
-    }
-    ASSERT_NO_FATAL_FAILURE(ExpectPatternAgrees(rng, glob, 20));
-  }
-}
-
-// `*`-only globs with a literal head, middles and a tail (kStars: prefix and
-// suffix, middles found leftmost) match exactly as
-// GlobMatch, including texts shorter than the literals together and
-// middles that overlap the head or the tail.
-TEST(EvaluateGeneralTest, StarGlobsAgreeWithGlobMatch) {
-  Rng rng(22);
-  for (int round = 0; round < 20000; ++round) {
-    std::string glob = RandomText(rng, 3);
-    const size_t middles = 1 + rng.Below(3);
-    for (size_t i = 0; i < middles; ++i) glob += "*" + RandomText(rng, 3);
-    glob += "*" + RandomText(rng, 3);
-    DropNuls(&glob);
-    ASSERT_NO_FATAL_FAILURE(ExpectPatternAgrees(rng, glob, 24));
-  }
-}
-
-// GlobSet::ForEachMatch reports exactly the patterns GlobMatch matches:
-// `*m*` patterns (searched from their own array), long prefixes and long
-// exact patterns that share a head word (the head index, whose buckets are
-// checked from byte 8 on), short prefixes, suffixes and `?` globs mixed in
-// one set; MatchesAny agrees.
-TEST(EvaluateGeneralTest, GlobSetAgreesWithGlobMatch) {
-  Rng rng(20);
-  for (int round = 0; round < 300; ++round) {
-    std::vector<std::string> globs;
-    const size_t n = 8 + rng.Below(12);
-    for (size_t i = 0; i < n; ++i) {
-      // Heads of 8 bytes from a tiny alphabet, so index buckets collide.
-      const std::string head = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
-      switch (rng.Below(9)) {
-        case 0: globs.push_back("*" + RandomText(rng, 3) + "*"); break;
-        case 1: case 2: case 3: globs.push_back(head + RandomText(rng, 6) + "*"); break;
-        case 4: case 5: globs.push_back(head + RandomText(rng, 6)); break;
-        case 6: globs.push_back(RandomText(rng, 4) + "*"); break;
-        case 7: globs.push_back("*" + RandomText(rng, 4)); break;
-        default: globs.push_back(head + "?" + RandomText(rng, 2) + "*"); break;
-      }
-      DropNuls(&globs.back());
-    }
-    internal::GlobSet set;
-    for (const std::string& g : globs) set.Add(g);
-    size_t budget = size_t{1} << 24;
-    ASSERT_TRUE(set.Compile(&budget).ok());
-    for (int t = 0; t < 40; ++t) {
-      std::string text = rng.Below(2) == 0 ? "abababab" : "ab:ab:ab";
-      text = rng.Below(4) == 0 ? RandomText(rng, 16) : text + RandomText(rng, 10);
-      const bool any = ExpectSetAgrees(set, globs, text);
-      EXPECT_EQ(set.MatchesAny(text), any);
-      if (HasFailure()) return;
-    }
-  }
-}
-
-// The head index (prefixes of 8 bytes or more, bucketed by their first
-// eight bytes in an open-addressed table) with many distinct heads: probe
-// chains through occupied slots, texts whose head is in no bucket (one byte
-// off a listed head, or shorter than 8 bytes), buckets of several prefixes
-// and exact patterns, all against GlobMatch.
-TEST(EvaluateGeneralTest, GlobSetHeadIndexWithManyHeads) {
-  Rng rng(23);
-  for (int round = 0; round < 200; ++round) {
-    std::vector<std::string> heads;
-    const size_t n_heads = 1 + rng.Below(40);
-    for (size_t i = 0; i < n_heads; ++i) {
-      std::string h(8, 'a');
-      for (char& c : h) c = "ab/"[rng.Below(3)];
-      heads.push_back(h);
-    }
-    std::vector<std::string> globs;
-    const size_t n = 8 + rng.Below(40);
-    for (size_t i = 0; i < n; ++i) {
-      const std::string tail = RandomText(rng, 4);
-      globs.push_back(rng.Pick(heads) + (rng.Below(3) == 0 ? tail : tail + "*"));
-      DropNuls(&globs.back());
-    }
-    internal::GlobSet set;
-    for (const std::string& g : globs) set.Add(g);
-    size_t budget = size_t{1} << 24;
-    ASSERT_TRUE(set.Compile(&budget).ok());
-    for (int t = 0; t < 60; ++t) {
-      std::string text = rng.Pick(heads) + RandomText(rng, 6);
-      if (rng.Below(3) == 0) text[rng.Below(8)] ^= 1;  // a head that is (likely) in no bucket
-      if (rng.Below(8) == 0) text.resize(rng.Below(8));
-      ExpectSetAgrees(set, globs, text);
-      if (HasFailure()) return;
     }
   }
 }

@@ -5,7 +5,8 @@
 // likewise. Random sets over small alphabets (`*`, `?`, escapes, UTF-8,
 // stray and invalid bytes), literals planted at every position of texts of
 // 0..40 bytes (the short-text masks' 16- and 32-byte boundaries), head-index
-// buckets, and every text of up to six units over a four-byte alphabet.
+// buckets, single shapes and mixed sets over a colliding alphabet, and
+// every text of up to six units over a four-byte alphabet.
 // Each text is passed from an exactly sized heap block, so a read past its
 // end is an AddressSanitizer error (tools/sanitize.sh).
 #include <cstddef>
@@ -319,6 +320,125 @@ TEST(GlobSetTest, ExhaustiveShortTexts) {
     }
     const auto set = MakeSet(globs);
     for (const std::string& text : texts) {
+      ExpectAgrees(*set, globs, text);
+      if (HasFailure()) return;
+    }
+  }
+}
+
+// Texts over a tiny alphabet (`:`, a newline, a two-byte UTF-8 character,
+// NUL), so that sizes, heads and tails collide often.
+std::string CollidingText(Rng& rng, size_t max_len) {
+  static const char kAlphabet[] = "ab:\n\xc3\xa9\0";
+  std::string s(static_cast<size_t>(rng.Uniform(max_len + 1)), 'a');
+  for (char& c : s) c = kAlphabet[rng.Uniform(sizeof(kAlphabet) - 1)];
+  return s;
+}
+
+// Replaces the NUL bytes CollidingText may produce (a policy's glob cannot
+// hold one) with `b`.
+void DropNuls(std::string* glob) {
+  for (char& c : *glob) {
+    if (c == '\0') c = 'b';
+  }
+}
+
+// One pattern (its NULs made `b`) against GlobMatch on 10 colliding texts
+// of up to `max_text` bytes.
+void ExpectPatternAgrees(Rng& rng, std::string glob, size_t max_text) {
+  DropNuls(&glob);
+  const std::vector<std::string> globs = {glob};
+  const auto set = MakeSet(globs);
+  for (int t = 0; t < 10; ++t) ExpectAgrees(*set, globs, CollidingText(rng, max_text));
+}
+
+// The `*m*` shape and the `?` globs with their literal-head prefilter, one
+// pattern at a time, on texts of up to 20 bytes.
+TEST(GlobSetTest, ContainsAndQuestionShapes) {
+  Rng rng(19);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = CollidingText(rng, 4);
+    switch (rng.Uniform(3)) {
+      case 0: glob = "*" + glob + "*"; break;
+      case 1: glob = glob + "?" + CollidingText(rng, 2) + "*"; break;
+      default: glob = glob + "*?" + CollidingText(rng, 2); break;
+    }
+    ExpectPatternAgrees(rng, glob, 20);
+    if (HasFailure()) return;
+  }
+}
+
+// `*`-only globs with a literal head, middles and a tail (kStars: prefix and
+// suffix, middles found leftmost), including texts shorter than the
+// literals together and middles that overlap the head or the tail.
+TEST(GlobSetTest, StarGlobsWithMiddles) {
+  Rng rng(22);
+  for (int round = 0; round < 20000; ++round) {
+    std::string glob = CollidingText(rng, 3);
+    const uint64_t middles = 1 + rng.Uniform(3);
+    for (uint64_t i = 0; i < middles; ++i) glob += "*" + CollidingText(rng, 3);
+    glob += "*" + CollidingText(rng, 3);
+    ExpectPatternAgrees(rng, glob, 24);
+    if (HasFailure()) return;
+  }
+}
+
+// `*m*` patterns, long prefixes and long exact patterns that share a head
+// word (head-index buckets), short prefixes, suffixes and `?` globs mixed
+// in one set.
+TEST(GlobSetTest, MixedShapesWithSharedHeads) {
+  Rng rng(20);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> globs;
+    const uint64_t n = 8 + rng.Uniform(12);
+    for (uint64_t i = 0; i < n; ++i) {
+      // Heads of 8 bytes from a tiny alphabet, so index buckets collide.
+      const std::string head = rng.OneIn(2) ? "abababab" : "ab:ab:ab";
+      switch (rng.Uniform(9)) {
+        case 0: globs.push_back("*" + CollidingText(rng, 3) + "*"); break;
+        case 1: case 2: case 3: globs.push_back(head + CollidingText(rng, 6) + "*"); break;
+        case 4: case 5: globs.push_back(head + CollidingText(rng, 6)); break;
+        case 6: globs.push_back(CollidingText(rng, 4) + "*"); break;
+        case 7: globs.push_back("*" + CollidingText(rng, 4)); break;
+        default: globs.push_back(head + "?" + CollidingText(rng, 2) + "*"); break;
+      }
+      DropNuls(&globs.back());
+    }
+    const auto set = MakeSet(globs);
+    for (int t = 0; t < 40; ++t) {
+      std::string text = rng.OneIn(2) ? "abababab" : "ab:ab:ab";
+      text = rng.OneIn(4) ? CollidingText(rng, 16) : text + CollidingText(rng, 10);
+      ExpectAgrees(*set, globs, text);
+      if (HasFailure()) return;
+    }
+  }
+}
+
+// The head index with many distinct heads: probe chains through occupied
+// slots, texts whose head is in no bucket (one byte off a listed head, or
+// shorter than 8 bytes), buckets of several prefixes and exact patterns.
+TEST(GlobSetTest, HeadIndexWithManyHeads) {
+  Rng rng(23);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> heads;
+    const uint64_t n_heads = 1 + rng.Uniform(40);
+    for (uint64_t i = 0; i < n_heads; ++i) {
+      std::string h(8, 'a');
+      for (char& c : h) c = "ab/"[rng.Uniform(3)];
+      heads.push_back(h);
+    }
+    std::vector<std::string> globs;
+    const uint64_t n = 8 + rng.Uniform(40);
+    for (uint64_t i = 0; i < n; ++i) {
+      const std::string tail = CollidingText(rng, 4);
+      globs.push_back(rng.Pick(heads) + (rng.OneIn(3) ? tail : tail + "*"));
+      DropNuls(&globs.back());
+    }
+    const auto set = MakeSet(globs);
+    for (int t = 0; t < 60; ++t) {
+      std::string text = rng.Pick(heads) + CollidingText(rng, 6);
+      if (rng.OneIn(3)) text[rng.Uniform(8)] ^= 1;  // a head that is (likely) in no bucket
+      if (rng.OneIn(8)) text.resize(rng.Uniform(8));
       ExpectAgrees(*set, globs, text);
       if (HasFailure()) return;
     }
