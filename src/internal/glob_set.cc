@@ -422,11 +422,10 @@ absl::Status GlobSet::Compile(size_t* budget) {
             (contains_.empty() ? 0u : kGroupContains) | (simple_.empty() ? 0u : kGroupSimple) |
             (head_slots_.empty() ? 0u : kGroupIndex) | (short_slots_.empty() ? 0u : kGroupShort) |
             (re2_set_ != nullptr ? kGroupSet : in_set_.empty() ? 0u : kGroupGeneral);
-  if (groups_ == kGroupContains) {
-    // ForEachMatch's probe-free path requires every `a` and `b` empty.
-    for (const Contains& c : contains_) {
-      if (c.pre != 0 || c.suf != 0) groups_ |= kGroupSimple;  // any other bit: the full path
-    }
+  if (groups_ == kGroupContains &&
+      std::all_of(contains_.begin(), contains_.end(),
+                  [](const Contains& c) { return c.pre == 0 && c.suf == 0; })) {
+    groups_ |= kGroupBare;
   }
   return status;
 }
@@ -647,7 +646,6 @@ void GlobSet::BuildShortTable() {
   short_sizes_ = 0;
   short_shift_ = 64;
 }
-
 
 absl::Status GlobSet::BuildRe2Set(size_t* budget) {
   // Only `*`-only patterns translate exactly into a byte-level regexp (a `?`

@@ -323,7 +323,7 @@ class GlobSet {
   template <typename Fn>
   void ForEachMatch(std::string_view text, Fn&& hit) const {
     const uint32_t g = groups_;
-    if (g == kGroupContains) {  // only `*m*` patterns: no probe, no windows
+    if (g == (kGroupContains | kGroupBare)) {  // only `*m*` patterns: no probe, no windows
       ContainsHits<false>(text, TextProbe(), hit);
       return;
     }
@@ -617,6 +617,9 @@ class GlobSet {
   static constexpr uint32_t kGroupGeneral = 32;  // in_set_ (no RE2::Set)
   static constexpr uint32_t kGroupSet = 64;      // re2_set_ (over in_set_)
   static constexpr uint32_t kGroupShort = 128;   // short_slots_
+  // contains_ is the only group and none of its patterns has a literal head
+  // or tail (`*m*` only): ForEachMatch needs no probe of the text.
+  static constexpr uint32_t kGroupBare = 256;
   uint32_t groups_ = 0;
   std::vector<uint32_t> simple_;   // matched one by one
   std::vector<uint32_t> in_set_;   // general patterns (in the RE2::Set if built)
