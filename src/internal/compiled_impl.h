@@ -121,60 +121,59 @@ struct ExactHit {
 };
 
 // The general plan's index over an ExactTable (built once its entries and
-// the key's masks are final): each entry as its size and first and last
-// eight bytes, scanned linearly when there are few, else by open
-// addressing over a power-of-two slot array at most half full, keyed by a
-// hash of those words, so a lookup costs one hash and usually one slot
-// whatever the table's size.
+// the key's masks are final). Each entry is kept as its size and first and
+// last eight bytes (which cover every byte of values up to 16 bytes).
+//
+// Usually the index is collision-free: a hash of (size, first word, last
+// word), multiplied by a seed that Build() searches for, picks one byte of
+// `index_`, which names the only entry the value can be (or the sentinel
+// entry 0, which matches nothing). A lookup is then one hash, two loads and
+// one combined compare: no probe loop, no branch per entry. When no seed
+// separates the entries (two entries share size and both words, or there
+// are more than kPerfectMax of them) the entries sit in an open-addressing
+// table at most half full instead, probed from the same hash.
 class ExactIndex {
  public:
-  // Tables of at most kLinearMax entries are scanned (cheaper than a hash).
-  static constexpr size_t kLinearMax = 4;
+  // At most this many entries get a collision-free index (one byte each).
+  static constexpr size_t kPerfectMax = 254;
+  // An index of no entries (finds nothing) until Build().
+  ExactIndex() { BuildPerfect({}); }
   // `hit_of(mask, &hit)` fills an entry's word and bits (ExactHit).
   template <typename HitOf>
   void Build(const ExactTable& table, HitOf&& hit_of) {
-    slots_.clear();
-    mask_ = 0;
-    hashed_ = table.size() > kLinearMax;
-    size_t cap = table.size();
-    if (hashed_) {
-      cap = 4;
-      while (cap < 2 * table.size()) cap *= 2;
-      mask_ = cap - 1;
-    }
-    slots_.assign(cap, Slot());
-    size_t next = 0;
+    std::vector<Slot> entries;
+    entries.reserve(table.size());
     for (const ExactTable::Entry& e : table.entries()) {
       Slot s;
       s.data = e.value.data();
-      s.size = static_cast<uint32_t>(e.value.size());
-      s.head = HeadOf(s.data, s.size);
-      s.tail = TailOf(s.data, s.size, s.head);
+      s.size = e.value.size();
+      s.head = HeadOf(s.data, e.value.size());
+      s.tail = TailOf(s.data, e.value.size(), s.head);
       s.hit.mask = e.mask;
       hit_of(e.mask, &s.hit);
-      size_t i = next++;
-      if (hashed_) {
-        i = Hash(s.size, s.head, s.tail) & mask_;
-        while (slots_[i].data != nullptr) i = (i + 1) & mask_;
-      }
-      slots_[i] = s;
+      entries.push_back(s);
     }
+    perfect_ = BuildPerfect(entries);
+    if (!perfect_) BuildProbing(entries);
   }
-  bool hashed() const { return hashed_; }
-  size_t memory() const { return slots_.size() * sizeof(Slot); }
+  // Whether the index is collision-free (else probed).
+  bool perfect() const { return perfect_; }
+  size_t memory() const { return slots_.size() * sizeof(Slot) + index_.size(); }
 
   // Returns what `value` yields, or nullptr when it is no entry.
   inline __attribute__((always_inline)) const ExactHit* Find(std::string_view value) const {
     const size_t n = value.size();
     const uint64_t head = HeadOf(value.data(), n);
     const uint64_t tail = TailOf(value.data(), n, head);
-    if (!hashed_) {
-      for (const Slot& s : slots_) {
-        if (Same(s, value, head, tail)) return &s.hit;
-      }
+    const uint64_t h = PreHash(n, head, tail);
+    if (__builtin_expect(perfect_, 1)) {
+      const Slot& s = slots_[index_[(h * seed_) >> shift_]];
+      // The three word compares combined: one branch for the usual answer.
+      const bool words = (s.size == n) & (s.head == head) & (s.tail == tail);
+      if (words && (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16))) return &s.hit;
       return nullptr;
     }
-    for (size_t i = Hash(n, head, tail) & mask_;; i = (i + 1) & mask_) {
+    for (size_t i = (h * seed_) >> shift_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.data == nullptr) return nullptr;
       if (Same(s, value, head, tail)) return &s.hit;
@@ -185,8 +184,8 @@ class ExactIndex {
   struct Slot {
     uint64_t head = 0;
     uint64_t tail = 0;
-    const char* data = nullptr;  // the ExactTable entry's bytes; null: empty slot
-    uint32_t size = 0;
+    const char* data = nullptr;  // the ExactTable entry's bytes; null: empty
+    uint64_t size = ~uint64_t{0};  // no value's size: an empty slot never matches
     ExactHit hit;
   };
   // Head and tail cover every byte of values up to 16 bytes.
@@ -200,20 +199,83 @@ class ExactIndex {
                                                                uint64_t head) {
     return n >= 8 ? Load64(p + n - 8) : head;
   }
-  static inline __attribute__((always_inline)) size_t Hash(size_t n, uint64_t head,
-                                                           uint64_t tail) {
-    // Values often differ only in their last bytes (account ids), which sit
-    // in the high bits of `tail`: fold high bits down before multiplying.
-    uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ (tail + n);
-    h ^= h >> 33;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 29;
-    return static_cast<size_t>(h);
+  // A 64-bit summary of (size, head, tail), before the seed's multiply.
+  // Values often differ only in their last bytes (account ids), which sit
+  // in the high bits of `tail`: they are folded down, so that the multiply
+  // carries them into the top bits the index is read from.
+  static inline __attribute__((always_inline)) uint64_t PreHash(size_t n, uint64_t head,
+                                                                uint64_t tail) {
+    uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ tail ^ n;
+    return h ^ (h >> 32);
+  }
+  // Odd multipliers tried in turn (a fixed sequence: builds are repeatable).
+  static uint64_t Seed(uint64_t i) {
+    uint64_t z = (i + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return (z ^ (z >> 31)) | 1;
+  }
+  // Tries table sizes from twice the entries up to 64 times (at least 64
+  // slots, at most 8192), a few seeds each; true when one seed gives every
+  // entry its own index byte.
+  bool BuildPerfect(const std::vector<Slot>& entries) {
+    slots_.clear();
+    index_.clear();
+    if (entries.size() > kPerfectMax) return false;
+    std::vector<uint64_t> pre;
+    for (const Slot& e : entries) pre.push_back(PreHash(e.size, e.head, e.tail));
+    size_t min_cap = 2;
+    while (min_cap < 2 * entries.size()) min_cap *= 2;
+    size_t max_cap = 64;
+    while (max_cap < 64 * entries.size() && max_cap < 8192) max_cap *= 2;
+    std::vector<uint8_t> index;
+    for (size_t cap = min_cap, bits = __builtin_ctzll(min_cap); cap <= max_cap; cap *= 2, ++bits) {
+      for (uint64_t attempt = 0; attempt < 16; ++attempt) {
+        const uint64_t seed = Seed(attempt);
+        index.assign(cap, 0);
+        bool clash = false;
+        for (size_t i = 0; i < entries.size() && !clash; ++i) {
+          uint8_t& at = index[(pre[i] * seed) >> (64 - bits)];
+          clash = at != 0;
+          at = static_cast<uint8_t>(i + 1);
+        }
+        if (clash) continue;
+        seed_ = seed;
+        shift_ = static_cast<uint32_t>(64 - bits);
+        index_ = std::move(index);
+        slots_.reserve(entries.size() + 1);
+        slots_.push_back(Slot());  // 0: the sentinel
+        slots_.insert(slots_.end(), entries.begin(), entries.end());
+        return true;
+      }
+    }
+    return false;
+  }
+  // Open addressing over a power-of-two slot array at most half full.
+  void BuildProbing(const std::vector<Slot>& entries) {
+    size_t cap = 4;
+    uint32_t bits = 2;
+    while (cap < 2 * entries.size()) {
+      cap *= 2;
+      ++bits;
+    }
+    seed_ = Seed(0);
+    shift_ = 64 - bits;
+    mask_ = cap - 1;
+    slots_.assign(cap, Slot());
+    for (const Slot& e : entries) {
+      size_t i = (PreHash(e.size, e.head, e.tail) * seed_) >> shift_;
+      while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      slots_[i] = e;
+    }
   }
 
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  bool hashed_ = false;
+  std::vector<Slot> slots_;     // perfect: the sentinel, then the entries
+  std::vector<uint8_t> index_;  // perfect: slot of each hash value
+  uint64_t seed_ = 1;
+  uint32_t shift_ = 63;
+  size_t mask_ = 0;  // probing: slots_.size() - 1
+  bool perfect_ = false;
 };
 
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };

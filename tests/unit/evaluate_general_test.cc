@@ -621,18 +621,30 @@ TEST(EvaluateGeneralTest, ParseIp4FastAgreesWithParseIp) {
   EXPECT_GT(accepted, 50000);
 }
 
-// ExactIndex (the general plan's exact lookup) finds exactly what
-// the ExactTable it indexes finds, for tables below and above the
-// linear-scan size, on members and near misses.
+// ExactIndex (the general plan's exact lookup) finds exactly what the
+// ExactTable it indexes finds, on members and near misses, both when it is
+// collision-free and when it probes. Three kinds of table: up to 40 random
+// texts over a small alphabet (sizes, heads and tails collide often);
+// more than ExactIndex::kPerfectMax account-like texts; and texts that
+// share size, head and tail, told apart only by their middle bytes (no
+// seed can separate them, so the index probes).
 TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
   Rng rng(18);
-  for (int round = 0; round < 200; ++round) {
+  int perfect = 0;
+  int probing = 0;
+  for (int round = 0; round < 270; ++round) {
+    const int kind = round < 250 ? 0 : round < 260 ? 1 : 2;
+    auto text = [&] {
+      if (kind == 0) return RandomText(rng, 24);
+      if (kind == 1) return "acct-" + std::to_string(100000000000 + rng.Below(1000));
+      return "aaaaaaaa" + RandomText(rng, 4) + "bbbbbbbb";
+    };
     internal::ExactTable table;
     internal::MaskRef next = 0;
-    const size_t entries = rng.Below(40);
+    const size_t entries = kind == 1 ? 300 + rng.Below(200) : rng.Below(40);
     std::vector<std::string> members;
     for (size_t i = 0; i < entries; ++i) {
-      members.push_back(RandomText(rng, 24));
+      members.push_back(text());
       table.Intern(members.back(), [&] { return next++; });
     }
     table.Seal();
@@ -641,9 +653,12 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
       hit->word = uint64_t{mask} * 3;
       hit->bits = ~uint64_t{mask};
     });
-    EXPECT_EQ(index.hashed(), table.size() > internal::ExactIndex::kLinearMax);
+    ++(index.perfect() ? perfect : probing);
+    if (kind == 1) {
+      EXPECT_FALSE(index.perfect());  // above kPerfectMax
+    }
     for (int probe = 0; probe < 200; ++probe) {
-      std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : RandomText(rng, 24);
+      std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : text();
       if (rng.Below(4) == 0 && !v.empty()) v[rng.Below(v.size())] ^= 1;  // near miss
       const internal::MaskRef* want = table.Find(v);
       const internal::ExactHit* got = index.Find(v);
@@ -655,6 +670,12 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
       }
     }
   }
+  // Both forms were exercised, collision-free the most.
+  EXPECT_GT(perfect, 200);
+  EXPECT_GT(probing, 15);
+  // An index never built finds nothing.
+  EXPECT_EQ(internal::ExactIndex().Find("x"), nullptr);
+  EXPECT_EQ(internal::ExactIndex().Find(""), nullptr);
 }
 
 }  // namespace
