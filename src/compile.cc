@@ -1330,6 +1330,7 @@ void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
       im.lazy_header_keys |= uint64_t{1} << slot.key;
       im.lazy_header_slots |= uint64_t{1} << s;
     } else {
+      im.eager_header_slots |= uint64_t{1} << s;
       im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;
     }
   }

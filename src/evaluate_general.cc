@@ -135,8 +135,8 @@ class Evaluator {
   ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
   std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
-  // HeaderPass: the header_slots (bits) a request header named, and for
-  // lazy keys' slots the header's position (set only where seen).
+  // HeaderPass: the header_slots (bits) a request header named, and each
+  // such slot's header position (set only where seen).
   uint64_t header_seen_ = 0;
   uint32_t header_pos_[64];
   uint64_t candidates_ = 0;  // LazyKeys: the Candidates() (Impl::lazy plans)
@@ -958,15 +958,17 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
 }
 
 // The header keys of Impl::header_slots (fixed-size plans): one pass over
-// the request's headers, the first header of each name wins (H1, as in
-// SingleKeyValue). Eager keys are resolved here, keys no header names
-// taking the precomputed absent result (Impl::header_absent); a lazy key's
-// header is only located (header_seen_, header_pos_) for LazyHeaders.
+// the request's headers locates the first header of each slot's name (H1,
+// as in SingleKeyValue; header_seen_, header_pos_), comparing each only
+// with the names of its size; then the eager slots (in slot order, not
+// per header: no branch on which kind of slot a header named) are resolved
+// from their headers, keys no header names taking the precomputed absent
+// result (Impl::header_absent). A lazy key's header is only located, for
+// LazyHeaders.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   const CompiledPolicy::Impl& im = im_;
   const std::vector<HeaderSlot>& slots = im.header_slots;
-  uint64_t present_static[kW > 0 ? kW : 1] = {};
   const bool absent = connect_ && im.keys[slots[0].key].row->absent_on_connect;  // K1
   const ParamList& headers = r_.headers;
   const size_t n = absent ? 0 : headers.size();
@@ -981,18 +983,19 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       const uint64_t bit = uint64_t{1} << s;
       if ((seen & bit) == 0) {
         seen |= bit;
-        if (((im.lazy_keys >> slot.key) & 1) != 0) {
-          header_pos_[s] = static_cast<uint32_t>(i);
-        } else {
-          const CompiledKey& k = *slot.compiled;
-          present_static[Lo(k)] |= k.one.static_all;
-          ValueKey(k, slot.key, true, headers.value(i), k.value_path);
-        }
+        header_pos_[s] = static_cast<uint32_t>(i);
       }
       break;
     }
   }
   header_seen_ = seen;
+  uint64_t present_static[kW > 0 ? kW : 1] = {};
+  for (uint64_t m = seen & im.eager_header_slots; m != 0; m &= m - 1) {
+    const size_t s = static_cast<size_t>(__builtin_ctzll(m));
+    const CompiledKey& k = *slots[s].compiled;
+    present_static[Lo(k)] |= k.one.static_all;
+    ValueKey(k, slots[s].key, true, headers.value(header_pos_[s]), k.value_path);
+  }
   for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
 }
 

@@ -829,6 +829,9 @@ class CompiledPolicy::Impl {
   // header_by_size[min(size, 63)]: the header_slots (bits) whose name has
   // that size, so a request header is compared only with names it can equal.
   uint64_t header_by_size[64] = {};
+  // The positions (bits) of the header_slots of eager keys (all of them
+  // unless the plan is lazy; BuildHeaderAbsent).
+  uint64_t eager_header_slots = 0;
   std::vector<uint32_t> query_keys;    // RequestQueryString keys (key ids)
   std::vector<uint32_t> deferred_keys; // query and unknown keys (finalized last)
   // deferred_fast (at most 64 keys and 4 words, every deferred key within
