@@ -137,7 +137,7 @@ class ExactIndex {
   // At most this many entries get a collision-free index (one byte each).
   static constexpr size_t kPerfectMax = 254;
   // An index of no entries (finds nothing) until Build().
-  ExactIndex() { BuildPerfect({}); }
+  ExactIndex() { perfect_ = BuildPerfect({}); }
   // `hit_of(mask, &hit)` fills an entry's word and bits (ExactHit).
   template <typename HitOf>
   void Build(const ExactTable& table, HitOf&& hit_of) {
