@@ -26,6 +26,7 @@
 #ifndef LATTICEPOL_INTERNAL_COMPILED_IMPL_H_
 #define LATTICEPOL_INTERNAL_COMPILED_IMPL_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -216,7 +217,7 @@ class ExactIndex {
     return (z ^ (z >> 31)) | 1;
   }
   // Tries table sizes from twice the entries up to 64 times (at least 64
-  // slots, at most 8192), a few seeds each; true when one seed gives every
+  // slots, at most 8192), 16 seeds each; true when one seed gives every
   // entry its own index byte.
   bool BuildPerfect(const std::vector<Slot>& entries) {
     slots_.clear();
@@ -224,6 +225,10 @@ class ExactIndex {
     if (entries.size() > kPerfectMax) return false;
     std::vector<uint64_t> pre;
     for (const Slot& e : entries) pre.push_back(PreHash(e.size, e.head, e.tail));
+    // Two entries with the same summary clash under every seed: no search.
+    std::vector<uint64_t> sorted = pre;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return false;
     size_t min_cap = 2;
     while (min_cap < 2 * entries.size()) min_cap *= 2;
     size_t max_cap = 64;
