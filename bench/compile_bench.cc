@@ -61,11 +61,54 @@ void BM_ParseAndCompile(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
 }
 
+// One statement whose StringEquals lists `state.range(0)` accounts (past
+// Lattice's size limit above a few hundred: parsed leniently); with
+// `state.range(1)`, values that share size, first and last eight bytes and
+// differ only in their middle (the exact index then hashes whole values).
+// Compile stays linear in the list: interning is hashed, the index's seed
+// search bounded.
+void BM_CompileValueList(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const bool shared_ends = state.range(1) != 0;
+  std::string values;
+  for (int i = 0; i < n; ++i) {
+    char buf[32];
+    if (shared_ends) {
+      std::snprintf(buf, sizeof buf, "\"aaaaaaaa%04dbbbbbbbb\"", i);
+    } else {
+      std::snprintf(buf, sizeof buf, "\"%012d\"", 100000000 + 7 * i);
+    }
+    values += (i ? "," : "") + std::string(buf);
+  }
+  const std::string text =
+      R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",)"
+      R"( "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Condition": {"StringEquals":)"
+      R"( {"vpc-lattice-svcs:SourceVpcOwnerAccount": [)" +
+      values + "]}}}]}";
+  ParseOptions lenient;
+  lenient.strict = false;
+  auto doc = ParsePolicyOrStatus(text, lenient);
+  if (!doc.ok()) {
+    state.SkipWithError(std::string(doc.status().message()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    auto compiled = Compile(*doc);
+    if (!compiled.ok()) {
+      state.SkipWithError("compile failed");
+      return;
+    }
+    benchmark::DoNotOptimize(compiled->get());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+
 BENCHMARK_TEMPLATE(BM_Compile, &kSeed)->Name("BM_Compile_Seed");
 BENCHMARK_TEMPLATE(BM_Compile, &kTwenty)->Name("BM_Compile_Twenty");
 BENCHMARK_TEMPLATE(BM_Compile, &kTenK)->Name("BM_Compile_TenK");
 BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kSeed)->Name("BM_ParseAndCompile_Seed");
 BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kTenK)->Name("BM_ParseAndCompile_TenK");
+BENCHMARK(BM_CompileValueList)->ArgsProduct({{60, 250, 1000}, {0, 1}});
 
 }  // namespace
 }  // namespace latticepol

@@ -62,10 +62,16 @@ class ExactTable {
 
   // Returns the mask for `value`, creating it with `make` (which returns a
   // fresh MaskRef) on first use.
+  // Above kLinearMax entries the lookup goes through the hash map, which
+  // is kept from then on, so interning n values costs O(n), not O(n^2).
   template <typename Make>
   MaskRef Intern(std::string_view value, Make&& make) {
-    for (const Entry& e : entries_) {
-      if (e.value == value) return e.mask;
+    if (!map_.empty()) {
+      if (const MaskRef* m = FindInMap(value)) return *m;
+    } else {
+      for (const Entry& e : entries_) {
+        if (e.value == value) return e.mask;
+      }
     }
     Entry e;
     e.value = std::string(value);
@@ -73,11 +79,17 @@ class ExactTable {
     HeadWord(value, &e.head, &unused);
     e.mask = make();
     entries_.push_back(std::move(e));
+    if (!map_.empty()) {
+      map_.emplace(entries_.back().value, entries_.back().mask);
+    } else {
+      Seal();
+    }
     return entries_.back().mask;
   }
-  // Call once after the last Intern().
+  // Builds the hash map once there are more than kLinearMax entries
+  // (Intern calls it; callers may call it again after the last Intern()).
   void Seal() {
-    if (entries_.size() > kLinearMax) {
+    if (entries_.size() > kLinearMax && map_.empty()) {
       map_.reserve(entries_.size());
       for (const Entry& e : entries_) map_.emplace(e.value, e.mask);
     }
@@ -129,10 +141,15 @@ struct ExactHit {
 // word), multiplied by a seed that Build() searches for, picks one byte of
 // `index_`, which names the only entry the value can be (or the sentinel
 // entry 0, which matches nothing). A lookup is then one hash, two loads and
-// one combined compare: no probe loop, no branch per entry. When no seed
-// separates the entries (two entries share size and both words, or there
-// are more than kPerfectMax of them) the entries sit in an open-addressing
-// table at most half full instead, probed from the same hash.
+// one combined compare: no probe loop, no branch per entry.
+//
+// Entries that only their middle bytes tell apart (same size, first and
+// last words) have the same summary under every seed; the index then hashes
+// the middle bytes of values over 16 bytes too (`mix_middle_`, a slower
+// lookup kept off the usual path) and searches a seed again. Above
+// kPerfectMax entries it probes an open-addressing table at most half full,
+// also hashed over whole values, so no two distinct entries share a chain
+// by construction.
 class ExactIndex {
  public:
   // At most this many entries get a collision-free index (one byte each).
@@ -154,11 +171,19 @@ class ExactIndex {
       hit_of(e.mask, &s.hit);
       entries.push_back(s);
     }
+    mix_middle_ = false;
     perfect_ = BuildPerfect(entries);
-    if (!perfect_) BuildProbing(entries);
+    if (perfect_) return;
+    mix_middle_ = true;
+    if (!BuildPerfect(entries)) BuildProbing(entries);
   }
-  // Whether the index is collision-free (else probed).
+  // Whether the index is collision-free on (size, head, tail) alone, the
+  // usual and fastest form.
   bool perfect() const { return perfect_; }
+  // Whether it hashes the middle bytes too (collision-free or probed).
+  bool mixes_middle() const { return mix_middle_; }
+  // Whether it probes (more than kPerfectMax entries).
+  bool probed() const { return index_.empty(); }
   size_t memory() const { return slots_.size() * sizeof(Slot) + index_.size(); }
 
   // Returns what `value` yields, or nullptr when it is no entry.
@@ -166,19 +191,14 @@ class ExactIndex {
     const size_t n = value.size();
     const uint64_t head = HeadOf(value.data(), n);
     const uint64_t tail = TailOf(value.data(), n, head);
-    const uint64_t h = PreHash(n, head, tail);
     if (__builtin_expect(perfect_, 1)) {
-      const Slot& s = slots_[index_[(h * seed_) >> shift_]];
+      const Slot& s = slots_[index_[(PreHash(n, head, tail) * seed_) >> shift_]];
       // The three word compares combined: one branch for the usual answer.
       const bool words = (s.size == n) & (s.head == head) & (s.tail == tail);
       if (words && (n <= 16 || BytesEqual(s.data + 8, value.data() + 8, n - 16))) return &s.hit;
       return nullptr;
     }
-    for (size_t i = (h * seed_) >> shift_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.data == nullptr) return nullptr;
-      if (Same(s, value, head, tail)) return &s.hit;
-    }
+    return FindMixed(value, head, tail);
   }
 
  private:
@@ -209,6 +229,37 @@ class ExactIndex {
     uint64_t h = (head * 0x9E3779B97F4A7C15ULL) ^ tail ^ n;
     return h ^ (h >> 32);
   }
+  // The summary of the whole value (mix_middle_ indexes): PreHash with the
+  // bytes between the first and last eight of values over 16 bytes mixed
+  // in, eight at a time (the last word may overlap the first: it starts at
+  // n - 16 >= 0).
+  static uint64_t WholeHash(const char* p, size_t n, uint64_t head, uint64_t tail) {
+    uint64_t h = PreHash(n, head, tail);
+    if (n <= 16) return h;
+    const char* middle = p + 8;
+    const size_t m = n - 16;
+    for (size_t i = 0; i + 8 <= m; i += 8) h = (h ^ Load64(middle + i)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ Load64(middle + m - 8)) * 0x94D049BB133111EBULL;
+    return h ^ (h >> 32);
+  }
+  uint64_t Summary(const Slot& e) const {
+    return mix_middle_ ? WholeHash(e.data, e.size, e.head, e.tail) : PreHash(e.size, e.head, e.tail);
+  }
+  // Find() of the mix_middle_ forms, out of the usual path.
+  const ExactHit* FindMixed(std::string_view value, uint64_t head, uint64_t tail) const {
+    const size_t n = value.size();
+    const uint64_t h = WholeHash(value.data(), n, head, tail);
+    size_t i = (h * seed_) >> shift_;
+    if (!index_.empty()) {
+      const Slot& s = slots_[index_[i]];
+      return Same(s, value, head, tail) ? &s.hit : nullptr;
+    }
+    for (;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.data == nullptr) return nullptr;
+      if (Same(s, value, head, tail)) return &s.hit;
+    }
+  }
   // Odd multipliers tried in turn (a fixed sequence: builds are repeatable).
   static uint64_t Seed(uint64_t i) {
     uint64_t z = (i + 1) * 0x9E3779B97F4A7C15ULL;
@@ -224,7 +275,7 @@ class ExactIndex {
     index_.clear();
     if (entries.size() > kPerfectMax) return false;
     std::vector<uint64_t> pre;
-    for (const Slot& e : entries) pre.push_back(PreHash(e.size, e.head, e.tail));
+    for (const Slot& e : entries) pre.push_back(Summary(e));
     // Two entries with the same summary clash under every seed: no search.
     std::vector<uint64_t> sorted = pre;
     std::sort(sorted.begin(), sorted.end());
@@ -256,8 +307,11 @@ class ExactIndex {
     }
     return false;
   }
-  // Open addressing over a power-of-two slot array at most half full.
+  // Open addressing over a power-of-two slot array at most half full
+  // (mix_middle_: hashed over whole values).
   void BuildProbing(const std::vector<Slot>& entries) {
+    slots_.clear();
+    index_.clear();
     size_t cap = 4;
     uint32_t bits = 2;
     while (cap < 2 * entries.size()) {
@@ -269,18 +323,19 @@ class ExactIndex {
     mask_ = cap - 1;
     slots_.assign(cap, Slot());
     for (const Slot& e : entries) {
-      size_t i = (PreHash(e.size, e.head, e.tail) * seed_) >> shift_;
+      size_t i = (Summary(e) * seed_) >> shift_;
       while (slots_[i].data != nullptr) i = (i + 1) & mask_;
       slots_[i] = e;
     }
   }
 
-  std::vector<Slot> slots_;     // perfect: the sentinel, then the entries
-  std::vector<uint8_t> index_;  // perfect: slot of each hash value
+  std::vector<Slot> slots_;     // collision-free: the sentinel, then the entries
+  std::vector<uint8_t> index_;  // collision-free: slot of each hash value; probed: empty
   uint64_t seed_ = 1;
   uint32_t shift_ = 63;
-  size_t mask_ = 0;  // probing: slots_.size() - 1
-  bool perfect_ = false;
+  size_t mask_ = 0;  // probed: slots_.size() - 1
+  bool perfect_ = false;     // collision-free on PreHash (the usual path)
+  bool mix_middle_ = false;  // hashes whole values (FindMixed)
 };
 
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };

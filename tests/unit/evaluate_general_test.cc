@@ -622,26 +622,31 @@ TEST(EvaluateGeneralTest, ParseIp4FastAgreesWithParseIp) {
 }
 
 // ExactIndex (the general plan's exact lookup) finds exactly what the
-// ExactTable it indexes finds, on members and near misses, both when it is
-// collision-free and when it probes. Three kinds of table: up to 40 random
-// texts over a small alphabet (sizes, heads and tails collide often);
-// more than ExactIndex::kPerfectMax account-like texts; and texts that
-// share size, head and tail, told apart only by their middle bytes (no
-// seed can separate them, so the index probes).
+// ExactTable it indexes finds, on members and near misses, in each of its
+// forms. Three kinds of table: up to 40 random texts over a small alphabet
+// (sizes, heads and tails collide often: collision-free on the summary,
+// or on whole values when two entries share size, head and tail); texts
+// that share size, head and tail, told apart only by their middle bytes
+// (collision-free on whole values); and more than ExactIndex::kPerfectMax
+// account-like texts (probed).
 TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
   Rng rng(18);
   int perfect = 0;
-  int probing = 0;
+  int middle = 0;
+  int probed = 0;
   for (int round = 0; round < 270; ++round) {
     const int kind = round < 250 ? 0 : round < 260 ? 1 : 2;
     auto text = [&] {
       if (kind == 0) return RandomText(rng, 24);
       if (kind == 1) return "acct-" + std::to_string(100000000000 + rng.Below(1000));
-      return "aaaaaaaa" + RandomText(rng, 4) + "bbbbbbbb";
+      std::string middle = RandomText(rng, 4);
+      middle.resize(4, 'a');  // the same size: only the middle differs
+      return "aaaaaaaa" + middle + "bbbbbbbb";
     };
     internal::ExactTable table;
     internal::MaskRef next = 0;
-    const size_t entries = kind == 1 ? 300 + rng.Below(200) : rng.Below(40);
+    const size_t entries = kind == 1 ? 300 + rng.Below(200) : kind == 2 ? 2 + rng.Below(38)
+                                                                        : rng.Below(40);
     std::vector<std::string> members;
     for (size_t i = 0; i < entries; ++i) {
       members.push_back(text());
@@ -653,9 +658,19 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
       hit->word = uint64_t{mask} * 3;
       hit->bits = ~uint64_t{mask};
     });
-    ++(index.perfect() ? perfect : probing);
+    if (index.perfect()) {
+      ++perfect;
+    } else if (index.probed()) {
+      ++probed;
+    } else {
+      ++middle;
+    }
+    EXPECT_EQ(index.perfect(), !index.mixes_middle());
     if (kind == 1) {
-      EXPECT_FALSE(index.perfect());  // above kPerfectMax
+      EXPECT_TRUE(index.probed());  // above kPerfectMax
+    }
+    if (kind == 2 && table.size() >= 2) {
+      EXPECT_TRUE(index.mixes_middle() && !index.probed());  // collision-free on whole values
     }
     for (int probe = 0; probe < 200; ++probe) {
       std::string v = rng.Below(2) == 0 && !members.empty() ? rng.Pick(members) : text();
@@ -670,12 +685,35 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
       }
     }
   }
-  // Both forms were exercised, collision-free the most.
+  // Every form was exercised, collision-free on the summary the most.
   EXPECT_GT(perfect, 200);
-  EXPECT_GT(probing, 15);
+  EXPECT_GE(middle, 10);  // the ten tables of kind 2 at least
+  EXPECT_EQ(probed, 10);
   // An index never built finds nothing.
   EXPECT_EQ(internal::ExactIndex().Find("x"), nullptr);
   EXPECT_EQ(internal::ExactIndex().Find(""), nullptr);
+}
+
+// ExactTable interns in linear time: a value already interned is found
+// (below and above kLinearMax entries, where it switches to its hash map)
+// and keeps its first mask.
+TEST(EvaluateGeneralTest, ExactTableInternsEachValueOnce) {
+  internal::ExactTable table;
+  internal::MaskRef next = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 40; ++i) {
+      const internal::MaskRef m = table.Intern("v" + std::to_string(i), [&] { return next++; });
+      EXPECT_EQ(m, static_cast<internal::MaskRef>(i));
+      ASSERT_EQ(table.size(), round == 0 ? static_cast<size_t>(i) + 1 : 40u);
+    }
+  }
+  table.Seal();
+  for (int i = 0; i < 40; ++i) {
+    const internal::MaskRef* m = table.Find("v" + std::to_string(i));
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(*m, static_cast<internal::MaskRef>(i));
+  }
+  EXPECT_EQ(table.Find("v40"), nullptr);
 }
 
 }  // namespace
