@@ -61,9 +61,8 @@ class ExactTable {
   };
 
   // Returns the mask for `value`, creating it with `make` (which returns a
-  // fresh MaskRef) on first use.
-  // Above kLinearMax entries the lookup goes through the hash map, which
-  // is kept from then on, so interning n values costs O(n), not O(n^2).
+  // fresh MaskRef) on first use. Above kLinearMax entries the lookup goes
+  // through the hash map, kept from then on: interning n values is O(n).
   template <typename Make>
   MaskRef Intern(std::string_view value, Make&& make) {
     if (!map_.empty()) {
@@ -148,8 +147,8 @@ struct ExactHit {
 // the middle bytes of values over 16 bytes too (`mix_middle_`, a slower
 // lookup kept off the usual path) and searches a seed again. Above
 // kPerfectMax entries it probes an open-addressing table at most half full,
-// also hashed over whole values, so no two distinct entries share a chain
-// by construction.
+// also hashed over whole values, so entries that share their ends do not
+// pile into one probe chain.
 class ExactIndex {
  public:
   // At most this many entries get a collision-free index (one byte each).
@@ -245,8 +244,8 @@ class ExactIndex {
   uint64_t Summary(const Slot& e) const {
     return mix_middle_ ? WholeHash(e.data, e.size, e.head, e.tail) : PreHash(e.size, e.head, e.tail);
   }
-  // Find() of the mix_middle_ forms, out of the usual path.
-  const ExactHit* FindMixed(std::string_view value, uint64_t head, uint64_t tail) const {
+  // Find() of the mix_middle_ forms, out of line (off the usual path).
+  __attribute__((noinline)) const ExactHit* FindMixed(std::string_view value, uint64_t head, uint64_t tail) const {
     const size_t n = value.size();
     const uint64_t h = WholeHash(value.data(), n, head, tail);
     size_t i = (h * seed_) >> shift_;
