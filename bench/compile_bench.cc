@@ -61,30 +61,36 @@ void BM_ParseAndCompile(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
 }
 
-// One statement whose StringEquals lists `state.range(0)` accounts (past
-// Lattice's size limit above a few hundred: parsed leniently); with
-// `state.range(1)`, values that share size, first and last eight bytes and
-// differ only in their middle (the exact index then hashes whole values).
-// Compile stays linear in the list: interning is hashed, the index's seed
-// search bounded.
+// One statement whose condition lists `state.range(0)` values (past
+// Lattice's size limit above a few hundred: parsed leniently), by
+// `state.range(1)`: 0, accounts under StringEquals; 1, values that share
+// size, first and last eight bytes and differ only in their middle (the
+// exact index then hashes whole values); 2, path prefixes under StringLike
+// (glob patterns). Compile stays linear in the list: exact values and glob
+// patterns are interned through hash maps, the index's seed search is
+// bounded.
 void BM_CompileValueList(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  const bool shared_ends = state.range(1) != 0;
+  const int kind = static_cast<int>(state.range(1));
   std::string values;
   for (int i = 0; i < n; ++i) {
     char buf[32];
-    if (shared_ends) {
+    if (kind == 1) {
       std::snprintf(buf, sizeof buf, "\"aaaaaaaa%04dbbbbbbbb\"", i);
+    } else if (kind == 2) {
+      std::snprintf(buf, sizeof buf, "\"/p%06d/*\"", i);
     } else {
       std::snprintf(buf, sizeof buf, "\"%012d\"", 100000000 + 7 * i);
     }
     values += (i ? "," : "") + std::string(buf);
   }
+  const std::string condition =
+      kind == 2 ? R"("StringLike": {"vpc-lattice-svcs:RequestPath": [)"
+                : R"("StringEquals": {"vpc-lattice-svcs:SourceVpcOwnerAccount": [)";
   const std::string text =
       R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",)"
-      R"( "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Condition": {"StringEquals":)"
-      R"( {"vpc-lattice-svcs:SourceVpcOwnerAccount": [)" +
-      values + "]}}}]}";
+      R"( "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Condition": {)" +
+      condition + values + "]}}}]}";
   ParseOptions lenient;
   lenient.strict = false;
   auto doc = ParsePolicyOrStatus(text, lenient);
@@ -108,7 +114,7 @@ BENCHMARK_TEMPLATE(BM_Compile, &kTwenty)->Name("BM_Compile_Twenty");
 BENCHMARK_TEMPLATE(BM_Compile, &kTenK)->Name("BM_Compile_TenK");
 BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kSeed)->Name("BM_ParseAndCompile_Seed");
 BENCHMARK_TEMPLATE(BM_ParseAndCompile, &kTenK)->Name("BM_ParseAndCompile_TenK");
-BENCHMARK(BM_CompileValueList)->ArgsProduct({{60, 250, 1000}, {0, 1}});
+BENCHMARK(BM_CompileValueList)->ArgsProduct({{60, 250, 1000}, {0, 1, 2}});
 
 }  // namespace
 }  // namespace latticepol

@@ -108,6 +108,7 @@ class Compiler {
   void AddFoldedAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
   void AddGlobAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
   void AddArnAtoms(CompiledKey& k, uint32_t clause_id, const Condition& c);
+  size_t InternGlob(CompiledKey& k, const std::string& glob);
   absl::Status BuildStatement(const Statement& s, int index,
                               CompiledStatement* out);
   void BuildPrincipal(const Statement& s, internal::PrincipalCheck* out);
@@ -122,7 +123,33 @@ class Compiler {
   std::unique_ptr<CompiledPolicy::Impl> impl_;
   size_t budget_;
   absl::flat_hash_map<std::string, uint32_t> key_ids_;
+  // Per key (by address: Impl::keys is final before atoms are added), its
+  // glob patterns' positions by text (InternGlob).
+  absl::flat_hash_map<const CompiledKey*, absl::flat_hash_map<std::string, size_t>> glob_ids_;
 };
+
+// The position of `glob` among k's glob patterns, added with a fresh mask on
+// first use. A few patterns are scanned; from kLinearGlobs on, a hash map
+// per key finds them, so a key's n patterns cost O(n) to intern.
+size_t Compiler::InternGlob(CompiledKey& k, const std::string& glob) {
+  constexpr size_t kLinearGlobs = 32;
+  const size_t n = k.globs.size();
+  if (n < kLinearGlobs) {
+    for (size_t i = 0; i < n; ++i) {
+      if (k.globs.pattern(i).glob == glob) return i;
+    }
+  } else {
+    auto& ids = glob_ids_[&k];
+    if (ids.empty()) {
+      for (size_t i = 0; i < n; ++i) ids.emplace(k.globs.pattern(i).glob, i);
+    }
+    auto [it, inserted] = ids.try_emplace(glob, n);
+    if (!inserted) return it->second;
+  }
+  k.globs.Add(glob);
+  k.glob_masks.push_back(NewMask(k));
+  return n;
+}
 
 absl::Status Compiler::Charge(size_t bytes) {
   if (bytes > budget_) {
@@ -228,13 +255,7 @@ void Compiler::AddGlobAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
       SetBit(k.exact.Intern(v, new_mask), k, id);
       continue;
     }
-    size_t i = 0;
-    while (i < k.globs.size() && k.globs.pattern(i).glob != glob) ++i;
-    if (i == k.globs.size()) {
-      k.globs.Add(glob);
-      k.glob_masks.push_back(NewMask(k));
-    }
-    SetBit(k.glob_masks[i], k, id);
+    SetBit(k.glob_masks[InternGlob(k, glob)], k, id);
   }
 }
 
@@ -363,13 +384,7 @@ void Compiler::AddArnAtoms(CompiledKey& k, uint32_t id, const Condition& c) {
         SetBit(k.exact.Intern(v, new_mask), k, id);
         continue;
       }
-      size_t i = 0;
-      while (i < k.globs.size() && k.globs.pattern(i).glob != a.glob) ++i;
-      if (i == k.globs.size()) {
-        k.globs.Add(a.glob);
-        k.glob_masks.push_back(NewMask(k));
-      }
-      SetBit(k.glob_masks[i], k, id);
+      SetBit(k.glob_masks[InternGlob(k, a.glob)], k, id);
       continue;
     }
     a.mask = NewMask(k);

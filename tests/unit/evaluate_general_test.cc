@@ -694,6 +694,53 @@ TEST(EvaluateGeneralTest, ExactIndexAgreesWithExactTable) {
   EXPECT_EQ(internal::ExactIndex().Find(""), nullptr);
 }
 
+// Many glob patterns on one key, shared between statements (past the
+// compiler's linear scan, where it interns them through a hash map): each
+// distinct pattern is compiled once, and every statement still gets its
+// clause bit on the shared ones, so decisions agree with the reference.
+TEST(EvaluateGeneralTest, SharedGlobPatternsInternedOnce) {
+  auto patterns = [](int from, int to) {
+    std::string list;
+    for (int i = from; i < to; ++i) {
+      list += (i > from ? ", " : "") + std::string("\"/p") + std::to_string(i) + "/*\"";
+    }
+    return list;
+  };
+  auto statement = [](const char* effect, const std::string& list) {
+    return std::string(R"({"Effect": ")") + effect +
+           R"(", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",)" +
+           R"( "Condition": {"StringLike": {"vpc-lattice-svcs:RequestPath": [)" + list + "]}}}";
+  };
+  // Allow /p0..59, Allow /p40..99 (20 shared), Deny /p50..54: 100 distinct.
+  const std::string json = R"({"Version": "2012-10-17", "Statement": [)" +
+                           statement("Allow", patterns(0, 60)) + ", " +
+                           statement("Allow", patterns(40, 100)) + ", " +
+                           statement("Deny", patterns(50, 55)) + "]}";
+  ParseOptions lenient;
+  lenient.strict = false;
+  const PolicyDocument doc = ParseOneLine(json.c_str(), lenient);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  ASSERT_EQ(plan.keys.size(), 1u);
+  EXPECT_EQ(plan.keys[0].globs.size(), 100u);
+  int allowed = 0;
+  int denied = 0;
+  for (int i = 0; i < 110; ++i) {
+    RequestView view;
+    const std::string path = "/p" + std::to_string(i) + "/x";
+    view.path = path;
+    const Decision ref = EvaluateReference(doc, view).decision;
+    const Decision fast = Evaluate(**compiled, view);
+    EXPECT_EQ(ref.kind, fast.kind) << path;
+    EXPECT_EQ(ref.statement, fast.statement) << path;
+    allowed += fast.kind == DecisionKind::kAllow;
+    denied += fast.kind == DecisionKind::kExplicitDeny;
+  }
+  EXPECT_EQ(allowed, 95);  // /p0..99 but the five denied
+  EXPECT_EQ(denied, 5);
+}
+
 // ExactTable interns in linear time: a value already interned is found
 // (below and above kLinearMax entries, where it switches to its hash map)
 // and keeps its first mask.
