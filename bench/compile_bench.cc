@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/compiled_policy.h"
@@ -25,22 +26,29 @@ constexpr const char* kSeed = "policies/shared-service/auth-policy.json";
 constexpr const char* kTwenty = "policies/bench/twenty-statements.json";
 constexpr const char* kTenK = "policies/bench/ten-thousand-chars.json";
 
-template <const char* const* kPath>
-void BM_Compile(benchmark::State& state) {
-  const std::string text = ReadFile(*kPath);
-  auto doc = ParsePolicyOrStatus(text);
+// The timed loop of the Compile benchmarks: compiles `doc` once per
+// iteration. Returns false (the run marked skipped) when `doc` did not parse
+// or does not compile.
+bool CompileEach(benchmark::State& state, const absl::StatusOr<PolicyDocument>& doc) {
   if (!doc.ok()) {
     state.SkipWithError(std::string(doc.status().message()).c_str());
-    return;
+    return false;
   }
   for (auto _ : state) {
     auto compiled = Compile(*doc);
     if (!compiled.ok()) {
       state.SkipWithError("compile failed");
-      return;
+      return false;
     }
     benchmark::DoNotOptimize(compiled->get());
   }
+  return true;
+}
+
+template <const char* const* kPath>
+void BM_Compile(benchmark::State& state) {
+  const std::string text = ReadFile(*kPath);
+  if (!CompileEach(state, ParsePolicyOrStatus(text))) return;
   state.SetItemsProcessed(state.iterations());
   state.counters["chars"] = static_cast<double>(text.size());
 }
@@ -93,19 +101,7 @@ void BM_CompileValueList(benchmark::State& state) {
       condition + values + "]}}}]}";
   ParseOptions lenient;
   lenient.strict = false;
-  auto doc = ParsePolicyOrStatus(text, lenient);
-  if (!doc.ok()) {
-    state.SkipWithError(std::string(doc.status().message()).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    auto compiled = Compile(*doc);
-    if (!compiled.ok()) {
-      state.SkipWithError("compile failed");
-      return;
-    }
-    benchmark::DoNotOptimize(compiled->get());
-  }
+  if (!CompileEach(state, ParsePolicyOrStatus(text, lenient))) return;
   state.SetItemsProcessed(state.iterations() * n);
 }
 

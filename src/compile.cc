@@ -501,8 +501,6 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     }
     AddClauseAtoms(k, id, c);
   }
-  k.exact.Seal();
-  k.folded.Seal();
   uint8_t f = 0;
   if (!k.exact.empty()) f |= internal::kFeatExact;
   if (!k.folded.empty()) f |= internal::kFeatFolded;
@@ -1091,7 +1089,7 @@ absl::Status Compiler::BuildKeys() {
 // 1d. General plans with fixed-size scratch: the one-word RequestHeader keys
 // move from value_keys to header_slots (one pass over the request's headers
 // instead of one scan per key); their absent results are precomputed by
-// BuildLazyKeys, which knows which of them are lazy.
+// BuildHeaderAbsent, once BuildLazyKeys knows which of them are lazy.
 void BuildHeaderSlots(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
   if (im.total_words > 4 || im.keys.size() > 64) return;

@@ -80,18 +80,11 @@ class ExactTable {
     entries_.push_back(std::move(e));
     if (!map_.empty()) {
       map_.emplace(entries_.back().value, entries_.back().mask);
-    } else {
-      Seal();
+    } else if (entries_.size() > kLinearMax) {
+      map_.reserve(entries_.size());
+      for (const Entry& x : entries_) map_.emplace(x.value, x.mask);
     }
     return entries_.back().mask;
-  }
-  // Builds the hash map once there are more than kLinearMax entries
-  // (Intern calls it; callers may call it again after the last Intern()).
-  void Seal() {
-    if (entries_.size() > kLinearMax && map_.empty()) {
-      map_.reserve(entries_.size());
-      for (const Entry& e : entries_) map_.emplace(e.value, e.mask);
-    }
   }
   bool empty() const { return entries_.empty(); }
   size_t size() const { return entries_.size(); }
@@ -154,7 +147,7 @@ class ExactIndex {
   // At most this many entries get a collision-free index (one byte each).
   static constexpr size_t kPerfectMax = 254;
   // An index of no entries (finds nothing) until Build().
-  ExactIndex() { perfect_ = BuildPerfect({}); }
+  ExactIndex() { BuildPerfect({}); }
   // `hit_of(mask, &hit)` fills an entry's word and bits (ExactHit).
   template <typename HitOf>
   void Build(const ExactTable& table, HitOf&& hit_of) {
@@ -171,14 +164,13 @@ class ExactIndex {
       entries.push_back(s);
     }
     mix_middle_ = false;
-    perfect_ = BuildPerfect(entries);
-    if (perfect_) return;
+    if (BuildPerfect(entries)) return;
     mix_middle_ = true;
     if (!BuildPerfect(entries)) BuildProbing(entries);
   }
   // Whether the index is collision-free on (size, head, tail) alone, the
   // usual and fastest form.
-  bool perfect() const { return perfect_; }
+  bool perfect() const { return !mix_middle_; }
   // Whether it hashes the middle bytes too (collision-free or probed).
   bool mixes_middle() const { return mix_middle_; }
   // Whether it probes (more than kPerfectMax entries).
@@ -190,7 +182,7 @@ class ExactIndex {
     const size_t n = value.size();
     const uint64_t head = HeadOf(value.data(), n);
     const uint64_t tail = TailOf(value.data(), n, head);
-    if (__builtin_expect(perfect_, 1)) {
+    if (__builtin_expect(!mix_middle_, 1)) {
       const Slot& s = slots_[index_[(PreHash(n, head, tail) * seed_) >> shift_]];
       // The three word compares combined: one branch for the usual answer.
       const bool words = (s.size == n) & (s.head == head) & (s.tail == tail);
@@ -333,8 +325,9 @@ class ExactIndex {
   uint64_t seed_ = 1;
   uint32_t shift_ = 63;
   size_t mask_ = 0;  // probed: slots_.size() - 1
-  bool perfect_ = false;     // collision-free on PreHash (the usual path)
-  bool mix_middle_ = false;  // hashes whole values (FindMixed)
+  // Hashes whole values (FindMixed: collision-free or probed); else
+  // collision-free on PreHash, the usual path.
+  bool mix_middle_ = false;
 };
 
 enum class NumCmp : uint8_t { kEq, kLt, kLe, kGt, kGe };

@@ -175,19 +175,10 @@ TEST(GlobSetTest, ManyContainsPatternsShareOneText) {
     std::vector<std::string> globs;
     const int n = rng.Range(1, 12);
     for (int i = 0; i < n; ++i) {
-      std::string lit = RandomText(rng, static_cast<size_t>(rng.Range(1, 6)));
-      std::string g;
-      for (char c : lit) {
-        if (c == '*' || c == '?' || c == '\\') g += '\\';
-        g += c;
-      }
+      const std::string lit = RandomText(rng, static_cast<size_t>(rng.Range(1, 6)));
       const std::string a = rng.OneIn(3) ? RandomText(rng, static_cast<size_t>(rng.Range(1, 10))) : "";
-      std::string ga;
-      for (char c : a) {
-        if (c == '*' || c == '?' || c == '\\') ga += '\\';
-        ga += c;
-      }
-      globs.push_back(ga + "*" + g + (rng.OneIn(2) ? "*" : "**"));
+      globs.push_back(internal::GlobEscape(a) + "*" + internal::GlobEscape(lit) +
+                      (rng.OneIn(2) ? "*" : "**"));
     }
     const auto set = MakeSet(globs);
     for (size_t len = 0; len <= 40; ++len) {
