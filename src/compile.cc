@@ -434,6 +434,32 @@ void SetValuePath(CompiledKey* key) {
   }
 }
 
+// CompiledKey::ip4_texts, for a kPathTypedOne key (one word) with IPv4
+// nets of whole-octet prefixes only and no clause that a value outside
+// every net makes true but a value that does not parse (T2) makes false.
+void BuildIp4Texts(CompiledKey* key, const std::vector<uint64_t>& masks) {
+  CompiledKey& k = *key;
+  if (k.value_path != internal::kPathTypedOne || k.typed != internal::kTypedIp ||
+      k.ips.empty()) {
+    return;
+  }
+  const uint64_t outside_only =
+      k.one.neg & k.one.value & masks[k.err_ip] & k.one.static_all & ~k.one.null_present;
+  if (outside_only != 0) return;
+  std::vector<std::string> texts;
+  for (const internal::IpAtom& a : k.ips) {
+    if (a.net.v6 || a.net.prefix == 0 || a.net.prefix % 8 != 0) return;
+    std::string t;
+    for (int octet = 0; octet < a.net.prefix / 8; ++octet) {
+      if (octet > 0) t += '.';
+      t += std::to_string(a.net.bytes[octet]);
+    }
+    if (a.net.prefix < 32) t += '.';
+    texts.push_back(std::move(t));
+  }
+  k.ip4_texts = std::move(texts);
+}
+
 absl::Status Compiler::BuildKey(uint32_t key_id) {
   CompiledPolicy::Impl& im = *impl_;
   CompiledKey& k = im.keys[key_id];
@@ -534,6 +560,7 @@ absl::Status Compiler::BuildKey(uint32_t key_id) {
     k.one.miss_bits = k.one.Bits(0);
     k.one.absent_bits = k.one.absent_true & k.one.static_all;
   }
+  BuildIp4Texts(&k, im.masks);
   k.exact_index.Build(k.exact, [&](internal::MaskRef mask, internal::ExactHit* hit) {
     if (k.n_words != 1) return;
     hit->word = im.masks[mask];

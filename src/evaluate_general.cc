@@ -402,6 +402,15 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::GlobOneValue(const CompiledKey
 template <int kW>
 __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKey& k,
                                                                 std::string_view v) {
+  if (unc_ && !k.ip4_texts.empty()) {
+    // A value that starts with no net's text is in no net (CompiledKey::
+    // ip4_texts): its clause bits are the miss bits, parsed or not.
+    bool maybe = false;
+    for (const std::string& t : k.ip4_texts) {
+      maybe |= v.size() >= t.size() && BytesEqual(v.data(), t.data(), t.size());
+    }
+    if (!maybe) return k.one.miss_bits;
+  }
   const uint64_t* pool = im_.masks.data();
   uint64_t h = 0;
   uint64_t e = 0;

@@ -486,6 +486,16 @@ struct CompiledKey {
   std::vector<BoolAtom> bools;
   std::vector<BinaryAtom> binaries;
   std::vector<IpAtom> ips;
+  // A kPathTypedOne key whose atoms are all IPv4 nets of prefix /8, /16,
+  // /24 or /32 and whose clauses give the same bits for a value in none of
+  // them as for a value that does not parse (no negated clause is T2-false):
+  // each net's dotted text up to its prefix (`203.0.113.` for
+  // 203.0.113.0/24, `10.1.2.3` for 10.1.2.3/32). ParseIp reads an address
+  // of such a net only from a text that starts with it (octets have no
+  // leading zeros; IPv6 texts are never in an IPv4 net), so once the
+  // uncertainty flag is set (T2 would add nothing) a value that starts with
+  // none of them is decided without parsing. Empty: not applicable.
+  std::vector<std::string> ip4_texts;
 };
 
 // A key of Impl::value_keys as the general plan resolves it (Impl::value_ops,

@@ -93,6 +93,23 @@ constexpr char kTypedPolicy[] = R"({
   ]
 })";
 
+// An address key of whole-octet IPv4 nets and no negated clause
+// (CompiledKey::ip4_texts): with a RequestPath clause the plan is always
+// uncertain, so values that start with no net's text skip the parse.
+constexpr char kIp4Policy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.7/32"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]},
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
+     "Condition": {"IpAddressIfExists": {"aws:SourceIp": "12.0.0.0/8"},
+                   "NumericLessThanEquals": {"vpc-lattice-svcs:Port": "1024"}}}
+  ]
+})";
+
 // Method, path and address keys (read straight from their RequestView
 // fields) on Invoke and Connect requests: on Connect, method and path are
 // absent (K1), so the Null and IfExists clauses decide.
@@ -199,7 +216,9 @@ const std::vector<std::string> kIps = {
     "203.0.113.7", "203.0.113.255", "203.0.114.1", "198.51.100.7", "198.51.100.8", "10.1.2.3",
     "11.255.255.255", "12.0.0.1", "0.0.0.0", "255.255.255.255", "010.1.2.3", "256.1.1.1",
     "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.4 ", "1.2.3.04", "1234.1.1.1", "::1",
-    "2001:db8::1", "2001:db9::1", "::ffff:10.1.2.3", "", "a.b.c.d"};
+    "2001:db8::1", "2001:db9::1", "::ffff:10.1.2.3", "", "a.b.c.d",
+    // Starting with a net's text (kIp4Policy) without being in the net.
+    "203.0.113.999", "203.0.113.", "198.51.100.70", "198.51.100.7.1", "192.168.", "::ffff:203.0.113.7"};
 const std::vector<std::string> kArns = {
     "arn:aws:iam::100000000030:role/yellow-1", "arn:aws:iam::100000000030:role/yellow-",
     "arn:aws:iam::100000000030:role/red-x", "arn:aws:iam::222222222222:role/red-x",
@@ -334,6 +353,33 @@ TEST(EvaluateGeneralTest, HeaderKeysAgreeWithReference) {
 TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
   const std::vector<int> kinds = CheckAgainstReference(kTypedPolicy, 16, 40000);
   ExpectEveryOutcome(kinds);
+}
+
+// kIp4Policy's address key takes the text filter (its texts are the nets'
+// octets) and agrees with the reference, with the plan always uncertain
+// (the filter in use) and without the RequestPath clause (never in use:
+// the flag is clear, so every value is parsed for T2).
+TEST(EvaluateGeneralTest, Ip4TextFilterAgreesWithReference) {
+  const PolicyDocument doc = ParseOneLine(kIp4Policy);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  std::vector<std::string> texts;
+  for (const internal::CompiledKey& k : plan.keys) {
+    if (k.key.kind == KeyKind::kSourceIp) texts = k.ip4_texts;
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"203.0.113.", "198.51.100.7", "10.", "192.168.",
+                                             "12."}));
+  EXPECT_TRUE(plan.static_uncertain);
+  ExpectEveryOutcome(CheckAgainstReference(kIp4Policy, 23, 40000), 200);
+  std::string without_path = kIp4Policy;
+  const std::string path_clause =
+      R"(,
+                   "StringLike": {"vpc-lattice-svcs:RequestPath": "/api/*"})";
+  const size_t at = without_path.find(path_clause);
+  ASSERT_NE(at, std::string::npos);
+  without_path.erase(at, path_clause.size());
+  ExpectEveryOutcome(CheckAgainstReference(without_path.c_str(), 24, 40000), 200);
 }
 
 TEST(EvaluateGeneralTest, FieldKeysAgreeWithReferenceOnConnect) {
