@@ -1374,6 +1374,9 @@ void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
       im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;
     }
   }
+  // The header pass locates the eager slots only (LazyHeaders finds the
+  // others when they are needed).
+  for (uint64_t& slots : im.header_by_size) slots &= im.eager_header_slots;
 }
 
 absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {

@@ -135,9 +135,8 @@ class Evaluator {
   ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
   std::unique_ptr<uint8_t[]> dynamic_resources_;
   char num_buf_[24];
-  // HeaderPass: the header_slots (bits) a request header named, and each
-  // such slot's header position (set only where seen).
-  uint64_t header_seen_ = 0;
+  // HeaderPass: the position of the first header of each eager slot's name
+  // (set only for the slots a request header named).
   uint32_t header_pos_[64];
   uint64_t candidates_ = 0;  // LazyKeys: the Candidates() (Impl::lazy plans)
 };
@@ -966,14 +965,13 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
   Finalize(k, kid);
 }
 
-// The header keys of Impl::header_slots (fixed-size plans): one pass over
-// the request's headers locates the first header of each slot's name (H1,
-// as in SingleKeyValue; header_seen_, header_pos_), comparing each only
-// with the names of its size; then the eager slots (in slot order, not
-// per header: no branch on which kind of slot a header named) are resolved
-// from their headers, keys no header names taking the precomputed absent
-// result (Impl::header_absent). A lazy key's header is only located, for
-// LazyHeaders.
+// The eager header keys of Impl::header_slots (fixed-size plans): one pass
+// over the request's headers locates the first header of each eager slot's
+// name (H1, as in SingleKeyValue; header_pos_), comparing each only with
+// the names of its size; then the slots (in slot order, not per header: no
+// branch on which kind of slot a header named) are resolved from their
+// headers, keys no header names taking the precomputed absent result
+// (Impl::header_absent). Lazy keys' headers are left to LazyHeaders.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   const CompiledPolicy::Impl& im = im_;
@@ -997,9 +995,8 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
       break;
     }
   }
-  header_seen_ = seen;
   uint64_t present_static[kW > 0 ? kW : 1] = {};
-  for (uint64_t m = seen & im.eager_header_slots; m != 0; m &= m - 1) {
+  for (uint64_t m = seen; m != 0; m &= m - 1) {
     const size_t s = static_cast<size_t>(__builtin_ctzll(m));
     const CompiledKey& k = *slots[s].compiled;
     present_static[Lo(k)] |= k.one.static_all;
@@ -1008,21 +1005,29 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
 }
 
-// The lazy header keys among `keys` (after HeaderPass located them): each
-// from its header, or its absent result.
+// The lazy header keys among `keys`: each from the first header of its
+// name (H1), or its absent result.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyHeaders(uint64_t keys) {
   const CompiledPolicy::Impl& im = im_;
+  const ParamList& headers = r_.headers;
+  const std::vector<HeaderSlot>& slots = im.header_slots;
+  const bool absent = connect_ && im.keys[slots[0].key].row->absent_on_connect;  // K1
+  const size_t n = absent ? 0 : headers.size();
   for (uint64_t m = im.lazy_header_slots; m != 0; m &= m - 1) {
-    const size_t s = static_cast<size_t>(__builtin_ctzll(m));
-    const HeaderSlot& slot = im.header_slots[s];
+    const HeaderSlot& slot = slots[static_cast<size_t>(__builtin_ctzll(m))];
     if (((keys >> slot.key) & 1) == 0) continue;
     const CompiledKey& k = *slot.compiled;
-    if ((header_seen_ >> s) & 1) {
-      ValueKey(k, slot.key, true, r_.headers.value(header_pos_[s]), k.value_path);
-    } else {
-      Res(Lo(k)) |= k.one.absent_bits;
+    uint64_t r = k.one.absent_bits;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view name = headers.name(i);
+      if (name.size() == slot.size && BytesEqual(slot.name, name.data(), name.size())) {
+        ValueKey(k, slot.key, true, headers.value(i), k.value_path);
+        r = 0;
+        break;
+      }
     }
+    Res(Lo(k)) |= r;
   }
 }
 
@@ -1106,7 +1111,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
   ExactOps<false>(im.exact_ops, 0);
   ValueOps<false>(im.value_ops, 0);
-  if (kFixed && !im.header_slots.empty()) HeaderPass();
+  if (kFixed && im.eager_header_slots != 0) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
       ScanQuery();

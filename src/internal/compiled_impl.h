@@ -865,8 +865,8 @@ class CompiledPolicy::Impl {
   // while the flag is still clear, so the flag is what resolving every key
   // would give. The lazy keys' ops are lazy_exact_ops / lazy_value_ops (out
   // of exact_ops / value_ops) and their header slots stay in header_slots
-  // (the header pass only locates their headers; header_absent then covers
-  // the eager slots only).
+  // (the header pass skips them: a lazy key's header is looked for only
+  // when the key is needed; header_absent covers the eager slots only).
   bool lazy = false;
   uint64_t lazy_keys = 0;
   uint64_t lazy_loud = 0;
@@ -888,8 +888,9 @@ class CompiledPolicy::Impl {
   // the OR of their eager keys' absent results per word (BuildHeaderAbsent).
   std::vector<internal::HeaderSlot> header_slots;
   uint64_t header_absent[4] = {0, 0, 0, 0};
-  // header_by_size[min(size, 63)]: the header_slots (bits) whose name has
-  // that size, so a request header is compared only with names it can equal.
+  // header_by_size[min(size, 63)]: the eager header_slots (bits) whose
+  // name has that size, so a request header is compared only with names it
+  // can equal (BuildHeaderAbsent drops the lazy slots).
   uint64_t header_by_size[64] = {};
   // The positions (bits) of the header_slots of eager keys (all of them
   // unless the plan is lazy; BuildHeaderAbsent).

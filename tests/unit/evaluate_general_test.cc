@@ -573,6 +573,36 @@ TEST(EvaluateGeneralTest, LazyKeysAgreeWithReference) {
   ExpectEveryOutcome(kinds);
 }
 
+// Lazy header keys on Connect requests: headers are absent there (K1)
+// however the request carries them, so a lazy header key found only when a
+// candidate statement needs it must still read as absent. Both statements
+// apply to every action; their sentinels (PrincipalType, Port) have the
+// most values, so x-team and x-role are lazy.
+constexpr char kLazyConnectPolicy[] = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+     "Condition": {"NumericEquals": {"vpc-lattice-svcs:Port":
+                                     ["443", "8443", "80", "0", "1024", "1", "2"]},
+                   "StringEquals": {"vpc-lattice-svcs:RequestHeader/x-role":
+                                    ["admin", "viewer", "blue", "red", "1", "0"]}}},
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:PrincipalType": ["AssumedRole", "User", "Anonymous", "x"]},
+                   "StringEqualsIfExists": {"vpc-lattice-svcs:RequestHeader/x-team": "blue"}}}
+  ]
+})";
+
+TEST(EvaluateGeneralTest, LazyHeaderKeysAbsentOnConnect) {
+  const PolicyDocument doc = ParseOneLine(kLazyConnectPolicy);
+  auto compiled = Compile(doc);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  ASSERT_TRUE(plan.lazy);
+  EXPECT_EQ(plan.eager_header_slots, 0u);
+  EXPECT_EQ(__builtin_popcountll(plan.lazy_header_keys), 2);
+  ExpectEveryOutcome(CheckAgainstReference(kLazyConnectPolicy, 28, 40000));
+}
+
 // Sentinels prefer a rarely true clause on a query key (resolved for every
 // request anyway): in the Twenty bench policy AllowBlue and AllowGreen
 // (method, `q`, account) key on `q`, so the account, which no other
