@@ -396,20 +396,23 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::GlobOneValue(const CompiledKey
   return k.one.Bits(h);
 }
 
+// Whether `v` starts with none of k's CompiledKey::ip4_texts (and there are
+// some): then it is in none of k's nets, and with the uncertainty flag set
+// its clause bits are the miss bits, parsed or not.
+LATTICEPOL_ALWAYS_INLINE bool OutsideIp4Texts(const CompiledKey& k, std::string_view v) {
+  if (k.ip4_texts.empty()) return false;
+  bool maybe = false;
+  for (const std::string& t : k.ip4_texts) {
+    maybe |= v.size() >= t.size() && BytesEqual(v.data(), t.data(), t.size());
+  }
+  return !maybe;
+}
+
 // OneValue for a kPathTypedOne key (numeric, date, boolean and address
 // atoms only): the same result from a smaller frame.
 template <int kW>
 __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKey& k,
                                                                 std::string_view v) {
-  if (unc_ && !k.ip4_texts.empty()) {
-    // A value that starts with no net's text is in no net (CompiledKey::
-    // ip4_texts): its clause bits are the miss bits, parsed or not.
-    bool maybe = false;
-    for (const std::string& t : k.ip4_texts) {
-      maybe |= v.size() >= t.size() && BytesEqual(v.data(), t.data(), t.size());
-    }
-    if (!maybe) return k.one.miss_bits;
-  }
   const uint64_t* pool = im_.masks.data();
   uint64_t h = 0;
   uint64_t e = 0;
@@ -950,7 +953,9 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
     return;
   }
   if (path == kPathTypedOne) {
-    Res(Lo(k)) |= present ? TypedOneValue(k, v) : k.one.absent_bits;
+    uint64_t r = k.one.absent_bits;
+    if (present) r = unc_ && OutsideIp4Texts(k, v) ? k.one.miss_bits : TypedOneValue(k, v);
+    Res(Lo(k)) |= r;
     return;
   }
   if (path == kPathOneValue) {
