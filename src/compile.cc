@@ -1319,6 +1319,67 @@ void SplitLazyOps(uint64_t lazy, std::vector<internal::ValueOp>* ops,
   *ops = std::move(eager);
 }
 
+// The lazy keys' steps, their clause bits and each statement's lazy keys
+// in cost order (Impl::lazy_order), and the statements' eager clauses.
+void BuildLazyOrder(CompiledPolicy::Impl* impl) {
+  using Step = CompiledPolicy::Impl::LazyStep;
+  CompiledPolicy::Impl& im = *impl;
+  for (int source = 0; source < 3; ++source) {
+    for (size_t i = 0; i < im.lazy_exact_ops[source].size(); ++i) {
+      Step& st = im.lazy_steps[im.lazy_exact_ops[source][i].kid];
+      st.kind = Step::kExactOp;
+      st.source = static_cast<uint8_t>(source);
+      st.index = static_cast<uint32_t>(i);
+    }
+  }
+  for (size_t i = 0; i < im.lazy_value_ops.size(); ++i) {
+    Step& st = im.lazy_steps[im.lazy_value_ops[i].kid];
+    st.kind = Step::kValueOp;
+    st.index = static_cast<uint32_t>(i);
+  }
+  for (size_t i = 0; i < im.header_slots.size(); ++i) {
+    const uint32_t kid = im.header_slots[i].key;
+    if (((im.lazy_keys >> kid) & 1) == 0) continue;
+    im.lazy_steps[kid].kind = Step::kHeader;
+    im.lazy_steps[kid].index = static_cast<uint32_t>(i);
+  }
+  uint64_t lazy_bits[4] = {0, 0, 0, 0};
+  for (uint32_t kid = 0; kid < im.keys.size(); ++kid) {
+    const CompiledKey& k = im.keys[kid];
+    for (uint32_t bit = k.bit_begin; bit < k.bit_end; ++bit) {
+      im.key_bits[kid][bit / 64] |= uint64_t{1} << (bit % 64);
+    }
+    if ((im.lazy_keys >> kid) & 1) {
+      for (int w = 0; w < 4; ++w) lazy_bits[w] |= im.key_bits[kid][w];
+    }
+  }
+  // Cheapest first: one exact lookup, an integer port, a typed value, a
+  // glob set, then anything else; headers after other sources of the same
+  // path (their value is looked for among the request's headers).
+  auto cost = [&](uint32_t kid) {
+    const CompiledKey& k = im.keys[kid];
+    const int path = k.int_port                              ? 1
+                     : k.value_path == internal::kPathExactOne ? 0
+                     : k.value_path == internal::kPathTypedOne ? 2
+                     : k.value_path == internal::kPathGlobOne  ? 3
+                                                               : 4;
+    return 2 * path + (im.lazy_steps[kid].kind == Step::kHeader ? 1 : 0);
+  };
+  for (size_t i = 0; i < im.general_statements.size(); ++i) {
+    internal::GeneralStatement& g = im.general_statements[i];
+    for (int w = 0; w < 4; ++w) g.eager_cond[w] = g.cond[w] & ~lazy_bits[w];
+    im.lazy_begin[i] = static_cast<uint16_t>(im.lazy_order.size());
+    std::vector<uint32_t> keys;
+    for (uint64_t m = im.stmt_keys[i] & im.lazy_keys; m != 0; m &= m - 1) {
+      keys.push_back(static_cast<uint32_t>(__builtin_ctzll(m)));
+    }
+    std::stable_sort(keys.begin(), keys.end(),
+                     [&](uint32_t a, uint32_t b) { return cost(a) < cost(b); });
+    for (uint32_t kid : keys) im.lazy_order.push_back(static_cast<uint8_t>(kid));
+  }
+  im.lazy_begin[im.general_statements.size()] = static_cast<uint16_t>(im.lazy_order.size());
+}
+
 // 2c. Lazy keys (see Impl::lazy), after the statement filter.
 void BuildLazyKeys(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
@@ -1357,6 +1418,7 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
     SplitLazyOps(lazy, &im.exact_ops[source], &im.lazy_exact_ops[source]);
   }
   SplitLazyOps(lazy, &im.value_ops, &im.lazy_value_ops);
+  BuildLazyOrder(&im);
 }
 
 // 2d. The header pass's absent results (Impl::header_absent), after
@@ -1374,7 +1436,7 @@ void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
       im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;
     }
   }
-  // The header pass locates the eager slots only (LazyHeaders finds the
+  // The header pass locates the eager slots only (LazyHeader finds the
   // others when they are needed).
   for (uint64_t& slots : im.header_by_size) slots &= im.eager_header_slots;
 }

@@ -48,16 +48,16 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   void AddRequestValues();
-  template <bool kLazy>
-  void ExactOps(const std::vector<ValueOp>* by_source, uint64_t keys);
-  template <bool kLazy>
-  void ValueOps(const std::vector<ValueOp>& ops, uint64_t keys);
-  void LazyKeys();
+  void ExactOpOne(const ValueOp& op, int source);
+  void ExactOps(const std::vector<ValueOp>* by_source);
+  void ValueOpOne(const ValueOp& op);
+  void ResolveLazy(uint32_t kid);
+  Decision PickLazy(uint64_t candidates);
   uint64_t Candidates();
   void ValueKey(const CompiledKey& k, uint32_t kid, bool present, std::string_view v,
                 uint8_t path);
   void HeaderPass();
-  void LazyHeaders(uint64_t keys);
+  void LazyHeader(const HeaderSlot& slot);
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
   void ScanQuery();
@@ -138,7 +138,6 @@ class Evaluator {
   // HeaderPass: the position of the first header of each eager slot's name
   // (set only for the slots a request header named).
   uint32_t header_pos_[64];
-  uint64_t candidates_ = 0;  // LazyKeys: the Candidates() (Impl::lazy plans)
 };
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddValue(const CompiledKey& k, uint32_t kid,
@@ -976,7 +975,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueKey(const CompiledKey& k, uint
 // the names of its size; then the slots (in slot order, not per header: no
 // branch on which kind of slot a header named) are resolved from their
 // headers, keys no header names taking the precomputed absent result
-// (Impl::header_absent). Lazy keys' headers are left to LazyHeaders.
+// (Impl::header_absent). Lazy keys' headers are left to LazyHeader.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   const CompiledPolicy::Impl& im = im_;
@@ -1010,30 +1009,24 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::HeaderPass() {
   for (int w = 0; w < (kW > 0 ? kW : 1); ++w) Res(w) |= im.header_absent[w] & ~present_static[w];
 }
 
-// The lazy header keys among `keys`: each from the first header of its
-// name (H1), or its absent result.
+// A lazy header key (its slot): from the first header of its name (H1),
+// or its absent result.
 template <int kW>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyHeaders(uint64_t keys) {
-  const CompiledPolicy::Impl& im = im_;
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyHeader(const HeaderSlot& slot) {
   const ParamList& headers = r_.headers;
-  const std::vector<HeaderSlot>& slots = im.header_slots;
-  const bool absent = connect_ && im.keys[slots[0].key].row->absent_on_connect;  // K1
+  const CompiledKey& k = *slot.compiled;
+  const bool absent = connect_ && k.row->absent_on_connect;  // K1
   const size_t n = absent ? 0 : headers.size();
-  for (uint64_t m = im.lazy_header_slots; m != 0; m &= m - 1) {
-    const HeaderSlot& slot = slots[static_cast<size_t>(__builtin_ctzll(m))];
-    if (((keys >> slot.key) & 1) == 0) continue;
-    const CompiledKey& k = *slot.compiled;
-    uint64_t r = k.one.absent_bits;
-    for (size_t i = 0; i < n; ++i) {
-      const std::string_view name = headers.name(i);
-      if (name.size() == slot.size && BytesEqual(slot.name, name.data(), name.size())) {
-        ValueKey(k, slot.key, true, headers.value(i), k.value_path);
-        r = 0;
-        break;
-      }
+  uint64_t r = k.one.absent_bits;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view name = headers.name(i);
+    if (name.size() == slot.size && BytesEqual(slot.name, name.data(), name.size())) {
+      ValueKey(k, slot.key, true, headers.value(i), k.value_path);
+      r = 0;
+      break;
     }
-    Res(Lo(k)) |= r;
   }
+  Res(Lo(k)) |= r;
 }
 
 // The clause bits of an Impl::exact_ops key whose value is `v` (present).
@@ -1042,80 +1035,70 @@ LATTICEPOL_ALWAYS_INLINE uint64_t ExactOpBits(const ValueOp& op, std::string_vie
   return x != nullptr ? x->bits : op.miss_bits;
 }
 
-// The keys of Impl::exact_ops (or lazy_exact_ops: kLazy, only the ops of
-// key ids in `keys`): one loop per source, each key's clause bits from one
-// lookup (as ValueKey's kPathExactOne, with ValueOps' K1 and presence rules).
+// One key of Impl::exact_ops (or lazy_exact_ops) read from source
+// `source` (ValueOp::source - kString): its clause bits from one lookup
+// (as ValueKey's kPathExactOne, with ValueOpOne's K1 and presence rules).
 template <int kW>
-template <bool kLazy>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps(const std::vector<ValueOp>* by_source,
-                                                      uint64_t keys) {
-  auto skip = [keys](const ValueOp& op) { return kLazy && ((keys >> op.kid) & 1) == 0; };
-  for (const ValueOp& op : by_source[0]) {  // kString
-    if (skip(op)) continue;
-    uint64_t r = op.absent_bits;
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOpOne(const ValueOp& op, int source) {
+  uint64_t r = op.absent_bits;
+  if (source == 0) {  // kString
     if (!(connect_ && op.absent_on_connect)) r = ExactOpBits(op, r_.*op.string_field);
-    Res(kW == 1 ? 0 : op.word) |= r;
-  }
-  for (const ValueOp& op : by_source[1]) {  // kOptional
-    if (skip(op)) continue;
+  } else if (source == 1) {  // kOptional
     const OptionalText& t = r_.*op.optional_field;
-    uint64_t r = op.absent_bits;
     if (t.present && !(connect_ && op.absent_on_connect)) r = ExactOpBits(op, t.value);
-    Res(kW == 1 ? 0 : op.word) |= r;
-  }
-  const Principal* p = r_.principal;
-  for (const ValueOp& op : by_source[2]) {  // kPrincipal
-    if (skip(op)) continue;
+  } else {  // kPrincipal
+    const Principal* p = r_.principal;
     const std::string_view v =
         p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
-    uint64_t r = op.absent_bits;
     if (!v.empty() && !(connect_ && op.absent_on_connect)) r = ExactOpBits(op, v);
-    Res(kW == 1 ? 0 : op.word) |= r;
   }
+  Res(kW == 1 ? 0 : op.word) |= r;
 }
 
-// The keys of Impl::value_ops (or lazy_value_ops: kLazy, only the ops of
-// key ids in `keys`), each from its ValueOp source.
+// The keys of Impl::exact_ops: one loop per source (no per-key dispatch).
 template <int kW>
-template <bool kLazy>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueOps(const std::vector<ValueOp>& ops,
-                                                      uint64_t keys) {
-  for (const ValueOp& op : ops) {
-    if (kLazy && ((keys >> op.kid) & 1) == 0) continue;
-    const CompiledKey& k = *op.key;
-    std::string_view v;
-    bool present;
-    if (op.source == ValueOp::kString) {  // as SingleKeyValue, without its switch
-      present = !(connect_ && op.absent_on_connect);  // K1
-      v = r_.*op.string_field;
-    } else if (op.source == ValueOp::kOptional) {
-      const OptionalText& t = r_.*op.optional_field;
-      present = t.present && !(connect_ && op.absent_on_connect);  // K1
-      v = t.value;
-    } else if (op.source == ValueOp::kPrincipal) {  // as SingleKeyValue's principal_text
-      const Principal* p = r_.principal;
-      v = p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
-      present = !v.empty() && !(connect_ && op.absent_on_connect);  // K1
-    } else if (op.source == ValueOp::kNever) {
-      present = false;
-    } else if (op.source == ValueOp::kPort) {
-      Res(Lo(k)) |= PortValue(k);
-      continue;
-    } else {
-      present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
-    }
-    ValueKey(k, op.kid, present, v, op.path);
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ExactOps(const std::vector<ValueOp>* by_source) {
+  for (const ValueOp& op : by_source[0]) ExactOpOne(op, 0);
+  for (const ValueOp& op : by_source[1]) ExactOpOne(op, 1);
+  for (const ValueOp& op : by_source[2]) ExactOpOne(op, 2);
+}
+
+// One key of Impl::value_ops (or lazy_value_ops), from its ValueOp source.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ValueOpOne(const ValueOp& op) {
+  const CompiledKey& k = *op.key;
+  std::string_view v;
+  bool present;
+  if (op.source == ValueOp::kString) {  // as SingleKeyValue, without its switch
+    present = !(connect_ && op.absent_on_connect);  // K1
+    v = r_.*op.string_field;
+  } else if (op.source == ValueOp::kOptional) {
+    const OptionalText& t = r_.*op.optional_field;
+    present = t.present && !(connect_ && op.absent_on_connect);  // K1
+    v = t.value;
+  } else if (op.source == ValueOp::kPrincipal) {  // as SingleKeyValue's principal_text
+    const Principal* p = r_.principal;
+    v = p == nullptr ? op.anonymous_value : std::string_view(p->*op.principal_field);
+    present = !v.empty() && !(connect_ && op.absent_on_connect);  // K1
+  } else if (op.source == ValueOp::kNever) {
+    present = false;
+  } else if (op.source == ValueOp::kPort) {
+    Res(Lo(k)) |= PortValue(k);
+    return;
+  } else {
+    present = SingleKeyValue(*k.row, k.key, r_, connect_, num_buf_, &v);
   }
+  ValueKey(k, op.kid, present, v, op.path);
 }
 
 // Step 1: the request's values, key by key (the eager keys when the plan
-// is lazy: see LazyKeys), then the query; every key is finalized into its
-// clause results.
+// is lazy: the statement pick resolves the others, see PickLazy), then the
+// query; every key is finalized into its clause results.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   const CompiledPolicy::Impl& im = im_;
-  ExactOps<false>(im.exact_ops, 0);
-  ValueOps<false>(im.value_ops, 0);
+  ExactOps(im.exact_ops);
+  for (const ValueOp& op : im.value_ops) ValueOpOne(op);
   if (kFixed && im.eager_header_slots != 0) HeaderPass();
   if (!connect_ && !im.query_keys.empty()) {
     if (r_.query_is_raw) {
@@ -1131,26 +1114,61 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::AddRequestValues() {
   } else {
     for (uint32_t kid : im.deferred_keys) Finalize(im.keys[kid], kid);
   }
-  if (kFixed && im.lazy) LazyKeys();
 }
 
-// Step 1b (Impl::lazy): the lazy keys the candidate statements read, and
-// while the uncertainty flag is clear every lazy key that could raise it.
+// A lazy key (Impl::lazy_steps), resolved from its op or header.
 template <int kW>
-LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::LazyKeys() {
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ResolveLazy(uint32_t kid) {
   const CompiledPolicy::Impl& im = im_;
-  // The lazy keys leave the sentinel bits as they are: PickStatement
-  // reuses the candidates.
-  candidates_ = Candidates();
-  uint64_t needed = 0;
-  for (uint64_t c = candidates_; c != 0; c &= c - 1) {
-    needed |= im.stmt_keys[__builtin_ctzll(c)];
+  using Step = CompiledPolicy::Impl::LazyStep;
+  const Step& st = im.lazy_steps[kid];
+  if (st.kind == Step::kExactOp) {
+    ExactOpOne(im.lazy_exact_ops[st.source][st.index], st.source);
+  } else if (st.kind == Step::kValueOp) {
+    ValueOpOne(im.lazy_value_ops[st.index]);
+  } else {
+    LazyHeader(im.header_slots[st.index]);
   }
-  const uint64_t keys = im.lazy_keys & (needed | (unc_ ? 0 : im.lazy_loud));
-  if (keys == 0) return;
-  ExactOps<true>(im.lazy_exact_ops, keys);
-  ValueOps<true>(im.lazy_value_ops, keys);
-  if ((keys & im.lazy_header_keys) != 0) LazyHeaders(keys);
+}
+
+// Step 3 of lazy plans (Impl::lazy): the first candidate statement that
+// applies, resolving each candidate's lazy keys cheapest first
+// (Impl::lazy_order) and dropping it at its first false clause, so a key is
+// resolved only when a candidate whose other known clauses hold reads it.
+// While the uncertainty flag is clear, every lazy key that could raise it
+// (lazy_loud) is resolved first, so the flag is what resolving every key
+// would give.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickLazy(uint64_t candidates) {
+  const CompiledPolicy::Impl& im = im_;
+  uint64_t pending = im.lazy_keys;  // lazy keys not resolved yet
+  if (!unc_) {
+    for (uint64_t m = im.lazy_loud; m != 0; m &= m - 1) {
+      ResolveLazy(static_cast<uint32_t>(__builtin_ctzll(m)));
+    }
+    pending &= ~im.lazy_loud;
+  }
+  Decision d;
+  for (; candidates != 0; candidates &= candidates - 1) {
+    const size_t pos = static_cast<size_t>(__builtin_ctzll(candidates));
+    const GeneralStatement& g = im.general_statements[pos];
+    uint64_t miss = 0;
+    for (int w = 0; w < kW; ++w) miss |= g.eager_cond[w] & ~Res(w);
+    for (uint32_t i = im.lazy_begin[pos]; i < im.lazy_begin[pos + 1] && miss == 0; ++i) {
+      const uint32_t kid = im.lazy_order[i];
+      if ((pending >> kid) & 1) {
+        ResolveLazy(kid);
+        pending &= ~(uint64_t{1} << kid);
+      }
+      for (int w = 0; w < kW; ++w) miss |= g.cond[w] & im.key_bits[kid][w] & ~Res(w);
+    }
+    if (miss == 0 && StatementApplies(g)) {
+      d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
+      d.statement = g.index;
+      return d;
+    }
+  }
+  return d;
 }
 
 // The statements of a stmt_filter plan that can apply: those whose
@@ -1192,7 +1210,8 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
   const CompiledPolicy::Impl& im = im_;
   Decision d;
   if (kW > 0 && kW <= 4 && im.stmt_filter) {
-    uint64_t candidates = im.lazy ? candidates_ : Candidates();
+    uint64_t candidates = Candidates();
+    if (im.lazy) return PickLazy(candidates);
     for (; candidates != 0; candidates &= candidates - 1) {
       const GeneralStatement& g = im.general_statements[__builtin_ctzll(candidates)];
       if (StatementApplies(g)) {

@@ -553,6 +553,9 @@ struct HeaderSlot {
 // compact (what the statement pick scans; `full` for the slow tests).
 struct GeneralStatement {
   uint64_t cond[4] = {0, 0, 0, 0};  // CompiledStatement::cond_small
+  // Lazy plans: the clauses of `cond` on eager keys (known before any lazy
+  // key is resolved).
+  uint64_t eager_cond[4] = {0, 0, 0, 0};
   const CompiledStatement* full = nullptr;
   int32_t index = 0;
   bool deny = false;
@@ -875,6 +878,26 @@ class CompiledPolicy::Impl {
   uint64_t stmt_keys[64] = {};
   std::vector<internal::ValueOp> lazy_exact_ops[3];
   std::vector<internal::ValueOp> lazy_value_ops;
+  // How the statement pick resolves a lazy key (by key id): from an op of
+  // lazy_exact_ops[source] or lazy_value_ops (`index`), or from its header
+  // slot (header_slots[index]).
+  struct LazyStep {
+    enum Kind : uint8_t { kExactOp, kValueOp, kHeader };
+    Kind kind = kExactOp;
+    uint8_t source = 0;  // kExactOp: ValueOp::source - ValueOp::kString
+    uint32_t index = 0;
+  };
+  LazyStep lazy_steps[64];
+  // Each key's clause bits (by key id, per word).
+  uint64_t key_bits[64][4] = {};
+  // The lazy keys each statement of general_statements reads, cheapest
+  // first (exact lookups, then integer ports, typed values, globs, the
+  // rest): lazy_order[lazy_begin[i], lazy_begin[i + 1]) for statement i.
+  // The pick resolves them in that order and drops the statement at its
+  // first false clause, so a costly key is resolved only for a statement
+  // whose cheaper clauses all hold.
+  std::vector<uint8_t> lazy_order;
+  uint16_t lazy_begin[65] = {};
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
   std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them
