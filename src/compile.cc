@@ -1368,7 +1368,7 @@ void BuildLazyOrder(CompiledPolicy::Impl* impl) {
   for (size_t i = 0; i < im.general_statements.size(); ++i) {
     internal::GeneralStatement& g = im.general_statements[i];
     for (int w = 0; w < 4; ++w) g.eager_cond[w] = g.cond[w] & ~lazy_bits[w];
-    im.lazy_begin[i] = static_cast<uint16_t>(im.lazy_order.size());
+    g.lazy_begin = static_cast<uint16_t>(im.lazy_order.size());
     std::vector<uint32_t> keys;
     for (uint64_t m = im.stmt_keys[i] & im.lazy_keys; m != 0; m &= m - 1) {
       keys.push_back(static_cast<uint32_t>(__builtin_ctzll(m)));
@@ -1376,8 +1376,8 @@ void BuildLazyOrder(CompiledPolicy::Impl* impl) {
     std::stable_sort(keys.begin(), keys.end(),
                      [&](uint32_t a, uint32_t b) { return cost(a) < cost(b); });
     for (uint32_t kid : keys) im.lazy_order.push_back(static_cast<uint8_t>(kid));
+    g.lazy_end = static_cast<uint16_t>(im.lazy_order.size());
   }
-  im.lazy_begin[im.general_statements.size()] = static_cast<uint16_t>(im.lazy_order.size());
 }
 
 // 2c. Lazy keys (see Impl::lazy), after the statement filter.

@@ -1154,7 +1154,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickLazy(uint64_t candidates) {
     const GeneralStatement& g = im.general_statements[pos];
     uint64_t miss = 0;
     for (int w = 0; w < kW; ++w) miss |= g.eager_cond[w] & ~Res(w);
-    for (uint32_t i = im.lazy_begin[pos]; i < im.lazy_begin[pos + 1] && miss == 0; ++i) {
+    for (uint32_t i = g.lazy_begin; i < g.lazy_end && miss == 0; ++i) {
       const uint32_t kid = im.lazy_order[i];
       if ((pending >> kid) & 1) {
         ResolveLazy(kid);

@@ -554,8 +554,11 @@ struct HeaderSlot {
 struct GeneralStatement {
   uint64_t cond[4] = {0, 0, 0, 0};  // CompiledStatement::cond_small
   // Lazy plans: the clauses of `cond` on eager keys (known before any lazy
-  // key is resolved).
+  // key is resolved), and the statement's lazy keys, cheapest first:
+  // Impl::lazy_order[lazy_begin, lazy_end).
   uint64_t eager_cond[4] = {0, 0, 0, 0};
+  uint16_t lazy_begin = 0;
+  uint16_t lazy_end = 0;
   const CompiledStatement* full = nullptr;
   int32_t index = 0;
   bool deny = false;
@@ -892,12 +895,11 @@ class CompiledPolicy::Impl {
   uint64_t key_bits[64][4] = {};
   // The lazy keys each statement of general_statements reads, cheapest
   // first (exact lookups, then integer ports, typed values, globs, the
-  // rest): lazy_order[lazy_begin[i], lazy_begin[i + 1]) for statement i.
-  // The pick resolves them in that order and drops the statement at its
-  // first false clause, so a costly key is resolved only for a statement
-  // whose cheaper clauses all hold.
+  // rest), statement after statement (GeneralStatement::lazy_begin and
+  // lazy_end). The pick resolves them in that order and drops the
+  // statement at its first false clause, so a costly key is resolved only
+  // for a statement whose cheaper clauses all hold.
   std::vector<uint8_t> lazy_order;
-  uint16_t lazy_begin[65] = {};
   std::vector<uint32_t> value_keys;    // keys resolved from the request, except query keys
                                        // and the header_slots' keys
   std::vector<internal::ValueOp> value_ops;  // value_keys as the general plan reads them
