@@ -1321,7 +1321,8 @@ void SplitLazyOps(uint64_t lazy, std::vector<internal::ValueOp>* ops,
 
 // The lazy keys' steps, their clause bits and each statement's lazy keys
 // in cost order (Impl::lazy_order), and the statements' eager clauses.
-void BuildLazyOrder(CompiledPolicy::Impl* impl) {
+// `stmt_keys[i]` has a bit per key id that general_statements[i] reads.
+void BuildLazyOrder(const uint64_t (&stmt_keys)[64], CompiledPolicy::Impl* impl) {
   using Step = CompiledPolicy::Impl::LazyStep;
   CompiledPolicy::Impl& im = *impl;
   for (int source = 0; source < 3; ++source) {
@@ -1370,7 +1371,7 @@ void BuildLazyOrder(CompiledPolicy::Impl* impl) {
     for (int w = 0; w < 4; ++w) g.eager_cond[w] = g.cond[w] & ~lazy_bits[w];
     g.lazy_begin = static_cast<uint16_t>(im.lazy_order.size());
     std::vector<uint32_t> keys;
-    for (uint64_t m = im.stmt_keys[i] & im.lazy_keys; m != 0; m &= m - 1) {
+    for (uint64_t m = stmt_keys[i] & im.lazy_keys; m != 0; m &= m - 1) {
       keys.push_back(static_cast<uint32_t>(__builtin_ctzll(m)));
     }
     std::stable_sort(keys.begin(), keys.end(),
@@ -1391,10 +1392,11 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
   for (size_t i = 0; i < im.general_statements.size(); ++i) {
     position[im.general_statements[i].index] = static_cast<int>(i);
   }
+  uint64_t stmt_keys[64] = {};
   uint64_t all = 0;
   for (const CompiledClause& c : im.clauses) {
     const int pos = position[c.statement];
-    if (pos >= 0) im.stmt_keys[pos] |= uint64_t{1} << c.key;
+    if (pos >= 0) stmt_keys[pos] |= uint64_t{1} << c.key;
     all |= uint64_t{1} << c.key;
   }
   // Eager: the query and unknown keys (finalized together, after the
@@ -1418,7 +1420,7 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
     SplitLazyOps(lazy, &im.exact_ops[source], &im.lazy_exact_ops[source]);
   }
   SplitLazyOps(lazy, &im.value_ops, &im.lazy_value_ops);
-  BuildLazyOrder(&im);
+  BuildLazyOrder(stmt_keys, &im);
 }
 
 // 2d. The header pass's absent results (Impl::header_absent), after
@@ -1430,7 +1432,6 @@ void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
     const internal::HeaderSlot& slot = im.header_slots[s];
     if ((im.lazy_keys >> slot.key) & 1) {
       im.lazy_header_keys |= uint64_t{1} << slot.key;
-      im.lazy_header_slots |= uint64_t{1} << s;
     } else {
       im.eager_header_slots |= uint64_t{1} << s;
       im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;

@@ -864,21 +864,20 @@ class CompiledPolicy::Impl {
   // (statements whose sentinel holds), so a key that is no candidate's
   // needs no evaluation. The evaluator first resolves the eager keys (every
   // sentinel's key, and the query and unknown keys, which are finalized
-  // together after the query scan), then the lazy keys of the candidates
-  // only: stmt_keys[i] has a bit per key id that general_statements[i]'s
-  // clauses read. A lazy key that may raise the uncertainty flag (lazy_loud:
-  // anything but an exact-only key or an integer port) is resolved anyway
-  // while the flag is still clear, so the flag is what resolving every key
-  // would give. The lazy keys' ops are lazy_exact_ops / lazy_value_ops (out
-  // of exact_ops / value_ops) and their header slots stay in header_slots
-  // (the header pass skips them: a lazy key's header is looked for only
-  // when the key is needed; header_absent covers the eager slots only).
+  // together after the query scan); the statement pick then resolves the
+  // lazy keys of each candidate it tests, cheapest first (lazy_order),
+  // until one of the candidate's clauses is false. A lazy key that may
+  // raise the uncertainty flag (lazy_loud: anything but an exact-only key
+  // or an integer port) is resolved anyway while the flag is still clear,
+  // so the flag is what resolving every key would give. The lazy keys' ops
+  // are lazy_exact_ops / lazy_value_ops (out of exact_ops / value_ops) and
+  // their header slots stay in header_slots (the header pass skips them: a
+  // lazy key's header is looked for only when the key is needed;
+  // header_absent covers the eager slots only).
   bool lazy = false;
   uint64_t lazy_keys = 0;
   uint64_t lazy_loud = 0;
   uint64_t lazy_header_keys = 0;   // lazy keys among header_slots
-  uint64_t lazy_header_slots = 0;  // their positions in header_slots (bits)
-  uint64_t stmt_keys[64] = {};
   std::vector<internal::ValueOp> lazy_exact_ops[3];
   std::vector<internal::ValueOp> lazy_value_ops;
   // How the statement pick resolves a lazy key (by key id): from an op of
