@@ -1458,6 +1458,9 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   BuildLazyKeys(&im);
   BuildHeaderAbsent(&im);
   im.memory_used += im.masks.size() * sizeof(uint64_t);
+  im.base_uncertain[0] = im.static_uncertain || im.principal_uncertain;
+  im.base_uncertain[1] = im.static_uncertain;
+  im.has_dynamic = !im.dynamic_clauses.empty() || im.dynamic_resource_count > 0;
   BuildSimplePlan();
   BuildEqPlan(&im);
   return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));

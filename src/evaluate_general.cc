@@ -86,14 +86,17 @@ class Evaluator {
   bool connect_ = false;
   bool unc_ = false;
 
-  uint64_t* res_ = nullptr;    // clause results
-  uint64_t* hit_ = nullptr;    // atoms hit by the current value
-  uint64_t* any_ = nullptr;
-  uint64_t* all_ = nullptr;
-  uint64_t* first_ = nullptr;
-  uint64_t* err_ = nullptr;
+  // !kFixed: the six bit sets and the per-key counts in the scratch
+  // buffers, set by InitScratch (kFixed plans never read them: left unset,
+  // which saves a store each per decision).
+  uint64_t* res_;    // clause results
+  uint64_t* hit_;    // atoms hit by the current value
+  uint64_t* any_;
+  uint64_t* all_;
+  uint64_t* first_;
+  uint64_t* err_;
   static constexpr bool kFixed = kW > 0;
-  uint8_t* counts_ = nullptr;  // values seen per key, saturating at 2 (!kFixed)
+  uint8_t* counts_;  // values seen per key, saturating at 2
   uint64_t once_ = 0;          // kFixed: keys with at least one value
   uint64_t many_ = 0;          // kFixed: keys with two or more values
   uint64_t fixed_[6][kW > 0 ? kW : 1];  // kFixed: the six bit sets
@@ -867,7 +870,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Prologue() {
              : action_ == kActionConnect ? true
                                          : r_.is_connect();
   rs_.set_connect(connect_);
-  unc_ = im.static_uncertain || (!ignore_principal_ && im.principal_uncertain);
+  unc_ = im.base_uncertain[ignore_principal_ ? 1 : 0];
   if (im.triggers != 0) {
     if (connect_ && (im.triggers & (kTriggerConnectKeys | kTriggerConnectResource))) {
       unc_ = true;  // K1
@@ -1276,14 +1279,16 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Run() {
   InitScratch(inline_words, inline_counts, &heap_words, &heap_counts);
 
   AddRequestValues();  // 1. request values
-  // 2. Clauses with variables.
-  for (uint32_t id : im.dynamic_clauses) {
-    if (SlowClause(*im.clauses[id].condition)) {
-      const uint32_t bit = im.clauses[id].bit;
-      Res(bit / 64) |= uint64_t{1} << (bit % 64);
+  if (im.has_dynamic) {
+    // 2. Clauses with variables.
+    for (uint32_t id : im.dynamic_clauses) {
+      if (SlowClause(*im.clauses[id].condition)) {
+        const uint32_t bit = im.clauses[id].bit;
+        Res(bit / 64) |= uint64_t{1} << (bit % 64);
+      }
     }
+    if (im.dynamic_resource_count > 0) EvalDynamicResources();
   }
-  if (im.dynamic_resource_count > 0) EvalDynamicResources();
 
   Decision d = PickStatement();  // 3. statements
   d.uncertain = unc_ ? kMaybeUncertain : 0;

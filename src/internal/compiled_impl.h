@@ -945,6 +945,12 @@ class CompiledPolicy::Impl {
   // record a DECISION id.
   bool static_uncertain = false;            // independent of the request
   bool principal_uncertain = false;         // P-S / N1 (not for identity layers)
+  // The general plan's flag before request checks, [ignore_principal]:
+  // static_uncertain, or'ed with principal_uncertain at [0] (set by Compile).
+  bool base_uncertain[2] = {false, false};
+  // Clauses with variables or Resource patterns with variables: the
+  // general plan's slow steps (dynamic_clauses, dynamic_resource_count).
+  bool has_dynamic = false;
   uint32_t triggers = 0;                    // internal::Trigger bits
   size_t memory_used = 0;
   internal::SimplePlan simple;
