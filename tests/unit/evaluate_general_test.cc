@@ -303,6 +303,24 @@ PolicyDocument ParseOneLine(const char* json, const ParseOptions& options = {}) 
   return MustParse(one_line, options);
 }
 
+// `doc` compiled, for tests that look at its plan. ok() is false (and the
+// test has failed) when it does not compile; policy() and plan() require
+// ok().
+class CompiledPlan {
+ public:
+  explicit CompiledPlan(const PolicyDocument& doc) : compiled_(Compile(doc)) {
+    EXPECT_TRUE(compiled_.ok()) << compiled_.status();
+  }
+  bool ok() const { return compiled_.ok(); }
+  const CompiledPolicy& policy() const { return **compiled_; }
+  const CompiledPolicy::Impl& plan() const {
+    return internal::CompiledPolicyAccess::Plan(**compiled_);
+  }
+
+ private:
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> compiled_;
+};
+
 // Compares the compiled matcher with the reference on `count` random
 // requests; returns the number of each decision kind seen.
 std::vector<int> CheckAgainstReference(const char* json, uint64_t seed, int count,
@@ -360,10 +378,9 @@ TEST(EvaluateGeneralTest, AddressArnAndPortKeysAgreeWithReference) {
 // (the filter in use) and without the RequestPath clause (never in use:
 // the flag is clear, so every value is parsed for T2).
 TEST(EvaluateGeneralTest, Ip4TextFilterAgreesWithReference) {
-  const PolicyDocument doc = ParseOneLine(kIp4Policy);
-  auto compiled = Compile(doc);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  const CompiledPlan compiled(ParseOneLine(kIp4Policy));
+  ASSERT_TRUE(compiled.ok());
+  const CompiledPolicy::Impl& plan = compiled.plan();
   std::vector<std::string> texts;
   for (const internal::CompiledKey& k : plan.keys) {
     if (k.key.kind == KeyKind::kSourceIp) texts = k.ip4_texts;
@@ -559,10 +576,9 @@ constexpr char kLazyPolicy[] = R"({
 })";
 
 TEST(EvaluateGeneralTest, LazyKeysAgreeWithReference) {
-  const PolicyDocument doc = ParseOneLine(kLazyPolicy);
-  auto compiled = Compile(doc);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  const CompiledPlan compiled(ParseOneLine(kLazyPolicy));
+  ASSERT_TRUE(compiled.ok());
+  const CompiledPolicy::Impl& plan = compiled.plan();
   ASSERT_TRUE(plan.lazy);
   EXPECT_FALSE(plan.static_uncertain);
   // user-agent, x-probe, x-tenant, content-type and PrincipalArn are lazy
@@ -593,10 +609,9 @@ constexpr char kLazyConnectPolicy[] = R"({
 })";
 
 TEST(EvaluateGeneralTest, LazyHeaderKeysAbsentOnConnect) {
-  const PolicyDocument doc = ParseOneLine(kLazyConnectPolicy);
-  auto compiled = Compile(doc);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  const CompiledPlan compiled(ParseOneLine(kLazyConnectPolicy));
+  ASSERT_TRUE(compiled.ok());
+  const CompiledPolicy::Impl& plan = compiled.plan();
   ASSERT_TRUE(plan.lazy);
   EXPECT_EQ(plan.eager_header_slots, 0u);
   EXPECT_EQ(__builtin_popcountll(plan.lazy_header_keys), 2);
@@ -612,10 +627,9 @@ TEST(EvaluateGeneralTest, SentinelsPreferQueryKeys) {
   std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) + "/policies/bench/twenty-statements.json");
   std::stringstream text;
   text << in.rdbuf();
-  const PolicyDocument doc = MustParse(text.str());
-  auto compiled = Compile(doc);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  const CompiledPlan compiled(MustParse(text.str()));
+  ASSERT_TRUE(compiled.ok());
+  const CompiledPolicy::Impl& plan = compiled.plan();
   ASSERT_TRUE(plan.lazy);
   int checked = 0;
   for (uint32_t kid = 0; kid < plan.keys.size(); ++kid) {
@@ -793,9 +807,9 @@ TEST(EvaluateGeneralTest, SharedGlobPatternsInternedOnce) {
   ParseOptions lenient;
   lenient.strict = false;
   const PolicyDocument doc = ParseOneLine(json.c_str(), lenient);
-  auto compiled = Compile(doc);
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
-  const CompiledPolicy::Impl& plan = internal::CompiledPolicyAccess::Plan(**compiled);
+  const CompiledPlan compiled(doc);
+  ASSERT_TRUE(compiled.ok());
+  const CompiledPolicy::Impl& plan = compiled.plan();
   ASSERT_EQ(plan.keys.size(), 1u);
   EXPECT_EQ(plan.keys[0].globs.size(), 100u);
   int allowed = 0;
@@ -805,7 +819,7 @@ TEST(EvaluateGeneralTest, SharedGlobPatternsInternedOnce) {
     const std::string path = "/p" + std::to_string(i) + "/x";
     view.path = path;
     const Decision ref = EvaluateReference(doc, view).decision;
-    const Decision fast = Evaluate(**compiled, view);
+    const Decision fast = Evaluate(compiled.policy(), view);
     EXPECT_EQ(ref.kind, fast.kind) << path;
     EXPECT_EQ(ref.statement, fast.statement) << path;
     allowed += fast.kind == DecisionKind::kAllow;
