@@ -1407,7 +1407,15 @@ void BuildLazyKeys(CompiledPolicy::Impl* impl) {
   for (const CompiledClause& c : im.clauses) {
     if ((im.sentinel_mask[c.bit / 64] >> (c.bit % 64)) & 1) eager |= uint64_t{1} << c.key;
   }
-  const uint64_t lazy = all & ~eager;
+  // The statement pick resolves a lazy key from its op or its header slot
+  // (Impl::lazy_steps): a key with neither stays eager.
+  uint64_t resolvable = 0;
+  for (const auto& ops : im.exact_ops) {
+    for (const internal::ValueOp& op : ops) resolvable |= uint64_t{1} << op.kid;
+  }
+  for (const internal::ValueOp& op : im.value_ops) resolvable |= uint64_t{1} << op.kid;
+  for (const internal::HeaderSlot& slot : im.header_slots) resolvable |= uint64_t{1} << slot.key;
+  const uint64_t lazy = all & ~eager & resolvable;
   if (lazy == 0) return;
   im.lazy = true;
   im.lazy_keys = lazy;
