@@ -1438,9 +1438,7 @@ void BuildHeaderAbsent(CompiledPolicy::Impl* impl) {
   CompiledPolicy::Impl& im = *impl;
   for (size_t s = 0; s < im.header_slots.size(); ++s) {
     const internal::HeaderSlot& slot = im.header_slots[s];
-    if ((im.lazy_keys >> slot.key) & 1) {
-      im.lazy_header_keys |= uint64_t{1} << slot.key;
-    } else {
+    if (((im.lazy_keys >> slot.key) & 1) == 0) {
       im.eager_header_slots |= uint64_t{1} << s;
       im.header_absent[slot.compiled->word_lo] |= slot.compiled->one.absent_bits;
     }

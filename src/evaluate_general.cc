@@ -60,6 +60,8 @@ class Evaluator {
   void LazyHeader(const HeaderSlot& slot);
   Decision PickStatement();
   bool StatementApplies(const GeneralStatement& g);
+  bool ActionApplies(const GeneralStatement& g) const;
+  bool ScopeApplies(const GeneralStatement& g);
   void ScanQuery();
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
@@ -1135,9 +1137,10 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ResolveLazy(uint32_t kid) {
 }
 
 // Step 3 of lazy plans (Impl::lazy): the first candidate statement that
-// applies, resolving each candidate's lazy keys cheapest first
-// (Impl::lazy_order) and dropping it at its first false clause, so a key is
-// resolved only when a candidate whose other known clauses hold reads it.
+// applies. A candidate's eager clauses and Action are tested first; then its
+// lazy keys are resolved cheapest first (Impl::lazy_order) and it is dropped
+// at its first false clause, so a key is resolved only when a candidate
+// whose other known tests hold reads it; Resource and Principal last.
 // While the uncertainty flag is clear, every lazy key that could raise it
 // (lazy_loud) is resolved first, so the flag is what resolving every key
 // would give.
@@ -1157,6 +1160,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickLazy(uint64_t candidates) {
     const GeneralStatement& g = im.general_statements[pos];
     uint64_t miss = 0;
     for (int w = 0; w < kW; ++w) miss |= g.eager_cond[w] & ~Res(w);
+    if (miss != 0 || !ActionApplies(g)) continue;
     for (uint32_t i = g.lazy_begin; i < g.lazy_end && miss == 0; ++i) {
       const uint32_t kid = im.lazy_order[i];
       if ((pending >> kid) & 1) {
@@ -1165,7 +1169,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickLazy(uint64_t candidates) {
       }
       for (int w = 0; w < kW; ++w) miss |= g.cond[w] & im.key_bits[kid][w] & ~Res(w);
     }
-    if (miss == 0 && StatementApplies(g)) {
+    if (miss == 0 && ScopeApplies(g)) {
       d.kind = g.deny ? DecisionKind::kExplicitDeny : DecisionKind::kAllow;
       d.statement = g.index;
       return d;
@@ -1195,11 +1199,20 @@ template <int kW>
 LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::StatementApplies(const GeneralStatement& g) {
   uint64_t miss = 0;
   for (int w = 0; w < kW; ++w) miss |= g.cond[w] & ~Res(w);
-  if (miss != 0) return false;
-  const bool action = action_ == kActionInvoke    ? g.invoke
-                      : action_ == kActionConnect ? g.connect
-                                                  : ActionMatches(*g.full);
-  if (!action) return false;
+  return miss == 0 && ActionApplies(g) && ScopeApplies(g);
+}
+
+// The statement's Action test (flags for Invoke and Connect).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ActionApplies(const GeneralStatement& g) const {
+  return action_ == kActionInvoke    ? g.invoke
+         : action_ == kActionConnect ? g.connect
+                                     : ActionMatches(*g.full);
+}
+
+// The statement's Resource and Principal tests (none unless `trivial` is false).
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ScopeApplies(const GeneralStatement& g) {
   if (g.trivial) return true;
   const CompiledStatement& s = *g.full;
   return (s.resource_always || ResourceMatches(s.resource)) &&

@@ -877,7 +877,6 @@ class CompiledPolicy::Impl {
   bool lazy = false;
   uint64_t lazy_keys = 0;
   uint64_t lazy_loud = 0;
-  uint64_t lazy_header_keys = 0;   // lazy keys among header_slots
   std::vector<internal::ValueOp> lazy_exact_ops[3];
   std::vector<internal::ValueOp> lazy_value_ops;
   // How the statement pick resolves a lazy key (by key id): from an op of
