@@ -47,6 +47,7 @@ class Evaluator {
   void InitScratch(uint64_t* inline_words, uint8_t* inline_counts,
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
+  Decision Steps();
   void AddRequestValues();
   void ExactOpOne(const ValueOp& op, int source);
   void ExactOps(const std::vector<ValueOp>* by_source);
@@ -1282,15 +1283,26 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::PickStatement() {
 
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Run() {
-  const CompiledPolicy::Impl& im = im_;
   Prologue();
-  // The scratch buffers live in this frame (see InitScratch).
-  uint64_t inline_words[kFixed ? 1 : 6 * kInlineWords];
-  uint8_t inline_counts[kFixed ? 1 : kInlineKeys];
-  std::unique_ptr<uint64_t[]> heap_words;
-  std::unique_ptr<uint8_t[]> heap_counts;
-  InitScratch(inline_words, inline_counts, &heap_words, &heap_counts);
+  if constexpr (kFixed) {
+    // The bit sets are members (fixed_): no buffers, nothing to release.
+    InitScratch(nullptr, nullptr, nullptr, nullptr);
+    return Steps();
+  } else {
+    // The scratch buffers live in this frame (see InitScratch).
+    uint64_t inline_words[6 * kInlineWords];
+    uint8_t inline_counts[kInlineKeys];
+    std::unique_ptr<uint64_t[]> heap_words;
+    std::unique_ptr<uint8_t[]> heap_counts;
+    InitScratch(inline_words, inline_counts, &heap_words, &heap_counts);
+    return Steps();
+  }
+}
 
+// Steps 1-3, on initialized scratch.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Steps() {
+  const CompiledPolicy::Impl& im = im_;
   AddRequestValues();  // 1. request values
   if (im.has_dynamic) {
     // 2. Clauses with variables.
