@@ -9,17 +9,18 @@
 # counts their instructions per decision in both.
 #
 # A diagnostic, not a build mode: the profile only fits the workload it was
-# trained on (see "what the numbers mean" in bench/README.md), so the
-# library is never shipped built with it.
+# trained on (see "Code layout" in bench/README.md: trained on random
+# policies the streams get slower), so the library is not shipped built
+# with it.
 #
-# Usage: tools/layout_headroom.sh [twenty|tenk|both|random]   (default: twenty)
+# Usage: tools/layout_headroom.sh [twenty|tenk|both|random]   (default: both)
 #   random: 100,000 pairs of the differential test's generator (random
 #   policies of every construct, random requests), none of the streams timed
 # Build directories: build-headroom/gen and build-headroom/use (the
 # profile in build-headroom/profile); LATTICEPOL_HEADROOM_DIR moves them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-train="${1:-twenty}"
+train="${1:-both}"
 case "$train" in
   twenty | tenk) modes=("$train") ;;
   both) modes=(twenty tenk) ;;
