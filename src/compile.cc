@@ -1469,6 +1469,7 @@ absl::StatusOr<std::unique_ptr<const CompiledPolicy::Impl>> Compiler::Run() {
   im.has_dynamic = !im.dynamic_clauses.empty() || im.dynamic_resource_count > 0;
   BuildSimplePlan();
   BuildEqPlan(&im);
+  im.general = internal::PickGeneralRunner(im);
   return std::unique_ptr<const CompiledPolicy::Impl>(std::move(impl_));
 }
 

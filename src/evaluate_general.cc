@@ -1334,14 +1334,18 @@ __attribute__((noinline)) Decision RunGeneral(const CompiledPolicy::Impl& im,
 
 }  // namespace
 
+GeneralRunner PickGeneralRunner(const CompiledPolicy::Impl& im) {
+  if (im.keys.size() <= 64) {
+    if (im.total_words <= 1) return &RunGeneral<1>;
+    if (im.total_words <= 2) return &RunGeneral<2>;
+    if (im.total_words <= 4) return &RunGeneral<4>;
+  }
+  return &RunGeneral<0>;
+}
+
 Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& request,
                          bool ignore_principal) {
-  if (im.keys.size() <= 64) {
-    if (im.total_words <= 1) return RunGeneral<1>(im, request, ignore_principal);
-    if (im.total_words <= 2) return RunGeneral<2>(im, request, ignore_principal);
-    if (im.total_words <= 4) return RunGeneral<4>(im, request, ignore_principal);
-  }
-  return RunGeneral<0>(im, request, ignore_principal);
+  return PickGeneralRunner(im)(im, request, ignore_principal);
 }
 
 }  // namespace internal

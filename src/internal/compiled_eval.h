@@ -33,7 +33,8 @@
 namespace latticepol {
 namespace internal {
 
-// Runs the simple plan (im.simple.enabled) / the general plan.
+// Runs the simple plan (im.simple.enabled). The general plan's entries,
+// EvaluateGeneral and Impl::general, are declared in compiled_impl.h.
 Decision EvaluateSimple(const CompiledPolicy::Impl& im, const RequestView& r,
                         bool ignore_principal);
 // The equality plan (im.eq.enabled); falls back to EvaluateSimple.
@@ -42,8 +43,6 @@ Decision EvaluateEquality(const CompiledPolicy::Impl& im, const RequestView& r,
 // out[i] = EvaluateEquality(im, requests[i], false) for i < n.
 void EvaluateEqualityBatch(const CompiledPolicy::Impl& im, const RequestView* requests,
                            size_t n, Decision* out);
-Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& r,
-                         bool ignore_principal);
 
 namespace {
 
@@ -51,12 +50,13 @@ namespace {
 
 // The one choice of plan: the equality plan where enabled (it hands what it
 // cannot decide to the simple plan), else the simple plan, else the general
-// plan. Inline, so Evaluate reaches the plan in one call.
+// plan's instantiation Compile picked (Impl::general). Inline, so Evaluate
+// reaches the plan in one call.
 LATTICEPOL_ALWAYS_INLINE Decision RunPlan(const CompiledPolicy::Impl& im, const RequestView& r,
                                           bool ignore_principal) {
   if (im.eq.enabled) return EvaluateEquality(im, r, ignore_principal);
   if (im.simple.enabled) return EvaluateSimple(im, r, ignore_principal);
-  return EvaluateGeneral(im, r, ignore_principal);
+  return im.general(im, r, ignore_principal);
 }
 
 constexpr size_t kInlineWords = 32;  // 2,048 clauses

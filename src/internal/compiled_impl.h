@@ -40,7 +40,9 @@
 #include "internal/semantics.h"
 #include "internal/text.h"
 #include "latticepol/compiled_policy.h"
+#include "latticepol/decision.h"
 #include "latticepol/policy.h"
+#include "latticepol/request.h"
 
 namespace latticepol {
 namespace internal {
@@ -838,6 +840,16 @@ inline bool ParseSmallInt(std::string_view s, int64_t* v) {
   return true;
 }
 
+// The general plan's evaluator (src/evaluate_general.cc); see
+// CompiledPolicy::Impl::general.
+using GeneralRunner = Decision (*)(const CompiledPolicy::Impl& im, const RequestView& r,
+                                   bool ignore_principal);
+Decision EvaluateGeneral(const CompiledPolicy::Impl& im, const RequestView& r,
+                         bool ignore_principal);
+// The instantiation of the general evaluator that fits `im` (its word count),
+// chosen once by Compile so a decision reaches it in one call.
+GeneralRunner PickGeneralRunner(const CompiledPolicy::Impl& im);
+
 }  // namespace internal
 
 class CompiledPolicy::Impl {
@@ -950,6 +962,9 @@ class CompiledPolicy::Impl {
   // Clauses with variables or Resource patterns with variables: the
   // general plan's slow steps (dynamic_clauses, dynamic_resource_count).
   bool has_dynamic = false;
+  // The general plan's entry (internal::PickGeneralRunner, set by Compile;
+  // EvaluateGeneral, which picks per call, for a plan built by hand).
+  internal::GeneralRunner general = &internal::EvaluateGeneral;
   uint32_t triggers = 0;                    // internal::Trigger bits
   size_t memory_used = 0;
   internal::SimplePlan simple;
