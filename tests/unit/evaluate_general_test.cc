@@ -673,6 +673,63 @@ TEST(EvaluateGeneralTest, ManyStatementsAgreeWithReference) {
   EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 20);
 }
 
+// Each size of the general plan runs its own instantiation (Compile's
+// choice, Impl::general): one word, two, three or four, and past four
+// words. Every statement has one StringLike clause (so the plan is the
+// general one), on one of eight header keys, so clauses land in every word
+// of the plan; requests name one statement's header and a value it matches
+// (an Allow, or a Deny for every fifth), a value no statement matches, or no
+// header.
+TEST(EvaluateGeneralTest, EveryWordCountAgreesWithReference) {
+  for (const int statements : {40, 100, 200}) {
+    SCOPED_TRACE(statements);
+    std::string json = R"({"Version": "2012-10-17", "Statement": [)";
+    for (int i = 0; i < statements; ++i) {
+      json += std::string(i ? "," : "") + R"({"Effect": ")" + (i % 5 == 4 ? "Deny" : "Allow") +
+              R"(", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",)" +
+              R"( "Condition": {"StringLike": {"vpc-lattice-svcs:RequestHeader/x-h)" +
+              std::to_string(i % 8) + R"(": "v)" + std::to_string(i) + R"(-*"}}})";
+    }
+    json += "]}";
+    ParseOptions lenient;
+    lenient.strict = false;  // past Lattice's size limit
+    const PolicyDocument doc = ParseOneLine(json.c_str(), lenient);
+    const CompiledPlan compiled(doc);
+    ASSERT_TRUE(compiled.ok());
+    const CompiledPolicy::Impl& im = compiled.plan();
+    ASSERT_FALSE(im.eq.enabled || im.simple.enabled);  // the general plan
+    EXPECT_EQ(im.total_words, static_cast<uint32_t>((statements + 63) / 64));
+    EXPECT_NE(im.general, &internal::EvaluateGeneral);  // set by Compile
+    Rng rng(static_cast<uint64_t>(statements));
+    int kinds[3] = {0, 0, 0};
+    for (int n = 0; n < 2000; ++n) {
+      const int i = static_cast<int>(rng.Below(static_cast<uint64_t>(statements)));
+      Sample sample;
+      sample.method = "GET";
+      sample.path = "/";
+      sample.port = 443;
+      sample.principal.arn = "arn:aws:iam::100000000030:role/blue";
+      sample.principal.account = "100000000030";
+      const uint64_t shape = rng.Below(8);
+      if (shape != 0) {
+        sample.headers.emplace_back("x-h" + std::to_string(i % 8),
+                                    shape == 1 ? "v-none" : "v" + std::to_string(i) + "-x");
+      }
+      for (const auto& h : sample.headers) sample.header_views.emplace_back(h.first, h.second);
+      const RequestView view = sample.View();
+      const Decision ref = EvaluateReference(doc, view).decision;
+      const Decision fast = Evaluate(compiled.policy(), view);
+      ++kinds[static_cast<int>(ref.kind)];
+      ASSERT_TRUE(ref.kind == fast.kind && ref.statement == fast.statement)
+          << "statement " << i << " shape " << shape << "\n  reference: " << Describe(ref)
+          << "\n  compiled:  " << Describe(fast);
+    }
+    EXPECT_GT(kinds[static_cast<int>(DecisionKind::kAllow)], 1000);
+    EXPECT_GT(kinds[static_cast<int>(DecisionKind::kExplicitDeny)], 200);
+    EXPECT_GT(kinds[static_cast<int>(DecisionKind::kImplicitDeny)], 200);
+  }
+}
+
 // Random texts over a small alphabet, so that sizes, heads and tails
 // collide often (ExactIndexAgreesWithExactTable).
 std::string RandomText(Rng& rng, size_t max_len) {
