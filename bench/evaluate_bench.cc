@@ -276,9 +276,40 @@ const ConditionStream& ConditionStreamOf() {
   return *stream;
 }
 
-template <const Workload& (*W)()>
+// Three orders of the same kind of traffic, which split a stream's cost
+// per decision into its parts (bench/README, "Where a stream's time
+// goes"):
+//   kWhole:    the 4,096-request stream in order (the goal row);
+//   kShuffled: 4,096 positions drawn at random (fixed seed) from the first
+//              256 requests: their texts stay in cache, and the order is as
+//              unlearnable for the branch predictor as the whole stream's;
+//   kCycled:   the first 256 requests over and over: cached texts, and a
+//              cycle short enough for the predictor to learn much of it.
+// kShuffled minus kCycled is roughly what mispredicted branches cost;
+// kWhole minus kShuffled what the requests' cache misses cost.
+enum class StreamOrder { kWhole, kShuffled, kCycled };
+
+template <const Workload& (*W)(), StreamOrder kOrder>
+const std::vector<RequestView>& OrderedViews() {
+  static const std::vector<RequestView>* views = [] {
+    const std::vector<RequestView>& all = ConditionStreamOf<W>().views;
+    if (kOrder == StreamOrder::kWhole) return &all;
+    constexpr size_t kHead = 256;
+    auto* v = new std::vector<RequestView>;
+    if (kOrder == StreamOrder::kCycled) {
+      v->assign(all.begin(), all.begin() + kHead);
+    } else {
+      Rng rng(bench::kStreamSeed + 1);
+      for (size_t j = 0; j < ConditionStream::kSize; ++j) v->push_back(all[rng.Uniform(kHead)]);
+    }
+    return static_cast<const std::vector<RequestView>*>(v);
+  }();
+  return *views;
+}
+
+template <const Workload& (*W)(), StreamOrder kOrder>
 void BM_ConditionStream(benchmark::State& state) {
-  const std::vector<RequestView>& views = ConditionStreamOf<W>().views;
+  const std::vector<RequestView>& views = OrderedViews<W, kOrder>();
   const CompiledPolicy& policy = *W().compiled;
   const size_t n = views.size();
   size_t i = 0;
@@ -297,8 +328,16 @@ void BM_ConditionStream(benchmark::State& state) {
       100.0 * static_cast<double>(kinds[static_cast<int>(DecisionKind::kExplicitDeny)]) / n;
 }
 
-BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty)->Name("BM_Twenty_Stream_Compiled");
-BENCHMARK_TEMPLATE(BM_ConditionStream, TenK)->Name("BM_TenK_Stream_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty, StreamOrder::kWhole)->Name("BM_Twenty_Stream_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, TenK, StreamOrder::kWhole)->Name("BM_TenK_Stream_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty, StreamOrder::kShuffled)
+    ->Name("BM_Twenty_StreamShuffled256_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, TenK, StreamOrder::kShuffled)
+    ->Name("BM_TenK_StreamShuffled256_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, Twenty, StreamOrder::kCycled)
+    ->Name("BM_Twenty_StreamCycled256_Compiled");
+BENCHMARK_TEMPLATE(BM_ConditionStream, TenK, StreamOrder::kCycled)
+    ->Name("BM_TenK_StreamCycled256_Compiled");
 
 void BM_Compiled_Batch_TenK(benchmark::State& state) {
   const Workload& w = TenK();
