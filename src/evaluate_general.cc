@@ -624,6 +624,43 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   const std::string_view raw = r_.raw_query;
   const char* const data = raw.data();
   const size_t n = raw.size();
+#if defined(__SSE2__)
+  // A query of at most 16 bytes without `%` (the usual kind): its `&` and
+  // `=` positions from one vector load, the pairs walked by their bits, no
+  // byte loops.
+  if (n != 0 && n <= 16 && SixteenInPage(data)) {
+    const __m128i v = LoadWithinPage(data);
+    const uint32_t valid = (uint32_t{1} << n) - 1;
+    const uint32_t pct = Positions(v, '%') & valid;
+    if (pct == 0) {
+      const uint32_t amp = Positions(v, '&') & valid;
+      const uint32_t eq = Positions(v, '=') & valid;
+      for (uint32_t starts = ((amp << 1) | 1) & valid; starts != 0; starts &= starts - 1) {
+        const uint32_t start = static_cast<uint32_t>(__builtin_ctz(starts));
+        if (!im_.query_first[static_cast<unsigned char>(data[start])]) continue;
+        const uint32_t amp_after = amp >> start;
+        const uint32_t end =
+            amp_after != 0 ? start + static_cast<uint32_t>(__builtin_ctz(amp_after))
+                           : static_cast<uint32_t>(n);
+        const uint32_t eq_in = (eq >> start) & ((uint32_t{1} << (end - start)) - 1);
+        const uint32_t key_end =
+            eq_in != 0 ? start + static_cast<uint32_t>(__builtin_ctz(eq_in)) : end;
+        if (key_end == start) continue;  // empty key: dropped
+        const std::string_view key(data + start, key_end - start);
+        const std::string_view value =
+            eq_in != 0 ? std::string_view(data + key_end + 1, end - key_end - 1)
+                       : std::string_view();
+        const int slot = FindQuerySlot(key);
+        if (slot < 0) {
+          CheckQueryCase(key);
+          continue;
+        }
+        QueryValue(static_cast<uint32_t>(slot), value);
+      }
+      return;
+    }
+  }
+#endif
   size_t pos = 0;
   RawQueryPair pair;
   // pos == n would be an empty last pair (dropped), so the loop stops there.

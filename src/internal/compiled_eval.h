@@ -30,6 +30,10 @@
 #include "latticepol/decision.h"
 #include "latticepol/request.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace latticepol {
 namespace internal {
 
@@ -93,6 +97,27 @@ struct RawQueryPair {
   bool has_value = false;  // the pair had an `=`
   bool pct = false;        // a `%` occurs in the pair (decode it: Q3)
 };
+
+#if defined(__SSE2__)
+// The 16 bytes at `p`, of which the caller uses only the first n <= 16 (the
+// text's): the load may read past the text but never into the next page
+// (the caller checks), as the C library's memchr does. Not instrumented by
+// ASan, since the bytes past the text are masked off unread.
+__attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+// True iff 16 bytes can be read at `p` without crossing a page boundary
+// (given that the byte at `p` can).
+LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+}
+
+// Bit i set iff byte i of `v` is `c`.
+LATTICEPOL_ALWAYS_INLINE uint32_t Positions(__m128i v, char c) {
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+}
+#endif
 
 // Moves `*pos` past the next `&` at or after it, skipping a pair unparsed
 // (its first byte is not in the plan's query_first); returns false when no

@@ -15,16 +15,12 @@
 #include <string>
 #include <vector>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
-
 #include "gtest/gtest.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
 #include "latticepol/parse.h"
 #include "latticepol/request.h"
+#include "testing/page_end.h"
 #include "testing/policy_builders.h"
 #include "testing/random.h"
 #include "testing/seed_yardstick.h"
@@ -34,41 +30,6 @@ namespace {
 
 using ::latticepol::testing::MustParse;
 
-#if defined(__linux__)
-// A readable page followed by an inaccessible one: text placed by Place()
-// ends exactly at the boundary, so any read past its end faults.
-class PageEnd {
- public:
-  PageEnd() {
-    const long page = sysconf(_SC_PAGESIZE);
-    if (page <= 0) return;
-    page_ = static_cast<size_t>(page);
-    void* base = mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) return;
-    base_ = static_cast<char*>(base);
-    ok_ = mprotect(base_ + page_, page_, PROT_NONE) == 0;
-  }
-  ~PageEnd() {
-    if (base_ != nullptr) munmap(base_, 2 * page_);
-  }
-  PageEnd(const PageEnd&) = delete;
-  PageEnd& operator=(const PageEnd&) = delete;
-
-  bool ok() const { return ok_; }
-  // Copies `text` (at most a page) to the end of the readable page; the view
-  // is valid until the next Place.
-  std::string_view Place(std::string_view text) {
-    char* const at = base_ + page_ - text.size();
-    std::memcpy(at, text.data(), text.size());
-    return std::string_view(at, text.size());
-  }
-
- private:
-  size_t page_ = 0;
-  char* base_ = nullptr;
-  bool ok_ = false;
-};
-#endif
 
 std::string ShippedSeedText() {
   std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) +
@@ -239,7 +200,7 @@ Decision CheckedAgainstSimple(const PolicyDocument& doc, const CompiledPolicy& p
 TEST(EqualityPlanTest, ShortQueriesAtTheEndOfAPageDecideAsTheirCopies) {
 #if defined(__linux__)
   const Seed& seed = SeedPolicy();
-  PageEnd page_end;
+  testing::PageEnd page_end;
   ASSERT_TRUE(page_end.ok());
   const std::vector<std::string> queries = {
       "", "q", "q=", "Q=blue", "q=blue", "q=green", "q=blue&", "&q=blue", "q=blue&q=blue",
@@ -573,7 +534,7 @@ TEST(EqualityPlanTest, WholePairsDecideAsTheReferenceUpToAPageEnd) {
   EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a&b")).statement, -1);
   EXPECT_EQ(Evaluate(*amp_policy, SeedView("key=a%26b")).statement, 0);
 #if defined(__linux__)
-  PageEnd page_end;
+  testing::PageEnd page_end;
   ASSERT_TRUE(page_end.ok());
   for (const std::string& q : queries) {
     const std::string_view at_end = page_end.Place(q);
