@@ -941,6 +941,18 @@ class CompiledPolicy::Impl {
   uint64_t deferred_mask = 0;
   uint64_t deferred_absent[4] = {0, 0, 0, 0};
   absl::flat_hash_map<std::string, uint32_t> query_slot_map;  // suffix -> slot, when many
+  // Without query_slot_map (at most 8 query keys): per first byte, the one
+  // query key (its slot) whose name starts with it, kNoQuerySlot when none
+  // does, kScanQuerySlots when several do (then every key is compared; also
+  // the default, for a plan Compile did not fill).
+  static constexpr uint8_t kNoQuerySlot = 0xFE;
+  static constexpr uint8_t kScanQuerySlots = 0xFF;
+  static constexpr std::array<uint8_t, 256> ScanEveryQuerySlot() {
+    std::array<uint8_t, 256> table{};
+    for (uint8_t& entry : table) entry = kScanQuerySlots;
+    return table;
+  }
+  std::array<uint8_t, 256> query_slot_by_first = ScanEveryQuerySlot();
   // The general plan's raw query scan: the bytes a pair must start with to
   // be a referenced key, a case variant of one (Q1) or an encoding of one
   // (Q3): each key's first byte in both ASCII cases, `%` and every byte
