@@ -101,6 +101,17 @@ goal_row "Twenty, compiled, condition stream" "$(median $r BM_Twenty_Stream_Comp
     ns/decision
 goal_row "TenK, compiled, condition stream" "$(median $r BM_TenK_Stream_Compiled)" "<=50" \
     ns/decision
+# Where the streams' time goes (bench/README): the same traffic with the
+# texts in cache (256 requests, shuffled), and also in a learnable order
+# (the 256 cycled).
+goal_row "Twenty, 256 of its stream shuffled (texts cached)" \
+    "$(median $r BM_Twenty_StreamShuffled256_Compiled)" - ns/decision
+goal_row "Twenty, 256 of its stream cycled (cached, learnable)" \
+    "$(median $r BM_Twenty_StreamCycled256_Compiled)" - ns/decision
+goal_row "TenK, 256 of its stream shuffled (texts cached)" \
+    "$(median $r BM_TenK_StreamShuffled256_Compiled)" - ns/decision
+goal_row "TenK, 256 of its stream cycled (cached, learnable)" \
+    "$(median $r BM_TenK_StreamCycled256_Compiled)" - ns/decision
 goal_row "Twenty, condition stream, instructions/decision" "$insn_twenty" - instructions
 goal_row "TenK, condition stream, instructions/decision" "$insn_tenk" - instructions
 goal_row "compile, 10,000-character policy" \
