@@ -18,7 +18,6 @@
 #ifndef LATTICEPOL_BENCH_CONDITION_STREAM_H_
 #define LATTICEPOL_BENCH_CONDITION_STREAM_H_
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -95,58 +94,6 @@ inline std::vector<BenchRequest> TenKRequests() {
   return v;
 }
 
-// The values a condition stream draws from, per dimension of a request.
-struct ConditionPools {
-  std::vector<std::string> methods = {"GET", "GET", "GET", "POST", "PUT", "HEAD"};
-  std::vector<std::string> paths = {
-      "/api/v1/blue/items", "/api/v1/green/x", "/api/v8/blue/x", "/api/v0/blue", "/admin/users",
-      "/orders/red/42",     "/orders/5/1",     "/static/app.js", "/svc27/a",     "/",
-      "/nothing/matches",   "/api/v2/red/y"};
-  std::vector<std::string> owners = {
-      "111111111111", "222222222222", "100000000082", "100000000210", "100000000051",
-      "100000000270", "100000000003", "999999999999"};
-  std::vector<std::string> queries = {
-      "", "", "page=2", "q=green21&z=1", "q=blue", "debug=true", "q=green&x=1", "v=3",
-      "debug=false&debug=1", "a=b"};
-  std::vector<std::string> teams = {"blue", "green", "red", ""};
-  std::vector<std::string> roles = {"admin", "viewer", ""};
-  std::vector<std::string> agents = {"Go-http-client/1.1", "curl/7.10.1", "python-requests/1.2",
-                                     "Mozilla/5.0", ""};
-  std::vector<std::string> types = {"application/json", "application/json; charset=utf-8",
-                                    "text/plain", ""};
-  std::vector<std::string> ips = {"10.0.0.1", "10.1.2.3", "203.0.113.7", "198.51.100.20",
-                                  "192.0.2.1"};
-  std::vector<int> ports = {443, 443, 8080, 8443, 80};
-  std::vector<std::pair<std::string, std::string>> principals = {
-      {"arn:aws:iam::111122223333:role/blue-role", "111122223333"},
-      {"arn:aws:iam::777788889999:role/green-role", "777788889999"},
-      {"arn:aws:iam::100000000082:role/svc", "100000000082"},
-      {"arn:aws:iam::999988887777:user/alice", "999988887777"}};
-};
-
-inline const ConditionPools& Pools() {
-  static const ConditionPools* pools = new ConditionPools;
-  return *pools;
-}
-
-// The headers of a condition request: each of x-team, x-role, user-agent
-// and content-type with a value drawn from its pool (none for an empty
-// draw), and x-debug one time in 16.
-inline std::vector<StringPair> ConditionHeaders(Rng& rng) {
-  const ConditionPools& pools = Pools();
-  std::vector<StringPair> headers;
-  auto maybe_header = [&](const char* name, const std::vector<std::string>& values) {
-    const std::string& v = rng.Pick(values);
-    if (!v.empty()) headers.emplace_back(name, v);
-  };
-  maybe_header("x-team", pools.teams);
-  maybe_header("x-role", pools.roles);
-  maybe_header("user-agent", pools.agents);
-  maybe_header("content-type", pools.types);
-  if (rng.OneIn(16)) headers.emplace_back("x-debug", "1");
-  return headers;
-}
-
 // One request of a condition stream (see the file comment); `own` are the
 // workload's hand-picked requests; `*raw` receives its raw query.
 inline Request ConditionRequest(Rng& rng, const std::vector<BenchRequest>& own,
@@ -158,18 +105,52 @@ inline Request ConditionRequest(Rng& rng, const std::vector<BenchRequest>& own,
     r.source_ip = rng.OneIn(2) ? "10.0.0.1" : "10.1.2.3";
     return r;
   }
-  const ConditionPools& pools = Pools();
-  const std::vector<StringPair> headers = ConditionHeaders(rng);
-  *raw = rng.Pick(pools.queries);
-  BenchRequest b = MakeRequest(rng.Pick(pools.owners), rng.Pick(pools.methods),
-                               rng.Pick(pools.paths), *raw, headers);
+  static const std::vector<std::string> kMethods = {"GET", "GET", "GET", "POST", "PUT", "HEAD"};
+  static const std::vector<std::string> kPaths = {
+      "/api/v1/blue/items", "/api/v1/green/x", "/api/v8/blue/x", "/api/v0/blue", "/admin/users",
+      "/orders/red/42",     "/orders/5/1",     "/static/app.js", "/svc27/a",     "/",
+      "/nothing/matches",   "/api/v2/red/y"};
+  static const std::vector<std::string> kOwners = {
+      "111111111111", "222222222222", "100000000082", "100000000210", "100000000051",
+      "100000000270", "100000000003", "999999999999"};
+  static const std::vector<std::string> kQueries = {
+      "", "", "page=2", "q=green21&z=1", "q=blue", "debug=true", "q=green&x=1", "v=3",
+      "debug=false&debug=1", "a=b"};
+  static const std::vector<std::string> kTeams = {"blue", "green", "red", ""};
+  static const std::vector<std::string> kRoles = {"admin", "viewer", ""};
+  static const std::vector<std::string> kAgents = {"Go-http-client/1.1", "curl/7.10.1",
+                                                   "python-requests/1.2", "Mozilla/5.0", ""};
+  static const std::vector<std::string> kTypes = {"application/json",
+                                                  "application/json; charset=utf-8",
+                                                  "text/plain", ""};
+  static const std::vector<std::string> kIps = {"10.0.0.1", "10.1.2.3", "203.0.113.7",
+                                                "198.51.100.20", "192.0.2.1"};
+  static const std::vector<int> kPorts = {443, 443, 8080, 8443, 80};
+  static const std::vector<std::pair<std::string, std::string>> kPrincipals = {
+      {"arn:aws:iam::111122223333:role/blue-role", "111122223333"},
+      {"arn:aws:iam::777788889999:role/green-role", "777788889999"},
+      {"arn:aws:iam::100000000082:role/svc", "100000000082"},
+      {"arn:aws:iam::999988887777:user/alice", "999988887777"}};
+  std::vector<StringPair> headers;
+  auto maybe_header = [&](const char* name, const std::vector<std::string>& values) {
+    const std::string& v = rng.Pick(values);
+    if (!v.empty()) headers.emplace_back(name, v);
+  };
+  maybe_header("x-team", kTeams);
+  maybe_header("x-role", kRoles);
+  maybe_header("user-agent", kAgents);
+  maybe_header("content-type", kTypes);
+  if (rng.OneIn(16)) headers.emplace_back("x-debug", "1");
+  *raw = rng.Pick(kQueries);
+  BenchRequest b = MakeRequest(rng.Pick(kOwners), rng.Pick(kMethods), rng.Pick(kPaths), *raw,
+                               headers);
   Request& r = b.request;
-  r.port = rng.Pick(pools.ports);
-  r.source_ip = rng.Pick(pools.ips);
+  r.port = rng.Pick(kPorts);
+  r.source_ip = rng.Pick(kIps);
   if (rng.OneIn(5)) {
     r.principal.reset();
   } else {
-    const auto& p = rng.Pick(pools.principals);
+    const auto& p = rng.Pick(kPrincipals);
     r.principal->arn = p.first;
     r.principal->account = p.second;
   }
@@ -194,84 +175,6 @@ inline void BuildConditionStream(const std::vector<BenchRequest>& own, Condition
   s->raws.resize(kN);
   s->views.clear();
   for (size_t i = 0; i < kN; ++i) s->requests[i] = ConditionRequest(rng, own, &s->raws[i]);
-  for (size_t i = 0; i < kN; ++i) s->views.push_back(RawQueryView(s->requests[i], s->raws[i]));
-}
-
-// One dimension of a request (VaryingStream).
-enum class Dimension { kMethod, kPath, kOwner, kQuery, kHeaders, kAddress, kPrincipal };
-
-// A stream that varies one dimension only: kSize copies of `base` (the
-// workload's first hand-picked request, on port 443 from 10.0.0.1), each
-// with that dimension drawn from its pool (ConditionPools; the headers as
-// in ConditionHeaders; the principal anonymous one time in five). Sorted:
-// the requests ordered by the drawn value, so the branch predictor meets
-// each value in one long run; otherwise in drawn order. Both are built in
-// stream order, so their texts lie in memory the same way: the time
-// between the two is what mispredicting that one dimension's branches
-// costs.
-inline void BuildVaryingStream(const BenchRequest& base, Dimension dim, bool sorted,
-                               ConditionStream* s) {
-  constexpr size_t kN = ConditionStream::kSize;
-  const ConditionPools& pools = Pools();
-  Rng rng(kStreamSeed + 2 + static_cast<uint64_t>(dim));
-  struct Draw {
-    BenchRequest request;
-    std::string key;  // sort key: the drawn value
-  };
-  std::vector<Draw> draws(kN);
-  for (Draw& d : draws) {
-    d.request = base;
-    Request& r = d.request.request;
-    r.port = 443;
-    r.source_ip = "10.0.0.1";
-    switch (dim) {
-      case Dimension::kMethod:
-        d.key = r.method = rng.Pick(pools.methods);
-        break;
-      case Dimension::kPath:
-        d.key = r.path = rng.Pick(pools.paths);
-        break;
-      case Dimension::kOwner:
-        d.key = rng.Pick(pools.owners);
-        r.source_vpc_owner_account = d.key;
-        break;
-      case Dimension::kQuery:
-        d.key = d.request.raw = rng.Pick(pools.queries);
-        break;
-      case Dimension::kHeaders:
-        r.headers.clear();
-        for (const StringPair& h : ConditionHeaders(rng)) {
-          r.AddHeader(h.first, h.second);
-          d.key += h.first + "=" + h.second + ";";
-        }
-        break;
-      case Dimension::kAddress:
-        d.key = rng.Pick(pools.ips);
-        r.source_ip = d.key;
-        break;
-      case Dimension::kPrincipal:
-        if (rng.OneIn(5)) {
-          r.principal.reset();
-        } else {
-          const auto& p = rng.Pick(pools.principals);
-          r.principal->arn = p.first;
-          r.principal->account = p.second;
-          d.key = p.first;
-        }
-        break;
-    }
-  }
-  if (sorted) {
-    std::stable_sort(draws.begin(), draws.end(),
-                     [](const Draw& a, const Draw& b) { return a.key < b.key; });
-  }
-  s->requests.resize(kN);
-  s->raws.resize(kN);
-  s->views.clear();
-  for (size_t i = 0; i < kN; ++i) {
-    s->requests[i] = std::move(draws[i].request.request);
-    s->raws[i] = std::move(draws[i].request.raw);
-  }
   for (size_t i = 0; i < kN; ++i) s->views.push_back(RawQueryView(s->requests[i], s->raws[i]));
 }
 

@@ -24,6 +24,7 @@
 
 #include "bench_util.h"
 #include "condition_stream.h"
+#include "varying_stream.h"
 #include "benchmark/benchmark.h"
 #include "latticepol/compiled_policy.h"
 #include "latticepol/evaluate.h"
