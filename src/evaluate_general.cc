@@ -1,6 +1,7 @@
 // File: src/evaluate_general.cc
-// Stage: evaluate (fast path). The general compiled plan: an Evaluator per
-// clause-word count resolves each key's request values, matches them against
+// Stage: evaluate (fast path). The general compiled plan: RunGeneral first
+// asks the cache for the request's texts (PrefetchTexts), then an Evaluator
+// per clause-word count resolves each key's request values, matches them against
 // the key's atoms (setting clause bits), folds values per set qualifier,
 // applies the absent/Q2/T2/Null rules, then tests the statements' clause
 // conjunctions, Deny statements first. Lazy plans (Impl::lazy) resolve the
