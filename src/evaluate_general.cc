@@ -68,6 +68,7 @@ class Evaluator {
   void EncodedPair(std::string_view key, std::string_view value, bool has_value);
   void ScanParsedQuery();
   void QueryValue(uint32_t slot, std::string_view value);
+  void QueryPair(std::string_view key, std::string_view value);
   int FindQuerySlot(std::string_view key) const;
   void CheckQueryCase(std::string_view key);
   void Finalize(const CompiledKey& k, uint32_t kid);
@@ -603,6 +604,19 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::QueryValue(uint32_t slot, std::stri
   AddValue(k, kid, value);
 }
 
+// A query pair that needs no decoding: its key's value, or (an unreferenced
+// key) the Q1 test.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::QueryPair(std::string_view key,
+                                                       std::string_view value) {
+  const int slot = FindQuerySlot(key);
+  if (slot < 0) {
+    CheckQueryCase(key);
+    return;
+  }
+  QueryValue(static_cast<uint32_t>(slot), value);
+}
+
 // Scans a raw query in place (SplitQuery semantics: `&`-split, first `=`
 // splits, empty keys dropped, percent-decoding per Q3).
 // A raw query pair with a `%` in it (Q3): decoded into stack buffers (or
@@ -662,12 +676,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
         const std::string_view value =
             eq_in != 0 ? std::string_view(data + key_end + 1, end - key_end - 1)
                        : std::string_view();
-        const int slot = FindQuerySlot(key);
-        if (slot < 0) {
-          CheckQueryCase(key);
-          continue;
-        }
-        QueryValue(static_cast<uint32_t>(slot), value);
+        QueryPair(key, value);
       }
       return;
     }
@@ -688,27 +697,14 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
       EncodedPair(pair.key, pair.value, pair.has_value);
       continue;
     }
-    const int slot = FindQuerySlot(pair.key);
-    if (slot < 0) {
-      CheckQueryCase(pair.key);
-      continue;
-    }
-    QueryValue(static_cast<uint32_t>(slot), pair.value);
+    QueryPair(pair.key, pair.value);
   }
 }
 
 template <int kW>
 void Evaluator<kW>::ScanParsedQuery() {
   const ParamList& q = r_.query;
-  for (size_t i = 0; i < q.size(); ++i) {
-    const std::string_view name = q.name(i);
-    const int slot = FindQuerySlot(name);
-    if (slot < 0) {
-      CheckQueryCase(name);
-      continue;
-    }
-    QueryValue(static_cast<uint32_t>(slot), q.value(i));
-  }
+  for (size_t i = 0; i < q.size(); ++i) QueryPair(q.name(i), q.value(i));
 }
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE bool Evaluator<kW>::ActionMatches(const CompiledStatement& s) const {
