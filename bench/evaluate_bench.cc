@@ -308,10 +308,10 @@ const std::vector<RequestView>& OrderedViews() {
   return *views;
 }
 
-template <const Workload& (*W)(), StreamOrder kOrder>
-void BM_ConditionStream(benchmark::State& state) {
-  const std::vector<RequestView>& views = OrderedViews<W, kOrder>();
-  const CompiledPolicy& policy = *W().compiled;
+// The timed loop of the stream benchmarks: one Evaluate per iteration,
+// cycling through `views`.
+void TimeStream(benchmark::State& state, const CompiledPolicy& policy,
+                const std::vector<RequestView>& views) {
   const size_t n = views.size();
   size_t i = 0;
   int64_t allowed = 0;
@@ -321,6 +321,14 @@ void BM_ConditionStream(benchmark::State& state) {
   }
   benchmark::DoNotOptimize(allowed);
   state.SetItemsProcessed(state.iterations());
+}
+
+template <const Workload& (*W)(), StreamOrder kOrder>
+void BM_ConditionStream(benchmark::State& state) {
+  const std::vector<RequestView>& views = OrderedViews<W, kOrder>();
+  const CompiledPolicy& policy = *W().compiled;
+  TimeStream(state, policy, views);
+  const size_t n = views.size();
   // The stream's decision mix, in percent.
   int64_t kinds[3] = {0, 0, 0};
   for (const RequestView& v : views) ++kinds[static_cast<int>(Evaluate(policy, v).kind)];
@@ -350,17 +358,7 @@ void BM_Varying(benchmark::State& state) {
     bench::BuildVaryingStream(W().requests[0], kDim, kSorted, s);
     return s;
   }();
-  const std::vector<RequestView>& views = stream->views;
-  const CompiledPolicy& policy = *W().compiled;
-  const size_t n = views.size();
-  size_t i = 0;
-  int64_t allowed = 0;
-  for (auto _ : state) {
-    allowed += Evaluate(policy, views[i]).allowed();
-    if (++i == n) i = 0;
-  }
-  benchmark::DoNotOptimize(allowed);
-  state.SetItemsProcessed(state.iterations());
+  TimeStream(state, *W().compiled, stream->views);
 }
 
 #define LATTICEPOL_VARYING(policy, dim)                                                  \

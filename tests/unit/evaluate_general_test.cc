@@ -509,6 +509,32 @@ PolicyDocument QueryPolicy(size_t i) {
   return MustParse(one_line);
 }
 
+// A request with an x-team header and a raw query (not copyable: the view
+// points into `headers`).
+struct QueryRequest {
+  QueryRequest(const char* team, std::string_view raw) : headers{{"x-team", team}} {
+    view.headers = ParamList(headers);
+    view.query_is_raw = true;
+    view.raw_query = raw;
+  }
+  QueryRequest(const QueryRequest&) = delete;
+  QueryRequest& operator=(const QueryRequest&) = delete;
+  std::vector<StringViewPair> headers;
+  RequestView view;
+};
+
+// Evaluate's decision on `v`, checked against the reference's (kind,
+// statement, and the flag covering every reference DECISION id).
+Decision AgreesWithReference(const PolicyDocument& doc, const CompiledPolicy& policy,
+                             const RequestView& v, const char* team) {
+  const Decision ref = EvaluateReference(doc, v).decision;
+  const Decision fast = Evaluate(policy, v);
+  EXPECT_EQ(ref.kind, fast.kind) << "`" << v.raw_query << "` " << team;
+  EXPECT_EQ(ref.statement, fast.statement) << "`" << v.raw_query << "` " << team;
+  EXPECT_TRUE(ref.uncertain == 0 || fast.uncertain != 0) << "`" << v.raw_query << "` " << team;
+  return fast;
+}
+
 TEST(EvaluateGeneralTest, RawQueryFirstByteFilterAgreesWithReference) {
   const std::vector<std::string> queries = {
       "", "q=blue", "Q=blue", "%71=blue", "q=%62lue", "&&q=blue&", "=x&q=blue", "z=%41&q=blue",
@@ -527,16 +553,8 @@ TEST(EvaluateGeneralTest, RawQueryFirstByteFilterAgreesWithReference) {
     int flagged = 0;
     for (const std::string& raw : queries) {
       for (const char* team : {"blue", "red"}) {
-        const std::vector<StringViewPair> headers = {{"x-team", team}};
-        RequestView v;
-        v.headers = ParamList(headers);
-        v.query_is_raw = true;
-        v.raw_query = raw;
-        const Decision ref = EvaluateReference(doc, v).decision;
-        const Decision fast = Evaluate(**compiled, v);
-        EXPECT_EQ(ref.kind, fast.kind) << raw << " " << team;
-        EXPECT_EQ(ref.statement, fast.statement) << raw << " " << team;
-        EXPECT_TRUE(ref.uncertain == 0 || fast.uncertain != 0) << raw << " " << team;
+        const QueryRequest request(team, raw);
+        const Decision fast = AgreesWithReference(doc, **compiled, request.view, team);
         flagged += fast.uncertain != 0;
         ++checked;
       }
@@ -562,7 +580,8 @@ TEST(EvaluateGeneralTest, ShortRawQueriesAgreeWithReferenceUpToAPageEnd) {
   ASSERT_TRUE(page_end.ok());
   const std::vector<std::string> pieces = {
       "q=blue", "q=red", "Q=blue", "q", "q=", "=x", "", "debug=1", "debug=true", "d=1",
-      "q=b=c", "qq=1", "a=b", "%71=blue", "q=bl%75e", "debug=t", "qqq=1", "\xc5\xbfort=ab"};
+      "q=b=c", "qq=1", "a=b", "%71=blue", "q=bl%75e", "debug=t", "qqq=1", "\xc5\xbfort=ab",
+      "debuq=true", "dEBUG=1"};
   std::vector<std::string> queries;
   for (const std::string& a : pieces) {
     for (const std::string& b : pieces) {
@@ -587,20 +606,13 @@ TEST(EvaluateGeneralTest, ShortRawQueriesAgreeWithReferenceUpToAPageEnd) {
     for (const std::string& raw : queries) {
       short_plain += i == 0 && raw.size() <= 16 && raw.find('%') == std::string::npos;
       for (const char* team : {"blue", "red"}) {
-        const std::vector<StringViewPair> headers = {{"x-team", team}};
-        RequestView v;
-        v.headers = ParamList(headers);
-        v.query_is_raw = true;
-        v.raw_query = raw;
-        const Decision ref = EvaluateReference(doc, v).decision;
-        const Decision fast = Evaluate(**compiled, v);
-        ASSERT_EQ(ref.kind, fast.kind) << "`" << raw << "` " << team;
-        ASSERT_EQ(ref.statement, fast.statement) << "`" << raw << "` " << team;
-        ASSERT_TRUE(ref.uncertain == 0 || fast.uncertain != 0) << "`" << raw << "` " << team;
+        const QueryRequest request(team, raw);
+        const Decision fast = AgreesWithReference(doc, **compiled, request.view, team);
+        ASSERT_FALSE(::testing::Test::HasFailure()) << "`" << raw << "` " << team;
         allowed += fast.kind == DecisionKind::kAllow;
         denied += fast.kind == DecisionKind::kExplicitDeny;
-        v.raw_query = page_end.Place(raw);
-        const Decision edge = Evaluate(**compiled, v);
+        const QueryRequest at_end(team, page_end.Place(raw));
+        const Decision edge = Evaluate(**compiled, at_end.view);
         ASSERT_EQ(fast.kind, edge.kind) << "`" << raw << "` " << team;
         ASSERT_EQ(fast.statement, edge.statement) << "`" << raw << "` " << team;
         ASSERT_EQ(fast.uncertain, edge.uncertain) << "`" << raw << "` " << team;
