@@ -458,26 +458,21 @@ TEST(EvaluateGeneralTest, ActionByAddressAndByBytes) {
   EXPECT_EQ(allowed, 2);  // kInvokeAction and its copy only
 }
 
-// The raw query scan's first-byte filter (Impl::query_first): pairs that
-// cannot be a referenced key, a case variant (Q1) or an encoding (Q3) of
-// one are skipped unparsed; everything else is parsed as before. Near
-// misses on both sides of the filter: case variants, encoded keys and
-// values, empty pairs, keys and values, repeats (Q2), keys that only share
-// a first byte, `%` in a skipped pair, non-ASCII keys; and a policy whose
-// query key starts with a non-ASCII letter that folds to an ASCII one
-// (`ſ` folds to `s`), where the filter must let every pair through. Also the
-// deferred keys' precomputed absent results (no query key got a value).
+// Policies of the general plan over query keys (the query tests below):
+// plain, negated and ForAnyValue clauses on `q` and `debug`; deferred keys'
+// absent results (negated and Null clauses, an unknown key); a key that
+// starts with a non-ASCII letter; keys that share a first byte.
 constexpr const char* kQueryPolicies[] = {
-      R"({"Version": "2012-10-17", "Statement": [
+    R"({"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
          "Condition": {"ForAnyValue:StringEquals":
                        {"vpc-lattice-svcs:RequestQueryString/debug": ["true", "1"]}}},
         {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
          "Condition": {"StringEquals": {"vpc-lattice-svcs:RequestQueryString/q": "blue"},
                        "StringLike": {"vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})",
-      // Deferred keys' absent results (precomputed when no query key got a
-      // value): negated and Null clauses on query keys and an unknown key.
-      R"({"Version": "2012-10-17", "Statement": [
+    // Deferred keys' absent results (precomputed when no query key got a
+    // value): negated and Null clauses on query keys and an unknown key.
+    R"({"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
          "Condition": {"StringNotEquals": {"vpc-lattice-svcs:RequestQueryString/q": "blue"},
                        "Null": {"vpc-lattice-svcs:RequestQueryString/debug": "true"},
@@ -486,7 +481,7 @@ constexpr const char* kQueryPolicies[] = {
          "Condition": {"StringNotEqualsIfExists": {"vpc-lattice-svcs:RequestQueryString/sort": "a"},
                        "Null": {"aws:NoSuchKey": "true"},
                        "StringLike": {"vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})",
-      R"({"Version": "2012-10-17", "Statement": [
+    R"({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*",
          "Condition": {"StringLike": {"vpc-lattice-svcs:RequestQueryString/\u017fort": "a*",
                                       "vpc-lattice-svcs:RequestHeader/x-team": "b*"}}}]})",
@@ -535,6 +530,15 @@ Decision AgreesWithReference(const PolicyDocument& doc, const CompiledPolicy& po
   return fast;
 }
 
+// The raw query scan's first-byte filter (Impl::query_first): pairs that
+// cannot be a referenced key, a case variant (Q1) or an encoding (Q3) of
+// one are skipped unparsed; everything else is parsed as before. Near
+// misses on both sides of the filter: case variants, encoded keys and
+// values, empty pairs, keys and values, repeats (Q2), keys that only share
+// a first byte, `%` in a skipped pair, non-ASCII keys; and a policy whose
+// query key starts with a non-ASCII letter that folds to an ASCII one
+// (`ſ` folds to `s`), where the filter must let every pair through. Also the
+// deferred keys' precomputed absent results (no query key got a value).
 TEST(EvaluateGeneralTest, RawQueryFirstByteFilterAgreesWithReference) {
   const std::vector<std::string> queries = {
       "", "q=blue", "Q=blue", "%71=blue", "q=%62lue", "&&q=blue&", "=x&q=blue", "z=%41&q=blue",
@@ -542,9 +546,8 @@ TEST(EvaluateGeneralTest, RawQueryFirstByteFilterAgreesWithReference) {
       "\xc3\xa9=1&q=blue", "sort=a", "SORT=ab", "\xc5\xbfort=a", "%C5%BFort=a", "s=1&sort=a",
       "a=b&&", "&", "==", "q=blue&debug=true", "d=1&q=blue", "dq=1&q=blue"};
   int checked = 0;
-  int index = 0;
   for (size_t i = 0; i < std::size(kQueryPolicies); ++i) {
-    const bool unknown_key = index++ == 1;  // aws:NoSuchKey: always uncertain (K2)
+    const bool unknown_key = i == 1;  // aws:NoSuchKey: always uncertain (K2)
     const PolicyDocument doc = QueryPolicy(i);
     auto compiled = Compile(doc);
     ASSERT_TRUE(compiled.ok());
