@@ -564,22 +564,19 @@ LATTICEPOL_ALWAYS_INLINE int Evaluator<kW>::FindQuerySlot(std::string_view key) 
     auto it = im_.query_slot_map.find(absl::string_view(key.data(), key.size()));
     return it == im_.query_slot_map.end() ? -1 : static_cast<int>(it->second);
   }
+  // Whether query slot `s` names `key` exactly.
+  auto names = [&](size_t s) {
+    const std::string& suffix = im_.keys[im_.query_keys[s]].key.suffix;
+    return suffix.size() == key.size() && BytesEqual(suffix.data(), key.data(), key.size());
+  };
   if (!key.empty()) {
     // The one key that starts with key's first byte, if only one does.
     const uint8_t s = im_.query_slot_by_first[static_cast<unsigned char>(key[0])];
     if (s == CompiledPolicy::Impl::kNoQuerySlot) return -1;
-    if (s != CompiledPolicy::Impl::kScanQuerySlots) {
-      const std::string& suffix = im_.keys[im_.query_keys[s]].key.suffix;
-      return suffix.size() == key.size() && BytesEqual(suffix.data(), key.data(), key.size())
-                 ? static_cast<int>(s)
-                 : -1;
-    }
+    if (s != CompiledPolicy::Impl::kScanQuerySlots) return names(s) ? static_cast<int>(s) : -1;
   }
   for (size_t s = 0; s < im_.query_keys.size(); ++s) {
-    const std::string& suffix = im_.keys[im_.query_keys[s]].key.suffix;
-    if (suffix.size() == key.size() && BytesEqual(suffix.data(), key.data(), key.size())) {
-      return static_cast<int>(s);
-    }
+    if (names(s)) return static_cast<int>(s);
   }
   return -1;
 }
