@@ -23,7 +23,7 @@ fi
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DLATTICEPOL_BUILD_BENCHMARKS=ON -DLATTICEPOL_BUILD_TESTS=OFF "${launcher[@]}" >/dev/null
 cmake --build build-bench -j "$(nproc)" --target evaluate_bench compile_bench seed_insn_bench \
-    uncertainty_bench
+    uncertainty_bench glob_bench
 filter=()
 compile_filter=()
 if [ -n "${GOALS_ONLY:-}" ]; then
