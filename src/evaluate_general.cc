@@ -45,6 +45,7 @@ class Evaluator {
   uint64_t PortValue(const CompiledKey& k);
   // Steps of Run(), inlined into it.
   void Prologue();
+  void InitFixed();
   void InitScratch(uint64_t* inline_words, uint8_t* inline_counts,
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
@@ -92,8 +93,8 @@ class Evaluator {
   bool unc_ = false;
 
   // !kFixed: the six bit sets and the per-key counts in the scratch
-  // buffers, set by InitScratch (kFixed plans never read them: left unset,
-  // which saves a store each per decision).
+  // buffers, set by InitScratch (kFixed plans never read them: InitFixed
+  // leaves them unset, which saves a store each per decision).
   uint64_t* res_;    // clause results
   uint64_t* hit_;    // atoms hit by the current value
   uint64_t* any_;
@@ -928,9 +929,24 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::Prologue() {
   }
 }
 
-// Scratch: six clause bit sets and per-key value counts, scalars for
-// one-word plans, else on the stack unless the policy is far beyond the
-// size limit.
+// Scratch of fixed-size plans (kFixed): the six clause bit sets are the
+// member array fixed_, which the accessors read directly (the scratch
+// pointers stay unset); Hit words are zeroed by AddValueImpl before each
+// use, so they are not here.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitFixed() {
+  for (int i = 0; i < kW; ++i) {
+    fixed_[0][i] = 0;
+    fixed_[2][i] = 0;
+    fixed_[3][i] = ~uint64_t{0};
+    fixed_[4][i] = 0;
+    fixed_[5][i] = 0;
+  }
+}
+
+// Scratch of the other plans (!kFixed): six clause bit sets and per-key
+// value counts in the caller's stack buffers, or on the heap when the
+// policy is far beyond the size limit.
 template <int kW>
 LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
                                                          uint8_t* inline_counts,
@@ -938,43 +954,31 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::InitScratch(uint64_t* inline_words,
                                                          std::unique_ptr<uint8_t[]>* heap_counts) {
   const size_t words = im_.total_words;
   const size_t nkeys = im_.keys.size();
-  if (kFixed) {
-    // The accessors read fixed_ directly (the scratch pointers stay unset);
-    // Hit words are zeroed by AddValueImpl before each use.
-    for (int i = 0; i < kW; ++i) {
-      fixed_[0][i] = 0;
-      fixed_[2][i] = 0;
-      fixed_[3][i] = ~uint64_t{0};
-      fixed_[4][i] = 0;
-      fixed_[5][i] = 0;
-    }
-  } else {
-    uint64_t* w = inline_words;
-    uint8_t* counts = inline_counts;
-    if (words > kInlineWords) {
-      heap_words->reset(new uint64_t[6 * words]);
-      w = heap_words->get();
-    }
-    if (nkeys > kInlineKeys) {
-      heap_counts->reset(new uint8_t[nkeys]);
-      counts = heap_counts->get();
-    }
-    res_ = w;
-    hit_ = w + words;
-    any_ = w + 2 * words;
-    all_ = w + 3 * words;
-    first_ = w + 4 * words;
-    err_ = w + 5 * words;
-    for (size_t i = 0; i < words; ++i) {
-      Res(i) = 0;
-      Any(i) = 0;
-      All(i) = ~uint64_t{0};
-      First(i) = 0;
-      Err(i) = 0;
-    }
-    for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
-    counts_ = counts;
+  uint64_t* w = inline_words;
+  uint8_t* counts = inline_counts;
+  if (words > kInlineWords) {
+    heap_words->reset(new uint64_t[6 * words]);
+    w = heap_words->get();
   }
+  if (nkeys > kInlineKeys) {
+    heap_counts->reset(new uint8_t[nkeys]);
+    counts = heap_counts->get();
+  }
+  res_ = w;
+  hit_ = w + words;
+  any_ = w + 2 * words;
+  all_ = w + 3 * words;
+  first_ = w + 4 * words;
+  err_ = w + 5 * words;
+  for (size_t i = 0; i < words; ++i) {
+    Res(i) = 0;
+    Any(i) = 0;
+    All(i) = ~uint64_t{0};
+    First(i) = 0;
+    Err(i) = 0;
+  }
+  for (size_t i = 0; i < nkeys; ++i) counts[i] = 0;
+  counts_ = counts;
 }
 
 // Step 1: the request's values, key by key, then the query; every key is
@@ -1332,7 +1336,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Run() {
   Prologue();
   if constexpr (kFixed) {
     // The bit sets are members (fixed_): no buffers, nothing to release.
-    InitScratch(nullptr, nullptr, nullptr, nullptr);
+    InitFixed();
     return Steps();
   } else {
     // The scratch buffers live in this frame (see InitScratch).
