@@ -1113,7 +1113,7 @@ absl::Status Compiler::BuildKeys() {
     im.query_slot_by_first.fill(CompiledPolicy::Impl::kNoQuerySlot);
     for (size_t slot = 0; slot < im.query_keys.size(); ++slot) {
       const std::string& name = im.keys[im.query_keys[slot]].key.suffix;
-      if (name.empty()) continue;  // found by the scan only (an empty key is never looked up)
+      if (name.empty()) continue;  // never looked up: the scans drop empty query keys
       uint8_t& entry = im.query_slot_by_first[static_cast<unsigned char>(name[0])];
       entry = entry == CompiledPolicy::Impl::kNoQuerySlot ? static_cast<uint8_t>(slot)
                                                           : CompiledPolicy::Impl::kScanQuerySlots;

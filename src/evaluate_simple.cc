@@ -614,8 +614,8 @@ LATTICEPOL_ALWAYS_INLINE int EqWholePair(const EqPlan& ep, const char* pair, siz
   const __m128i v = LoadWithinPage(pair);
   for (int k = 0; k < ep.n_pairs; ++k) {
     if (ep.pair_size[k] != size) continue;
-    const uint32_t same = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
-        v, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[k])))));
+    const uint32_t same =
+        EqualBytes(v, _mm_load_si128(reinterpret_cast<const __m128i*>(ep.pair_bytes[k])));
     const uint32_t want = (uint32_t{1} << size) - 1;  // size <= 16
     if ((same & want) == want) return k;
   }
@@ -631,10 +631,8 @@ struct EqMasks {
 
 // Adds the 16 bytes `v` found at offset `at` to `*m`.
 LATTICEPOL_ALWAYS_INLINE void AddChunk(const EqPlan& ep, __m128i v, size_t at, EqMasks* m) {
-  const uint64_t amp =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0]))));
-  const uint64_t pct =
-      static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[1]))));
+  const uint64_t amp = EqualBytes(v, Splat(ep.splat[0]));
+  const uint64_t pct = EqualBytes(v, Splat(ep.splat[1]));
   const __m128i first = _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[2])),
                                      _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
   // The sign bit of `v` flags the non-ASCII bytes.
@@ -755,9 +753,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
       const __m128i key_first = _mm_or_si128(lower, _mm_cmpeq_epi8(v, Splat(ep.splat[3])));
       const __m128i cls = _mm_or_si128(
           key_first, _mm_or_si128(_mm_cmpeq_epi8(v, Splat(ep.splat[1])), v));  // sign: non-ASCII
-      amp |= static_cast<uint64_t>(static_cast<uint32_t>(
-                 _mm_movemask_epi8(_mm_cmpeq_epi8(v, Splat(ep.splat[0])))))
-             << at;
+      amp |= static_cast<uint64_t>(EqualBytes(v, Splat(ep.splat[0]))) << at;
       first |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(cls))) << at;
     }
     if (amp == 0) break;  // a pair of over 64 bytes: the loop below

@@ -113,9 +113,14 @@ LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
   return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
 }
 
+// Bit i set iff byte i of `a` equals byte i of `b`.
+LATTICEPOL_ALWAYS_INLINE uint32_t EqualBytes(__m128i a, __m128i b) {
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));
+}
+
 // Bit i set iff byte i of `v` is `c`.
 LATTICEPOL_ALWAYS_INLINE uint32_t Positions(__m128i v, char c) {
-  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+  return EqualBytes(v, _mm_set1_epi8(c));
 }
 #endif
 

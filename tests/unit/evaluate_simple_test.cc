@@ -9,7 +9,6 @@
 // uncertainty flag covering every reference DECISION id).
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -29,7 +28,6 @@ namespace latticepol {
 namespace {
 
 using ::latticepol::testing::MustParse;
-
 
 std::string ShippedSeedText() {
   std::ifstream in(std::string(LATTICEPOL_SOURCE_DIR) +
