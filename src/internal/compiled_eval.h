@@ -99,20 +99,7 @@ struct RawQueryPair {
 };
 
 #if defined(__SSE2__)
-// The 16 bytes at `p`, of which the caller uses only the first n <= 16 (the
-// text's): the load may read past the text but never into the next page
-// (the caller checks), as the C library's memchr does. Not instrumented by
-// ASan, since the bytes past the text are masked off unread.
-__attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p) {
-  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-}
-
-// True iff 16 bytes can be read at `p` without crossing a page boundary
-// (given that the byte at `p` can).
-LATTICEPOL_ALWAYS_INLINE bool SixteenInPage(const char* p) {
-  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
-}
-
+// LoadWithinPage and SixteenInPage: internal/glob_set.h.
 // Bit i set iff byte i of `a` equals byte i of `b`.
 LATTICEPOL_ALWAYS_INLINE uint32_t EqualBytes(__m128i a, __m128i b) {
   return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));

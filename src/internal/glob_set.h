@@ -143,46 +143,63 @@ inline void TailWord(std::string_view s, uint64_t* word, uint64_t* mask) {
 bool ContainsLiteral(std::string_view t, std::string_view m);
 
 #if defined(__SSE2__)
+// The 16 bytes at `p`, of which the caller uses only the first n <= 16 (the
+// text's): the load may read past the text but never into the next page
+// (the caller checks), as the C library's memchr does. Not instrumented by
+// ASan, since the bytes past the text are masked off unread.
+__attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+// True iff 16 bytes can be read at `p` without crossing a page boundary
+// (given that the byte at `p` can).
+inline __attribute__((always_inline)) bool SixteenInPage(const char* p) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+}
+
 // A text of at most kShortTextMax bytes in two SSE2 registers, for byte
 // equality masks: for i below the text's size n, bit i of ShortEq(s, c) is
 // set iff byte i of the text equals the byte broadcast in `c`; bits at and
-// past n are set only for a zero `c` (the zero padding of a text under 16
-// bytes; `valid` clears them). Built from in-bounds loads only: two
-// overlapping 16-byte loads when the text has at least 16 bytes, otherwise
-// word loads inside it.
+// past n are unspecified (`valid` clears them).
 inline constexpr size_t kShortTextMax = 32;
 struct ShortText {
-  __m128i lo;          // bytes 0..15 (zero padded below 16 bytes)
+  __m128i lo;          // bytes 0..15 (n < 16: then bytes past the text)
   __m128i hi;          // bytes n-16..n-1 (n >= 16), else `lo`
   uint32_t shift = 0;  // n - 16 (n >= 16), else 0: hi's lane j is byte j + shift
   uint32_t valid = 0;  // bits 0..n-1
 };
 
-// Requires n <= kShortTextMax.
+// Requires n <= kShortTextMax. Without a branch on n when the text starts
+// sixteen bytes or more before the end of its page (the usual case): two
+// 16-byte loads, at the text's start (past its end when shorter, within
+// the page) and at its last sixteen bytes (or its start); else, with n in
+// 1..15, word loads inside the text, zero padded.
 inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t n) {
   ShortText s;
-  if (n >= 16) {
-    s.lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    s.hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16));
-    s.shift = static_cast<uint32_t>(n - 16);
-  } else {
-    uint64_t a = 0;
-    uint64_t b = 0;
-    if (n >= 8) {
-      std::memcpy(&a, p, 8);
-      if (n > 8) {
-        // The last eight bytes, moved down so byte 8 + j is lane j (the
-        // shift is 8..56 bits for n = 15..9).
-        std::memcpy(&b, p + n - 8, 8);
-        b >>= 8 * (16 - n);
-      }
-    } else {
-      a = HeadOf(p, n);  // little-endian on every SSE2 target
-    }
-    s.lo = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
-    s.hi = s.lo;
-  }
+  const size_t shift = n >= 16 ? n - 16 : 0;
+  s.shift = static_cast<uint32_t>(shift);
   s.valid = static_cast<uint32_t>((uint64_t{1} << n) - 1);
+  // n == 0: `p` may be null; nothing is read.
+  if (__builtin_expect((n != 0) & ((n >= 16) | SixteenInPage(p)), 1)) {
+    s.lo = LoadWithinPage(p);
+    s.hi = LoadWithinPage(p + shift);
+    return s;
+  }
+  uint64_t a = 0;
+  uint64_t b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    if (n > 8) {
+      // The last eight bytes, moved down so byte 8 + j is lane j (the
+      // shift is 8..56 bits for n = 15..9).
+      std::memcpy(&b, p + n - 8, 8);
+      b >>= 8 * (16 - n);
+    }
+  } else {
+    a = HeadOf(p, n);  // little-endian on every SSE2 target
+  }
+  s.lo = _mm_set_epi64x(static_cast<long long>(b), static_cast<long long>(a));
+  s.hi = s.lo;
   return s;
 }
 
