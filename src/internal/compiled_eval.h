@@ -100,6 +100,7 @@ struct RawQueryPair {
 
 #if defined(__SSE2__)
 // LoadWithinPage and SixteenInPage: internal/glob_set.h.
+
 // Bit i set iff byte i of `a` equals byte i of `b`.
 LATTICEPOL_ALWAYS_INLINE uint32_t EqualBytes(__m128i a, __m128i b) {
   return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));

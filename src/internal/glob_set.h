@@ -169,11 +169,12 @@ struct ShortText {
   uint32_t valid = 0;  // bits 0..n-1
 };
 
-// Requires n <= kShortTextMax. Without a branch on n when the text starts
-// sixteen bytes or more before the end of its page (the usual case): two
-// 16-byte loads, at the text's start (past its end when shorter, within
-// the page) and at its last sixteen bytes (or its start); else, with n in
-// 1..15, word loads inside the text, zero padded.
+// Requires n <= kShortTextMax. Without a branch on n when the text is not
+// empty and has 16 bytes or more, or starts at least 16 bytes before the
+// end of its page (the usual case): two 16-byte loads, at the text's start
+// (past its end when shorter, within the page) and at its last 16 bytes
+// (or its start again). Otherwise (an empty text, or a shorter one near the
+// end of its page) word loads inside the text, zero padded.
 inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t n) {
   ShortText s;
   const size_t shift = n >= 16 ? n - 16 : 0;
