@@ -61,9 +61,11 @@ void ExpectAgrees(const internal::GlobSet& set, const std::vector<std::string>& 
 #if defined(__linux__)
   static testing::PageEnd* const page_end = new testing::PageEnd;
   ASSERT_TRUE(page_end->ok());
-  std::vector<int> at_end(globs.size(), 0);
-  set.ForEachMatch(page_end->Place(text), [&](size_t i) { ++at_end[i]; });
-  EXPECT_EQ(at_end, got) << "text `" << text << "` at a page end";
+  if (text.size() <= 4096) {  // PageEnd::Place takes at most a page
+    std::vector<int> at_end(globs.size(), 0);
+    set.ForEachMatch(page_end->Place(text), [&](size_t i) { ++at_end[i]; });
+    EXPECT_EQ(at_end, got) << "text `" << text << "` at a page end";
+  }
 #endif
   bool any = false;
   for (size_t i = 0; i < globs.size(); ++i) {
