@@ -4,9 +4,14 @@
 #ifndef LATTICEPOL_BENCH_BENCH_UTIL_H_
 #define LATTICEPOL_BENCH_BENCH_UTIL_H_
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+
+#include "latticepol/parse.h"
 
 namespace latticepol::bench {
 
@@ -17,6 +22,18 @@ inline std::string ReadFile(const std::string& relative) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The policy document at `relative` (as ReadFile); prints why and aborts
+// when it does not parse.
+inline PolicyDocument MustParse(const std::string& relative) {
+  auto doc = ParsePolicyOrStatus(ReadFile(relative));
+  if (!doc.ok()) {
+    std::fprintf(stderr, "%s: %s\n", relative.c_str(),
+                 std::string(doc.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(doc);
 }
 
 }  // namespace latticepol::bench

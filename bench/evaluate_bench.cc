@@ -39,17 +39,7 @@ namespace {
 using bench::BenchRequest;
 using bench::ConditionStream;
 using bench::MakeRequest;
-using bench::ReadFile;
-
-PolicyDocument MustParse(const std::string& relative) {
-  auto doc = ParsePolicyOrStatus(ReadFile(relative));
-  if (!doc.ok()) {
-    std::fprintf(stderr, "%s: %s\n", relative.c_str(),
-                 std::string(doc.status().message()).c_str());
-    std::abort();
-  }
-  return *std::move(doc);
-}
+using bench::MustParse;
 
 struct Workload {
   PolicyDocument doc;

@@ -23,7 +23,6 @@
 #include "condition_stream.h"
 #include "internal/compiled_impl.h"
 #include "latticepol/compiled_policy.h"
-#include "latticepol/parse.h"
 #include "testing/random.h"
 #include "varying_stream.h"
 
@@ -32,12 +31,7 @@ namespace {
 
 // The policy at `relative`, compiled; aborts when it does not parse or compile.
 std::shared_ptr<const CompiledPolicy> MustCompile(const char* relative) {
-  auto doc = ParsePolicyOrStatus(bench::ReadFile(relative));
-  if (!doc.ok()) {
-    std::fprintf(stderr, "%s: %s\n", relative, std::string(doc.status().message()).c_str());
-    std::abort();
-  }
-  auto compiled = Compile(*doc);
+  auto compiled = Compile(bench::MustParse(relative));
   if (!compiled.ok()) std::abort();
   return *std::move(compiled);
 }

@@ -652,7 +652,7 @@ LATTICEPOL_ALWAYS_INLINE void Evaluator<kW>::ScanQuery() {
   // A query of at most 16 bytes without `%` (the usual kind): its `&` and
   // `=` positions from one vector load, the pairs walked by their bits, no
   // byte loops.
-  if (n != 0 && n <= 16 && SixteenInPage(data)) {
+  if (n != 0 && n <= 16 && InPage(data, 16)) {
     const __m128i v = LoadWithinPage(data);
     const uint32_t valid = (uint32_t{1} << n) - 1;
     const uint32_t pct = Positions(v, '%') & valid;

@@ -598,11 +598,6 @@ struct EqScan {
 };
 
 #if defined(__SSE2__)
-// True iff 32 bytes can be read at `p` without crossing a page boundary.
-LATTICEPOL_ALWAYS_INLINE bool ThirtyTwoInPage(const char* p) {
-  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 32;
-}
-
 LATTICEPOL_ALWAYS_INLINE __m128i Splat(const uint8_t (&bytes)[16]) {
   return _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
 }
@@ -705,7 +700,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqVectorQuery(const EqPlan& ep, const char* data, 
     // A pair equal to one of the policy's: its value is not empty and has
     // no `%` (EqQueryFits). Its 16 bytes are readable: within the text, or
     // a short text's first 32 (the caller checks), or the page.
-    if (size <= 16 && (n < 16 || pos + 16 <= n || SixteenInPage(pair))) {
+    if (size <= 16 && (n < 16 || pos + 16 <= n || InPage(pair, 16))) {
       const int k = EqWholePair(ep, pair, size);
       if (k >= 0) {
         if (st->count++ == 0) st->first = ep.pair_bits[k];
@@ -731,7 +726,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   EqScan st;
 #if defined(__SSE2__)
   // A query that is one of the policy's whole pairs (no `&`, no `%`).
-  if (n - 1 < 16 && ep.n_pairs > 0 && (n == 16 || SixteenInPage(data))) {
+  if (n - 1 < 16 && ep.n_pairs > 0 && (n == 16 || InPage(data, 16))) {
     const int k = EqWholePair(ep, data, n);
     if (k >= 0) {
       *bits = ep.pair_bits[k];
@@ -766,7 +761,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqQueryBits(const CompiledPolicy::Impl& im, std::s
   // under 16 bytes needs its first 32 in one page (EqWholePair reads 16 at
   // each pair).
   const size_t left = n - start;
-  if (left - 1 < 64 && ep.query_short_scan && (left >= 16 || ThirtyTwoInPage(data + start))) {
+  if (left - 1 < 64 && ep.query_short_scan && (left >= 16 || InPage(data + start, 32))) {
     if (!EqVectorQuery(ep, data + start, left, &st)) return false;
   } else
 #else
@@ -901,7 +896,7 @@ LATTICEPOL_ALWAYS_INLINE bool EqLeaf(const EqPlan& ep, const RequestView& r,
   const char* const data = r.raw_query.data();
   const size_t n = r.raw_query.size();
   if (n != 0) {
-    if (__builtin_expect(n > 16 || !ThirtyTwoInPage(data), 0)) return false;
+    if (__builtin_expect(n > 16 || !InPage(data, 32), 0)) return false;
     const int whole = EqWholePair(ep, data, n);  // the query is one pair
     if (whole >= 0) {
       first = ep.pair_bits[whole];

@@ -99,7 +99,7 @@ struct RawQueryPair {
 };
 
 #if defined(__SSE2__)
-// LoadWithinPage and SixteenInPage: internal/glob_set.h.
+// LoadWithinPage and InPage: internal/glob_set.h.
 
 // Bit i set iff byte i of `a` equals byte i of `b`.
 LATTICEPOL_ALWAYS_INLINE uint32_t EqualBytes(__m128i a, __m128i b) {

@@ -151,10 +151,10 @@ __attribute__((no_sanitize_address)) inline __m128i LoadWithinPage(const char* p
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 
-// True iff 16 bytes can be read at `p` without crossing a page boundary
-// (given that the byte at `p` can).
-inline __attribute__((always_inline)) bool SixteenInPage(const char* p) {
-  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - 16;
+// True iff `bytes` (at most 4096) bytes can be read at `p` without
+// crossing a 4 KiB page boundary (given that the byte at `p` can).
+inline __attribute__((always_inline)) bool InPage(const char* p, size_t bytes) {
+  return (reinterpret_cast<uintptr_t>(p) & 4095) <= 4096 - bytes;
 }
 
 // A text of at most kShortTextMax bytes in two SSE2 registers, for byte
@@ -181,7 +181,7 @@ inline __attribute__((always_inline)) ShortText LoadShort(const char* p, size_t 
   s.shift = static_cast<uint32_t>(shift);
   s.valid = static_cast<uint32_t>((uint64_t{1} << n) - 1);
   // n == 0: `p` may be null; nothing is read.
-  if (__builtin_expect((n != 0) & ((n >= 16) | SixteenInPage(p)), 1)) {
+  if (__builtin_expect((n != 0) & ((n >= 16) | InPage(p, 16)), 1)) {
     s.lo = LoadWithinPage(p);
     s.hi = LoadWithinPage(p + shift);
     return s;
