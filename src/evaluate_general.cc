@@ -424,6 +424,21 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKe
   const uint64_t* pool = im_.masks.data();
   uint64_t h = 0;
   uint64_t e = 0;
+  if (k.typed == kTypedIp) {
+    // Address atoms only (aws:SourceIp's usual form) and a dotted quad:
+    // TypedHits' IPv4 answer, without its tests for the other families and
+    // its parse-failure paths in this frame; each net's mask is taken by a
+    // mask (which nets an address is in varies from request to request).
+    // Any other value takes TypedHits below (which parses it again).
+    uint32_t a4 = 0;
+    if (ParseIp4Fast(v, &a4)) {
+      for (const IpAtom& a : k.ips) {
+        const bool in = !a.net.v6 && ((a4 ^ a.v4_net) & a.v4_mask) == 0;
+        h |= pool[a.mask] & (uint64_t{0} - in);
+      }
+      return k.one.Bits(h);
+    }
+  }
   TypedHits(k, v, [&](MaskRef m) { h |= pool[m]; },
             [&](MaskRef m) {  // T2
               e |= pool[m];
