@@ -253,7 +253,7 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
     uint32_t a4 = 0;
     if (ParseIp4Fast(v, &a4)) {
       for (const IpAtom& a : k.ips) {
-        if (!a.net.v6 && ((a4 ^ a.v4_net) & a.v4_mask) == 0) hit(a.mask);
+        if (a.ContainsV4(a4)) hit(a.mask);
       }
     } else if (ParseIp(v, &addr)) {
       for (const IpAtom& a : k.ips) {
@@ -433,8 +433,7 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKe
     uint32_t a4 = 0;
     if (ParseIp4Fast(v, &a4)) {
       for (const IpAtom& a : k.ips) {
-        const bool in = !a.net.v6 && ((a4 ^ a.v4_net) & a.v4_mask) == 0;
-        h |= pool[a.mask] & (uint64_t{0} - in);
+        h |= pool[a.mask] & (uint64_t{0} - a.ContainsV4(a4));
       }
       return k.one.Bits(h);
     }

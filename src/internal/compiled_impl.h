@@ -360,6 +360,9 @@ struct IpAtom {
   // IPv4 nets: network and prefix mask as big-endian-order integers.
   uint32_t v4_net = 0;
   uint32_t v4_mask = 0;
+  // Whether the IPv4 address `a4` (big-endian order, ParseIp4Fast's form)
+  // is in this net (never in an IPv6 one).
+  bool ContainsV4(uint32_t a4) const { return !net.v6 && ((a4 ^ v4_net) & v4_mask) == 0; }
 };
 // An ARN glob split into its fields 1..5 (field 0 is always `arn`).
 struct ArnAtom {
