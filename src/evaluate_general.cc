@@ -426,10 +426,10 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKe
   uint64_t e = 0;
   if (k.typed == kTypedIp) {
     // Address atoms only (aws:SourceIp's usual form) and a dotted quad:
-    // TypedHits' IPv4 answer, without its tests for the other families and
-    // its parse-failure paths in this frame; each net's mask is taken by a
-    // mask (which nets an address is in varies from request to request).
-    // Any other value takes TypedHits below (which parses it again).
+    // TypedHits' IPv4 answer, without first testing for the numeric, date
+    // and boolean families; each net's mask is taken by a mask (which nets
+    // an address is in varies from request to request). Any other value
+    // takes TypedHits below (which parses it again).
     uint32_t a4 = 0;
     if (ParseIp4Fast(v, &a4)) {
       for (const IpAtom& a : k.ips) {
