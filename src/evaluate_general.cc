@@ -206,11 +206,37 @@ LATTICEPOL_ALWAYS_INLINE void FoldedHits(const CompiledKey& k, std::string_view 
   }
 }
 
+// The address atoms of `k` that `v` satisfies; a value that is no address
+// fails them (T2).
+template <typename Hit, typename Fail>
+LATTICEPOL_ALWAYS_INLINE void IpHits(const CompiledKey& k, std::string_view v, Hit&& hit,
+                                     Fail&& fail) {
+  IpNet addr;
+  uint32_t a4 = 0;
+  if (ParseIp4Fast(v, &a4)) {
+    for (const IpAtom& a : k.ips) {
+      if (a.ContainsV4(a4)) hit(a.mask);
+    }
+  } else if (ParseIp(v, &addr)) {
+    for (const IpAtom& a : k.ips) {
+      if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
+    }
+  } else {
+    fail(k.err_ip);
+  }
+}
+
 // The typed atoms of `k` (Numeric, Date, Bool, Ip) that `v` satisfies; a
 // value that does not parse for a family fails that family's atoms (T2).
 template <typename Hit, typename Fail>
 LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v, Hit&& hit,
                                         Fail&& fail) {
+  if (k.typed == kTypedIp) {
+    // Address atoms only (aws:SourceIp's usual form): no tests for the
+    // other families on the way.
+    IpHits(k, v, hit, fail);
+    return;
+  }
   if (k.typed & kTypedNumeric) {
     int64_t iv = 0;
     if (ParseSmallInt(v, &iv)) {
@@ -248,21 +274,7 @@ LATTICEPOL_ALWAYS_INLINE void TypedHits(const CompiledKey& k, std::string_view v
       fail(k.err_bool);
     }
   }
-  if (k.typed & kTypedIp) {
-    IpNet addr;
-    uint32_t a4 = 0;
-    if (ParseIp4Fast(v, &a4)) {
-      for (const IpAtom& a : k.ips) {
-        if (a.ContainsV4(a4)) hit(a.mask);
-      }
-    } else if (ParseIp(v, &addr)) {
-      for (const IpAtom& a : k.ips) {
-        if (a.net.v6 == addr.v6 && CidrContains(a.net, addr)) hit(a.mask);
-      }
-    } else {
-      fail(k.err_ip);
-    }
-  }
+  if (k.typed & kTypedIp) IpHits(k, v, hit, fail);
 }
 
 // Returns true iff `v` contains a `\n` (O2): eight bytes at a time, inline
@@ -424,20 +436,6 @@ __attribute__((noinline)) uint64_t Evaluator<kW>::TypedOneValue(const CompiledKe
   const uint64_t* pool = im_.masks.data();
   uint64_t h = 0;
   uint64_t e = 0;
-  if (k.typed == kTypedIp) {
-    // Address atoms only (aws:SourceIp's usual form) and a dotted quad:
-    // TypedHits' IPv4 answer, without first testing for the numeric, date
-    // and boolean families; each net's mask is taken by a mask (which nets
-    // an address is in varies from request to request). Any other value
-    // takes TypedHits below (which parses it again).
-    uint32_t a4 = 0;
-    if (ParseIp4Fast(v, &a4)) {
-      for (const IpAtom& a : k.ips) {
-        h |= pool[a.mask] & (uint64_t{0} - a.ContainsV4(a4));
-      }
-      return k.one.Bits(h);
-    }
-  }
   TypedHits(k, v, [&](MaskRef m) { h |= pool[m]; },
             [&](MaskRef m) {  // T2
               e |= pool[m];
