@@ -50,6 +50,7 @@ class Evaluator {
                    std::unique_ptr<uint64_t[]>* heap_words,
                    std::unique_ptr<uint8_t[]>* heap_counts);
   Decision Steps();
+  Decision Pick();
   void AddRequestValues();
   void ExactOpOne(const ValueOp& op, int source);
   void ExactOps(const std::vector<ValueOp>* by_source);
@@ -82,6 +83,8 @@ class Evaluator {
   bool SlowValues(const ConditionKey& key, std::vector<std::string>* values);
   bool Substitute(std::string_view value, SubstituteFor mode, std::string* out);
   bool SlowClause(const Condition& c);
+  // Fills dynamic_resources_ (set by Steps to a buffer of
+  // Impl::dynamic_resource_count bytes, zeroed).
   void EvalDynamicResources();
 
   const CompiledPolicy::Impl& im_;
@@ -142,7 +145,9 @@ class Evaluator {
 
   char arn_buf_[kArnBuffer];  // uninitialised: ResourceState builds the ARN here
   ResourceState rs_{r_, false, arn_buf_};  // re-made in Run() once connect_ is known
-  std::unique_ptr<uint8_t[]> dynamic_resources_;
+  // EvalDynamicResources' results, in a buffer Steps owns (only plans with
+  // dynamic Resource patterns have one: the others destroy nothing).
+  uint8_t* dynamic_resources_ = nullptr;
   char num_buf_[24];
   // HeaderPass: the position of the first header of each eager slot's name
   // (set only for the slots a request header named).
@@ -742,7 +747,7 @@ std::string_view Evaluator<kW>::ResourceArn() {
 
 template <int kW>
 bool Evaluator<kW>::ResourceMatches(const ResourceCheck& rc) {
-  return rs_.Matches(rc, dynamic_resources_.get());
+  return rs_.Matches(rc, dynamic_resources_);
 }
 
 // ---- Slow path: policy variables -------------------------------------------
@@ -884,7 +889,6 @@ bool Evaluator<kW>::SlowClause(const Condition& c) {
 template <int kW>
 void Evaluator<kW>::EvalDynamicResources() {
   using Kind = ResourcePattern::Kind;
-  dynamic_resources_.reset(new uint8_t[im_.dynamic_resource_count]());
   const std::string_view arn = ResourceArn();
   if (arn.empty()) return;  // only "*" can match; variables are not resolved
   for (const CompiledStatement& s : im_.statements) {
@@ -1374,9 +1378,19 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Steps() {
         Res(bit / 64) |= uint64_t{1} << (bit % 64);
       }
     }
-    if (im.dynamic_resource_count > 0) EvalDynamicResources();
+    if (im.dynamic_resource_count > 0) {
+      std::unique_ptr<uint8_t[]> resources(new uint8_t[im.dynamic_resource_count]());
+      dynamic_resources_ = resources.get();
+      EvalDynamicResources();
+      return Pick();
+    }
   }
+  return Pick();
+}
 
+// Step 3 and the uncertainty flag.
+template <int kW>
+LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Pick() {
   Decision d = PickStatement();  // 3. statements
   d.uncertain = unc_ ? kMaybeUncertain : 0;
   return d;
