@@ -1382,7 +1382,7 @@ LATTICEPOL_ALWAYS_INLINE Decision Evaluator<kW>::Steps() {
       std::unique_ptr<uint8_t[]> resources(new uint8_t[im.dynamic_resource_count]());
       dynamic_resources_ = resources.get();
       EvalDynamicResources();
-      return Pick();
+      return Pick();  // reads the buffer (ResourceMatches) while it lives
     }
   }
   return Pick();
